@@ -1,0 +1,18 @@
+//! The shared vocabulary of the nencho domain: typed ids, integer [`Yen`], [`TaxYear`] and the
+//! [`Clock`] through which every other crate reads the time.
+//!
+//! Must not depend on any I/O crate (database, web, SMTP, file system, sockets). The wall clock is
+//! read in exactly one place, [`SystemClock`]; everything else receives a `&dyn Clock`.
+
+mod clock;
+mod ids;
+mod money;
+mod tax_year;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ids::{CompanyId, EmployeeId, FilingId, IdParseError, TenantId, UserId};
+pub use money::Yen;
+pub use tax_year::{TaxYear, TaxYearError};
+
+/// Re-exported so that crates speaking of dates use the same type as the kernel.
+pub use time::{Date, Month, OffsetDateTime};
