@@ -1,0 +1,50 @@
+//! The store contract: behaviour every store adapter must show, written once as async test cases
+//! over `&dyn Store` and run by each adapter's own tests through [`store_contract_tests!`].
+//!
+//! Also provides [`postgres::TestDatabase`]: a fresh PostgreSQL database per test, cloned from a
+//! migrated template, with the skip-or-fail rule for an unreachable server (fail when `CI=true`).
+//!
+//! A test-support crate: it may panic (that is how a test fails).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod cases;
+pub mod postgres;
+
+use std::any::Any;
+use std::sync::Arc;
+
+use nencho_ports::Store;
+
+/// A store under test, with whatever keeps its backing storage alive (a temp dir, a database).
+pub struct StoreFixture {
+    pub store: Arc<dyn Store>,
+    pub keep_alive: Box<dyn Any + Send>,
+}
+
+/// Expands to one `#[tokio::test]` per contract case. `$open` is an `async fn() ->
+/// Option<StoreFixture>` (None = skipped, e.g. no PostgreSQL outside CI).
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($open:path) => {
+        $crate::store_contract_tests!(@each $open;
+            ping_answers,
+            migrations_are_idempotent_and_listed,
+            tenants_round_trip,
+            tenant_slugs_are_unique,
+            unknown_tenants_are_absent,
+            companies_round_trip_in_name_order,
+            companies_never_cross_tenants,
+            company_of_another_tenant_is_refused,
+        );
+    };
+    (@each $open:path; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let Some(fixture) = $open().await else { return };
+                $crate::cases::$case(fixture.store.as_ref()).await;
+                drop(fixture);
+            }
+        )*
+    };
+}

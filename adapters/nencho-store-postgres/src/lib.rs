@@ -1,0 +1,13 @@
+//! The production store: PostgreSQL. Implements every port of `nencho-ports` with runtime
+//! queries and bound parameters only.
+//!
+//! Tenant isolation is enforced twice: every query names its `tenant_id`, and every tenant-owned
+//! table has row-level security (enabled and forced) keyed on the `nencho.tenant_id` setting,
+//! which [`PgStore`] sets per transaction. Application queries run as the role
+//! [`APPLICATION_ROLE`], which owns nothing and cannot bypass RLS; migrations run as the role of
+//! the configured URL. Entry point: [`PgStore::connect`].
+
+mod error;
+mod store;
+
+pub use store::{PgStore, PgStoreOptions, APPLICATION_ROLE};

@@ -1,0 +1,306 @@
+use std::time::Duration;
+
+use async_trait::async_trait;
+use nencho_kernel::{CompanyId, OffsetDateTime, TenantId};
+use nencho_ports::{
+    AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
+};
+use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Executor, Postgres, Row, Transaction};
+use uuid::Uuid;
+
+use crate::error::{corrupt, store_error};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The role every application query runs as (created by the first migration).
+pub const APPLICATION_ROLE: &str = "nencho_app";
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct PgStoreOptions {
+    /// Connection options of the configured URL. This role runs the migrations (it must own the
+    /// schema); application queries switch to [`APPLICATION_ROLE`].
+    pub connect: PgConnectOptions,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl PgStoreOptions {
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        let connect: PgConnectOptions = url
+            .parse()
+            .map_err(|error: sqlx::Error| StoreError::Unavailable(format!("bad database URL: {error}")))?;
+        Ok(Self { connect, max_connections: 16, acquire_timeout: Duration::from_secs(5) })
+    }
+}
+
+/// The PostgreSQL implementation of every store port.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    /// Connections as the configured (owner) role: migrations only.
+    owner_options: PgConnectOptions,
+    /// Connections switched to [`APPLICATION_ROLE`]: everything else.
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Applies pending migrations as the configured role, then opens the application pool whose
+    /// connections run as [`APPLICATION_ROLE`]. Refuses to start if that role could bypass RLS.
+    pub async fn connect(options: &PgStoreOptions) -> Result<Self, StoreError> {
+        let owner_options = options.connect.clone().application_name("nencho-migrate");
+        run_migrations(&owner_options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .after_connect(|connection, _metadata| {
+                Box::pin(async move {
+                    connection.execute("SET ROLE nencho_app").await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options.connect.clone().application_name("nencho"))
+            .await
+            .map_err(store_error)?;
+        let store = Self { owner_options, pool };
+        store.verify_application_role().await?;
+        Ok(store)
+    }
+
+    /// RLS is only a guarantee if the role running queries is subject to it.
+    async fn verify_application_role(&self) -> Result<(), StoreError> {
+        let row = sqlx::query(
+            "SELECT current_user::text AS role_name, rolsuper, rolbypassrls \
+             FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error)?;
+        let role_name: String = row.try_get("role_name").map_err(store_error)?;
+        let superuser: bool = row.try_get("rolsuper").map_err(store_error)?;
+        let bypasses_rls: bool = row.try_get("rolbypassrls").map_err(store_error)?;
+        if role_name != APPLICATION_ROLE || superuser || bypasses_rls {
+            return Err(StoreError::Backend(format!(
+                "application queries would run as {role_name} (superuser: {superuser}, \
+                 bypass RLS: {bypasses_rls}); refusing to start"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Begins a transaction in which row-level security admits only `tenant_id`'s rows. The
+    /// setting is transaction-local (`set_config(…, true)`), so a pooled connection never carries
+    /// one tenant's setting into another request.
+    async fn begin_for_tenant(
+        &self,
+        tenant_id: TenantId,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
+        let mut transaction = self.pool.begin().await.map_err(store_error)?;
+        sqlx::query("SELECT set_config('nencho.tenant_id', $1, true)")
+            .bind(tenant_id.to_string())
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?;
+        Ok(transaction)
+    }
+
+    /// Identifies the schema the migrations produce, so tests can reuse a migrated template.
+    pub fn schema_fingerprint() -> String {
+        MIGRATOR
+            .iter()
+            .flat_map(|migration| migration.checksum.iter().take(4))
+            .map(|byte| format!("{byte:02x}"))
+            .collect::<String>()
+            .chars()
+            .rev()
+            .take(16)
+            .collect()
+    }
+
+    /// Closes every connection; afterwards the store answers nothing (used to test readiness).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The application pool, for adapter tests that prove what the role can and cannot see.
+    #[doc(hidden)]
+    pub fn application_pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+async fn run_migrations(owner_options: &PgConnectOptions) -> Result<(), StoreError> {
+    let owner_pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(owner_options.clone())
+        .await
+        .map_err(store_error)?;
+    let outcome = MIGRATOR.run(&owner_pool).await;
+    owner_pool.close().await;
+    outcome.map_err(|error| StoreError::Backend(format!("migration failed: {error}")))
+}
+
+fn tenant_from_row(row: &PgRow) -> Result<Tenant, StoreError> {
+    let slug: String = row.try_get("slug").map_err(store_error)?;
+    let name: String = row.try_get("name").map_err(store_error)?;
+    let status: String = row.try_get("status").map_err(store_error)?;
+    Ok(Tenant {
+        id: TenantId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
+        slug: Slug::parse(&slug).map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
+        name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
+        status: ContractStatus::from_code(&status)
+            .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
+        opened_at: row.try_get::<OffsetDateTime, _>("opened_at").map_err(store_error)?,
+    })
+}
+
+fn company_from_row(row: &PgRow) -> Result<Company, StoreError> {
+    let name: String = row.try_get("name").map_err(store_error)?;
+    Ok(Company {
+        id: CompanyId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
+        tenant_id: TenantId::from_uuid(row.try_get::<Uuid, _>("tenant_id").map_err(store_error)?),
+        name: CompanyName::parse(&name).map_err(|error| corrupt(format!("company name: {error}")))?,
+        registered_at: row.try_get::<OffsetDateTime, _>("registered_at").map_err(store_error)?,
+    })
+}
+
+#[async_trait]
+impl StoreHealth for PgStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(store_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl StoreMaintenance for PgStore {
+    async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError> {
+        run_migrations(&self.owner_options).await?;
+        let owner_pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(self.owner_options.clone())
+            .await
+            .map_err(store_error)?;
+        let rows = sqlx::query(
+            "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&owner_pool)
+        .await
+        .map_err(store_error);
+        owner_pool.close().await;
+        rows?
+            .iter()
+            .map(|row| {
+                Ok(AppliedMigration {
+                    version: row.try_get("version").map_err(store_error)?,
+                    description: row.try_get("description").map_err(store_error)?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl TenantStore for PgStore {
+    async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tenants (id, slug, name, status, opened_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(tenant.id.as_uuid())
+        .bind(tenant.slug.as_str())
+        .bind(tenant.name.as_str())
+        .bind(tenant.status.as_code())
+        .bind(tenant.opened_at)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
+        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE slug = $1")
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(tenant_from_row)
+            .transpose()
+    }
+
+    async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE id = $1")
+            .bind(tenant_id.as_uuid())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(tenant_from_row)
+            .transpose()
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(tenant_from_row)
+            .collect()
+    }
+}
+
+#[async_trait]
+impl CompanyStore for PgStore {
+    async fn insert_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
+        if company.tenant_id != tenant_id {
+            return Err(StoreError::Backend("company belongs to another tenant".into()));
+        }
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        sqlx::query(
+            "INSERT INTO companies (tenant_id, id, name, registered_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company.id.as_uuid())
+        .bind(company.name.as_str())
+        .bind(company.registered_at)
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn find_company(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Option<Company>, StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let row = sqlx::query(
+            "SELECT tenant_id, id, name, registered_at FROM companies \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        row.as_ref().map(company_from_row).transpose()
+    }
+
+    async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let rows = sqlx::query(
+            "SELECT tenant_id, id, name, registered_at FROM companies \
+             WHERE tenant_id = $1 ORDER BY name, id",
+        )
+        .bind(tenant_id.as_uuid())
+        .fetch_all(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        rows.iter().map(company_from_row).collect()
+    }
+}

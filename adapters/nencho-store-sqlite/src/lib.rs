@@ -1,0 +1,12 @@
+//! The embedded default store: one SQLite file under the data directory, in WAL mode with
+//! foreign keys on, migrated at startup. Implements every port of `nencho-ports` with runtime
+//! queries and bound parameters only.
+//!
+//! Tenant isolation here is by the explicit `tenant_id` in every query's `WHERE` clause (SQLite
+//! has no row-level security); the shared contract suite checks it. Entry point:
+//! [`SqliteStore::open`].
+
+mod error;
+mod store;
+
+pub use store::{SqliteStore, SqliteStoreOptions};

@@ -1,0 +1,242 @@
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use nencho_kernel::{CompanyId, OffsetDateTime, TenantId};
+use nencho_ports::{
+    AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
+};
+use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::error::{corrupt, store_error};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How to open the database file.
+#[derive(Debug, Clone)]
+pub struct SqliteStoreOptions {
+    pub path: PathBuf,
+    pub max_connections: u32,
+    /// How long a writer waits for another process's write lock (e.g. `nencho-ops` while the
+    /// server runs) before giving up.
+    pub busy_timeout: Duration,
+}
+
+impl SqliteStoreOptions {
+    pub fn at(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into(), max_connections: 8, busy_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// The SQLite implementation of every store port.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub async fn open(options: &SqliteStoreOptions) -> Result<Self, StoreError> {
+        let connect = SqliteConnectOptions::new()
+            .filename(&options.path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(options.busy_timeout);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections)
+            .connect_with(connect)
+            .await
+            .map_err(store_error)?;
+        let store = Self { pool };
+        store.apply_migrations().await?;
+        Ok(store)
+    }
+
+    /// The file this store writes to.
+    pub fn default_path(data_dir: &Path) -> PathBuf {
+        data_dir.join("nencho.sqlite3")
+    }
+
+    /// Closes every connection; afterwards the store answers nothing (used to test readiness).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The pool, for adapter tests that inspect pragmas and raw rows.
+    #[doc(hidden)]
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+fn uuid_of(row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
+    row.try_get::<Uuid, _>(column).map_err(store_error)
+}
+
+fn timestamp_of(row: &SqliteRow, column: &str) -> Result<OffsetDateTime, StoreError> {
+    row.try_get::<OffsetDateTime, _>(column).map_err(store_error)
+}
+
+fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
+    let slug: String = row.try_get("slug").map_err(store_error)?;
+    let name: String = row.try_get("name").map_err(store_error)?;
+    let status: String = row.try_get("status").map_err(store_error)?;
+    Ok(Tenant {
+        id: TenantId::from_uuid(uuid_of(row, "id")?),
+        slug: Slug::parse(&slug).map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
+        name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
+        status: ContractStatus::from_code(&status)
+            .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
+        opened_at: timestamp_of(row, "opened_at")?,
+    })
+}
+
+fn company_from_row(row: &SqliteRow) -> Result<Company, StoreError> {
+    let name: String = row.try_get("name").map_err(store_error)?;
+    Ok(Company {
+        id: CompanyId::from_uuid(uuid_of(row, "id")?),
+        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
+        name: CompanyName::parse(&name).map_err(|error| corrupt(format!("company name: {error}")))?,
+        registered_at: timestamp_of(row, "registered_at")?,
+    })
+}
+
+#[async_trait]
+impl StoreHealth for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(store_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl StoreMaintenance for SqliteStore {
+    async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError> {
+        MIGRATOR.run(&self.pool).await.map_err(|error| StoreError::Backend(error.to_string()))?;
+        let rows = sqlx::query(
+            "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(AppliedMigration {
+                    version: row.try_get("version").map_err(store_error)?,
+                    description: row.try_get("description").map_err(store_error)?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl TenantStore for SqliteStore {
+    async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tenants (id, slug, name, status, opened_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(tenant.id.as_uuid())
+        .bind(tenant.slug.as_str())
+        .bind(tenant.name.as_str())
+        .bind(tenant.status.as_code())
+        .bind(tenant.opened_at)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
+        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE slug = $1")
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(tenant_from_row)
+            .transpose()
+    }
+
+    async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE id = $1")
+            .bind(tenant_id.as_uuid())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(tenant_from_row)
+            .transpose()
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants ORDER BY slug")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(tenant_from_row)
+            .collect()
+    }
+}
+
+#[async_trait]
+impl CompanyStore for SqliteStore {
+    async fn insert_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
+        if company.tenant_id != tenant_id {
+            return Err(StoreError::Backend("company belongs to another tenant".into()));
+        }
+        sqlx::query(
+            "INSERT INTO companies (tenant_id, id, name, registered_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company.id.as_uuid())
+        .bind(company.name.as_str())
+        .bind(company.registered_at)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn find_company(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Option<Company>, StoreError> {
+        sqlx::query(
+            "SELECT tenant_id, id, name, registered_at FROM companies \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(company_from_row)
+        .transpose()
+    }
+
+    async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError> {
+        sqlx::query(
+            "SELECT tenant_id, id, name, registered_at FROM companies \
+             WHERE tenant_id = $1 ORDER BY name, id",
+        )
+        .bind(tenant_id.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(company_from_row)
+        .collect()
+    }
+}

@@ -1,0 +1,13 @@
+//! Tenancy: one contract = one [`Tenant`] = one site URL (`{slug}.{base domain}`), and the
+//! [`Company`] records a tenant runs (an HR team runs one; a 社労士 office runs many).
+//!
+//! Pure domain: no I/O, no storage, no web. Entry points: [`Slug::parse`], [`Tenant::open`],
+//! [`Company::register`].
+
+mod company;
+mod slug;
+mod tenant;
+
+pub use company::{Company, CompanyName, CompanyNameError};
+pub use slug::{Slug, SlugError};
+pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};
