@@ -1,0 +1,201 @@
+//! Typed configuration. Precedence, highest first: command-line flag, `NENCHO_*` environment
+//! variable, the configuration file, the built-in default. With nothing configured at all the
+//! server runs on SQLite under `./data` at `127.0.0.1:8080`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The flags every app accepts; each also reads its `NENCHO_*` variable.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct SettingsArgs {
+    /// Configuration file (TOML). Default: ./nencho.toml when it exists.
+    #[arg(long, env = "NENCHO_CONFIG", value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Directory for the embedded database and other local files. Default: ./data
+    #[arg(long, env = "NENCHO_DATA_DIR", value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://… for PostgreSQL, or sqlite://FILE. Default: SQLite in the data directory.
+    #[arg(long, env = "NENCHO_DATABASE_URL", value_name = "URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Address the web server listens on. Default: 127.0.0.1:8080
+    #[arg(long, env = "NENCHO_LISTEN", value_name = "ADDR", global = true)]
+    pub listen: Option<SocketAddr>,
+    /// Log filter (tracing EnvFilter syntax, e.g. "info" or "nencho_http=debug"). Default: info
+    #[arg(long, env = "NENCHO_LOG", value_name = "FILTER", global = true)]
+    pub log: Option<String>,
+}
+
+/// The configuration file's shape: the same settings as the flags, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<SocketAddr>,
+    log: Option<String>,
+}
+
+/// Which store the apps use.
+#[derive(Debug, Clone)]
+pub enum DatabaseSettings {
+    /// The embedded default: one SQLite file.
+    Sqlite { path: PathBuf },
+    /// Production: a PostgreSQL URL (may carry a password, so it never prints).
+    Postgres { url: SecretString },
+}
+
+/// The resolved settings of one process.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: DatabaseSettings,
+    pub log: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    ReadFile { path: PathBuf, source: std::io::Error },
+    #[error("the configuration file {path} is not valid: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error("database_url must start with postgres://, postgresql:// or sqlite:// (got {scheme:?})")]
+    DatabaseScheme { scheme: String },
+}
+
+impl Settings {
+    pub const DEFAULT_LISTEN: &'static str = "127.0.0.1:8080";
+    pub const DEFAULT_DATA_DIR: &'static str = "data";
+    pub const DEFAULT_CONFIG_FILE: &'static str = "nencho.toml";
+    pub const DEFAULT_LOG: &'static str = "info";
+
+    /// Resolves the settings from parsed flags/variables and the configuration file.
+    pub fn load(args: &SettingsArgs) -> Result<Self, SettingsError> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None if Path::new(Self::DEFAULT_CONFIG_FILE).is_file() => {
+                read_file(Path::new(Self::DEFAULT_CONFIG_FILE))?
+            }
+            None => FileSettings::default(),
+        };
+        Self::resolve(args, file)
+    }
+
+    fn resolve(args: &SettingsArgs, file: FileSettings) -> Result<Self, SettingsError> {
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(Self::DEFAULT_DATA_DIR));
+        let database = match args.database_url.clone().or(file.database_url) {
+            None => DatabaseSettings::Sqlite { path: data_dir.join("nencho.sqlite3") },
+            Some(url) => database_from_url(url)?,
+        };
+        let listen = match args.listen.or(file.listen) {
+            Some(listen) => listen,
+            None => default_listen(),
+        };
+        let log = args.log.clone().or(file.log).unwrap_or_else(|| Self::DEFAULT_LOG.to_owned());
+        Ok(Self { listen, data_dir, database, log })
+    }
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, SettingsError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| SettingsError::ReadFile { path: path.to_owned(), source })?;
+    toml::from_str(&text)
+        .map_err(|error| SettingsError::ParseFile { path: path.to_owned(), message: error.to_string() })
+}
+
+fn database_from_url(url: String) -> Result<DatabaseSettings, SettingsError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(DatabaseSettings::Postgres { url: SecretString::from(url) });
+    }
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split_once('?').map_or(path, |(path, _)| path);
+        return Ok(DatabaseSettings::Sqlite { path: PathBuf::from(path) });
+    }
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme).to_owned();
+    Err(SettingsError::DatabaseScheme { scheme })
+}
+
+impl DatabaseSettings {
+    /// For logs: which store, without credentials.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite { path } => format!("sqlite {}", path.display()),
+            Self::Postgres { url } => {
+                let url = url.expose_secret();
+                let host = url.rsplit_once('@').map_or(url, |(_, host)| host);
+                let host = host.trim_start_matches("postgres://").trim_start_matches("postgresql://");
+                format!("postgres {}", host.split('?').next().unwrap_or_default())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_configured_means_sqlite_under_data_on_localhost_8080() {
+        let settings = Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
+        assert_eq!(settings.listen.to_string(), Settings::DEFAULT_LISTEN);
+        assert_eq!(settings.data_dir, PathBuf::from("data"));
+        assert!(matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("data/nencho.sqlite3")));
+        assert_eq!(settings.log, "info");
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: FileSettings = toml::from_str(
+            "data_dir = \"/srv/nencho\"\nlisten = \"0.0.0.0:9000\"\nlog = \"debug\"\n",
+        )
+        .unwrap();
+        let args = SettingsArgs { listen: Some("127.0.0.1:7000".parse().unwrap()), ..Default::default() };
+        let settings = Settings::resolve(&args, file).unwrap();
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:7000");
+        assert_eq!(settings.data_dir, PathBuf::from("/srv/nencho"));
+        assert_eq!(settings.log, "debug");
+        assert!(matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("/srv/nencho/nencho.sqlite3")));
+    }
+
+    #[test]
+    fn database_urls_choose_the_store_and_hide_the_password() {
+        let args = SettingsArgs {
+            database_url: Some("postgres://app:s3cret@db.internal:5432/nencho".into()),
+            ..Default::default()
+        };
+        let settings = Settings::resolve(&args, FileSettings::default()).unwrap();
+        assert_eq!(settings.database.describe(), "postgres db.internal:5432/nencho");
+        assert!(!format!("{settings:?}").contains("s3cret"));
+
+        let args = SettingsArgs { database_url: Some("sqlite:///tmp/x.db?mode=rwc".into()), ..Default::default() };
+        let settings = Settings::resolve(&args, FileSettings::default()).unwrap();
+        assert!(matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("/tmp/x.db")));
+
+        let args = SettingsArgs { database_url: Some("mysql://x".into()), ..Default::default() };
+        assert!(matches!(
+            Settings::resolve(&args, FileSettings::default()),
+            Err(SettingsError::DatabaseScheme { ref scheme }) if scheme == "mysql"
+        ));
+    }
+
+    #[test]
+    fn a_misspelt_setting_in_the_file_is_an_error_naming_it() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("nencho.toml");
+        std::fs::write(&path, "listne = \"0.0.0.0:80\"\n").unwrap();
+        let args = SettingsArgs { config: Some(path), ..Default::default() };
+        let error = Settings::load(&args).unwrap_err().to_string();
+        assert!(error.contains("listne"), "{error}");
+    }
+}

@@ -1,0 +1,31 @@
+//! Probes for load balancers and orchestrators (MON-1, SVC-4).
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Json};
+use poem::{handler, IntoResponse, Response};
+use serde_json::json;
+
+use crate::HttpServices;
+
+/// Liveness: the process answers. Touches nothing else, so a slow database never gets a live
+/// server restarted.
+#[handler]
+pub async fn liveness() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Readiness: 200 only when the store answers; 503 otherwise, without internals in the body.
+#[handler]
+pub async fn readiness(services: Data<&Arc<HttpServices>>) -> Response {
+    match services.readiness.execute().await {
+        Ok(()) => Json(json!({ "status": "ok" })).into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "not ready");
+            Json(json!({ "status": "unavailable" }))
+                .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                .into_response()
+        }
+    }
+}
