@@ -18,7 +18,13 @@ pub struct SettingsArgs {
     #[arg(long, env = "NENCHO_DATA_DIR", value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// postgres://… for PostgreSQL, or sqlite://FILE. Default: SQLite in the data directory.
-    #[arg(long, env = "NENCHO_DATABASE_URL", value_name = "URL", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "NENCHO_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: Option<String>,
     /// Address the web server listens on. Default: 127.0.0.1:8080
     #[arg(long, env = "NENCHO_LISTEN", value_name = "ADDR", global = true)]
@@ -59,10 +65,15 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read the configuration file {path}: {source}")]
-    ReadFile { path: PathBuf, source: std::io::Error },
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the configuration file {path} is not valid: {message}")]
     ParseFile { path: PathBuf, message: String },
-    #[error("database_url must start with postgres://, postgresql:// or sqlite:// (got {scheme:?})")]
+    #[error(
+        "database_url must start with postgres://, postgresql:// or sqlite:// (got {scheme:?})"
+    )]
     DatabaseScheme { scheme: String },
 }
 
@@ -91,15 +102,26 @@ impl Settings {
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from(Self::DEFAULT_DATA_DIR));
         let database = match args.database_url.clone().or(file.database_url) {
-            None => DatabaseSettings::Sqlite { path: data_dir.join("nencho.sqlite3") },
+            None => DatabaseSettings::Sqlite {
+                path: data_dir.join("nencho.sqlite3"),
+            },
             Some(url) => database_from_url(url)?,
         };
         let listen = match args.listen.or(file.listen) {
             Some(listen) => listen,
             None => default_listen(),
         };
-        let log = args.log.clone().or(file.log).unwrap_or_else(|| Self::DEFAULT_LOG.to_owned());
-        Ok(Self { listen, data_dir, database, log })
+        let log = args
+            .log
+            .clone()
+            .or(file.log)
+            .unwrap_or_else(|| Self::DEFAULT_LOG.to_owned());
+        Ok(Self {
+            listen,
+            data_dir,
+            database,
+            log,
+        })
     }
 }
 
@@ -108,21 +130,35 @@ fn default_listen() -> SocketAddr {
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, SettingsError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| SettingsError::ReadFile { path: path.to_owned(), source })?;
-    toml::from_str(&text)
-        .map_err(|error| SettingsError::ParseFile { path: path.to_owned(), message: error.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|source| SettingsError::ReadFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|error| SettingsError::ParseFile {
+        path: path.to_owned(),
+        message: error.to_string(),
+    })
 }
 
 fn database_from_url(url: String) -> Result<DatabaseSettings, SettingsError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(DatabaseSettings::Postgres { url: SecretString::from(url) });
+        return Ok(DatabaseSettings::Postgres {
+            url: SecretString::from(url),
+        });
     }
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let path = path.split_once('?').map_or(path, |(path, _)| path);
-        return Ok(DatabaseSettings::Sqlite { path: PathBuf::from(path) });
+        return Ok(DatabaseSettings::Sqlite {
+            path: PathBuf::from(path),
+        });
     }
-    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme).to_owned();
+    let scheme = url
+        .split_once(':')
+        .map_or("", |(scheme, _)| scheme)
+        .to_owned();
     Err(SettingsError::DatabaseScheme { scheme })
 }
 
@@ -134,7 +170,9 @@ impl DatabaseSettings {
             Self::Postgres { url } => {
                 let url = url.expose_secret();
                 let host = url.rsplit_once('@').map_or(url, |(_, host)| host);
-                let host = host.trim_start_matches("postgres://").trim_start_matches("postgresql://");
+                let host = host
+                    .trim_start_matches("postgres://")
+                    .trim_start_matches("postgresql://");
                 format!("postgres {}", host.split('?').next().unwrap_or_default())
             }
         }
@@ -147,10 +185,13 @@ mod tests {
 
     #[test]
     fn nothing_configured_means_sqlite_under_data_on_localhost_8080() {
-        let settings = Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
+        let settings =
+            Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
         assert_eq!(settings.listen.to_string(), Settings::DEFAULT_LISTEN);
         assert_eq!(settings.data_dir, PathBuf::from("data"));
-        assert!(matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("data/nencho.sqlite3")));
+        assert!(
+            matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("data/nencho.sqlite3"))
+        );
         assert_eq!(settings.log, "info");
     }
 
@@ -160,12 +201,17 @@ mod tests {
             "data_dir = \"/srv/nencho\"\nlisten = \"0.0.0.0:9000\"\nlog = \"debug\"\n",
         )
         .unwrap();
-        let args = SettingsArgs { listen: Some("127.0.0.1:7000".parse().unwrap()), ..Default::default() };
+        let args = SettingsArgs {
+            listen: Some("127.0.0.1:7000".parse().unwrap()),
+            ..Default::default()
+        };
         let settings = Settings::resolve(&args, file).unwrap();
         assert_eq!(settings.listen.to_string(), "127.0.0.1:7000");
         assert_eq!(settings.data_dir, PathBuf::from("/srv/nencho"));
         assert_eq!(settings.log, "debug");
-        assert!(matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("/srv/nencho/nencho.sqlite3")));
+        assert!(
+            matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("/srv/nencho/nencho.sqlite3"))
+        );
     }
 
     #[test]
@@ -175,14 +221,25 @@ mod tests {
             ..Default::default()
         };
         let settings = Settings::resolve(&args, FileSettings::default()).unwrap();
-        assert_eq!(settings.database.describe(), "postgres db.internal:5432/nencho");
+        assert_eq!(
+            settings.database.describe(),
+            "postgres db.internal:5432/nencho"
+        );
         assert!(!format!("{settings:?}").contains("s3cret"));
 
-        let args = SettingsArgs { database_url: Some("sqlite:///tmp/x.db?mode=rwc".into()), ..Default::default() };
+        let args = SettingsArgs {
+            database_url: Some("sqlite:///tmp/x.db?mode=rwc".into()),
+            ..Default::default()
+        };
         let settings = Settings::resolve(&args, FileSettings::default()).unwrap();
-        assert!(matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("/tmp/x.db")));
+        assert!(
+            matches!(settings.database, DatabaseSettings::Sqlite { ref path } if path == Path::new("/tmp/x.db"))
+        );
 
-        let args = SettingsArgs { database_url: Some("mysql://x".into()), ..Default::default() };
+        let args = SettingsArgs {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
         assert!(matches!(
             Settings::resolve(&args, FileSettings::default()),
             Err(SettingsError::DatabaseScheme { ref scheme }) if scheme == "mysql"
@@ -194,7 +251,10 @@ mod tests {
         let directory = tempfile::tempdir().unwrap();
         let path = directory.path().join("nencho.toml");
         std::fs::write(&path, "listne = \"0.0.0.0:80\"\n").unwrap();
-        let args = SettingsArgs { config: Some(path), ..Default::default() };
+        let args = SettingsArgs {
+            config: Some(path),
+            ..Default::default()
+        };
         let error = Settings::load(&args).unwrap_err().to_string();
         assert!(error.contains("listne"), "{error}");
     }

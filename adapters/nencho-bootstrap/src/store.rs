@@ -16,7 +16,10 @@ pub async fn open(database: &DatabaseSettings) -> Result<Arc<dyn Store>, StoreEr
         DatabaseSettings::Sqlite { path } => {
             if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
                 std::fs::create_dir_all(directory).map_err(|error| {
-                    StoreError::Unavailable(format!("cannot create {}: {error}", directory.display()))
+                    StoreError::Unavailable(format!(
+                        "cannot create {}: {error}",
+                        directory.display()
+                    ))
                 })?;
             }
             let store = SqliteStore::open(&SqliteStoreOptions::at(path)).await?;

@@ -12,15 +12,19 @@ pub fn init(filter: &str) {
         Ok(env_filter) => (env_filter, None),
         Err(error) => (EnvFilter::new("info"), Some(error)),
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(env_filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(env_filter)
+        .with_writer(std::io::stderr);
     let installed = if std::io::stderr().is_terminal() {
         builder.try_init()
     } else {
-        builder.json().flatten_event(true).with_current_span(false).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init()
     };
-    if installed.is_ok() {
-        if let Some(error) = filter_error {
-            tracing::warn!(%error, filter, "invalid log filter; using \"info\"");
-        }
+    if let (Ok(()), Some(error)) = (installed, filter_error) {
+        tracing::warn!(%error, filter, "invalid log filter; using \"info\"");
     }
 }

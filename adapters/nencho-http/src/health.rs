@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Json};
-use poem::{handler, IntoResponse, Response};
+use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 use crate::HttpServices;

@@ -11,7 +11,7 @@ mod security_headers;
 mod services;
 
 use poem::middleware::{CatchPanic, RequestId, ReuseId, Tracing};
-use poem::{get, Endpoint, EndpointExt, Route};
+use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::openapi_document;
 pub use services::HttpServices;

@@ -12,6 +12,9 @@ pub fn middleware() -> SetHeader {
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
              frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
         )
-        .overriding("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        .overriding(
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        )
         .overriding("Cross-Origin-Opener-Policy", "same-origin")
 }

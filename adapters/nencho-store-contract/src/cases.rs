@@ -10,7 +10,11 @@ fn clock() -> FixedClock {
 }
 
 fn tenant(slug: &str, name: &str, clock: &FixedClock) -> Tenant {
-    Tenant::open(Slug::parse(slug).unwrap(), TenantName::parse(name).unwrap(), clock)
+    Tenant::open(
+        Slug::parse(slug).unwrap(),
+        TenantName::parse(name).unwrap(),
+        clock,
+    )
 }
 
 fn company(tenant: &Tenant, name: &str, clock: &FixedClock) -> Company {
@@ -35,31 +39,65 @@ pub async fn tenants_round_trip(store: &dyn Store) {
     let acme = tenant("acme", "株式会社アクメ", &clock);
     store.insert_tenant(&acme).await.unwrap();
 
-    let found = store.find_tenant_by_slug(&acme.slug).await.unwrap().unwrap();
-    assert_eq!(found, acme, "every field, including the timestamp to the microsecond, survives");
+    let found = store
+        .find_tenant_by_slug(&acme.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        found, acme,
+        "every field, including the timestamp to the microsecond, survives"
+    );
     assert_eq!(found.status, ContractStatus::Active);
-    assert_eq!(store.find_tenant(acme.id).await.unwrap(), Some(acme.clone()));
+    assert_eq!(
+        store.find_tenant(acme.id).await.unwrap(),
+        Some(acme.clone())
+    );
 
     let beta = tenant("beta", "ベータ社会保険労務士事務所", &clock);
     store.insert_tenant(&beta).await.unwrap();
-    let slugs: Vec<String> =
-        store.list_tenants().await.unwrap().into_iter().map(|t| t.slug.to_string()).collect();
+    let slugs: Vec<String> = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.slug.to_string())
+        .collect();
     assert_eq!(slugs, ["acme", "beta"]);
 }
 
 pub async fn tenant_slugs_are_unique(store: &dyn Store) {
     let clock = clock();
-    store.insert_tenant(&tenant("acme", "株式会社アクメ", &clock)).await.unwrap();
+    store
+        .insert_tenant(&tenant("acme", "株式会社アクメ", &clock))
+        .await
+        .unwrap();
     let duplicate = tenant("acme", "別の会社", &clock);
     let outcome = store.insert_tenant(&duplicate).await;
-    assert!(matches!(outcome, Err(StoreError::Conflict(_))), "got {outcome:?}");
-    assert_eq!(store.list_tenants().await.unwrap().len(), 1, "the refused insert wrote nothing");
+    assert!(
+        matches!(outcome, Err(StoreError::Conflict(_))),
+        "got {outcome:?}"
+    );
+    assert_eq!(
+        store.list_tenants().await.unwrap().len(),
+        1,
+        "the refused insert wrote nothing"
+    );
 }
 
 pub async fn unknown_tenants_are_absent(store: &dyn Store) {
     let clock = clock();
-    assert_eq!(store.find_tenant_by_slug(&Slug::parse("nobody").unwrap()).await.unwrap(), None);
-    assert_eq!(store.find_tenant(TenantId::generate(&clock)).await.unwrap(), None);
+    assert_eq!(
+        store
+            .find_tenant_by_slug(&Slug::parse("nobody").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.find_tenant(TenantId::generate(&clock)).await.unwrap(),
+        None
+    );
 }
 
 pub async fn companies_round_trip_in_name_order(store: &dyn Store) {
@@ -72,9 +110,22 @@ pub async fn companies_round_trip_in_name_order(store: &dyn Store) {
     store.insert_company(office.id, &first).await.unwrap();
 
     let listed = store.list_companies(office.id).await.unwrap();
-    assert_eq!(listed, vec![first.clone(), second.clone()], "ordered by name");
-    assert_eq!(store.find_company(office.id, second.id).await.unwrap(), Some(second));
-    assert_eq!(store.find_company(office.id, CompanyId::generate(&clock)).await.unwrap(), None);
+    assert_eq!(
+        listed,
+        vec![first.clone(), second.clone()],
+        "ordered by name"
+    );
+    assert_eq!(
+        store.find_company(office.id, second.id).await.unwrap(),
+        Some(second)
+    );
+    assert_eq!(
+        store
+            .find_company(office.id, CompanyId::generate(&clock))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 pub async fn companies_never_cross_tenants(store: &dyn Store) {
@@ -88,11 +139,23 @@ pub async fn companies_never_cross_tenants(store: &dyn Store) {
     store.insert_company(acme.id, &acme_company).await.unwrap();
     store.insert_company(beta.id, &beta_company).await.unwrap();
 
-    assert_eq!(store.list_companies(acme.id).await.unwrap(), vec![acme_company.clone()]);
-    assert_eq!(store.list_companies(beta.id).await.unwrap(), vec![beta_company.clone()]);
+    assert_eq!(
+        store.list_companies(acme.id).await.unwrap(),
+        vec![acme_company.clone()]
+    );
+    assert_eq!(
+        store.list_companies(beta.id).await.unwrap(),
+        vec![beta_company.clone()]
+    );
     // A guessed id from another tenant finds nothing.
-    assert_eq!(store.find_company(acme.id, beta_company.id).await.unwrap(), None);
-    assert_eq!(store.find_company(beta.id, acme_company.id).await.unwrap(), None);
+    assert_eq!(
+        store.find_company(acme.id, beta_company.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.find_company(beta.id, acme_company.id).await.unwrap(),
+        None
+    );
 }
 
 pub async fn company_of_another_tenant_is_refused(store: &dyn Store) {

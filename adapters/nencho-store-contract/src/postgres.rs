@@ -33,7 +33,11 @@ impl TestDatabase {
     ///
     /// When the server is unreachable: panics if `CI=true`, otherwise prints a loud notice and
     /// returns `None` so the calling test can return early.
-    pub async fn create<F, Fut>(test_name: &str, schema_fingerprint: &str, migrate: F) -> Option<Self>
+    pub async fn create<F, Fut>(
+        test_name: &str,
+        schema_fingerprint: &str,
+        migrate: F,
+    ) -> Option<Self>
     where
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = ()>,
@@ -54,23 +58,46 @@ impl TestDatabase {
                 return None;
             }
         };
-        let fingerprint: String =
-            schema_fingerprint.chars().filter(char::is_ascii_alphanumeric).take(16).collect();
+        let fingerprint: String = schema_fingerprint
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(16)
+            .collect();
         let template = format!("nencho_template_{fingerprint}");
         // Unique per test; the time part is irrelevant here, so reading the clock is harmless.
         #[allow(clippy::disallowed_methods)]
         let name = format!("nencho_test_{}", Uuid::now_v7().simple());
 
-        sqlx::query("SELECT pg_advisory_lock($1)").bind(TEMPLATE_LOCK).execute(&mut admin).await.unwrap();
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(TEMPLATE_LOCK)
+            .execute(&mut admin)
+            .await
+            .unwrap();
         if !database_exists(&mut admin, &template).await {
             let building = format!("{template}_building");
-            execute(&mut admin, format!(r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#)).await;
+            execute(
+                &mut admin,
+                format!(r#"DROP DATABASE IF EXISTS "{building}" WITH (FORCE)"#),
+            )
+            .await;
             execute(&mut admin, format!(r#"CREATE DATABASE "{building}""#)).await;
             migrate(database_url(&server, &building)).await;
-            execute(&mut admin, format!(r#"ALTER DATABASE "{building}" RENAME TO "{template}""#)).await;
+            execute(
+                &mut admin,
+                format!(r#"ALTER DATABASE "{building}" RENAME TO "{template}""#),
+            )
+            .await;
         }
-        execute(&mut admin, format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#)).await;
-        sqlx::query("SELECT pg_advisory_unlock($1)").bind(TEMPLATE_LOCK).execute(&mut admin).await.unwrap();
+        execute(
+            &mut admin,
+            format!(r#"CREATE DATABASE "{name}" TEMPLATE "{template}""#),
+        )
+        .await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(TEMPLATE_LOCK)
+            .execute(&mut admin)
+            .await
+            .unwrap();
         admin.close().await.unwrap();
 
         let url = database_url(&server, &name);
@@ -89,12 +116,22 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
         let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async move {
                 let options: PgConnectOptions = server.parse().ok()?;
-                let pool = PgPoolOptions::new().max_connections(1).connect_with(options.disable_statement_logging()).await.ok()?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options.disable_statement_logging())
+                    .await
+                    .ok()?;
                 let statement = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
-                sqlx::query(AssertSqlSafe(statement)).execute(&pool).await.ok()?;
+                sqlx::query(AssertSqlSafe(statement))
+                    .execute(&pool)
+                    .await
+                    .ok()?;
                 pool.close().await;
                 Some(())
             })
@@ -115,13 +152,19 @@ async fn database_exists(admin: &mut PgConnection, name: &str) -> bool {
 /// For statements that cannot take bound parameters (CREATE/DROP DATABASE); the names are
 /// generated here from hex digits, never from input.
 async fn execute(admin: &mut PgConnection, statement: String) {
-    sqlx::query(AssertSqlSafe(statement)).execute(admin).await.unwrap();
+    sqlx::query(AssertSqlSafe(statement))
+        .execute(admin)
+        .await
+        .unwrap();
 }
 
 fn database_url(server: &str, database: &str) -> String {
     match server.rsplit_once('/') {
         Some((base, rest)) => {
-            let query = rest.split_once('?').map(|(_, query)| format!("?{query}")).unwrap_or_default();
+            let query = rest
+                .split_once('?')
+                .map(|(_, query)| format!("?{query}"))
+                .unwrap_or_default();
             format!("{base}/{database}{query}")
         }
         None => format!("{server}/{database}"),

@@ -10,4 +10,4 @@
 mod error;
 mod store;
 
-pub use store::{PgStore, PgStoreOptions, APPLICATION_ROLE};
+pub use store::{APPLICATION_ROLE, PgStore, PgStoreOptions};

@@ -7,7 +7,7 @@ use nencho_ports::{
 };
 use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Executor, Postgres, Row, Transaction};
+use sqlx::{Connection, Executor, PgConnection, Postgres, Row, Transaction};
 use uuid::Uuid;
 
 use crate::error::{corrupt, store_error};
@@ -29,10 +29,14 @@ pub struct PgStoreOptions {
 
 impl PgStoreOptions {
     pub fn from_url(url: &str) -> Result<Self, StoreError> {
-        let connect: PgConnectOptions = url
-            .parse()
-            .map_err(|error: sqlx::Error| StoreError::Unavailable(format!("bad database URL: {error}")))?;
-        Ok(Self { connect, max_connections: 16, acquire_timeout: Duration::from_secs(5) })
+        let connect: PgConnectOptions = url.parse().map_err(|error: sqlx::Error| {
+            StoreError::Unavailable(format!("bad database URL: {error}"))
+        })?;
+        Ok(Self {
+            connect,
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        })
     }
 }
 
@@ -63,7 +67,10 @@ impl PgStore {
             .connect_with(options.connect.clone().application_name("nencho"))
             .await
             .map_err(store_error)?;
-        let store = Self { owner_options, pool };
+        let store = Self {
+            owner_options,
+            pool,
+        };
         store.verify_application_role().await?;
         Ok(store)
     }
@@ -130,7 +137,16 @@ impl PgStore {
     }
 }
 
+/// A direct connection as the configured (owner) role, for migrations.
+async fn owner_connection(owner_options: &PgConnectOptions) -> Result<PgConnection, StoreError> {
+    PgConnection::connect_with(owner_options)
+        .await
+        .map_err(store_error)
+}
+
 async fn run_migrations(owner_options: &PgConnectOptions) -> Result<(), StoreError> {
+    // Probe first: it fails at once where the pool below would retry until its timeout.
+    owner_connection(owner_options).await?.close().await.map_err(store_error)?;
     let owner_pool = PgPoolOptions::new()
         .max_connections(1)
         .connect_with(owner_options.clone())
@@ -147,11 +163,14 @@ fn tenant_from_row(row: &PgRow) -> Result<Tenant, StoreError> {
     let status: String = row.try_get("status").map_err(store_error)?;
     Ok(Tenant {
         id: TenantId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
-        slug: Slug::parse(&slug).map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
+        slug: Slug::parse(&slug)
+            .map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
         name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
         status: ContractStatus::from_code(&status)
             .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
-        opened_at: row.try_get::<OffsetDateTime, _>("opened_at").map_err(store_error)?,
+        opened_at: row
+            .try_get::<OffsetDateTime, _>("opened_at")
+            .map_err(store_error)?,
     })
 }
 
@@ -160,15 +179,21 @@ fn company_from_row(row: &PgRow) -> Result<Company, StoreError> {
     Ok(Company {
         id: CompanyId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
         tenant_id: TenantId::from_uuid(row.try_get::<Uuid, _>("tenant_id").map_err(store_error)?),
-        name: CompanyName::parse(&name).map_err(|error| corrupt(format!("company name: {error}")))?,
-        registered_at: row.try_get::<OffsetDateTime, _>("registered_at").map_err(store_error)?,
+        name: CompanyName::parse(&name)
+            .map_err(|error| corrupt(format!("company name: {error}")))?,
+        registered_at: row
+            .try_get::<OffsetDateTime, _>("registered_at")
+            .map_err(store_error)?,
     })
 }
 
 #[async_trait]
 impl StoreHealth for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(store_error)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
         Ok(())
     }
 }
@@ -177,18 +202,14 @@ impl StoreHealth for PgStore {
 impl StoreMaintenance for PgStore {
     async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError> {
         run_migrations(&self.owner_options).await?;
-        let owner_pool = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(self.owner_options.clone())
-            .await
-            .map_err(store_error)?;
+        let mut connection = owner_connection(&self.owner_options).await?;
         let rows = sqlx::query(
             "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
         )
-        .fetch_all(&owner_pool)
+        .fetch_all(&mut connection)
         .await
         .map_err(store_error);
-        owner_pool.close().await;
+        let _ = connection.close().await;
         rows?
             .iter()
             .map(|row| {
@@ -253,9 +274,15 @@ impl TenantStore for PgStore {
 
 #[async_trait]
 impl CompanyStore for PgStore {
-    async fn insert_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
+    async fn insert_company(
+        &self,
+        tenant_id: TenantId,
+        company: &Company,
+    ) -> Result<(), StoreError> {
         if company.tenant_id != tenant_id {
-            return Err(StoreError::Backend("company belongs to another tenant".into()));
+            return Err(StoreError::Backend(
+                "company belongs to another tenant".into(),
+            ));
         }
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
         sqlx::query(

@@ -7,11 +7,11 @@ use nencho_ports::{
     AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
 };
 use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
+use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::Row;
 use uuid::Uuid;
 
 use crate::error::{corrupt, store_error};
@@ -30,7 +30,11 @@ pub struct SqliteStoreOptions {
 
 impl SqliteStoreOptions {
     pub fn at(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into(), max_connections: 8, busy_timeout: Duration::from_secs(10) }
+        Self {
+            path: path.into(),
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -82,7 +86,8 @@ fn uuid_of(row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
 }
 
 fn timestamp_of(row: &SqliteRow, column: &str) -> Result<OffsetDateTime, StoreError> {
-    row.try_get::<OffsetDateTime, _>(column).map_err(store_error)
+    row.try_get::<OffsetDateTime, _>(column)
+        .map_err(store_error)
 }
 
 fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
@@ -91,7 +96,8 @@ fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
     let status: String = row.try_get("status").map_err(store_error)?;
     Ok(Tenant {
         id: TenantId::from_uuid(uuid_of(row, "id")?),
-        slug: Slug::parse(&slug).map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
+        slug: Slug::parse(&slug)
+            .map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
         name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
         status: ContractStatus::from_code(&status)
             .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
@@ -104,7 +110,8 @@ fn company_from_row(row: &SqliteRow) -> Result<Company, StoreError> {
     Ok(Company {
         id: CompanyId::from_uuid(uuid_of(row, "id")?),
         tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-        name: CompanyName::parse(&name).map_err(|error| corrupt(format!("company name: {error}")))?,
+        name: CompanyName::parse(&name)
+            .map_err(|error| corrupt(format!("company name: {error}")))?,
         registered_at: timestamp_of(row, "registered_at")?,
     })
 }
@@ -112,7 +119,10 @@ fn company_from_row(row: &SqliteRow) -> Result<Company, StoreError> {
 #[async_trait]
 impl StoreHealth for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(store_error)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
         Ok(())
     }
 }
@@ -120,7 +130,10 @@ impl StoreHealth for SqliteStore {
 #[async_trait]
 impl StoreMaintenance for SqliteStore {
     async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(|error| StoreError::Backend(error.to_string()))?;
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|error| StoreError::Backend(error.to_string()))?;
         let rows = sqlx::query(
             "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
         )
@@ -190,9 +203,15 @@ impl TenantStore for SqliteStore {
 
 #[async_trait]
 impl CompanyStore for SqliteStore {
-    async fn insert_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
+    async fn insert_company(
+        &self,
+        tenant_id: TenantId,
+        company: &Company,
+    ) -> Result<(), StoreError> {
         if company.tenant_id != tenant_id {
-            return Err(StoreError::Backend("company belongs to another tenant".into()));
+            return Err(StoreError::Backend(
+                "company belongs to another tenant".into(),
+            ));
         }
         sqlx::query(
             "INSERT INTO companies (tenant_id, id, name, registered_at) VALUES ($1, $2, $3, $4)",

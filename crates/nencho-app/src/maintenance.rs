@@ -29,9 +29,21 @@ mod tests {
     async fn reports_the_schema_the_store_now_has() {
         let mut store = MockStoreMaintenance::new();
         store.expect_apply_migrations().times(1).returning(|| {
-            Ok(vec![AppliedMigration { version: 1, description: "foundation".into() }])
+            Ok(vec![AppliedMigration {
+                version: 1,
+                description: "foundation".into(),
+            }])
         });
-        let applied = ApplyMigrations::new(Arc::new(store)).execute().await.unwrap();
-        assert_eq!(applied, vec![AppliedMigration { version: 1, description: "foundation".into() }]);
+        let applied = ApplyMigrations::new(Arc::new(store))
+            .execute()
+            .await
+            .unwrap();
+        assert_eq!(
+            applied,
+            vec![AppliedMigration {
+                version: 1,
+                description: "foundation".into()
+            }]
+        );
     }
 }

@@ -34,7 +34,12 @@ mod tests {
     async fn ready_only_when_the_store_answers() {
         let mut answering = MockStoreHealth::new();
         answering.expect_ping().times(1).returning(|| Ok(()));
-        assert!(CheckReadiness::new(Arc::new(answering)).execute().await.is_ok());
+        assert!(
+            CheckReadiness::new(Arc::new(answering))
+                .execute()
+                .await
+                .is_ok()
+        );
 
         let mut silent = MockStoreHealth::new();
         silent
@@ -42,6 +47,9 @@ mod tests {
             .times(1)
             .returning(|| Err(StoreError::Unavailable("connection refused".into())));
         let outcome = CheckReadiness::new(Arc::new(silent)).execute().await;
-        assert!(matches!(outcome, Err(NotReady::Store(StoreError::Unavailable(_)))));
+        assert!(matches!(
+            outcome,
+            Err(NotReady::Store(StoreError::Unavailable(_)))
+        ));
     }
 }

@@ -28,19 +28,27 @@ pub struct FixedClock {
 
 impl FixedClock {
     pub fn at(now: OffsetDateTime) -> Self {
-        Self { now: Mutex::new(now) }
+        Self {
+            now: Mutex::new(now),
+        }
     }
 
     /// Moves the clock forward (or backward, with a negative duration).
     pub fn advance(&self, by: time::Duration) {
-        let mut now = self.now.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut now = self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *now += by;
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
-        *self.now.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

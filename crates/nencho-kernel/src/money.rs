@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of money in whole yen. Japanese tax amounts are integers; rounding is always an
 /// explicit step of a rule (e.g. 1,000円未満切捨て), never a side effect of floating point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Yen(i64);
 
@@ -93,7 +95,7 @@ impl fmt::Display for Yen {
             grouped.push('-');
         }
         for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index) % 3 == 0 {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(digit);

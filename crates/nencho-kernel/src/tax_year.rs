@@ -37,8 +37,7 @@ impl TaxYear {
 
     /// The year's last day, on which ages and family status are judged (12月31日現況).
     pub fn year_end(self) -> time::Date {
-        time::Date::from_calendar_date(self.0, time::Month::December, 31)
-            .unwrap_or(time::Date::MAX)
+        time::Date::from_calendar_date(self.0, time::Month::December, 31).unwrap_or(time::Date::MAX)
     }
 }
 

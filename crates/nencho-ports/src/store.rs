@@ -60,7 +60,11 @@ pub trait TenantStore: Send + Sync {
 #[async_trait]
 pub trait CompanyStore: Send + Sync {
     /// The company's own `tenant_id` must equal `tenant_id`; an adapter refuses a mismatch.
-    async fn insert_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError>;
+    async fn insert_company(
+        &self,
+        tenant_id: TenantId,
+        company: &Company,
+    ) -> Result<(), StoreError>;
     async fn find_company(
         &self,
         tenant_id: TenantId,

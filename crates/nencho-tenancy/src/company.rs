@@ -21,7 +21,9 @@ impl CompanyName {
             return Err(CompanyNameError::Empty);
         }
         if trimmed.chars().count() > Self::MAX_CHARACTERS {
-            return Err(CompanyNameError::TooLong { max: Self::MAX_CHARACTERS });
+            return Err(CompanyNameError::TooLong {
+                max: Self::MAX_CHARACTERS,
+            });
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -42,7 +44,12 @@ pub struct Company {
 
 impl Company {
     pub fn register(tenant_id: TenantId, name: CompanyName, clock: &dyn Clock) -> Self {
-        Self { id: CompanyId::generate(clock), tenant_id, name, registered_at: clock.now() }
+        Self {
+            id: CompanyId::generate(clock),
+            tenant_id,
+            name,
+            registered_at: clock.now(),
+        }
     }
 }
 
@@ -52,7 +59,10 @@ mod tests {
 
     #[test]
     fn company_names_are_trimmed_and_bounded() {
-        assert_eq!(CompanyName::parse(" 株式会社アクメ ").unwrap().as_str(), "株式会社アクメ");
+        assert_eq!(
+            CompanyName::parse(" 株式会社アクメ ").unwrap().as_str(),
+            "株式会社アクメ"
+        );
         assert_eq!(CompanyName::parse(""), Err(CompanyNameError::Empty));
         assert!(CompanyName::parse(&"a".repeat(201)).is_err());
     }

@@ -26,10 +26,43 @@ impl Slug {
 
     /// Names that would collide with the platform's own hosts or mislead users.
     pub const RESERVED: &'static [&'static str] = &[
-        "www", "api", "app", "admin", "administrator", "ops", "operator", "root", "mail", "smtp",
-        "imap", "pop", "ftp", "ssh", "status", "health", "metrics", "support", "help", "docs",
-        "static", "assets", "cdn", "login", "auth", "sso", "account", "accounts", "billing",
-        "security", "system", "internal", "test", "staging", "dev", "localhost", "nencho",
+        "www",
+        "api",
+        "app",
+        "admin",
+        "administrator",
+        "ops",
+        "operator",
+        "root",
+        "mail",
+        "smtp",
+        "imap",
+        "pop",
+        "ftp",
+        "ssh",
+        "status",
+        "health",
+        "metrics",
+        "support",
+        "help",
+        "docs",
+        "static",
+        "assets",
+        "cdn",
+        "login",
+        "auth",
+        "sso",
+        "account",
+        "accounts",
+        "billing",
+        "security",
+        "system",
+        "internal",
+        "test",
+        "staging",
+        "dev",
+        "localhost",
+        "nencho",
     ];
 
     pub fn parse(text: &str) -> Result<Self, SlugError> {
@@ -46,7 +79,10 @@ impl Slug {
         if text.contains("--") {
             return Err(SlugError::DoubleHyphen);
         }
-        let starts_with_letter = text.bytes().next().is_some_and(|byte| byte.is_ascii_lowercase());
+        let starts_with_letter = text
+            .bytes()
+            .next()
+            .is_some_and(|byte| byte.is_ascii_lowercase());
         if !starts_with_letter || text.ends_with('-') {
             return Err(SlugError::Edges);
         }

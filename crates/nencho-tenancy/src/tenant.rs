@@ -23,7 +23,9 @@ impl TenantName {
             return Err(TenantNameError::Empty);
         }
         if trimmed.chars().count() > Self::MAX_CHARACTERS {
-            return Err(TenantNameError::TooLong { max: Self::MAX_CHARACTERS });
+            return Err(TenantNameError::TooLong {
+                max: Self::MAX_CHARACTERS,
+            });
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -112,7 +114,11 @@ mod tests {
 
     #[test]
     fn status_codes_round_trip() {
-        for status in [ContractStatus::Active, ContractStatus::Ending, ContractStatus::Ended] {
+        for status in [
+            ContractStatus::Active,
+            ContractStatus::Ending,
+            ContractStatus::Ended,
+        ] {
             assert_eq!(ContractStatus::from_code(status.as_code()), Some(status));
         }
         assert_eq!(ContractStatus::from_code("purged"), None);

@@ -20,7 +20,10 @@ impl MetaApi {
     /// The service name and release.
     #[oai(path = "/version", method = "get")]
     async fn version(&self) -> Json<ServiceVersion> {
-        Json(ServiceVersion { service: "nencho".into(), version: env!("CARGO_PKG_VERSION").into() })
+        Json(ServiceVersion {
+            service: "nencho".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use askama::Template;
 use poem::http::StatusCode;
 use poem::web::Html;
-use poem::{handler, IntoResponse, Response};
+use poem::{IntoResponse, Response, handler};
 
 #[derive(Template)]
 #[template(path = "landing.html")]
@@ -28,7 +28,12 @@ fn render(page: &impl Template, status: StatusCode) -> Response {
 
 #[handler]
 pub async fn landing() -> Response {
-    render(&LandingPage { version: env!("CARGO_PKG_VERSION") }, StatusCode::OK)
+    render(
+        &LandingPage {
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        StatusCode::OK,
+    )
 }
 
 /// Any unknown path: a plain page that reveals nothing.

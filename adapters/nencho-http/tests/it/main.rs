@@ -1,23 +1,28 @@
 //! The HTTP surface against a real SQLite store, through poem's test client.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 use std::sync::Arc;
 
 use nencho_app::readiness::CheckReadiness;
-use nencho_http::{endpoint, HttpServices};
+use nencho_http::{HttpServices, endpoint};
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use poem::http::StatusCode;
 use poem::test::TestClient;
 
 async fn store() -> (tempfile::TempDir, SqliteStore) {
     let directory = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(directory.path())))
-        .await
-        .unwrap();
+    let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+        directory.path(),
+    )))
+    .await
+    .unwrap();
     (directory, store)
 }
 
 fn client(store: &SqliteStore) -> TestClient<impl poem::Endpoint> {
-    let services = HttpServices { readiness: CheckReadiness::new(Arc::new(store.clone())) };
+    let services = HttpServices {
+        readiness: CheckReadiness::new(Arc::new(store.clone())),
+    };
     TestClient::new(endpoint(services))
 }
 
@@ -27,7 +32,8 @@ async fn liveness_and_readiness_answer_when_the_store_does() {
     let client = client(&store);
     let live = client.get("/healthz").send().await;
     live.assert_status_is_ok();
-    live.assert_json(serde_json::json!({ "status": "ok" })).await;
+    live.assert_json(serde_json::json!({ "status": "ok" }))
+        .await;
     client.get("/readyz").send().await.assert_status_is_ok();
 }
 
@@ -38,7 +44,9 @@ async fn readiness_is_503_and_liveness_200_when_the_store_is_gone() {
     store.close().await;
     let ready = client.get("/readyz").send().await;
     ready.assert_status(StatusCode::SERVICE_UNAVAILABLE);
-    ready.assert_json(serde_json::json!({ "status": "unavailable" })).await;
+    ready
+        .assert_json(serde_json::json!({ "status": "unavailable" }))
+        .await;
     client.get("/healthz").send().await.assert_status_is_ok();
 }
 
@@ -78,5 +86,9 @@ async fn the_api_describes_itself_in_openapi() {
 
     let version = client.get("/api/v1/version").send().await;
     version.assert_status_is_ok();
-    version.assert_json(serde_json::json!({ "service": "nencho", "version": env!("CARGO_PKG_VERSION") })).await;
+    version
+        .assert_json(
+            serde_json::json!({ "service": "nencho", "version": env!("CARGO_PKG_VERSION") }),
+        )
+        .await;
 }

@@ -6,12 +6,25 @@ use sqlx::Row;
 async fn opens_a_wal_file_with_foreign_keys_on() {
     let directory = tempfile::tempdir().unwrap();
     let path = SqliteStore::default_path(directory.path());
-    let store = SqliteStore::open(&SqliteStoreOptions::at(&path)).await.unwrap();
-    assert!(path.exists(), "the database is a file under the data directory");
+    let store = SqliteStore::open(&SqliteStoreOptions::at(&path))
+        .await
+        .unwrap();
+    assert!(
+        path.exists(),
+        "the database is a file under the data directory"
+    );
 
-    let journal: String = sqlx::query("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap().get(0);
+    let journal: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(journal, "wal");
-    let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap().get(0);
+    let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(foreign_keys, 1);
 }
 
@@ -29,9 +42,11 @@ async fn a_second_process_can_migrate_while_the_first_serves() {
 #[tokio::test]
 async fn a_closed_store_does_not_answer() {
     let directory = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(directory.path())))
-        .await
-        .unwrap();
+    let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+        directory.path(),
+    )))
+    .await
+    .unwrap();
     store.close().await;
     assert!(store.ping().await.is_err());
 }

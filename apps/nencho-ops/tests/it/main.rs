@@ -1,0 +1,4 @@
+//! The operator CLI as a real process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
+
+mod migrate;

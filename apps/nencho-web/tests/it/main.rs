@@ -1,0 +1,110 @@
+//! The web server as a real process, configured the ways an operator would configure it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
+
+use nencho_testkit::{RunningProcess, command};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_nencho-web");
+
+async fn get(url: &str) -> reqwest::StatusCode {
+    reqwest::get(url).await.unwrap().status()
+}
+
+fn base_url(listening: &serde_json::Value) -> String {
+    listening["url"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+#[tokio::test]
+async fn with_no_configuration_it_serves_sqlite_under_data_and_stops_on_sigterm() {
+    let working_dir = tempfile::tempdir().unwrap();
+    // Only the port is chosen (0 = any free port) so tests can run in parallel; the listen
+    // default itself is covered by nencho-bootstrap's settings tests.
+    let mut web = command(BINARY, working_dir.path());
+    web.env("NENCHO_LISTEN", "127.0.0.1:0");
+    let mut web = RunningProcess::spawn(web);
+    let listening = web.wait_for_log("listening").await;
+    let base = base_url(&listening);
+
+    assert_eq!(get(&format!("{base}/healthz")).await, 200);
+    assert_eq!(get(&format!("{base}/readyz")).await, 200);
+    assert!(
+        working_dir.path().join("data/nencho.sqlite3").is_file(),
+        "the embedded store lives in ./data"
+    );
+
+    let (status, log) = web.terminate().await;
+    assert!(status.success(), "graceful shutdown exits 0: {log:?}");
+    assert!(log.iter().any(|line| line.contains("\"stopped\"")));
+}
+
+#[tokio::test]
+async fn flags_win_over_the_environment_and_the_file_is_read() {
+    let working_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        working_dir.path().join("nencho.toml"),
+        "data_dir = \"from-file\"\nlisten = \"127.0.0.1:1\"\n",
+    )
+    .unwrap();
+    let mut web = command(BINARY, working_dir.path());
+    web.env("NENCHO_LISTEN", "127.0.0.1:2")
+        .args(["--listen", "127.0.0.1:0"]);
+    let mut web = RunningProcess::spawn(web);
+    let base = base_url(&web.wait_for_log("listening").await);
+    assert_eq!(get(&format!("{base}/readyz")).await, 200);
+    assert!(
+        working_dir
+            .path()
+            .join("from-file/nencho.sqlite3")
+            .is_file()
+    );
+    let (status, _) = web.terminate().await;
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn a_bad_configuration_is_a_clear_error_not_a_panic() {
+    let working_dir = tempfile::tempdir().unwrap();
+    let mut web = command(BINARY, working_dir.path());
+    web.args(["--database-url", "mysql://localhost/x"]);
+    let output = web.output().await.unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("database_url must start with postgres://"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[tokio::test]
+async fn it_serves_postgresql_when_given_its_url() {
+    let Some(database) = postgres_database().await else {
+        return;
+    };
+    let working_dir = tempfile::tempdir().unwrap();
+    let mut web = command(BINARY, working_dir.path());
+    web.env("NENCHO_DATABASE_URL", &database.url)
+        .args(["--listen", "127.0.0.1:0"]);
+    let mut web = RunningProcess::spawn(web);
+    let listening = web.wait_for_log("listening").await;
+    assert_eq!(get(&format!("{}/readyz", base_url(&listening))).await, 200);
+    assert!(
+        !working_dir.path().join("data").exists(),
+        "no SQLite file when PostgreSQL is configured"
+    );
+    let (status, _) = web.terminate().await;
+    assert!(status.success());
+}
+
+/// An empty database: the server migrates it itself at start.
+async fn postgres_database() -> Option<nencho_store_contract::postgres::TestDatabase> {
+    nencho_store_contract::postgres::TestDatabase::create(
+        "web_on_postgres",
+        "empty",
+        |_url| async {},
+    )
+    .await
+}

@@ -1,0 +1,54 @@
+//! The maintenance worker: retention, purges, backups, notices and outbox delivery run here on
+//! schedule (they arrive with their issues). Today it connects to the store, watches its health
+//! and stops cleanly on a signal.
+
+use std::future::Future;
+use std::time::Duration;
+
+use anyhow::Context;
+use nencho_app::readiness::CheckReadiness;
+use nencho_bootstrap::{Settings, SettingsArgs};
+
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "nencho-worker",
+    version,
+    about = "nencho 年末調整電子申請 — maintenance worker"
+)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// How often the worker checks that the store still answers.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Runs until `shutdown` completes.
+pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let store = nencho_bootstrap::store::open(&settings.database)
+        .await
+        .with_context(|| format!("cannot open the store ({})", settings.database.describe()))?;
+    let readiness = CheckReadiness::new(store.clone());
+    tracing::info!(store = %settings.database.describe(), "worker ready");
+
+    let mut ticks = tokio::time::interval(HEALTH_INTERVAL);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            _ = ticks.tick() => {
+                if let Err(error) = readiness.execute().await {
+                    tracing::warn!(%error, "store not answering");
+                }
+            }
+        }
+    }
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+pub async fn main_with(args: WorkerArgs) -> anyhow::Result<()> {
+    let settings = Settings::load(&args.settings)?;
+    nencho_bootstrap::telemetry::init(&settings.log);
+    run(settings, nencho_bootstrap::shutdown::signal()).await
+}
