@@ -5,11 +5,13 @@
 //! read in exactly one place, [`SystemClock`]; everything else receives a `&dyn Clock`.
 
 mod clock;
+mod email;
 mod ids;
 mod money;
 mod tax_year;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use email::{EmailAddress, EmailAddressError};
 pub use ids::{CompanyId, EmployeeId, FilingId, IdParseError, TenantId, UserId};
 pub use money::Yen;
 pub use tax_year::{TaxYear, TaxYearError};

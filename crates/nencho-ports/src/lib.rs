@@ -6,7 +6,12 @@
 //! Must not depend on any adapter technology (sqlx, poem, lettre). With the `mocks` feature every
 //! port has a mockall mock (`MockTenantStore`, …) for use-case unit tests.
 
+mod mail;
 mod store;
+
+pub use mail::{MailError, Mailer, OutgoingMail};
+#[cfg(feature = "mocks")]
+pub use mail::MockMailer;
 
 pub use store::{
     AppliedMigration, CompanyStore, Store, StoreError, StoreHealth, StoreMaintenance, TenantStore,
