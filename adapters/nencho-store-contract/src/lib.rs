@@ -35,6 +35,17 @@ macro_rules! store_contract_tests {
             companies_round_trip_in_name_order,
             companies_never_cross_tenants,
             company_of_another_tenant_is_refused,
+            a_tenant_opens_with_its_admin_atomically,
+            login_ids_are_unique_within_a_tenant_only,
+            a_password_change_ends_every_other_session,
+            disabling_an_id_ends_its_sessions_and_enabling_restores_it,
+            sessions_are_found_touched_and_deleted_within_their_tenant,
+            a_reset_token_is_redeemed_once_and_ends_every_session,
+            an_email_confirmation_sets_the_address,
+            the_login_history_lists_newest_first_and_counts_failures_since_the_last_success,
+            the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up,
+            mail_of_one_tenant_is_invisible_to_another,
+            operator_actions_are_recorded_newest_first,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

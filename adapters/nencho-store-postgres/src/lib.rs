@@ -8,6 +8,9 @@
 //! the configured URL. Entry point: [`PgStore::connect`].
 
 mod error;
+mod identity;
+mod operator_log;
+mod outbox;
 mod store;
 
 pub use store::{APPLICATION_ROLE, PgStore, PgStoreOptions};

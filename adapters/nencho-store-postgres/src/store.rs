@@ -1,12 +1,12 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, OffsetDateTime, TenantId};
+use nencho_kernel::{CompanyId, EmailAddress, OffsetDateTime, TenantId};
 use nencho_ports::{
     AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
 };
 use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, Executor, PgConnection, Postgres, Row, Transaction};
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ pub struct PgStore {
     /// Connections as the configured (owner) role: migrations only.
     owner_options: PgConnectOptions,
     /// Connections switched to [`APPLICATION_ROLE`]: everything else.
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PgStore {
@@ -99,7 +99,7 @@ impl PgStore {
     /// Begins a transaction in which row-level security admits only `tenant_id`'s rows. The
     /// setting is transaction-local (`set_config(…, true)`), so a pooled connection never carries
     /// one tenant's setting into another request.
-    async fn begin_for_tenant(
+    pub(crate) async fn begin_for_tenant(
         &self,
         tenant_id: TenantId,
     ) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -110,6 +110,55 @@ impl PgStore {
             .await
             .map_err(store_error)?;
         Ok(transaction)
+    }
+
+    /// Runs one statement in its own tenant-scoped transaction.
+    pub(crate) async fn execute_scoped(
+        &self,
+        tenant_id: TenantId,
+        query: sqlx::query::Query<'_, Postgres, PgArguments>,
+    ) -> Result<u64, StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let done = query.execute(&mut *transaction).await.map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn fetch_optional_scoped(
+        &self,
+        tenant_id: TenantId,
+        query: sqlx::query::Query<'_, Postgres, PgArguments>,
+    ) -> Result<Option<PgRow>, StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let row = query.fetch_optional(&mut *transaction).await.map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(row)
+    }
+
+    pub(crate) async fn fetch_all_scoped(
+        &self,
+        tenant_id: TenantId,
+        query: sqlx::query::Query<'_, Postgres, PgArguments>,
+    ) -> Result<Vec<PgRow>, StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let rows = query.fetch_all(&mut *transaction).await.map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(rows)
+    }
+
+    pub(crate) async fn fetch_one_scoped<T>(
+        &self,
+        tenant_id: TenantId,
+        query: sqlx::query::QueryScalar<'_, Postgres, T, PgArguments>,
+    ) -> Result<T, StoreError>
+    where
+        T: Send + Unpin,
+        (T,): for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let value = query.fetch_one(&mut *transaction).await.map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(value)
     }
 
     /// Identifies the schema the migrations produce, so tests can reuse a migrated template.
@@ -161,6 +210,7 @@ fn tenant_from_row(row: &PgRow) -> Result<Tenant, StoreError> {
     let slug: String = row.try_get("slug").map_err(store_error)?;
     let name: String = row.try_get("name").map_err(store_error)?;
     let status: String = row.try_get("status").map_err(store_error)?;
+    let contact_email: String = row.try_get("contact_email").map_err(store_error)?;
     Ok(Tenant {
         id: TenantId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
         slug: Slug::parse(&slug)
@@ -168,9 +218,9 @@ fn tenant_from_row(row: &PgRow) -> Result<Tenant, StoreError> {
         name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
         status: ContractStatus::from_code(&status)
             .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
-        opened_at: row
-            .try_get::<OffsetDateTime, _>("opened_at")
-            .map_err(store_error)?,
+        contact_email: EmailAddress::parse(&contact_email)
+            .map_err(|error| corrupt(format!("tenant contact e-mail: {error}")))?,
+        opened_at: timestamp_of(row, "opened_at")?,
     })
 }
 
@@ -226,12 +276,14 @@ impl StoreMaintenance for PgStore {
 impl TenantStore for PgStore {
     async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO tenants (id, slug, name, status, opened_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO tenants (id, slug, name, status, contact_email, opened_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(tenant.id.as_uuid())
         .bind(tenant.slug.as_str())
         .bind(tenant.name.as_str())
         .bind(tenant.status.as_code())
+        .bind(tenant.contact_email.as_str())
         .bind(tenant.opened_at)
         .execute(&self.pool)
         .await
@@ -240,7 +292,7 @@ impl TenantStore for PgStore {
     }
 
     async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE slug = $1")
+        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1")
             .bind(slug.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -251,7 +303,7 @@ impl TenantStore for PgStore {
     }
 
     async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE id = $1")
+        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1")
             .bind(tenant_id.as_uuid())
             .fetch_optional(&self.pool)
             .await
@@ -262,7 +314,7 @@ impl TenantStore for PgStore {
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants ORDER BY slug")
+        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug")
             .fetch_all(&self.pool)
             .await
             .map_err(store_error)?
@@ -330,4 +382,12 @@ impl CompanyStore for PgStore {
         transaction.commit().await.map_err(store_error)?;
         rows.iter().map(company_from_row).collect()
     }
+}
+
+pub(crate) fn uuid_of(row: &PgRow, column: &str) -> Result<Uuid, StoreError> {
+    row.try_get::<Uuid, _>(column).map_err(store_error)
+}
+
+pub(crate) fn timestamp_of(row: &PgRow, column: &str) -> Result<OffsetDateTime, StoreError> {
+    row.try_get::<OffsetDateTime, _>(column).map_err(store_error)
 }

@@ -7,6 +7,9 @@
 //! [`SqliteStore::open`].
 
 mod error;
+mod identity;
+mod operator_log;
+mod outbox;
 mod store;
 
 pub use store::{SqliteStore, SqliteStoreOptions};

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, OffsetDateTime, TenantId};
+use nencho_kernel::{CompanyId, EmailAddress, OffsetDateTime, TenantId};
 use nencho_ports::{
     AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
 };
@@ -41,7 +41,7 @@ impl SqliteStoreOptions {
 /// The SQLite implementation of every store port.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -74,6 +74,14 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers queue on the busy timeout instead of failing when a read lock must be upgraded.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)
+    }
+
     /// The pool, for adapter tests that inspect pragmas and raw rows.
     #[doc(hidden)]
     pub fn pool(&self) -> &SqlitePool {
@@ -81,19 +89,20 @@ impl SqliteStore {
     }
 }
 
-fn uuid_of(row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
+pub(crate) fn uuid_of(row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
     row.try_get::<Uuid, _>(column).map_err(store_error)
 }
 
-fn timestamp_of(row: &SqliteRow, column: &str) -> Result<OffsetDateTime, StoreError> {
+pub(crate) fn timestamp_of(row: &SqliteRow, column: &str) -> Result<OffsetDateTime, StoreError> {
     row.try_get::<OffsetDateTime, _>(column)
         .map_err(store_error)
 }
 
-fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
+pub(crate) fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
     let slug: String = row.try_get("slug").map_err(store_error)?;
     let name: String = row.try_get("name").map_err(store_error)?;
     let status: String = row.try_get("status").map_err(store_error)?;
+    let contact_email: String = row.try_get("contact_email").map_err(store_error)?;
     Ok(Tenant {
         id: TenantId::from_uuid(uuid_of(row, "id")?),
         slug: Slug::parse(&slug)
@@ -101,6 +110,8 @@ fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
         name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
         status: ContractStatus::from_code(&status)
             .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
+        contact_email: EmailAddress::parse(&contact_email)
+            .map_err(|error| corrupt(format!("tenant contact e-mail: {error}")))?,
         opened_at: timestamp_of(row, "opened_at")?,
     })
 }
@@ -155,12 +166,14 @@ impl StoreMaintenance for SqliteStore {
 impl TenantStore for SqliteStore {
     async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO tenants (id, slug, name, status, opened_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO tenants (id, slug, name, status, contact_email, opened_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(tenant.id.as_uuid())
         .bind(tenant.slug.as_str())
         .bind(tenant.name.as_str())
         .bind(tenant.status.as_code())
+        .bind(tenant.contact_email.as_str())
         .bind(tenant.opened_at)
         .execute(&self.pool)
         .await
@@ -169,7 +182,7 @@ impl TenantStore for SqliteStore {
     }
 
     async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE slug = $1")
+        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1")
             .bind(slug.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -180,7 +193,7 @@ impl TenantStore for SqliteStore {
     }
 
     async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants WHERE id = $1")
+        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1")
             .bind(tenant_id.as_uuid())
             .fetch_optional(&self.pool)
             .await
@@ -191,7 +204,7 @@ impl TenantStore for SqliteStore {
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, opened_at FROM tenants ORDER BY slug")
+        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug")
             .fetch_all(&self.pool)
             .await
             .map_err(store_error)?

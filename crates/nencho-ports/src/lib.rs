@@ -6,8 +6,25 @@
 //! Must not depend on any adapter technology (sqlx, poem, lettre). With the `mocks` feature every
 //! port has a mockall mock (`MockTenantStore`, …) for use-case unit tests.
 
+mod crypto;
+mod identity;
 mod mail;
+mod operator_log;
+mod outbox;
 mod store;
+
+pub use crypto::{HashError, PasswordHasher, RandomSource};
+pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
+pub use operator_log::{OperatorAction, OperatorLogStore};
+pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
+#[cfg(feature = "mocks")]
+pub use crypto::{MockPasswordHasher, MockRandomSource};
+#[cfg(feature = "mocks")]
+pub use identity::{MockLoginHistoryStore, MockSessionStore, MockTokenStore, MockUserStore};
+#[cfg(feature = "mocks")]
+pub use operator_log::MockOperatorLogStore;
+#[cfg(feature = "mocks")]
+pub use outbox::MockOutboxStore;
 
 pub use mail::{MailError, Mailer, OutgoingMail};
 #[cfg(feature = "mocks")]

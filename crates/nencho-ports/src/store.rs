@@ -76,6 +76,30 @@ pub trait CompanyStore: Send + Sync {
 
 /// Everything a store adapter provides, so that an app can hold one `Arc<dyn Store>` and hand
 /// each use case just the port it needs.
-pub trait Store: StoreHealth + StoreMaintenance + TenantStore + CompanyStore {}
+pub trait Store:
+    StoreHealth
+    + StoreMaintenance
+    + TenantStore
+    + CompanyStore
+    + crate::UserStore
+    + crate::SessionStore
+    + crate::TokenStore
+    + crate::LoginHistoryStore
+    + crate::OutboxStore
+    + crate::OperatorLogStore
+{
+}
 
-impl<T> Store for T where T: StoreHealth + StoreMaintenance + TenantStore + CompanyStore {}
+impl<T> Store for T where
+    T: StoreHealth
+        + StoreMaintenance
+        + TenantStore
+        + CompanyStore
+        + crate::UserStore
+        + crate::SessionStore
+        + crate::TokenStore
+        + crate::LoginHistoryStore
+        + crate::OutboxStore
+        + crate::OperatorLogStore
+{
+}

@@ -1,4 +1,4 @@
-use nencho_kernel::{Clock, OffsetDateTime, TenantId};
+use nencho_kernel::{Clock, EmailAddress, OffsetDateTime, TenantId};
 
 use crate::Slug;
 
@@ -70,17 +70,21 @@ pub struct Tenant {
     pub slug: Slug,
     pub name: TenantName,
     pub status: ContractStatus,
+    /// The contract's main contact: support requests come from it (SVC-7) and an operator-assisted
+    /// ADMIN reset is sent to it (ID-8).
+    pub contact_email: EmailAddress,
     pub opened_at: OffsetDateTime,
 }
 
 impl Tenant {
     /// A contract as it starts: active from now.
-    pub fn open(slug: Slug, name: TenantName, clock: &dyn Clock) -> Self {
+    pub fn open(slug: Slug, name: TenantName, contact_email: EmailAddress, clock: &dyn Clock) -> Self {
         Self {
             id: TenantId::generate(clock),
             slug,
             name,
             status: ContractStatus::Active,
+            contact_email,
             opened_at: clock.now(),
         }
     }
@@ -98,6 +102,7 @@ mod tests {
         let tenant = Tenant::open(
             Slug::parse("acme").unwrap(),
             TenantName::parse(" 株式会社アクメ ").unwrap(),
+            EmailAddress::parse("hr@acme.example").unwrap(),
             &clock,
         );
         assert_eq!(tenant.status, ContractStatus::Active);

@@ -1,6 +1,6 @@
 //! Proof that PostgreSQL itself keeps tenants apart, whatever the application's queries say.
 
-use nencho_kernel::FixedClock;
+use nencho_kernel::{EmailAddress, FixedClock};
 use nencho_ports::{CompanyStore, TenantStore};
 use nencho_store_postgres::APPLICATION_ROLE;
 use nencho_tenancy::{Company, CompanyName, Slug, Tenant, TenantName};
@@ -16,11 +16,13 @@ async fn two_tenants(store: &nencho_store_postgres::PgStore) -> (Tenant, Tenant)
     let acme = Tenant::open(
         Slug::parse("acme").unwrap(),
         TenantName::parse("アクメ").unwrap(),
+        EmailAddress::parse("a@acme.example").unwrap(),
         &clock,
     );
     let beta = Tenant::open(
         Slug::parse("beta").unwrap(),
         TenantName::parse("ベータ").unwrap(),
+        EmailAddress::parse("b@beta.example").unwrap(),
         &clock,
     );
     for tenant in [&acme, &beta] {

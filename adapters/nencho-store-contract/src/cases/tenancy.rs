@@ -1,21 +1,9 @@
-//! The contract cases. Each takes a freshly migrated, empty store.
 
 use nencho_kernel::{CompanyId, FixedClock, TenantId};
 use nencho_ports::{Store, StoreError};
-use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
-use time::macros::datetime;
+use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant};
 
-fn clock() -> FixedClock {
-    FixedClock::at(datetime!(2026-11-25 09:00:00.123456 UTC))
-}
-
-fn tenant(slug: &str, name: &str, clock: &FixedClock) -> Tenant {
-    Tenant::open(
-        Slug::parse(slug).unwrap(),
-        TenantName::parse(name).unwrap(),
-        clock,
-    )
-}
+use super::support::{clock, tenant};
 
 fn company(tenant: &Tenant, name: &str, clock: &FixedClock) -> Company {
     clock.advance(time::Duration::milliseconds(1));

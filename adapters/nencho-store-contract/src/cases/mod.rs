@@ -1,0 +1,10 @@
+//! The contract cases. Each takes a freshly migrated, empty store.
+
+mod identity;
+mod outbox;
+mod support;
+mod tenancy;
+
+pub use identity::*;
+pub use outbox::*;
+pub use tenancy::*;

@@ -1,0 +1,529 @@
+//! Users, sessions, one-time tokens and the login history.
+
+use async_trait::async_trait;
+use nencho_identity::{
+    DisplayName, LoginAttempt, LoginId, LoginOutcome, OneTimeToken, PasswordHash, PasswordState,
+    Role, Session, TokenHash, TokenPurpose, User, UserStatus,
+};
+use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
+use nencho_ports::{
+    LoginHistoryStore, OutboxMessage, SessionStore, StoreError, TokenStore, UserStore,
+};
+use nencho_tenancy::Tenant;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+
+use crate::error::{corrupt, store_error};
+use crate::outbox::enqueue_in;
+use crate::store::{timestamp_of, uuid_of, SqliteStore};
+
+/// `SELECT <every user column> FROM users <rest>` as one static query text.
+macro_rules! select_users {
+    ($rest:literal) => {
+        concat!(
+            "SELECT tenant_id, id, login_id, display_name, email, role, status, password_kind, \
+             password_hash, created_at FROM users ",
+            $rest
+        )
+    };
+}
+
+fn password_columns(password: &PasswordState) -> (&'static str, Option<&str>) {
+    match password {
+        PasswordState::NotSet => ("not_set", None),
+        PasswordState::Initial(hash) => ("initial", Some(hash.as_phc())),
+        PasswordState::Chosen(hash) => ("chosen", Some(hash.as_phc())),
+    }
+}
+
+fn user_from_row(row: &SqliteRow) -> Result<User, StoreError> {
+    let text = |column: &str| row.try_get::<String, _>(column).map_err(store_error);
+    let optional = |column: &str| row.try_get::<Option<String>, _>(column).map_err(store_error);
+    let password_hash = optional("password_hash")?.map(PasswordHash::from_phc);
+    let password = match (text("password_kind")?.as_str(), password_hash) {
+        ("not_set", _) => PasswordState::NotSet,
+        ("initial", Some(hash)) => PasswordState::Initial(hash),
+        ("chosen", Some(hash)) => PasswordState::Chosen(hash),
+        (kind, _) => return Err(corrupt(format!("password state {kind:?} without a hash"))),
+    };
+    let role = text("role")?;
+    let status = text("status")?;
+    Ok(User {
+        id: UserId::from_uuid(uuid_of(row, "id")?),
+        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
+        login_id: LoginId::parse(&text("login_id")?).map_err(|e| corrupt(format!("login id: {e}")))?,
+        display_name: DisplayName::parse(&text("display_name")?)
+            .map_err(|e| corrupt(format!("display name: {e}")))?,
+        email: optional("email")?
+            .map(|email| EmailAddress::parse(&email))
+            .transpose()
+            .map_err(|e| corrupt(format!("user e-mail: {e}")))?,
+        role: Role::from_code(&role).ok_or_else(|| corrupt(format!("role {role:?}")))?,
+        status: UserStatus::from_code(&status).ok_or_else(|| corrupt(format!("status {status:?}")))?,
+        password,
+        created_at: timestamp_of(row, "created_at")?,
+    })
+}
+
+async fn insert_user_in(transaction: &mut Transaction<'static, Sqlite>, user: &User) -> Result<(), StoreError> {
+    let (password_kind, password_hash) = password_columns(&user.password);
+    sqlx::query(
+        "INSERT INTO users (tenant_id, id, login_id, display_name, email, role, status, \
+         password_kind, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(user.tenant_id.as_uuid())
+    .bind(user.id.as_uuid())
+    .bind(user.login_id.as_str())
+    .bind(user.display_name.as_str())
+    .bind(user.email.as_ref().map(EmailAddress::as_str))
+    .bind(user.role.as_code())
+    .bind(user.status.as_code())
+    .bind(password_kind)
+    .bind(password_hash)
+    .bind(user.created_at)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+async fn write_password_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    tenant_id: TenantId,
+    user_id: UserId,
+    password: &PasswordState,
+) -> Result<(), StoreError> {
+    let (password_kind, password_hash) = password_columns(password);
+    let updated = sqlx::query(
+        "UPDATE users SET password_kind = $3, password_hash = $4 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(user_id.as_uuid())
+    .bind(password_kind)
+    .bind(password_hash)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Backend("no such user".into()));
+    }
+    Ok(())
+}
+
+async fn end_sessions_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    tenant_id: TenantId,
+    user_id: UserId,
+    keep: Option<&TokenHash>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 \
+         AND ($3 IS NULL OR token_hash <> $3)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(user_id.as_uuid())
+    .bind(keep.map(TokenHash::as_hex))
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Marks a token used only if it still is unused: two redemptions of one link cannot both win.
+async fn consume_token_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    token: &OneTimeToken,
+    used_at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE one_time_tokens SET used_at = $3 \
+         WHERE tenant_id = $1 AND token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(token.tenant_id.as_uuid())
+    .bind(token.hash.as_hex())
+    .bind(used_at)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict("the token was already used".into()));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn open_tenant(&self, tenant: &Tenant, admin: &User) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO tenants (id, slug, name, status, contact_email, opened_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(tenant.id.as_uuid())
+        .bind(tenant.slug.as_str())
+        .bind(tenant.name.as_str())
+        .bind(tenant.status.as_code())
+        .bind(tenant.contact_email.as_str())
+        .bind(tenant.opened_at)
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        insert_user_in(&mut transaction, admin).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn insert_user(&self, tenant_id: TenantId, user: &User) -> Result<(), StoreError> {
+        if user.tenant_id != tenant_id {
+            return Err(StoreError::Backend("user belongs to another tenant".into()));
+        }
+        let mut transaction = self.begin_write().await?;
+        insert_user_in(&mut transaction, user).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn find_user(&self, tenant_id: TenantId, user_id: UserId) -> Result<Option<User>, StoreError> {
+        sqlx::query(select_users!("WHERE tenant_id = $1 AND id = $2"))
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+    }
+
+    async fn find_user_by_login_id(
+        &self,
+        tenant_id: TenantId,
+        login_id: &LoginId,
+    ) -> Result<Option<User>, StoreError> {
+        sqlx::query(select_users!("WHERE tenant_id = $1 AND login_id = $2"))
+        .bind(tenant_id.as_uuid())
+        .bind(login_id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+    }
+
+    async fn list_users(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
+        sqlx::query(select_users!("WHERE tenant_id = $1 ORDER BY login_id"))
+        .bind(tenant_id.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(user_from_row)
+        .collect()
+    }
+
+    async fn set_password(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        password: &PasswordState,
+        keep_session: Option<TokenHash>,
+        notice: Option<OutboxMessage>,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        write_password_in(&mut transaction, tenant_id, user_id, password).await?;
+        end_sessions_in(&mut transaction, tenant_id, user_id, keep_session.as_ref()).await?;
+        if let Some(notice) = &notice {
+            enqueue_in(&mut transaction, notice).await?;
+        }
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn upgrade_password_hash(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        password: &PasswordState,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        write_password_in(&mut transaction, tenant_id, user_id, password).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn set_user_status(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        status: UserStatus,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        sqlx::query("UPDATE users SET status = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(status.as_code())
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?;
+        if status == UserStatus::Disabled {
+            end_sessions_in(&mut transaction, tenant_id, user_id, None).await?;
+        }
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn set_user_email(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        email: Option<EmailAddress>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET email = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(email.as_ref().map(EmailAddress::as_str))
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+}
+
+fn session_from_row(row: &SqliteRow) -> Result<Session, StoreError> {
+    Ok(Session {
+        token_hash: TokenHash::from_hex(row.try_get::<String, _>("token_hash").map_err(store_error)?),
+        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
+        user_id: UserId::from_uuid(uuid_of(row, "user_id")?),
+        created_at: timestamp_of(row, "created_at")?,
+        last_seen_at: timestamp_of(row, "last_seen_at")?,
+    })
+}
+
+#[async_trait]
+impl SessionStore for SqliteStore {
+    async fn insert_session(&self, session: &Session) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (tenant_id, token_hash, user_id, created_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(session.tenant_id.as_uuid())
+        .bind(session.token_hash.as_hex())
+        .bind(session.user_id.as_uuid())
+        .bind(session.created_at)
+        .bind(session.last_seen_at)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn find_session(
+        &self,
+        tenant_id: TenantId,
+        token_hash: &TokenHash,
+    ) -> Result<Option<Session>, StoreError> {
+        sqlx::query(
+            "SELECT tenant_id, token_hash, user_id, created_at, last_seen_at FROM sessions \
+             WHERE tenant_id = $1 AND token_hash = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(token_hash.as_hex())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(session_from_row)
+        .transpose()
+    }
+
+    async fn touch_session(
+        &self,
+        tenant_id: TenantId,
+        token_hash: &TokenHash,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2")
+            .bind(tenant_id.as_uuid())
+            .bind(token_hash.as_hex())
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, tenant_id: TenantId, token_hash: &TokenHash) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
+            .bind(tenant_id.as_uuid())
+            .bind(token_hash.as_hex())
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+}
+
+fn token_from_row(row: &SqliteRow) -> Result<OneTimeToken, StoreError> {
+    let purpose: String = row.try_get("purpose").map_err(store_error)?;
+    Ok(OneTimeToken {
+        hash: TokenHash::from_hex(row.try_get::<String, _>("token_hash").map_err(store_error)?),
+        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
+        user_id: UserId::from_uuid(uuid_of(row, "user_id")?),
+        purpose: TokenPurpose::from_code(&purpose).ok_or_else(|| corrupt(format!("purpose {purpose:?}")))?,
+        email: row
+            .try_get::<Option<String>, _>("email")
+            .map_err(store_error)?
+            .map(|email| EmailAddress::parse(&email))
+            .transpose()
+            .map_err(|e| corrupt(format!("token e-mail: {e}")))?,
+        created_at: timestamp_of(row, "created_at")?,
+        expires_at: timestamp_of(row, "expires_at")?,
+        used_at: row.try_get::<Option<OffsetDateTime>, _>("used_at").map_err(store_error)?,
+    })
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn issue_token(&self, token: &OneTimeToken, mail: &OutboxMessage) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO one_time_tokens (tenant_id, token_hash, user_id, purpose, email, \
+             created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(token.tenant_id.as_uuid())
+        .bind(token.hash.as_hex())
+        .bind(token.user_id.as_uuid())
+        .bind(token.purpose.as_code())
+        .bind(token.email.as_ref().map(EmailAddress::as_str))
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .bind(token.used_at)
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        enqueue_in(&mut transaction, mail).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn find_token(
+        &self,
+        tenant_id: TenantId,
+        token_hash: &TokenHash,
+    ) -> Result<Option<OneTimeToken>, StoreError> {
+        sqlx::query(
+            "SELECT tenant_id, token_hash, user_id, purpose, email, created_at, expires_at, used_at \
+             FROM one_time_tokens WHERE tenant_id = $1 AND token_hash = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(token_hash.as_hex())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(token_from_row)
+        .transpose()
+    }
+
+    async fn redeem_password_reset(
+        &self,
+        token: &OneTimeToken,
+        used_at: OffsetDateTime,
+        password: &PasswordState,
+        notice: &OutboxMessage,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        consume_token_in(&mut transaction, token, used_at).await?;
+        write_password_in(&mut transaction, token.tenant_id, token.user_id, password).await?;
+        end_sessions_in(&mut transaction, token.tenant_id, token.user_id, None).await?;
+        enqueue_in(&mut transaction, notice).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn redeem_email_confirmation(
+        &self,
+        token: &OneTimeToken,
+        used_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        consume_token_in(&mut transaction, token, used_at).await?;
+        sqlx::query("UPDATE users SET email = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(token.tenant_id.as_uuid())
+            .bind(token.user_id.as_uuid())
+            .bind(token.email.as_ref().map(EmailAddress::as_str))
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)
+    }
+}
+
+#[async_trait]
+impl LoginHistoryStore for SqliteStore {
+    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO login_attempts (tenant_id, user_id, at, ip_address, user_agent, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(attempt.tenant_id.as_uuid())
+        .bind(attempt.user_id.as_uuid())
+        .bind(attempt.at)
+        .bind(&attempt.ip_address)
+        .bind(&attempt.user_agent)
+        .bind(attempt.outcome.as_code())
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn list_login_attempts(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        limit: u32,
+    ) -> Result<Vec<LoginAttempt>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT tenant_id, user_id, at, ip_address, user_agent, outcome FROM login_attempts \
+             WHERE tenant_id = $1 AND user_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
+        rows.iter()
+            .map(|row| {
+                let outcome: String = row.try_get("outcome").map_err(store_error)?;
+                Ok(LoginAttempt {
+                    tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
+                    user_id: UserId::from_uuid(uuid_of(row, "user_id")?),
+                    at: timestamp_of(row, "at")?,
+                    ip_address: row.try_get("ip_address").map_err(store_error)?,
+                    user_agent: row.try_get("user_agent").map_err(store_error)?,
+                    outcome: LoginOutcome::from_code(&outcome)
+                        .ok_or_else(|| corrupt(format!("login outcome {outcome:?}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn count_recent_failures(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        since: OffsetDateTime,
+    ) -> Result<usize, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM login_attempts AS failure \
+             WHERE failure.tenant_id = $1 AND failure.user_id = $2 AND failure.at >= $3 \
+             AND failure.outcome <> 'success' \
+             AND NOT EXISTS (SELECT 1 FROM login_attempts AS success \
+                 WHERE success.tenant_id = $1 AND success.user_id = $2 \
+                 AND success.outcome = 'success' AND success.at >= failure.at)",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error)?;
+        usize::try_from(count).map_err(|_| corrupt("negative count"))
+    }
+}
