@@ -5,9 +5,11 @@
 //! [`Company::register`].
 
 mod company;
+mod site;
 mod slug;
 mod tenant;
 
 pub use company::{Company, CompanyName, CompanyNameError};
+pub use site::SiteAddress;
 pub use slug::{Slug, SlugError};
 pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};
