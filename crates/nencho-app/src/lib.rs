@@ -2,8 +2,22 @@
 //! the domain crates what the rules say, and persists through the ports of `nencho-ports`.
 //!
 //! Must not depend on adapters (sqlx, poem, lettre) or read the clock other than through
-//! [`nencho_kernel::Clock`]. Entry points: [`readiness::CheckReadiness`],
-//! [`maintenance::ApplyMigrations`].
+//! [`nencho_kernel::Clock`]. Entry points: [`AppContext`] (what the identity use cases share),
+//! [`tenancy::open_tenant`], [`sign_in::login`], [`sign_in::authenticate`],
+//! [`password::change_password`], [`password::request_password_reset`],
+//! [`outbox::OutboxDelivery`], [`readiness::CheckReadiness`], [`maintenance::ApplyMigrations`].
 
+pub mod account;
+mod context;
+mod error;
+mod mail;
 pub mod maintenance;
+pub mod outbox;
+pub mod password;
 pub mod readiness;
+pub mod sign_in;
+pub mod tenancy;
+pub mod users;
+
+pub use context::AppContext;
+pub use error::AppError;

@@ -1,0 +1,42 @@
+use nencho_identity::PasswordRejection;
+use nencho_ports::{HashError, StoreError};
+
+/// Why a use case did not do what was asked. The HTTP adapter maps each variant to a status and
+/// a message in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Wrong ID or password, a disabled or locked ID: deliberately one answer for all.
+    #[error("the ID or password is not correct, or the ID cannot log in now")]
+    InvalidCredentials,
+    #[error("the current password is not correct")]
+    WrongCurrentPassword,
+    #[error("the new password is refused: {0:?}")]
+    PasswordRejected(PasswordRejection),
+    #[error("the two new passwords differ")]
+    PasswordsDiffer,
+    /// A link that is unknown, expired, already used or for another purpose.
+    #[error("the link is invalid or has expired")]
+    InvalidLink,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Input that does not parse; the text names the field.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(what) => Self::Conflict(what),
+            other => Self::Store(other),
+        }
+    }
+}

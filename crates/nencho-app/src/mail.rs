@@ -1,0 +1,110 @@
+//! The texts of the mails the identity use cases send: Japanese first, English below, plain text.
+
+use nencho_identity::User;
+use nencho_kernel::{EmailAddress, OffsetDateTime};
+use nencho_ports::OutboxMessage;
+use nencho_tenancy::Tenant;
+
+use crate::AppContext;
+
+fn message(context: &AppContext, tenant: &Tenant, to: &EmailAddress, subject: &str, body: String) -> OutboxMessage {
+    OutboxMessage::new(tenant.id, to.clone(), subject.to_owned(), body, context.clock.as_ref())
+}
+
+/// `2026年11月25日 18:00` in Japan time (UTC+9, no daylight saving).
+pub(crate) fn japan_time(at: OffsetDateTime) -> String {
+    let japan = at.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        japan.year(),
+        u8::from(japan.month()),
+        japan.day(),
+        japan.hour(),
+        japan.minute()
+    )
+}
+
+pub(crate) fn password_reset_link(
+    context: &AppContext,
+    tenant: &Tenant,
+    user: &User,
+    to: &EmailAddress,
+    link: &str,
+    expires_at: OffsetDateTime,
+) -> OutboxMessage {
+    let body = format!(
+        "{name} 様\n\n\
+         {tenant} の年末調整電子申請サイトで、パスワード再設定の手続きが行われました。\n\
+         次のリンクから新しいパスワードを設定してください(有効期限: {expires} まで、1回限り有効)。\n\n\
+         {link}\n\n\
+         お心当たりがない場合は、このメールを破棄してください。パスワードは変更されません。\n\n\
+         ----\n\
+         A password reset was requested for your ID \"{login_id}\". Set a new password with the link \
+         above (valid once, until {expires} JST). If you did not ask for this, ignore this mail.\n",
+        name = user.display_name.as_str(),
+        tenant = tenant.name.as_str(),
+        expires = japan_time(expires_at),
+        login_id = user.login_id,
+    );
+    message(context, tenant, to, "【nencho】パスワード再設定のご案内 / Password reset", body)
+}
+
+pub(crate) fn password_changed_notice(
+    context: &AppContext,
+    tenant: &Tenant,
+    user: &User,
+    to: &EmailAddress,
+    at: OffsetDateTime,
+) -> OutboxMessage {
+    let body = format!(
+        "{name} 様\n\n\
+         {tenant} の年末調整電子申請サイトで、ID「{login_id}」のパスワードが {at} に変更されました。\n\
+         他の端末のログインはすべて終了しました。\n\n\
+         お心当たりがない場合は、すぐに管理者へご連絡ください。\n\n\
+         ----\n\
+         The password of your ID \"{login_id}\" was changed at {at} JST and every other session \
+         was ended. If this was not you, contact your administrator at once.\n",
+        name = user.display_name.as_str(),
+        tenant = tenant.name.as_str(),
+        login_id = user.login_id,
+        at = japan_time(at),
+    );
+    message(context, tenant, to, "【nencho】パスワードが変更されました / Password changed", body)
+}
+
+pub(crate) fn email_confirmation_link(
+    context: &AppContext,
+    tenant: &Tenant,
+    user: &User,
+    to: &EmailAddress,
+    link: &str,
+    expires_at: OffsetDateTime,
+) -> OutboxMessage {
+    let body = format!(
+        "{name} 様\n\n\
+         {tenant} の年末調整電子申請サイトで、このメールアドレスの登録が申請されました。\n\
+         次のリンクを開くと登録が完了します(有効期限: {expires} まで)。\n\n\
+         {link}\n\n\
+         お心当たりがない場合は、このメールを破棄してください。\n\n\
+         ----\n\
+         Open the link above to confirm this address for your ID \"{login_id}\" (valid until \
+         {expires} JST). If you did not ask for this, ignore this mail.\n",
+        name = user.display_name.as_str(),
+        tenant = tenant.name.as_str(),
+        expires = japan_time(expires_at),
+        login_id = user.login_id,
+    );
+    message(context, tenant, to, "【nencho】メールアドレス確認のお願い / Confirm your e-mail address", body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_shown_in_japan_time() {
+        assert_eq!(japan_time(datetime!(2026-11-25 09:05 UTC)), "2026年11月25日 18:05");
+        assert_eq!(japan_time(datetime!(2026-12-31 15:00 UTC)), "2027年1月1日 00:00");
+    }
+}
