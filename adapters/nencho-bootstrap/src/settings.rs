@@ -5,8 +5,11 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use nencho_identity::{PasswordPolicy, SessionPolicy};
+use nencho_tenancy::SiteAddress;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use time::Duration;
 
 /// The flags every app accepts; each also reads its `NENCHO_*` variable.
 #[derive(Debug, Default, Clone, clap::Args)]
@@ -32,6 +35,26 @@ pub struct SettingsArgs {
     /// Log filter (tracing EnvFilter syntax, e.g. "info" or "nencho_http=debug"). Default: info
     #[arg(long, env = "NENCHO_LOG", value_name = "FILTER", global = true)]
     pub log: Option<String>,
+    /// Tenant sites are `{slug}.{base_domain}`. Default: localhost
+    #[arg(long, env = "NENCHO_BASE_DOMAIN", value_name = "DOMAIN", global = true)]
+    pub base_domain: Option<String>,
+    /// Scheme of the public site URLs: http or https (behind a TLS proxy). Default: http
+    #[arg(long, env = "NENCHO_SITE_SCHEME", value_name = "SCHEME", global = true)]
+    pub site_scheme: Option<String>,
+    /// Port of the public site URLs. Default: the listen port for http, none for https.
+    #[arg(long, env = "NENCHO_SITE_PORT", value_name = "PORT", global = true)]
+    pub site_port: Option<u16>,
+    /// Minimum password length in characters (NIST SP 800-63B: at least 15). Default: 15
+    #[arg(long, env = "NENCHO_PASSWORD_MIN_LENGTH", value_name = "N", global = true)]
+    pub password_min_length: Option<usize>,
+    /// Minutes without a request after which a session ends. Default: 30
+    #[arg(long, env = "NENCHO_SESSION_IDLE_MINUTES", value_name = "MINUTES", global = true)]
+    pub session_idle_minutes: Option<u32>,
+    /// Hours after login at which a session ends however active. Default: 12
+    #[arg(long, env = "NENCHO_SESSION_ABSOLUTE_HOURS", value_name = "HOURS", global = true)]
+    pub session_absolute_hours: Option<u32>,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
 }
 
 /// The configuration file's shape: the same settings as the flags, all optional.
@@ -42,6 +65,16 @@ struct FileSettings {
     database_url: Option<String>,
     listen: Option<SocketAddr>,
     log: Option<String>,
+    base_domain: Option<String>,
+    site_scheme: Option<String>,
+    site_port: Option<u16>,
+    password_min_length: Option<usize>,
+    session_idle_minutes: Option<u32>,
+    session_absolute_hours: Option<u32>,
+    /// Secret for CSRF tokens; every web server of a deployment needs the same one.
+    secret_key: Option<String>,
+    #[serde(default)]
+    mail: crate::mail::MailFileSettings,
 }
 
 /// Which store the apps use.
@@ -60,6 +93,12 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database: DatabaseSettings,
     pub log: String,
+    pub site: SiteAddress,
+    pub password_policy: PasswordPolicy,
+    pub session_policy: SessionPolicy,
+    /// `None`: generated once and kept in the data directory (fine for one server).
+    pub secret_key: Option<SecretString>,
+    pub mail: crate::mail::MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +114,8 @@ pub enum SettingsError {
         "database_url must start with postgres://, postgresql:// or sqlite:// (got {scheme:?})"
     )]
     DatabaseScheme { scheme: String },
+    #[error("{setting}: {message}")]
+    Invalid { setting: &'static str, message: String },
 }
 
 impl Settings {
@@ -99,9 +140,9 @@ impl Settings {
         let data_dir = args
             .data_dir
             .clone()
-            .or(file.data_dir)
+            .or(file.data_dir.clone())
             .unwrap_or_else(|| PathBuf::from(Self::DEFAULT_DATA_DIR));
-        let database = match args.database_url.clone().or(file.database_url) {
+        let database = match args.database_url.clone().or(file.database_url.clone()) {
             None => DatabaseSettings::Sqlite {
                 path: data_dir.join("nencho.sqlite3"),
             },
@@ -114,15 +155,63 @@ impl Settings {
         let log = args
             .log
             .clone()
-            .or(file.log)
+            .or(file.log.clone())
             .unwrap_or_else(|| Self::DEFAULT_LOG.to_owned());
+        let site = site_address(args, &file, listen)?;
+        let minimum_length = args
+            .password_min_length
+            .or(file.password_min_length)
+            .unwrap_or(PasswordPolicy::DEFAULT_MINIMUM_LENGTH);
+        if !(8..=64).contains(&minimum_length) {
+            return Err(SettingsError::Invalid {
+                setting: "password_min_length",
+                message: "must be between 8 and 64".into(),
+            });
+        }
+        let defaults = SessionPolicy::default();
+        let idle = args.session_idle_minutes.or(file.session_idle_minutes);
+        let absolute = args.session_absolute_hours.or(file.session_absolute_hours);
+        let session_policy = SessionPolicy {
+            idle_timeout: idle.map_or(defaults.idle_timeout, |m| Duration::minutes(i64::from(m.max(1)))),
+            absolute_lifetime: absolute
+                .map_or(defaults.absolute_lifetime, |h| Duration::hours(i64::from(h.max(1)))),
+        };
+        let secret_key = std::env::var("NENCHO_SECRET_KEY")
+            .ok()
+            .or(file.secret_key.clone())
+            .map(SecretString::from);
+        let mail = crate::mail::MailSettings::resolve(&args.mail, file.mail, &data_dir)?;
         Ok(Self {
             listen,
             data_dir,
             database,
             log,
+            site,
+            password_policy: PasswordPolicy { minimum_length },
+            session_policy,
+            secret_key,
+            mail,
         })
     }
+}
+
+fn site_address(args: &SettingsArgs, file: &FileSettings, listen: SocketAddr) -> Result<SiteAddress, SettingsError> {
+    let base_domain = args
+        .base_domain
+        .clone()
+        .or_else(|| file.base_domain.clone())
+        .unwrap_or_else(|| "localhost".to_owned())
+        .trim_matches('.')
+        .to_ascii_lowercase();
+    if base_domain.is_empty() || !base_domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+        return Err(SettingsError::Invalid { setting: "base_domain", message: format!("{base_domain:?} is not a DNS name") });
+    }
+    let scheme = args.site_scheme.clone().or_else(|| file.site_scheme.clone()).unwrap_or_else(|| "http".to_owned());
+    if scheme != "http" && scheme != "https" {
+        return Err(SettingsError::Invalid { setting: "site_scheme", message: "must be http or https".into() });
+    }
+    let port = args.site_port.or(file.site_port).or_else(|| (scheme == "http").then(|| listen.port()));
+    Ok(SiteAddress { scheme, base_domain, port })
 }
 
 fn default_listen() -> SocketAddr {

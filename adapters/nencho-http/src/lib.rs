@@ -2,23 +2,44 @@
 //! under `/api/v1` described by OpenAPI (poem-openapi), and the middleware every request passes.
 //!
 //! Wire formats (HTML, JSON) are known only here; handlers call use cases of `nencho-app` and
-//! never touch a store directly. Entry point: [`endpoint`].
+//! never touch a store directly. Entry points: [`endpoint`] (or [`endpoint_with_clock`]), and
+//! [`tax_calculator`], the year-end adjustment calculator that the API route and the operator
+//! CLI share.
 
 mod api;
 mod health;
 mod pages;
+mod rate_limit;
 mod security_headers;
 mod services;
+pub mod tax_calculator;
+
+use std::sync::Arc;
+
+use nencho_kernel::{Clock, SystemClock};
 
 use poem::middleware::{CatchPanic, RequestId, ReuseId, Tracing};
 use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::openapi_document;
+pub use rate_limit::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE};
 pub use services::HttpServices;
 
-/// The whole HTTP surface, with its middleware, ready to serve.
+/// The whole HTTP surface, with its middleware, ready to serve. Rate limits read the system
+/// clock.
 pub fn endpoint(services: HttpServices) -> impl Endpoint + 'static {
+    endpoint_with_clock(services, Arc::new(SystemClock))
+}
+
+/// [`endpoint`] with the clock that rate limits measure time by (a fixed clock in tests).
+pub fn endpoint_with_clock(
+    services: HttpServices,
+    clock: Arc<dyn Clock>,
+) -> impl Endpoint + 'static {
     let api = api::service();
+    let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
+        rate_limit::ClientRateLimiter::for_calculator(clock),
+    ));
     Route::new()
         .at("/", get(pages::landing))
         .at("/healthz", get(health::liveness))
@@ -26,7 +47,8 @@ pub fn endpoint(services: HttpServices) -> impl Endpoint + 'static {
         .nest("/api/v1/openapi.json", api.spec_endpoint())
         .nest("/api/v1", api)
         .catch_error(pages::not_found)
-        .data(std::sync::Arc::new(services))
+        .data(Arc::new(services))
+        .data(calculator_limiter)
         .with(security_headers::middleware())
         .with(CatchPanic::new())
         .with(Tracing)

@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves at
 //! `/api/v1/openapi.json`.
 
+mod tax;
+
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, OpenApiService};
 
@@ -27,8 +29,13 @@ impl MetaApi {
     }
 }
 
-pub(crate) fn service() -> OpenApiService<MetaApi, ()> {
-    OpenApiService::new(MetaApi, "nencho API", env!("CARGO_PKG_VERSION")).server("/api/v1")
+pub(crate) fn service() -> OpenApiService<(MetaApi, tax::TaxApi), ()> {
+    OpenApiService::new(
+        (MetaApi, tax::TaxApi),
+        "nencho API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .server("/api/v1")
 }
 
 /// The OpenAPI document (JSON), for snapshot tests and publishing.

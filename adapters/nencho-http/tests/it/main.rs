@@ -9,6 +9,9 @@ use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use poem::http::StatusCode;
 use poem::test::TestClient;
 
+mod tax_api;
+mod tax_identical;
+
 async fn store() -> (tempfile::TempDir, SqliteStore) {
     let directory = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
