@@ -4,6 +4,7 @@
 //! [`telemetry`] (structured logs); [`store`] (SQLite or PostgreSQL from the settings);
 //! [`shutdown`] (SIGTERM / Ctrl-C).
 
+pub mod context;
 pub mod mail;
 pub mod settings;
 pub mod shutdown;
