@@ -12,18 +12,20 @@ mod pages;
 mod rate_limit;
 mod security_headers;
 mod services;
+mod sites;
 pub mod tax_calculator;
 
 use std::sync::Arc;
 
 use nencho_kernel::{Clock, SystemClock};
 
-use poem::middleware::{CatchPanic, RequestId, ReuseId, Tracing};
+use poem::middleware::{CatchPanic, CookieJarManager, RequestId, ReuseId, Tracing};
 use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::openapi_document;
 pub use rate_limit::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE};
 pub use services::HttpServices;
+pub use sites::csrf::CsrfKey;
 
 /// The whole HTTP surface, with its middleware, ready to serve. Rate limits read the system
 /// clock.
@@ -36,21 +38,28 @@ pub fn endpoint_with_clock(
     services: HttpServices,
     clock: Arc<dyn Clock>,
 ) -> impl Endpoint + 'static {
-    let api = api::service();
+    let services = Arc::new(services);
     let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
         rate_limit::ClientRateLimiter::for_calculator(clock),
     ));
-    Route::new()
-        .at("/", get(pages::landing))
-        .at("/healthz", get(health::liveness))
-        .at("/readyz", get(health::readiness))
-        .nest("/api/v1/openapi.json", api.spec_endpoint())
-        .nest("/api/v1", api)
-        .catch_error(pages::not_found)
-        .data(Arc::new(services))
+    let platform = with_shared_routes(Route::new().at("/", get(pages::landing)));
+    let site = with_shared_routes(sites::routes());
+    sites::HostDispatch { site: site.catch_error(pages::not_found), platform: platform.catch_error(pages::not_found), services: services.clone() }
+        .data(services)
         .data(calculator_limiter)
+        .with(CookieJarManager::new())
         .with(security_headers::middleware())
         .with(CatchPanic::new())
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Ignore))
+}
+
+/// What every host serves: health probes and the JSON API.
+fn with_shared_routes(route: Route) -> Route {
+    let api = api::service();
+    route
+        .at("/healthz", get(health::liveness))
+        .at("/readyz", get(health::readiness))
+        .nest("/api/v1/openapi.json", api.spec_endpoint())
+        .nest("/api/v1", api)
 }

@@ -1,6 +1,22 @@
+use std::sync::Arc;
+
+use nencho_app::AppContext;
 use nencho_app::readiness::CheckReadiness;
+
+use crate::sites::csrf::CsrfKey;
 
 /// The use cases the HTTP adapter calls, built once by the app at start.
 pub struct HttpServices {
     pub readiness: CheckReadiness,
+    pub app: Arc<AppContext>,
+    pub csrf_key: CsrfKey,
+}
+
+impl HttpServices {
+    /// A fresh random value (128 bits, hex) for cookies that need one.
+    pub(crate) fn app_token(&self) -> String {
+        let mut bytes = [0u8; 16];
+        self.app.random.fill(&mut bytes);
+        hex::encode(bytes)
+    }
 }

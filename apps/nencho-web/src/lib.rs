@@ -4,12 +4,14 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use nencho_app::readiness::CheckReadiness;
 use nencho_bootstrap::{Settings, SettingsArgs};
-use nencho_http::HttpServices;
+use nencho_app::outbox::OutboxDelivery;
+use nencho_http::{CsrfKey, HttpServices};
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
 
@@ -40,9 +42,6 @@ pub async fn serve(
         .with_context(|| format!("cannot open the store ({})", settings.database.describe()))?;
     tracing::info!(store = %settings.database.describe(), "store ready");
 
-    let services = HttpServices {
-        readiness: CheckReadiness::new(store.clone()),
-    };
     let acceptor = TcpListener::bind(settings.listen)
         .into_acceptor()
         .await
@@ -52,8 +51,31 @@ pub async fn serve(
         .first()
         .and_then(|address| address.as_socket_addr().copied())
         .unwrap_or(settings.listen);
+    let mut settings = settings;
+    if settings.site.port == Some(0) {
+        // Listening on port 0: the sites are on whichever port the system gave.
+        settings.site.port = Some(address.port());
+    }
+    let context = Arc::new(nencho_bootstrap::context::app_context(&settings, store.clone()));
+    let csrf_key = nencho_bootstrap::secret::load_or_create(&settings, context.random.as_ref())
+        .context("cannot load the secret key")?;
+    let mailer = nencho_bootstrap::mail::open(&settings.mail, context.clock.clone())
+        .context("the mail settings are not usable")?;
+    tracing::info!(mail = %settings.mail.describe(), sites = %settings.site, "ready");
+    let services = HttpServices {
+        readiness: CheckReadiness::new(store.clone()),
+        app: context.clone(),
+        csrf_key: CsrfKey::new(csrf_key),
+    };
     tracing::info!(%address, url = %format!("http://{address}/"), "listening");
     on_listening(address);
+
+    // The outbox is delivered from here until the worker takes it over.
+    let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
+    let delivery = tokio::spawn(deliver_outbox(
+        OutboxDelivery { store: store.clone(), mailer, clock: context.clock.clone() },
+        delivery_stopped,
+    ));
 
     Server::new_with_acceptor(acceptor)
         .name("nencho-web")
@@ -64,9 +86,31 @@ pub async fn serve(
         )
         .await
         .context("the server stopped with an error")?;
+    let _ = stop_delivery.send(true);
+    let _ = delivery.await;
     drop(store);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often the outbox is looked at.
+const DELIVERY_INTERVAL: Duration = Duration::from_secs(2);
+
+async fn deliver_outbox(delivery: OutboxDelivery, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(DELIVERY_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            _ = ticks.tick() => match delivery.deliver_due(50).await {
+                Ok(report) if report.sent + report.deferred + report.failed > 0 => {
+                    tracing::info!(sent = report.sent, deferred = report.deferred, failed = report.failed, "outbox delivered");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "outbox delivery failed; will retry"),
+            },
+        }
+    }
 }
 
 /// The binary's body: settings, logs, serve until SIGTERM or Ctrl-C.

@@ -11,18 +11,7 @@ fn message(context: &AppContext, tenant: &Tenant, to: &EmailAddress, subject: &s
     OutboxMessage::new(tenant.id, to.clone(), subject.to_owned(), body, context.clock.as_ref())
 }
 
-/// `2026年11月25日 18:00` in Japan time (UTC+9, no daylight saving).
-pub(crate) fn japan_time(at: OffsetDateTime) -> String {
-    let japan = at.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC));
-    format!(
-        "{}年{}月{}日 {:02}:{:02}",
-        japan.year(),
-        u8::from(japan.month()),
-        japan.day(),
-        japan.hour(),
-        japan.minute()
-    )
-}
+pub(crate) use nencho_kernel::format_japan_datetime as japan_time;
 
 pub(crate) fn password_reset_link(
     context: &AppContext,
@@ -95,16 +84,4 @@ pub(crate) fn email_confirmation_link(
         login_id = user.login_id,
     );
     message(context, tenant, to, "【nencho】メールアドレス確認のお願い / Confirm your e-mail address", body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn times_are_shown_in_japan_time() {
-        assert_eq!(japan_time(datetime!(2026-11-25 09:05 UTC)), "2026年11月25日 18:05");
-        assert_eq!(japan_time(datetime!(2026-12-31 15:00 UTC)), "2027年1月1日 00:00");
-    }
 }

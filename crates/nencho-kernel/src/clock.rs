@@ -65,3 +65,34 @@ mod tests {
         assert_eq!(clock.now(), datetime!(2026-11-25 09:30 UTC));
     }
 }
+
+/// Japan Standard Time (UTC+9, no daylight saving): how every time is shown to users.
+pub const JAPAN_STANDARD_TIME: time::UtcOffset = match time::UtcOffset::from_hms(9, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+/// `2026年11月25日 18:05` in Japan time, the way Japanese users read a date and time.
+pub fn format_japan_datetime(at: OffsetDateTime) -> String {
+    let japan = at.to_offset(JAPAN_STANDARD_TIME);
+    format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        japan.year(),
+        u8::from(japan.month()),
+        japan.day(),
+        japan.hour(),
+        japan.minute()
+    )
+}
+
+#[cfg(test)]
+mod japan_time_tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_shown_in_japan_time() {
+        assert_eq!(format_japan_datetime(datetime!(2026-11-25 09:05 UTC)), "2026年11月25日 18:05");
+        assert_eq!(format_japan_datetime(datetime!(2026-12-31 15:00 UTC)), "2027年1月1日 00:00");
+    }
+}

@@ -10,7 +10,7 @@ mod ids;
 mod money;
 mod tax_year;
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{format_japan_datetime, Clock, FixedClock, SystemClock, JAPAN_STANDARD_TIME};
 pub use email::{EmailAddress, EmailAddressError};
 pub use ids::{CompanyId, EmployeeId, FilingId, IdParseError, TenantId, UserId};
 pub use money::Yen;

@@ -38,5 +38,9 @@ pub async fn landing() -> Response {
 
 /// Any unknown path: a plain page that reveals nothing.
 pub async fn not_found(_: poem::error::NotFoundError) -> Response {
+    not_found_page()
+}
+
+pub fn not_found_page() -> Response {
     render(&NotFoundPage, StatusCode::NOT_FOUND)
 }

@@ -3,8 +3,13 @@
 
 use std::sync::Arc;
 
+use nencho_app::AppContext;
 use nencho_app::readiness::CheckReadiness;
-use nencho_http::{HttpServices, endpoint};
+use nencho_crypto::{OsRandom, Pbkdf2Hasher};
+use nencho_http::{CsrfKey, HttpServices, endpoint};
+use nencho_identity::{LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy};
+use nencho_kernel::SystemClock;
+use nencho_tenancy::SiteAddress;
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use poem::http::StatusCode;
 use poem::test::TestClient;
@@ -22,11 +27,28 @@ async fn store() -> (tempfile::TempDir, SqliteStore) {
     (directory, store)
 }
 
-fn client(store: &SqliteStore) -> TestClient<impl poem::Endpoint> {
-    let services = HttpServices {
-        readiness: CheckReadiness::new(Arc::new(store.clone())),
+/// The services over `store`, with a fast password hasher and the system clock.
+pub fn services(store: &SqliteStore) -> HttpServices {
+    let fast = PasswordHashPolicy { iterations: 1_000, ..PasswordHashPolicy::CURRENT };
+    let app = AppContext {
+        store: Arc::new(store.clone()),
+        hasher: Arc::new(Pbkdf2Hasher::new(fast, 2, Arc::new(OsRandom))),
+        random: Arc::new(OsRandom),
+        clock: Arc::new(SystemClock),
+        site: SiteAddress { scheme: "http".into(), base_domain: "localhost".into(), port: Some(8080) },
+        password_policy: PasswordPolicy::default(),
+        session_policy: SessionPolicy::default(),
+        throttle: LoginThrottlePolicy::default(),
     };
-    TestClient::new(endpoint(services))
+    HttpServices {
+        readiness: CheckReadiness::new(Arc::new(store.clone())),
+        app: Arc::new(app),
+        csrf_key: CsrfKey::new([42; 32]),
+    }
+}
+
+fn client(store: &SqliteStore) -> TestClient<impl poem::Endpoint> {
+    TestClient::new(endpoint(services(store)))
 }
 
 #[tokio::test]

@@ -4,8 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use nencho_app::readiness::CheckReadiness;
-use nencho_http::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE, HttpServices, endpoint_with_clock};
+use nencho_http::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE, endpoint_with_clock};
 use nencho_kernel::{FixedClock, OffsetDateTime};
 use nencho_store_sqlite::SqliteStore;
 use poem::endpoint::BoxEndpoint;
@@ -34,9 +33,7 @@ pub struct Answer {
 impl Calculator {
     pub async fn new() -> Self {
         let (directory, store) = store().await;
-        let services = HttpServices {
-            readiness: CheckReadiness::new(Arc::new(store.clone())),
-        };
+        let services = crate::services(&store);
         let clock = Arc::new(FixedClock::at(
             OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
         ));

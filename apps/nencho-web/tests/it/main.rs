@@ -92,7 +92,7 @@ async fn it_serves_postgresql_when_given_its_url() {
     let listening = web.wait_for_log("listening").await;
     assert_eq!(get(&format!("{}/readyz", base_url(&listening))).await, 200);
     assert!(
-        !working_dir.path().join("data").exists(),
+        !working_dir.path().join("data/nencho.sqlite3").exists(),
         "no SQLite file when PostgreSQL is configured"
     );
     let (status, _) = web.terminate().await;

@@ -1,0 +1,167 @@
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::account::{confirm_email_change, login_history, request_email_change};
+use nencho_app::AppError;
+use nencho_kernel::format_japan_datetime;
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path};
+use poem::{handler, Request, Response};
+use serde::Deserialize;
+
+use super::context::Site;
+use super::i18n::login_outcome;
+use super::layout::Layout;
+use super::render::{message, page, rejected_form};
+use crate::HttpServices;
+
+/// Any failure a page cannot explain to the user: logged with its cause, shown without it.
+pub fn failure(site: &Site<'_>, error: &AppError) -> Response {
+    let t = site.lang.words();
+    let status = match error {
+        AppError::Forbidden => return message(site.layout(), StatusCode::FORBIDDEN, t.error_title, t.forbidden, "/", t.back_home),
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } | AppError::Conflict(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => {
+            tracing::error!(%error, "request failed");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    };
+    message(site.layout(), status, t.error_title, t.error_body, "/", t.back_home)
+}
+
+#[derive(Template)]
+#[template(path = "site/home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    manages_users: bool,
+}
+
+#[handler]
+pub async fn home(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    page(
+        &HomePage {
+            layout: site.layout().with_user(&current),
+            name: current.user.display_name.as_str().to_owned(),
+            manages_users: current.user.role.manages_users(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "site/email.html")]
+struct EmailPage {
+    layout: Layout,
+    current: Option<String>,
+    entered: String,
+    error: Option<String>,
+}
+
+#[handler]
+pub async fn email_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    page(
+        &EmailPage {
+            layout: site.layout().with_user(&current),
+            current: current.user.email.as_ref().map(ToString::to_string),
+            entered: String::new(),
+            error: None,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+#[handler]
+pub async fn email_submit(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<EmailForm>) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout());
+    }
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let t = site.lang.words();
+    match request_email_change(&services.app, &current, &form.email).await {
+        Ok(_) => message(site.layout().with_user(&current), StatusCode::OK, t.email_title, t.email_sent, "/", t.back_home),
+        Err(AppError::Invalid { field: "email", .. }) => page(
+            &EmailPage {
+                layout: site.layout().with_user(&current),
+                current: current.user.email.as_ref().map(ToString::to_string),
+                entered: form.email.chars().take(254).collect(),
+                error: Some(t.email_invalid.into()),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(error) => failure(&site, &error),
+    }
+}
+
+#[handler]
+pub async fn email_confirm(request: &Request, services: Data<&Arc<HttpServices>>, Path(token): Path<String>) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let t = site.lang.words();
+    match confirm_email_change(&services.app, &site.tenant, &token).await {
+        Ok(_) => message(site.layout(), StatusCode::OK, t.email_title, t.email_confirmed, "/", t.back_home),
+        Err(AppError::InvalidLink) => message(site.layout(), StatusCode::GONE, t.email_title, t.invalid_link, "/account/email", t.email_title),
+        Err(error) => failure(&site, &error),
+    }
+}
+
+struct AttemptRow {
+    time: String,
+    outcome: &'static str,
+    ip: String,
+    browser: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/logins.html")]
+struct LoginsPage {
+    layout: Layout,
+    rows: Vec<AttemptRow>,
+}
+
+/// LOG-3: the user's own login history, from the user menu.
+#[handler]
+pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    match login_history(&services.app, &current, 200).await {
+        Ok(attempts) => {
+            let rows = attempts
+                .into_iter()
+                .map(|attempt| AttemptRow {
+                    time: format_japan_datetime(attempt.at),
+                    outcome: login_outcome(site.lang, attempt.outcome),
+                    ip: attempt.ip_address,
+                    browser: attempt.user_agent,
+                })
+                .collect();
+            page(&LoginsPage { layout: site.layout().with_user(&current), rows }, StatusCode::OK)
+        }
+        Err(error) => failure(&site, &error),
+    }
+}

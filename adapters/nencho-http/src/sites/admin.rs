@@ -1,0 +1,110 @@
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::password::issue_initial_password;
+use nencho_app::sign_in::CurrentUser;
+use nencho_app::users::{list_users, set_user_enabled};
+use nencho_identity::{Role, UserStatus};
+use nencho_kernel::UserId;
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path};
+use poem::{handler, Request, Response};
+use serde::Deserialize;
+
+use super::account::failure;
+use super::context::{see_other, Site};
+use super::layout::Layout;
+use super::render::{page, rejected_form};
+use crate::HttpServices;
+
+struct UserRow {
+    id: String,
+    login_id: String,
+    name: String,
+    role: &'static str,
+    status: &'static str,
+    active: bool,
+    is_self: bool,
+}
+
+#[derive(Template)]
+#[template(path = "site/users.html")]
+struct UsersPage {
+    layout: Layout,
+    rows: Vec<UserRow>,
+    issued: Option<(String, String)>,
+}
+
+async fn users_page(site: &Site<'_>, current: &CurrentUser, issued: Option<(String, String)>) -> Response {
+    let t = site.lang.words();
+    match list_users(&site.services.app, current).await {
+        Ok(listed) => {
+            let rows = listed
+                .into_iter()
+                .map(|user| UserRow {
+                    id: user.id.to_string(),
+                    login_id: user.login_id.to_string(),
+                    name: user.display_name.as_str().to_owned(),
+                    role: match user.role {
+                        Role::Admin => t.role_admin,
+                        Role::Administrator => t.role_administrator,
+                        Role::General => t.role_general,
+                    },
+                    status: if user.status == UserStatus::Active { t.status_active } else { t.status_disabled },
+                    active: user.status == UserStatus::Active,
+                    is_self: user.id == current.user.id,
+                })
+                .collect();
+            page(&UsersPage { layout: site.layout().with_user(current), rows, issued }, StatusCode::OK)
+        }
+        Err(error) => failure(site, &error),
+    }
+}
+
+/// ID-3, ID-5: administrators list IDs, disable and enable them, issue initial passwords.
+#[handler]
+pub async fn users(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    users_page(&site, &current, None).await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+#[handler]
+pub async fn user_action(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout());
+    }
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(target) = id.parse::<UserId>() else { return super::render::plain_not_found() };
+    let outcome = match action.as_str() {
+        "disable" => set_user_enabled(&services.app, &current, target, false).await.map(|_| None),
+        "enable" => set_user_enabled(&services.app, &current, target, true).await.map(|_| None),
+        "initial-password" => issue_initial_password(&services.app, &current, target)
+            .await
+            .map(|(user, password)| Some((user.login_id.to_string(), password.expose().to_owned()))),
+        _ => return super::render::plain_not_found(),
+    };
+    match outcome {
+        Ok(None) => see_other("/admin/users"),
+        Ok(Some(issued)) => users_page(&site, &current, Some(issued)).await,
+        Err(error) => failure(&site, &error),
+    }
+}

@@ -1,0 +1,162 @@
+//! The per-request view of a tenant site: which tenant, which language, the CSRF cookie, the
+//! session cookie and the logged-in user.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use nencho_app::sign_in::{authenticate, CurrentUser};
+use nencho_identity::SecretToken;
+use nencho_tenancy::Tenant;
+use poem::web::cookie::{Cookie, SameSite};
+use poem::web::Redirect;
+use poem::{IntoResponse, Request, Response};
+
+use super::csrf;
+use super::i18n::Lang;
+use super::layout::Layout;
+use crate::HttpServices;
+
+/// Cookie names get the `__Host-` prefix over HTTPS: the browser then refuses them from any other
+/// host or path, or without `Secure`.
+fn cookie_name(secure: bool, base: &str) -> String {
+    if secure { format!("__Host-{base}") } else { base.to_owned() }
+}
+
+pub const SESSION_COOKIE: &str = "nencho_session";
+
+pub struct Site<'a> {
+    pub services: &'a Arc<HttpServices>,
+    pub request: &'a Request,
+    pub tenant: Tenant,
+    pub lang: Lang,
+    csrf_cookie: String,
+    secure: bool,
+}
+
+impl<'a> Site<'a> {
+    /// `None` when the request did not come through the tenant dispatch (no tenant attached).
+    pub fn of(request: &'a Request, services: &'a Arc<HttpServices>) -> Option<Self> {
+        let tenant = request.extensions().get::<Tenant>()?.clone();
+        let secure = services.app.site.is_secure();
+        let jar = request.cookie();
+        let lang = jar
+            .get(Lang::COOKIE)
+            .and_then(|cookie| Lang::from_code(cookie.value_str()))
+            .unwrap_or(Lang::Ja);
+        let csrf_name = cookie_name(secure, csrf::COOKIE);
+        let csrf_cookie = match jar.get(&csrf_name) {
+            Some(cookie) if !cookie.value_str().is_empty() => cookie.value_str().to_owned(),
+            _ => {
+                let value = services.app_token();
+                jar.add(base_cookie(&csrf_name, &value, secure, None));
+                value
+            }
+        };
+        Some(Self { services, request, tenant, lang, csrf_cookie, secure })
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout {
+            lang: self.lang,
+            t: self.lang.words(),
+            csrf: self.services.csrf_key.token_for(&self.csrf_cookie),
+            user: None,
+            notice: None,
+            path: self.request.uri().path().to_owned(),
+            tenant_name: self.tenant.name.as_str().to_owned(),
+        }
+    }
+
+    pub fn csrf_ok(&self, token: &str) -> bool {
+        self.services.csrf_key.verify(&self.csrf_cookie, token)
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.request
+            .cookie()
+            .get(&cookie_name(self.secure, SESSION_COOKIE))
+            .map(|cookie| cookie.value_str().to_owned())
+    }
+
+    /// A new session id at every login (no session fixation).
+    pub fn set_session(&self, token: &SecretToken) {
+        let lifetime = self.services.app.session_policy.absolute_lifetime;
+        let max_age = Duration::from_secs(u64::try_from(lifetime.whole_seconds()).unwrap_or(0));
+        self.request
+            .cookie()
+            .add(base_cookie(&cookie_name(self.secure, SESSION_COOKIE), token.expose(), self.secure, Some(max_age)));
+    }
+
+    pub fn clear_session(&self) {
+        let mut cookie = base_cookie(&cookie_name(self.secure, SESSION_COOKIE), "", self.secure, None);
+        cookie.make_removal();
+        self.request.cookie().add(cookie);
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        let mut cookie = base_cookie(Lang::COOKIE, lang.code(), self.secure, Some(Duration::from_secs(365 * 24 * 3600)));
+        cookie.set_http_only(false);
+        self.request.cookie().add(cookie);
+    }
+
+    pub async fn current_user(&self) -> Option<CurrentUser> {
+        let cookie = self.session_cookie()?;
+        match authenticate(&self.services.app, &self.tenant, &cookie).await {
+            Ok(user) => user,
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed");
+                None
+            }
+        }
+    }
+
+    /// The logged-in user, or the response to send instead: the login page for no session, the
+    /// forced password change while the password is an initial one (ID-6).
+    pub async fn require_user(&self) -> Result<CurrentUser, Response> {
+        let Some(current) = self.current_user().await else {
+            let notice = if self.session_cookie().is_some() { "?notice=session_ended" } else { "" };
+            if self.session_cookie().is_some() {
+                self.clear_session();
+            }
+            return Err(see_other(&format!("/login{notice}")));
+        };
+        if current.must_change_password() && self.request.uri().path() != "/password/initial" {
+            return Err(see_other("/password/initial"));
+        }
+        Ok(current)
+    }
+
+    pub fn client_ip(&self) -> String {
+        self.request
+            .remote_addr()
+            .as_socket_addr()
+            .map(|address| address.ip().to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn user_agent(&self) -> String {
+        self.request.header("user-agent").unwrap_or_default().chars().take(512).collect()
+    }
+}
+
+fn base_cookie(name: &str, value: &str, secure: bool, max_age: Option<Duration>) -> Cookie {
+    let mut cookie = Cookie::new_with_str(name, value);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(secure);
+    if let Some(max_age) = max_age {
+        cookie.set_max_age(max_age);
+    }
+    cookie
+}
+
+/// 303: after a POST the browser fetches the target with GET.
+pub fn see_other(location: &str) -> Response {
+    Redirect::see_other(location).into_response()
+}
+
+/// A same-site path to return to, never an absolute or protocol-relative URL (no open redirect).
+pub fn safe_return_path(path: &str) -> &str {
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') { path } else { "/" }
+}

@@ -1,0 +1,321 @@
+//! The site's words in Japanese (the default) and English. One struct, so a missing translation
+//! is a compile error.
+
+use nencho_identity::{LoginOutcome, PasswordRejection, WeakPasswordReason};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub const COOKIE: &'static str = "nencho_lang";
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "ja" => Some(Self::Ja),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Ja => "ja",
+            Self::En => "en",
+        }
+    }
+
+    pub const fn words(self) -> &'static Words {
+        match self {
+            Self::Ja => &JA,
+            Self::En => &EN,
+        }
+    }
+
+    /// The language the switch offers.
+    pub const fn other(self) -> Self {
+        match self {
+            Self::Ja => Self::En,
+            Self::En => Self::Ja,
+        }
+    }
+}
+
+pub struct Words {
+    pub site_name: &'static str,
+    pub switch_language: &'static str,
+    pub skip_to_content: &'static str,
+    pub login_title: &'static str,
+    pub login_id: &'static str,
+    pub password: &'static str,
+    pub login_button: &'static str,
+    pub login_failed: &'static str,
+    pub forgot_link: &'static str,
+    pub logged_out: &'static str,
+    pub session_ended: &'static str,
+    pub logout: &'static str,
+    pub menu: &'static str,
+    pub home_title: &'static str,
+    pub home_greeting: &'static str,
+    pub menu_password: &'static str,
+    pub menu_email: &'static str,
+    pub menu_logins: &'static str,
+    pub menu_users: &'static str,
+    pub initial_title: &'static str,
+    pub initial_lead: &'static str,
+    pub change_title: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub confirmation: &'static str,
+    pub password_hint: &'static str,
+    pub save_button: &'static str,
+    pub password_changed: &'static str,
+    pub wrong_current_password: &'static str,
+    pub passwords_differ: &'static str,
+    pub same_password: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_lead: &'static str,
+    pub forgot_button: &'static str,
+    pub reset_requested: &'static str,
+    pub reset_title: &'static str,
+    pub reset_done: &'static str,
+    pub invalid_link: &'static str,
+    pub email_title: &'static str,
+    pub email_current: &'static str,
+    pub email_none: &'static str,
+    pub email_new: &'static str,
+    pub email_button: &'static str,
+    pub email_sent: &'static str,
+    pub email_confirmed: &'static str,
+    pub email_invalid: &'static str,
+    pub logins_title: &'static str,
+    pub logins_lead: &'static str,
+    pub logins_time: &'static str,
+    pub logins_ip: &'static str,
+    pub logins_browser: &'static str,
+    pub logins_outcome: &'static str,
+    pub logins_none: &'static str,
+    pub users_title: &'static str,
+    pub users_name: &'static str,
+    pub users_role: &'static str,
+    pub users_status: &'static str,
+    pub users_actions: &'static str,
+    pub users_disable: &'static str,
+    pub users_enable: &'static str,
+    pub users_initial_password: &'static str,
+    pub users_initial_password_issued: &'static str,
+    pub status_active: &'static str,
+    pub status_disabled: &'static str,
+    pub role_admin: &'static str,
+    pub role_administrator: &'static str,
+    pub role_general: &'static str,
+    pub forbidden: &'static str,
+    pub bad_form: &'static str,
+    pub error_title: &'static str,
+    pub error_body: &'static str,
+    pub back_home: &'static str,
+}
+
+pub const JA: Words = Words {
+    site_name: "年末調整電子申請",
+    switch_language: "English",
+    skip_to_content: "本文へ移動",
+    login_title: "ログイン",
+    login_id: "ID",
+    password: "パスワード",
+    login_button: "ログイン",
+    login_failed: "IDまたはパスワードが正しくないか、現在ログインできない状態です。",
+    forgot_link: "パスワードをお忘れの方",
+    logged_out: "ログアウトしました。",
+    session_ended: "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。",
+    logout: "ログアウト",
+    menu: "メニュー",
+    home_title: "ホーム",
+    home_greeting: "さん、ようこそ。",
+    menu_password: "パスワード設定",
+    menu_email: "メールアドレス設定",
+    menu_logins: "ログイン履歴",
+    menu_users: "ユーザー管理",
+    initial_title: "パスワードの変更",
+    initial_lead: "初期パスワードでログインしました。続けるには、新しいパスワードを設定してください。",
+    change_title: "パスワード設定",
+    current_password: "現在のパスワード",
+    new_password: "新しいパスワード",
+    confirmation: "新しいパスワード(確認)",
+    password_hint: "15文字以上。記号や数字を混ぜる必要はありません。推測されにくい長い文(パスフレーズ)がおすすめです。",
+    save_button: "保存する",
+    password_changed: "パスワードを変更しました。他の端末のログインは終了しました。",
+    wrong_current_password: "現在のパスワードが正しくありません。",
+    passwords_differ: "確認用のパスワードが一致しません。",
+    same_password: "現在と同じパスワードは使えません。",
+    forgot_title: "パスワードの再設定",
+    forgot_lead: "IDを入力してください。メールアドレスが登録されていれば、再設定用のリンク(24時間有効)をお送りします。",
+    forgot_button: "再設定メールを送る",
+    reset_requested: "受け付けました。メールアドレスが登録されているIDであれば、再設定用のリンクをお送りしました。メールが届かない場合、メールアドレスが未登録の可能性があります。会社の管理者にパスワードの再発行を依頼してください。",
+    reset_title: "新しいパスワードの設定",
+    reset_done: "パスワードを再設定しました。新しいパスワードでログインしてください。",
+    invalid_link: "このリンクは無効か、有効期限が切れています。もう一度手続きしてください。",
+    email_title: "メールアドレス設定",
+    email_current: "登録中のメールアドレス",
+    email_none: "未登録",
+    email_new: "新しいメールアドレス",
+    email_button: "確認メールを送る",
+    email_sent: "確認メールを送りました。メール内のリンクを開くと登録が完了します。",
+    email_confirmed: "メールアドレスを登録しました。",
+    email_invalid: "メールアドレスの形式が正しくありません(例: taro@example.jp)。",
+    logins_title: "ログイン履歴",
+    logins_lead: "あなたのIDへのログインの記録です。心当たりのないログインがあれば、すぐにパスワードを変更し、管理者に連絡してください。",
+    logins_time: "日時",
+    logins_ip: "IPアドレス",
+    logins_browser: "ブラウザ",
+    logins_outcome: "結果",
+    logins_none: "記録はまだありません。",
+    users_title: "ユーザー管理",
+    users_name: "氏名",
+    users_role: "権限",
+    users_status: "状態",
+    users_actions: "操作",
+    users_disable: "無効にする",
+    users_enable: "有効にする",
+    users_initial_password: "初期パスワードを発行",
+    users_initial_password_issued: "初期パスワードを発行しました。この画面を閉じると二度と表示されません。本人に安全な方法で伝えてください(次回ログイン時に変更が必要です)。",
+    status_active: "有効",
+    status_disabled: "無効",
+    role_admin: "ADMIN",
+    role_administrator: "管理者",
+    role_general: "一般ユーザー",
+    forbidden: "この操作を行う権限がありません。",
+    bad_form: "入力内容を確認してください。",
+    error_title: "エラー",
+    error_body: "処理できませんでした。しばらくしてからもう一度お試しください。",
+    back_home: "ホームへ戻る",
+};
+
+pub const EN: Words = Words {
+    site_name: "Year-end tax adjustment",
+    switch_language: "日本語",
+    skip_to_content: "Skip to content",
+    login_title: "Log in",
+    login_id: "ID",
+    password: "Password",
+    login_button: "Log in",
+    login_failed: "The ID or password is not correct, or the ID cannot log in now.",
+    forgot_link: "Forgot your password?",
+    logged_out: "You have logged out.",
+    session_ended: "You were logged out after a period of inactivity. Please log in again.",
+    logout: "Log out",
+    menu: "Menu",
+    home_title: "Home",
+    home_greeting: ", welcome.",
+    menu_password: "Password",
+    menu_email: "E-mail address",
+    menu_logins: "Login history",
+    menu_users: "Users",
+    initial_title: "Change your password",
+    initial_lead: "You logged in with an initial password. Set a new password to continue.",
+    change_title: "Password",
+    current_password: "Current password",
+    new_password: "New password",
+    confirmation: "New password (again)",
+    password_hint: "At least 15 characters. No need for symbols or digits: a long, unusual passphrase is best.",
+    save_button: "Save",
+    password_changed: "Your password was changed. Your other sessions were ended.",
+    wrong_current_password: "The current password is not correct.",
+    passwords_differ: "The two new passwords differ.",
+    same_password: "The new password must differ from the current one.",
+    forgot_title: "Reset your password",
+    forgot_lead: "Enter your ID. If it has an e-mail address, we send a reset link valid for 24 hours.",
+    forgot_button: "Send the reset mail",
+    reset_requested: "Done. If the ID has an e-mail address, a reset link is on its way. If no mail arrives, the ID may have no address: ask your company's administrator to issue a new password.",
+    reset_title: "Set a new password",
+    reset_done: "Your password was reset. Log in with the new password.",
+    invalid_link: "This link is invalid or has expired. Please start again.",
+    email_title: "E-mail address",
+    email_current: "Registered address",
+    email_none: "None",
+    email_new: "New address",
+    email_button: "Send the confirmation mail",
+    email_sent: "A confirmation mail is on its way. Open its link to finish.",
+    email_confirmed: "Your e-mail address was registered.",
+    email_invalid: "That is not an e-mail address (example: taro@example.jp).",
+    logins_title: "Login history",
+    logins_lead: "Every login attempt on your ID. If you see one that was not you, change your password and tell your administrator.",
+    logins_time: "Time",
+    logins_ip: "IP address",
+    logins_browser: "Browser",
+    logins_outcome: "Outcome",
+    logins_none: "No attempts yet.",
+    users_title: "Users",
+    users_name: "Name",
+    users_role: "Role",
+    users_status: "Status",
+    users_actions: "Actions",
+    users_disable: "Disable",
+    users_enable: "Enable",
+    users_initial_password: "Issue an initial password",
+    users_initial_password_issued: "Initial password issued. It is shown only now: hand it over safely (it must be changed at the next login).",
+    status_active: "Active",
+    status_disabled: "Disabled",
+    role_admin: "ADMIN",
+    role_administrator: "Administrator",
+    role_general: "General user",
+    forbidden: "You are not allowed to do this.",
+    bad_form: "Please check what you entered.",
+    error_title: "Error",
+    error_body: "Something went wrong. Please try again later.",
+    back_home: "Back to home",
+};
+
+pub fn login_outcome(lang: Lang, outcome: LoginOutcome) -> &'static str {
+    match (lang, outcome) {
+        (Lang::Ja, LoginOutcome::Success) => "成功",
+        (Lang::Ja, LoginOutcome::WrongPassword) => "失敗(パスワード誤り)",
+        (Lang::Ja, LoginOutcome::Disabled) => "失敗(IDが無効)",
+        (Lang::Ja, LoginOutcome::Locked) => "失敗(ロック中)",
+        (Lang::Ja, LoginOutcome::NoPassword) => "失敗(パスワード未設定)",
+        (Lang::En, LoginOutcome::Success) => "Success",
+        (Lang::En, LoginOutcome::WrongPassword) => "Failed (wrong password)",
+        (Lang::En, LoginOutcome::Disabled) => "Failed (ID disabled)",
+        (Lang::En, LoginOutcome::Locked) => "Failed (locked)",
+        (Lang::En, LoginOutcome::NoPassword) => "Failed (no password set)",
+    }
+}
+
+/// Why a new password was refused, in the user's language.
+pub fn password_rejection(lang: Lang, rejection: &PasswordRejection) -> String {
+    match (lang, rejection) {
+        (Lang::Ja, PasswordRejection::TooShort { minimum }) => format!("パスワードは{minimum}文字以上にしてください。"),
+        (Lang::En, PasswordRejection::TooShort { minimum }) => format!("Use at least {minimum} characters."),
+        (Lang::Ja, PasswordRejection::TooLong { maximum }) => format!("パスワードは{maximum}文字以内にしてください。"),
+        (Lang::En, PasswordRejection::TooLong { maximum }) => format!("Use at most {maximum} characters."),
+        (Lang::Ja, PasswordRejection::ContainsContext) => {
+            "ID・氏名・メールアドレス・会社名・サイト名を含むパスワードは使えません。".to_owned()
+        }
+        (Lang::En, PasswordRejection::ContainsContext) => {
+            "Do not use your ID, name, e-mail address, the company's name or the site name.".to_owned()
+        }
+        (Lang::Ja, PasswordRejection::TooWeak(reason)) => format!("推測されやすいパスワードです。{}", weak_reason(lang, *reason)),
+        (Lang::En, PasswordRejection::TooWeak(reason)) => format!("This password is easy to guess. {}", weak_reason(lang, *reason)),
+    }
+}
+
+fn weak_reason(lang: Lang, reason: WeakPasswordReason) -> &'static str {
+    match (lang, reason) {
+        (Lang::Ja, WeakPasswordReason::CommonPassword) => "よく使われるパスワードに似ています。",
+        (Lang::Ja, WeakPasswordReason::KeyboardPattern) => "キーボードの並び(qwerty など)は避けてください。",
+        (Lang::Ja, WeakPasswordReason::Repetition) => "同じ文字や文字列の繰り返しは避けてください。",
+        (Lang::Ja, WeakPasswordReason::Sequence) => "abc や 123 のような連続は避けてください。",
+        (Lang::Ja, WeakPasswordReason::DateOrYear) => "日付や年は推測されやすいため避けてください。",
+        (Lang::Ja, WeakPasswordReason::WordOrName) => "単語や人名だけのパスワードは避けてください。",
+        (Lang::Ja, WeakPasswordReason::Guessable) => "いくつかの言葉を組み合わせた長い文にしてください。",
+        (Lang::En, WeakPasswordReason::CommonPassword) => "It resembles a common password.",
+        (Lang::En, WeakPasswordReason::KeyboardPattern) => "Avoid keyboard patterns such as qwerty.",
+        (Lang::En, WeakPasswordReason::Repetition) => "Avoid repeated characters or words.",
+        (Lang::En, WeakPasswordReason::Sequence) => "Avoid sequences such as abc or 123.",
+        (Lang::En, WeakPasswordReason::DateOrYear) => "Avoid dates and years.",
+        (Lang::En, WeakPasswordReason::WordOrName) => "Avoid single words and names.",
+        (Lang::En, WeakPasswordReason::Guessable) => "Combine several words into a long phrase.",
+    }
+}

@@ -1,0 +1,72 @@
+//! Tenant sites (`{slug}.{base domain}`): sign-in, password and account pages, user management.
+//! A request is dispatched here when its `Host` names an open contract; any other `{x}.{base
+//! domain}` host gets a plain 404 that reveals nothing.
+
+mod account;
+mod admin;
+mod context;
+pub mod csrf;
+mod i18n;
+mod layout;
+mod passwords;
+mod render;
+mod sign_in;
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::{get, post, Endpoint, IntoResponse, Request, Response, Route};
+
+use crate::HttpServices;
+
+/// The routes of a tenant site (the shared routes — health, API — are added by the caller).
+pub fn routes() -> Route {
+    Route::new()
+        .at("/", get(account::home))
+        .at("/login", get(sign_in::login_form).post(sign_in::login_submit))
+        .at("/logout", post(sign_in::logout))
+        .at("/lang/:code", get(sign_in::switch_language))
+        .at("/password/initial", get(passwords::initial_form).post(passwords::initial_submit))
+        .at("/account/password", get(passwords::change_form).post(passwords::change_submit))
+        .at("/password/forgot", get(passwords::forgot_form).post(passwords::forgot_submit))
+        .at("/password/reset/:token", get(passwords::reset_form).post(passwords::reset_submit))
+        .at("/account/email", get(account::email_form).post(account::email_submit))
+        .at("/email/confirm/:token", get(account::email_confirm))
+        .at("/account/logins", get(account::logins))
+        .at("/admin/users", get(admin::users))
+        .at("/admin/users/:id/:action", post(admin::user_action))
+}
+
+/// Sends tenant hosts to `site` (with the tenant attached to the request) and everything else to
+/// `platform`.
+pub struct HostDispatch<S, P> {
+    pub site: S,
+    pub platform: P,
+    pub services: Arc<HttpServices>,
+}
+
+impl<S: Endpoint, P: Endpoint> Endpoint for HostDispatch<S, P> {
+    type Output = Response;
+
+    async fn call(&self, mut request: Request) -> poem::Result<Response> {
+        let host = request
+            .header("host")
+            .map(str::to_owned)
+            .or_else(|| request.uri().host().map(str::to_owned))
+            .unwrap_or_default();
+        if self.services.app.site.slug_of_host(&host).is_none() {
+            return self.platform.call(request).await.map(IntoResponse::into_response);
+        }
+        match nencho_app::tenancy::resolve_tenant(&self.services.app, &host).await {
+            Ok(Some(tenant)) => {
+                request.extensions_mut().insert(tenant);
+                self.site.call(request).await.map(IntoResponse::into_response)
+            }
+            Ok(None) => Ok(render::plain_not_found()),
+            Err(error) => {
+                tracing::error!(%error, "tenant lookup failed");
+                Ok(StatusCode::SERVICE_UNAVAILABLE.into_response())
+            }
+        }
+    }
+}
