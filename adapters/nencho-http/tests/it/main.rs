@@ -14,10 +14,11 @@ use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use poem::http::StatusCode;
 use poem::test::TestClient;
 
+mod sites;
 mod tax_api;
 mod tax_identical;
 
-async fn store() -> (tempfile::TempDir, SqliteStore) {
+pub async fn store() -> (tempfile::TempDir, SqliteStore) {
     let directory = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
         directory.path(),
