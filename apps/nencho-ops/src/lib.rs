@@ -1,18 +1,35 @@
 //! The operator CLI (platform staff). It works on the same store the web server uses, read from
 //! the same settings, and it is safe to run while servers are serving. Operators never see a
-//! tenant's data through it (SEC-8).
+//! tenant's data through it (SEC-8): contracts are opened, listed and helped by their site name
+//! (slug) only.
 //!
-//! `tax compute` is the exception that needs neither settings nor a store: it runs the public
-//! year-end adjustment calculator on a JSON request read from stdin, through the very function
-//! the web API's calculator route calls (`nencho_http::tax_calculator`), so the two cannot
-//! answer differently.
+//! Every command that works on the store is recorded in the operator activity log (LOG-4) by
+//! [`operator_log::OperatorLog`]: who, when, which command, on which contract, and whether it
+//! succeeded — never customer data.
+//!
+//! `tax compute` is the exception that needs neither settings nor a store (and is not logged): it
+//! runs the public year-end adjustment calculator on a JSON request read from stdin, through the
+//! very function the web API's calculator route calls (`nencho_http::tax_calculator`), so the two
+//! cannot answer differently.
+//!
+//! Exit codes: 0 success, 2 input the operator must correct ([`UsageError`], [`InputRejected`],
+//! or a flag clap refuses), 1 anything else.
+
+mod japan;
+mod migrate;
+pub mod operator_log;
+pub mod tenant;
 
 use std::fmt;
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 use anyhow::Context;
-use nencho_app::maintenance::ApplyMigrations;
 use nencho_bootstrap::{Settings, SettingsArgs};
+use nencho_kernel::{Clock, SystemClock};
+
+use operator_log::{LogArgs, OperatorLog};
+use tenant::TenantCommand;
 
 #[derive(Debug, clap::Parser)]
 #[command(
@@ -23,6 +40,10 @@ use nencho_bootstrap::{Settings, SettingsArgs};
 pub struct OpsArgs {
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// Who runs the command, for the operator activity log. Default: the OS user ($USER or
+    /// $LOGNAME), else "unknown".
+    #[arg(long, value_name = "NAME", global = true)]
+    pub operator: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,6 +52,13 @@ pub struct OpsArgs {
 pub enum Command {
     /// Apply pending schema migrations to the configured store and list the schema's migrations.
     Migrate,
+    /// Contracts (契約): open one, list them, help its ADMIN reset the password.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// The operator activity log (LOG-4), newest first.
+    Log(LogArgs),
     /// The year-end adjustment calculator (年末調整の計算). Needs no store.
     Tax {
         #[command(subcommand)]
@@ -48,6 +76,32 @@ pub enum TaxCommand {
         #[arg(long)]
         year: i32,
     },
+}
+
+/// The commands that work on the store, each recorded in the operator activity log.
+enum StoreCommand {
+    Migrate,
+    Tenant(TenantCommand),
+    Log(LogArgs),
+}
+
+impl StoreCommand {
+    /// The command as the operator log names it.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Migrate => "migrate",
+            Self::Tenant(command) => command.name(),
+            Self::Log(_) => "log",
+        }
+    }
+
+    /// The contract's slug as the operator typed it, when the command targets one.
+    fn target_slug(&self) -> Option<&str> {
+        match self {
+            Self::Tenant(command) => command.slug(),
+            Self::Migrate | Self::Log(_) => None,
+        }
+    }
 }
 
 /// The calculator refused the request (the caller's mistake): `main` prints the error JSON on
@@ -70,20 +124,61 @@ impl fmt::Display for InputRejected {
 
 impl std::error::Error for InputRejected {}
 
+/// Input the operator must correct (a slug the domain refuses, a malformed e-mail address):
+/// `main` prints it and exits with code 2, as clap does for a malformed command line.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The process exit code for a failed command: 2 when the operator's input was refused, else 1.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    let refused_input = error
+        .chain()
+        .any(|cause| cause.is::<UsageError>() || cause.is::<InputRejected>());
+    if refused_input { 2 } else { 1 }
+}
+
 /// Runs one command, reading its input (if any) from `input` and writing its report to `out`.
 pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> anyhow::Result<()> {
-    match args.command {
-        Command::Migrate => {
-            let settings = Settings::load(&args.settings)?;
-            nencho_bootstrap::telemetry::init(&settings.log);
-            migrate(&settings, out).await
-        }
+    let command = match args.command {
         // The calculator reads no settings and opens no store, and keeps stderr for its error
         // JSON (no log lines).
         Command::Tax {
             command: TaxCommand::Compute { year },
-        } => tax_compute(year, input, out),
-    }
+        } => return tax_compute(year, input, out),
+        Command::Migrate => StoreCommand::Migrate,
+        Command::Tenant { command } => StoreCommand::Tenant(command),
+        Command::Log(log) => StoreCommand::Log(log),
+    };
+    let settings = Settings::load(&args.settings)?;
+    nencho_bootstrap::telemetry::init(&settings.log);
+    // Without a store there is nowhere to record the attempt; the error says which store.
+    let store = nencho_bootstrap::store::open(&settings.database)
+        .await
+        .with_context(|| format!("cannot open the store ({})", settings.database.describe()))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let operator =
+        operator_log::operator_name(args.operator.as_deref(), |name| std::env::var(name).ok());
+    let log = OperatorLog::new(store.clone(), clock.clone(), operator);
+    let entry = log.begin(command.name(), command.target_slug());
+    let outcome = match command {
+        StoreCommand::Migrate => migrate::run(&settings, store, out).await,
+        StoreCommand::Tenant(command) => {
+            let context = nencho_bootstrap::context::app_context(&settings, store);
+            tenant::run(&command, &context, out).await
+        }
+        StoreCommand::Log(log_args) => {
+            operator_log::show(store.as_ref(), clock.as_ref(), &log_args, out).await
+        }
+    };
+    log.finish(entry, outcome).await
 }
 
 fn tax_compute(year: i32, input: &mut dyn Read, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -95,25 +190,5 @@ fn tax_compute(year: i32, input: &mut dyn Read, out: &mut dyn Write) -> anyhow::
         nencho_http::tax_calculator::compute_from_bytes(year, &request).map_err(InputRejected)?;
     serde_json::to_writer_pretty(&mut *out, &response)?;
     writeln!(out)?;
-    Ok(())
-}
-
-async fn migrate(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = nencho_bootstrap::store::open(&settings.database)
-        .await
-        .with_context(|| format!("cannot open the store ({})", settings.database.describe()))?;
-    let applied = ApplyMigrations::new(store)
-        .execute()
-        .await
-        .context("migration failed")?;
-    writeln!(out, "store: {}", settings.database.describe())?;
-    for migration in &applied {
-        writeln!(
-            out,
-            "applied {:>4} {}",
-            migration.version, migration.description
-        )?;
-    }
-    writeln!(out, "schema is up to date ({} migrations)", applied.len())?;
     Ok(())
 }

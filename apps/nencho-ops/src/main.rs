@@ -11,16 +11,13 @@ async fn main() -> std::process::ExitCode {
     .await
     {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        // Bad input to the calculator: its error JSON, and 2 as for any usage error.
-        Err(error) => match error.downcast_ref::<nencho_ops::InputRejected>() {
-            Some(rejected) => {
-                eprintln!("{}", rejected.to_json_line());
-                std::process::ExitCode::from(2)
+        Err(error) => {
+            match error.downcast_ref::<nencho_ops::InputRejected>() {
+                // Bad input to the calculator: its error JSON, as the web API answers it.
+                Some(rejected) => eprintln!("{}", rejected.to_json_line()),
+                None => eprintln!("nencho-ops: {error:#}"),
             }
-            None => {
-                eprintln!("nencho-ops: {error:#}");
-                std::process::ExitCode::FAILURE
-            }
-        },
+            std::process::ExitCode::from(nencho_ops::exit_code(&error))
+        }
     }
 }

@@ -2,4 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 mod migrate;
+mod operator_log;
+mod site;
 mod tax_compute;
+mod tenant;
