@@ -23,7 +23,7 @@ use poem::middleware::{CatchPanic, CookieJarManager, RequestId, ReuseId, Tracing
 use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::openapi_document;
-pub use rate_limit::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE};
+pub use rate_limit::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE, SIGN_IN_BURST, SIGN_IN_PER_MINUTE};
 pub use services::HttpServices;
 pub use sites::csrf::CsrfKey;
 
@@ -40,13 +40,15 @@ pub fn endpoint_with_clock(
 ) -> impl Endpoint + 'static {
     let services = Arc::new(services);
     let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
-        rate_limit::ClientRateLimiter::for_calculator(clock),
+        rate_limit::ClientRateLimiter::for_calculator(clock.clone()),
     ));
+    let sign_in_limiter = rate_limit::SignInRateLimiter(Arc::new(rate_limit::ClientRateLimiter::for_sign_in(clock.clone())));
     let platform = with_shared_routes(Route::new().at("/", get(pages::landing)));
     let site = with_shared_routes(sites::routes());
     sites::HostDispatch { site: site.catch_error(pages::not_found), platform: platform.catch_error(pages::not_found), services: services.clone() }
         .data(services)
         .data(calculator_limiter)
+        .data(sign_in_limiter)
         .with(CookieJarManager::new())
         .with(security_headers::middleware())
         .with(CatchPanic::new())

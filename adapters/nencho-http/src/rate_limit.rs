@@ -26,6 +26,12 @@ pub const CALCULATOR_BURST: u32 = 30;
 /// Requests per minute one client may sustain once the burst is spent.
 pub const CALCULATOR_PER_MINUTE: u32 = 60;
 
+/// Sign-in forms (login, forgotten password) one client may post in a burst, and per minute
+/// after it (SEC-4, SEC-5): a person mistyping never meets it; a password-list attack from one
+/// address is slowed to a crawl, on top of the per-ID lock.
+pub const SIGN_IN_BURST: u32 = 20;
+pub const SIGN_IN_PER_MINUTE: u32 = 10;
+
 /// How many checks between two sweeps of clients that are back to a full burst (and so need no
 /// state): bounds the memory a flood of distinct addresses can take.
 const CHECKS_BETWEEN_SWEEPS: u64 = 1024;
@@ -86,6 +92,11 @@ impl ClientRateLimiter {
         }
     }
 
+    /// The sign-in forms' limit.
+    pub(crate) fn for_sign_in(clock: Arc<dyn Clock>) -> Self {
+        Self::new(clock, SIGN_IN_BURST, SIGN_IN_PER_MINUTE)
+    }
+
     /// The calculator's limit.
     pub(crate) fn for_calculator(clock: Arc<dyn Clock>) -> Self {
         Self::new(clock, CALCULATOR_BURST, CALCULATOR_PER_MINUTE)
@@ -127,6 +138,16 @@ pub(crate) fn rate_limited<E: Endpoint, L: LimiterData>(
 /// A request-data newtype that carries one group's limiter.
 pub(crate) trait LimiterData: Clone + Send + Sync + 'static {
     fn limiter(&self) -> &ClientRateLimiter;
+}
+
+/// The request data that carries the sign-in forms' limiter.
+#[derive(Clone)]
+pub(crate) struct SignInRateLimiter(pub(crate) Arc<ClientRateLimiter>);
+
+impl LimiterData for SignInRateLimiter {
+    fn limiter(&self) -> &ClientRateLimiter {
+        &self.0
+    }
 }
 
 /// The request data that carries the calculator's limiter.

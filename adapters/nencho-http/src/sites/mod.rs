@@ -23,18 +23,23 @@ use crate::HttpServices;
 pub fn routes() -> Route {
     Route::new()
         .at("/", get(account::home))
-        .at("/login", get(sign_in::login_form).post(sign_in::login_submit))
+        .at("/login", get(sign_in::login_form).post(limited(sign_in::login_submit)))
         .at("/logout", post(sign_in::logout))
         .at("/lang/:code", get(sign_in::switch_language))
         .at("/password/initial", get(passwords::initial_form).post(passwords::initial_submit))
         .at("/account/password", get(passwords::change_form).post(passwords::change_submit))
-        .at("/password/forgot", get(passwords::forgot_form).post(passwords::forgot_submit))
+        .at("/password/forgot", get(passwords::forgot_form).post(limited(passwords::forgot_submit)))
         .at("/password/reset/:token", get(passwords::reset_form).post(passwords::reset_submit))
         .at("/account/email", get(account::email_form).post(account::email_submit))
         .at("/email/confirm/:token", get(account::email_confirm))
         .at("/account/logins", get(account::logins))
         .at("/admin/users", get(admin::users))
         .at("/admin/users/:id/:action", post(admin::user_action))
+}
+
+/// The sign-in forms go through the per-client limit before anything else.
+fn limited<E: Endpoint + 'static>(form: E) -> impl Endpoint<Output = Response> {
+    crate::rate_limit::rate_limited::<E, crate::rate_limit::SignInRateLimiter>(form, render::too_many_attempts)
 }
 
 /// Sends tenant hosts to `site` (with the tenant attached to the request) and everything else to

@@ -46,3 +46,19 @@ pub fn rejected_form(layout: Layout) -> Response {
 pub fn plain_not_found() -> Response {
     crate::pages::not_found_page()
 }
+
+/// 429 for a client that posts sign-in forms too fast; bilingual, as it has no session.
+pub fn too_many_attempts(retry_after_seconds: u64) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>しばらくお待ちください</title></head><body><main><h1>しばらくお待ちください</h1>\
+         <p>短い時間に多くの操作がありました。{retry_after_seconds}秒ほど待ってからもう一度お試しください。</p>\
+         <p lang=\"en\">Too many attempts. Please wait {retry_after_seconds} seconds and try again.</p>\
+         </main></body></html>"
+    );
+    Html(body)
+        .with_status(StatusCode::TOO_MANY_REQUESTS)
+        .with_header("Retry-After", retry_after_seconds.to_string())
+        .into_response()
+}

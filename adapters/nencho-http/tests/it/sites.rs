@@ -264,3 +264,27 @@ async fn a_session_of_one_tenant_is_worthless_on_another() {
     let (status, _, location) = beta.get("/password/initial").await;
     assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/login?notice=session_ended")));
 }
+
+#[tokio::test]
+async fn one_client_posting_sign_in_forms_too_fast_is_slowed_down() {
+    let (_directory, store, _services, _notice) = site().await;
+    let mut browser = browser(&store, "acme.localhost:8080");
+    browser.get("/login").await;
+    let token = csrf_token(&browser.last_page);
+    for attempt in 0..nencho_http::SIGN_IN_BURST {
+        let (status, _, _) = browser
+            .post("/login", &[("login_id", "admin"), ("password", "a wrong guess here"), ("csrf_token", token.as_str())])
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let response = browser
+        .client
+        .post("/login")
+        .header("host", "acme.localhost:8080")
+        .header("cookie", browser.cookie_header())
+        .form(&[("login_id", "admin"), ("password", "another guess"), ("csrf_token", token.as_str())])
+        .send()
+        .await;
+    response.assert_status(StatusCode::TOO_MANY_REQUESTS);
+    response.assert_header_exist("retry-after");
+}
