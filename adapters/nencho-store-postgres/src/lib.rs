@@ -7,7 +7,6 @@
 //! [`APPLICATION_ROLE`], which owns nothing and cannot bypass RLS; migrations run as the role of
 //! the configured URL. Entry point: [`PgStore::connect`].
 
-mod error;
 mod identity;
 mod operator_log;
 mod outbox;

@@ -1,16 +1,15 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, EmailAddress, OffsetDateTime, TenantId};
+use nencho_kernel::{CompanyId, TenantId};
 use nencho_ports::{
     AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
 };
-use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
+use nencho_tenancy::{Company, Slug, Tenant};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, Executor, PgConnection, Postgres, Row, Transaction};
-use uuid::Uuid;
 
-use crate::error::{corrupt, store_error};
+use nencho_store_sql::{rows, store_error};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -141,9 +140,9 @@ impl PgStore {
         query: sqlx::query::Query<'_, Postgres, PgArguments>,
     ) -> Result<Vec<PgRow>, StoreError> {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let rows = query.fetch_all(&mut *transaction).await.map_err(store_error)?;
+        let found = query.fetch_all(&mut *transaction).await.map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
-        Ok(rows)
+        Ok(found)
     }
 
     pub(crate) async fn fetch_one_scoped<T>(
@@ -206,37 +205,6 @@ async fn run_migrations(owner_options: &PgConnectOptions) -> Result<(), StoreErr
     outcome.map_err(|error| StoreError::Backend(format!("migration failed: {error}")))
 }
 
-fn tenant_from_row(row: &PgRow) -> Result<Tenant, StoreError> {
-    let slug: String = row.try_get("slug").map_err(store_error)?;
-    let name: String = row.try_get("name").map_err(store_error)?;
-    let status: String = row.try_get("status").map_err(store_error)?;
-    let contact_email: String = row.try_get("contact_email").map_err(store_error)?;
-    Ok(Tenant {
-        id: TenantId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
-        slug: Slug::parse(&slug)
-            .map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
-        name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
-        status: ContractStatus::from_code(&status)
-            .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
-        contact_email: EmailAddress::parse(&contact_email)
-            .map_err(|error| corrupt(format!("tenant contact e-mail: {error}")))?,
-        opened_at: timestamp_of(row, "opened_at")?,
-    })
-}
-
-fn company_from_row(row: &PgRow) -> Result<Company, StoreError> {
-    let name: String = row.try_get("name").map_err(store_error)?;
-    Ok(Company {
-        id: CompanyId::from_uuid(row.try_get::<Uuid, _>("id").map_err(store_error)?),
-        tenant_id: TenantId::from_uuid(row.try_get::<Uuid, _>("tenant_id").map_err(store_error)?),
-        name: CompanyName::parse(&name)
-            .map_err(|error| corrupt(format!("company name: {error}")))?,
-        registered_at: row
-            .try_get::<OffsetDateTime, _>("registered_at")
-            .map_err(store_error)?,
-    })
-}
-
 #[async_trait]
 impl StoreHealth for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
@@ -253,14 +221,14 @@ impl StoreMaintenance for PgStore {
     async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError> {
         run_migrations(&self.owner_options).await?;
         let mut connection = owner_connection(&self.owner_options).await?;
-        let rows = sqlx::query(
+        let found = sqlx::query(
             "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
         )
         .fetch_all(&mut connection)
         .await
         .map_err(store_error);
         let _ = connection.close().await;
-        rows?
+        found?
             .iter()
             .map(|row| {
                 Ok(AppliedMigration {
@@ -298,7 +266,7 @@ impl TenantStore for PgStore {
             .await
             .map_err(store_error)?
             .as_ref()
-            .map(tenant_from_row)
+            .map(rows::tenant)
             .transpose()
     }
 
@@ -309,7 +277,7 @@ impl TenantStore for PgStore {
             .await
             .map_err(store_error)?
             .as_ref()
-            .map(tenant_from_row)
+            .map(rows::tenant)
             .transpose()
     }
 
@@ -319,7 +287,7 @@ impl TenantStore for PgStore {
             .await
             .map_err(store_error)?
             .iter()
-            .map(tenant_from_row)
+            .map(rows::tenant)
             .collect()
     }
 }
@@ -366,12 +334,12 @@ impl CompanyStore for PgStore {
         .await
         .map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
-        row.as_ref().map(company_from_row).transpose()
+        row.as_ref().map(rows::company).transpose()
     }
 
     async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError> {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let rows = sqlx::query(
+        let found = sqlx::query(
             "SELECT tenant_id, id, name, registered_at FROM companies \
              WHERE tenant_id = $1 ORDER BY name, id",
         )
@@ -380,14 +348,7 @@ impl CompanyStore for PgStore {
         .await
         .map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
-        rows.iter().map(company_from_row).collect()
+        found.iter().map(rows::company).collect()
     }
 }
 
-pub(crate) fn uuid_of(row: &PgRow, column: &str) -> Result<Uuid, StoreError> {
-    row.try_get::<Uuid, _>(column).map_err(store_error)
-}
-
-pub(crate) fn timestamp_of(row: &PgRow, column: &str) -> Result<OffsetDateTime, StoreError> {
-    row.try_get::<OffsetDateTime, _>(column).map_err(store_error)
-}

@@ -2,20 +2,18 @@
 
 use async_trait::async_trait;
 use nencho_identity::{
-    DisplayName, LoginAttempt, LoginId, LoginOutcome, OneTimeToken, PasswordHash, PasswordState,
-    Role, Session, TokenHash, TokenPurpose, User, UserStatus,
+    LoginAttempt, LoginId, OneTimeToken, PasswordState, Session, TokenHash, User, UserStatus,
 };
 use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
 use nencho_ports::{
     LoginHistoryStore, OutboxMessage, SessionStore, StoreError, TokenStore, UserStore,
 };
 use nencho_tenancy::Tenant;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
-use crate::error::{corrupt, store_error};
+use nencho_store_sql::{corrupt, rows, store_error};
 use crate::outbox::enqueue_in;
-use crate::store::{timestamp_of, uuid_of, SqliteStore};
+use crate::store::SqliteStore;
 
 /// `SELECT <every user column> FROM users <rest>` as one static query text.
 macro_rules! select_users {
@@ -28,45 +26,8 @@ macro_rules! select_users {
     };
 }
 
-fn password_columns(password: &PasswordState) -> (&'static str, Option<&str>) {
-    match password {
-        PasswordState::NotSet => ("not_set", None),
-        PasswordState::Initial(hash) => ("initial", Some(hash.as_phc())),
-        PasswordState::Chosen(hash) => ("chosen", Some(hash.as_phc())),
-    }
-}
-
-fn user_from_row(row: &SqliteRow) -> Result<User, StoreError> {
-    let text = |column: &str| row.try_get::<String, _>(column).map_err(store_error);
-    let optional = |column: &str| row.try_get::<Option<String>, _>(column).map_err(store_error);
-    let password_hash = optional("password_hash")?.map(PasswordHash::from_phc);
-    let password = match (text("password_kind")?.as_str(), password_hash) {
-        ("not_set", _) => PasswordState::NotSet,
-        ("initial", Some(hash)) => PasswordState::Initial(hash),
-        ("chosen", Some(hash)) => PasswordState::Chosen(hash),
-        (kind, _) => return Err(corrupt(format!("password state {kind:?} without a hash"))),
-    };
-    let role = text("role")?;
-    let status = text("status")?;
-    Ok(User {
-        id: UserId::from_uuid(uuid_of(row, "id")?),
-        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-        login_id: LoginId::parse(&text("login_id")?).map_err(|e| corrupt(format!("login id: {e}")))?,
-        display_name: DisplayName::parse(&text("display_name")?)
-            .map_err(|e| corrupt(format!("display name: {e}")))?,
-        email: optional("email")?
-            .map(|email| EmailAddress::parse(&email))
-            .transpose()
-            .map_err(|e| corrupt(format!("user e-mail: {e}")))?,
-        role: Role::from_code(&role).ok_or_else(|| corrupt(format!("role {role:?}")))?,
-        status: UserStatus::from_code(&status).ok_or_else(|| corrupt(format!("status {status:?}")))?,
-        password,
-        created_at: timestamp_of(row, "created_at")?,
-    })
-}
-
 async fn insert_user_in(transaction: &mut Transaction<'static, Sqlite>, user: &User) -> Result<(), StoreError> {
-    let (password_kind, password_hash) = password_columns(&user.password);
+    let (password_kind, password_hash) = nencho_store_sql::columns::password_columns(&user.password);
     sqlx::query(
         "INSERT INTO users (tenant_id, id, login_id, display_name, email, role, status, \
          password_kind, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -93,7 +54,7 @@ async fn write_password_in(
     user_id: UserId,
     password: &PasswordState,
 ) -> Result<(), StoreError> {
-    let (password_kind, password_hash) = password_columns(password);
+    let (password_kind, password_hash) = nencho_store_sql::columns::password_columns(password);
     let updated = sqlx::query(
         "UPDATE users SET password_kind = $3, password_hash = $4 WHERE tenant_id = $1 AND id = $2",
     )
@@ -189,7 +150,7 @@ impl UserStore for SqliteStore {
         .await
         .map_err(store_error)?
         .as_ref()
-        .map(user_from_row)
+        .map(rows::user)
         .transpose()
     }
 
@@ -205,7 +166,7 @@ impl UserStore for SqliteStore {
         .await
         .map_err(store_error)?
         .as_ref()
-        .map(user_from_row)
+        .map(rows::user)
         .transpose()
     }
 
@@ -216,7 +177,7 @@ impl UserStore for SqliteStore {
         .await
         .map_err(store_error)?
         .iter()
-        .map(user_from_row)
+        .map(rows::user)
         .collect()
     }
 
@@ -285,16 +246,6 @@ impl UserStore for SqliteStore {
     }
 }
 
-fn session_from_row(row: &SqliteRow) -> Result<Session, StoreError> {
-    Ok(Session {
-        token_hash: TokenHash::from_hex(row.try_get::<String, _>("token_hash").map_err(store_error)?),
-        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-        user_id: UserId::from_uuid(uuid_of(row, "user_id")?),
-        created_at: timestamp_of(row, "created_at")?,
-        last_seen_at: timestamp_of(row, "last_seen_at")?,
-    })
-}
-
 #[async_trait]
 impl SessionStore for SqliteStore {
     async fn insert_session(&self, session: &Session) -> Result<(), StoreError> {
@@ -328,7 +279,7 @@ impl SessionStore for SqliteStore {
         .await
         .map_err(store_error)?
         .as_ref()
-        .map(session_from_row)
+        .map(rows::session)
         .transpose()
     }
 
@@ -357,25 +308,6 @@ impl SessionStore for SqliteStore {
             .map_err(store_error)?;
         Ok(())
     }
-}
-
-fn token_from_row(row: &SqliteRow) -> Result<OneTimeToken, StoreError> {
-    let purpose: String = row.try_get("purpose").map_err(store_error)?;
-    Ok(OneTimeToken {
-        hash: TokenHash::from_hex(row.try_get::<String, _>("token_hash").map_err(store_error)?),
-        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-        user_id: UserId::from_uuid(uuid_of(row, "user_id")?),
-        purpose: TokenPurpose::from_code(&purpose).ok_or_else(|| corrupt(format!("purpose {purpose:?}")))?,
-        email: row
-            .try_get::<Option<String>, _>("email")
-            .map_err(store_error)?
-            .map(|email| EmailAddress::parse(&email))
-            .transpose()
-            .map_err(|e| corrupt(format!("token e-mail: {e}")))?,
-        created_at: timestamp_of(row, "created_at")?,
-        expires_at: timestamp_of(row, "expires_at")?,
-        used_at: row.try_get::<Option<OffsetDateTime>, _>("used_at").map_err(store_error)?,
-    })
 }
 
 #[async_trait]
@@ -416,7 +348,7 @@ impl TokenStore for SqliteStore {
         .await
         .map_err(store_error)?
         .as_ref()
-        .map(token_from_row)
+        .map(rows::one_time_token)
         .transpose()
     }
 
@@ -478,7 +410,7 @@ impl LoginHistoryStore for SqliteStore {
         user_id: UserId,
         limit: u32,
     ) -> Result<Vec<LoginAttempt>, StoreError> {
-        let rows = sqlx::query(
+        let found = sqlx::query(
             "SELECT tenant_id, user_id, at, ip_address, user_agent, outcome FROM login_attempts \
              WHERE tenant_id = $1 AND user_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
         )
@@ -488,20 +420,7 @@ impl LoginHistoryStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        rows.iter()
-            .map(|row| {
-                let outcome: String = row.try_get("outcome").map_err(store_error)?;
-                Ok(LoginAttempt {
-                    tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-                    user_id: UserId::from_uuid(uuid_of(row, "user_id")?),
-                    at: timestamp_of(row, "at")?,
-                    ip_address: row.try_get("ip_address").map_err(store_error)?,
-                    user_agent: row.try_get("user_agent").map_err(store_error)?,
-                    outcome: LoginOutcome::from_code(&outcome)
-                        .ok_or_else(|| corrupt(format!("login outcome {outcome:?}")))?,
-                })
-            })
-            .collect()
+        found.iter().map(rows::login_attempt).collect()
     }
 
     async fn count_recent_failures(

@@ -6,7 +6,6 @@
 //! has no row-level security); the shared contract suite checks it. Entry point:
 //! [`SqliteStore::open`].
 
-mod error;
 mod identity;
 mod operator_log;
 mod outbox;

@@ -3,10 +3,9 @@
 use async_trait::async_trait;
 use nencho_kernel::OffsetDateTime;
 use nencho_ports::{OperatorAction, OperatorLogStore, StoreError};
-use sqlx::Row;
 
-use crate::error::store_error;
-use crate::store::{timestamp_of, SqliteStore};
+use nencho_store_sql::{rows, store_error};
+use crate::store::SqliteStore;
 
 #[async_trait]
 impl OperatorLogStore for SqliteStore {
@@ -27,7 +26,7 @@ impl OperatorLogStore for SqliteStore {
     }
 
     async fn list_operator_actions(&self, since: OffsetDateTime) -> Result<Vec<OperatorAction>, StoreError> {
-        let rows = sqlx::query(
+        let found = sqlx::query(
             "SELECT at, operator, command, tenant_slug, succeeded FROM operator_actions \
              WHERE at >= $1 ORDER BY at DESC, id DESC",
         )
@@ -35,16 +34,6 @@ impl OperatorLogStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        rows.iter()
-            .map(|row| {
-                Ok(OperatorAction {
-                    at: timestamp_of(row, "at")?,
-                    operator: row.try_get("operator").map_err(store_error)?,
-                    command: row.try_get("command").map_err(store_error)?,
-                    tenant_slug: row.try_get("tenant_slug").map_err(store_error)?,
-                    succeeded: row.try_get("succeeded").map_err(store_error)?,
-                })
-            })
-            .collect()
+        found.iter().map(rows::operator_action).collect()
     }
 }

@@ -1,25 +1,13 @@
 //! The mail outbox.
 
 use async_trait::async_trait;
-use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId};
+use nencho_kernel::{OffsetDateTime, TenantId};
 use nencho_ports::{DeliveryResult, OutboxMessage, OutboxStore, StoreError};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
-use crate::error::{corrupt, store_error};
-use crate::store::{timestamp_of, uuid_of, SqliteStore};
-
-/// (sent_at, next_attempt_at, failed_at, last_error) for one delivery result.
-pub(crate) fn delivery_columns(
-    result: &DeliveryResult,
-) -> (Option<OffsetDateTime>, Option<OffsetDateTime>, Option<OffsetDateTime>, Option<String>) {
-    match result {
-        DeliveryResult::Sent { at } => (Some(*at), None, None, None),
-        DeliveryResult::Deferred { error, retry_at } => (None, Some(*retry_at), None, Some(error.clone())),
-        DeliveryResult::Failed { error, at } => (None, None, Some(*at), Some(error.clone())),
-    }
-}
+use nencho_store_sql::{rows, store_error};
+use crate::store::SqliteStore;
 
 /// Queues a mail inside the caller's transaction, so it exists exactly when the change does.
 pub(crate) async fn enqueue_in(
@@ -48,24 +36,6 @@ pub(crate) async fn enqueue_in(
     Ok(())
 }
 
-fn message_from_row(row: &SqliteRow) -> Result<OutboxMessage, StoreError> {
-    let to: String = row.try_get("to_address").map_err(store_error)?;
-    let attempts: i64 = row.try_get("attempts").map_err(store_error)?;
-    Ok(OutboxMessage {
-        id: uuid_of(row, "id")?,
-        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-        to: EmailAddress::parse(&to).map_err(|e| corrupt(format!("outbox address: {e}")))?,
-        subject: row.try_get("subject").map_err(store_error)?,
-        body: row.try_get("body").map_err(store_error)?,
-        created_at: timestamp_of(row, "created_at")?,
-        attempts: u32::try_from(attempts).map_err(|_| corrupt("outbox attempts"))?,
-        next_attempt_at: timestamp_of(row, "next_attempt_at")?,
-        sent_at: row.try_get("sent_at").map_err(store_error)?,
-        failed_at: row.try_get("failed_at").map_err(store_error)?,
-        last_error: row.try_get("last_error").map_err(store_error)?,
-    })
-}
-
 #[async_trait]
 impl OutboxStore for SqliteStore {
     async fn enqueue_mail(&self, message: &OutboxMessage) -> Result<(), StoreError> {
@@ -91,7 +61,7 @@ impl OutboxStore for SqliteStore {
         .await
         .map_err(store_error)?
         .iter()
-        .map(message_from_row)
+        .map(rows::outbox_message)
         .collect()
     }
 
@@ -101,7 +71,7 @@ impl OutboxStore for SqliteStore {
         message_id: Uuid,
         result: &DeliveryResult,
     ) -> Result<(), StoreError> {
-        let (sent_at, retry_at, failed_at, error) = delivery_columns(result);
+        let (sent_at, retry_at, failed_at, error) = nencho_store_sql::columns::delivery_columns(result);
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE($3, sent_at), \
              next_attempt_at = COALESCE($4, next_attempt_at), \
@@ -128,7 +98,7 @@ impl OutboxStore for SqliteStore {
             .await
             .map_err(store_error)?
             .iter()
-            .map(message_from_row)
+            .map(rows::outbox_message)
             .collect()
     }
 }

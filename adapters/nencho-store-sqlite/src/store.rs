@@ -2,19 +2,18 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, EmailAddress, OffsetDateTime, TenantId};
+use nencho_kernel::{CompanyId, TenantId};
 use nencho_ports::{
     AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
 };
-use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
+use nencho_tenancy::{Company, Slug, Tenant};
 use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use uuid::Uuid;
 
-use crate::error::{corrupt, store_error};
+use nencho_store_sql::{rows, store_error};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -89,44 +88,6 @@ impl SqliteStore {
     }
 }
 
-pub(crate) fn uuid_of(row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
-    row.try_get::<Uuid, _>(column).map_err(store_error)
-}
-
-pub(crate) fn timestamp_of(row: &SqliteRow, column: &str) -> Result<OffsetDateTime, StoreError> {
-    row.try_get::<OffsetDateTime, _>(column)
-        .map_err(store_error)
-}
-
-pub(crate) fn tenant_from_row(row: &SqliteRow) -> Result<Tenant, StoreError> {
-    let slug: String = row.try_get("slug").map_err(store_error)?;
-    let name: String = row.try_get("name").map_err(store_error)?;
-    let status: String = row.try_get("status").map_err(store_error)?;
-    let contact_email: String = row.try_get("contact_email").map_err(store_error)?;
-    Ok(Tenant {
-        id: TenantId::from_uuid(uuid_of(row, "id")?),
-        slug: Slug::parse(&slug)
-            .map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
-        name: TenantName::parse(&name).map_err(|error| corrupt(format!("tenant name: {error}")))?,
-        status: ContractStatus::from_code(&status)
-            .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
-        contact_email: EmailAddress::parse(&contact_email)
-            .map_err(|error| corrupt(format!("tenant contact e-mail: {error}")))?,
-        opened_at: timestamp_of(row, "opened_at")?,
-    })
-}
-
-fn company_from_row(row: &SqliteRow) -> Result<Company, StoreError> {
-    let name: String = row.try_get("name").map_err(store_error)?;
-    Ok(Company {
-        id: CompanyId::from_uuid(uuid_of(row, "id")?),
-        tenant_id: TenantId::from_uuid(uuid_of(row, "tenant_id")?),
-        name: CompanyName::parse(&name)
-            .map_err(|error| corrupt(format!("company name: {error}")))?,
-        registered_at: timestamp_of(row, "registered_at")?,
-    })
-}
-
 #[async_trait]
 impl StoreHealth for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
@@ -145,13 +106,13 @@ impl StoreMaintenance for SqliteStore {
             .run(&self.pool)
             .await
             .map_err(|error| StoreError::Backend(error.to_string()))?;
-        let rows = sqlx::query(
+        let found = sqlx::query(
             "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        rows.iter()
+        found.iter()
             .map(|row| {
                 Ok(AppliedMigration {
                     version: row.try_get("version").map_err(store_error)?,
@@ -188,7 +149,7 @@ impl TenantStore for SqliteStore {
             .await
             .map_err(store_error)?
             .as_ref()
-            .map(tenant_from_row)
+            .map(rows::tenant)
             .transpose()
     }
 
@@ -199,7 +160,7 @@ impl TenantStore for SqliteStore {
             .await
             .map_err(store_error)?
             .as_ref()
-            .map(tenant_from_row)
+            .map(rows::tenant)
             .transpose()
     }
 
@@ -209,7 +170,7 @@ impl TenantStore for SqliteStore {
             .await
             .map_err(store_error)?
             .iter()
-            .map(tenant_from_row)
+            .map(rows::tenant)
             .collect()
     }
 }
@@ -254,7 +215,7 @@ impl CompanyStore for SqliteStore {
         .await
         .map_err(store_error)?
         .as_ref()
-        .map(company_from_row)
+        .map(rows::company)
         .transpose()
     }
 
@@ -268,7 +229,7 @@ impl CompanyStore for SqliteStore {
         .await
         .map_err(store_error)?
         .iter()
-        .map(company_from_row)
+        .map(rows::company)
         .collect()
     }
 }

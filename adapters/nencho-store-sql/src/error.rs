@@ -1,7 +1,9 @@
+//! sqlx errors in the words of the port.
+
 use nencho_ports::StoreError;
 
 /// Maps sqlx's errors onto the backend-agnostic port error.
-pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
+pub fn store_error(error: sqlx::Error) -> StoreError {
     match &error {
         sqlx::Error::Database(database_error) if database_error.is_unique_violation() => {
             StoreError::Conflict(database_error.message().to_owned())
@@ -17,6 +19,6 @@ pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
     }
 }
 
-pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }

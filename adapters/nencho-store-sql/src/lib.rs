@@ -1,0 +1,14 @@
+//! What the two store adapters share, so that a domain type is read from a row in one place:
+//! [`RowReader`] (typed column access over SQLite and PostgreSQL rows), the row → domain mappings
+//! in [`rows`], the column encodings in [`columns`], and [`store_error`], the one mapping of sqlx
+//! errors onto the port's `StoreError`.
+//!
+//! The SQL itself stays in each adapter: the dialects and PostgreSQL's tenant transactions differ.
+
+pub mod columns;
+mod error;
+mod reader;
+pub mod rows;
+
+pub use error::{corrupt, store_error};
+pub use reader::RowReader;
