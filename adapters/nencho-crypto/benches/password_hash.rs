@@ -1,0 +1,26 @@
+//! What one login costs: a PBKDF2-HMAC-SHA256 verification at the current policy (600,000
+//! iterations). Run: `cargo bench -p nencho-crypto`.
+
+#![allow(clippy::unwrap_used)] // a benchmark that cannot set up may panic
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use nencho_crypto::{OsRandom, Pbkdf2Hasher};
+use nencho_identity::PasswordHashPolicy;
+use nencho_ports::PasswordHasher;
+
+fn verification(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let hasher = Pbkdf2Hasher::new(PasswordHashPolicy::CURRENT, 1, Arc::new(OsRandom));
+    let hash = runtime.block_on(hasher.hash("kumo-no-ue-de-odoru-pengin")).unwrap();
+    let mut group = c.benchmark_group("pbkdf2-sha256-600000");
+    group.sample_size(10);
+    group.bench_function("verify", |b| {
+        b.iter(|| runtime.block_on(hasher.verify("kumo-no-ue-de-odoru-pengin", &hash)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, verification);
+criterion_main!(benches);
