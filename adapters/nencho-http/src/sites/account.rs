@@ -5,7 +5,7 @@ use nencho_app::account::{confirm_email_change, login_history, request_email_cha
 use nencho_app::AppError;
 use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path};
+use poem::web::{Data, Form, Path, Query};
 use poem::{handler, Request, Response};
 use serde::Deserialize;
 
@@ -38,16 +38,25 @@ struct HomePage {
     manages_users: bool,
 }
 
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    notice: Option<String>,
+}
+
 #[handler]
-pub async fn home(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+pub async fn home(request: &Request, services: Data<&Arc<HttpServices>>, Query(query): Query<HomeQuery>) -> Response {
     let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
     };
+    let mut layout = site.layout().with_user(&current);
+    if query.notice.as_deref() == Some("password_changed") {
+        layout = layout.with_notice(site.lang.words().password_changed);
+    }
     page(
         &HomePage {
-            layout: site.layout().with_user(&current),
+            layout,
             name: current.user.display_name.as_str().to_owned(),
             manages_users: current.user.role.manages_users(),
         },

@@ -150,14 +150,8 @@ async fn submit_change(request: &Request, services: &Arc<HttpServices>, form: Pa
         _ => "/account/password",
     };
     match outcome {
-        Ok(()) => {
-            let t = site.lang.words();
-            let mut layout = site.layout();
-            if let Ok(Some(fresh)) = nencho_app::sign_in::authenticate(&services.app, &site.tenant, &site.session_cookie().unwrap_or_default()).await {
-                layout = layout.with_user(&fresh);
-            }
-            message(layout.with_notice(t.password_changed), StatusCode::OK, t.change_title, t.password_changed, "/", t.back_home)
-        }
+        // Post/redirect/get: a reload never resubmits the form; home says what happened.
+        Ok(()) => see_other("/?notice=password_changed"),
         Err(error) => {
             let login_id = current.user.login_id.to_string();
             let form_kind = if forced { PasswordFormKind::Initial } else { kind };

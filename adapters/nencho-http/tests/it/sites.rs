@@ -140,10 +140,11 @@ async fn login_forces_the_initial_password_change_before_any_other_page() {
     assert!(page.contains("ID・氏名・メールアドレス・会社名・サイト名を含むパスワードは使えません"), "the reason, in Japanese, tied to the field");
     assert!(page.contains(r#"aria-describedby="new_password-hint new_password-error""#));
 
-    let (status, _, _) = browser.post("/password/initial", &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
+    let (status, _, location) = browser.post("/password/initial", &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/?notice=password_changed")));
+    let (status, home, _) = browser.get("/?notice=password_changed").await;
     assert_eq!(status, StatusCode::OK);
-    let (status, home, _) = browser.get("/").await;
-    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains("パスワードを変更しました。"));
     assert!(home.contains("管理者さん、ようこそ。"));
     assert!(home.contains(r#"href="/account/logins""#));
 }
@@ -287,4 +288,64 @@ async fn one_client_posting_sign_in_forms_too_fast_is_slowed_down() {
         .await;
     response.assert_status(StatusCode::TOO_MANY_REQUESTS);
     response.assert_header_exist("retry-after");
+}
+
+#[tokio::test]
+async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_from_the_users_page() {
+    use nencho_identity::{DisplayName, LoginId, PasswordState, Role, User, UserStatus};
+    use nencho_kernel::{Clock, SystemClock, UserId};
+
+    let (_directory, store, services, notice) = site().await;
+    let taro = User {
+        id: UserId::generate(&SystemClock),
+        tenant_id: notice.tenant.id,
+        login_id: LoginId::parse("emp001").unwrap(),
+        display_name: DisplayName::parse("山田 太郎").unwrap(),
+        email: None,
+        role: Role::General,
+        status: UserStatus::Active,
+        password: PasswordState::NotSet,
+        created_at: SystemClock.now(),
+    };
+    services.app.store.insert_user(notice.tenant.id, &taro).await.unwrap();
+
+    let mut admin = browser(&store, "acme.localhost:8080");
+    admin.get("/login").await;
+    admin.post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose())]).await;
+    admin.get("/password/initial").await;
+    admin.post("/password/initial", &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
+
+    let (status, page, _) = admin.get("/admin/users").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"data-login-id="emp001""#) && page.contains("一般ユーザー"));
+    let (status, page, _) = admin.post(&format!("/admin/users/{}/initial-password", taro.id), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let marker = "<code>";
+    let start = page.find(marker).unwrap() + marker.len();
+    let initial: String = page[start..].chars().take_while(|c| *c != '<').collect();
+    assert_eq!(initial.len(), 20, "shown once on the page");
+
+    let mut employee = crate::sites::browser(&store, "acme.localhost:8080");
+    employee.get("/login").await;
+    let (_, _, location) = employee.post("/login", &[("login_id", "emp001"), ("password", initial.as_str())]).await;
+    assert_eq!(location.as_deref(), Some("/password/initial"));
+
+    admin.get("/admin/users").await;
+    let (status, _, location) = admin.post(&format!("/admin/users/{}/disable", taro.id), &[]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/admin/users")));
+    let (_, _, location) = employee.get("/password/initial").await;
+    assert_eq!(location.as_deref(), Some("/login?notice=session_ended"), "a disabled ID's session ends at once");
+    employee.get("/login").await;
+    let (status, _, _) = employee.post("/login", &[("login_id", "emp001"), ("password", initial.as_str())]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A general user cannot reach the users page.
+    admin.get("/admin/users").await;
+    admin.post(&format!("/admin/users/{}/enable", taro.id), &[]).await;
+    employee.get("/login").await;
+    employee.post("/login", &[("login_id", "emp001"), ("password", initial.as_str())]).await;
+    employee.get("/password/initial").await;
+    employee.post("/password/initial", &[("new_password", "yama-no-ue-no-shiroi-kumo"), ("confirmation", "yama-no-ue-no-shiroi-kumo")]).await;
+    let (status, _, _) = employee.get("/admin/users").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
