@@ -64,18 +64,38 @@ pub struct MailSettings {
 const DEFAULT_FROM: &str = "nencho <no-reply@localhost>";
 
 impl MailSettings {
-    pub(crate) fn resolve(args: &MailArgs, file: MailFileSettings, data_dir: &Path) -> Result<Self, SettingsError> {
-        let from = args.mail_from.clone().or(file.from).unwrap_or_else(|| DEFAULT_FROM.to_owned());
-        let mode = args.mail_mode.clone().or(file.mode).unwrap_or_else(|| "file".to_owned());
+    pub(crate) fn resolve(
+        args: &MailArgs,
+        file: MailFileSettings,
+        data_dir: &Path,
+    ) -> Result<Self, SettingsError> {
+        let from = args
+            .mail_from
+            .clone()
+            .or(file.from)
+            .unwrap_or_else(|| DEFAULT_FROM.to_owned());
+        let mode = args
+            .mail_mode
+            .clone()
+            .or(file.mode)
+            .unwrap_or_else(|| "file".to_owned());
         let transport = match mode.as_str() {
             "file" => MailTransport::File {
-                dir: args.mail_dir.clone().or(file.dir).unwrap_or_else(|| data_dir.join("mail")),
+                dir: args
+                    .mail_dir
+                    .clone()
+                    .or(file.dir)
+                    .unwrap_or_else(|| data_dir.join("mail")),
             },
             "smtp" => {
-                let host = args.smtp_host.clone().or(file.smtp_host).ok_or(SettingsError::Invalid {
-                    setting: "smtp_host",
-                    message: "required when mail_mode is smtp".into(),
-                })?;
+                let host =
+                    args.smtp_host
+                        .clone()
+                        .or(file.smtp_host)
+                        .ok_or(SettingsError::Invalid {
+                            setting: "smtp_host",
+                            message: "required when mail_mode is smtp".into(),
+                        })?;
                 let security = match args.smtp_security.clone().or(file.smtp_security).as_deref() {
                     None | Some("starttls") => SmtpSecurity::StartTls,
                     Some("tls") => SmtpSecurity::Tls,
@@ -92,12 +112,18 @@ impl MailSettings {
                     smtp.port = port;
                 }
                 smtp.username = args.smtp_username.clone().or(file.smtp_username);
-                smtp.password = std::env::var("NENCHO_SMTP_PASSWORD").ok().or(file.smtp_password).map(SecretString::from);
+                smtp.password = std::env::var("NENCHO_SMTP_PASSWORD")
+                    .ok()
+                    .or(file.smtp_password)
+                    .map(SecretString::from);
                 smtp.timeout = Duration::from_secs(30);
                 MailTransport::Smtp(smtp)
             }
             other => {
-                return Err(SettingsError::Invalid { setting: "mail_mode", message: format!("{other:?}: use file or smtp") });
+                return Err(SettingsError::Invalid {
+                    setting: "mail_mode",
+                    message: format!("{other:?}: use file or smtp"),
+                });
             }
         };
         Ok(Self { transport, from })
@@ -112,9 +138,14 @@ impl MailSettings {
 }
 
 /// The mailer the settings choose.
-pub fn open(settings: &MailSettings, clock: Arc<dyn Clock>) -> Result<Arc<dyn Mailer>, MailConfigError> {
+pub fn open(
+    settings: &MailSettings,
+    clock: Arc<dyn Clock>,
+) -> Result<Arc<dyn Mailer>, MailConfigError> {
     Ok(match &settings.transport {
-        MailTransport::File { dir } => Arc::new(FileMailer::new(dir.clone(), &settings.from, clock)?),
+        MailTransport::File { dir } => {
+            Arc::new(FileMailer::new(dir.clone(), &settings.from, clock)?)
+        }
         MailTransport::Smtp(smtp) => Arc::new(SmtpMailer::new(smtp.clone(), clock)?),
     })
 }

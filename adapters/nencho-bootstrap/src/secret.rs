@@ -14,7 +14,10 @@ use crate::Settings;
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("cannot read or create the secret key file {path}: {source}")]
-    File { path: String, source: std::io::Error },
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the secret key file {path} is damaged (expected 64 hex digits)")]
     Damaged { path: String },
 }
@@ -22,7 +25,10 @@ pub enum SecretError {
 const FILE_NAME: &str = "secret.key";
 
 /// 32 secret bytes: SHA-256 of the configured secret (any length), or the data directory's key.
-pub fn load_or_create(settings: &Settings, random: &dyn RandomSource) -> Result<[u8; 32], SecretError> {
+pub fn load_or_create(
+    settings: &Settings,
+    random: &dyn RandomSource,
+) -> Result<[u8; 32], SecretError> {
     if let Some(secret) = &settings.secret_key {
         return Ok(Sha256::digest(secret.expose_secret().as_bytes()).into());
     }
@@ -31,11 +37,18 @@ pub fn load_or_create(settings: &Settings, random: &dyn RandomSource) -> Result<
 
 fn from_file(path: &Path, random: &dyn RandomSource) -> Result<[u8; 32], SecretError> {
     let shown = path.display().to_string();
-    let file_error = |source| SecretError::File { path: shown.clone(), source };
+    let file_error = |source| SecretError::File {
+        path: shown.clone(),
+        source,
+    };
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let bytes = hex::decode(text.trim()).map_err(|_| SecretError::Damaged { path: shown.clone() })?;
-            bytes.try_into().map_err(|_| SecretError::Damaged { path: shown.clone() })
+            let bytes = hex::decode(text.trim()).map_err(|_| SecretError::Damaged {
+                path: shown.clone(),
+            })?;
+            bytes.try_into().map_err(|_| SecretError::Damaged {
+                path: shown.clone(),
+            })
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0u8; 32];
@@ -49,11 +62,14 @@ fn from_file(path: &Path, random: &dyn RandomSource) -> Result<[u8; 32], SecretE
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             match options.open(path) {
                 Ok(mut file) => {
-                    file.write_all(hex::encode(key).as_bytes()).map_err(file_error)?;
+                    file.write_all(hex::encode(key).as_bytes())
+                        .map_err(file_error)?;
                     Ok(key)
                 }
                 // Another process created it first: use theirs.
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => from_file(path, random),
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    from_file(path, random)
+                }
                 Err(error) => Err(file_error(error)),
             }
         }
@@ -76,9 +92,15 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::write(&path, "zz").unwrap();
-        assert!(matches!(from_file(&path, &OsRandom), Err(SecretError::Damaged { .. })));
+        assert!(matches!(
+            from_file(&path, &OsRandom),
+            Err(SecretError::Damaged { .. })
+        ));
     }
 }

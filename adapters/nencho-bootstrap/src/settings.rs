@@ -45,13 +45,28 @@ pub struct SettingsArgs {
     #[arg(long, env = "NENCHO_SITE_PORT", value_name = "PORT", global = true)]
     pub site_port: Option<u16>,
     /// Minimum password length in characters (NIST SP 800-63B: at least 15). Default: 15
-    #[arg(long, env = "NENCHO_PASSWORD_MIN_LENGTH", value_name = "N", global = true)]
+    #[arg(
+        long,
+        env = "NENCHO_PASSWORD_MIN_LENGTH",
+        value_name = "N",
+        global = true
+    )]
     pub password_min_length: Option<usize>,
     /// Minutes without a request after which a session ends. Default: 30
-    #[arg(long, env = "NENCHO_SESSION_IDLE_MINUTES", value_name = "MINUTES", global = true)]
+    #[arg(
+        long,
+        env = "NENCHO_SESSION_IDLE_MINUTES",
+        value_name = "MINUTES",
+        global = true
+    )]
     pub session_idle_minutes: Option<u32>,
     /// Hours after login at which a session ends however active. Default: 12
-    #[arg(long, env = "NENCHO_SESSION_ABSOLUTE_HOURS", value_name = "HOURS", global = true)]
+    #[arg(
+        long,
+        env = "NENCHO_SESSION_ABSOLUTE_HOURS",
+        value_name = "HOURS",
+        global = true
+    )]
     pub session_absolute_hours: Option<u32>,
     #[command(flatten)]
     pub mail: crate::mail::MailArgs,
@@ -115,7 +130,10 @@ pub enum SettingsError {
     )]
     DatabaseScheme { scheme: String },
     #[error("{setting}: {message}")]
-    Invalid { setting: &'static str, message: String },
+    Invalid {
+        setting: &'static str,
+        message: String,
+    },
 }
 
 impl Settings {
@@ -172,9 +190,12 @@ impl Settings {
         let idle = args.session_idle_minutes.or(file.session_idle_minutes);
         let absolute = args.session_absolute_hours.or(file.session_absolute_hours);
         let session_policy = SessionPolicy {
-            idle_timeout: idle.map_or(defaults.idle_timeout, |m| Duration::minutes(i64::from(m.max(1)))),
-            absolute_lifetime: absolute
-                .map_or(defaults.absolute_lifetime, |h| Duration::hours(i64::from(h.max(1)))),
+            idle_timeout: idle.map_or(defaults.idle_timeout, |m| {
+                Duration::minutes(i64::from(m.max(1)))
+            }),
+            absolute_lifetime: absolute.map_or(defaults.absolute_lifetime, |h| {
+                Duration::hours(i64::from(h.max(1)))
+            }),
         };
         let secret_key = std::env::var("NENCHO_SECRET_KEY")
             .ok()
@@ -195,7 +216,11 @@ impl Settings {
     }
 }
 
-fn site_address(args: &SettingsArgs, file: &FileSettings, listen: SocketAddr) -> Result<SiteAddress, SettingsError> {
+fn site_address(
+    args: &SettingsArgs,
+    file: &FileSettings,
+    listen: SocketAddr,
+) -> Result<SiteAddress, SettingsError> {
     let base_domain = args
         .base_domain
         .clone()
@@ -203,15 +228,36 @@ fn site_address(args: &SettingsArgs, file: &FileSettings, listen: SocketAddr) ->
         .unwrap_or_else(|| "localhost".to_owned())
         .trim_matches('.')
         .to_ascii_lowercase();
-    if base_domain.is_empty() || !base_domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
-        return Err(SettingsError::Invalid { setting: "base_domain", message: format!("{base_domain:?} is not a DNS name") });
+    if base_domain.is_empty()
+        || !base_domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        return Err(SettingsError::Invalid {
+            setting: "base_domain",
+            message: format!("{base_domain:?} is not a DNS name"),
+        });
     }
-    let scheme = args.site_scheme.clone().or_else(|| file.site_scheme.clone()).unwrap_or_else(|| "http".to_owned());
+    let scheme = args
+        .site_scheme
+        .clone()
+        .or_else(|| file.site_scheme.clone())
+        .unwrap_or_else(|| "http".to_owned());
     if scheme != "http" && scheme != "https" {
-        return Err(SettingsError::Invalid { setting: "site_scheme", message: "must be http or https".into() });
+        return Err(SettingsError::Invalid {
+            setting: "site_scheme",
+            message: "must be http or https".into(),
+        });
     }
-    let port = args.site_port.or(file.site_port).or_else(|| (scheme == "http").then(|| listen.port()));
-    Ok(SiteAddress { scheme, base_domain, port })
+    let port = args
+        .site_port
+        .or(file.site_port)
+        .or_else(|| (scheme == "http").then(|| listen.port()));
+    Ok(SiteAddress {
+        scheme,
+        base_domain,
+        port,
+    })
 }
 
 fn default_listen() -> SocketAddr {

@@ -5,19 +5,28 @@
 
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_identity::PasswordHashPolicy;
 use nencho_ports::PasswordHasher;
 
 fn verification(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let hasher = Pbkdf2Hasher::new(PasswordHashPolicy::CURRENT, 1, Arc::new(OsRandom));
-    let hash = runtime.block_on(hasher.hash("kumo-no-ue-de-odoru-pengin")).unwrap();
+    let hash = runtime
+        .block_on(hasher.hash("kumo-no-ue-de-odoru-pengin"))
+        .unwrap();
     let mut group = c.benchmark_group("pbkdf2-sha256-600000");
     group.sample_size(10);
     group.bench_function("verify", |b| {
-        b.iter(|| runtime.block_on(hasher.verify("kumo-no-ue-de-odoru-pengin", &hash)).unwrap())
+        b.iter(|| {
+            runtime
+                .block_on(hasher.verify("kumo-no-ue-de-odoru-pengin", &hash))
+                .unwrap()
+        })
     });
     group.finish();
 }

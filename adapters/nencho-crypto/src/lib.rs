@@ -32,8 +32,16 @@ pub struct Pbkdf2Hasher {
 }
 
 impl Pbkdf2Hasher {
-    pub fn new(policy: PasswordHashPolicy, concurrency: usize, random: Arc<dyn RandomSource>) -> Self {
-        Self { policy, permits: Arc::new(Semaphore::new(concurrency.max(1))), random }
+    pub fn new(
+        policy: PasswordHashPolicy,
+        concurrency: usize,
+        random: Arc<dyn RandomSource>,
+    ) -> Self {
+        Self {
+            policy,
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            random,
+        }
     }
 
     /// The current policy, as many hashes at once as the machine has cores.
@@ -51,7 +59,11 @@ impl Pbkdf2Hasher {
         &self,
         work: impl FnOnce() -> Result<T, HashError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|error| HashError::Failed(error.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|error| HashError::Failed(error.to_string()))?;
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|error| HashError::Failed(error.to_string()))?
@@ -72,20 +84,25 @@ impl PasswordHasher for Pbkdf2Hasher {
         let mut salt = vec![0u8; self.policy.salt_bytes];
         self.random.fill(&mut salt);
         let password = password.as_bytes().to_vec();
-        self.run_blocking(move || hash_with(&password, &salt, params)).await
+        self.run_blocking(move || hash_with(&password, &salt, params))
+            .await
     }
 
     async fn verify(&self, password: &str, hash: &PasswordHash) -> Result<bool, HashError> {
-        let Ok(parsed) = phc::PasswordHash::new(hash.as_phc()) else { return Ok(false) };
+        let Ok(parsed) = phc::PasswordHash::new(hash.as_phc()) else {
+            return Ok(false);
+        };
         let password = password.as_bytes().to_vec();
-        self.run_blocking(move || Ok(Pbkdf2::SHA256.verify_password(&password, &parsed).is_ok())).await
+        self.run_blocking(move || Ok(Pbkdf2::SHA256.verify_password(&password, &parsed).is_ok()))
+            .await
     }
 
     async fn verify_nothing(&self, password: &str) -> Result<(), HashError> {
         let params = self.params()?;
         let salt = vec![0u8; self.policy.salt_bytes];
         let password = password.as_bytes().to_vec();
-        self.run_blocking(move || hash_with(&password, &salt, params).map(|_| ())).await
+        self.run_blocking(move || hash_with(&password, &salt, params).map(|_| ()))
+            .await
     }
 }
 
@@ -95,7 +112,10 @@ mod tests {
 
     fn fast_hasher() -> Pbkdf2Hasher {
         // Fewer iterations keep the unit tests quick; the policy constant itself is tested below.
-        let policy = PasswordHashPolicy { iterations: 1_000, ..PasswordHashPolicy::CURRENT };
+        let policy = PasswordHashPolicy {
+            iterations: 1_000,
+            ..PasswordHashPolicy::CURRENT
+        };
         Pbkdf2Hasher::new(policy, 2, Arc::new(OsRandom))
     }
 
@@ -103,11 +123,30 @@ mod tests {
     async fn hashes_verify_and_carry_their_parameters() {
         let hasher = fast_hasher();
         let hash = hasher.hash("kumo-no-ue-de-odoru-pengin").await.unwrap();
-        assert!(hash.as_phc().starts_with("$pbkdf2-sha256$i=1000,l=32$"), "{}", hash.as_phc());
+        assert!(
+            hash.as_phc().starts_with("$pbkdf2-sha256$i=1000,l=32$"),
+            "{}",
+            hash.as_phc()
+        );
         assert_eq!(hash.iterations(), Some(1_000));
-        assert!(hasher.verify("kumo-no-ue-de-odoru-pengin", &hash).await.unwrap());
-        assert!(!hasher.verify("kumo-no-ue-de-odoru-pengiN", &hash).await.unwrap());
-        assert!(!hasher.verify("anything", &PasswordHash::from_phc("not a phc string")).await.unwrap());
+        assert!(
+            hasher
+                .verify("kumo-no-ue-de-odoru-pengin", &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("kumo-no-ue-de-odoru-pengiN", &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("anything", &PasswordHash::from_phc("not a phc string"))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
@@ -124,18 +163,36 @@ mod tests {
     #[tokio::test]
     async fn an_old_weaker_hash_still_verifies() {
         let weak = Pbkdf2Hasher::new(
-            PasswordHashPolicy { iterations: 1_000, ..PasswordHashPolicy::CURRENT },
+            PasswordHashPolicy {
+                iterations: 1_000,
+                ..PasswordHashPolicy::CURRENT
+            },
             1,
             Arc::new(OsRandom),
         );
         let old = weak.hash("an old password of mine").await.unwrap();
         let current = Pbkdf2Hasher::new(
-            PasswordHashPolicy { iterations: 2_000, ..PasswordHashPolicy::CURRENT },
+            PasswordHashPolicy {
+                iterations: 2_000,
+                ..PasswordHashPolicy::CURRENT
+            },
             1,
             Arc::new(OsRandom),
         );
-        assert!(current.verify("an old password of mine", &old).await.unwrap(), "parameters travel with the hash");
-        assert!(PasswordHashPolicy { iterations: 2_000, ..PasswordHashPolicy::CURRENT }.needs_rehash(&old));
+        assert!(
+            current
+                .verify("an old password of mine", &old)
+                .await
+                .unwrap(),
+            "parameters travel with the hash"
+        );
+        assert!(
+            PasswordHashPolicy {
+                iterations: 2_000,
+                ..PasswordHashPolicy::CURRENT
+            }
+            .needs_rehash(&old)
+        );
     }
 
     /// The commonly published PBKDF2-HMAC-SHA256 vector (RFC 6070's inputs with SHA-256:
@@ -161,6 +218,9 @@ mod tests {
     #[test]
     fn the_policy_is_pbkdf2_sha256_600000_16_byte_salt() {
         let policy = PasswordHashPolicy::CURRENT;
-        assert_eq!((policy.algorithm, policy.iterations, policy.salt_bytes), ("pbkdf2-sha256", 600_000, 16));
+        assert_eq!(
+            (policy.algorithm, policy.iterations, policy.salt_bytes),
+            ("pbkdf2-sha256", 600_000, 16)
+        );
     }
 }

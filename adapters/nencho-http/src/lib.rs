@@ -42,18 +42,24 @@ pub fn endpoint_with_clock(
     let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
         rate_limit::ClientRateLimiter::for_calculator(clock.clone()),
     ));
-    let sign_in_limiter = rate_limit::SignInRateLimiter(Arc::new(rate_limit::ClientRateLimiter::for_sign_in(clock.clone())));
+    let sign_in_limiter = rate_limit::SignInRateLimiter(Arc::new(
+        rate_limit::ClientRateLimiter::for_sign_in(clock.clone()),
+    ));
     let platform = with_shared_routes(Route::new().at("/", get(pages::landing)));
     let site = with_shared_routes(sites::routes());
-    sites::HostDispatch { site: site.catch_error(pages::not_found), platform: platform.catch_error(pages::not_found), services: services.clone() }
-        .data(services)
-        .data(calculator_limiter)
-        .data(sign_in_limiter)
-        .with(CookieJarManager::new())
-        .with(security_headers::middleware())
-        .with(CatchPanic::new())
-        .with(Tracing)
-        .with(RequestId::default().reuse_id(ReuseId::Ignore))
+    sites::HostDispatch {
+        site: site.catch_error(pages::not_found),
+        platform: platform.catch_error(pages::not_found),
+        services: services.clone(),
+    }
+    .data(services)
+    .data(calculator_limiter)
+    .data(sign_in_limiter)
+    .with(CookieJarManager::new())
+    .with(security_headers::middleware())
+    .with(CatchPanic::new())
+    .with(Tracing)
+    .with(RequestId::default().reuse_id(ReuseId::Ignore))
 }
 
 /// What every host serves: health probes and the JSON API.

@@ -11,9 +11,9 @@ use nencho_ports::{
 use nencho_tenancy::Tenant;
 use sqlx::{Postgres, Transaction};
 
-use nencho_store_sql::{corrupt, rows, store_error};
 use crate::outbox::enqueue_in;
 use crate::store::PgStore;
+use nencho_store_sql::{corrupt, rows, store_error};
 
 /// `SELECT <every user column> FROM users <rest>` as one static query text.
 macro_rules! select_users {
@@ -26,8 +26,12 @@ macro_rules! select_users {
     };
 }
 
-async fn insert_user_in(transaction: &mut Transaction<'static, Postgres>, user: &User) -> Result<(), StoreError> {
-    let (password_kind, password_hash) = nencho_store_sql::columns::password_columns(&user.password);
+async fn insert_user_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    user: &User,
+) -> Result<(), StoreError> {
+    let (password_kind, password_hash) =
+        nencho_store_sql::columns::password_columns(&user.password);
     sqlx::query(
         "INSERT INTO users (tenant_id, id, login_id, display_name, email, role, status, \
          password_kind, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -142,10 +146,16 @@ impl UserStore for PgStore {
         transaction.commit().await.map_err(store_error)
     }
 
-    async fn find_user(&self, tenant_id: TenantId, user_id: UserId) -> Result<Option<User>, StoreError> {
-        self.fetch_optional_scoped(tenant_id, sqlx::query(select_users!("WHERE tenant_id = $1 AND id = $2"))
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
+    async fn find_user(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<Option<User>, StoreError> {
+        self.fetch_optional_scoped(
+            tenant_id,
+            sqlx::query(select_users!("WHERE tenant_id = $1 AND id = $2"))
+                .bind(tenant_id.as_uuid())
+                .bind(user_id.as_uuid()),
         )
         .await?
         .as_ref()
@@ -158,9 +168,11 @@ impl UserStore for PgStore {
         tenant_id: TenantId,
         login_id: &LoginId,
     ) -> Result<Option<User>, StoreError> {
-        self.fetch_optional_scoped(tenant_id, sqlx::query(select_users!("WHERE tenant_id = $1 AND login_id = $2"))
-        .bind(tenant_id.as_uuid())
-        .bind(login_id.as_str())
+        self.fetch_optional_scoped(
+            tenant_id,
+            sqlx::query(select_users!("WHERE tenant_id = $1 AND login_id = $2"))
+                .bind(tenant_id.as_uuid())
+                .bind(login_id.as_str()),
         )
         .await?
         .as_ref()
@@ -169,8 +181,10 @@ impl UserStore for PgStore {
     }
 
     async fn list_users(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
-        self.fetch_all_scoped(tenant_id, sqlx::query(select_users!("WHERE tenant_id = $1 ORDER BY login_id"))
-        .bind(tenant_id.as_uuid())
+        self.fetch_all_scoped(
+            tenant_id,
+            sqlx::query(select_users!("WHERE tenant_id = $1 ORDER BY login_id"))
+                .bind(tenant_id.as_uuid()),
         )
         .await?
         .iter()
@@ -232,12 +246,14 @@ impl UserStore for PgStore {
         user_id: UserId,
         email: Option<EmailAddress>,
     ) -> Result<(), StoreError> {
-        self.execute_scoped(tenant_id, sqlx::query("UPDATE users SET email = $3 WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id.as_uuid())
-            .bind(user_id.as_uuid())
-            .bind(email.as_ref().map(EmailAddress::as_str))
-            )
-            .await?;
+        self.execute_scoped(
+            tenant_id,
+            sqlx::query("UPDATE users SET email = $3 WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant_id.as_uuid())
+                .bind(user_id.as_uuid())
+                .bind(email.as_ref().map(EmailAddress::as_str)),
+        )
+        .await?;
         Ok(())
     }
 }
@@ -245,15 +261,17 @@ impl UserStore for PgStore {
 #[async_trait]
 impl SessionStore for PgStore {
     async fn insert_session(&self, session: &Session) -> Result<(), StoreError> {
-        self.execute_scoped(session.tenant_id, sqlx::query(
-            "INSERT INTO sessions (tenant_id, token_hash, user_id, created_at, last_seen_at) \
+        self.execute_scoped(
+            session.tenant_id,
+            sqlx::query(
+                "INSERT INTO sessions (tenant_id, token_hash, user_id, created_at, last_seen_at) \
              VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(session.tenant_id.as_uuid())
-        .bind(session.token_hash.as_hex())
-        .bind(session.user_id.as_uuid())
-        .bind(session.created_at)
-        .bind(session.last_seen_at)
+            )
+            .bind(session.tenant_id.as_uuid())
+            .bind(session.token_hash.as_hex())
+            .bind(session.user_id.as_uuid())
+            .bind(session.created_at)
+            .bind(session.last_seen_at),
         )
         .await?;
         Ok(())
@@ -264,12 +282,14 @@ impl SessionStore for PgStore {
         tenant_id: TenantId,
         token_hash: &TokenHash,
     ) -> Result<Option<Session>, StoreError> {
-        self.fetch_optional_scoped(tenant_id, sqlx::query(
-            "SELECT tenant_id, token_hash, user_id, created_at, last_seen_at FROM sessions \
+        self.fetch_optional_scoped(
+            tenant_id,
+            sqlx::query(
+                "SELECT tenant_id, token_hash, user_id, created_at, last_seen_at FROM sessions \
              WHERE tenant_id = $1 AND token_hash = $2",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(token_hash.as_hex())
+            )
+            .bind(tenant_id.as_uuid())
+            .bind(token_hash.as_hex()),
         )
         .await?
         .as_ref()
@@ -283,28 +303,42 @@ impl SessionStore for PgStore {
         token_hash: &TokenHash,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.execute_scoped(tenant_id, sqlx::query("UPDATE sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2")
+        self.execute_scoped(
+            tenant_id,
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2",
+            )
             .bind(tenant_id.as_uuid())
             .bind(token_hash.as_hex())
-            .bind(at)
-            )
-            .await?;
+            .bind(at),
+        )
+        .await?;
         Ok(())
     }
 
-    async fn delete_session(&self, tenant_id: TenantId, token_hash: &TokenHash) -> Result<(), StoreError> {
-        self.execute_scoped(tenant_id, sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
-            .bind(tenant_id.as_uuid())
-            .bind(token_hash.as_hex())
-            )
-            .await?;
+    async fn delete_session(
+        &self,
+        tenant_id: TenantId,
+        token_hash: &TokenHash,
+    ) -> Result<(), StoreError> {
+        self.execute_scoped(
+            tenant_id,
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
+                .bind(tenant_id.as_uuid())
+                .bind(token_hash.as_hex()),
+        )
+        .await?;
         Ok(())
     }
 }
 
 #[async_trait]
 impl TokenStore for PgStore {
-    async fn issue_token(&self, token: &OneTimeToken, mail: &OutboxMessage) -> Result<(), StoreError> {
+    async fn issue_token(
+        &self,
+        token: &OneTimeToken,
+        mail: &OutboxMessage,
+    ) -> Result<(), StoreError> {
         let mut transaction = self.begin_for_tenant(token.tenant_id).await?;
         sqlx::query(
             "INSERT INTO one_time_tokens (tenant_id, token_hash, user_id, purpose, email, \
@@ -418,19 +452,22 @@ impl LoginHistoryStore for PgStore {
         user_id: UserId,
         since: OffsetDateTime,
     ) -> Result<usize, StoreError> {
-        let count: i64 = self.fetch_one_scoped(tenant_id, sqlx::query_scalar(
-            "SELECT count(*) FROM login_attempts AS failure \
+        let count: i64 = self
+            .fetch_one_scoped(
+                tenant_id,
+                sqlx::query_scalar(
+                    "SELECT count(*) FROM login_attempts AS failure \
              WHERE failure.tenant_id = $1 AND failure.user_id = $2 AND failure.at >= $3 \
              AND failure.outcome <> 'success' \
              AND NOT EXISTS (SELECT 1 FROM login_attempts AS success \
                  WHERE success.tenant_id = $1 AND success.user_id = $2 \
                  AND success.outcome = 'success' AND success.at >= failure.at)",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(since)
-        )
-        .await?;
+                )
+                .bind(tenant_id.as_uuid())
+                .bind(user_id.as_uuid())
+                .bind(since),
+            )
+            .await?;
         usize::try_from(count).map_err(|_| corrupt("negative count"))
     }
 }

@@ -6,8 +6,8 @@ use nencho_ports::{DeliveryResult, OutboxMessage, OutboxStore, StoreError};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use nencho_store_sql::{rows, store_error};
 use crate::store::PgStore;
+use nencho_store_sql::{rows, store_error};
 
 /// Queues a mail inside the caller's transaction, so it exists exactly when the change does.
 pub(crate) async fn enqueue_in(
@@ -70,25 +70,32 @@ impl OutboxStore for PgStore {
         message_id: Uuid,
         result: &DeliveryResult,
     ) -> Result<(), StoreError> {
-        let (sent_at, retry_at, failed_at, error) = nencho_store_sql::columns::delivery_columns(result);
-        self.execute_scoped(tenant_id, sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE($3, sent_at), \
+        let (sent_at, retry_at, failed_at, error) =
+            nencho_store_sql::columns::delivery_columns(result);
+        self.execute_scoped(
+            tenant_id,
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE($3, sent_at), \
              next_attempt_at = COALESCE($4, next_attempt_at), \
              failed_at = COALESCE($5, failed_at), last_error = $6 \
              WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(message_id)
-        .bind(sent_at)
-        .bind(retry_at)
-        .bind(failed_at)
-        .bind(error)
+            )
+            .bind(tenant_id.as_uuid())
+            .bind(message_id)
+            .bind(sent_at)
+            .bind(retry_at)
+            .bind(failed_at)
+            .bind(error),
         )
         .await?;
         Ok(())
     }
 
-    async fn list_mail(&self, tenant_id: TenantId, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+    async fn list_mail(
+        &self,
+        tenant_id: TenantId,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
         self.fetch_all_scoped(tenant_id, sqlx::query("SELECT * FROM outbox WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
             .bind(tenant_id.as_uuid())
             .bind(i64::from(limit))

@@ -118,7 +118,10 @@ impl PgStore {
         query: sqlx::query::Query<'_, Postgres, PgArguments>,
     ) -> Result<u64, StoreError> {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let done = query.execute(&mut *transaction).await.map_err(store_error)?;
+        let done = query
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
         Ok(done.rows_affected())
     }
@@ -129,7 +132,10 @@ impl PgStore {
         query: sqlx::query::Query<'_, Postgres, PgArguments>,
     ) -> Result<Option<PgRow>, StoreError> {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let row = query.fetch_optional(&mut *transaction).await.map_err(store_error)?;
+        let row = query
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
         Ok(row)
     }
@@ -140,7 +146,10 @@ impl PgStore {
         query: sqlx::query::Query<'_, Postgres, PgArguments>,
     ) -> Result<Vec<PgRow>, StoreError> {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let found = query.fetch_all(&mut *transaction).await.map_err(store_error)?;
+        let found = query
+            .fetch_all(&mut *transaction)
+            .await
+            .map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
         Ok(found)
     }
@@ -155,7 +164,10 @@ impl PgStore {
         (T,): for<'r> sqlx::FromRow<'r, PgRow>,
     {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let value = query.fetch_one(&mut *transaction).await.map_err(store_error)?;
+        let value = query
+            .fetch_one(&mut *transaction)
+            .await
+            .map_err(store_error)?;
         transaction.commit().await.map_err(store_error)?;
         Ok(value)
     }
@@ -194,7 +206,11 @@ async fn owner_connection(owner_options: &PgConnectOptions) -> Result<PgConnecti
 
 async fn run_migrations(owner_options: &PgConnectOptions) -> Result<(), StoreError> {
     // Probe first: it fails at once where the pool below would retry until its timeout.
-    owner_connection(owner_options).await?.close().await.map_err(store_error)?;
+    owner_connection(owner_options)
+        .await?
+        .close()
+        .await
+        .map_err(store_error)?;
     let owner_pool = PgPoolOptions::new()
         .max_connections(1)
         .connect_with(owner_options.clone())
@@ -260,35 +276,41 @@ impl TenantStore for PgStore {
     }
 
     async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1")
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(store_error)?
-            .as_ref()
-            .map(rows::tenant)
-            .transpose()
+        sqlx::query(
+            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(rows::tenant)
+        .transpose()
     }
 
     async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1")
-            .bind(tenant_id.as_uuid())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(store_error)?
-            .as_ref()
-            .map(rows::tenant)
-            .transpose()
+        sqlx::query(
+            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1",
+        )
+        .bind(tenant_id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(rows::tenant)
+        .transpose()
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?
-            .iter()
-            .map(rows::tenant)
-            .collect()
+        sqlx::query(
+            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(rows::tenant)
+        .collect()
     }
 }
 
@@ -351,4 +373,3 @@ impl CompanyStore for PgStore {
         found.iter().map(rows::company).collect()
     }
 }
-

@@ -17,10 +17,17 @@ pub fn password_columns(password: &PasswordState) -> (&'static str, Option<&str>
 /// `None` leaves a column as it was.
 pub fn delivery_columns(
     result: &DeliveryResult,
-) -> (Option<OffsetDateTime>, Option<OffsetDateTime>, Option<OffsetDateTime>, Option<String>) {
+) -> (
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+    Option<String>,
+) {
     match result {
         DeliveryResult::Sent { at } => (Some(*at), None, None, None),
-        DeliveryResult::Deferred { error, retry_at } => (None, Some(*retry_at), None, Some(error.clone())),
+        DeliveryResult::Deferred { error, retry_at } => {
+            (None, Some(*retry_at), None, Some(error.clone()))
+        }
         DeliveryResult::Failed { error, at } => (None, None, Some(*at), Some(error.clone())),
     }
 }

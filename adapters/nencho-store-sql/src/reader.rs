@@ -1,8 +1,8 @@
 use nencho_kernel::OffsetDateTime;
 use nencho_ports::StoreError;
+use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 use uuid::Uuid;
 
 use crate::store_error;
@@ -34,7 +34,10 @@ macro_rules! row_reader {
             fn timestamp(&self, column: &str) -> Result<OffsetDateTime, StoreError> {
                 self.try_get(column).map_err(store_error)
             }
-            fn optional_timestamp(&self, column: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+            fn optional_timestamp(
+                &self,
+                column: &str,
+            ) -> Result<Option<OffsetDateTime>, StoreError> {
                 self.try_get(column).map_err(store_error)
             }
             fn integer(&self, $column: &str) -> Result<i64, StoreError> {
@@ -49,10 +52,15 @@ macro_rules! row_reader {
 }
 
 // SQLite has one integer type.
-row_reader!(SqliteRow, |row, column| row.try_get::<i64, _>(column).map_err(store_error));
+row_reader!(SqliteRow, |row, column| row
+    .try_get::<i64, _>(column)
+    .map_err(store_error));
 
 // PostgreSQL keeps integer and bigint apart; either reads as i64.
 row_reader!(PgRow, |row, column| match row.try_get::<i64, _>(column) {
     Ok(value) => Ok(value),
-    Err(_) => row.try_get::<i32, _>(column).map(i64::from).map_err(store_error),
+    Err(_) => row
+        .try_get::<i32, _>(column)
+        .map(i64::from)
+        .map_err(store_error),
 });

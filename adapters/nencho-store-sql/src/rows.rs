@@ -9,7 +9,7 @@ use nencho_kernel::{CompanyId, EmailAddress, TenantId, UserId};
 use nencho_ports::{OperatorAction, OutboxMessage, StoreError};
 use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
 
-use crate::{corrupt, RowReader};
+use crate::{RowReader, corrupt};
 
 fn email(text: &str, what: &str) -> Result<EmailAddress, StoreError> {
     EmailAddress::parse(text).map_err(|error| corrupt(format!("{what}: {error}")))
@@ -20,9 +20,12 @@ pub fn tenant(row: &impl RowReader) -> Result<Tenant, StoreError> {
     let status = row.text("status")?;
     Ok(Tenant {
         id: TenantId::from_uuid(row.uuid("id")?),
-        slug: Slug::parse(&slug).map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
-        name: TenantName::parse(&row.text("name")?).map_err(|error| corrupt(format!("tenant name: {error}")))?,
-        status: ContractStatus::from_code(&status).ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
+        slug: Slug::parse(&slug)
+            .map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
+        name: TenantName::parse(&row.text("name")?)
+            .map_err(|error| corrupt(format!("tenant name: {error}")))?,
+        status: ContractStatus::from_code(&status)
+            .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
         contact_email: email(&row.text("contact_email")?, "tenant contact e-mail")?,
         opened_at: row.timestamp("opened_at")?,
     })
@@ -32,13 +35,16 @@ pub fn company(row: &impl RowReader) -> Result<Company, StoreError> {
     Ok(Company {
         id: CompanyId::from_uuid(row.uuid("id")?),
         tenant_id: TenantId::from_uuid(row.uuid("tenant_id")?),
-        name: CompanyName::parse(&row.text("name")?).map_err(|error| corrupt(format!("company name: {error}")))?,
+        name: CompanyName::parse(&row.text("name")?)
+            .map_err(|error| corrupt(format!("company name: {error}")))?,
         registered_at: row.timestamp("registered_at")?,
     })
 }
 
 pub fn user(row: &impl RowReader) -> Result<User, StoreError> {
-    let password_hash = row.optional_text("password_hash")?.map(PasswordHash::from_phc);
+    let password_hash = row
+        .optional_text("password_hash")?
+        .map(PasswordHash::from_phc);
     let password = match (row.text("password_kind")?.as_str(), password_hash) {
         ("not_set", _) => PasswordState::NotSet,
         ("initial", Some(hash)) => PasswordState::Initial(hash),
@@ -50,12 +56,17 @@ pub fn user(row: &impl RowReader) -> Result<User, StoreError> {
     Ok(User {
         id: UserId::from_uuid(row.uuid("id")?),
         tenant_id: TenantId::from_uuid(row.uuid("tenant_id")?),
-        login_id: LoginId::parse(&row.text("login_id")?).map_err(|e| corrupt(format!("login id: {e}")))?,
+        login_id: LoginId::parse(&row.text("login_id")?)
+            .map_err(|e| corrupt(format!("login id: {e}")))?,
         display_name: DisplayName::parse(&row.text("display_name")?)
             .map_err(|e| corrupt(format!("display name: {e}")))?,
-        email: row.optional_text("email")?.map(|text| email(&text, "user e-mail")).transpose()?,
+        email: row
+            .optional_text("email")?
+            .map(|text| email(&text, "user e-mail"))
+            .transpose()?,
         role: Role::from_code(&role).ok_or_else(|| corrupt(format!("role {role:?}")))?,
-        status: UserStatus::from_code(&status).ok_or_else(|| corrupt(format!("status {status:?}")))?,
+        status: UserStatus::from_code(&status)
+            .ok_or_else(|| corrupt(format!("status {status:?}")))?,
         password,
         created_at: row.timestamp("created_at")?,
     })
@@ -77,8 +88,12 @@ pub fn one_time_token(row: &impl RowReader) -> Result<OneTimeToken, StoreError> 
         hash: TokenHash::from_hex(row.text("token_hash")?),
         tenant_id: TenantId::from_uuid(row.uuid("tenant_id")?),
         user_id: UserId::from_uuid(row.uuid("user_id")?),
-        purpose: TokenPurpose::from_code(&purpose).ok_or_else(|| corrupt(format!("purpose {purpose:?}")))?,
-        email: row.optional_text("email")?.map(|text| email(&text, "token e-mail")).transpose()?,
+        purpose: TokenPurpose::from_code(&purpose)
+            .ok_or_else(|| corrupt(format!("purpose {purpose:?}")))?,
+        email: row
+            .optional_text("email")?
+            .map(|text| email(&text, "token e-mail"))
+            .transpose()?,
         created_at: row.timestamp("created_at")?,
         expires_at: row.timestamp("expires_at")?,
         used_at: row.optional_timestamp("used_at")?,
@@ -93,7 +108,8 @@ pub fn login_attempt(row: &impl RowReader) -> Result<LoginAttempt, StoreError> {
         at: row.timestamp("at")?,
         ip_address: row.text("ip_address")?,
         user_agent: row.text("user_agent")?,
-        outcome: LoginOutcome::from_code(&outcome).ok_or_else(|| corrupt(format!("login outcome {outcome:?}")))?,
+        outcome: LoginOutcome::from_code(&outcome)
+            .ok_or_else(|| corrupt(format!("login outcome {outcome:?}")))?,
     })
 }
 
@@ -105,7 +121,8 @@ pub fn outbox_message(row: &impl RowReader) -> Result<OutboxMessage, StoreError>
         subject: row.text("subject")?,
         body: row.text("body")?,
         created_at: row.timestamp("created_at")?,
-        attempts: u32::try_from(row.integer("attempts")?).map_err(|_| corrupt("outbox attempts"))?,
+        attempts: u32::try_from(row.integer("attempts")?)
+            .map_err(|_| corrupt("outbox attempts"))?,
         next_attempt_at: row.timestamp("next_attempt_at")?,
         sent_at: row.optional_timestamp("sent_at")?,
         failed_at: row.optional_timestamp("failed_at")?,

@@ -11,9 +11,9 @@ use nencho_ports::{
 use nencho_tenancy::Tenant;
 use sqlx::{Sqlite, Transaction};
 
-use nencho_store_sql::{corrupt, rows, store_error};
 use crate::outbox::enqueue_in;
 use crate::store::SqliteStore;
+use nencho_store_sql::{corrupt, rows, store_error};
 
 /// `SELECT <every user column> FROM users <rest>` as one static query text.
 macro_rules! select_users {
@@ -26,8 +26,12 @@ macro_rules! select_users {
     };
 }
 
-async fn insert_user_in(transaction: &mut Transaction<'static, Sqlite>, user: &User) -> Result<(), StoreError> {
-    let (password_kind, password_hash) = nencho_store_sql::columns::password_columns(&user.password);
+async fn insert_user_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    user: &User,
+) -> Result<(), StoreError> {
+    let (password_kind, password_hash) =
+        nencho_store_sql::columns::password_columns(&user.password);
     sqlx::query(
         "INSERT INTO users (tenant_id, id, login_id, display_name, email, role, status, \
          password_kind, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -142,16 +146,20 @@ impl UserStore for SqliteStore {
         transaction.commit().await.map_err(store_error)
     }
 
-    async fn find_user(&self, tenant_id: TenantId, user_id: UserId) -> Result<Option<User>, StoreError> {
+    async fn find_user(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<Option<User>, StoreError> {
         sqlx::query(select_users!("WHERE tenant_id = $1 AND id = $2"))
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?
-        .as_ref()
-        .map(rows::user)
-        .transpose()
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(rows::user)
+            .transpose()
     }
 
     async fn find_user_by_login_id(
@@ -160,25 +168,25 @@ impl UserStore for SqliteStore {
         login_id: &LoginId,
     ) -> Result<Option<User>, StoreError> {
         sqlx::query(select_users!("WHERE tenant_id = $1 AND login_id = $2"))
-        .bind(tenant_id.as_uuid())
-        .bind(login_id.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(store_error)?
-        .as_ref()
-        .map(rows::user)
-        .transpose()
+            .bind(tenant_id.as_uuid())
+            .bind(login_id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(rows::user)
+            .transpose()
     }
 
     async fn list_users(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
         sqlx::query(select_users!("WHERE tenant_id = $1 ORDER BY login_id"))
-        .bind(tenant_id.as_uuid())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(store_error)?
-        .iter()
-        .map(rows::user)
-        .collect()
+            .bind(tenant_id.as_uuid())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(rows::user)
+            .collect()
     }
 
     async fn set_password(
@@ -289,17 +297,23 @@ impl SessionStore for SqliteStore {
         token_hash: &TokenHash,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2")
-            .bind(tenant_id.as_uuid())
-            .bind(token_hash.as_hex())
-            .bind(at)
-            .execute(&self.pool)
-            .await
-            .map_err(store_error)?;
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(token_hash.as_hex())
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
         Ok(())
     }
 
-    async fn delete_session(&self, tenant_id: TenantId, token_hash: &TokenHash) -> Result<(), StoreError> {
+    async fn delete_session(
+        &self,
+        tenant_id: TenantId,
+        token_hash: &TokenHash,
+    ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
             .bind(tenant_id.as_uuid())
             .bind(token_hash.as_hex())
@@ -312,7 +326,11 @@ impl SessionStore for SqliteStore {
 
 #[async_trait]
 impl TokenStore for SqliteStore {
-    async fn issue_token(&self, token: &OneTimeToken, mail: &OutboxMessage) -> Result<(), StoreError> {
+    async fn issue_token(
+        &self,
+        token: &OneTimeToken,
+        mail: &OutboxMessage,
+    ) -> Result<(), StoreError> {
         let mut transaction = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO one_time_tokens (tenant_id, token_hash, user_id, purpose, email, \

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use nencho_kernel::OffsetDateTime;
 use nencho_ports::{OperatorAction, OperatorLogStore, StoreError};
 
-use nencho_store_sql::{rows, store_error};
 use crate::store::SqliteStore;
+use nencho_store_sql::{rows, store_error};
 
 #[async_trait]
 impl OperatorLogStore for SqliteStore {
@@ -25,7 +25,10 @@ impl OperatorLogStore for SqliteStore {
         Ok(())
     }
 
-    async fn list_operator_actions(&self, since: OffsetDateTime) -> Result<Vec<OperatorAction>, StoreError> {
+    async fn list_operator_actions(
+        &self,
+        since: OffsetDateTime,
+    ) -> Result<Vec<OperatorAction>, StoreError> {
         let found = sqlx::query(
             "SELECT at, operator, command, tenant_slug, succeeded FROM operator_actions \
              WHERE at >= $1 ORDER BY at DESC, id DESC",

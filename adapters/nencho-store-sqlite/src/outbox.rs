@@ -6,8 +6,8 @@ use nencho_ports::{DeliveryResult, OutboxMessage, OutboxStore, StoreError};
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
-use nencho_store_sql::{rows, store_error};
 use crate::store::SqliteStore;
+use nencho_store_sql::{rows, store_error};
 
 /// Queues a mail inside the caller's transaction, so it exists exactly when the change does.
 pub(crate) async fn enqueue_in(
@@ -71,7 +71,8 @@ impl OutboxStore for SqliteStore {
         message_id: Uuid,
         result: &DeliveryResult,
     ) -> Result<(), StoreError> {
-        let (sent_at, retry_at, failed_at, error) = nencho_store_sql::columns::delivery_columns(result);
+        let (sent_at, retry_at, failed_at, error) =
+            nencho_store_sql::columns::delivery_columns(result);
         sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, sent_at = COALESCE($3, sent_at), \
              next_attempt_at = COALESCE($4, next_attempt_at), \
@@ -90,15 +91,21 @@ impl OutboxStore for SqliteStore {
         Ok(())
     }
 
-    async fn list_mail(&self, tenant_id: TenantId, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
-        sqlx::query("SELECT * FROM outbox WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
-            .bind(tenant_id.as_uuid())
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?
-            .iter()
-            .map(rows::outbox_message)
-            .collect()
+    async fn list_mail(
+        &self,
+        tenant_id: TenantId,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        sqlx::query(
+            "SELECT * FROM outbox WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(rows::outbox_message)
+        .collect()
     }
 }

@@ -9,8 +9,7 @@ use nencho_ports::{
 use nencho_tenancy::{Company, Slug, Tenant};
 use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
 use nencho_store_sql::{rows, store_error};
@@ -78,7 +77,10 @@ impl SqliteStore {
     pub(crate) async fn begin_write(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(store_error)
     }
 
     /// The pool, for adapter tests that inspect pragmas and raw rows.
@@ -112,7 +114,8 @@ impl StoreMaintenance for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        found.iter()
+        found
+            .iter()
             .map(|row| {
                 Ok(AppliedMigration {
                     version: row.try_get("version").map_err(store_error)?,
@@ -143,35 +146,41 @@ impl TenantStore for SqliteStore {
     }
 
     async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1")
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(store_error)?
-            .as_ref()
-            .map(rows::tenant)
-            .transpose()
+        sqlx::query(
+            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(rows::tenant)
+        .transpose()
     }
 
     async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1")
-            .bind(tenant_id.as_uuid())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(store_error)?
-            .as_ref()
-            .map(rows::tenant)
-            .transpose()
+        sqlx::query(
+            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1",
+        )
+        .bind(tenant_id.as_uuid())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(rows::tenant)
+        .transpose()
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        sqlx::query("SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?
-            .iter()
-            .map(rows::tenant)
-            .collect()
+        sqlx::query(
+            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(rows::tenant)
+        .collect()
     }
 }
 

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
 use nencho_bootstrap::{Settings, SettingsArgs};
-use nencho_app::outbox::OutboxDelivery;
 use nencho_http::{CsrfKey, HttpServices};
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
@@ -56,7 +56,10 @@ pub async fn serve(
         // Listening on port 0: the sites are on whichever port the system gave.
         settings.site.port = Some(address.port());
     }
-    let context = Arc::new(nencho_bootstrap::context::app_context(&settings, store.clone()));
+    let context = Arc::new(nencho_bootstrap::context::app_context(
+        &settings,
+        store.clone(),
+    ));
     let csrf_key = nencho_bootstrap::secret::load_or_create(&settings, context.random.as_ref())
         .context("cannot load the secret key")?;
     let mailer = nencho_bootstrap::mail::open(&settings.mail, context.clock.clone())
@@ -73,7 +76,11 @@ pub async fn serve(
     // The outbox is delivered from here until the worker takes it over.
     let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
     let delivery = tokio::spawn(deliver_outbox(
-        OutboxDelivery { store: store.clone(), mailer, clock: context.clock.clone() },
+        OutboxDelivery {
+            store: store.clone(),
+            mailer,
+            clock: context.clock.clone(),
+        },
         delivery_stopped,
     ));
 

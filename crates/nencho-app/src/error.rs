@@ -23,7 +23,10 @@ pub enum AppError {
     NotFound,
     /// Input that does not parse; the text names the field.
     #[error("invalid {field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("already exists: {0}")]
     Conflict(String),
     #[error(transparent)]

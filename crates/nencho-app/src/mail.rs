@@ -7,8 +7,20 @@ use nencho_tenancy::Tenant;
 
 use crate::AppContext;
 
-fn message(context: &AppContext, tenant: &Tenant, to: &EmailAddress, subject: &str, body: String) -> OutboxMessage {
-    OutboxMessage::new(tenant.id, to.clone(), subject.to_owned(), body, context.clock.as_ref())
+fn message(
+    context: &AppContext,
+    tenant: &Tenant,
+    to: &EmailAddress,
+    subject: &str,
+    body: String,
+) -> OutboxMessage {
+    OutboxMessage::new(
+        tenant.id,
+        to.clone(),
+        subject.to_owned(),
+        body,
+        context.clock.as_ref(),
+    )
 }
 
 pub(crate) use nencho_kernel::format_japan_datetime as japan_time;
@@ -35,7 +47,13 @@ pub(crate) fn password_reset_link(
         expires = japan_time(expires_at),
         login_id = user.login_id,
     );
-    message(context, tenant, to, "【nencho】パスワード再設定のご案内 / Password reset", body)
+    message(
+        context,
+        tenant,
+        to,
+        "【nencho】パスワード再設定のご案内 / Password reset",
+        body,
+    )
 }
 
 pub(crate) fn password_changed_notice(
@@ -58,7 +76,13 @@ pub(crate) fn password_changed_notice(
         login_id = user.login_id,
         at = japan_time(at),
     );
-    message(context, tenant, to, "【nencho】パスワードが変更されました / Password changed", body)
+    message(
+        context,
+        tenant,
+        to,
+        "【nencho】パスワードが変更されました / Password changed",
+        body,
+    )
 }
 
 pub(crate) fn email_confirmation_link(
@@ -83,5 +107,11 @@ pub(crate) fn email_confirmation_link(
         expires = japan_time(expires_at),
         login_id = user.login_id,
     );
-    message(context, tenant, to, "【nencho】メールアドレス確認のお願い / Confirm your e-mail address", body)
+    message(
+        context,
+        tenant,
+        to,
+        "【nencho】メールアドレス確認のお願い / Confirm your e-mail address",
+        body,
+    )
 }

@@ -32,24 +32,37 @@ pub struct OutboxDelivery {
 
 impl OutboxDelivery {
     /// Delivers what is due now, at most `batch` per tenant.
-    pub async fn deliver_due(&self, batch: u32) -> Result<DeliveryReport, nencho_ports::StoreError> {
+    pub async fn deliver_due(
+        &self,
+        batch: u32,
+    ) -> Result<DeliveryReport, nencho_ports::StoreError> {
         let mut report = DeliveryReport::default();
         for tenant in self.store.list_tenants().await? {
-            for message in self.store.due_mail(tenant.id, self.clock.now(), batch).await? {
+            for message in self
+                .store
+                .due_mail(tenant.id, self.clock.now(), batch)
+                .await?
+            {
                 let result = self.attempt(&message).await;
                 match result {
                     DeliveryResult::Sent { .. } => report.sent += 1,
                     DeliveryResult::Deferred { .. } => report.deferred += 1,
                     DeliveryResult::Failed { .. } => report.failed += 1,
                 }
-                self.store.record_delivery(tenant.id, message.id, &result).await?;
+                self.store
+                    .record_delivery(tenant.id, message.id, &result)
+                    .await?;
             }
         }
         Ok(report)
     }
 
     async fn attempt(&self, message: &OutboxMessage) -> DeliveryResult {
-        let mail = OutgoingMail { to: message.to.clone(), subject: message.subject.clone(), body: message.body.clone() };
+        let mail = OutgoingMail {
+            to: message.to.clone(),
+            subject: message.subject.clone(),
+            body: message.body.clone(),
+        };
         let outcome = self.mailer.send(&mail).await;
         let now = self.clock.now();
         match outcome {
@@ -58,9 +71,10 @@ impl OutboxDelivery {
             Err(MailError::Transient(error)) if message.attempts + 1 >= MAX_ATTEMPTS => {
                 DeliveryResult::Failed { error, at: now }
             }
-            Err(MailError::Transient(error)) => {
-                DeliveryResult::Deferred { error, retry_at: now + retry_delay(message.attempts + 1) }
-            }
+            Err(MailError::Transient(error)) => DeliveryResult::Deferred {
+                error,
+                retry_at: now + retry_delay(message.attempts + 1),
+            },
         }
     }
 }

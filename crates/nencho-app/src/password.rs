@@ -10,7 +10,7 @@ use nencho_tenancy::Tenant;
 
 use crate::sign_in::CurrentUser;
 use crate::tenancy::generate_initial_password;
-use crate::{mail, AppContext, AppError};
+use crate::{AppContext, AppError, mail};
 
 /// The words a user's password must not be built from.
 pub fn password_context(tenant: &Tenant, user: &User) -> PasswordContext {
@@ -64,16 +64,31 @@ pub async fn change_password(
     if let Some(hash) = user.password.hash()
         && context.hasher.verify(request.new_password, hash).await?
     {
-        return Err(AppError::Invalid { field: "new_password", message: "the same as the current password".into() });
+        return Err(AppError::Invalid {
+            field: "new_password",
+            message: "the same as the current password".into(),
+        });
     }
-    let hash = checked_hash(context, &current.tenant, user, request.new_password, request.confirmation).await?;
-    let notice = user
-        .email
-        .as_ref()
-        .map(|to| mail::password_changed_notice(context, &current.tenant, user, to, context.clock.now()));
+    let hash = checked_hash(
+        context,
+        &current.tenant,
+        user,
+        request.new_password,
+        request.confirmation,
+    )
+    .await?;
+    let notice = user.email.as_ref().map(|to| {
+        mail::password_changed_notice(context, &current.tenant, user, to, context.clock.now())
+    });
     context
         .store
-        .set_password(current.tenant.id, user.id, &PasswordState::Chosen(hash), Some(current.session.clone()), notice)
+        .set_password(
+            current.tenant.id,
+            user.id,
+            &PasswordState::Chosen(hash),
+            Some(current.session.clone()),
+            notice,
+        )
         .await?;
     Ok(())
 }
@@ -84,22 +99,59 @@ pub struct ResetRequested;
 
 /// Mails a single-use link valid for 24 hours if the ID exists, is enabled and has an e-mail
 /// address. Answers the same in every case.
-pub async fn request_password_reset(context: &AppContext, tenant: &Tenant, login_id: &str) -> Result<ResetRequested, AppError> {
-    let Ok(login_id) = LoginId::parse(login_id) else { return Ok(ResetRequested) };
-    let Some(user) = context.store.find_user_by_login_id(tenant.id, &login_id).await? else { return Ok(ResetRequested) };
-    let Some(to) = user.email.clone().filter(|_| user.status == UserStatus::Active) else { return Ok(ResetRequested) };
+pub async fn request_password_reset(
+    context: &AppContext,
+    tenant: &Tenant,
+    login_id: &str,
+) -> Result<ResetRequested, AppError> {
+    let Ok(login_id) = LoginId::parse(login_id) else {
+        return Ok(ResetRequested);
+    };
+    let Some(user) = context
+        .store
+        .find_user_by_login_id(tenant.id, &login_id)
+        .await?
+    else {
+        return Ok(ResetRequested);
+    };
+    let Some(to) = user
+        .email
+        .clone()
+        .filter(|_| user.status == UserStatus::Active)
+    else {
+        return Ok(ResetRequested);
+    };
     let secret = context.new_token();
-    let token = OneTimeToken::issue(&secret, tenant.id, user.id, TokenPurpose::PasswordReset, None, context.clock.now());
-    let link = format!("{}/password/reset/{}", context.site.site_url(&tenant.slug), secret.expose());
+    let token = OneTimeToken::issue(
+        &secret,
+        tenant.id,
+        user.id,
+        TokenPurpose::PasswordReset,
+        None,
+        context.clock.now(),
+    );
+    let link = format!(
+        "{}/password/reset/{}",
+        context.site.site_url(&tenant.slug),
+        secret.expose()
+    );
     let mail = mail::password_reset_link(context, tenant, &user, &to, &link, token.expires_at);
     context.store.issue_token(&token, &mail).await?;
     Ok(ResetRequested)
 }
 
 /// The reset link's token, checked before the form is shown.
-pub async fn check_reset_link(context: &AppContext, tenant: &Tenant, token: &str) -> Result<OneTimeToken, AppError> {
+pub async fn check_reset_link(
+    context: &AppContext,
+    tenant: &Tenant,
+    token: &str,
+) -> Result<OneTimeToken, AppError> {
     let secret = SecretToken::parse(token).ok_or(AppError::InvalidLink)?;
-    let stored = context.store.find_token(tenant.id, &secret.hash()).await?.ok_or(AppError::InvalidLink)?;
+    let stored = context
+        .store
+        .find_token(tenant.id, &secret.hash())
+        .await?
+        .ok_or(AppError::InvalidLink)?;
     if !stored.is_usable(TokenPurpose::PasswordReset, context.clock.now()) {
         return Err(AppError::InvalidLink);
     }
@@ -116,7 +168,11 @@ pub async fn reset_password(
     confirmation: &str,
 ) -> Result<(), AppError> {
     let stored = check_reset_link(context, tenant, token).await?;
-    let user = context.store.find_user(tenant.id, stored.user_id).await?.ok_or(AppError::InvalidLink)?;
+    let user = context
+        .store
+        .find_user(tenant.id, stored.user_id)
+        .await?
+        .ok_or(AppError::InvalidLink)?;
     if user.status != UserStatus::Active {
         return Err(AppError::InvalidLink);
     }
@@ -144,12 +200,22 @@ pub async fn issue_initial_password(
     if !actor.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
-    let user = context.store.find_user(actor.tenant.id, target).await?.ok_or(AppError::NotFound)?;
+    let user = context
+        .store
+        .find_user(actor.tenant.id, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let password = generate_initial_password(context)?;
     let hash = context.hasher.hash(password.expose()).await?;
     context
         .store
-        .set_password(actor.tenant.id, user.id, &PasswordState::Initial(hash), None, None)
+        .set_password(
+            actor.tenant.id,
+            user.id,
+            &PasswordState::Initial(hash),
+            None,
+            None,
+        )
         .await?;
     Ok((user, password))
 }

@@ -43,7 +43,12 @@ pub struct LoggedIn {
 pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<LoggedIn, AppError> {
     let tenant = request.tenant;
     let user = match LoginId::parse(request.login_id) {
-        Ok(login_id) => context.store.find_user_by_login_id(tenant.id, &login_id).await?,
+        Ok(login_id) => {
+            context
+                .store
+                .find_user_by_login_id(tenant.id, &login_id)
+                .await?
+        }
         Err(_) => None,
     };
     let Some(user) = user else {
@@ -64,7 +69,9 @@ pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<Lo
                 context.hasher.verify_nothing(request.password).await?;
                 LoginOutcome::NoPassword
             }
-            Some(hash) if !context.hasher.verify(request.password, hash).await? => LoginOutcome::WrongPassword,
+            Some(hash) if !context.hasher.verify(request.password, hash).await? => {
+                LoginOutcome::WrongPassword
+            }
             Some(_) if user.status == UserStatus::Disabled => LoginOutcome::Disabled,
             Some(_) => LoginOutcome::Success,
         }
@@ -96,12 +103,21 @@ pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<Lo
             last_seen_at: now,
         })
         .await?;
-    Ok(LoggedIn { token, must_change_password: user.password.must_change() })
+    Ok(LoggedIn {
+        token,
+        must_change_password: user.password.must_change(),
+    })
 }
 
 /// A hash below the current policy is replaced while the password is at hand.
-async fn upgrade_hash_if_weaker(context: &AppContext, user: &User, password: &str) -> Result<(), AppError> {
-    let Some(hash) = user.password.hash() else { return Ok(()) };
+async fn upgrade_hash_if_weaker(
+    context: &AppContext,
+    user: &User,
+    password: &str,
+) -> Result<(), AppError> {
+    let Some(hash) = user.password.hash() else {
+        return Ok(());
+    };
     if !PasswordHashPolicy::CURRENT.needs_rehash(hash) {
         return Ok(());
     }
@@ -110,22 +126,35 @@ async fn upgrade_hash_if_weaker(context: &AppContext, user: &User, password: &st
         PasswordState::Initial(_) => PasswordState::Initial(stronger),
         _ => PasswordState::Chosen(stronger),
     };
-    context.store.upgrade_password_hash(user.tenant_id, user.id, &state).await?;
+    context
+        .store
+        .upgrade_password_hash(user.tenant_id, user.id, &state)
+        .await?;
     Ok(())
 }
 
 /// The user behind a session cookie, or `None` when the session is unknown, expired (idle or
 /// absolute) or its ID was disabled. Expired sessions are deleted on sight.
-pub async fn authenticate(context: &AppContext, tenant: &Tenant, cookie: &str) -> Result<Option<CurrentUser>, AppError> {
-    let Some(token) = SecretToken::parse(cookie) else { return Ok(None) };
+pub async fn authenticate(
+    context: &AppContext,
+    tenant: &Tenant,
+    cookie: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = SecretToken::parse(cookie) else {
+        return Ok(None);
+    };
     let hash = token.hash();
-    let Some(session) = context.store.find_session(tenant.id, &hash).await? else { return Ok(None) };
+    let Some(session) = context.store.find_session(tenant.id, &hash).await? else {
+        return Ok(None);
+    };
     let now = context.clock.now();
     if context.session_policy.evaluate(&session, now) != SessionState::Active {
         context.store.delete_session(tenant.id, &hash).await?;
         return Ok(None);
     }
-    let Some(user) = context.store.find_user(tenant.id, session.user_id).await? else { return Ok(None) };
+    let Some(user) = context.store.find_user(tenant.id, session.user_id).await? else {
+        return Ok(None);
+    };
     if user.status != UserStatus::Active {
         context.store.delete_session(tenant.id, &hash).await?;
         return Ok(None);
@@ -133,10 +162,17 @@ pub async fn authenticate(context: &AppContext, tenant: &Tenant, cookie: &str) -
     if context.session_policy.needs_touch(&session, now) {
         context.store.touch_session(tenant.id, &hash, now).await?;
     }
-    Ok(Some(CurrentUser { tenant: tenant.clone(), user, session: hash }))
+    Ok(Some(CurrentUser {
+        tenant: tenant.clone(),
+        user,
+        session: hash,
+    }))
 }
 
 pub async fn logout(context: &AppContext, current: &CurrentUser) -> Result<(), AppError> {
-    context.store.delete_session(current.tenant.id, &current.session).await?;
+    context
+        .store
+        .delete_session(current.tenant.id, &current.session)
+        .await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use nencho_identity::{
 use nencho_kernel::{EmailAddress, UserId};
 use nencho_tenancy::{ContractStatus, Slug, Tenant, TenantName};
 
-use crate::{mail, AppContext, AppError};
+use crate::{AppContext, AppError, mail};
 
 /// The ADMIN ID every contract starts with (ID-4, ID-6). IDs are per tenant, so every tenant's
 /// ADMIN is `admin` on its own site.
@@ -35,19 +35,35 @@ pub(crate) fn generate_initial_password(context: &AppContext) -> Result<InitialP
     // Rejection sampling discards a few bytes; 64 leave a wide margin for 20 characters.
     let mut bytes = [0u8; 64];
     context.random.fill(&mut bytes);
-    InitialPassword::from_random_bytes(&bytes)
-        .ok_or_else(|| AppError::Invalid { field: "random", message: "not enough random bytes".into() })
+    InitialPassword::from_random_bytes(&bytes).ok_or_else(|| AppError::Invalid {
+        field: "random",
+        message: "not enough random bytes".into(),
+    })
 }
 
 /// `nencho-ops tenant open`: the tenant and its ADMIN ID with a one-time initial password that
 /// must be changed at first login.
-pub async fn open_tenant(context: &AppContext, request: OpenTenantRequest<'_>) -> Result<ActivationNotice, AppError> {
-    let slug = Slug::parse(request.slug).map_err(|e| AppError::Invalid { field: "slug", message: e.to_string() })?;
-    let name = TenantName::parse(request.name).map_err(|e| AppError::Invalid { field: "name", message: e.to_string() })?;
-    let contact = EmailAddress::parse(request.contact_email)
-        .map_err(|e| AppError::Invalid { field: "admin-email", message: e.to_string() })?;
+pub async fn open_tenant(
+    context: &AppContext,
+    request: OpenTenantRequest<'_>,
+) -> Result<ActivationNotice, AppError> {
+    let slug = Slug::parse(request.slug).map_err(|e| AppError::Invalid {
+        field: "slug",
+        message: e.to_string(),
+    })?;
+    let name = TenantName::parse(request.name).map_err(|e| AppError::Invalid {
+        field: "name",
+        message: e.to_string(),
+    })?;
+    let contact = EmailAddress::parse(request.contact_email).map_err(|e| AppError::Invalid {
+        field: "admin-email",
+        message: e.to_string(),
+    })?;
     let admin_email = match request.admin_email {
-        Some(text) => EmailAddress::parse(text).map_err(|e| AppError::Invalid { field: "admin-email", message: e.to_string() })?,
+        Some(text) => EmailAddress::parse(text).map_err(|e| AppError::Invalid {
+            field: "admin-email",
+            message: e.to_string(),
+        })?,
         None => contact.clone(),
     };
     let tenant = Tenant::open(slug, name, contact, context.clock.as_ref());
@@ -56,8 +72,14 @@ pub async fn open_tenant(context: &AppContext, request: OpenTenantRequest<'_>) -
     let admin = User {
         id: UserId::generate(context.clock.as_ref()),
         tenant_id: tenant.id,
-        login_id: LoginId::parse(ADMIN_LOGIN_ID).map_err(|e| AppError::Invalid { field: "admin id", message: e.to_string() })?,
-        display_name: DisplayName::parse("管理者").map_err(|e| AppError::Invalid { field: "name", message: e.to_string() })?,
+        login_id: LoginId::parse(ADMIN_LOGIN_ID).map_err(|e| AppError::Invalid {
+            field: "admin id",
+            message: e.to_string(),
+        })?,
+        display_name: DisplayName::parse("管理者").map_err(|e| AppError::Invalid {
+            field: "name",
+            message: e.to_string(),
+        })?,
         email: Some(admin_email),
         role: Role::Admin,
         status: UserStatus::Active,
@@ -75,7 +97,9 @@ pub async fn open_tenant(context: &AppContext, request: OpenTenantRequest<'_>) -
 
 /// The tenant a request's `Host` names; `None` for any host that is not an open contract's site.
 pub async fn resolve_tenant(context: &AppContext, host: &str) -> Result<Option<Tenant>, AppError> {
-    let Some(slug) = context.site.slug_of_host(host) else { return Ok(None) };
+    let Some(slug) = context.site.slug_of_host(host) else {
+        return Ok(None);
+    };
     let tenant = context.store.find_tenant_by_slug(&slug).await?;
     Ok(tenant.filter(|tenant| tenant.status != ContractStatus::Ended))
 }
@@ -93,25 +117,58 @@ pub async fn assisted_admin_reset(
     slug: &str,
     send_to: Option<&str>,
 ) -> Result<AssistedResetSent, AppError> {
-    let slug = Slug::parse(slug).map_err(|e| AppError::Invalid { field: "slug", message: e.to_string() })?;
-    let tenant = context.store.find_tenant_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let admin_id = LoginId::parse(ADMIN_LOGIN_ID).map_err(|e| AppError::Invalid { field: "admin id", message: e.to_string() })?;
-    let admin = context.store.find_user_by_login_id(tenant.id, &admin_id).await?.ok_or(AppError::NotFound)?;
+    let slug = Slug::parse(slug).map_err(|e| AppError::Invalid {
+        field: "slug",
+        message: e.to_string(),
+    })?;
+    let tenant = context
+        .store
+        .find_tenant_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let admin_id = LoginId::parse(ADMIN_LOGIN_ID).map_err(|e| AppError::Invalid {
+        field: "admin id",
+        message: e.to_string(),
+    })?;
+    let admin = context
+        .store
+        .find_user_by_login_id(tenant.id, &admin_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let to = match send_to {
-        Some(text) => EmailAddress::parse(text).map_err(|e| AppError::Invalid { field: "email", message: e.to_string() })?,
+        Some(text) => EmailAddress::parse(text).map_err(|e| AppError::Invalid {
+            field: "email",
+            message: e.to_string(),
+        })?,
         None => tenant.contact_email.clone(),
     };
     let secret = context.new_token();
-    let token = OneTimeToken::issue(&secret, tenant.id, admin.id, TokenPurpose::PasswordReset, None, context.clock.now());
-    let link = format!("{}/password/reset/{}", context.site.site_url(&tenant.slug), secret.expose());
+    let token = OneTimeToken::issue(
+        &secret,
+        tenant.id,
+        admin.id,
+        TokenPurpose::PasswordReset,
+        None,
+        context.clock.now(),
+    );
+    let link = format!(
+        "{}/password/reset/{}",
+        context.site.site_url(&tenant.slug),
+        secret.expose()
+    );
     let mail = mail::password_reset_link(context, &tenant, &admin, &to, &link, token.expires_at);
     context.store.issue_token(&token, &mail).await?;
-    Ok(AssistedResetSent { masked_address: mask(&to) })
+    Ok(AssistedResetSent {
+        masked_address: mask(&to),
+    })
 }
 
 /// `ta***@acme.example`: enough for the operator to confirm the destination, no more.
 fn mask(address: &EmailAddress) -> String {
-    let (local, domain) = address.as_str().rsplit_once('@').unwrap_or((address.as_str(), ""));
+    let (local, domain) = address
+        .as_str()
+        .rsplit_once('@')
+        .unwrap_or((address.as_str(), ""));
     let visible: String = local.chars().take(2).collect();
     format!("{visible}***@{domain}")
 }

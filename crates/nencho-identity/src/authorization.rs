@@ -84,7 +84,11 @@ pub enum CompanyRole {
 }
 
 impl CompanyRole {
-    pub const ALL: [CompanyRole; 3] = [CompanyRole::Approver, CompanyRole::Clerk, CompanyRole::Viewer];
+    pub const ALL: [CompanyRole; 3] = [
+        CompanyRole::Approver,
+        CompanyRole::Clerk,
+        CompanyRole::Viewer,
+    ];
 
     pub const fn code(self) -> &'static str {
         match self {
@@ -104,9 +108,18 @@ impl CompanyRole {
         match self {
             Self::Approver => matches!(
                 permission,
-                ViewEmployees | ViewFilings | RequestFilings | EditFilings | ReturnFilings | ApproveFilings | ExportPayroll
+                ViewEmployees
+                    | ViewFilings
+                    | RequestFilings
+                    | EditFilings
+                    | ReturnFilings
+                    | ApproveFilings
+                    | ExportPayroll
             ),
-            Self::Clerk => matches!(permission, ViewEmployees | ViewFilings | RequestFilings | EditFilings | ReturnFilings),
+            Self::Clerk => matches!(
+                permission,
+                ViewEmployees | ViewFilings | RequestFilings | EditFilings | ReturnFilings
+            ),
             Self::Viewer => matches!(permission, ViewEmployees | ViewFilings),
         }
     }
@@ -150,11 +163,20 @@ impl Grants {
             .filter(|assignment| assignment.role.permits(permission))
             .map(|assignment| (assignment.company_id, assignment.departments.clone()))
             .collect();
-        if companies.is_empty() { Scope::Nothing } else { Scope::Companies(companies) }
+        if companies.is_empty() {
+            Scope::Nothing
+        } else {
+            Scope::Companies(companies)
+        }
     }
 
     /// May this user do `permission` on data of `company` (and, if known, `department`)?
-    pub fn allows(&self, permission: Permission, company: CompanyId, department: Option<&str>) -> bool {
+    pub fn allows(
+        &self,
+        permission: Permission,
+        company: CompanyId,
+        department: Option<&str>,
+    ) -> bool {
         match self.scope(permission) {
             Scope::Tenant => true,
             Scope::Nothing => false,
@@ -189,7 +211,11 @@ mod tests {
             .lines()
             .filter(|line| line.starts_with("| `"))
             .map(|line| {
-                let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+                let cells: Vec<&str> = line
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect();
                 let code = cells[0].trim_matches('`').to_owned();
                 let allowed = cells[2..].iter().map(|cell| *cell == "✓").collect();
                 (code, allowed)
@@ -211,7 +237,14 @@ mod tests {
             let grants = |role: Role, company_role: Option<CompanyRole>| Grants {
                 role,
                 assignments: company_role
-                    .map(|role| vec![RoleAssignment { user_id: user, company_id: company, role, departments: vec![] }])
+                    .map(|role| {
+                        vec![RoleAssignment {
+                            user_id: user,
+                            company_id: company,
+                            role,
+                            departments: vec![],
+                        }]
+                    })
                     .unwrap_or_default(),
             };
             let actual = [
@@ -232,21 +265,50 @@ mod tests {
         let (user, a, b) = ids();
         let viewer_of_a = Grants {
             role: Role::General,
-            assignments: vec![RoleAssignment { user_id: user, company_id: a, role: CompanyRole::Viewer, departments: vec![] }],
+            assignments: vec![RoleAssignment {
+                user_id: user,
+                company_id: a,
+                role: CompanyRole::Viewer,
+                departments: vec![],
+            }],
         };
         assert!(viewer_of_a.allows(Permission::ViewFilings, a, None));
-        assert!(!viewer_of_a.allows(Permission::ViewFilings, b, None), "not company B");
-        assert!(!viewer_of_a.allows(Permission::EditFilings, a, None), "reads only");
+        assert!(
+            !viewer_of_a.allows(Permission::ViewFilings, b, None),
+            "not company B"
+        );
+        assert!(
+            !viewer_of_a.allows(Permission::EditFilings, a, None),
+            "reads only"
+        );
 
         let clerk_of_sales = Grants {
             role: Role::General,
-            assignments: vec![RoleAssignment { user_id: user, company_id: a, role: CompanyRole::Clerk, departments: vec!["営業部".into()] }],
+            assignments: vec![RoleAssignment {
+                user_id: user,
+                company_id: a,
+                role: CompanyRole::Clerk,
+                departments: vec!["営業部".into()],
+            }],
         };
         assert!(clerk_of_sales.allows(Permission::EditFilings, a, Some("営業部")));
         assert!(!clerk_of_sales.allows(Permission::EditFilings, a, Some("経理部")));
-        assert!(!clerk_of_sales.allows(Permission::EditFilings, a, None), "an unknown department is outside a department scope");
+        assert!(
+            !clerk_of_sales.allows(Permission::EditFilings, a, None),
+            "an unknown department is outside a department scope"
+        );
         assert!(!clerk_of_sales.allows(Permission::ApproveFilings, a, Some("営業部")));
-        assert_eq!(clerk_of_sales.scope(Permission::ManageUsers), Scope::Nothing);
-        assert_eq!(Grants { role: Role::Administrator, assignments: vec![] }.scope(Permission::ExportAll), Scope::Tenant);
+        assert_eq!(
+            clerk_of_sales.scope(Permission::ManageUsers),
+            Scope::Nothing
+        );
+        assert_eq!(
+            Grants {
+                role: Role::Administrator,
+                assignments: vec![]
+            }
+            .scope(Permission::ExportAll),
+            Scope::Tenant
+        );
     }
 }

@@ -56,7 +56,13 @@ mod tests {
 
     #[test]
     fn outcome_codes_round_trip() {
-        for outcome in [LoginOutcome::Success, LoginOutcome::WrongPassword, LoginOutcome::Disabled, LoginOutcome::Locked, LoginOutcome::NoPassword] {
+        for outcome in [
+            LoginOutcome::Success,
+            LoginOutcome::WrongPassword,
+            LoginOutcome::Disabled,
+            LoginOutcome::Locked,
+            LoginOutcome::NoPassword,
+        ] {
             assert_eq!(LoginOutcome::from_code(outcome.as_code()), Some(outcome));
         }
     }

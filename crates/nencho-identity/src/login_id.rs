@@ -18,11 +18,19 @@ impl LoginId {
 
     /// Full-width letters and digits (as typed with a Japanese IME) are folded to ASCII first.
     pub fn parse(text: &str) -> Result<Self, LoginIdError> {
-        let folded: String = text.trim().chars().map(fold_full_width).collect::<String>().to_lowercase();
+        let folded: String = text
+            .trim()
+            .chars()
+            .map(nencho_kernel::text::fold_width_char)
+            .collect::<String>()
+            .to_lowercase();
         if folded.is_empty() || folded.len() > Self::MAX_LENGTH {
             return Err(LoginIdError::Length);
         }
-        if !folded.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+')) {
+        if !folded
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+'))
+        {
             return Err(LoginIdError::Characters);
         }
         Ok(Self(folded))
@@ -30,14 +38,6 @@ impl LoginId {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-/// Full-width ASCII variants (U+FF01–U+FF5E) to their ASCII counterparts.
-fn fold_full_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
     }
 }
 
@@ -54,8 +54,14 @@ mod tests {
     #[test]
     fn ids_are_case_insensitive_and_fold_full_width() {
         assert_eq!(LoginId::parse("Admin").unwrap().as_str(), "admin");
-        assert_eq!(LoginId::parse("ＥＭＰ００１２").unwrap().as_str(), "emp0012");
-        assert_eq!(LoginId::parse("taro@example.jp").unwrap().as_str(), "taro@example.jp");
+        assert_eq!(
+            LoginId::parse("ＥＭＰ００１２").unwrap().as_str(),
+            "emp0012"
+        );
+        assert_eq!(
+            LoginId::parse("taro@example.jp").unwrap().as_str(),
+            "taro@example.jp"
+        );
     }
 
     #[test]

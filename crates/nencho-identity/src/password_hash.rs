@@ -48,14 +48,20 @@ pub struct PasswordHashPolicy {
 }
 
 impl PasswordHashPolicy {
-    pub const CURRENT: Self =
-        Self { algorithm: "pbkdf2-sha256", iterations: 600_000, salt_bytes: 16, output_bytes: 32 };
+    pub const CURRENT: Self = Self {
+        algorithm: "pbkdf2-sha256",
+        iterations: 600_000,
+        salt_bytes: 16,
+        output_bytes: 32,
+    };
 
     /// A hash made with another algorithm or fewer iterations is re-hashed at the next
     /// successful login, when the password is at hand.
     pub fn needs_rehash(&self, hash: &PasswordHash) -> bool {
         hash.algorithm() != Some(self.algorithm)
-            || hash.iterations().is_none_or(|iterations| iterations < self.iterations)
+            || hash
+                .iterations()
+                .is_none_or(|iterations| iterations < self.iterations)
     }
 }
 
@@ -74,10 +80,16 @@ mod tests {
     #[test]
     fn weaker_or_foreign_hashes_are_rehashed() {
         let policy = PasswordHashPolicy::CURRENT;
-        assert!(policy.needs_rehash(&PasswordHash::from_phc("$pbkdf2-sha256$i=100000,l=32$c2FsdA$aGFzaA")));
-        assert!(policy.needs_rehash(&PasswordHash::from_phc("$pbkdf2-sha1$i=600000,l=20$c2FsdA$aGFzaA")));
+        assert!(policy.needs_rehash(&PasswordHash::from_phc(
+            "$pbkdf2-sha256$i=100000,l=32$c2FsdA$aGFzaA"
+        )));
+        assert!(policy.needs_rehash(&PasswordHash::from_phc(
+            "$pbkdf2-sha1$i=600000,l=20$c2FsdA$aGFzaA"
+        )));
         assert!(policy.needs_rehash(&PasswordHash::from_phc("garbage")));
-        assert!(!policy.needs_rehash(&PasswordHash::from_phc("$pbkdf2-sha256$i=1000000,l=32$c2FsdA$aGFzaA")));
+        assert!(!policy.needs_rehash(&PasswordHash::from_phc(
+            "$pbkdf2-sha256$i=1000000,l=32$c2FsdA$aGFzaA"
+        )));
     }
 
     #[test]

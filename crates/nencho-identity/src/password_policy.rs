@@ -2,14 +2,18 @@
 //! no composition rules, no expiry, and a check against weak, common and context-specific
 //! passwords (here the zxcvbn strength estimator, fed with the tenant's and user's own words).
 
-use zxcvbn::feedback::Warning;
 use zxcvbn::Score;
+use zxcvbn::feedback::Warning;
 
 /// Why a password was refused; the web adapter words it in Japanese or English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordRejection {
-    TooShort { minimum: usize },
-    TooLong { maximum: usize },
+    TooShort {
+        minimum: usize,
+    },
+    TooLong {
+        maximum: usize,
+    },
     /// Contains the user's ID or name, the company's name or the site name.
     ContainsContext,
     /// Easy to guess; the reason (when the estimator gives one) says why.
@@ -37,7 +41,9 @@ pub struct PasswordContext {
 
 impl PasswordContext {
     pub fn new() -> Self {
-        Self { words: vec!["nencho".to_owned()] }
+        Self {
+            words: vec!["nencho".to_owned()],
+        }
     }
 
     pub fn with(mut self, word: &str) -> Self {
@@ -63,7 +69,9 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { minimum_length: Self::DEFAULT_MINIMUM_LENGTH }
+        Self {
+            minimum_length: Self::DEFAULT_MINIMUM_LENGTH,
+        }
     }
 }
 
@@ -77,20 +85,26 @@ impl PasswordPolicy {
     /// Context words shorter than this are too common to refuse inside a password.
     const MINIMUM_CONTEXT_WORD: usize = 4;
 
-    pub fn check(&self, password: &str, context: &PasswordContext) -> Result<(), PasswordRejection> {
+    pub fn check(
+        &self,
+        password: &str,
+        context: &PasswordContext,
+    ) -> Result<(), PasswordRejection> {
         let length = password.chars().count();
         if length < self.minimum_length {
-            return Err(PasswordRejection::TooShort { minimum: self.minimum_length });
+            return Err(PasswordRejection::TooShort {
+                minimum: self.minimum_length,
+            });
         }
         if length > Self::MAXIMUM_LENGTH {
-            return Err(PasswordRejection::TooLong { maximum: Self::MAXIMUM_LENGTH });
+            return Err(PasswordRejection::TooLong {
+                maximum: Self::MAXIMUM_LENGTH,
+            });
         }
         let lowered = password.to_lowercase();
-        if context
-            .words
-            .iter()
-            .any(|word| word.chars().count() >= Self::MINIMUM_CONTEXT_WORD && lowered.contains(word.as_str()))
-        {
+        if context.words.iter().any(|word| {
+            word.chars().count() >= Self::MINIMUM_CONTEXT_WORD && lowered.contains(word.as_str())
+        }) {
             return Err(PasswordRejection::ContainsContext);
         }
         let inputs: Vec<&str> = context.words.iter().map(String::as_str).collect();
@@ -112,9 +126,8 @@ fn weak_reason(warning: Warning) -> WeakPasswordReason {
         | Warning::ThisIsATop100Password
         | Warning::ThisIsACommonPassword
         | Warning::ThisIsSimilarToACommonlyUsedPassword => WeakPasswordReason::CommonPassword,
-        Warning::StraightRowsOfKeysAreEasyToGuess | Warning::ShortKeyboardPatternsAreEasyToGuess => {
-            WeakPasswordReason::KeyboardPattern
-        }
+        Warning::StraightRowsOfKeysAreEasyToGuess
+        | Warning::ShortKeyboardPatternsAreEasyToGuess => WeakPasswordReason::KeyboardPattern,
         Warning::RepeatsLikeAaaAreEasyToGuess
         | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => WeakPasswordReason::Repetition,
         Warning::SequencesLikeAbcAreEasyToGuess => WeakPasswordReason::Sequence,
@@ -166,20 +179,34 @@ mod tests {
     use super::*;
 
     fn context() -> PasswordContext {
-        PasswordContext::new().with("acme").with("株式会社アクメ").with("admin").with("taro.yamada@acme.example")
+        PasswordContext::new()
+            .with("acme")
+            .with("株式会社アクメ")
+            .with("admin")
+            .with("taro.yamada@acme.example")
     }
 
     #[test]
     fn a_long_unusual_passphrase_passes() {
         let policy = PasswordPolicy::default();
-        assert_eq!(policy.check("kumo-no-ue-de-odoru-pengin", &context()), Ok(()));
-        assert_eq!(policy.check("雪の日に温かいお茶を三杯のんだ", &context()), Ok(()), "Japanese passphrases count by character");
+        assert_eq!(
+            policy.check("kumo-no-ue-de-odoru-pengin", &context()),
+            Ok(())
+        );
+        assert_eq!(
+            policy.check("雪の日に温かいお茶を三杯のんだ", &context()),
+            Ok(()),
+            "Japanese passphrases count by character"
+        );
     }
 
     #[test]
     fn the_minimum_length_counts_characters_and_is_configurable() {
         let policy = PasswordPolicy::default();
-        assert_eq!(policy.check("x7#kQ9!mZ2@pL5", &context()), Err(PasswordRejection::TooShort { minimum: 15 }));
+        assert_eq!(
+            policy.check("x7#kQ9!mZ2@pL5", &context()),
+            Err(PasswordRejection::TooShort { minimum: 15 })
+        );
         let relaxed = PasswordPolicy { minimum_length: 12 };
         assert_eq!(relaxed.check("x7#kQ9!mZ2@pL5", &context()), Ok(()));
     }
@@ -199,18 +226,39 @@ mod tests {
     #[test]
     fn common_and_patterned_passwords_are_refused_with_a_reason() {
         let policy = PasswordPolicy::default();
-        assert!(matches!(policy.check("passwordpassword", &context()), Err(PasswordRejection::TooWeak(_))));
-        assert!(matches!(policy.check("aaaaaaaaaaaaaaaaaa", &context()), Err(PasswordRejection::TooWeak(WeakPasswordReason::Repetition))));
-        assert!(matches!(policy.check("qwertyuiopasdfgh", &context()), Err(PasswordRejection::TooWeak(_))));
-        assert!(matches!(policy.check("123456789012345", &context()), Err(PasswordRejection::TooWeak(_))));
+        assert!(matches!(
+            policy.check("passwordpassword", &context()),
+            Err(PasswordRejection::TooWeak(_))
+        ));
+        assert!(matches!(
+            policy.check("aaaaaaaaaaaaaaaaaa", &context()),
+            Err(PasswordRejection::TooWeak(WeakPasswordReason::Repetition))
+        ));
+        assert!(matches!(
+            policy.check("qwertyuiopasdfgh", &context()),
+            Err(PasswordRejection::TooWeak(_))
+        ));
+        assert!(matches!(
+            policy.check("123456789012345", &context()),
+            Err(PasswordRejection::TooWeak(_))
+        ));
     }
 
     #[test]
     fn context_words_are_refused() {
         let policy = PasswordPolicy::default();
-        assert_eq!(policy.check("acme-company-2026-tax", &context()), Err(PasswordRejection::ContainsContext));
-        assert_eq!(policy.check("Taro.Yamada-likes-tea", &context()), Err(PasswordRejection::ContainsContext));
-        assert_eq!(policy.check("my-nencho-password-x", &context()), Err(PasswordRejection::ContainsContext));
+        assert_eq!(
+            policy.check("acme-company-2026-tax", &context()),
+            Err(PasswordRejection::ContainsContext)
+        );
+        assert_eq!(
+            policy.check("Taro.Yamada-likes-tea", &context()),
+            Err(PasswordRejection::ContainsContext)
+        );
+        assert_eq!(
+            policy.check("my-nencho-password-x", &context()),
+            Err(PasswordRejection::ContainsContext)
+        );
     }
 
     #[test]
@@ -218,9 +266,17 @@ mod tests {
         let bytes: Vec<u8> = (0..=255).collect();
         let password = InitialPassword::from_random_bytes(&bytes).unwrap();
         assert_eq!(password.expose().len(), InitialPassword::LENGTH);
-        assert!(password.expose().bytes().all(|b| InitialPassword::ALPHABET.contains(&b)));
+        assert!(
+            password
+                .expose()
+                .bytes()
+                .all(|b| InitialPassword::ALPHABET.contains(&b))
+        );
         assert!(!password.expose().contains(['0', 'O', '1', 'l', 'I']));
-        assert!(InitialPassword::from_random_bytes(&[255; 40]).is_none(), "biased bytes are rejected, not reused");
+        assert!(
+            InitialPassword::from_random_bytes(&[255; 40]).is_none(),
+            "biased bytes are rejected, not reused"
+        );
         assert!(!format!("{password:?}").contains(password.expose()));
     }
 }

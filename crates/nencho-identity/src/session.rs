@@ -32,7 +32,10 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { idle_timeout: Duration::minutes(30), absolute_lifetime: Duration::hours(12) }
+        Self {
+            idle_timeout: Duration::minutes(30),
+            absolute_lifetime: Duration::hours(12),
+        }
     }
 }
 
@@ -77,8 +80,14 @@ mod tests {
         let clock = FixedClock::at(datetime!(2026-11-25 09:00 UTC));
         let policy = SessionPolicy::default();
         let session = session(&clock);
-        assert_eq!(policy.evaluate(&session, clock.now() + Duration::minutes(29)), SessionState::Active);
-        assert_eq!(policy.evaluate(&session, clock.now() + Duration::minutes(30)), SessionState::IdleExpired);
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::minutes(29)),
+            SessionState::Active
+        );
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::minutes(30)),
+            SessionState::IdleExpired
+        );
     }
 
     #[test]
@@ -87,16 +96,31 @@ mod tests {
         let policy = SessionPolicy::default();
         let mut session = session(&clock);
         session.last_seen_at = clock.now() + Duration::hours(12) - Duration::minutes(1);
-        assert_eq!(policy.evaluate(&session, clock.now() + Duration::hours(12) - Duration::seconds(1)), SessionState::Active);
-        assert_eq!(policy.evaluate(&session, clock.now() + Duration::hours(12)), SessionState::Expired);
+        assert_eq!(
+            policy.evaluate(
+                &session,
+                clock.now() + Duration::hours(12) - Duration::seconds(1)
+            ),
+            SessionState::Active
+        );
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::hours(12)),
+            SessionState::Expired
+        );
     }
 
     #[test]
     fn the_timeouts_are_configurable() {
         let clock = FixedClock::at(datetime!(2026-11-25 09:00 UTC));
-        let policy = SessionPolicy { idle_timeout: Duration::minutes(5), absolute_lifetime: Duration::hours(1) };
+        let policy = SessionPolicy {
+            idle_timeout: Duration::minutes(5),
+            absolute_lifetime: Duration::hours(1),
+        };
         let session = session(&clock);
-        assert_eq!(policy.evaluate(&session, clock.now() + Duration::minutes(5)), SessionState::IdleExpired);
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::minutes(5)),
+            SessionState::IdleExpired
+        );
     }
 
     #[test]

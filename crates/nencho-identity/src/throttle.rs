@@ -13,7 +13,10 @@ pub struct LoginThrottlePolicy {
 
 impl Default for LoginThrottlePolicy {
     fn default() -> Self {
-        Self { max_failures: 10, window: Duration::minutes(15) }
+        Self {
+            max_failures: 10,
+            window: Duration::minutes(15),
+        }
     }
 }
 

@@ -126,8 +126,8 @@ impl OneTimeToken {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nencho_kernel::FixedClock;
     use nencho_kernel::Clock;
+    use nencho_kernel::FixedClock;
     use time::macros::datetime;
 
     #[test]
@@ -153,8 +153,14 @@ mod tests {
             None,
             clock.now(),
         );
-        assert!(token.is_usable(TokenPurpose::PasswordReset, clock.now() + Duration::hours(23)));
-        assert!(!token.is_usable(TokenPurpose::PasswordReset, clock.now() + Duration::hours(24)));
+        assert!(token.is_usable(
+            TokenPurpose::PasswordReset,
+            clock.now() + Duration::hours(23)
+        ));
+        assert!(!token.is_usable(
+            TokenPurpose::PasswordReset,
+            clock.now() + Duration::hours(24)
+        ));
         assert!(!token.is_usable(TokenPurpose::EmailConfirmation, clock.now()));
         token.used_at = Some(clock.now());
         assert!(!token.is_usable(TokenPurpose::PasswordReset, clock.now()));

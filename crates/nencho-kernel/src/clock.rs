@@ -92,7 +92,13 @@ mod japan_time_tests {
 
     #[test]
     fn times_are_shown_in_japan_time() {
-        assert_eq!(format_japan_datetime(datetime!(2026-11-25 09:05 UTC)), "2026年11月25日 18:05");
-        assert_eq!(format_japan_datetime(datetime!(2026-12-31 15:00 UTC)), "2027年1月1日 00:00");
+        assert_eq!(
+            format_japan_datetime(datetime!(2026-11-25 09:05 UTC)),
+            "2026年11月25日 18:05"
+        );
+        assert_eq!(
+            format_japan_datetime(datetime!(2026-12-31 15:00 UTC)),
+            "2027年1月1日 00:00"
+        );
     }
 }

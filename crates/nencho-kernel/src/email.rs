@@ -29,10 +29,14 @@ impl EmailAddress {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '<' || c == '>');
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '<' || c == '>');
         if !(domain_ok && local_ok) {
             return Err(EmailAddressError::Shape);
         }
@@ -57,14 +61,33 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses_and_lowercases_the_domain() {
-        assert_eq!(EmailAddress::parse(" Taro.Yamada@Example.JP ").unwrap().as_str(), "Taro.Yamada@example.jp");
+        assert_eq!(
+            EmailAddress::parse(" Taro.Yamada@Example.JP ")
+                .unwrap()
+                .as_str(),
+            "Taro.Yamada@example.jp"
+        );
         assert!(EmailAddress::parse("admin+nencho@acme.example").is_ok());
     }
 
     #[test]
     fn refuses_what_is_not_an_address() {
-        for bad in ["", "taro", "@example.jp", "taro@", "taro@.jp", "taro@example..jp", "ta ro@example.jp", "a@b@c", "<x>@y.jp"] {
-            assert_eq!(EmailAddress::parse(bad), Err(EmailAddressError::Shape), "{bad}");
+        for bad in [
+            "",
+            "taro",
+            "@example.jp",
+            "taro@",
+            "taro@.jp",
+            "taro@example..jp",
+            "ta ro@example.jp",
+            "a@b@c",
+            "<x>@y.jp",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(EmailAddressError::Shape),
+                "{bad}"
+            );
         }
         let long = format!("{}@example.jp", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailAddressError::TooLong));

@@ -7,12 +7,17 @@
 mod clock;
 mod email;
 mod ids;
+mod japanese_date;
 mod money;
 mod tax_year;
+pub mod text;
 
-pub use clock::{format_japan_datetime, Clock, FixedClock, SystemClock, JAPAN_STANDARD_TIME};
+pub use clock::{Clock, FixedClock, JAPAN_STANDARD_TIME, SystemClock, format_japan_datetime};
 pub use email::{EmailAddress, EmailAddressError};
 pub use ids::{CompanyId, EmployeeId, FilingId, IdParseError, TenantId, UserId};
+pub use japanese_date::{
+    JapaneseDate, JapaneseDateError, JapaneseEra, format_wareki, parse_japanese_date,
+};
 pub use money::Yen;
 pub use tax_year::{TaxYear, TaxYearError};
 

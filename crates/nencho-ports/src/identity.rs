@@ -1,8 +1,8 @@
 use async_trait::async_trait;
-use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
 use nencho_identity::{
     LoginAttempt, LoginId, OneTimeToken, PasswordState, Session, TokenHash, User, UserStatus,
 };
+use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
 use nencho_tenancy::Tenant;
 
 use crate::{OutboxMessage, StoreError};
@@ -16,7 +16,11 @@ pub trait UserStore: Send + Sync {
     async fn open_tenant(&self, tenant: &Tenant, admin: &User) -> Result<(), StoreError>;
     /// Fails with [`StoreError::Conflict`] when the login ID is taken in the tenant.
     async fn insert_user(&self, tenant_id: TenantId, user: &User) -> Result<(), StoreError>;
-    async fn find_user(&self, tenant_id: TenantId, user_id: UserId) -> Result<Option<User>, StoreError>;
+    async fn find_user(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<Option<User>, StoreError>;
     async fn find_user_by_login_id(
         &self,
         tenant_id: TenantId,
@@ -72,7 +76,11 @@ pub trait SessionStore: Send + Sync {
         token_hash: &TokenHash,
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    async fn delete_session(&self, tenant_id: TenantId, token_hash: &TokenHash) -> Result<(), StoreError>;
+    async fn delete_session(
+        &self,
+        tenant_id: TenantId,
+        token_hash: &TokenHash,
+    ) -> Result<(), StoreError>;
 }
 
 /// One-time tokens (password reset, e-mail confirmation), stored only as hashes.
@@ -80,7 +88,11 @@ pub trait SessionStore: Send + Sync {
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     /// Stores the token and queues the mail that carries it, atomically.
-    async fn issue_token(&self, token: &OneTimeToken, mail: &OutboxMessage) -> Result<(), StoreError>;
+    async fn issue_token(
+        &self,
+        token: &OneTimeToken,
+        mail: &OutboxMessage,
+    ) -> Result<(), StoreError>;
     async fn find_token(
         &self,
         tenant_id: TenantId,

@@ -14,21 +14,21 @@ mod outbox;
 mod store;
 
 pub use crypto::{HashError, PasswordHasher, RandomSource};
-pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
-pub use operator_log::{OperatorAction, OperatorLogStore};
-pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};
+pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]
 pub use identity::{MockLoginHistoryStore, MockSessionStore, MockTokenStore, MockUserStore};
 #[cfg(feature = "mocks")]
 pub use operator_log::MockOperatorLogStore;
+pub use operator_log::{OperatorAction, OperatorLogStore};
 #[cfg(feature = "mocks")]
 pub use outbox::MockOutboxStore;
+pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
 
-pub use mail::{MailError, Mailer, OutgoingMail};
 #[cfg(feature = "mocks")]
 pub use mail::MockMailer;
+pub use mail::{MailError, Mailer, OutgoingMail};
 
 pub use store::{
     AppliedMigration, CompanyStore, Store, StoreError, StoreHealth, StoreMaintenance, TenantStore,

@@ -19,5 +19,8 @@ pub struct OperatorAction {
 pub trait OperatorLogStore: Send + Sync {
     async fn record_operator_action(&self, action: &OperatorAction) -> Result<(), StoreError>;
     /// Newest first, since `since`.
-    async fn list_operator_actions(&self, since: OffsetDateTime) -> Result<Vec<OperatorAction>, StoreError>;
+    async fn list_operator_actions(
+        &self,
+        since: OffsetDateTime,
+    ) -> Result<Vec<OperatorAction>, StoreError>;
 }

@@ -23,10 +23,20 @@ pub struct OutboxMessage {
 }
 
 impl OutboxMessage {
-    pub fn new(tenant_id: TenantId, to: EmailAddress, subject: String, body: String, clock: &dyn Clock) -> Self {
+    pub fn new(
+        tenant_id: TenantId,
+        to: EmailAddress,
+        subject: String,
+        body: String,
+        clock: &dyn Clock,
+    ) -> Self {
         let now = clock.now();
         let seconds = u64::try_from(now.unix_timestamp()).unwrap_or(0);
-        let id = Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, seconds, now.nanosecond()));
+        let id = Uuid::new_v7(uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            seconds,
+            now.nanosecond(),
+        ));
         Self {
             id,
             tenant_id,
@@ -46,11 +56,19 @@ impl OutboxMessage {
 /// What happened to one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryResult {
-    Sent { at: OffsetDateTime },
+    Sent {
+        at: OffsetDateTime,
+    },
     /// Try again at `retry_at`.
-    Deferred { error: String, retry_at: OffsetDateTime },
+    Deferred {
+        error: String,
+        retry_at: OffsetDateTime,
+    },
     /// Give up.
-    Failed { error: String, at: OffsetDateTime },
+    Failed {
+        error: String,
+        at: OffsetDateTime,
+    },
 }
 
 #[cfg_attr(feature = "mocks", mockall::automock)]
@@ -58,7 +76,12 @@ pub enum DeliveryResult {
 pub trait OutboxStore: Send + Sync {
     async fn enqueue_mail(&self, message: &OutboxMessage) -> Result<(), StoreError>;
     /// Unsent, not given up, due at `now`; oldest first.
-    async fn due_mail(&self, tenant_id: TenantId, now: OffsetDateTime, limit: u32) -> Result<Vec<OutboxMessage>, StoreError>;
+    async fn due_mail(
+        &self,
+        tenant_id: TenantId,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
     async fn record_delivery(
         &self,
         tenant_id: TenantId,
@@ -66,5 +89,9 @@ pub trait OutboxStore: Send + Sync {
         result: &DeliveryResult,
     ) -> Result<(), StoreError>;
     /// Every message of the tenant, newest first (for tests and support).
-    async fn list_mail(&self, tenant_id: TenantId, limit: u32) -> Result<Vec<OutboxMessage>, StoreError>;
+    async fn list_mail(
+        &self,
+        tenant_id: TenantId,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
 }

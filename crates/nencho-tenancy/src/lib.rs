@@ -5,11 +5,15 @@
 //! [`Company::register`].
 
 mod company;
+mod corporate_number;
+mod employee;
 mod site;
 mod slug;
 mod tenant;
 
 pub use company::{Company, CompanyName, CompanyNameError};
+pub use corporate_number::{CorporateNumber, CorporateNumberError};
+pub use employee::{EmploymentType, PostalCode};
 pub use site::SiteAddress;
 pub use slug::{Slug, SlugError};
 pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};

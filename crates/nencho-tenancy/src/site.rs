@@ -57,26 +57,48 @@ mod tests {
     use super::*;
 
     fn local() -> SiteAddress {
-        SiteAddress { scheme: "http".into(), base_domain: "localhost".into(), port: Some(8080) }
+        SiteAddress {
+            scheme: "http".into(),
+            base_domain: "localhost".into(),
+            port: Some(8080),
+        }
     }
 
     #[test]
     fn builds_site_urls_without_default_ports() {
         let acme = Slug::parse("acme").unwrap();
         assert_eq!(local().site_url(&acme), "http://acme.localhost:8080");
-        let production = SiteAddress { scheme: "https".into(), base_domain: "nencho.example.jp".into(), port: Some(443) };
+        let production = SiteAddress {
+            scheme: "https".into(),
+            base_domain: "nencho.example.jp".into(),
+            port: Some(443),
+        };
         assert_eq!(production.site_url(&acme), "https://acme.nencho.example.jp");
     }
 
     #[test]
     fn finds_the_slug_in_the_host_header() {
         let site = local();
-        assert_eq!(site.slug_of_host("acme.localhost:8080"), Some(Slug::parse("acme").unwrap()));
-        assert_eq!(site.slug_of_host("ACME.LocalHost"), Some(Slug::parse("acme").unwrap()));
+        assert_eq!(
+            site.slug_of_host("acme.localhost:8080"),
+            Some(Slug::parse("acme").unwrap())
+        );
+        assert_eq!(
+            site.slug_of_host("ACME.LocalHost"),
+            Some(Slug::parse("acme").unwrap())
+        );
         assert_eq!(site.slug_of_host("localhost:8080"), None);
-        assert_eq!(site.slug_of_host("x.acme.localhost"), None, "one label only");
+        assert_eq!(
+            site.slug_of_host("x.acme.localhost"),
+            None,
+            "one label only"
+        );
         assert_eq!(site.slug_of_host("acme.localhost.evil.example"), None);
-        assert_eq!(site.slug_of_host("www.localhost"), None, "reserved names are no tenants");
+        assert_eq!(
+            site.slug_of_host("www.localhost"),
+            None,
+            "reserved names are no tenants"
+        );
         assert_eq!(site.slug_of_host(""), None);
     }
 }

@@ -78,7 +78,12 @@ pub struct Tenant {
 
 impl Tenant {
     /// A contract as it starts: active from now.
-    pub fn open(slug: Slug, name: TenantName, contact_email: EmailAddress, clock: &dyn Clock) -> Self {
+    pub fn open(
+        slug: Slug,
+        name: TenantName,
+        contact_email: EmailAddress,
+        clock: &dyn Clock,
+    ) -> Self {
         Self {
             id: TenantId::generate(clock),
             slug,

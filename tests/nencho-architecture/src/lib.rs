@@ -11,8 +11,19 @@ use cargo_metadata::{DependencyKind, Metadata, Package, PackageId};
 
 /// Crates that mean I/O or a wire format: a domain crate reaching one is a violation.
 pub const FORBIDDEN_CRATES: &[&str] = &[
-    "sqlx", "sqlx-core", "sqlx-postgres", "sqlx-sqlite", "poem", "poem-openapi", "lettre",
-    "hyper", "reqwest", "askama", "mio", "tokio-postgres", "rusqlite",
+    "sqlx",
+    "sqlx-core",
+    "sqlx-postgres",
+    "sqlx-sqlite",
+    "poem",
+    "poem-openapi",
+    "lettre",
+    "hyper",
+    "reqwest",
+    "askama",
+    "mio",
+    "tokio-postgres",
+    "rusqlite",
 ];
 
 /// tokio features that do I/O (`full` includes them all).
@@ -28,11 +39,18 @@ pub struct Violation {
 
 /// Every violation in the workspace `metadata` describes (resolved with dependencies).
 pub fn check(metadata: &Metadata) -> Vec<Violation> {
-    let packages: HashMap<&PackageId, &Package> =
-        metadata.packages.iter().map(|package| (&package.id, package)).collect();
+    let packages: HashMap<&PackageId, &Package> = metadata
+        .packages
+        .iter()
+        .map(|package| (&package.id, package))
+        .collect();
     let domain_root = metadata.workspace_root.join("crates");
     let mut violations = BTreeSet::new();
-    for member in metadata.workspace_members.iter().filter_map(|id| packages.get(id)) {
+    for member in metadata
+        .workspace_members
+        .iter()
+        .filter_map(|id| packages.get(id))
+    {
         if !member.manifest_path.starts_with(&domain_root) {
             continue;
         }
@@ -46,12 +64,17 @@ pub fn check(metadata: &Metadata) -> Vec<Violation> {
             for dependency in reached.dependencies.iter().filter(|dependency| {
                 dependency.name == "tokio" && dependency.kind == DependencyKind::Normal
             }) {
-                for feature in dependency.features.iter().filter(|feature| {
-                    FORBIDDEN_TOKIO_FEATURES.contains(&feature.as_str())
-                }) {
+                for feature in dependency
+                    .features
+                    .iter()
+                    .filter(|feature| FORBIDDEN_TOKIO_FEATURES.contains(&feature.as_str()))
+                {
                     violations.insert(Violation {
                         package: member.name.to_string(),
-                        reason: format!("tokio feature \"{feature}\" via {} -> tokio", chain.join(" -> ")),
+                        reason: format!(
+                            "tokio feature \"{feature}\" via {} -> tokio",
+                            chain.join(" -> ")
+                        ),
                     });
                 }
             }
@@ -67,7 +90,9 @@ fn normal_dependency_closure<'m>(
     root: &'m PackageId,
     packages: &HashMap<&'m PackageId, &'m Package>,
 ) -> Vec<(&'m Package, Vec<String>)> {
-    let Some(resolve) = &metadata.resolve else { return Vec::new() };
+    let Some(resolve) = &metadata.resolve else {
+        return Vec::new();
+    };
     let nodes: HashMap<&PackageId, _> = resolve.nodes.iter().map(|node| (&node.id, node)).collect();
     let mut reached = Vec::new();
     let mut seen = BTreeSet::from([root]);
@@ -76,13 +101,20 @@ fn normal_dependency_closure<'m>(
         queue.push_back((root, vec![package.name.to_string()]));
     }
     while let Some((id, chain)) = queue.pop_front() {
-        let Some(package) = packages.get(id) else { continue };
+        let Some(package) = packages.get(id) else {
+            continue;
+        };
         reached.push((*package, chain.clone()));
         let Some(node) = nodes.get(id) else { continue };
         for dependency in &node.deps {
-            let is_normal = dependency.dep_kinds.iter().any(|kind| kind.kind == DependencyKind::Normal);
+            let is_normal = dependency
+                .dep_kinds
+                .iter()
+                .any(|kind| kind.kind == DependencyKind::Normal);
             if is_normal && seen.insert(&dependency.pkg) {
-                let name = packages.get(&dependency.pkg).map_or_else(String::new, |p| p.name.to_string());
+                let name = packages
+                    .get(&dependency.pkg)
+                    .map_or_else(String::new, |p| p.name.to_string());
                 let mut next = chain.clone();
                 next.push(name);
                 queue.push_back((&dependency.pkg, next));

@@ -1,12 +1,12 @@
 use std::sync::Arc;
 
 use askama::Template;
-use nencho_app::account::{confirm_email_change, login_history, request_email_change};
 use nencho_app::AppError;
+use nencho_app::account::{confirm_email_change, login_history, request_email_change};
 use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
-use poem::{handler, Request, Response};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::context::Site;
@@ -19,7 +19,16 @@ use crate::HttpServices;
 pub fn failure(site: &Site<'_>, error: &AppError) -> Response {
     let t = site.lang.words();
     let status = match error {
-        AppError::Forbidden => return message(site.layout(), StatusCode::FORBIDDEN, t.error_title, t.forbidden, "/", t.back_home),
+        AppError::Forbidden => {
+            return message(
+                site.layout(),
+                StatusCode::FORBIDDEN,
+                t.error_title,
+                t.forbidden,
+                "/",
+                t.back_home,
+            );
+        }
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } | AppError::Conflict(_) => StatusCode::UNPROCESSABLE_ENTITY,
         _ => {
@@ -27,7 +36,14 @@ pub fn failure(site: &Site<'_>, error: &AppError) -> Response {
             StatusCode::SERVICE_UNAVAILABLE
         }
     };
-    message(site.layout(), status, t.error_title, t.error_body, "/", t.back_home)
+    message(
+        site.layout(),
+        status,
+        t.error_title,
+        t.error_body,
+        "/",
+        t.back_home,
+    )
 }
 
 #[derive(Template)]
@@ -44,8 +60,14 @@ pub struct HomeQuery {
 }
 
 #[handler]
-pub async fn home(request: &Request, services: Data<&Arc<HttpServices>>, Query(query): Query<HomeQuery>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn home(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -75,7 +97,9 @@ struct EmailPage {
 
 #[handler]
 pub async fn email_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -100,8 +124,14 @@ pub struct EmailForm {
 }
 
 #[handler]
-pub async fn email_submit(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<EmailForm>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn email_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -111,7 +141,14 @@ pub async fn email_submit(request: &Request, services: Data<&Arc<HttpServices>>,
     };
     let t = site.lang.words();
     match request_email_change(&services.app, &current, &form.email).await {
-        Ok(_) => message(site.layout().with_user(&current), StatusCode::OK, t.email_title, t.email_sent, "/", t.back_home),
+        Ok(_) => message(
+            site.layout().with_user(&current),
+            StatusCode::OK,
+            t.email_title,
+            t.email_sent,
+            "/",
+            t.back_home,
+        ),
         Err(AppError::Invalid { field: "email", .. }) => page(
             &EmailPage {
                 layout: site.layout().with_user(&current),
@@ -126,12 +163,32 @@ pub async fn email_submit(request: &Request, services: Data<&Arc<HttpServices>>,
 }
 
 #[handler]
-pub async fn email_confirm(request: &Request, services: Data<&Arc<HttpServices>>, Path(token): Path<String>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn email_confirm(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let t = site.lang.words();
     match confirm_email_change(&services.app, &site.tenant, &token).await {
-        Ok(_) => message(site.layout(), StatusCode::OK, t.email_title, t.email_confirmed, "/", t.back_home),
-        Err(AppError::InvalidLink) => message(site.layout(), StatusCode::GONE, t.email_title, t.invalid_link, "/account/email", t.email_title),
+        Ok(_) => message(
+            site.layout(),
+            StatusCode::OK,
+            t.email_title,
+            t.email_confirmed,
+            "/",
+            t.back_home,
+        ),
+        Err(AppError::InvalidLink) => message(
+            site.layout(),
+            StatusCode::GONE,
+            t.email_title,
+            t.invalid_link,
+            "/account/email",
+            t.email_title,
+        ),
         Err(error) => failure(&site, &error),
     }
 }
@@ -153,7 +210,9 @@ struct LoginsPage {
 /// LOG-3: the user's own login history, from the user menu.
 #[handler]
 pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -169,7 +228,13 @@ pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Re
                     browser: attempt.user_agent,
                 })
                 .collect();
-            page(&LoginsPage { layout: site.layout().with_user(&current), rows }, StatusCode::OK)
+            page(
+                &LoginsPage {
+                    layout: site.layout().with_user(&current),
+                    rows,
+                },
+                StatusCode::OK,
+            )
         }
         Err(error) => failure(&site, &error),
     }

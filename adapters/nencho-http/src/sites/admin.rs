@@ -8,11 +8,11 @@ use nencho_identity::{Role, UserStatus};
 use nencho_kernel::UserId;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
-use poem::{handler, Request, Response};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::account::failure;
-use super::context::{see_other, Site};
+use super::context::{Site, see_other};
 use super::layout::Layout;
 use super::render::{page, rejected_form};
 use crate::HttpServices;
@@ -35,7 +35,11 @@ struct UsersPage {
     issued: Option<(String, String)>,
 }
 
-async fn users_page(site: &Site<'_>, current: &CurrentUser, issued: Option<(String, String)>) -> Response {
+async fn users_page(
+    site: &Site<'_>,
+    current: &CurrentUser,
+    issued: Option<(String, String)>,
+) -> Response {
     let t = site.lang.words();
     match list_users(&site.services.app, current).await {
         Ok(listed) => {
@@ -50,12 +54,23 @@ async fn users_page(site: &Site<'_>, current: &CurrentUser, issued: Option<(Stri
                         Role::Administrator => t.role_administrator,
                         Role::General => t.role_general,
                     },
-                    status: if user.status == UserStatus::Active { t.status_active } else { t.status_disabled },
+                    status: if user.status == UserStatus::Active {
+                        t.status_active
+                    } else {
+                        t.status_disabled
+                    },
                     active: user.status == UserStatus::Active,
                     is_self: user.id == current.user.id,
                 })
                 .collect();
-            page(&UsersPage { layout: site.layout().with_user(current), rows, issued }, StatusCode::OK)
+            page(
+                &UsersPage {
+                    layout: site.layout().with_user(current),
+                    rows,
+                    issued,
+                },
+                StatusCode::OK,
+            )
         }
         Err(error) => failure(site, &error),
     }
@@ -64,7 +79,9 @@ async fn users_page(site: &Site<'_>, current: &CurrentUser, issued: Option<(Stri
 /// ID-3, ID-5: administrators list IDs, disable and enable them, issue initial passwords.
 #[handler]
 pub async fn users(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -85,7 +102,9 @@ pub async fn user_action(
     Path((id, action)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -93,13 +112,21 @@ pub async fn user_action(
         Ok(current) => current,
         Err(response) => return response,
     };
-    let Ok(target) = id.parse::<UserId>() else { return super::render::plain_not_found() };
+    let Ok(target) = id.parse::<UserId>() else {
+        return super::render::plain_not_found();
+    };
     let outcome = match action.as_str() {
-        "disable" => set_user_enabled(&services.app, &current, target, false).await.map(|_| None),
-        "enable" => set_user_enabled(&services.app, &current, target, true).await.map(|_| None),
+        "disable" => set_user_enabled(&services.app, &current, target, false)
+            .await
+            .map(|_| None),
+        "enable" => set_user_enabled(&services.app, &current, target, true)
+            .await
+            .map(|_| None),
         "initial-password" => issue_initial_password(&services.app, &current, target)
             .await
-            .map(|(user, password)| Some((user.login_id.to_string(), password.expose().to_owned()))),
+            .map(|(user, password)| {
+                Some((user.login_id.to_string(), password.expose().to_owned()))
+            }),
         _ => return super::render::plain_not_found(),
     };
     match outcome {

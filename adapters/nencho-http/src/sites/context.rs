@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use nencho_app::sign_in::{authenticate, CurrentUser};
+use nencho_app::sign_in::{CurrentUser, authenticate};
 use nencho_identity::SecretToken;
 use nencho_tenancy::Tenant;
-use poem::web::cookie::{Cookie, SameSite};
 use poem::web::Redirect;
+use poem::web::cookie::{Cookie, SameSite};
 use poem::{IntoResponse, Request, Response};
 
 use super::csrf;
@@ -19,7 +19,11 @@ use crate::HttpServices;
 /// Cookie names get the `__Host-` prefix over HTTPS: the browser then refuses them from any other
 /// host or path, or without `Secure`.
 fn cookie_name(secure: bool, base: &str) -> String {
-    if secure { format!("__Host-{base}") } else { base.to_owned() }
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
 }
 
 pub const SESSION_COOKIE: &str = "nencho_session";
@@ -52,7 +56,14 @@ impl<'a> Site<'a> {
                 value
             }
         };
-        Some(Self { services, request, tenant, lang, csrf_cookie, secure })
+        Some(Self {
+            services,
+            request,
+            tenant,
+            lang,
+            csrf_cookie,
+            secure,
+        })
     }
 
     pub fn layout(&self) -> Layout {
@@ -82,19 +93,32 @@ impl<'a> Site<'a> {
     pub fn set_session(&self, token: &SecretToken) {
         let lifetime = self.services.app.session_policy.absolute_lifetime;
         let max_age = Duration::from_secs(u64::try_from(lifetime.whole_seconds()).unwrap_or(0));
-        self.request
-            .cookie()
-            .add(base_cookie(&cookie_name(self.secure, SESSION_COOKIE), token.expose(), self.secure, Some(max_age)));
+        self.request.cookie().add(base_cookie(
+            &cookie_name(self.secure, SESSION_COOKIE),
+            token.expose(),
+            self.secure,
+            Some(max_age),
+        ));
     }
 
     pub fn clear_session(&self) {
-        let mut cookie = base_cookie(&cookie_name(self.secure, SESSION_COOKIE), "", self.secure, None);
+        let mut cookie = base_cookie(
+            &cookie_name(self.secure, SESSION_COOKIE),
+            "",
+            self.secure,
+            None,
+        );
         cookie.make_removal();
         self.request.cookie().add(cookie);
     }
 
     pub fn set_lang(&self, lang: Lang) {
-        let mut cookie = base_cookie(Lang::COOKIE, lang.code(), self.secure, Some(Duration::from_secs(365 * 24 * 3600)));
+        let mut cookie = base_cookie(
+            Lang::COOKIE,
+            lang.code(),
+            self.secure,
+            Some(Duration::from_secs(365 * 24 * 3600)),
+        );
         cookie.set_http_only(false);
         self.request.cookie().add(cookie);
     }
@@ -114,7 +138,11 @@ impl<'a> Site<'a> {
     /// forced password change while the password is an initial one (ID-6).
     pub async fn require_user(&self) -> Result<CurrentUser, Response> {
         let Some(current) = self.current_user().await else {
-            let notice = if self.session_cookie().is_some() { "?notice=session_ended" } else { "" };
+            let notice = if self.session_cookie().is_some() {
+                "?notice=session_ended"
+            } else {
+                ""
+            };
             if self.session_cookie().is_some() {
                 self.clear_session();
             }
@@ -135,7 +163,12 @@ impl<'a> Site<'a> {
     }
 
     pub fn user_agent(&self) -> String {
-        self.request.header("user-agent").unwrap_or_default().chars().take(512).collect()
+        self.request
+            .header("user-agent")
+            .unwrap_or_default()
+            .chars()
+            .take(512)
+            .collect()
     }
 }
 
@@ -158,5 +191,9 @@ pub fn see_other(location: &str) -> Response {
 
 /// A same-site path to return to, never an absolute or protocol-relative URL (no open redirect).
 pub fn safe_return_path(path: &str) -> &str {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') { path } else { "/" }
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path
+    } else {
+        "/"
+    }
 }

@@ -26,12 +26,16 @@ impl CsrfKey {
 
     /// The token forms carry for a browser holding `cookie_value`.
     pub fn token_for(&self, cookie_value: &str) -> String {
-        self.mac(cookie_value).map(|mac| hex::encode(mac.finalize().into_bytes())).unwrap_or_default()
+        self.mac(cookie_value)
+            .map(|mac| hex::encode(mac.finalize().into_bytes()))
+            .unwrap_or_default()
     }
 
     /// Constant-time check of a submitted token.
     pub fn verify(&self, cookie_value: &str, token: &str) -> bool {
-        let (Some(mac), Ok(given)) = (self.mac(cookie_value), hex::decode(token)) else { return false };
+        let (Some(mac), Ok(given)) = (self.mac(cookie_value), hex::decode(token)) else {
+            return false;
+        };
         !cookie_value.is_empty() && mac.verify_slice(&given).is_ok()
     }
 }
@@ -55,6 +59,9 @@ mod tests {
         assert!(!key.verify("abc123", "00"));
         assert!(!key.verify("abc123", "not hex"));
         assert!(!key.verify("", &key.token_for("")));
-        assert!(!CsrfKey::new([8; 32]).verify("abc123", &token), "another deployment's key fails");
+        assert!(
+            !CsrfKey::new([8; 32]).verify("abc123", &token),
+            "another deployment's key fails"
+        );
     }
 }

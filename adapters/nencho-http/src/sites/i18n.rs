@@ -286,32 +286,59 @@ pub fn login_outcome(lang: Lang, outcome: LoginOutcome) -> &'static str {
 /// Why a new password was refused, in the user's language.
 pub fn password_rejection(lang: Lang, rejection: &PasswordRejection) -> String {
     match (lang, rejection) {
-        (Lang::Ja, PasswordRejection::TooShort { minimum }) => format!("パスワードは{minimum}文字以上にしてください。"),
-        (Lang::En, PasswordRejection::TooShort { minimum }) => format!("Use at least {minimum} characters."),
-        (Lang::Ja, PasswordRejection::TooLong { maximum }) => format!("パスワードは{maximum}文字以内にしてください。"),
-        (Lang::En, PasswordRejection::TooLong { maximum }) => format!("Use at most {maximum} characters."),
+        (Lang::Ja, PasswordRejection::TooShort { minimum }) => {
+            format!("パスワードは{minimum}文字以上にしてください。")
+        }
+        (Lang::En, PasswordRejection::TooShort { minimum }) => {
+            format!("Use at least {minimum} characters.")
+        }
+        (Lang::Ja, PasswordRejection::TooLong { maximum }) => {
+            format!("パスワードは{maximum}文字以内にしてください。")
+        }
+        (Lang::En, PasswordRejection::TooLong { maximum }) => {
+            format!("Use at most {maximum} characters.")
+        }
         (Lang::Ja, PasswordRejection::ContainsContext) => {
             "ID・氏名・メールアドレス・会社名・サイト名を含むパスワードは使えません。".to_owned()
         }
         (Lang::En, PasswordRejection::ContainsContext) => {
-            "Do not use your ID, name, e-mail address, the company's name or the site name.".to_owned()
+            "Do not use your ID, name, e-mail address, the company's name or the site name."
+                .to_owned()
         }
-        (Lang::Ja, PasswordRejection::TooWeak(reason)) => format!("推測されやすいパスワードです。{}", weak_reason(lang, *reason)),
-        (Lang::En, PasswordRejection::TooWeak(reason)) => format!("This password is easy to guess. {}", weak_reason(lang, *reason)),
+        (Lang::Ja, PasswordRejection::TooWeak(reason)) => format!(
+            "推測されやすいパスワードです。{}",
+            weak_reason(lang, *reason)
+        ),
+        (Lang::En, PasswordRejection::TooWeak(reason)) => format!(
+            "This password is easy to guess. {}",
+            weak_reason(lang, *reason)
+        ),
     }
 }
 
 fn weak_reason(lang: Lang, reason: WeakPasswordReason) -> &'static str {
     match (lang, reason) {
         (Lang::Ja, WeakPasswordReason::CommonPassword) => "よく使われるパスワードに似ています。",
-        (Lang::Ja, WeakPasswordReason::KeyboardPattern) => "キーボードの並び(qwerty など)は避けてください。",
-        (Lang::Ja, WeakPasswordReason::Repetition) => "同じ文字や文字列の繰り返しは避けてください。",
+        (Lang::Ja, WeakPasswordReason::KeyboardPattern) => {
+            "キーボードの並び(qwerty など)は避けてください。"
+        }
+        (Lang::Ja, WeakPasswordReason::Repetition) => {
+            "同じ文字や文字列の繰り返しは避けてください。"
+        }
         (Lang::Ja, WeakPasswordReason::Sequence) => "abc や 123 のような連続は避けてください。",
-        (Lang::Ja, WeakPasswordReason::DateOrYear) => "日付や年は推測されやすいため避けてください。",
-        (Lang::Ja, WeakPasswordReason::WordOrName) => "単語や人名だけのパスワードは避けてください。",
-        (Lang::Ja, WeakPasswordReason::Guessable) => "いくつかの言葉を組み合わせた長い文にしてください。",
+        (Lang::Ja, WeakPasswordReason::DateOrYear) => {
+            "日付や年は推測されやすいため避けてください。"
+        }
+        (Lang::Ja, WeakPasswordReason::WordOrName) => {
+            "単語や人名だけのパスワードは避けてください。"
+        }
+        (Lang::Ja, WeakPasswordReason::Guessable) => {
+            "いくつかの言葉を組み合わせた長い文にしてください。"
+        }
         (Lang::En, WeakPasswordReason::CommonPassword) => "It resembles a common password.",
-        (Lang::En, WeakPasswordReason::KeyboardPattern) => "Avoid keyboard patterns such as qwerty.",
+        (Lang::En, WeakPasswordReason::KeyboardPattern) => {
+            "Avoid keyboard patterns such as qwerty."
+        }
         (Lang::En, WeakPasswordReason::Repetition) => "Avoid repeated characters or words.",
         (Lang::En, WeakPasswordReason::Sequence) => "Avoid sequences such as abc or 123.",
         (Lang::En, WeakPasswordReason::DateOrYear) => "Avoid dates and years.",

@@ -15,7 +15,7 @@ mod sign_in;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
-use poem::{get, post, Endpoint, IntoResponse, Request, Response, Route};
+use poem::{Endpoint, IntoResponse, Request, Response, Route, get, post};
 
 use crate::HttpServices;
 
@@ -23,14 +23,32 @@ use crate::HttpServices;
 pub fn routes() -> Route {
     Route::new()
         .at("/", get(account::home))
-        .at("/login", get(sign_in::login_form).post(limited(sign_in::login_submit)))
+        .at(
+            "/login",
+            get(sign_in::login_form).post(limited(sign_in::login_submit)),
+        )
         .at("/logout", post(sign_in::logout))
         .at("/lang/:code", get(sign_in::switch_language))
-        .at("/password/initial", get(passwords::initial_form).post(passwords::initial_submit))
-        .at("/account/password", get(passwords::change_form).post(passwords::change_submit))
-        .at("/password/forgot", get(passwords::forgot_form).post(limited(passwords::forgot_submit)))
-        .at("/password/reset/:token", get(passwords::reset_form).post(passwords::reset_submit))
-        .at("/account/email", get(account::email_form).post(account::email_submit))
+        .at(
+            "/password/initial",
+            get(passwords::initial_form).post(passwords::initial_submit),
+        )
+        .at(
+            "/account/password",
+            get(passwords::change_form).post(passwords::change_submit),
+        )
+        .at(
+            "/password/forgot",
+            get(passwords::forgot_form).post(limited(passwords::forgot_submit)),
+        )
+        .at(
+            "/password/reset/:token",
+            get(passwords::reset_form).post(passwords::reset_submit),
+        )
+        .at(
+            "/account/email",
+            get(account::email_form).post(account::email_submit),
+        )
         .at("/email/confirm/:token", get(account::email_confirm))
         .at("/account/logins", get(account::logins))
         .at("/admin/users", get(admin::users))
@@ -39,7 +57,10 @@ pub fn routes() -> Route {
 
 /// The sign-in forms go through the per-client limit before anything else.
 fn limited<E: Endpoint + 'static>(form: E) -> impl Endpoint<Output = Response> {
-    crate::rate_limit::rate_limited::<E, crate::rate_limit::SignInRateLimiter>(form, render::too_many_attempts)
+    crate::rate_limit::rate_limited::<E, crate::rate_limit::SignInRateLimiter>(
+        form,
+        render::too_many_attempts,
+    )
 }
 
 /// Sends tenant hosts to `site` (with the tenant attached to the request) and everything else to
@@ -60,12 +81,19 @@ impl<S: Endpoint, P: Endpoint> Endpoint for HostDispatch<S, P> {
             .or_else(|| request.uri().host().map(str::to_owned))
             .unwrap_or_default();
         if self.services.app.site.slug_of_host(&host).is_none() {
-            return self.platform.call(request).await.map(IntoResponse::into_response);
+            return self
+                .platform
+                .call(request)
+                .await
+                .map(IntoResponse::into_response);
         }
         match nencho_app::tenancy::resolve_tenant(&self.services.app, &host).await {
             Ok(Some(tenant)) => {
                 request.extensions_mut().insert(tenant);
-                self.site.call(request).await.map(IntoResponse::into_response)
+                self.site
+                    .call(request)
+                    .await
+                    .map(IntoResponse::into_response)
             }
             Ok(None) => Ok(render::plain_not_found()),
             Err(error) => {

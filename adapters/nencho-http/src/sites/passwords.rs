@@ -1,17 +1,18 @@
 use std::sync::Arc;
 
 use askama::Template;
-use nencho_app::password::{
-    change_password, check_reset_link, request_password_reset, reset_password, ChangePasswordRequest,
-};
 use nencho_app::AppError;
+use nencho_app::password::{
+    ChangePasswordRequest, change_password, check_reset_link, request_password_reset,
+    reset_password,
+};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
-use poem::{handler, Request, Response};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::context::{see_other, Site};
-use super::i18n::{password_rejection, Words};
+use super::context::{Site, see_other};
+use super::i18n::{Words, password_rejection};
 use super::layout::Layout;
 use super::render::{message, page, rejected_form};
 use crate::HttpServices;
@@ -40,7 +41,13 @@ enum PasswordFormKind {
     Reset,
 }
 
-fn password_page(site: &Site<'_>, layout: Layout, kind: PasswordFormKind, action: &str, login_id: &str) -> PasswordPage {
+fn password_page(
+    site: &Site<'_>,
+    layout: Layout,
+    kind: PasswordFormKind,
+    action: &str,
+    login_id: &str,
+) -> PasswordPage {
     let t: &Words = site.lang.words();
     let minimum_length = site.services.app.password_policy.minimum_length;
     let (title, lead, ask_current) = match kind {
@@ -68,12 +75,26 @@ fn password_page(site: &Site<'_>, layout: Layout, kind: PasswordFormKind, action
 fn with_error(site: &Site<'_>, mut form: PasswordPage, error: &AppError) -> Response {
     let t = site.lang.words();
     match error {
-        AppError::WrongCurrentPassword => form.current_error = Some(t.wrong_current_password.into()),
-        AppError::PasswordRejected(rejection) => form.new_error = Some(password_rejection(site.lang, rejection)),
+        AppError::WrongCurrentPassword => {
+            form.current_error = Some(t.wrong_current_password.into())
+        }
+        AppError::PasswordRejected(rejection) => {
+            form.new_error = Some(password_rejection(site.lang, rejection))
+        }
         AppError::PasswordsDiffer => form.confirmation_error = Some(t.passwords_differ.into()),
-        AppError::Invalid { field: "new_password", .. } => form.new_error = Some(t.same_password.into()),
+        AppError::Invalid {
+            field: "new_password",
+            ..
+        } => form.new_error = Some(t.same_password.into()),
         AppError::InvalidLink => {
-            return message(site.layout(), StatusCode::GONE, t.reset_title, t.invalid_link, "/password/forgot", t.forgot_title);
+            return message(
+                site.layout(),
+                StatusCode::GONE,
+                t.reset_title,
+                t.invalid_link,
+                "/password/forgot",
+                t.forgot_title,
+            );
         }
         other => return super::account::failure(site, other),
     }
@@ -95,7 +116,9 @@ pub struct PasswordForm {
 
 #[handler]
 pub async fn initial_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -104,32 +127,67 @@ pub async fn initial_form(request: &Request, services: Data<&Arc<HttpServices>>)
         return see_other("/");
     }
     let login_id = current.user.login_id.to_string();
-    page(&password_page(&site, site.layout().with_user(&current), PasswordFormKind::Initial, "/password/initial", &login_id), StatusCode::OK)
+    page(
+        &password_page(
+            &site,
+            site.layout().with_user(&current),
+            PasswordFormKind::Initial,
+            "/password/initial",
+            &login_id,
+        ),
+        StatusCode::OK,
+    )
 }
 
 #[handler]
-pub async fn initial_submit(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<PasswordForm>) -> Response {
+pub async fn initial_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
     submit_change(request, &services, form, PasswordFormKind::Initial).await
 }
 
 #[handler]
 pub async fn change_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
     };
     let login_id = current.user.login_id.to_string();
-    page(&password_page(&site, site.layout().with_user(&current), PasswordFormKind::Change, "/account/password", &login_id), StatusCode::OK)
+    page(
+        &password_page(
+            &site,
+            site.layout().with_user(&current),
+            PasswordFormKind::Change,
+            "/account/password",
+            &login_id,
+        ),
+        StatusCode::OK,
+    )
 }
 
 #[handler]
-pub async fn change_submit(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<PasswordForm>) -> Response {
+pub async fn change_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
     submit_change(request, &services, form, PasswordFormKind::Change).await
 }
 
-async fn submit_change(request: &Request, services: &Arc<HttpServices>, form: PasswordForm, kind: PasswordFormKind) -> Response {
-    let Some(site) = Site::of(request, services) else { return super::render::plain_not_found() };
+async fn submit_change(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    form: PasswordForm,
+    kind: PasswordFormKind,
+) -> Response {
+    let Some(site) = Site::of(request, services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -138,11 +196,19 @@ async fn submit_change(request: &Request, services: &Arc<HttpServices>, form: Pa
         Err(response) => return response,
     };
     let forced = current.must_change_password();
-    let current_password = if forced { None } else { Some(form.current_password.as_deref().unwrap_or_default()) };
+    let current_password = if forced {
+        None
+    } else {
+        Some(form.current_password.as_deref().unwrap_or_default())
+    };
     let outcome = change_password(
         &services.app,
         &current,
-        ChangePasswordRequest { current_password, new_password: &form.new_password, confirmation: &form.confirmation },
+        ChangePasswordRequest {
+            current_password,
+            new_password: &form.new_password,
+            confirmation: &form.confirmation,
+        },
     )
     .await;
     let action = match kind {
@@ -154,8 +220,22 @@ async fn submit_change(request: &Request, services: &Arc<HttpServices>, form: Pa
         Ok(()) => see_other("/?notice=password_changed"),
         Err(error) => {
             let login_id = current.user.login_id.to_string();
-            let form_kind = if forced { PasswordFormKind::Initial } else { kind };
-            with_error(&site, password_page(&site, site.layout().with_user(&current), form_kind, action, &login_id), &error)
+            let form_kind = if forced {
+                PasswordFormKind::Initial
+            } else {
+                kind
+            };
+            with_error(
+                &site,
+                password_page(
+                    &site,
+                    site.layout().with_user(&current),
+                    form_kind,
+                    action,
+                    &login_id,
+                ),
+                &error,
+            )
         }
     }
 }
@@ -169,8 +249,16 @@ struct ForgotPage {
 
 #[handler]
 pub async fn forgot_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
-    page(&ForgotPage { layout: site.layout(), requested: false }, StatusCode::OK)
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
+    page(
+        &ForgotPage {
+            layout: site.layout(),
+            requested: false,
+        },
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -183,21 +271,45 @@ pub struct ForgotForm {
 
 /// The answer is the same whether or not the ID exists or has an address (ID-8).
 #[handler]
-pub async fn forgot_submit(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<ForgotForm>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn forgot_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
     if let Err(error) = request_password_reset(&services.app, &site.tenant, &form.login_id).await {
         return super::account::failure(&site, &error);
     }
-    page(&ForgotPage { layout: site.layout(), requested: true }, StatusCode::OK)
+    page(
+        &ForgotPage {
+            layout: site.layout(),
+            requested: true,
+        },
+        StatusCode::OK,
+    )
 }
 
 #[handler]
-pub async fn reset_form(request: &Request, services: Data<&Arc<HttpServices>>, Path(token): Path<String>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
-    let form = password_page(&site, site.layout(), PasswordFormKind::Reset, &format!("/password/reset/{token}"), "");
+pub async fn reset_form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
+    let form = password_page(
+        &site,
+        site.layout(),
+        PasswordFormKind::Reset,
+        &format!("/password/reset/{token}"),
+        "",
+    );
     match check_reset_link(&services.app, &site.tenant, &token).await {
         Ok(_) => page(&form, StatusCode::OK),
         Err(error) => with_error(&site, form, &error),
@@ -211,17 +323,33 @@ pub async fn reset_submit(
     Path(token): Path<String>,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
-    match reset_password(&services.app, &site.tenant, &token, &form.new_password, &form.confirmation).await {
+    match reset_password(
+        &services.app,
+        &site.tenant,
+        &token,
+        &form.new_password,
+        &form.confirmation,
+    )
+    .await
+    {
         Ok(()) => {
             site.clear_session();
             see_other("/login?notice=reset_done")
         }
         Err(error) => {
-            let page_form = password_page(&site, site.layout(), PasswordFormKind::Reset, &format!("/password/reset/{token}"), "");
+            let page_form = password_page(
+                &site,
+                site.layout(),
+                PasswordFormKind::Reset,
+                &format!("/password/reset/{token}"),
+                "",
+            );
             with_error(&site, page_form, &error)
         }
     }

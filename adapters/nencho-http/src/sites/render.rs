@@ -29,9 +29,22 @@ pub struct MessagePage {
 }
 
 /// A page that says one thing and offers one link.
-pub fn message(layout: Layout, status: StatusCode, title: &str, body: &str, link: &str, link_label: &str) -> Response {
+pub fn message(
+    layout: Layout,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    link: &str,
+    link_label: &str,
+) -> Response {
     page(
-        &MessagePage { layout, title: title.into(), body: body.into(), link: link.into(), link_label: link_label.into() },
+        &MessagePage {
+            layout,
+            title: title.into(),
+            body: body.into(),
+            link: link.into(),
+            link_label: link_label.into(),
+        },
         status,
     )
 }
@@ -39,7 +52,14 @@ pub fn message(layout: Layout, status: StatusCode, title: &str, body: &str, link
 /// A form whose CSRF token is missing or wrong (or that does not parse): 403, nothing done.
 pub fn rejected_form(layout: Layout) -> Response {
     let t: &Words = layout.t;
-    message(layout, StatusCode::FORBIDDEN, t.error_title, t.bad_form, "/", t.back_home)
+    message(
+        layout,
+        StatusCode::FORBIDDEN,
+        t.error_title,
+        t.bad_form,
+        "/",
+        t.back_home,
+    )
 }
 
 /// An unknown tenant host: the same page as any unknown path, naming nothing.

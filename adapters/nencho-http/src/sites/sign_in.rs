@@ -1,14 +1,14 @@
 use std::sync::Arc;
 
 use askama::Template;
-use nencho_app::sign_in::{login, logout as end_session, LoginRequest};
 use nencho_app::AppError;
+use nencho_app::sign_in::{LoginRequest, login, logout as end_session};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
-use poem::{handler, Request, Response};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::context::{safe_return_path, see_other, Site};
+use super::context::{Site, safe_return_path, see_other};
 use super::i18n::Lang;
 use super::layout::Layout;
 use super::render::{page, rejected_form};
@@ -28,8 +28,14 @@ pub struct NoticeQuery {
 }
 
 #[handler]
-pub async fn login_form(request: &Request, services: Data<&Arc<HttpServices>>, Query(query): Query<NoticeQuery>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn login_form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if site.current_user().await.is_some() {
         return see_other("/");
     }
@@ -41,7 +47,14 @@ pub async fn login_form(request: &Request, services: Data<&Arc<HttpServices>>, Q
         Some("reset_done") => Some(t.reset_done.into()),
         _ => None,
     };
-    page(&LoginPage { layout, login_id: String::new(), failed: false }, StatusCode::OK)
+    page(
+        &LoginPage {
+            layout,
+            login_id: String::new(),
+            failed: false,
+        },
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -55,8 +68,14 @@ pub struct LoginForm {
 }
 
 #[handler]
-pub async fn login_submit(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<LoginForm>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn login_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -74,10 +93,18 @@ pub async fn login_submit(request: &Request, services: Data<&Arc<HttpServices>>,
     match outcome {
         Ok(logged_in) => {
             site.set_session(&logged_in.token);
-            see_other(if logged_in.must_change_password { "/password/initial" } else { "/" })
+            see_other(if logged_in.must_change_password {
+                "/password/initial"
+            } else {
+                "/"
+            })
         }
         Err(AppError::InvalidCredentials) => page(
-            &LoginPage { layout: site.layout(), login_id: form.login_id.chars().take(100).collect(), failed: true },
+            &LoginPage {
+                layout: site.layout(),
+                login_id: form.login_id.chars().take(100).collect(),
+                failed: true,
+            },
             StatusCode::UNAUTHORIZED,
         ),
         Err(error) => super::account::failure(&site, &error),
@@ -91,8 +118,14 @@ pub struct CsrfForm {
 }
 
 #[handler]
-pub async fn logout(request: &Request, services: Data<&Arc<HttpServices>>, Form(form): Form<CsrfForm>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+pub async fn logout(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -118,7 +151,9 @@ pub async fn switch_language(
     Path(code): Path<String>,
     Query(query): Query<NextQuery>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else { return super::render::plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
     if let Some(lang) = Lang::from_code(&code) {
         site.set_lang(lang);
     }

@@ -9,8 +9,8 @@ use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_http::{CsrfKey, HttpServices, endpoint};
 use nencho_identity::{LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy};
 use nencho_kernel::SystemClock;
-use nencho_tenancy::SiteAddress;
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
+use nencho_tenancy::SiteAddress;
 use poem::http::StatusCode;
 use poem::test::TestClient;
 
@@ -30,13 +30,20 @@ pub async fn store() -> (tempfile::TempDir, SqliteStore) {
 
 /// The services over `store`, with a fast password hasher and the system clock.
 pub fn services(store: &SqliteStore) -> HttpServices {
-    let fast = PasswordHashPolicy { iterations: 1_000, ..PasswordHashPolicy::CURRENT };
+    let fast = PasswordHashPolicy {
+        iterations: 1_000,
+        ..PasswordHashPolicy::CURRENT
+    };
     let app = AppContext {
         store: Arc::new(store.clone()),
         hasher: Arc::new(Pbkdf2Hasher::new(fast, 2, Arc::new(OsRandom))),
         random: Arc::new(OsRandom),
         clock: Arc::new(SystemClock),
-        site: SiteAddress { scheme: "http".into(), base_domain: "localhost".into(), port: Some(8080) },
+        site: SiteAddress {
+            scheme: "http".into(),
+            base_domain: "localhost".into(),
+            port: Some(8080),
+        },
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use nencho_app::tenancy::{open_tenant, ActivationNotice, OpenTenantRequest};
-use nencho_http::{endpoint, HttpServices};
+use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
+use nencho_http::{HttpServices, endpoint};
 use nencho_store_sqlite::SqliteStore;
 use poem::http::StatusCode;
 use poem::test::{TestClient, TestResponse};
@@ -24,7 +24,11 @@ struct Browser<E> {
 
 impl<E: poem::Endpoint> Browser<E> {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn remember(&mut self, response: &TestResponse) -> Vec<String> {
@@ -49,11 +53,21 @@ impl<E: poem::Endpoint> Browser<E> {
     }
 
     async fn get(&mut self, path: &str) -> (StatusCode, String, Option<String>) {
-        let response = self.client.get(path).header("host", &self.host).header("cookie", self.cookie_header()).send().await;
+        let response = self
+            .client
+            .get(path)
+            .header("host", &self.host)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await;
         self.finish(response).await
     }
 
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+    async fn post(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
         let token = csrf_token(&self.last_page);
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         if !fields.iter().any(|(name, _)| *name == "csrf_token") {
@@ -73,7 +87,12 @@ impl<E: poem::Endpoint> Browser<E> {
     async fn finish(&mut self, response: TestResponse) -> (StatusCode, String, Option<String>) {
         self.remember(&response);
         let status = response.0.status();
-        let location = response.0.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let location = response
+            .0
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.0.into_body().into_string().await.unwrap();
         if !body.is_empty() {
             self.last_page = body.clone();
@@ -85,16 +104,31 @@ impl<E: poem::Endpoint> Browser<E> {
 fn csrf_token(page: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
     page.find(marker)
-        .map(|start| page[start + marker.len()..].chars().take_while(|c| *c != '"').collect())
+        .map(|start| {
+            page[start + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-async fn site() -> (tempfile::TempDir, SqliteStore, Arc<HttpServices>, ActivationNotice) {
+async fn site() -> (
+    tempfile::TempDir,
+    SqliteStore,
+    Arc<HttpServices>,
+    ActivationNotice,
+) {
     let (directory, store) = store().await;
     let services = Arc::new(services(&store));
     let notice = open_tenant(
         &services.app,
-        OpenTenantRequest { slug: "acme", name: "株式会社アクメ", contact_email: "hr@acme.example", admin_email: None },
+        OpenTenantRequest {
+            slug: "acme",
+            name: "株式会社アクメ",
+            contact_email: "hr@acme.example",
+            admin_email: None,
+        },
     )
     .await
     .unwrap();
@@ -102,7 +136,12 @@ async fn site() -> (tempfile::TempDir, SqliteStore, Arc<HttpServices>, Activatio
 }
 
 fn browser(store: &SqliteStore, host: &str) -> Browser<impl poem::Endpoint> {
-    Browser { client: TestClient::new(endpoint(services(store))), host: host.into(), cookies: BTreeMap::new(), last_page: String::new() }
+    Browser {
+        client: TestClient::new(endpoint(services(store))),
+        host: host.into(),
+        cookies: BTreeMap::new(),
+        last_page: String::new(),
+    }
 }
 
 #[tokio::test]
@@ -111,12 +150,19 @@ async fn an_unknown_tenant_host_gets_a_plain_404_and_the_platform_host_the_landi
     let mut unknown = browser(&store, "nosuch.localhost:8080");
     let (status, body, _) = unknown.get("/login").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(!body.contains("nosuch") && !body.contains("acme"), "reveals nothing");
+    assert!(
+        !body.contains("nosuch") && !body.contains("acme"),
+        "reveals nothing"
+    );
     let mut platform = browser(&store, "localhost:8080");
     let (status, body, _) = platform.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("年末調整電子申請サービス"));
-    assert_eq!(platform.get("/login").await.0, StatusCode::NOT_FOUND, "no login on the platform host");
+    assert_eq!(
+        platform.get("/login").await.0,
+        StatusCode::NOT_FOUND,
+        "no login on the platform host"
+    );
 }
 
 #[tokio::test]
@@ -128,20 +174,57 @@ async fn login_forces_the_initial_password_change_before_any_other_page() {
     assert!(page.contains(r#"<html lang="ja">"#) && page.contains("ログイン"));
     assert!(browser.cookies.contains_key("nencho_csrf"));
 
-    let (status, _, location) = browser.post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose())]).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/password/initial")));
+    let (status, _, location) = browser
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/password/initial"))
+    );
     for path in ["/", "/account/logins", "/account/email", "/admin/users"] {
         let (status, _, location) = browser.get(path).await;
-        assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/password/initial")), "{path}");
+        assert_eq!(
+            (status, location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/password/initial")),
+            "{path}"
+        );
     }
     browser.get("/password/initial").await;
-    let (status, page, _) = browser.post("/password/initial", &[("new_password", "acme-acme-acme-acme"), ("confirmation", "acme-acme-acme-acme")]).await;
+    let (status, page, _) = browser
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", "acme-acme-acme-acme"),
+                ("confirmation", "acme-acme-acme-acme"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("ID・氏名・メールアドレス・会社名・サイト名を含むパスワードは使えません"), "the reason, in Japanese, tied to the field");
+    assert!(
+        page.contains("ID・氏名・メールアドレス・会社名・サイト名を含むパスワードは使えません"),
+        "the reason, in Japanese, tied to the field"
+    );
     assert!(page.contains(r#"aria-describedby="new_password-hint new_password-error""#));
 
-    let (status, _, location) = browser.post("/password/initial", &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/?notice=password_changed")));
+    let (status, _, location) = browser
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?notice=password_changed"))
+    );
     let (status, home, _) = browser.get("/?notice=password_changed").await;
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("パスワードを変更しました。"));
@@ -155,16 +238,33 @@ async fn forms_without_the_right_csrf_token_change_nothing() {
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/login").await;
     let (status, _, _) = browser
-        .post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose()), ("csrf_token", "00ff")])
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+                ("csrf_token", "00ff"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(!browser.cookies.contains_key("nencho_session"), "no session from a forged form");
+    assert!(
+        !browser.cookies.contains_key("nencho_session"),
+        "no session from a forged form"
+    );
     // A token from another browser (another CSRF cookie) does not work either.
     let mut other = crate::sites::browser(&store, "acme.localhost:8080");
     other.get("/login").await;
     let foreign = csrf_token(&other.last_page);
     let (status, _, _) = browser
-        .post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose()), ("csrf_token", foreign.as_str())])
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+                ("csrf_token", foreign.as_str()),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -179,19 +279,39 @@ async fn the_session_cookie_is_httponly_samesite_lax_and_new_at_every_login() {
         .post("/login")
         .header("host", "acme.localhost:8080")
         .header("cookie", browser.cookie_header())
-        .form(&[("login_id", "admin"), ("password", notice.initial_password.expose()), ("csrf_token", &csrf_token(&browser.last_page))])
+        .form(&[
+            ("login_id", "admin"),
+            ("password", notice.initial_password.expose()),
+            ("csrf_token", &csrf_token(&browser.last_page)),
+        ])
         .send()
         .await;
     let set = browser.remember(&response);
-    let session = set.iter().find(|line| line.starts_with("nencho_session=")).unwrap();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"), "{session}");
+    let session = set
+        .iter()
+        .find(|line| line.starts_with("nencho_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Lax")
+            && session.contains("Path=/"),
+        "{session}"
+    );
     let first = browser.cookies["nencho_session"].clone();
     assert_eq!(first.len(), 32);
     browser.get("/password/initial").await;
     browser.post("/logout", &[]).await;
     assert!(!browser.cookies.contains_key("nencho_session"));
     browser.get("/login").await;
-    browser.post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose())]).await;
+    browser
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+            ],
+        )
+        .await;
     assert_ne!(browser.cookies["nencho_session"], first);
 }
 
@@ -200,10 +320,20 @@ async fn a_failed_login_says_the_same_for_every_cause() {
     let (_directory, store, _services, _notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/login").await;
-    let (status, wrong, _) = browser.post("/login", &[("login_id", "admin"), ("password", "not the password")]).await;
+    let (status, wrong, _) = browser
+        .post(
+            "/login",
+            &[("login_id", "admin"), ("password", "not the password")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     browser.get("/login").await;
-    let (_, unknown, _) = browser.post("/login", &[("login_id", "nobody"), ("password", "not the password")]).await;
+    let (_, unknown, _) = browser
+        .post(
+            "/login",
+            &[("login_id", "nobody"), ("password", "not the password")],
+        )
+        .await;
     let message = "IDまたはパスワードが正しくないか、現在ログインできない状態です。";
     assert!(wrong.contains(message) && unknown.contains(message));
 }
@@ -213,29 +343,67 @@ async fn a_reset_link_from_the_outbox_sets_a_new_password_once() {
     let (_directory, store, services, notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/password/forgot").await;
-    let (status, page, _) = browser.post("/password/forgot", &[("login_id", "admin")]).await;
+    let (status, page, _) = browser
+        .post("/password/forgot", &[("login_id", "admin")])
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"id="reset-requested""#));
     browser.get("/password/forgot").await;
-    let (_, unknown_page, _) = browser.post("/password/forgot", &[("login_id", "nobody")]).await;
-    assert!(unknown_page.contains(r#"id="reset-requested""#), "the same answer for an unknown ID");
+    let (_, unknown_page, _) = browser
+        .post("/password/forgot", &[("login_id", "nobody")])
+        .await;
+    assert!(
+        unknown_page.contains(r#"id="reset-requested""#),
+        "the same answer for an unknown ID"
+    );
 
-    let mail = services.app.store.list_mail(notice.tenant.id, 5).await.unwrap();
+    let mail = services
+        .app
+        .store
+        .list_mail(notice.tenant.id, 5)
+        .await
+        .unwrap();
     assert_eq!(mail.len(), 1);
-    let link_start = mail[0].body.find("http://acme.localhost:8080/password/reset/").unwrap();
-    let path: String = mail[0].body[link_start + "http://acme.localhost:8080".len()..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let link_start = mail[0]
+        .body
+        .find("http://acme.localhost:8080/password/reset/")
+        .unwrap();
+    let path: String = mail[0].body[link_start + "http://acme.localhost:8080".len()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
 
     let (status, _, _) = browser.get(&path).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, location) = browser.post(&path, &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/login?notice=reset_done")));
+    let (status, _, location) = browser
+        .post(
+            &path,
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login?notice=reset_done"))
+    );
     let (status, page, _) = browser.get(&path).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("このリンクは無効か、有効期限が切れています"));
 
     browser.get("/login").await;
-    let (_, _, location) = browser.post("/login", &[("login_id", "admin"), ("password", NEW_PASSWORD)]).await;
-    assert_eq!(location.as_deref(), Some("/"), "no forced change after a reset");
+    let (_, _, location) = browser
+        .post(
+            "/login",
+            &[("login_id", "admin"), ("password", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/"),
+        "no forced change after a reset"
+    );
     let (_, history, _) = browser.get("/account/logins").await;
     assert_eq!(history.matches(r#"<tr class="login-attempt">"#).count(), 1);
     assert!(history.contains(r#"<td class="outcome">成功</td>"#));
@@ -246,7 +414,10 @@ async fn the_language_switch_turns_the_site_english_and_only_returns_to_local_pa
     let (_directory, store, _services, _notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     let (status, _, location) = browser.get("/lang/en?next=/login").await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/login")));
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login"))
+    );
     let (_, page, _) = browser.get("/login").await;
     assert!(page.contains(r#"<html lang="en">"#) && page.contains("Log in"));
     let (_, _, location) = browser.get("/lang/ja?next=//evil.example/").await;
@@ -256,14 +427,34 @@ async fn the_language_switch_turns_the_site_english_and_only_returns_to_local_pa
 #[tokio::test]
 async fn a_session_of_one_tenant_is_worthless_on_another() {
     let (_directory, store, services, notice) = site().await;
-    open_tenant(&services.app, OpenTenantRequest { slug: "beta", name: "ベータ", contact_email: "hr@beta.example", admin_email: None }).await.unwrap();
+    open_tenant(
+        &services.app,
+        OpenTenantRequest {
+            slug: "beta",
+            name: "ベータ",
+            contact_email: "hr@beta.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap();
     let mut acme = browser(&store, "acme.localhost:8080");
     acme.get("/login").await;
-    acme.post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose())]).await;
+    acme.post(
+        "/login",
+        &[
+            ("login_id", "admin"),
+            ("password", notice.initial_password.expose()),
+        ],
+    )
+    .await;
     let mut beta = crate::sites::browser(&store, "beta.localhost:8080");
     beta.cookies = acme.cookies.clone();
     let (status, _, location) = beta.get("/password/initial").await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/login?notice=session_ended")));
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login?notice=session_ended"))
+    );
 }
 
 #[tokio::test]
@@ -274,7 +465,14 @@ async fn one_client_posting_sign_in_forms_too_fast_is_slowed_down() {
     let token = csrf_token(&browser.last_page);
     for attempt in 0..nencho_http::SIGN_IN_BURST {
         let (status, _, _) = browser
-            .post("/login", &[("login_id", "admin"), ("password", "a wrong guess here"), ("csrf_token", token.as_str())])
+            .post(
+                "/login",
+                &[
+                    ("login_id", "admin"),
+                    ("password", "a wrong guess here"),
+                    ("csrf_token", token.as_str()),
+                ],
+            )
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
@@ -283,7 +481,11 @@ async fn one_client_posting_sign_in_forms_too_fast_is_slowed_down() {
         .post("/login")
         .header("host", "acme.localhost:8080")
         .header("cookie", browser.cookie_header())
-        .form(&[("login_id", "admin"), ("password", "another guess"), ("csrf_token", token.as_str())])
+        .form(&[
+            ("login_id", "admin"),
+            ("password", "another guess"),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await;
     response.assert_status(StatusCode::TOO_MANY_REQUESTS);
@@ -291,7 +493,8 @@ async fn one_client_posting_sign_in_forms_too_fast_is_slowed_down() {
 }
 
 #[tokio::test]
-async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_from_the_users_page() {
+async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_from_the_users_page()
+{
     use nencho_identity::{DisplayName, LoginId, PasswordState, Role, User, UserStatus};
     use nencho_kernel::{Clock, SystemClock, UserId};
 
@@ -307,18 +510,41 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
         password: PasswordState::NotSet,
         created_at: SystemClock.now(),
     };
-    services.app.store.insert_user(notice.tenant.id, &taro).await.unwrap();
+    services
+        .app
+        .store
+        .insert_user(notice.tenant.id, &taro)
+        .await
+        .unwrap();
 
     let mut admin = browser(&store, "acme.localhost:8080");
     admin.get("/login").await;
-    admin.post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose())]).await;
+    admin
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+            ],
+        )
+        .await;
     admin.get("/password/initial").await;
-    admin.post("/password/initial", &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
+    admin
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
 
     let (status, page, _) = admin.get("/admin/users").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"data-login-id="emp001""#) && page.contains("一般ユーザー"));
-    let (status, page, _) = admin.post(&format!("/admin/users/{}/initial-password", taro.id), &[]).await;
+    let (status, page, _) = admin
+        .post(&format!("/admin/users/{}/initial-password", taro.id), &[])
+        .await;
     assert_eq!(status, StatusCode::OK);
     let marker = "<code>";
     let start = page.find(marker).unwrap() + marker.len();
@@ -327,25 +553,59 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
 
     let mut employee = crate::sites::browser(&store, "acme.localhost:8080");
     employee.get("/login").await;
-    let (_, _, location) = employee.post("/login", &[("login_id", "emp001"), ("password", initial.as_str())]).await;
+    let (_, _, location) = employee
+        .post(
+            "/login",
+            &[("login_id", "emp001"), ("password", initial.as_str())],
+        )
+        .await;
     assert_eq!(location.as_deref(), Some("/password/initial"));
 
     admin.get("/admin/users").await;
-    let (status, _, location) = admin.post(&format!("/admin/users/{}/disable", taro.id), &[]).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/admin/users")));
+    let (status, _, location) = admin
+        .post(&format!("/admin/users/{}/disable", taro.id), &[])
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin/users"))
+    );
     let (_, _, location) = employee.get("/password/initial").await;
-    assert_eq!(location.as_deref(), Some("/login?notice=session_ended"), "a disabled ID's session ends at once");
+    assert_eq!(
+        location.as_deref(),
+        Some("/login?notice=session_ended"),
+        "a disabled ID's session ends at once"
+    );
     employee.get("/login").await;
-    let (status, _, _) = employee.post("/login", &[("login_id", "emp001"), ("password", initial.as_str())]).await;
+    let (status, _, _) = employee
+        .post(
+            "/login",
+            &[("login_id", "emp001"), ("password", initial.as_str())],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // A general user cannot reach the users page.
     admin.get("/admin/users").await;
-    admin.post(&format!("/admin/users/{}/enable", taro.id), &[]).await;
+    admin
+        .post(&format!("/admin/users/{}/enable", taro.id), &[])
+        .await;
     employee.get("/login").await;
-    employee.post("/login", &[("login_id", "emp001"), ("password", initial.as_str())]).await;
+    employee
+        .post(
+            "/login",
+            &[("login_id", "emp001"), ("password", initial.as_str())],
+        )
+        .await;
     employee.get("/password/initial").await;
-    employee.post("/password/initial", &[("new_password", "yama-no-ue-no-shiroi-kumo"), ("confirmation", "yama-no-ue-no-shiroi-kumo")]).await;
+    employee
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", "yama-no-ue-no-shiroi-kumo"),
+                ("confirmation", "yama-no-ue-no-shiroi-kumo"),
+            ],
+        )
+        .await;
     let (status, _, _) = employee.get("/admin/users").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

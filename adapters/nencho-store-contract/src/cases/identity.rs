@@ -8,7 +8,12 @@ use time::Duration;
 
 use super::support::{clock, tenant, user};
 
-fn session(tenant_id: TenantId, user_id: UserId, byte: u8, clock: &FixedClock) -> (SecretToken, Session) {
+fn session(
+    tenant_id: TenantId,
+    user_id: UserId,
+    byte: u8,
+    clock: &FixedClock,
+) -> (SecretToken, Session) {
     let token = SecretToken::from_random_bytes([byte; 16]);
     let session = Session {
         token_hash: token.hash(),
@@ -35,9 +40,15 @@ pub async fn a_tenant_opens_with_its_admin_atomically(store: &dyn Store) {
     let acme = tenant("acme", "株式会社アクメ", &clock);
     let admin = user(&acme, "admin", Role::Admin, &clock);
     store.open_tenant(&acme, &admin).await.unwrap();
-    assert_eq!(store.find_user(acme.id, admin.id).await.unwrap(), Some(admin.clone()));
     assert_eq!(
-        store.find_user_by_login_id(acme.id, &LoginId::parse("ADMIN").unwrap()).await.unwrap(),
+        store.find_user(acme.id, admin.id).await.unwrap(),
+        Some(admin.clone())
+    );
+    assert_eq!(
+        store
+            .find_user_by_login_id(acme.id, &LoginId::parse("ADMIN").unwrap())
+            .await
+            .unwrap(),
         Some(admin.clone()),
         "login IDs are matched case-insensitively"
     );
@@ -45,27 +56,54 @@ pub async fn a_tenant_opens_with_its_admin_atomically(store: &dyn Store) {
     // A second contract with a taken slug opens nothing: neither tenant nor ADMIN.
     let clash = tenant("acme", "別会社", &clock);
     let clash_admin = user(&clash, "admin", Role::Admin, &clock);
-    assert!(matches!(store.open_tenant(&clash, &clash_admin).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.open_tenant(&clash, &clash_admin).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert_eq!(store.find_tenant(clash.id).await.unwrap(), None);
-    assert_eq!(store.find_user(clash.id, clash_admin.id).await.unwrap(), None);
+    assert_eq!(
+        store.find_user(clash.id, clash_admin.id).await.unwrap(),
+        None
+    );
 }
 
 pub async fn login_ids_are_unique_within_a_tenant_only(store: &dyn Store) {
     let clock = clock();
     let acme = tenant("acme", "アクメ", &clock);
     let beta = tenant("beta", "ベータ", &clock);
-    store.open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock)).await.unwrap();
-    store.open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock)).await.unwrap();
+    store
+        .open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
+    store
+        .open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
     let taro = user(&acme, "emp001", Role::General, &clock);
     store.insert_user(acme.id, &taro).await.unwrap();
     let duplicate = user(&acme, "EMP001", Role::General, &clock);
-    assert!(matches!(store.insert_user(acme.id, &duplicate).await, Err(StoreError::Conflict(_))));
-    store.insert_user(beta.id, &user(&beta, "emp001", Role::General, &clock)).await.unwrap();
+    assert!(matches!(
+        store.insert_user(acme.id, &duplicate).await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .insert_user(beta.id, &user(&beta, "emp001", Role::General, &clock))
+        .await
+        .unwrap();
 
-    let acme_ids: Vec<String> =
-        store.list_users(acme.id).await.unwrap().iter().map(|u| u.login_id.to_string()).collect();
+    let acme_ids: Vec<String> = store
+        .list_users(acme.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.login_id.to_string())
+        .collect();
     assert_eq!(acme_ids, ["admin", "emp001"]);
-    assert_eq!(store.find_user(beta.id, taro.id).await.unwrap(), None, "another tenant's user is invisible");
+    assert_eq!(
+        store.find_user(beta.id, taro.id).await.unwrap(),
+        None,
+        "another tenant's user is invisible"
+    );
 }
 
 pub async fn a_password_change_ends_every_other_session(store: &dyn Store) {
@@ -78,22 +116,74 @@ pub async fn a_password_change_ends_every_other_session(store: &dyn Store) {
     store.insert_session(&here).await.unwrap();
     store.insert_session(&elsewhere).await.unwrap();
 
-    let chosen = PasswordState::Chosen(PasswordHash::from_phc("$pbkdf2-sha256$i=600000,l=32$bmV3$bmV3"));
+    let chosen = PasswordState::Chosen(PasswordHash::from_phc(
+        "$pbkdf2-sha256$i=600000,l=32$bmV3$bmV3",
+    ));
     let notice = mail(acme.id, "admin@acme.example", &clock);
     store
-        .set_password(acme.id, admin.id, &chosen, Some(here.token_hash.clone()), Some(notice.clone()))
+        .set_password(
+            acme.id,
+            admin.id,
+            &chosen,
+            Some(here.token_hash.clone()),
+            Some(notice.clone()),
+        )
         .await
         .unwrap();
-    assert_eq!(store.find_user(acme.id, admin.id).await.unwrap().unwrap().password, chosen);
-    assert!(store.find_session(acme.id, &here.token_hash).await.unwrap().is_some(), "the changing session stays");
-    assert!(store.find_session(acme.id, &elsewhere.token_hash).await.unwrap().is_none());
-    assert_eq!(store.list_mail(acme.id, 10).await.unwrap(), vec![notice], "the notice is queued with the change");
+    assert_eq!(
+        store
+            .find_user(acme.id, admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password,
+        chosen
+    );
+    assert!(
+        store
+            .find_session(acme.id, &here.token_hash)
+            .await
+            .unwrap()
+            .is_some(),
+        "the changing session stays"
+    );
+    assert!(
+        store
+            .find_session(acme.id, &elsewhere.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.list_mail(acme.id, 10).await.unwrap(),
+        vec![notice],
+        "the notice is queued with the change"
+    );
 
     // A hash upgrade touches no session.
-    let upgraded = PasswordState::Chosen(PasswordHash::from_phc("$pbkdf2-sha256$i=900000,l=32$bmV3$bmV3"));
-    store.upgrade_password_hash(acme.id, admin.id, &upgraded).await.unwrap();
-    assert!(store.find_session(acme.id, &here.token_hash).await.unwrap().is_some());
-    assert_eq!(store.find_user(acme.id, admin.id).await.unwrap().unwrap().password, upgraded);
+    let upgraded = PasswordState::Chosen(PasswordHash::from_phc(
+        "$pbkdf2-sha256$i=900000,l=32$bmV3$bmV3",
+    ));
+    store
+        .upgrade_password_hash(acme.id, admin.id, &upgraded)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_session(acme.id, &here.token_hash)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .find_user(acme.id, admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password,
+        upgraded
+    );
 }
 
 pub async fn disabling_an_id_ends_its_sessions_and_enabling_restores_it(store: &dyn Store) {
@@ -108,13 +198,47 @@ pub async fn disabling_an_id_ends_its_sessions_and_enabling_restores_it(store: &
     store.insert_session(&taro_session).await.unwrap();
     store.insert_session(&admin_session).await.unwrap();
 
-    store.set_user_status(acme.id, taro.id, UserStatus::Disabled).await.unwrap();
-    assert_eq!(store.find_user(acme.id, taro.id).await.unwrap().unwrap().status, UserStatus::Disabled);
-    assert!(store.find_session(acme.id, &taro_session.token_hash).await.unwrap().is_none());
-    assert!(store.find_session(acme.id, &admin_session.token_hash).await.unwrap().is_some());
+    store
+        .set_user_status(acme.id, taro.id, UserStatus::Disabled)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_user(acme.id, taro.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        UserStatus::Disabled
+    );
+    assert!(
+        store
+            .find_session(acme.id, &taro_session.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .find_session(acme.id, &admin_session.token_hash)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
-    store.set_user_status(acme.id, taro.id, UserStatus::Active).await.unwrap();
-    assert_eq!(store.find_user(acme.id, taro.id).await.unwrap().unwrap().status, UserStatus::Active);
+    store
+        .set_user_status(acme.id, taro.id, UserStatus::Active)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_user(acme.id, taro.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        UserStatus::Active
+    );
 }
 
 pub async fn sessions_are_found_touched_and_deleted_within_their_tenant(store: &dyn Store) {
@@ -123,19 +247,64 @@ pub async fn sessions_are_found_touched_and_deleted_within_their_tenant(store: &
     let beta = tenant("beta", "ベータ", &clock);
     let admin = user(&acme, "admin", Role::Admin, &clock);
     store.open_tenant(&acme, &admin).await.unwrap();
-    store.open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock)).await.unwrap();
+    store
+        .open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
     let (_, stored) = session(acme.id, admin.id, 5, &clock);
     store.insert_session(&stored).await.unwrap();
-    assert_eq!(store.find_session(acme.id, &stored.token_hash).await.unwrap(), Some(stored.clone()));
-    assert_eq!(store.find_session(beta.id, &stored.token_hash).await.unwrap(), None);
+    assert_eq!(
+        store
+            .find_session(acme.id, &stored.token_hash)
+            .await
+            .unwrap(),
+        Some(stored.clone())
+    );
+    assert_eq!(
+        store
+            .find_session(beta.id, &stored.token_hash)
+            .await
+            .unwrap(),
+        None
+    );
 
     let later = clock.now() + Duration::minutes(5);
-    store.touch_session(acme.id, &stored.token_hash, later).await.unwrap();
-    assert_eq!(store.find_session(acme.id, &stored.token_hash).await.unwrap().unwrap().last_seen_at, later);
-    store.delete_session(beta.id, &stored.token_hash).await.unwrap();
-    assert!(store.find_session(acme.id, &stored.token_hash).await.unwrap().is_some(), "another tenant cannot end it");
-    store.delete_session(acme.id, &stored.token_hash).await.unwrap();
-    assert_eq!(store.find_session(acme.id, &stored.token_hash).await.unwrap(), None);
+    store
+        .touch_session(acme.id, &stored.token_hash, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_session(acme.id, &stored.token_hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        later
+    );
+    store
+        .delete_session(beta.id, &stored.token_hash)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_session(acme.id, &stored.token_hash)
+            .await
+            .unwrap()
+            .is_some(),
+        "another tenant cannot end it"
+    );
+    store
+        .delete_session(acme.id, &stored.token_hash)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_session(acme.id, &stored.token_hash)
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 pub async fn a_reset_token_is_redeemed_once_and_ends_every_session(store: &dyn Store) {
@@ -147,25 +316,75 @@ pub async fn a_reset_token_is_redeemed_once_and_ends_every_session(store: &dyn S
     store.insert_session(&live).await.unwrap();
 
     let secret = SecretToken::from_random_bytes([7; 16]);
-    let token = OneTimeToken::issue(&secret, acme.id, admin.id, TokenPurpose::PasswordReset, None, clock.now());
+    let token = OneTimeToken::issue(
+        &secret,
+        acme.id,
+        admin.id,
+        TokenPurpose::PasswordReset,
+        None,
+        clock.now(),
+    );
     let link_mail = mail(acme.id, "admin@acme.example", &clock);
     store.issue_token(&token, &link_mail).await.unwrap();
-    assert_eq!(store.find_token(acme.id, &secret.hash()).await.unwrap(), Some(token.clone()));
-    assert_eq!(store.list_mail(acme.id, 10).await.unwrap(), vec![link_mail.clone()]);
+    assert_eq!(
+        store.find_token(acme.id, &secret.hash()).await.unwrap(),
+        Some(token.clone())
+    );
+    assert_eq!(
+        store.list_mail(acme.id, 10).await.unwrap(),
+        vec![link_mail.clone()]
+    );
 
-    let chosen = PasswordState::Chosen(PasswordHash::from_phc("$pbkdf2-sha256$i=600000,l=32$cmVzZXQ$cmVzZXQ"));
+    let chosen = PasswordState::Chosen(PasswordHash::from_phc(
+        "$pbkdf2-sha256$i=600000,l=32$cmVzZXQ$cmVzZXQ",
+    ));
     clock.advance(Duration::minutes(10));
     let notice = mail(acme.id, "admin@acme.example", &clock);
-    store.redeem_password_reset(&token, clock.now(), &chosen, &notice).await.unwrap();
-    let redeemed = store.find_token(acme.id, &secret.hash()).await.unwrap().unwrap();
+    store
+        .redeem_password_reset(&token, clock.now(), &chosen, &notice)
+        .await
+        .unwrap();
+    let redeemed = store
+        .find_token(acme.id, &secret.hash())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(redeemed.used_at, Some(clock.now()));
-    assert_eq!(store.find_user(acme.id, admin.id).await.unwrap().unwrap().password, chosen);
-    assert!(store.find_session(acme.id, &live.token_hash).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .find_user(acme.id, admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password,
+        chosen
+    );
+    assert!(
+        store
+            .find_session(acme.id, &live.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(store.list_mail(acme.id, 10).await.unwrap().len(), 2);
 
-    let again = store.redeem_password_reset(&token, clock.now(), &chosen, &mail(acme.id, "x@acme.example", &clock)).await;
-    assert!(matches!(again, Err(StoreError::Conflict(_))), "a link works once: {again:?}");
-    assert_eq!(store.list_mail(acme.id, 10).await.unwrap().len(), 2, "the refused redemption queued nothing");
+    let again = store
+        .redeem_password_reset(
+            &token,
+            clock.now(),
+            &chosen,
+            &mail(acme.id, "x@acme.example", &clock),
+        )
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "a link works once: {again:?}"
+    );
+    assert_eq!(
+        store.list_mail(acme.id, 10).await.unwrap().len(),
+        2,
+        "the refused redemption queued nothing"
+    );
 }
 
 pub async fn an_email_confirmation_sets_the_address(store: &dyn Store) {
@@ -183,16 +402,43 @@ pub async fn an_email_confirmation_sets_the_address(store: &dyn Store) {
         Some(new_address.clone()),
         clock.now(),
     );
-    store.issue_token(&token, &mail(acme.id, new_address.as_str(), &clock)).await.unwrap();
-    store.redeem_email_confirmation(&token, clock.now()).await.unwrap();
-    assert_eq!(store.find_user(acme.id, admin.id).await.unwrap().unwrap().email, Some(new_address));
-    assert!(matches!(store.redeem_email_confirmation(&token, clock.now()).await, Err(StoreError::Conflict(_))));
+    store
+        .issue_token(&token, &mail(acme.id, new_address.as_str(), &clock))
+        .await
+        .unwrap();
+    store
+        .redeem_email_confirmation(&token, clock.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_user(acme.id, admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .email,
+        Some(new_address)
+    );
+    assert!(matches!(
+        store.redeem_email_confirmation(&token, clock.now()).await,
+        Err(StoreError::Conflict(_))
+    ));
 
     store.set_user_email(acme.id, admin.id, None).await.unwrap();
-    assert_eq!(store.find_user(acme.id, admin.id).await.unwrap().unwrap().email, None);
+    assert_eq!(
+        store
+            .find_user(acme.id, admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .email,
+        None
+    );
 }
 
-pub async fn the_login_history_lists_newest_first_and_counts_failures_since_the_last_success(store: &dyn Store) {
+pub async fn the_login_history_lists_newest_first_and_counts_failures_since_the_last_success(
+    store: &dyn Store,
+) {
     let clock = clock();
     let acme = tenant("acme", "アクメ", &clock);
     let admin = user(&acme, "admin", Role::Admin, &clock);
@@ -213,10 +459,36 @@ pub async fn the_login_history_lists_newest_first_and_counts_failures_since_the_
         (3, LoginOutcome::WrongPassword),
         (4, LoginOutcome::Locked),
     ] {
-        store.record_login_attempt(&attempt(minutes, outcome)).await.unwrap();
+        store
+            .record_login_attempt(&attempt(minutes, outcome))
+            .await
+            .unwrap();
     }
-    let history = store.list_login_attempts(acme.id, admin.id, 3).await.unwrap();
-    assert_eq!(history, vec![attempt(4, LoginOutcome::Locked), attempt(3, LoginOutcome::WrongPassword), attempt(2, LoginOutcome::Success)]);
-    assert_eq!(store.count_recent_failures(acme.id, admin.id, start).await.unwrap(), 2, "failures after the success");
-    assert_eq!(store.count_recent_failures(acme.id, admin.id, start + Duration::minutes(4)).await.unwrap(), 1);
+    let history = store
+        .list_login_attempts(acme.id, admin.id, 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        history,
+        vec![
+            attempt(4, LoginOutcome::Locked),
+            attempt(3, LoginOutcome::WrongPassword),
+            attempt(2, LoginOutcome::Success)
+        ]
+    );
+    assert_eq!(
+        store
+            .count_recent_failures(acme.id, admin.id, start)
+            .await
+            .unwrap(),
+        2,
+        "failures after the success"
+    );
+    assert_eq!(
+        store
+            .count_recent_failures(acme.id, admin.id, start + Duration::minutes(4))
+            .await
+            .unwrap(),
+        1
+    );
 }

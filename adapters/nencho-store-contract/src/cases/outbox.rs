@@ -8,7 +8,10 @@ use super::support::{clock, tenant, user};
 pub async fn the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up(store: &dyn Store) {
     let clock = clock();
     let acme = tenant("acme", "アクメ", &clock);
-    store.open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock)).await.unwrap();
+    store
+        .open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
     let message = |n: u8| {
         clock.advance(Duration::seconds(1));
         OutboxMessage::new(
@@ -23,20 +26,56 @@ pub async fn the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up(store: &
     for queued in [&first, &second, &third] {
         store.enqueue_mail(queued).await.unwrap();
     }
-    let due: Vec<_> = store.due_mail(acme.id, clock.now(), 10).await.unwrap().into_iter().map(|m| m.id).collect();
+    let due: Vec<_> = store
+        .due_mail(acme.id, clock.now(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     assert_eq!(due, vec![first.id, second.id, third.id], "oldest first");
-    assert_eq!(store.due_mail(acme.id, clock.now(), 2).await.unwrap().len(), 2, "the limit holds");
+    assert_eq!(
+        store.due_mail(acme.id, clock.now(), 2).await.unwrap().len(),
+        2,
+        "the limit holds"
+    );
 
     let now = clock.now();
-    store.record_delivery(acme.id, first.id, &DeliveryResult::Sent { at: now }).await.unwrap();
     store
-        .record_delivery(acme.id, second.id, &DeliveryResult::Deferred { error: "421 busy".into(), retry_at: now + Duration::minutes(5) })
+        .record_delivery(acme.id, first.id, &DeliveryResult::Sent { at: now })
         .await
         .unwrap();
-    store.record_delivery(acme.id, third.id, &DeliveryResult::Failed { error: "550 no such user".into(), at: now }).await.unwrap();
+    store
+        .record_delivery(
+            acme.id,
+            second.id,
+            &DeliveryResult::Deferred {
+                error: "421 busy".into(),
+                retry_at: now + Duration::minutes(5),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .record_delivery(
+            acme.id,
+            third.id,
+            &DeliveryResult::Failed {
+                error: "550 no such user".into(),
+                at: now,
+            },
+        )
+        .await
+        .unwrap();
 
-    assert!(store.due_mail(acme.id, now, 10).await.unwrap().is_empty(), "sent, deferred and failed mail is not due now");
-    let later = store.due_mail(acme.id, now + Duration::minutes(5), 10).await.unwrap();
+    assert!(
+        store.due_mail(acme.id, now, 10).await.unwrap().is_empty(),
+        "sent, deferred and failed mail is not due now"
+    );
+    let later = store
+        .due_mail(acme.id, now + Duration::minutes(5), 10)
+        .await
+        .unwrap();
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].id, second.id);
     assert_eq!(later[0].attempts, 1);
@@ -53,13 +92,38 @@ pub async fn mail_of_one_tenant_is_invisible_to_another(store: &dyn Store) {
     let clock = clock();
     let acme = tenant("acme", "アクメ", &clock);
     let beta = tenant("beta", "ベータ", &clock);
-    store.open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock)).await.unwrap();
-    store.open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock)).await.unwrap();
-    let message = OutboxMessage::new(acme.id, EmailAddress::parse("a@acme.example").unwrap(), "s".into(), "b".into(), &clock);
+    store
+        .open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
+    store
+        .open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
+    let message = OutboxMessage::new(
+        acme.id,
+        EmailAddress::parse("a@acme.example").unwrap(),
+        "s".into(),
+        "b".into(),
+        &clock,
+    );
     store.enqueue_mail(&message).await.unwrap();
-    assert!(store.due_mail(beta.id, clock.now(), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .due_mail(beta.id, clock.now(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.list_mail(beta.id, 10).await.unwrap().is_empty());
-    assert_eq!(store.due_mail(acme.id, clock.now(), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .due_mail(acme.id, clock.now(), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 pub async fn operator_actions_are_recorded_newest_first(store: &dyn Store) {
@@ -71,9 +135,28 @@ pub async fn operator_actions_are_recorded_newest_first(store: &dyn Store) {
         tenant_slug: slug.map(str::to_owned),
         succeeded: true,
     };
-    store.record_operator_action(&action(0, "migrate", None)).await.unwrap();
-    store.record_operator_action(&action(1, "tenant open", Some("acme"))).await.unwrap();
+    store
+        .record_operator_action(&action(0, "migrate", None))
+        .await
+        .unwrap();
+    store
+        .record_operator_action(&action(1, "tenant open", Some("acme")))
+        .await
+        .unwrap();
     let listed = store.list_operator_actions(clock.now()).await.unwrap();
-    assert_eq!(listed, vec![action(1, "tenant open", Some("acme")), action(0, "migrate", None)]);
-    assert_eq!(store.list_operator_actions(clock.now() + Duration::minutes(1)).await.unwrap().len(), 1);
+    assert_eq!(
+        listed,
+        vec![
+            action(1, "tenant open", Some("acme")),
+            action(0, "migrate", None)
+        ]
+    );
+    assert_eq!(
+        store
+            .list_operator_actions(clock.now() + Duration::minutes(1))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

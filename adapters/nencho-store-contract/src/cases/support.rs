@@ -26,7 +26,9 @@ pub fn user(tenant: &Tenant, login_id: &str, role: Role, clock: &FixedClock) -> 
         email: Some(EmailAddress::parse(&format!("{login_id}@{}.example", tenant.slug)).unwrap()),
         role,
         status: UserStatus::Active,
-        password: PasswordState::Initial(PasswordHash::from_phc("$pbkdf2-sha256$i=600000,l=32$c2FsdA$aGFzaA")),
+        password: PasswordState::Initial(PasswordHash::from_phc(
+            "$pbkdf2-sha256$i=600000,l=32$c2FsdA$aGFzaA",
+        )),
         created_at: nencho_kernel::Clock::now(clock),
     }
 }

@@ -1,4 +1,3 @@
-
 use nencho_kernel::{CompanyId, FixedClock, TenantId};
 use nencho_ports::{Store, StoreError};
 use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant};

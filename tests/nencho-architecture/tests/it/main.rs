@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use cargo_metadata::MetadataCommand;
-use nencho_architecture::{check, Violation};
+use nencho_architecture::{Violation, check};
 
 fn manifest(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -12,15 +12,31 @@ fn manifest(relative: &str) -> PathBuf {
 
 #[test]
 fn domain_crates_reach_no_infrastructure() {
-    let metadata = MetadataCommand::new().manifest_path(manifest("../../Cargo.toml")).exec().unwrap();
+    let metadata = MetadataCommand::new()
+        .manifest_path(manifest("../../Cargo.toml"))
+        .exec()
+        .unwrap();
     let domain: Vec<&str> = metadata
         .workspace_packages()
         .into_iter()
-        .filter(|package| package.manifest_path.starts_with(metadata.workspace_root.join("crates")))
+        .filter(|package| {
+            package
+                .manifest_path
+                .starts_with(metadata.workspace_root.join("crates"))
+        })
         .map(|package| package.name.as_str())
         .collect();
-    for expected in ["nencho-kernel", "nencho-ports", "nencho-app", "nencho-tenancy", "nencho-tax"] {
-        assert!(domain.contains(&expected), "{expected} is checked as a domain crate: {domain:?}");
+    for expected in [
+        "nencho-kernel",
+        "nencho-ports",
+        "nencho-app",
+        "nencho-tenancy",
+        "nencho-tax",
+    ] {
+        assert!(
+            domain.contains(&expected),
+            "{expected} is checked as a domain crate: {domain:?}"
+        );
     }
     assert_eq!(check(&metadata), Vec::<Violation>::new());
 }
@@ -39,7 +55,10 @@ fn the_checker_catches_direct_and_transitive_violations_and_nothing_else() {
     assert_eq!(
         violations,
         vec![
-            Violation { package: "nencho-bad".into(), reason: "sqlx via nencho-bad -> sqlx".into() },
+            Violation {
+                package: "nencho-bad".into(),
+                reason: "sqlx via nencho-bad -> sqlx".into()
+            },
             Violation {
                 package: "nencho-sneaky".into(),
                 reason: "tokio feature \"net\" via nencho-sneaky -> middleman -> tokio".into(),
