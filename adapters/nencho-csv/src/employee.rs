@@ -6,8 +6,8 @@ use nencho_kernel::{
 
 use crate::columns::Column;
 use crate::errors::{CellError, RowErrors};
-use nencho_kernel::text::{fold_width, is_dash, is_name_kana, to_katakana, trim};
-use nencho_tenancy::{EmploymentType, PostalCode};
+use nencho_kernel::text::{fold_width, is_name_kana, to_katakana, trim};
+use nencho_tenancy::{EmployeeNumber, EmploymentType, PostalCode};
 
 /// One employee as the import file states it: the import's wire shape, typed and validated but
 /// not yet an employee of the domain (matching by (company, employee number), user ids and the
@@ -34,7 +34,6 @@ pub struct EmployeeRow {
     pub leave_date: Option<Date>,
 }
 
-const EMPLOYEE_NUMBER_MAX: usize = 20;
 const NAME_MAX: usize = 50;
 const ADDRESS_MAX: usize = 200;
 const DEPARTMENT_MAX: usize = 100;
@@ -222,20 +221,13 @@ fn quoted(text: &str) -> String {
 }
 
 fn employee_number(text: &str) -> Result<String, String> {
-    let number: String = fold_width(text)
-        .chars()
-        .map(|c| if is_dash(c) { '-' } else { c })
-        .collect();
-    let allowed = number
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !allowed || number.chars().count() > EMPLOYEE_NUMBER_MAX {
-        return Err(format!(
-            "{}は半角英数字・ハイフン（-）・アンダースコア（_）の{EMPLOYEE_NUMBER_MAX}文字以内で入力してください",
-            quoted(text)
-        ));
-    }
-    Ok(number)
+    EmployeeNumber::parse(text).map(|number| number.as_str().to_owned()).map_err(|_| {
+        format!(
+            "{}は半角英数字・ハイフン（-）・アンダースコア（_）の{}文字以内で入力してください",
+            quoted(text),
+            EmployeeNumber::MAX_LENGTH
+        )
+    })
 }
 
 fn plain_text(text: &str, max: usize) -> Result<String, String> {

@@ -46,6 +46,7 @@ macro_rules! store_contract_tests {
             the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up,
             mail_of_one_tenant_is_invisible_to_another,
             operator_actions_are_recorded_newest_first,
+            company_settings_are_kept_and_updated,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

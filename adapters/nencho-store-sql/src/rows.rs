@@ -7,7 +7,10 @@ use nencho_identity::{
 };
 use nencho_kernel::{CompanyId, EmailAddress, TenantId, UserId};
 use nencho_ports::{OperatorAction, OutboxMessage, StoreError};
-use nencho_tenancy::{Company, CompanyName, ContractStatus, Slug, Tenant, TenantName};
+use nencho_tenancy::{
+    Company, CompanyName, CompanyProfile, ContractStatus, CorporateNumber, LoginIdScheme, Slug, Tenant,
+    TenantName,
+};
 
 use crate::{RowReader, corrupt};
 
@@ -37,6 +40,20 @@ pub fn company(row: &impl RowReader) -> Result<Company, StoreError> {
         tenant_id: TenantId::from_uuid(row.uuid("tenant_id")?),
         name: CompanyName::parse(&row.text("name")?)
             .map_err(|error| corrupt(format!("company name: {error}")))?,
+        profile: CompanyProfile {
+            corporate_number: row
+                .optional_text("corporate_number")?
+                .map(|number| CorporateNumber::parse(&number))
+                .transpose()
+                .map_err(|error| corrupt(format!("corporate number: {error}")))?,
+            address: row.text("address")?,
+            tax_office: row.text("tax_office")?,
+            contact: row.text("contact")?,
+            login_id_scheme: {
+                let scheme = row.text("login_id_scheme")?;
+                LoginIdScheme::from_code(&scheme).ok_or_else(|| corrupt(format!("login id scheme {scheme:?}")))?
+            },
+        },
         registered_at: row.timestamp("registered_at")?,
     })
 }

@@ -197,12 +197,18 @@ impl CompanyStore for SqliteStore {
             ));
         }
         sqlx::query(
-            "INSERT INTO companies (tenant_id, id, name, registered_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO companies (tenant_id, id, name, registered_at, corporate_number, address, \
+             tax_office, contact, login_id_scheme) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(tenant_id.as_uuid())
         .bind(company.id.as_uuid())
         .bind(company.name.as_str())
         .bind(company.registered_at)
+        .bind(company.profile.corporate_number.map(|number| number.to_string()))
+        .bind(&company.profile.address)
+        .bind(&company.profile.tax_office)
+        .bind(&company.profile.contact)
+        .bind(company.profile.login_id_scheme.code())
         .execute(&self.pool)
         .await
         .map_err(store_error)?;
@@ -215,7 +221,8 @@ impl CompanyStore for SqliteStore {
         company_id: CompanyId,
     ) -> Result<Option<Company>, StoreError> {
         sqlx::query(
-            "SELECT tenant_id, id, name, registered_at FROM companies \
+            "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
+             contact, login_id_scheme FROM companies \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant_id.as_uuid())
@@ -230,7 +237,8 @@ impl CompanyStore for SqliteStore {
 
     async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError> {
         sqlx::query(
-            "SELECT tenant_id, id, name, registered_at FROM companies \
+            "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
+             contact, login_id_scheme FROM companies \
              WHERE tenant_id = $1 ORDER BY name, id",
         )
         .bind(tenant_id.as_uuid())
@@ -241,4 +249,33 @@ impl CompanyStore for SqliteStore {
         .map(rows::company)
         .collect()
     }
+    async fn update_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        let updated = update_company_query(tenant_id, company)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Backend("no such company".into()));
+        }
+        transaction.commit().await.map_err(store_error)
+    }
+}
+
+fn update_company_query(
+    tenant_id: TenantId,
+    company: &Company,
+) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    sqlx::query(
+        "UPDATE companies SET name = $3, corporate_number = $4, address = $5, tax_office = $6, \
+         contact = $7, login_id_scheme = $8 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(company.id.as_uuid())
+    .bind(company.name.as_str().to_owned())
+    .bind(company.profile.corporate_number.map(|number| number.to_string()))
+    .bind(company.profile.address.clone())
+    .bind(company.profile.tax_office.clone())
+    .bind(company.profile.contact.clone())
+    .bind(company.profile.login_id_scheme.code())
 }

@@ -7,6 +7,7 @@
 //! port has a mockall mock (`MockTenantStore`, …) for use-case unit tests.
 
 mod crypto;
+mod employees;
 mod identity;
 mod mail;
 mod operator_log;
@@ -14,6 +15,9 @@ mod outbox;
 mod store;
 
 pub use crypto::{HashError, PasswordHasher, RandomSource};
+pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, RoleAssignmentStore};
+#[cfg(feature = "mocks")]
+pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};

@@ -72,6 +72,8 @@ pub trait CompanyStore: Send + Sync {
     ) -> Result<Option<Company>, StoreError>;
     /// Ordered by name, then id.
     async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError>;
+    /// Replaces the company's name and settings.
+    async fn update_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError>;
 }
 
 /// Everything a store adapter provides, so that an app can hold one `Arc<dyn Store>` and hand
@@ -87,6 +89,8 @@ pub trait Store:
     + crate::LoginHistoryStore
     + crate::OutboxStore
     + crate::OperatorLogStore
+    + crate::EmployeeStore
+    + crate::RoleAssignmentStore
 {
 }
 
@@ -101,5 +105,7 @@ impl<T> Store for T where
         + crate::LoginHistoryStore
         + crate::OutboxStore
         + crate::OperatorLogStore
+        + crate::EmployeeStore
+        + crate::RoleAssignmentStore
 {
 }

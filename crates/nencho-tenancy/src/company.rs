@@ -1,3 +1,4 @@
+use crate::CorporateNumber;
 use nencho_kernel::{Clock, CompanyId, OffsetDateTime, TenantId};
 
 /// A company's registered name (商号), as printed on the declaration forms.
@@ -39,7 +40,49 @@ pub struct Company {
     pub id: CompanyId,
     pub tenant_id: TenantId,
     pub name: CompanyName,
+    pub profile: CompanyProfile,
     pub registered_at: OffsetDateTime,
+}
+
+/// How a company's new employees log in (a company setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoginIdScheme {
+    /// The employee number is the login ID (works without e-mail addresses).
+    #[default]
+    EmployeeNumber,
+    /// The e-mail address is the login ID.
+    Email,
+}
+
+impl LoginIdScheme {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::EmployeeNumber => "employee_number",
+            Self::Email => "email",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "employee_number" => Some(Self::EmployeeNumber),
+            "email" => Some(Self::Email),
+            _ => None,
+        }
+    }
+}
+
+/// What the declaration forms print about the payer (給与の支払者), and company settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompanyProfile {
+    /// 法人番号; `None` for a payer that is an individual (whose 個人番号 is not stored here).
+    pub corporate_number: Option<CorporateNumber>,
+    /// 所在地.
+    pub address: String,
+    /// 所轄税務署, e.g. `麹町`.
+    pub tax_office: String,
+    /// A telephone number or contact person for employees' questions.
+    pub contact: String,
+    pub login_id_scheme: LoginIdScheme,
 }
 
 impl Company {
@@ -48,6 +91,7 @@ impl Company {
             id: CompanyId::generate(clock),
             tenant_id,
             name,
+            profile: CompanyProfile::default(),
             registered_at: clock.now(),
         }
     }
@@ -65,5 +109,18 @@ mod tests {
         );
         assert_eq!(CompanyName::parse(""), Err(CompanyNameError::Empty));
         assert!(CompanyName::parse(&"a".repeat(201)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod scheme_tests {
+    use super::*;
+
+    #[test]
+    fn login_id_scheme_codes_round_trip() {
+        for scheme in [LoginIdScheme::EmployeeNumber, LoginIdScheme::Email] {
+            assert_eq!(LoginIdScheme::from_code(scheme.code()), Some(scheme));
+        }
+        assert_eq!(LoginIdScheme::default(), LoginIdScheme::EmployeeNumber);
     }
 }

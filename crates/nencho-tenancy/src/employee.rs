@@ -3,6 +3,7 @@
 use std::fmt;
 
 use nencho_kernel::text::{fold_width, is_dash, to_katakana, trim};
+use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId, OffsetDateTime, TenantId, UserId};
 
 /// A Japanese postal code (郵便番号): seven digits, shown as `100-0013`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,5 +106,109 @@ impl EmploymentType {
 impl fmt::Display for EmploymentType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.japanese_name())
+    }
+}
+
+/// 社員番号: unique within a company; half-width letters, digits, `-` and `_`, at most 20,
+/// leading zeros kept (`000123` and `123` are different employees).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EmployeeNumber(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EmployeeNumberError {
+    #[error("the employee number is empty")]
+    Empty,
+    #[error("the employee number may contain only letters, digits, - and _, at most 20")]
+    Shape,
+}
+
+impl EmployeeNumber {
+    pub const MAX_LENGTH: usize = 20;
+
+    /// Full-width characters and the dashes people type are folded first.
+    pub fn parse(text: &str) -> Result<Self, EmployeeNumberError> {
+        let number: String = trim(text).chars().map(nencho_kernel::text::to_ascii_char).collect();
+        if number.is_empty() {
+            return Err(EmployeeNumberError::Empty);
+        }
+        let allowed = number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !allowed || number.chars().count() > Self::MAX_LENGTH {
+            return Err(EmployeeNumberError::Shape);
+        }
+        Ok(Self(number))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmployeeNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A name as the declaration forms print it: family and given name in kanji and in full-width
+/// katakana (フリガナ).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName {
+    pub family: String,
+    pub given: String,
+    pub family_kana: String,
+    pub given_kana: String,
+}
+
+impl PersonName {
+    /// `山田 太郎`, as Japanese forms write a full name.
+    pub fn full(&self) -> String {
+        format!("{} {}", self.family, self.given)
+    }
+}
+
+/// An employee of one company: the master data the declarations start from. Employees who have
+/// left are kept (with a leave date) and their IDs disabled, never deleted (ID-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Employee {
+    pub id: EmployeeId,
+    pub tenant_id: TenantId,
+    pub company_id: CompanyId,
+    pub number: EmployeeNumber,
+    pub name: PersonName,
+    pub birth_date: Date,
+    pub postal_code: Option<PostalCode>,
+    pub address: String,
+    pub email: Option<EmailAddress>,
+    pub department: Option<String>,
+    pub employment_type: EmploymentType,
+    pub hire_date: Option<Date>,
+    pub leave_date: Option<Date>,
+    /// The login ID that lets the employee file their own declarations.
+    pub user_id: Option<UserId>,
+    pub updated_at: OffsetDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn employee_numbers_keep_leading_zeros_and_fold_full_width() {
+        assert_eq!(EmployeeNumber::parse("０００１２３").unwrap().as_str(), "000123");
+        assert_eq!(EmployeeNumber::parse(" A-12_3 ").unwrap().as_str(), "A-12_3");
+        assert_eq!(EmployeeNumber::parse("ＡＢ－１").unwrap().as_str(), "AB-1");
+        assert_eq!(EmployeeNumber::parse(""), Err(EmployeeNumberError::Empty));
+        assert_eq!(EmployeeNumber::parse("山田"), Err(EmployeeNumberError::Shape));
+        assert_eq!(EmployeeNumber::parse(&"1".repeat(21)), Err(EmployeeNumberError::Shape));
+        assert_ne!(EmployeeNumber::parse("000123"), EmployeeNumber::parse("123"));
+    }
+
+    #[test]
+    fn postal_codes_and_employment_types_read_what_people_type() {
+        assert_eq!(PostalCode::parse("〒１００－００１３").unwrap().to_string(), "100-0013");
+        assert_eq!(PostalCode::parse("1000013").unwrap().digits(), "1000013");
+        assert!(PostalCode::parse("100-001").is_none());
+        assert_eq!(EmploymentType::parse("パート"), Some(EmploymentType::PartTime));
+        assert_eq!(EmploymentType::parse("正社員"), Some(EmploymentType::Regular));
     }
 }

@@ -11,9 +11,9 @@ mod site;
 mod slug;
 mod tenant;
 
-pub use company::{Company, CompanyName, CompanyNameError};
+pub use company::{Company, CompanyName, CompanyNameError, CompanyProfile, LoginIdScheme};
 pub use corporate_number::{CorporateNumber, CorporateNumberError};
-pub use employee::{EmploymentType, PostalCode};
+pub use employee::{Employee, EmployeeNumber, EmployeeNumberError, EmploymentType, PersonName, PostalCode};
 pub use site::SiteAddress;
 pub use slug::{Slug, SlugError};
 pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};

@@ -1,0 +1,138 @@
+//! Employees of a company and the per-company roles of users (ID-1…4).
+
+use async_trait::async_trait;
+use nencho_identity::RoleAssignment;
+use nencho_kernel::{CompanyId, EmployeeId, TenantId, UserId};
+use nencho_tenancy::{Employee, EmployeeNumber};
+
+use crate::StoreError;
+
+/// One page of the employee list of a company, in employee-number order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeQuery {
+    pub company_id: CompanyId,
+    /// Matches a prefix of the employee number, or a part of the name (family and given name
+    /// written together, `山田太郎`) or of its kana (hiragana in the search matches katakana).
+    /// Case-insensitive for Latin letters; `%`, `_` and `\` are taken literally.
+    pub search: Option<String>,
+    /// Only employees of exactly this department.
+    pub department: Option<String>,
+    /// Employees with a leave date are left out unless this is set.
+    pub include_departed: bool,
+    /// Keyset paging: the page starts after this employee number (the previous page's `next`).
+    pub after: Option<EmployeeNumber>,
+    /// At most this many employees per page.
+    pub limit: u32,
+}
+
+impl EmployeeQuery {
+    /// The first page of every current employee of `company_id`.
+    pub fn first_page(company_id: CompanyId, limit: u32) -> Self {
+        Self {
+            company_id,
+            search: None,
+            department: None,
+            include_departed: false,
+            after: None,
+            limit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeePage {
+    pub employees: Vec<Employee>,
+    /// Where the next page starts (pass it as [`EmployeeQuery::after`]); `None` on the last page.
+    pub next: Option<EmployeeNumber>,
+}
+
+/// The employee master data of a tenant's companies. Employees are never deleted (ID-3).
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait EmployeeStore: Send + Sync {
+    /// Fails with [`StoreError::Conflict`] when the employee number is taken in the company (or
+    /// the linked user already has an employee record). The employee's own `tenant_id` must equal
+    /// `tenant_id`; an adapter refuses a mismatch.
+    async fn insert_employee(
+        &self,
+        tenant_id: TenantId,
+        employee: &Employee,
+    ) -> Result<(), StoreError>;
+    async fn find_employee(
+        &self,
+        tenant_id: TenantId,
+        employee_id: EmployeeId,
+    ) -> Result<Option<Employee>, StoreError>;
+    async fn find_employee_by_number(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        number: &EmployeeNumber,
+    ) -> Result<Option<Employee>, StoreError>;
+    /// The employee record linked to a login ID, if any.
+    async fn find_employee_by_user(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<Option<Employee>, StoreError>;
+    /// Replaces every field except the ids and the company (an employee never moves between
+    /// companies). Fails when no such employee exists in that company.
+    async fn update_employee(
+        &self,
+        tenant_id: TenantId,
+        employee: &Employee,
+    ) -> Result<(), StoreError>;
+    /// Fast at 100,000 employees: keyset paging on the employee number.
+    async fn list_employees(
+        &self,
+        tenant_id: TenantId,
+        query: &EmployeeQuery,
+    ) -> Result<EmployeePage, StoreError>;
+    /// Every employee of the company, departed ones included.
+    async fn count_employees(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<u64, StoreError>;
+    /// The CSV import's apply: inserts and updates (as [`EmployeeStore::update_employee`]) of one
+    /// company, all in one transaction, or nothing at all. Every employee must belong to
+    /// `company_id`.
+    async fn apply_employees(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        inserts: &[Employee],
+        updates: &[Employee],
+    ) -> Result<(), StoreError>;
+}
+
+/// The limited roles (承認者, 担当者, 参照者) users hold per company.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait RoleAssignmentStore: Send + Sync {
+    /// Gives the user this role in the assignment's company, replacing any role they had there.
+    async fn assign_role(
+        &self,
+        tenant_id: TenantId,
+        assignment: &RoleAssignment,
+    ) -> Result<(), StoreError>;
+    /// Removes the user's role in the company; removing a role nobody holds is not an error.
+    async fn revoke_role(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        company_id: CompanyId,
+    ) -> Result<(), StoreError>;
+    /// Ordered by company id.
+    async fn roles_of(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<Vec<RoleAssignment>, StoreError>;
+    /// Ordered by user id.
+    async fn role_holders(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Vec<RoleAssignment>, StoreError>;
+}
