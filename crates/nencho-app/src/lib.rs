@@ -8,6 +8,7 @@
 //! [`outbox::OutboxDelivery`], [`readiness::CheckReadiness`], [`maintenance::ApplyMigrations`].
 
 pub mod account;
+pub mod companies;
 mod context;
 mod error;
 mod mail;
