@@ -47,6 +47,16 @@ macro_rules! store_contract_tests {
             mail_of_one_tenant_is_invisible_to_another,
             operator_actions_are_recorded_newest_first,
             company_settings_are_kept_and_updated,
+            employees_round_trip_with_every_field,
+            employee_numbers_are_unique_within_a_company_only,
+            employees_are_updated,
+            employees_are_searched_by_name_kana_and_number_prefix,
+            like_wildcards_in_the_search_are_literal,
+            the_employee_list_pages_by_number_without_overlap,
+            applying_employees_is_all_or_nothing,
+            two_thousand_employees_are_applied_at_once,
+            employees_never_cross_tenants,
+            roles_are_assigned_replaced_and_revoked,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

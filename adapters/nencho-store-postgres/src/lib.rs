@@ -7,9 +7,11 @@
 //! [`APPLICATION_ROLE`], which owns nothing and cannot bypass RLS; migrations run as the role of
 //! the configured URL. Entry point: [`PgStore::connect`].
 
+mod employees;
 mod identity;
 mod operator_log;
 mod outbox;
+mod roles;
 mod store;
 
 pub use store::{APPLICATION_ROLE, PgStore, PgStoreOptions};

@@ -1,4 +1,4 @@
-use nencho_kernel::OffsetDateTime;
+use nencho_kernel::{Date, OffsetDateTime};
 use nencho_ports::StoreError;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -12,8 +12,12 @@ pub trait RowReader {
     fn text(&self, column: &str) -> Result<String, StoreError>;
     fn optional_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     fn uuid(&self, column: &str) -> Result<Uuid, StoreError>;
+    fn optional_uuid(&self, column: &str) -> Result<Option<Uuid>, StoreError>;
     fn timestamp(&self, column: &str) -> Result<OffsetDateTime, StoreError>;
     fn optional_timestamp(&self, column: &str) -> Result<Option<OffsetDateTime>, StoreError>;
+    /// A calendar date: `DATE` in PostgreSQL, ISO `YYYY-MM-DD` text in SQLite.
+    fn date(&self, column: &str) -> Result<Date, StoreError>;
+    fn optional_date(&self, column: &str) -> Result<Option<Date>, StoreError>;
     /// Any integer column, widened.
     fn integer(&self, column: &str) -> Result<i64, StoreError>;
     fn boolean(&self, column: &str) -> Result<bool, StoreError>;
@@ -31,6 +35,9 @@ macro_rules! row_reader {
             fn uuid(&self, column: &str) -> Result<Uuid, StoreError> {
                 self.try_get(column).map_err(store_error)
             }
+            fn optional_uuid(&self, column: &str) -> Result<Option<Uuid>, StoreError> {
+                self.try_get(column).map_err(store_error)
+            }
             fn timestamp(&self, column: &str) -> Result<OffsetDateTime, StoreError> {
                 self.try_get(column).map_err(store_error)
             }
@@ -38,6 +45,12 @@ macro_rules! row_reader {
                 &self,
                 column: &str,
             ) -> Result<Option<OffsetDateTime>, StoreError> {
+                self.try_get(column).map_err(store_error)
+            }
+            fn date(&self, column: &str) -> Result<Date, StoreError> {
+                self.try_get(column).map_err(store_error)
+            }
+            fn optional_date(&self, column: &str) -> Result<Option<Date>, StoreError> {
                 self.try_get(column).map_err(store_error)
             }
             fn integer(&self, $column: &str) -> Result<i64, StoreError> {

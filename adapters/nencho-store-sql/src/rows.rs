@@ -156,3 +156,58 @@ pub fn operator_action(row: &impl RowReader) -> Result<OperatorAction, StoreErro
         succeeded: row.boolean("succeeded")?,
     })
 }
+
+/// An `employees` row (every column, as `SELECT` lists them in both stores).
+pub fn employee(row: &impl RowReader) -> Result<nencho_tenancy::Employee, StoreError> {
+    use nencho_tenancy::{EmployeeNumber, EmploymentType, PersonName, PostalCode};
+    let number = row.text("employee_number")?;
+    let employment_type = row.text("employment_type")?;
+    Ok(nencho_tenancy::Employee {
+        id: nencho_kernel::EmployeeId::from_uuid(row.uuid("id")?),
+        tenant_id: TenantId::from_uuid(row.uuid("tenant_id")?),
+        company_id: CompanyId::from_uuid(row.uuid("company_id")?),
+        number: EmployeeNumber::parse(&number)
+            .map_err(|error| corrupt(format!("employee number {number:?}: {error}")))?,
+        name: PersonName {
+            family: row.text("family_name")?,
+            given: row.text("given_name")?,
+            family_kana: row.text("family_name_kana")?,
+            given_kana: row.text("given_name_kana")?,
+        },
+        birth_date: row.date("birth_date")?,
+        postal_code: row
+            .optional_text("postal_code")?
+            .map(|digits| {
+                PostalCode::parse(&digits).ok_or_else(|| corrupt(format!("postal code {digits:?}")))
+            })
+            .transpose()?,
+        address: row.text("address")?,
+        email: row
+            .optional_text("email")?
+            .map(|text| email(&text, "employee e-mail"))
+            .transpose()?,
+        department: row.optional_text("department")?,
+        employment_type: EmploymentType::ALL
+            .into_iter()
+            .find(|known| known.code() == employment_type)
+            .ok_or_else(|| corrupt(format!("employment type {employment_type:?}")))?,
+        hire_date: row.optional_date("hire_date")?,
+        leave_date: row.optional_date("leave_date")?,
+        user_id: row.optional_uuid("user_id")?.map(UserId::from_uuid),
+        updated_at: row.timestamp("updated_at")?,
+    })
+}
+
+/// A `role_assignments` row: `user_id, company_id, role, departments`.
+pub fn role_assignment(
+    row: &impl RowReader,
+) -> Result<nencho_identity::RoleAssignment, StoreError> {
+    let role = row.text("role")?;
+    Ok(nencho_identity::RoleAssignment {
+        user_id: UserId::from_uuid(row.uuid("user_id")?),
+        company_id: CompanyId::from_uuid(row.uuid("company_id")?),
+        role: nencho_identity::CompanyRole::from_code(&role)
+            .ok_or_else(|| corrupt(format!("company role {role:?}")))?,
+        departments: crate::columns::departments_from_column(&row.text("departments")?),
+    })
+}

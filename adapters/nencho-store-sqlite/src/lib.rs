@@ -6,9 +6,11 @@
 //! has no row-level security); the shared contract suite checks it. Entry point:
 //! [`SqliteStore::open`].
 
+mod employees;
 mod identity;
 mod operator_log;
 mod outbox;
+mod roles;
 mod store;
 
 pub use store::{SqliteStore, SqliteStoreOptions};

@@ -15,11 +15,11 @@ mod outbox;
 mod store;
 
 pub use crypto::{HashError, PasswordHasher, RandomSource};
+#[cfg(feature = "mocks")]
+pub use crypto::{MockPasswordHasher, MockRandomSource};
 pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, RoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
-#[cfg(feature = "mocks")]
-pub use crypto::{MockPasswordHasher, MockRandomSource};
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]
 pub use identity::{MockLoginHistoryStore, MockSessionStore, MockTokenStore, MockUserStore};

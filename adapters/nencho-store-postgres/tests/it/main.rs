@@ -38,3 +38,5 @@ async fn open_fresh_store() -> Option<StoreFixture> {
 store_contract_tests!(open_fresh_store);
 
 mod row_level_security;
+
+mod bulk_apply;

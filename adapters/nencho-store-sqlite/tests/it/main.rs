@@ -19,3 +19,5 @@ async fn open_fresh_store() -> Option<StoreFixture> {
 store_contract_tests!(open_fresh_store);
 
 mod sqlite_specifics;
+
+mod bulk_apply;
