@@ -221,13 +221,15 @@ fn quoted(text: &str) -> String {
 }
 
 fn employee_number(text: &str) -> Result<String, String> {
-    EmployeeNumber::parse(text).map(|number| number.as_str().to_owned()).map_err(|_| {
-        format!(
-            "{}は半角英数字・ハイフン（-）・アンダースコア（_）の{}文字以内で入力してください",
-            quoted(text),
-            EmployeeNumber::MAX_LENGTH
-        )
-    })
+    EmployeeNumber::parse(text)
+        .map(|number| number.as_str().to_owned())
+        .map_err(|_| {
+            format!(
+                "{}は半角英数字・ハイフン（-）・アンダースコア（_）の{}文字以内で入力してください",
+                quoted(text),
+                EmployeeNumber::MAX_LENGTH
+            )
+        })
 }
 
 fn plain_text(text: &str, max: usize) -> Result<String, String> {

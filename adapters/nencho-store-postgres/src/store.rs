@@ -335,7 +335,12 @@ impl CompanyStore for PgStore {
         .bind(company.id.as_uuid())
         .bind(company.name.as_str())
         .bind(company.registered_at)
-        .bind(company.profile.corporate_number.map(|number| number.to_string()))
+        .bind(
+            company
+                .profile
+                .corporate_number
+                .map(|number| number.to_string()),
+        )
         .bind(&company.profile.address)
         .bind(&company.profile.tax_office)
         .bind(&company.profile.contact)
@@ -380,8 +385,14 @@ impl CompanyStore for PgStore {
         transaction.commit().await.map_err(store_error)?;
         found.iter().map(rows::company).collect()
     }
-    async fn update_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
-        let updated = self.execute_scoped(tenant_id, update_company_query(tenant_id, company)).await?;
+    async fn update_company(
+        &self,
+        tenant_id: TenantId,
+        company: &Company,
+    ) -> Result<(), StoreError> {
+        let updated = self
+            .execute_scoped(tenant_id, update_company_query(tenant_id, company))
+            .await?;
         if updated == 0 {
             return Err(StoreError::Backend("no such company".into()));
         }
@@ -400,7 +411,12 @@ fn update_company_query(
     .bind(tenant_id.as_uuid())
     .bind(company.id.as_uuid())
     .bind(company.name.as_str().to_owned())
-    .bind(company.profile.corporate_number.map(|number| number.to_string()))
+    .bind(
+        company
+            .profile
+            .corporate_number
+            .map(|number| number.to_string()),
+    )
     .bind(company.profile.address.clone())
     .bind(company.profile.tax_office.clone())
     .bind(company.profile.contact.clone())

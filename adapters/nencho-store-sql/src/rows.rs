@@ -8,8 +8,8 @@ use nencho_identity::{
 use nencho_kernel::{CompanyId, EmailAddress, TenantId, UserId};
 use nencho_ports::{OperatorAction, OutboxMessage, StoreError};
 use nencho_tenancy::{
-    Company, CompanyName, CompanyProfile, ContractStatus, CorporateNumber, LoginIdScheme, Slug, Tenant,
-    TenantName,
+    Company, CompanyName, CompanyProfile, ContractStatus, CorporateNumber, LoginIdScheme, Slug,
+    Tenant, TenantName,
 };
 
 use crate::{RowReader, corrupt};
@@ -51,7 +51,8 @@ pub fn company(row: &impl RowReader) -> Result<Company, StoreError> {
             contact: row.text("contact")?,
             login_id_scheme: {
                 let scheme = row.text("login_id_scheme")?;
-                LoginIdScheme::from_code(&scheme).ok_or_else(|| corrupt(format!("login id scheme {scheme:?}")))?
+                LoginIdScheme::from_code(&scheme)
+                    .ok_or_else(|| corrupt(format!("login id scheme {scheme:?}")))?
             },
         },
         registered_at: row.timestamp("registered_at")?,

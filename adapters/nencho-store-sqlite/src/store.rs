@@ -204,7 +204,12 @@ impl CompanyStore for SqliteStore {
         .bind(company.id.as_uuid())
         .bind(company.name.as_str())
         .bind(company.registered_at)
-        .bind(company.profile.corporate_number.map(|number| number.to_string()))
+        .bind(
+            company
+                .profile
+                .corporate_number
+                .map(|number| number.to_string()),
+        )
         .bind(&company.profile.address)
         .bind(&company.profile.tax_office)
         .bind(&company.profile.contact)
@@ -249,7 +254,11 @@ impl CompanyStore for SqliteStore {
         .map(rows::company)
         .collect()
     }
-    async fn update_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError> {
+    async fn update_company(
+        &self,
+        tenant_id: TenantId,
+        company: &Company,
+    ) -> Result<(), StoreError> {
         let mut transaction = self.begin_write().await?;
         let updated = update_company_query(tenant_id, company)
             .execute(&mut *transaction)
@@ -273,7 +282,12 @@ fn update_company_query(
     .bind(tenant_id.as_uuid())
     .bind(company.id.as_uuid())
     .bind(company.name.as_str().to_owned())
-    .bind(company.profile.corporate_number.map(|number| number.to_string()))
+    .bind(
+        company
+            .profile
+            .corporate_number
+            .map(|number| number.to_string()),
+    )
     .bind(company.profile.address.clone())
     .bind(company.profile.tax_office.clone())
     .bind(company.profile.contact.clone())

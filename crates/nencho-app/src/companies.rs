@@ -39,7 +39,9 @@ impl CompanyForm {
             .map_err(|error| {
                 errors.push(match error {
                     nencho_tenancy::CompanyNameError::Empty => CompanyFieldError::NameEmpty,
-                    nencho_tenancy::CompanyNameError::TooLong { .. } => CompanyFieldError::NameTooLong,
+                    nencho_tenancy::CompanyNameError::TooLong { .. } => {
+                        CompanyFieldError::NameTooLong
+                    }
                 })
             })
             .ok();
@@ -50,9 +52,16 @@ impl CompanyForm {
                 .map_err(|error| errors.push(CompanyFieldError::CorporateNumber(error)))
                 .ok()
         };
-        for (field, value) in [("address", &self.address), ("tax_office", &self.tax_office), ("contact", &self.contact)] {
+        for (field, value) in [
+            ("address", &self.address),
+            ("tax_office", &self.tax_office),
+            ("contact", &self.contact),
+        ] {
             if value.trim().chars().count() > TEXT_MAX {
-                errors.push(CompanyFieldError::TooLong { field, max: TEXT_MAX });
+                errors.push(CompanyFieldError::TooLong {
+                    field,
+                    max: TEXT_MAX,
+                });
             }
         }
         let login_id_scheme = match self.login_id_scheme.as_str() {
@@ -80,15 +89,29 @@ impl CompanyForm {
 
 /// What the actor may do, for checks that need no company assignment.
 fn grants(actor: &CurrentUser) -> Grants {
-    Grants { role: actor.user.role, assignments: Vec::new() }
+    Grants {
+        role: actor.user.role,
+        assignments: Vec::new(),
+    }
 }
 
-fn require(actor: &CurrentUser, permission: Permission, company: Option<CompanyId>) -> Result<(), AppError> {
+fn require(
+    actor: &CurrentUser,
+    permission: Permission,
+    company: Option<CompanyId>,
+) -> Result<(), AppError> {
     let allowed = match company {
         Some(company) => grants(actor).allows(permission, company, None),
-        None => !matches!(grants(actor).scope(permission), nencho_identity::Scope::Nothing),
+        None => !matches!(
+            grants(actor).scope(permission),
+            nencho_identity::Scope::Nothing
+        ),
     };
-    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The outcome of a company form: saved, or the fields to correct.
@@ -98,7 +121,11 @@ pub enum CompanySaved {
     Invalid(Vec<CompanyFieldError>),
 }
 
-pub async fn register_company(context: &AppContext, actor: &CurrentUser, form: &CompanyForm) -> Result<CompanySaved, AppError> {
+pub async fn register_company(
+    context: &AppContext,
+    actor: &CurrentUser,
+    form: &CompanyForm,
+) -> Result<CompanySaved, AppError> {
     require(actor, Permission::ManageCompanies, None)?;
     let (name, profile) = match form.validate() {
         Ok(valid) => valid,
@@ -106,7 +133,10 @@ pub async fn register_company(context: &AppContext, actor: &CurrentUser, form: &
     };
     let mut company = Company::register(actor.tenant.id, name, context.clock.as_ref());
     company.profile = profile;
-    context.store.insert_company(actor.tenant.id, &company).await?;
+    context
+        .store
+        .insert_company(actor.tenant.id, &company)
+        .await?;
     Ok(CompanySaved::Saved(company))
 }
 
@@ -117,25 +147,43 @@ pub async fn update_company(
     form: &CompanyForm,
 ) -> Result<CompanySaved, AppError> {
     require(actor, Permission::ManageCompanies, Some(company_id))?;
-    let mut company = context.store.find_company(actor.tenant.id, company_id).await?.ok_or(AppError::NotFound)?;
+    let mut company = context
+        .store
+        .find_company(actor.tenant.id, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (name, profile) = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => return Ok(CompanySaved::Invalid(errors)),
     };
     company.name = name;
     company.profile = profile;
-    context.store.update_company(actor.tenant.id, &company).await?;
+    context
+        .store
+        .update_company(actor.tenant.id, &company)
+        .await?;
     Ok(CompanySaved::Saved(company))
 }
 
-pub async fn find_company(context: &AppContext, actor: &CurrentUser, company_id: CompanyId) -> Result<Company, AppError> {
+pub async fn find_company(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+) -> Result<Company, AppError> {
     require(actor, Permission::ManageCompanies, Some(company_id))?;
-    context.store.find_company(actor.tenant.id, company_id).await?.ok_or(AppError::NotFound)
+    context
+        .store
+        .find_company(actor.tenant.id, company_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The companies the actor manages. (Limited roles will see their assigned companies once role
 /// assignments are stored.)
-pub async fn list_companies(context: &AppContext, actor: &CurrentUser) -> Result<Vec<Company>, AppError> {
+pub async fn list_companies(
+    context: &AppContext,
+    actor: &CurrentUser,
+) -> Result<Vec<Company>, AppError> {
     require(actor, Permission::ManageCompanies, None)?;
     Ok(context.store.list_companies(actor.tenant.id).await?)
 }
@@ -159,11 +207,21 @@ mod tests {
     fn a_valid_form_gives_the_name_and_settings() {
         let (name, profile) = form().validate().unwrap();
         assert_eq!(name.as_str(), "株式会社アクメ");
-        assert_eq!(profile.corporate_number.unwrap().to_string(), "7000012050002");
+        assert_eq!(
+            profile.corporate_number.unwrap().to_string(),
+            "7000012050002"
+        );
         assert_eq!(profile.login_id_scheme, LoginIdScheme::Email);
-        let blank_number = CompanyForm { corporate_number: "  ".into(), login_id_scheme: String::new(), ..form() };
+        let blank_number = CompanyForm {
+            corporate_number: "  ".into(),
+            login_id_scheme: String::new(),
+            ..form()
+        };
         let (_, profile) = blank_number.validate().unwrap();
-        assert_eq!(profile.corporate_number, None, "an individual payer has no 法人番号");
+        assert_eq!(
+            profile.corporate_number, None,
+            "an individual payer has no 法人番号"
+        );
         assert_eq!(profile.login_id_scheme, LoginIdScheme::EmployeeNumber);
     }
 
@@ -179,8 +237,16 @@ mod tests {
         let errors = bad.validate().unwrap_err();
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(errors.contains(&CompanyFieldError::NameEmpty));
-        assert!(errors.iter().any(|e| matches!(e, CompanyFieldError::CorporateNumber(nencho_tenancy::CorporateNumberError::CheckDigit { .. }))));
-        assert!(errors.contains(&CompanyFieldError::TooLong { field: "address", max: 200 }));
+        assert!(errors.iter().any(|e| matches!(
+            e,
+            CompanyFieldError::CorporateNumber(
+                nencho_tenancy::CorporateNumberError::CheckDigit { .. }
+            )
+        )));
+        assert!(errors.contains(&CompanyFieldError::TooLong {
+            field: "address",
+            max: 200
+        }));
         assert!(errors.contains(&CompanyFieldError::LoginIdScheme));
     }
 }

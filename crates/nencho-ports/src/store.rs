@@ -73,7 +73,11 @@ pub trait CompanyStore: Send + Sync {
     /// Ordered by name, then id.
     async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError>;
     /// Replaces the company's name and settings.
-    async fn update_company(&self, tenant_id: TenantId, company: &Company) -> Result<(), StoreError>;
+    async fn update_company(
+        &self,
+        tenant_id: TenantId,
+        company: &Company,
+    ) -> Result<(), StoreError>;
 }
 
 /// Everything a store adapter provides, so that an app can hold one `Arc<dyn Store>` and hand

@@ -127,11 +127,16 @@ impl EmployeeNumber {
 
     /// Full-width characters and the dashes people type are folded first.
     pub fn parse(text: &str) -> Result<Self, EmployeeNumberError> {
-        let number: String = trim(text).chars().map(nencho_kernel::text::to_ascii_char).collect();
+        let number: String = trim(text)
+            .chars()
+            .map(nencho_kernel::text::to_ascii_char)
+            .collect();
         if number.is_empty() {
             return Err(EmployeeNumberError::Empty);
         }
-        let allowed = number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let allowed = number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !allowed || number.chars().count() > Self::MAX_LENGTH {
             return Err(EmployeeNumberError::Shape);
         }
@@ -194,21 +199,45 @@ mod tests {
 
     #[test]
     fn employee_numbers_keep_leading_zeros_and_fold_full_width() {
-        assert_eq!(EmployeeNumber::parse("０００１２３").unwrap().as_str(), "000123");
-        assert_eq!(EmployeeNumber::parse(" A-12_3 ").unwrap().as_str(), "A-12_3");
+        assert_eq!(
+            EmployeeNumber::parse("０００１２３").unwrap().as_str(),
+            "000123"
+        );
+        assert_eq!(
+            EmployeeNumber::parse(" A-12_3 ").unwrap().as_str(),
+            "A-12_3"
+        );
         assert_eq!(EmployeeNumber::parse("ＡＢ－１").unwrap().as_str(), "AB-1");
         assert_eq!(EmployeeNumber::parse(""), Err(EmployeeNumberError::Empty));
-        assert_eq!(EmployeeNumber::parse("山田"), Err(EmployeeNumberError::Shape));
-        assert_eq!(EmployeeNumber::parse(&"1".repeat(21)), Err(EmployeeNumberError::Shape));
-        assert_ne!(EmployeeNumber::parse("000123"), EmployeeNumber::parse("123"));
+        assert_eq!(
+            EmployeeNumber::parse("山田"),
+            Err(EmployeeNumberError::Shape)
+        );
+        assert_eq!(
+            EmployeeNumber::parse(&"1".repeat(21)),
+            Err(EmployeeNumberError::Shape)
+        );
+        assert_ne!(
+            EmployeeNumber::parse("000123"),
+            EmployeeNumber::parse("123")
+        );
     }
 
     #[test]
     fn postal_codes_and_employment_types_read_what_people_type() {
-        assert_eq!(PostalCode::parse("〒１００－００１３").unwrap().to_string(), "100-0013");
+        assert_eq!(
+            PostalCode::parse("〒１００－００１３").unwrap().to_string(),
+            "100-0013"
+        );
         assert_eq!(PostalCode::parse("1000013").unwrap().digits(), "1000013");
         assert!(PostalCode::parse("100-001").is_none());
-        assert_eq!(EmploymentType::parse("パート"), Some(EmploymentType::PartTime));
-        assert_eq!(EmploymentType::parse("正社員"), Some(EmploymentType::Regular));
+        assert_eq!(
+            EmploymentType::parse("パート"),
+            Some(EmploymentType::PartTime)
+        );
+        assert_eq!(
+            EmploymentType::parse("正社員"),
+            Some(EmploymentType::Regular)
+        );
     }
 }

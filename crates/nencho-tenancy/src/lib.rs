@@ -13,7 +13,9 @@ mod tenant;
 
 pub use company::{Company, CompanyName, CompanyNameError, CompanyProfile, LoginIdScheme};
 pub use corporate_number::{CorporateNumber, CorporateNumberError};
-pub use employee::{Employee, EmployeeNumber, EmployeeNumberError, EmploymentType, PersonName, PostalCode};
+pub use employee::{
+    Employee, EmployeeNumber, EmployeeNumberError, EmploymentType, PersonName, PostalCode,
+};
 pub use site::SiteAddress;
 pub use slug::{Slug, SlugError};
 pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};

@@ -3,16 +3,18 @@
 use std::sync::Arc;
 
 use askama::Template;
-use nencho_app::companies::{find_company, list_companies, register_company, update_company, CompanyForm, CompanySaved};
+use nencho_app::companies::{
+    CompanyForm, CompanySaved, find_company, list_companies, register_company, update_company,
+};
 use nencho_kernel::CompanyId;
 use nencho_tenancy::Company;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
-use poem::{handler, Request, Response};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::account::failure;
-use super::context::{see_other, Site};
+use super::context::{Site, see_other};
 use super::i18n::company_field_error;
 use super::layout::Layout;
 use super::render::{page, plain_not_found, rejected_form};
@@ -83,7 +85,11 @@ impl CompanyFormBody {
     fn of(company: &Company) -> Self {
         Self {
             name: company.name.as_str().to_owned(),
-            corporate_number: company.profile.corporate_number.map(|n| n.to_string()).unwrap_or_default(),
+            corporate_number: company
+                .profile
+                .corporate_number
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             address: company.profile.address.clone(),
             tax_office: company.profile.tax_office.clone(),
             contact: company.profile.contact.clone(),
@@ -93,11 +99,29 @@ impl CompanyFormBody {
     }
 }
 
-fn form_page(site: &Site<'_>, layout: Layout, title: &'static str, action: String, body: &CompanyFormBody, errors: Vec<(&'static str, String)>) -> CompanyFormPage {
+fn form_page(
+    site: &Site<'_>,
+    layout: Layout,
+    title: &'static str,
+    action: String,
+    body: &CompanyFormBody,
+    errors: Vec<(&'static str, String)>,
+) -> CompanyFormPage {
     let t = site.lang.words();
-    let error_of = |name: &str| errors.iter().find(|(field, _)| *field == name).map(|(_, message)| message.clone());
+    let error_of = |name: &str| {
+        errors
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, message)| message.clone())
+    };
     let fields = vec![
-        Field { name: "name", label: t.company_name, value: body.name.clone(), hint: None, error: error_of("name") },
+        Field {
+            name: "name",
+            label: t.company_name,
+            value: body.name.clone(),
+            hint: None,
+            error: error_of("name"),
+        },
         Field {
             name: "corporate_number",
             label: t.company_corporate_number,
@@ -105,7 +129,13 @@ fn form_page(site: &Site<'_>, layout: Layout, title: &'static str, action: Strin
             hint: Some(t.company_corporate_number_hint),
             error: error_of("corporate_number"),
         },
-        Field { name: "address", label: t.company_address, value: body.address.clone(), hint: None, error: error_of("address") },
+        Field {
+            name: "address",
+            label: t.company_address,
+            value: body.address.clone(),
+            hint: None,
+            error: error_of("address"),
+        },
         Field {
             name: "tax_office",
             label: t.company_tax_office,
@@ -113,7 +143,13 @@ fn form_page(site: &Site<'_>, layout: Layout, title: &'static str, action: Strin
             hint: Some(t.company_tax_office_hint),
             error: error_of("tax_office"),
         },
-        Field { name: "contact", label: t.company_contact, value: body.contact.clone(), hint: None, error: error_of("contact") },
+        Field {
+            name: "contact",
+            label: t.company_contact,
+            value: body.contact.clone(),
+            hint: None,
+            error: error_of("contact"),
+        },
         Field {
             name: "login_id_scheme",
             label: t.company_login_id_scheme,
@@ -122,12 +158,20 @@ fn form_page(site: &Site<'_>, layout: Layout, title: &'static str, action: Strin
             error: error_of("login_id_scheme"),
         },
     ];
-    CompanyFormPage { layout, title, action, fields, errors }
+    CompanyFormPage {
+        layout,
+        title,
+        action,
+        fields,
+        errors,
+    }
 }
 
 #[handler]
 pub async fn list(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -139,11 +183,21 @@ pub async fn list(request: &Request, services: Data<&Arc<HttpServices>>) -> Resp
                 .map(|company| CompanyRow {
                     id: company.id.to_string(),
                     name: company.name.as_str().to_owned(),
-                    corporate_number: company.profile.corporate_number.map(|n| n.to_string()).unwrap_or_default(),
+                    corporate_number: company
+                        .profile
+                        .corporate_number
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                     tax_office: company.profile.tax_office.clone(),
                 })
                 .collect();
-            page(&CompaniesPage { layout: site.layout().with_user(&current), rows }, StatusCode::OK)
+            page(
+                &CompaniesPage {
+                    layout: site.layout().with_user(&current),
+                    rows,
+                },
+                StatusCode::OK,
+            )
         }
         Err(error) => failure(&site, &error),
     }
@@ -151,7 +205,9 @@ pub async fn list(request: &Request, services: Data<&Arc<HttpServices>>) -> Resp
 
 #[handler]
 pub async fn new_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
@@ -161,12 +217,28 @@ pub async fn new_form(request: &Request, services: Data<&Arc<HttpServices>>) -> 
     }
     let t = site.lang.words();
     let body = CompanyFormBody::default();
-    page(&form_page(&site, site.layout().with_user(&current), t.company_new_title, "/admin/companies/new".into(), &body, vec![]), StatusCode::OK)
+    page(
+        &form_page(
+            &site,
+            site.layout().with_user(&current),
+            t.company_new_title,
+            "/admin/companies/new".into(),
+            &body,
+            vec![],
+        ),
+        StatusCode::OK,
+    )
 }
 
 #[handler]
-pub async fn create(request: &Request, services: Data<&Arc<HttpServices>>, Form(body): Form<CompanyFormBody>) -> Response {
-    let Some(site) = Site::of(request, &services) else { return plain_not_found() };
+pub async fn create(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(body): Form<CompanyFormBody>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
     if !site.csrf_ok(&body.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -175,11 +247,26 @@ pub async fn create(request: &Request, services: Data<&Arc<HttpServices>>, Form(
         Err(response) => return response,
     };
     match register_company(&services.app, &current, &body.form()).await {
-        Ok(CompanySaved::Saved(company)) => see_other(&format!("/admin/companies/{}?saved=1", company.id)),
+        Ok(CompanySaved::Saved(company)) => {
+            see_other(&format!("/admin/companies/{}?saved=1", company.id))
+        }
         Ok(CompanySaved::Invalid(errors)) => {
-            let messages = errors.iter().map(|error| company_field_error(site.lang, error)).collect();
+            let messages = errors
+                .iter()
+                .map(|error| company_field_error(site.lang, error))
+                .collect();
             let t = site.lang.words();
-            page(&form_page(&site, site.layout().with_user(&current), t.company_new_title, "/admin/companies/new".into(), &body, messages), StatusCode::UNPROCESSABLE_ENTITY)
+            page(
+                &form_page(
+                    &site,
+                    site.layout().with_user(&current),
+                    t.company_new_title,
+                    "/admin/companies/new".into(),
+                    &body,
+                    messages,
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(error) => failure(&site, &error),
     }
@@ -197,12 +284,16 @@ pub async fn edit_form(
     Path(id): Path<String>,
     poem::web::Query(query): poem::web::Query<SavedQuery>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else { return plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
     let current = match site.require_user().await {
         Ok(current) => current,
         Err(response) => return response,
     };
-    let Ok(company_id) = id.parse::<CompanyId>() else { return plain_not_found() };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
     let t = site.lang.words();
     match find_company(&services.app, &current, company_id).await {
         Ok(company) => {
@@ -210,7 +301,17 @@ pub async fn edit_form(
             if query.saved.is_some() {
                 layout = layout.with_notice(t.company_saved);
             }
-            page(&form_page(&site, layout, t.company_edit_title, format!("/admin/companies/{company_id}"), &CompanyFormBody::of(&company), vec![]), StatusCode::OK)
+            page(
+                &form_page(
+                    &site,
+                    layout,
+                    t.company_edit_title,
+                    format!("/admin/companies/{company_id}"),
+                    &CompanyFormBody::of(&company),
+                    vec![],
+                ),
+                StatusCode::OK,
+            )
         }
         Err(error) => failure(&site, &error),
     }
@@ -223,7 +324,9 @@ pub async fn update(
     Path(id): Path<String>,
     Form(body): Form<CompanyFormBody>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else { return plain_not_found() };
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
     if !site.csrf_ok(&body.csrf_token) {
         return rejected_form(site.layout());
     }
@@ -231,13 +334,28 @@ pub async fn update(
         Ok(current) => current,
         Err(response) => return response,
     };
-    let Ok(company_id) = id.parse::<CompanyId>() else { return plain_not_found() };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
     match update_company(&services.app, &current, company_id, &body.form()).await {
         Ok(CompanySaved::Saved(_)) => see_other(&format!("/admin/companies/{company_id}?saved=1")),
         Ok(CompanySaved::Invalid(errors)) => {
-            let messages = errors.iter().map(|error| company_field_error(site.lang, error)).collect();
+            let messages = errors
+                .iter()
+                .map(|error| company_field_error(site.lang, error))
+                .collect();
             let t = site.lang.words();
-            page(&form_page(&site, site.layout().with_user(&current), t.company_edit_title, format!("/admin/companies/{company_id}"), &body, messages), StatusCode::UNPROCESSABLE_ENTITY)
+            page(
+                &form_page(
+                    &site,
+                    site.layout().with_user(&current),
+                    t.company_edit_title,
+                    format!("/admin/companies/{company_id}"),
+                    &body,
+                    messages,
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(error) => failure(&site, &error),
     }

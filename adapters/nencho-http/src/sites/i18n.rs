@@ -402,7 +402,10 @@ fn weak_reason(lang: Lang, reason: WeakPasswordReason) -> &'static str {
 }
 
 /// What is wrong with a company form field, in the user's language.
-pub fn company_field_error(lang: Lang, error: &nencho_app::companies::CompanyFieldError) -> (&'static str, String) {
+pub fn company_field_error(
+    lang: Lang,
+    error: &nencho_app::companies::CompanyFieldError,
+) -> (&'static str, String) {
     use nencho_app::companies::CompanyFieldError as E;
     use nencho_tenancy::CorporateNumberError as N;
     match (lang, error) {
@@ -410,17 +413,29 @@ pub fn company_field_error(lang: Lang, error: &nencho_app::companies::CompanyFie
         (Lang::En, E::NameEmpty) => ("name", "Enter the company name.".into()),
         (Lang::Ja, E::NameTooLong) => ("name", "会社名は200文字以内にしてください。".into()),
         (Lang::En, E::NameTooLong) => ("name", "Use at most 200 characters.".into()),
-        (Lang::Ja, E::CorporateNumber(N::CheckDigit { .. })) => {
-            ("corporate_number", "法人番号が正しくありません(チェックデジットが合いません)。番号をご確認ください。".into())
-        }
-        (Lang::En, E::CorporateNumber(N::CheckDigit { .. })) => {
-            ("corporate_number", "This corporate number is not valid (check digit). Please check it.".into())
-        }
-        (Lang::Ja, E::CorporateNumber(_)) => ("corporate_number", "法人番号は13桁の数字で入力してください。".into()),
-        (Lang::En, E::CorporateNumber(_)) => ("corporate_number", "Enter the 13 digits of the corporate number.".into()),
+        (Lang::Ja, E::CorporateNumber(N::CheckDigit { .. })) => (
+            "corporate_number",
+            "法人番号が正しくありません(チェックデジットが合いません)。番号をご確認ください。"
+                .into(),
+        ),
+        (Lang::En, E::CorporateNumber(N::CheckDigit { .. })) => (
+            "corporate_number",
+            "This corporate number is not valid (check digit). Please check it.".into(),
+        ),
+        (Lang::Ja, E::CorporateNumber(_)) => (
+            "corporate_number",
+            "法人番号は13桁の数字で入力してください。".into(),
+        ),
+        (Lang::En, E::CorporateNumber(_)) => (
+            "corporate_number",
+            "Enter the 13 digits of the corporate number.".into(),
+        ),
         (Lang::Ja, E::TooLong { field, max }) => (field, format!("{max}文字以内にしてください。")),
         (Lang::En, E::TooLong { field, max }) => (field, format!("Use at most {max} characters.")),
-        (Lang::Ja, E::LoginIdScheme) => ("login_id_scheme", "ログインIDの種類を選んでください。".into()),
+        (Lang::Ja, E::LoginIdScheme) => (
+            "login_id_scheme",
+            "ログインIDの種類を選んでください。".into(),
+        ),
         (Lang::En, E::LoginIdScheme) => ("login_id_scheme", "Choose how employees log in.".into()),
     }
 }

@@ -53,8 +53,14 @@ pub fn routes() -> Route {
         .at("/email/confirm/:token", get(account::email_confirm))
         .at("/account/logins", get(account::logins))
         .at("/admin/companies", get(companies::list))
-        .at("/admin/companies/new", get(companies::new_form).post(companies::create))
-        .at("/admin/companies/:id", get(companies::edit_form).post(companies::update))
+        .at(
+            "/admin/companies/new",
+            get(companies::new_form).post(companies::create),
+        )
+        .at(
+            "/admin/companies/:id",
+            get(companies::edit_form).post(companies::update),
+        )
         .at("/admin/users", get(admin::users))
         .at("/admin/users/:id/:action", post(admin::user_action))
 }

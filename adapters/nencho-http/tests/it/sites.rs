@@ -615,13 +615,37 @@ async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
     let (_directory, store, _services, notice) = site().await;
     let mut admin = browser(&store, "acme.localhost:8080");
     admin.get("/login").await;
-    admin.post("/login", &[("login_id", "admin"), ("password", notice.initial_password.expose())]).await;
+    admin
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+            ],
+        )
+        .await;
     admin.get("/password/initial").await;
-    admin.post("/password/initial", &[("new_password", NEW_PASSWORD), ("confirmation", NEW_PASSWORD)]).await;
+    admin
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
 
     admin.get("/admin/companies/new").await;
     let (status, page, _) = admin
-        .post("/admin/companies/new", &[("name", ""), ("corporate_number", "7000012050003"), ("tax_office", "麹町"), ("login_id_scheme", "email")])
+        .post(
+            "/admin/companies/new",
+            &[
+                ("name", ""),
+                ("corporate_number", "7000012050003"),
+                ("tax_office", "麹町"),
+                ("login_id_scheme", "email"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("会社名を入力してください。"));
@@ -631,14 +655,24 @@ async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
     let (status, _, location) = admin
         .post(
             "/admin/companies/new",
-            &[("name", "株式会社アクメ"), ("corporate_number", "７０００－０１２０５－０００２"), ("address", "東京都千代田区"), ("tax_office", "麹町"), ("contact", "人事部"), ("login_id_scheme", "email")],
+            &[
+                ("name", "株式会社アクメ"),
+                ("corporate_number", "７０００－０１２０５－０００２"),
+                ("address", "東京都千代田区"),
+                ("tax_office", "麹町"),
+                ("contact", "人事部"),
+                ("login_id_scheme", "email"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = location.unwrap();
     let (status, page, _) = admin.get(&location).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"value="7000012050002""#), "the number is stored normalised");
+    assert!(
+        page.contains(r#"value="7000012050002""#),
+        "the number is stored normalised"
+    );
     assert!(page.contains("保存しました。"));
     let (_, list, _) = admin.get("/admin/companies").await;
     assert!(list.contains(r#"<td class="name">株式会社アクメ</td>"#));

@@ -164,22 +164,38 @@ pub async fn company_settings_are_kept_and_updated(store: &dyn Store) {
     let acme = tenant("acme", "株式会社アクメ", &clock);
     store.insert_tenant(&acme).await.unwrap();
     let mut company = company(&acme, "株式会社アクメ", &clock);
-    assert_eq!(company.profile.login_id_scheme, LoginIdScheme::EmployeeNumber, "the default");
+    assert_eq!(
+        company.profile.login_id_scheme,
+        LoginIdScheme::EmployeeNumber,
+        "the default"
+    );
     company.profile.corporate_number = Some(CorporateNumber::parse("7000012050002").unwrap());
     company.profile.address = "東京都千代田区霞が関3-1-1".into();
     company.profile.tax_office = "麹町".into();
     company.profile.contact = "人事部 03-0000-0000".into();
     store.insert_company(acme.id, &company).await.unwrap();
-    assert_eq!(store.find_company(acme.id, company.id).await.unwrap(), Some(company.clone()));
+    assert_eq!(
+        store.find_company(acme.id, company.id).await.unwrap(),
+        Some(company.clone())
+    );
 
     company.name = CompanyName::parse("株式会社アクメホールディングス").unwrap();
     company.profile.corporate_number = None;
     company.profile.login_id_scheme = LoginIdScheme::Email;
     store.update_company(acme.id, &company).await.unwrap();
-    assert_eq!(store.list_companies(acme.id).await.unwrap(), vec![company.clone()]);
+    assert_eq!(
+        store.list_companies(acme.id).await.unwrap(),
+        vec![company.clone()]
+    );
 
     let beta = tenant("beta", "ベータ", &clock);
     store.insert_tenant(&beta).await.unwrap();
-    assert!(store.update_company(beta.id, &company).await.is_err(), "another tenant cannot change it");
-    assert_eq!(store.find_company(acme.id, company.id).await.unwrap(), Some(company));
+    assert!(
+        store.update_company(beta.id, &company).await.is_err(),
+        "another tenant cannot change it"
+    );
+    assert_eq!(
+        store.find_company(acme.id, company.id).await.unwrap(),
+        Some(company)
+    );
 }
