@@ -85,8 +85,8 @@ pub async fn run(
             contact_email,
             json,
         } => {
-            // The use case names a bad contact address "admin-email" (it is usually the same
-            // one); when the operator gave a separate contact, name that flag instead.
+            // Without --contact-email the contact is the --admin-email address; with it, check it
+            // here so that the error names the flag the operator typed.
             if let Some(contact) = contact_email {
                 EmailAddress::parse(contact)
                     .map_err(|error| UsageError(format!("invalid --contact-email: {error}")))?;
@@ -246,8 +246,10 @@ fn failure(error: AppError, slug: &str) -> anyhow::Error {
     match error {
         AppError::Invalid { field, message } => match field {
             "slug" => UsageError(format!("invalid --slug {slug:?}: {message}")).into(),
-            "name" | "admin-email" | "email" => {
-                UsageError(format!("invalid --{field}: {message}")).into()
+            "name" | "email" => UsageError(format!("invalid --{field}: {message}")).into(),
+            // A bad contact address here came from --admin-email (see `run`).
+            "contact_email" | "admin_email" => {
+                UsageError(format!("invalid --admin-email: {message}")).into()
             }
             _ => anyhow!(AppError::Invalid { field, message }),
         },

@@ -56,12 +56,12 @@ pub async fn open_tenant(
         message: e.to_string(),
     })?;
     let contact = EmailAddress::parse(request.contact_email).map_err(|e| AppError::Invalid {
-        field: "admin-email",
+        field: "contact_email",
         message: e.to_string(),
     })?;
     let admin_email = match request.admin_email {
         Some(text) => EmailAddress::parse(text).map_err(|e| AppError::Invalid {
-            field: "admin-email",
+            field: "admin_email",
             message: e.to_string(),
         })?,
         None => contact.clone(),
