@@ -1,10 +1,11 @@
 //! Companies of a tenant and their settings (issue 5). Only ADMIN and administrators create
 //! companies and change their settings (`manage_companies`).
 
-use nencho_identity::{Grants, Permission};
+use nencho_identity::Permission;
 use nencho_kernel::CompanyId;
 use nencho_tenancy::{Company, CompanyName, CompanyProfile, CorporateNumber, LoginIdScheme};
 
+use crate::authorization::require;
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -87,33 +88,6 @@ impl CompanyForm {
     }
 }
 
-/// What the actor may do, for checks that need no company assignment.
-fn grants(actor: &CurrentUser) -> Grants {
-    Grants {
-        role: actor.user.role,
-        assignments: Vec::new(),
-    }
-}
-
-fn require(
-    actor: &CurrentUser,
-    permission: Permission,
-    company: Option<CompanyId>,
-) -> Result<(), AppError> {
-    let allowed = match company {
-        Some(company) => grants(actor).allows(permission, company, None),
-        None => !matches!(
-            grants(actor).scope(permission),
-            nencho_identity::Scope::Nothing
-        ),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The outcome of a company form: saved, or the fields to correct.
 #[derive(Debug)]
 pub enum CompanySaved {
@@ -126,7 +100,7 @@ pub async fn register_company(
     actor: &CurrentUser,
     form: &CompanyForm,
 ) -> Result<CompanySaved, AppError> {
-    require(actor, Permission::ManageCompanies, None)?;
+    require(context, actor, Permission::ManageCompanies, None).await?;
     let (name, profile) = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => return Ok(CompanySaved::Invalid(errors)),
@@ -146,7 +120,13 @@ pub async fn update_company(
     company_id: CompanyId,
     form: &CompanyForm,
 ) -> Result<CompanySaved, AppError> {
-    require(actor, Permission::ManageCompanies, Some(company_id))?;
+    require(
+        context,
+        actor,
+        Permission::ManageCompanies,
+        Some(company_id),
+    )
+    .await?;
     let mut company = context
         .store
         .find_company(actor.tenant.id, company_id)
@@ -170,7 +150,13 @@ pub async fn find_company(
     actor: &CurrentUser,
     company_id: CompanyId,
 ) -> Result<Company, AppError> {
-    require(actor, Permission::ManageCompanies, Some(company_id))?;
+    require(
+        context,
+        actor,
+        Permission::ManageCompanies,
+        Some(company_id),
+    )
+    .await?;
     context
         .store
         .find_company(actor.tenant.id, company_id)
@@ -184,7 +170,7 @@ pub async fn list_companies(
     context: &AppContext,
     actor: &CurrentUser,
 ) -> Result<Vec<Company>, AppError> {
-    require(actor, Permission::ManageCompanies, None)?;
+    require(context, actor, Permission::ManageCompanies, None).await?;
     Ok(context.store.list_companies(actor.tenant.id).await?)
 }
 

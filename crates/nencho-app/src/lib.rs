@@ -8,8 +8,10 @@
 //! [`outbox::OutboxDelivery`], [`readiness::CheckReadiness`], [`maintenance::ApplyMigrations`].
 
 pub mod account;
+pub mod authorization;
 pub mod companies;
 mod context;
+pub mod employees;
 mod error;
 mod mail;
 pub mod maintenance;

@@ -7,6 +7,7 @@ mod admin;
 mod companies;
 mod context;
 pub mod csrf;
+mod employees;
 mod i18n;
 mod layout;
 mod passwords;
@@ -61,6 +62,7 @@ pub fn routes() -> Route {
             "/admin/companies/:id",
             get(companies::edit_form).post(companies::update),
         )
+        .at("/admin/companies/:id/employees", get(employees::list))
         .at("/admin/users", get(admin::users))
         .at("/admin/users/:id/:action", post(admin::user_action))
 }

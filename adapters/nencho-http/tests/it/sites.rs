@@ -677,3 +677,216 @@ async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
     let (_, list, _) = admin.get("/admin/companies").await;
     assert!(list.contains(r#"<td class="name">株式会社アクメ</td>"#));
 }
+
+mod employee_list {
+    use super::*;
+    use nencho_identity::{
+        CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
+    };
+    use nencho_kernel::{Clock, EmployeeId, SystemClock, UserId};
+    use nencho_tenancy::{
+        Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName,
+    };
+    use time::macros::date;
+
+    fn employee(company: &Company, number: usize, family: &str) -> Employee {
+        Employee {
+            id: EmployeeId::generate(&SystemClock),
+            tenant_id: company.tenant_id,
+            company_id: company.id,
+            number: EmployeeNumber::parse(&format!("{number:05}")).unwrap(),
+            name: PersonName {
+                family: family.into(),
+                given: "太郎".into(),
+                family_kana: "ヤマダ".into(),
+                given_kana: "タロウ".into(),
+            },
+            birth_date: date!(1990 - 04 - 01),
+            postal_code: None,
+            address: "東京都".into(),
+            email: None,
+            department: Some("営業部".into()),
+            employment_type: EmploymentType::Regular,
+            hire_date: Some(date!(2015 - 04 - 01)),
+            leave_date: None,
+            user_id: None,
+            updated_at: SystemClock.now(),
+        }
+    }
+
+    async fn logged_in_admin<E: poem::Endpoint>(browser: &mut Browser<E>, password: &str) {
+        browser.get("/login").await;
+        browser
+            .post("/login", &[("login_id", "admin"), ("password", password)])
+            .await;
+        browser.get("/password/initial").await;
+        browser
+            .post(
+                "/password/initial",
+                &[
+                    ("new_password", NEW_PASSWORD),
+                    ("confirmation", NEW_PASSWORD),
+                ],
+            )
+            .await;
+    }
+
+    #[tokio::test]
+    async fn the_list_pages_by_fifty_searches_and_a_viewer_sees_only_their_company() {
+        let (_directory, store, services, notice) = site().await;
+        let tenant = notice.tenant.id;
+        let company_a = Company::register(
+            tenant,
+            CompanyName::parse("株式会社エー").unwrap(),
+            &SystemClock,
+        );
+        let company_b = Company::register(
+            tenant,
+            CompanyName::parse("株式会社ビー").unwrap(),
+            &SystemClock,
+        );
+        services
+            .app
+            .store
+            .insert_company(tenant, &company_a)
+            .await
+            .unwrap();
+        services
+            .app
+            .store
+            .insert_company(tenant, &company_b)
+            .await
+            .unwrap();
+        let mut staff: Vec<Employee> = (1..=120)
+            .map(|n| employee(&company_a, n, if n == 77 { "佐藤" } else { "山田" }))
+            .collect();
+        staff[5].leave_date = Some(date!(2026 - 03 - 31));
+        services
+            .app
+            .store
+            .apply_employees(tenant, company_a.id, &staff, &[])
+            .await
+            .unwrap();
+
+        let mut admin = browser(&store, "acme.localhost:8080");
+        logged_in_admin(&mut admin, notice.initial_password.expose()).await;
+        let base = format!("/admin/companies/{}/employees", company_a.id);
+        let (status, first, _) = admin.get(&base).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(first.matches(r#"<tr class="employee">"#).count(), 50);
+        assert!(first.contains(r#"<td class="number">00001</td>"#));
+        assert!(
+            !first.contains(r#"<td class="number">00006</td>"#),
+            "who has left is hidden by default"
+        );
+        let next = |page: &str| {
+            let start = page
+                .find(r#"id="next-page" href=""#)
+                .map(|i| i + r#"id="next-page" href=""#.len())?;
+            Some(
+                page[start..]
+                    .chars()
+                    .take_while(|c| *c != '"')
+                    .collect::<String>()
+                    .replace("&#38;", "&")
+                    .replace("&amp;", "&"),
+            )
+        };
+        let (_, second, _) = admin.get(&next(&first).unwrap()).await;
+        assert_eq!(second.matches(r#"<tr class="employee">"#).count(), 50);
+        let (_, third, _) = admin.get(&next(&second).unwrap()).await;
+        assert_eq!(third.matches(r#"<tr class="employee">"#).count(), 19);
+        assert!(next(&third).is_none(), "the last page has no next link");
+
+        let (_, found, _) = admin.get(&format!("{base}?q=%E4%BD%90%E8%97%A4")).await;
+        assert_eq!(
+            found.matches(r#"<tr class="employee">"#).count(),
+            1,
+            "search by name (佐藤)"
+        );
+        assert!(found.contains(r#"<td class="number">00077</td>"#));
+
+        // A 参照者 of company A: sees A's list, not B's, and cannot change anything.
+        let viewer = User {
+            id: UserId::generate(&SystemClock),
+            tenant_id: tenant,
+            login_id: LoginId::parse("viewer1").unwrap(),
+            display_name: DisplayName::parse("参照 花子").unwrap(),
+            email: None,
+            role: Role::General,
+            status: UserStatus::Active,
+            password: PasswordState::NotSet,
+            created_at: SystemClock.now(),
+        };
+        services
+            .app
+            .store
+            .insert_user(tenant, &viewer)
+            .await
+            .unwrap();
+        services
+            .app
+            .store
+            .assign_role(
+                tenant,
+                &RoleAssignment {
+                    user_id: viewer.id,
+                    company_id: company_a.id,
+                    role: CompanyRole::Viewer,
+                    departments: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        let admin_current = nencho_app::sign_in::authenticate(
+            &services.app,
+            &notice.tenant,
+            &admin.cookies["nencho_session"],
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let (_, initial) =
+            nencho_app::password::issue_initial_password(&services.app, &admin_current, viewer.id)
+                .await
+                .unwrap();
+        let mut reader = crate::sites::browser(&store, "acme.localhost:8080");
+        reader.get("/login").await;
+        reader
+            .post(
+                "/login",
+                &[("login_id", "viewer1"), ("password", initial.expose())],
+            )
+            .await;
+        reader.get("/password/initial").await;
+        reader
+            .post(
+                "/password/initial",
+                &[
+                    ("new_password", "yama-no-ue-no-shiroi-kumo"),
+                    ("confirmation", "yama-no-ue-no-shiroi-kumo"),
+                ],
+            )
+            .await;
+        assert_eq!(reader.get(&base).await.0, StatusCode::OK);
+        assert_eq!(
+            reader
+                .get(&format!("/admin/companies/{}/employees", company_b.id))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            reader
+                .get(&format!("/admin/companies/{}", company_a.id))
+                .await
+                .0,
+            StatusCode::FORBIDDEN,
+            "settings are for administrators"
+        );
+        assert_eq!(
+            reader.get("/admin/companies").await.0,
+            StatusCode::FORBIDDEN
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The employee list of a company: search, departed filter, keyset pages of 50.
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::employees::{EmployeeListRequest, list_employees};
+use nencho_kernel::CompanyId;
+use poem::http::StatusCode;
+use poem::web::{Data, Path, Query};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::account::failure;
+use super::context::Site;
+use super::layout::Layout;
+use super::render::{page, plain_not_found};
+use crate::HttpServices;
+
+struct EmployeeRow {
+    number: String,
+    name: String,
+    kana: String,
+    department: String,
+    employment: &'static str,
+    hired: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/employees.html")]
+struct EmployeesPage {
+    layout: Layout,
+    company_id: String,
+    company_name: String,
+    total: u64,
+    search: String,
+    include_departed: bool,
+    rows: Vec<EmployeeRow>,
+    next_link: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    departed: Option<String>,
+    after: Option<String>,
+    department: Option<String>,
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+#[handler]
+pub async fn list(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    let include_departed = query.departed.is_some();
+    let search = query.q.clone().unwrap_or_default();
+    let listed = list_employees(
+        &services.app,
+        &current,
+        company_id,
+        EmployeeListRequest {
+            search: query.q.clone(),
+            department: query.department.clone().filter(|d| !d.is_empty()),
+            include_departed,
+            after: query.after.clone(),
+        },
+    )
+    .await;
+    match listed {
+        Ok(list) => {
+            let rows = list
+                .page
+                .employees
+                .iter()
+                .map(|employee| EmployeeRow {
+                    number: employee.number.to_string(),
+                    name: employee.name.full(),
+                    kana: format!(
+                        "{}\u{3000}{}",
+                        employee.name.family_kana, employee.name.given_kana
+                    ),
+                    department: employee.department.clone().unwrap_or_default(),
+                    employment: match site.lang {
+                        super::i18n::Lang::Ja => employee.employment_type.japanese_name(),
+                        super::i18n::Lang::En => employee.employment_type.code(),
+                    },
+                    hired: employee
+                        .hire_date
+                        .map(|date| {
+                            format!(
+                                "{}/{:02}/{:02}",
+                                date.year(),
+                                u8::from(date.month()),
+                                date.day()
+                            )
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect();
+            let next_link = list.page.next.map(|next| {
+                format!(
+                    "/admin/companies/{company_id}/employees?q={}&after={}{}",
+                    encode(&search),
+                    encode(next.as_str()),
+                    if include_departed { "&departed=1" } else { "" }
+                )
+            });
+            page(
+                &EmployeesPage {
+                    layout: site.layout().with_user(&current),
+                    company_id: company_id.to_string(),
+                    company_name: list.company.name.as_str().to_owned(),
+                    total: list.total,
+                    search,
+                    include_departed,
+                    rows,
+                    next_link,
+                },
+                StatusCode::OK,
+            )
+        }
+        Err(error) => failure(&site, &error),
+    }
+}
