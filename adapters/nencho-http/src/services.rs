@@ -10,6 +10,8 @@ pub struct HttpServices {
     pub readiness: CheckReadiness,
     pub app: Arc<AppContext>,
     pub csrf_key: CsrfKey,
+    /// Where uploaded import files wait for the administrator's confirmation.
+    pub import_dir: std::path::PathBuf,
 }
 
 impl HttpServices {

@@ -69,6 +69,7 @@ pub async fn serve(
         readiness: CheckReadiness::new(store.clone()),
         app: context.clone(),
         csrf_key: CsrfKey::new(csrf_key),
+        import_dir: settings.data_dir.join("imports"),
     };
     tracing::info!(%address, url = %format!("http://{address}/"), "listening");
     on_listening(address);

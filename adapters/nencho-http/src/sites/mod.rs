@@ -9,6 +9,7 @@ mod context;
 pub mod csrf;
 mod employees;
 mod i18n;
+mod import;
 mod layout;
 mod passwords;
 mod render;
@@ -63,6 +64,15 @@ pub fn routes() -> Route {
             get(companies::edit_form).post(companies::update),
         )
         .at("/admin/companies/:id/employees", get(employees::list))
+        .at(
+            "/admin/companies/:id/import",
+            get(import::form).post(import::upload),
+        )
+        .at("/admin/companies/:id/import/confirm", post(import::confirm))
+        .at(
+            "/admin/companies/:id/import/template",
+            get(import::template),
+        )
         .at("/admin/users", get(admin::users))
         .at("/admin/users/:id/:action", post(admin::user_action))
 }

@@ -14,6 +14,7 @@ use nencho_tenancy::SiteAddress;
 use poem::http::StatusCode;
 use poem::test::TestClient;
 
+mod import;
 mod sites;
 mod tax_api;
 mod tax_identical;
@@ -52,6 +53,7 @@ pub fn services(store: &SqliteStore) -> HttpServices {
         readiness: CheckReadiness::new(Arc::new(store.clone())),
         app: Arc::new(app),
         csrf_key: CsrfKey::new([42; 32]),
+        import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
     }
 }
 

@@ -1,0 +1,678 @@
+//! The employee import wizard (ADMIN and administrators): upload → every error by row and column,
+//! or the preview "N new, M updated, K unchanged" → confirm → result.
+//!
+//! The upload is staged on disk (never held whole in memory) under the import directory, named by
+//! a random 128-bit token together with the tenant and company, so that the confirm step does not
+//! ask for the file again. The confirm re-reads and re-validates the staged file, applies it in
+//! one transaction and deletes it. The form only ever names the token (32 hex digits), never a
+//! path. Staged files older than a day are ignored and swept away at the next upload.
+
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use askama::Template;
+use nencho_app::AppError;
+use nencho_app::import::{ImportedEmployee, apply_import, authorize_import, preview_import};
+use nencho_csv::{CellError, CsvEncoding, EmployeeRow, ImportOptions, validate_all_with};
+use nencho_kernel::{CompanyId, OffsetDateTime};
+use nencho_tenancy::{EmployeeNumber, PersonName};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Multipart, Path, Query};
+use poem::{IntoResponse, Request, Response, handler};
+use serde::Deserialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::account::failure;
+use super::context::Site;
+use super::i18n::Lang;
+use super::layout::Layout;
+use super::render::{message, page, plain_not_found, rejected_form};
+use crate::HttpServices;
+
+/// The largest upload accepted: well above a 100,000-row file.
+pub const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A staged upload older than this is not applied.
+const STAGED_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The words of the import pages, Japanese first.
+pub struct ImportWords {
+    title: &'static str,
+    file: &'static str,
+    encoding: &'static str,
+    encoding_auto: &'static str,
+    upload: &'static str,
+    template: &'static str,
+    columns_hint: &'static str,
+    row: &'static str,
+    column: &'static str,
+    message: &'static str,
+    confirm: &'static str,
+    cancel: &'static str,
+    to_employees: &'static str,
+    nothing_written: &'static str,
+    too_large: &'static str,
+    expired: &'static str,
+    no_file: &'static str,
+}
+
+const JA: ImportWords = ImportWords {
+    title: "従業員のCSV取り込み",
+    file: "CSVファイル",
+    encoding: "文字コード",
+    encoding_auto: "自動判定",
+    upload: "確認する",
+    template: "取り込み用テンプレート",
+    columns_hint: "1行目は見出し（社員番号、姓、名、…）です。列の説明はテンプレートをご覧ください。",
+    row: "行",
+    column: "列",
+    message: "内容",
+    confirm: "この内容で取り込む",
+    cancel: "取り込まずに戻る",
+    to_employees: "従業員一覧へ",
+    nothing_written: "ファイルに誤りがあります。まだ何も登録していません。修正してもう一度アップロードしてください。",
+    too_large: "ファイルが大きすぎます（50MBまで）。ファイルを分けてください。",
+    expired: "確認の有効期限が切れたか、すでに取り込み済みです。もう一度アップロードしてください。",
+    no_file: "ファイルを選んでください。",
+};
+
+const EN: ImportWords = ImportWords {
+    title: "Import employees from CSV",
+    file: "CSV file",
+    encoding: "Character encoding",
+    encoding_auto: "Detect automatically",
+    upload: "Check",
+    template: "Import template",
+    columns_hint: "Row 1 is the header (社員番号, 姓, 名, …). See the template for the columns.",
+    row: "Row",
+    column: "Column",
+    message: "Problem",
+    confirm: "Import",
+    cancel: "Back without importing",
+    to_employees: "Employee list",
+    nothing_written: "The file has errors. Nothing has been saved. Correct it and upload it again.",
+    too_large: "The file is too large (at most 50 MB). Please split it.",
+    expired: "The check has expired or was already imported. Please upload the file again.",
+    no_file: "Please choose a file.",
+};
+
+fn words(lang: Lang) -> &'static ImportWords {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+struct ErrorRow {
+    row: u64,
+    column: &'static str,
+    message: String,
+}
+
+struct PreviewView {
+    summary: String,
+    token: String,
+    encoding: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "site/import.html")]
+struct ImportPage {
+    layout: Layout,
+    w: &'static ImportWords,
+    company_id: String,
+    company_name: String,
+    alert: Option<String>,
+    errors: Vec<ErrorRow>,
+    more_errors: u64,
+    preview: Option<PreviewView>,
+    result: Option<String>,
+    show_form: bool,
+}
+
+impl ImportPage {
+    fn new(layout: Layout, lang: Lang, company_id: CompanyId, company_name: String) -> Self {
+        Self {
+            layout,
+            w: words(lang),
+            company_id: company_id.to_string(),
+            company_name,
+            alert: None,
+            errors: Vec::new(),
+            more_errors: 0,
+            preview: None,
+            result: None,
+            show_form: true,
+        }
+    }
+}
+
+fn encoding_option(code: &str) -> Option<CsvEncoding> {
+    match code {
+        "utf8" => Some(CsvEncoding::Utf8),
+        "sjis" => Some(CsvEncoding::ShiftJis),
+        _ => None,
+    }
+}
+
+fn encoding_code(encoding: CsvEncoding) -> &'static str {
+    match encoding {
+        CsvEncoding::Utf8 => "utf8",
+        CsvEncoding::ShiftJis => "sjis",
+    }
+}
+
+/// The staged file of `token`, or `None` when the token is not 32 lowercase hex digits.
+fn staged_path(
+    services: &HttpServices,
+    site: &Site<'_>,
+    company_id: CompanyId,
+    token: &str,
+) -> Option<PathBuf> {
+    let well_formed = token.len() == 32
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    well_formed.then(|| {
+        services
+            .import_dir
+            .join(format!("{}_{company_id}_{token}.csv", site.tenant.id))
+    })
+}
+
+/// Whether a staged file is older than [`STAGED_LIFETIME`] by the application's clock.
+fn is_stale(metadata: &std::fs::Metadata, now: OffsetDateTime) -> bool {
+    match metadata.modified() {
+        Ok(modified) => OffsetDateTime::from(modified) + STAGED_LIFETIME < now,
+        Err(_) => true,
+    }
+}
+
+/// Removes staged files nobody confirmed within a day; best effort.
+async fn sweep_stale(services: &HttpServices) {
+    let now = services.app.clock.now();
+    let Ok(mut entries) = tokio::fs::read_dir(&services.import_dir).await else {
+        return;
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        if let Ok(metadata) = entry.metadata().await
+            && metadata.is_file()
+            && is_stale(&metadata, now)
+        {
+            let _ = tokio::fs::remove_file(entry.path()).await;
+        }
+    }
+}
+
+/// The outcome of reading a staged file: its valid rows as the use case takes them, or every
+/// error.
+enum Validated {
+    Valid {
+        rows: Vec<ImportedEmployee>,
+        encoding: CsvEncoding,
+    },
+    Invalid {
+        errors: Vec<CellError>,
+        error_count: u64,
+    },
+}
+
+fn imported(row: EmployeeRow) -> Result<ImportedEmployee, CellError> {
+    let number = EmployeeNumber::parse(&row.employee_number).map_err(|error| CellError {
+        row: row.row,
+        column: Some(nencho_csv::Column::EmployeeNumber),
+        message: error.to_string(),
+    })?;
+    Ok(ImportedEmployee {
+        number,
+        name: PersonName {
+            family: row.family_name,
+            given: row.given_name,
+            family_kana: row.family_name_kana,
+            given_kana: row.given_name_kana,
+        },
+        birth_date: row.birth_date,
+        postal_code: row.postal_code,
+        address: row.address,
+        email: row.email,
+        department: row.department,
+        employment_type: row.employment_type,
+        hire_date: row.hire_date,
+        leave_date: row.leave_date,
+    })
+}
+
+/// Reads and validates the staged file off the async threads (a 100,000-row file takes a while).
+async fn validate_staged(
+    path: PathBuf,
+    encoding: Option<CsvEncoding>,
+) -> Result<Validated, String> {
+    let task = tokio::task::spawn_blocking(move || -> Result<Validated, String> {
+        let file = std::fs::File::open(&path).map_err(|error| error.to_string())?;
+        let options = ImportOptions {
+            encoding,
+            ..ImportOptions::default()
+        };
+        let mut rows = Vec::new();
+        let mut conversion_errors = Vec::new();
+        let checked =
+            validate_all_with(BufReader::new(file), &options, |row| match imported(row) {
+                Ok(row) => rows.push(row),
+                Err(error) => conversion_errors.push(error),
+            });
+        Ok(match checked {
+            Ok(preview) if preview.is_valid() && conversion_errors.is_empty() => Validated::Valid {
+                rows,
+                encoding: preview.encoding,
+            },
+            Ok(preview) => {
+                let mut errors = preview.errors;
+                errors.extend(conversion_errors);
+                let count = u64::try_from(errors.len()).unwrap_or(u64::MAX);
+                Validated::Invalid {
+                    error_count: preview.error_count.max(count),
+                    errors,
+                }
+            }
+            Err(failure) => {
+                let errors = failure.to_cell_errors();
+                Validated::Invalid {
+                    error_count: u64::try_from(errors.len()).unwrap_or(u64::MAX),
+                    errors,
+                }
+            }
+        })
+    });
+    task.await.map_err(|error| error.to_string())?
+}
+
+fn error_rows(errors: &[CellError]) -> Vec<ErrorRow> {
+    errors
+        .iter()
+        .map(|error| ErrorRow {
+            row: error.row,
+            column: error.column_name(),
+            message: error.message.clone(),
+        })
+        .collect()
+}
+
+fn counts(lang: Lang, new: usize, updated: usize, unchanged: usize) -> String {
+    match lang {
+        Lang::Ja => format!("新規 {new}件、更新 {updated}件、変更なし {unchanged}件"),
+        Lang::En => format!("{new} new, {updated} updated, {unchanged} unchanged"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TemplateQuery {
+    encoding: Option<String>,
+}
+
+#[handler]
+pub async fn form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    match authorize_import(&services.app, &current, company_id).await {
+        Ok(company) => page(
+            &ImportPage::new(
+                site.layout().with_user(&current),
+                site.lang,
+                company_id,
+                company.name.as_str().to_owned(),
+            ),
+            StatusCode::OK,
+        ),
+        Err(error) => failure(&site, &error),
+    }
+}
+
+#[handler]
+pub async fn template(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    Query(query): Query<TemplateQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    if let Err(error) = authorize_import(&services.app, &current, company_id).await {
+        return failure(&site, &error);
+    }
+    let encoding =
+        encoding_option(query.encoding.as_deref().unwrap_or_default()).unwrap_or(CsvEncoding::Utf8);
+    let (charset, file_name) = match encoding {
+        CsvEncoding::Utf8 => ("utf-8", "employees-template-utf8.csv"),
+        CsvEncoding::ShiftJis => ("Shift_JIS", "employees-template-sjis.csv"),
+    };
+    nencho_csv::template(encoding)
+        .with_content_type(format!("text/csv; charset={charset}"))
+        .with_header(
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        )
+        .into_response()
+}
+
+/// Why an upload was not staged.
+enum UploadProblem {
+    TooLarge,
+    NoFile,
+    Forged,
+    Broken(String),
+}
+
+/// Reads the multipart form, streaming the file to `staged` with a cap; returns the encoding
+/// asked for.
+async fn receive(
+    site: &Site<'_>,
+    multipart: &mut Multipart,
+    staged: &std::path::Path,
+) -> Result<Option<CsvEncoding>, UploadProblem> {
+    let mut csrf_token = String::new();
+    let mut encoding = None;
+    let mut received_file = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(UploadProblem::Broken(error.to_string())),
+        };
+        match field.name() {
+            Some("csrf_token") => {
+                csrf_token = field.text().await.unwrap_or_default();
+                if !site.csrf_ok(&csrf_token) {
+                    return Err(UploadProblem::Forged);
+                }
+            }
+            Some("encoding") => {
+                encoding = encoding_option(&field.text().await.unwrap_or_default());
+            }
+            Some("file") => {
+                // Nothing is written for a form that did not prove its origin first.
+                if !site.csrf_ok(&csrf_token) {
+                    return Err(UploadProblem::Forged);
+                }
+                let mut reader = field.into_async_read();
+                let mut file = tokio::fs::File::create(staged)
+                    .await
+                    .map_err(|error| UploadProblem::Broken(error.to_string()))?;
+                let mut buffer = vec![0u8; 64 * 1024];
+                let mut written: u64 = 0;
+                loop {
+                    let read = reader
+                        .read(&mut buffer)
+                        .await
+                        .map_err(|error| UploadProblem::Broken(error.to_string()))?;
+                    if read == 0 {
+                        break;
+                    }
+                    written += u64::try_from(read).unwrap_or(u64::MAX);
+                    if written > MAX_UPLOAD_BYTES {
+                        return Err(UploadProblem::TooLarge);
+                    }
+                    file.write_all(buffer.get(..read).unwrap_or_default())
+                        .await
+                        .map_err(|error| UploadProblem::Broken(error.to_string()))?;
+                }
+                file.flush()
+                    .await
+                    .map_err(|error| UploadProblem::Broken(error.to_string()))?;
+                received_file = written > 0;
+            }
+            _ => {}
+        }
+    }
+    if !site.csrf_ok(&csrf_token) {
+        return Err(UploadProblem::Forged);
+    }
+    if !received_file {
+        return Err(UploadProblem::NoFile);
+    }
+    Ok(encoding)
+}
+
+#[handler]
+pub async fn upload(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    let company = match authorize_import(&services.app, &current, company_id).await {
+        Ok(company) => company,
+        Err(error) => return failure(&site, &error),
+    };
+    let w = words(site.lang);
+    let too_large = || {
+        message(
+            site.layout().with_user(&current),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            w.title,
+            w.too_large,
+            &format!("/admin/companies/{company_id}/import"),
+            w.title,
+        )
+    };
+    let declared = request
+        .header("content-length")
+        .and_then(|length| length.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_UPLOAD_BYTES + 64 * 1024) {
+        return too_large();
+    }
+    sweep_stale(&services).await;
+    if let Err(error) = tokio::fs::create_dir_all(&services.import_dir).await {
+        tracing::error!(%error, "cannot create the import directory");
+        return failure(
+            &site,
+            &AppError::Invalid {
+                field: "file",
+                message: error.to_string(),
+            },
+        );
+    }
+    let token = services.app_token();
+    let Some(staged) = staged_path(&services, &site, company_id, &token) else {
+        return plain_not_found();
+    };
+    let encoding = match receive(&site, &mut multipart, &staged).await {
+        Ok(encoding) => encoding,
+        Err(problem) => {
+            let _ = tokio::fs::remove_file(&staged).await;
+            return match problem {
+                UploadProblem::Forged => rejected_form(site.layout()),
+                UploadProblem::TooLarge => too_large(),
+                UploadProblem::NoFile | UploadProblem::Broken(_) => {
+                    if let UploadProblem::Broken(error) = &problem {
+                        tracing::warn!(%error, "an upload could not be read");
+                    }
+                    let mut view = ImportPage::new(
+                        site.layout().with_user(&current),
+                        site.lang,
+                        company_id,
+                        company.name.as_str().to_owned(),
+                    );
+                    view.alert = Some(w.no_file.to_owned());
+                    page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+                }
+            };
+        }
+    };
+    let mut view = ImportPage::new(
+        site.layout().with_user(&current),
+        site.lang,
+        company_id,
+        company.name.as_str().to_owned(),
+    );
+    match validate_staged(staged.clone(), encoding).await {
+        Ok(Validated::Invalid {
+            errors,
+            error_count,
+        }) => {
+            let _ = tokio::fs::remove_file(&staged).await;
+            view.alert = Some(w.nothing_written.to_owned());
+            view.more_errors =
+                error_count.saturating_sub(u64::try_from(errors.len()).unwrap_or(u64::MAX));
+            view.errors = error_rows(&errors);
+            page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Validated::Valid { rows, encoding }) => {
+            match preview_import(&services.app, &current, company_id, rows).await {
+                Ok(preview) => {
+                    view.show_form = false;
+                    view.preview = Some(PreviewView {
+                        summary: counts(
+                            site.lang,
+                            preview.new.len(),
+                            preview.updated.len(),
+                            preview.unchanged,
+                        ),
+                        token,
+                        encoding: encoding_code(encoding),
+                    });
+                    page(&view, StatusCode::OK)
+                }
+                Err(error) => {
+                    let _ = tokio::fs::remove_file(&staged).await;
+                    failure(&site, &error)
+                }
+            }
+        }
+        Err(error) => {
+            let _ = tokio::fs::remove_file(&staged).await;
+            tracing::error!(%error, "a staged upload could not be validated");
+            failure(
+                &site,
+                &AppError::Invalid {
+                    field: "file",
+                    message: error,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmBody {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    encoding: String,
+}
+
+#[handler]
+pub async fn confirm(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    Form(body): Form<ConfirmBody>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    if !site.csrf_ok(&body.csrf_token) {
+        return rejected_form(site.layout());
+    }
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    let company = match authorize_import(&services.app, &current, company_id).await {
+        Ok(company) => company,
+        Err(error) => return failure(&site, &error),
+    };
+    let w = words(site.lang);
+    let mut view = ImportPage::new(
+        site.layout().with_user(&current),
+        site.lang,
+        company_id,
+        company.name.as_str().to_owned(),
+    );
+    let staged = staged_path(&services, &site, company_id, &body.token);
+    let usable = match &staged {
+        Some(path) => match tokio::fs::metadata(path).await {
+            Ok(metadata) => !is_stale(&metadata, services.app.clock.now()),
+            Err(_) => false,
+        },
+        None => false,
+    };
+    let Some(staged) = staged.filter(|_| usable) else {
+        view.alert = Some(w.expired.to_owned());
+        return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    match validate_staged(staged.clone(), encoding_option(&body.encoding)).await {
+        Ok(Validated::Valid { rows, .. }) => {
+            match apply_import(&services.app, &current, company_id, rows).await {
+                Ok(outcome) => {
+                    let _ = tokio::fs::remove_file(&staged).await;
+                    view.show_form = false;
+                    view.result = Some(match site.lang {
+                        Lang::Ja => format!(
+                            "取り込みました。新規 {}件、更新 {}件（変更なし {}件）",
+                            outcome.inserted, outcome.updated, outcome.unchanged
+                        ),
+                        Lang::En => format!(
+                            "Imported: {} new, {} updated ({} unchanged).",
+                            outcome.inserted, outcome.updated, outcome.unchanged
+                        ),
+                    });
+                    page(&view, StatusCode::OK)
+                }
+                Err(error) => failure(&site, &error),
+            }
+        }
+        Ok(Validated::Invalid {
+            errors,
+            error_count,
+        }) => {
+            let _ = tokio::fs::remove_file(&staged).await;
+            view.alert = Some(w.nothing_written.to_owned());
+            view.more_errors =
+                error_count.saturating_sub(u64::try_from(errors.len()).unwrap_or(u64::MAX));
+            view.errors = error_rows(&errors);
+            page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(error) => {
+            tracing::error!(%error, "a staged upload could not be validated");
+            view.alert = Some(w.expired.to_owned());
+            page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}

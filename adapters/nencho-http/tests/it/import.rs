@@ -1,0 +1,545 @@
+//! The employee import wizard through the HTTP surface: upload a CP932 file with a bad row, see
+//! every error, upload the corrected file, confirm the preview, and import the same file again
+//! without changing anything; on a real SQLite store.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
+use nencho_http::{HttpServices, endpoint};
+use nencho_identity::{
+    CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
+};
+use nencho_kernel::{Clock, SystemClock, UserId};
+use nencho_store_sqlite::SqliteStore;
+use nencho_tenancy::{Company, CompanyName, EmployeeNumber};
+use poem::http::StatusCode;
+use poem::test::{TestClient, TestForm, TestFormField, TestResponse};
+
+use crate::{services, store};
+
+const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
+const HOST: &str = "acme.localhost:8080";
+
+/// A browser on the tenant host: keeps cookies and reads the CSRF token of the last page.
+struct Browser<E> {
+    client: TestClient<E>,
+    cookies: BTreeMap<String, String>,
+    last_page: String,
+}
+
+impl<E: poem::Endpoint> Browser<E> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn csrf_token(&self) -> String {
+        let marker = r#"name="csrf_token" value=""#;
+        self.last_page
+            .find(marker)
+            .map(|start| {
+                self.last_page[start + marker.len()..]
+                    .chars()
+                    .take_while(|c| *c != '"')
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    async fn get(&mut self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .client
+            .get(path)
+            .header("host", HOST)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await;
+        self.finish(response).await
+    }
+
+    async fn get_bytes(&mut self, path: &str) -> TestResponse {
+        self.client
+            .get(path)
+            .header("host", HOST)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let token = self.csrf_token();
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(name, _)| *name == "csrf_token") {
+            form.push(("csrf_token", token.as_str()));
+        }
+        let response = self
+            .client
+            .post(path)
+            .header("host", HOST)
+            .header("cookie", self.cookie_header())
+            .form(&form)
+            .send()
+            .await;
+        self.finish(response).await
+    }
+
+    /// Posts the upload form as a browser does: `multipart/form-data` with the file.
+    async fn upload(
+        &mut self,
+        path: &str,
+        file: Vec<u8>,
+        csrf: Option<&str>,
+    ) -> (StatusCode, String) {
+        let token = csrf.map_or_else(|| self.csrf_token(), str::to_owned);
+        let form = TestForm::new()
+            .text("csrf_token", token)
+            .text("encoding", "auto")
+            .field(
+                TestFormField::bytes(file)
+                    .name("file")
+                    .filename("employees.csv")
+                    .content_type("text/csv"),
+            );
+        let response = self
+            .client
+            .post(path)
+            .header("host", HOST)
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await;
+        self.finish(response).await
+    }
+
+    async fn finish(&mut self, response: TestResponse) -> (StatusCode, String) {
+        for line in response
+            .0
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+        {
+            let pair = line.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() || line.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        let status = response.0.status();
+        let body = response.0.into_body().into_string().await.unwrap();
+        if !body.is_empty() {
+            self.last_page = body.clone();
+        }
+        (status, body)
+    }
+
+    async fn log_in(&mut self, login_id: &str, password: &str, new_password: &str) {
+        self.get("/login").await;
+        self.post("/login", &[("login_id", login_id), ("password", password)])
+            .await;
+        self.get("/password/initial").await;
+        self.post(
+            "/password/initial",
+            &[
+                ("new_password", new_password),
+                ("confirmation", new_password),
+            ],
+        )
+        .await;
+    }
+}
+
+fn browser(store: &SqliteStore) -> Browser<impl poem::Endpoint> {
+    Browser {
+        client: TestClient::new(endpoint(services(store))),
+        cookies: BTreeMap::new(),
+        last_page: String::new(),
+    }
+}
+
+async fn site() -> (
+    tempfile::TempDir,
+    SqliteStore,
+    Arc<HttpServices>,
+    ActivationNotice,
+    Company,
+) {
+    let (directory, store) = store().await;
+    let services = Arc::new(services(&store));
+    let notice = open_tenant(
+        &services.app,
+        OpenTenantRequest {
+            slug: "acme",
+            name: "株式会社アクメ",
+            contact_email: "hr@acme.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap();
+    let company = Company::register(
+        notice.tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        &SystemClock,
+    );
+    services
+        .app
+        .store
+        .insert_company(notice.tenant.id, &company)
+        .await
+        .unwrap();
+    (directory, store, services, notice, company)
+}
+
+const HEADER: &str = "社員番号,姓,名,姓カナ,名カナ,生年月日,郵便番号,住所,メールアドレス,部署,雇用区分,入社日,退職日";
+
+/// Three employees; with `bad_birth_date` the second has an impossible birth date (row 3).
+fn employees_csv(bad_birth_date: bool) -> String {
+    let birth = if bad_birth_date {
+        "1985/13/01"
+    } else {
+        "昭和60年5月1日"
+    };
+    format!(
+        "{HEADER}\r\n\
+         E0001,山田,太郎,ヤマダ,タロウ,1990/4/1,100-0005,\"東京都千代田区丸の内1-1-1\r\n年調ビル5階\",taro@example.jp,総務部,正社員,2015/4/1,\r\n\
+         Ｅ0002,佐藤,花子,サトウ,ハナコ,{birth},〒１５０－０００１,東京都渋谷区神宮前1-2-3,,営業部,パート,令和2年4月1日,\r\n\
+         E0003,鈴木,一郎,ｽｽﾞｷ,ｲﾁﾛｳ,2000-01-15,5300001,大阪府大阪市北区梅田1-1,ichiro@example.jp,開発部,契約社員,2022/10/1,\r\n"
+    )
+}
+
+/// As Excel on Japanese Windows saves 「CSV」: CP932.
+fn cp932(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+async fn employee_count(
+    services: &HttpServices,
+    notice: &ActivationNotice,
+    company: &Company,
+) -> u64 {
+    services
+        .app
+        .store
+        .count_employees(notice.tenant.id, company.id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed_and_applied_once()
+{
+    let (_directory, store, services, notice, company) = site().await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+
+    let (status, list) = admin
+        .get(&format!("/admin/companies/{}/employees", company.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        list.contains(&format!(r#"href="{base}""#)),
+        "the list links to the import"
+    );
+
+    let (status, form) = admin.get(&base).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains(r#"enctype="multipart/form-data""#));
+    assert!(form.contains(r#"id="file""#));
+
+    // One bad row: every error by row and column, nothing written.
+    let (status, refused) = admin.upload(&base, cp932(&employees_csv(true)), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused.matches(r#"<tr class="import-error">"#).count(),
+        1,
+        "{refused}"
+    );
+    assert!(
+        refused.contains(r#"<td class="row">3</td>"#),
+        "Excel's row 3 (the header is row 1, a line break in a cell does not count)"
+    );
+    assert!(refused.contains(r#"<td class="column">生年月日</td>"#));
+    assert!(
+        refused.contains("存在しない日付です") && refused.contains("1985/13/01"),
+        "the message in Japanese: {refused}"
+    );
+    assert!(refused.contains("まだ何も登録していません"));
+    assert!(refused.contains(r#"id="file""#), "the upload form again");
+    assert_eq!(employee_count(&services, &notice, &company).await, 0);
+
+    // The corrected file: a preview, still nothing written.
+    let fixed = cp932(&employees_csv(false));
+    let (status, preview) = admin.upload(&base, fixed.clone(), None).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert!(
+        preview.contains("新規 3件、更新 0件、変更なし 0件"),
+        "{preview}"
+    );
+    assert_eq!(employee_count(&services, &notice, &company).await, 0);
+    let token = hidden(&preview, "token");
+    assert_eq!(token.len(), 32);
+
+    // Confirm without choosing the file again.
+    let (status, done) = admin
+        .post(
+            &format!("{base}/confirm"),
+            &[
+                ("token", &token),
+                ("encoding", &hidden(&preview, "encoding")),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done.contains("新規 3件、更新 0件"), "{done}");
+    assert_eq!(employee_count(&services, &notice, &company).await, 3);
+    let hanako = services
+        .app
+        .store
+        .find_employee_by_number(
+            notice.tenant.id,
+            company.id,
+            &EmployeeNumber::parse("E0002").unwrap(),
+        )
+        .await
+        .unwrap()
+        .expect("full-width digits of the number are folded");
+    assert_eq!(hanako.name.full(), "佐藤 花子");
+    assert_eq!(hanako.birth_date.to_string(), "1985-05-01", "昭和60年");
+    assert_eq!(hanako.postal_code.unwrap().to_string(), "150-0001");
+    let taro = services
+        .app
+        .store
+        .find_employee_by_number(
+            notice.tenant.id,
+            company.id,
+            &EmployeeNumber::parse("E0001").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        taro.address.contains('\n'),
+        "the line break inside the cell is kept"
+    );
+
+    // A confirm is used once.
+    let (status, _) = admin
+        .post(
+            &format!("{base}/confirm"),
+            &[("token", &token), ("encoding", "sjis")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Never a path from the form.
+    admin.get(&base).await;
+    let (status, _) = admin
+        .post(
+            &format!("{base}/confirm"),
+            &[("token", "../../etc/passwd"), ("encoding", "sjis")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (_, list) = admin
+        .get(&format!("/admin/companies/{}/employees", company.id))
+        .await;
+    assert_eq!(list.matches(r#"<tr class="employee">"#).count(), 3);
+    assert!(list.contains(r#"<td class="number">E0003</td>"#));
+    assert!(list.contains("鈴木"));
+
+    // The same file again changes nothing.
+    admin.get(&base).await;
+    let (status, again) = admin.upload(&base, fixed, None).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert!(
+        again.contains("新規 0件、更新 0件、変更なし 3件"),
+        "{again}"
+    );
+    let (status, done) = admin
+        .post(
+            &format!("{base}/confirm"),
+            &[("token", &hidden(&again, "token")), ("encoding", "sjis")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(done.contains("新規 0件、更新 0件"), "{done}");
+    let unchanged = services
+        .app
+        .store
+        .find_employee(notice.tenant.id, taro.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged, taro, "not even the update time moves");
+
+    // A changed department is an update, keeping the employee's id.
+    let moved = employees_csv(false).replace("開発部", "研究部");
+    admin.get(&base).await;
+    let (_, preview) = admin.upload(&base, moved.into_bytes(), None).await;
+    assert!(
+        preview.contains("新規 0件、更新 1件、変更なし 2件"),
+        "{preview}"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_csrf_token_is_refused_and_writes_nothing() {
+    let (_directory, store, services, notice, company) = site().await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+    admin.get(&base).await;
+    let (status, _) = admin
+        .upload(&base, employees_csv(false).into_bytes(), Some("forged"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    admin.get(&base).await;
+    let (status, preview) = admin
+        .upload(&base, employees_csv(false).into_bytes(), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let token = hidden(&preview, "token");
+    let (status, _) = admin
+        .post(
+            &format!("{base}/confirm"),
+            &[
+                ("token", &token),
+                ("encoding", "utf8"),
+                ("csrf_token", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(employee_count(&services, &notice, &company).await, 0);
+}
+
+#[tokio::test]
+async fn the_template_is_a_csv_with_the_japanese_header() {
+    let (_directory, store, _services, notice, company) = site().await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import/template", company.id);
+    let response = admin.get_bytes(&format!("{base}?encoding=utf8")).await;
+    response.assert_status_is_ok();
+    response.assert_content_type("text/csv; charset=utf-8");
+    let disposition = response.0.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    let bytes = response.0.into_body().into_vec().await.unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.starts_with(&format!("\u{feff}{HEADER}\r\n")), "{text}");
+
+    let response = admin.get_bytes(&format!("{base}?encoding=sjis")).await;
+    response.assert_status_is_ok();
+    let bytes = response.0.into_body().into_vec().await.unwrap();
+    let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!malformed);
+    assert!(text.starts_with(HEADER));
+}
+
+#[tokio::test]
+async fn a_general_user_and_a_viewer_may_not_import() {
+    let (_directory, store, services, notice, company) = site().await;
+    let tenant = notice.tenant.id;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let admin_current = nencho_app::sign_in::authenticate(
+        &services.app,
+        &notice.tenant,
+        &admin.cookies["nencho_session"],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let base = format!("/admin/companies/{}/import", company.id);
+    for (login, role) in [("general1", None), ("viewer1", Some(CompanyRole::Viewer))] {
+        let user = User {
+            id: UserId::generate(&SystemClock),
+            tenant_id: tenant,
+            login_id: LoginId::parse(login).unwrap(),
+            display_name: DisplayName::parse("一般 花子").unwrap(),
+            email: None,
+            role: Role::General,
+            status: UserStatus::Active,
+            password: PasswordState::NotSet,
+            created_at: SystemClock.now(),
+        };
+        services.app.store.insert_user(tenant, &user).await.unwrap();
+        if let Some(role) = role {
+            services
+                .app
+                .store
+                .assign_role(
+                    tenant,
+                    &RoleAssignment {
+                        user_id: user.id,
+                        company_id: company.id,
+                        role,
+                        departments: vec![],
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let (_, initial) =
+            nencho_app::password::issue_initial_password(&services.app, &admin_current, user.id)
+                .await
+                .unwrap();
+        let mut other = browser(&store);
+        other
+            .log_in(login, initial.expose(), "yama-no-ue-no-shiroi-kumo")
+            .await;
+        assert_eq!(other.get(&base).await.0, StatusCode::FORBIDDEN, "{login}");
+        assert_eq!(
+            other.get(&format!("{base}/template?encoding=utf8")).await.0,
+            StatusCode::FORBIDDEN,
+            "{login}"
+        );
+        let (status, _) = other
+            .upload(&base, employees_csv(false).into_bytes(), None)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
+        let (status, _) = other
+            .post(
+                &format!("{base}/confirm"),
+                &[("token", &"0".repeat(32)), ("encoding", "utf8")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
+    }
+    assert_eq!(employee_count(&services, &notice, &company).await, 0);
+}
+
+/// The value of a hidden field of a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    page.find(&marker)
+        .map(|start| {
+            page[start + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default()
+}
