@@ -890,3 +890,325 @@ mod employee_list {
         );
     }
 }
+
+/// Every page against every role, in scope, out of scope and from another tenant, asserting the
+/// table of docs/authorization.md (ID-4): allowed → 200, not allowed → 403, not logged in → the
+/// login page.
+mod authorization_matrix {
+    use super::*;
+    use nencho_identity::{
+        CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
+    };
+    use nencho_kernel::{Clock, SystemClock, UserId};
+    use nencho_tenancy::{Company, CompanyName};
+
+    const OK: u16 = 200;
+    const NO: u16 = 403;
+
+    async fn person<E: poem::Endpoint>(
+        services: &Arc<HttpServices>,
+        notice: &ActivationNotice,
+        admin: &nencho_app::sign_in::CurrentUser,
+        browser: &mut Browser<E>,
+        login_id: &str,
+        role: Role,
+        company_role: Option<(CompanyRole, nencho_kernel::CompanyId)>,
+    ) {
+        let user = User {
+            id: UserId::generate(&SystemClock),
+            tenant_id: notice.tenant.id,
+            login_id: LoginId::parse(login_id).unwrap(),
+            display_name: DisplayName::parse(login_id).unwrap(),
+            email: None,
+            role,
+            status: UserStatus::Active,
+            password: PasswordState::NotSet,
+            created_at: SystemClock.now(),
+        };
+        services
+            .app
+            .store
+            .insert_user(notice.tenant.id, &user)
+            .await
+            .unwrap();
+        if let Some((role, company_id)) = company_role {
+            let assignment = RoleAssignment {
+                user_id: user.id,
+                company_id,
+                role,
+                departments: vec![],
+            };
+            services
+                .app
+                .store
+                .assign_role(notice.tenant.id, &assignment)
+                .await
+                .unwrap();
+        }
+        let (_, initial) =
+            nencho_app::password::issue_initial_password(&services.app, admin, user.id)
+                .await
+                .unwrap();
+        browser.get("/login").await;
+        browser
+            .post(
+                "/login",
+                &[("login_id", login_id), ("password", initial.expose())],
+            )
+            .await;
+        browser.get("/password/initial").await;
+        let (status, _, _) = browser
+            .post(
+                "/password/initial",
+                &[
+                    ("new_password", "tsuki-no-hikari-ga-umi-ni-ochiru"),
+                    ("confirmation", "tsuki-no-hikari-ga-umi-ni-ochiru"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{login_id} set a password");
+    }
+
+    #[tokio::test]
+    async fn every_page_answers_every_role_as_the_table_says() {
+        let (_directory, store, services, notice) = site().await;
+        let tenant = notice.tenant.id;
+        let a = Company::register(
+            tenant,
+            CompanyName::parse("株式会社エー").unwrap(),
+            &SystemClock,
+        );
+        let b = Company::register(
+            tenant,
+            CompanyName::parse("株式会社ビー").unwrap(),
+            &SystemClock,
+        );
+        services.app.store.insert_company(tenant, &a).await.unwrap();
+        services.app.store.insert_company(tenant, &b).await.unwrap();
+
+        let mut admin = browser(&store, "acme.localhost:8080");
+        admin.get("/login").await;
+        admin
+            .post(
+                "/login",
+                &[
+                    ("login_id", "admin"),
+                    ("password", notice.initial_password.expose()),
+                ],
+            )
+            .await;
+        admin.get("/password/initial").await;
+        admin
+            .post(
+                "/password/initial",
+                &[
+                    ("new_password", NEW_PASSWORD),
+                    ("confirmation", NEW_PASSWORD),
+                ],
+            )
+            .await;
+        let admin_user = nencho_app::sign_in::authenticate(
+            &services.app,
+            &notice.tenant,
+            &admin.cookies["nencho_session"],
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+        let mut administrator = crate::sites::browser(&store, "acme.localhost:8080");
+        person(
+            &services,
+            &notice,
+            &admin_user,
+            &mut administrator,
+            "kanri",
+            Role::Administrator,
+            None,
+        )
+        .await;
+        let mut approver = crate::sites::browser(&store, "acme.localhost:8080");
+        person(
+            &services,
+            &notice,
+            &admin_user,
+            &mut approver,
+            "shonin",
+            Role::General,
+            Some((CompanyRole::Approver, a.id)),
+        )
+        .await;
+        let mut clerk = crate::sites::browser(&store, "acme.localhost:8080");
+        person(
+            &services,
+            &notice,
+            &admin_user,
+            &mut clerk,
+            "tanto",
+            Role::General,
+            Some((CompanyRole::Clerk, a.id)),
+        )
+        .await;
+        let mut viewer = crate::sites::browser(&store, "acme.localhost:8080");
+        person(
+            &services,
+            &notice,
+            &admin_user,
+            &mut viewer,
+            "sansho",
+            Role::General,
+            Some((CompanyRole::Viewer, a.id)),
+        )
+        .await;
+        let mut general = crate::sites::browser(&store, "acme.localhost:8080");
+        person(
+            &services,
+            &notice,
+            &admin_user,
+            &mut general,
+            "ippan",
+            Role::General,
+            None,
+        )
+        .await;
+
+        // Another tenant's ADMIN, with its session cookie presented on acme's site.
+        let beta = open_tenant(
+            &services.app,
+            OpenTenantRequest {
+                slug: "beta",
+                name: "ベータ",
+                contact_email: "hr@beta.example",
+                admin_email: None,
+            },
+        )
+        .await
+        .unwrap();
+        let mut beta_admin = crate::sites::browser(&store, "beta.localhost:8080");
+        beta_admin.get("/login").await;
+        beta_admin
+            .post(
+                "/login",
+                &[
+                    ("login_id", "admin"),
+                    ("password", beta.initial_password.expose()),
+                ],
+            )
+            .await;
+        let mut intruder = crate::sites::browser(&store, "acme.localhost:8080");
+        intruder.cookies = beta_admin.cookies.clone();
+
+        let (a, b) = (a.id, b.id);
+        // (path, [ADMIN, 管理者, 承認者(A), 担当者(A), 参照者(A), 一般ユーザー])
+        let table: Vec<(String, [u16; 6])> = vec![
+            ("/".into(), [OK, OK, OK, OK, OK, OK]),
+            ("/account/logins".into(), [OK, OK, OK, OK, OK, OK]),
+            ("/admin/users".into(), [OK, OK, NO, NO, NO, NO]),
+            ("/admin/companies".into(), [OK, OK, NO, NO, NO, NO]),
+            ("/admin/companies/new".into(), [OK, OK, NO, NO, NO, NO]),
+            (format!("/admin/companies/{a}"), [OK, OK, NO, NO, NO, NO]),
+            (
+                format!("/admin/companies/{a}/employees"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/employees"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
+            (
+                format!("/admin/companies/{a}/import"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
+            (
+                format!("/admin/companies/{a}/import/template?encoding=utf8"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
+        ];
+        let mut anonymous = crate::sites::browser(&store, "acme.localhost:8080");
+        for (path, expected) in &table {
+            let browsers = [
+                &mut admin,
+                &mut administrator,
+                &mut approver,
+                &mut clerk,
+                &mut viewer,
+                &mut general,
+            ];
+            let names = [
+                "ADMIN",
+                "管理者",
+                "承認者",
+                "担当者",
+                "参照者",
+                "一般ユーザー",
+            ];
+            for ((browser, name), want) in browsers.into_iter().zip(names).zip(expected) {
+                let (status, _, _) = browser.get(path).await;
+                assert_eq!(status.as_u16(), *want, "{name} GET {path}");
+            }
+            let (status, _, location) = anonymous.get(path).await;
+            assert_eq!(
+                (status, location.as_deref()),
+                (StatusCode::SEE_OTHER, Some("/login")),
+                "anonymous GET {path}"
+            );
+            let (status, _, location) = intruder.get(path).await;
+            assert_eq!(
+                status,
+                StatusCode::SEE_OTHER,
+                "another tenant's session GET {path}"
+            );
+            assert!(
+                location.unwrap().starts_with("/login"),
+                "another tenant's session is no session here"
+            );
+        }
+
+        // A state change: only managers may disable an ID, and a guessed id of another tenant's
+        // user is not found.
+        let beta_admin_id = services
+            .app
+            .store
+            .find_user_by_login_id(beta.tenant.id, &LoginId::parse("admin").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let target = services
+            .app
+            .store
+            .find_user_by_login_id(tenant, &LoginId::parse("ippan").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        clerk.get("/").await;
+        assert_eq!(
+            clerk
+                .post(&format!("/admin/users/{target}/disable"), &[])
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        admin.get("/admin/users").await;
+        assert_eq!(
+            admin
+                .post(&format!("/admin/users/{beta_admin_id}/disable"), &[])
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let beta_admin_user = services
+            .app
+            .store
+            .find_user(beta.tenant.id, beta_admin_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            beta_admin_user.status,
+            UserStatus::Active,
+            "another tenant's ID is untouched"
+        );
+    }
+}
