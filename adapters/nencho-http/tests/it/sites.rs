@@ -101,6 +101,31 @@ impl<E: poem::Endpoint> Browser<E> {
     }
 }
 
+/// Logs the contract's ADMIN in with the initial password and sets [`NEW_PASSWORD`].
+async fn log_in_as_admin<E: poem::Endpoint>(browser: &mut Browser<E>, notice: &ActivationNotice) {
+    browser.get("/login").await;
+    browser
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", notice.initial_password.expose()),
+            ],
+        )
+        .await;
+    browser.get("/password/initial").await;
+    let (status, _, _) = browser
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the ADMIN set a password");
+}
+
 fn csrf_token(page: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
     page.find(marker)
@@ -518,26 +543,7 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
         .unwrap();
 
     let mut admin = browser(&store, "acme.localhost:8080");
-    admin.get("/login").await;
-    admin
-        .post(
-            "/login",
-            &[
-                ("login_id", "admin"),
-                ("password", notice.initial_password.expose()),
-            ],
-        )
-        .await;
-    admin.get("/password/initial").await;
-    admin
-        .post(
-            "/password/initial",
-            &[
-                ("new_password", NEW_PASSWORD),
-                ("confirmation", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    log_in_as_admin(&mut admin, &notice).await;
 
     let (status, page, _) = admin.get("/admin/users").await;
     assert_eq!(status, StatusCode::OK);
@@ -614,26 +620,7 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
 async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
     let (_directory, store, _services, notice) = site().await;
     let mut admin = browser(&store, "acme.localhost:8080");
-    admin.get("/login").await;
-    admin
-        .post(
-            "/login",
-            &[
-                ("login_id", "admin"),
-                ("password", notice.initial_password.expose()),
-            ],
-        )
-        .await;
-    admin.get("/password/initial").await;
-    admin
-        .post(
-            "/password/initial",
-            &[
-                ("new_password", NEW_PASSWORD),
-                ("confirmation", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    log_in_as_admin(&mut admin, &notice).await;
 
     admin.get("/admin/companies/new").await;
     let (status, page, _) = admin
@@ -714,23 +701,6 @@ mod employee_list {
         }
     }
 
-    async fn logged_in_admin<E: poem::Endpoint>(browser: &mut Browser<E>, password: &str) {
-        browser.get("/login").await;
-        browser
-            .post("/login", &[("login_id", "admin"), ("password", password)])
-            .await;
-        browser.get("/password/initial").await;
-        browser
-            .post(
-                "/password/initial",
-                &[
-                    ("new_password", NEW_PASSWORD),
-                    ("confirmation", NEW_PASSWORD),
-                ],
-            )
-            .await;
-    }
-
     #[tokio::test]
     async fn the_list_pages_by_fifty_searches_and_a_viewer_sees_only_their_company() {
         let (_directory, store, services, notice) = site().await;
@@ -769,7 +739,7 @@ mod employee_list {
             .unwrap();
 
         let mut admin = browser(&store, "acme.localhost:8080");
-        logged_in_admin(&mut admin, notice.initial_password.expose()).await;
+        log_in_as_admin(&mut admin, &notice).await;
         let base = format!("/admin/companies/{}/employees", company_a.id);
         let (status, first, _) = admin.get(&base).await;
         assert_eq!(status, StatusCode::OK);
@@ -987,26 +957,7 @@ mod authorization_matrix {
         services.app.store.insert_company(tenant, &b).await.unwrap();
 
         let mut admin = browser(&store, "acme.localhost:8080");
-        admin.get("/login").await;
-        admin
-            .post(
-                "/login",
-                &[
-                    ("login_id", "admin"),
-                    ("password", notice.initial_password.expose()),
-                ],
-            )
-            .await;
-        admin.get("/password/initial").await;
-        admin
-            .post(
-                "/password/initial",
-                &[
-                    ("new_password", NEW_PASSWORD),
-                    ("confirmation", NEW_PASSWORD),
-                ],
-            )
-            .await;
+        log_in_as_admin(&mut admin, &notice).await;
         let admin_user = nencho_app::sign_in::authenticate(
             &services.app,
             &notice.tenant,
