@@ -57,6 +57,10 @@ macro_rules! store_contract_tests {
             two_thousand_employees_are_applied_at_once,
             employees_never_cross_tenants,
             roles_are_assigned_replaced_and_revoked,
+            an_import_writes_employees_ids_invitations_and_mails_together,
+            an_import_with_a_taken_login_id_writes_nothing,
+            an_import_of_another_tenant_or_company_is_refused,
+            an_invitation_sets_the_first_password_once,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -1,8 +1,12 @@
 //! Employees of a company: the master data, its list and the CSV import's atomic apply.
 
 use async_trait::async_trait;
+use nencho_identity::UserStatus;
 use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId, OffsetDateTime, TenantId, UserId};
-use nencho_ports::{EmployeePage, EmployeeQuery, EmployeeStore, StoreError};
+use nencho_ports::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, StoreError};
+
+use crate::identity::{insert_token_in, insert_user_in, set_status_in};
+use crate::outbox::enqueue_in;
 use nencho_tenancy::{Employee, EmployeeNumber, PostalCode};
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
@@ -228,6 +232,94 @@ async fn update_in(
     Ok(())
 }
 
+/// Whether everything of an import belongs to the tenant (and the employees to the company).
+fn check_import(
+    tenant_id: TenantId,
+    company_id: CompanyId,
+    write: &ImportWrite,
+) -> Result<(), StoreError> {
+    for employee in write.inserts.iter().chain(&write.updates) {
+        check_tenant(tenant_id, employee)?;
+        if employee.company_id != company_id {
+            return Err(StoreError::Backend(
+                "employee belongs to another company".into(),
+            ));
+        }
+    }
+    let foreign = write
+        .new_users
+        .iter()
+        .any(|user| user.tenant_id != tenant_id)
+        || write
+            .invitations
+            .iter()
+            .any(|(token, mail)| token.tenant_id != tenant_id || mail.tenant_id != tenant_id);
+    if foreign {
+        return Err(StoreError::Backend(
+            "a user, token or mail belongs to another tenant".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The inserts and updates of [`EmployeeStore::apply_employees`] inside a caller's transaction.
+// One statement per chunk of rows, each column bound as an array: a few round trips for
+// 100,000 employees instead of one per row. Dropping the transaction on an error rolls
+// everything back.
+async fn apply_employees_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    company_id: CompanyId,
+    inserts: &[Employee],
+    updates: &[Employee],
+) -> Result<(), StoreError> {
+    for chunk in updates.chunks(APPLY_CHUNK) {
+        let query = sqlx::query(concat!(
+            "UPDATE employees AS e SET employee_number = v.employee_number, \
+             family_name = v.family_name, given_name = v.given_name, \
+             family_name_kana = v.family_name_kana, given_name_kana = v.given_name_kana, \
+             birth_date = v.birth_date, postal_code = v.postal_code, address = v.address, \
+             email = v.email, department = v.department, employment_type = v.employment_type, \
+             hire_date = v.hire_date, leave_date = v.leave_date, user_id = v.user_id, \
+             updated_at = v.updated_at FROM ",
+            unnest_employees!(),
+            " WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.id = v.id"
+        ))
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid());
+        let updated = ColumnArrays::of(chunk)
+            .bind(query)
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+        if updated.rows_affected() != chunk.len() as u64 {
+            return Err(StoreError::Backend(
+                "an updated employee does not exist in that company".into(),
+            ));
+        }
+    }
+    for chunk in inserts.chunks(APPLY_CHUNK) {
+        let query = sqlx::query(concat!(
+            "INSERT INTO employees (tenant_id, id, company_id, employee_number, family_name, \
+             given_name, family_name_kana, given_name_kana, birth_date, postal_code, address, \
+             email, department, employment_type, hire_date, leave_date, user_id, updated_at) \
+             SELECT $1, v.id, $2, v.employee_number, v.family_name, v.given_name, \
+             v.family_name_kana, v.given_name_kana, v.birth_date, v.postal_code, v.address, \
+             v.email, v.department, v.employment_type, v.hire_date, v.leave_date, v.user_id, \
+             v.updated_at FROM ",
+            unnest_employees!()
+        ))
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid());
+        ColumnArrays::of(chunk)
+            .bind(query)
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl EmployeeStore for PgStore {
     async fn insert_employee(
@@ -379,53 +471,38 @@ impl EmployeeStore for PgStore {
                 ));
             }
         }
-        // One statement per chunk of rows, each column bound as an array: a few round trips for
-        // 100,000 employees instead of one per row. Dropping the transaction on an error rolls
-        // everything back.
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        for chunk in updates.chunks(APPLY_CHUNK) {
-            let query = sqlx::query(concat!(
-                "UPDATE employees AS e SET employee_number = v.employee_number, \
-                 family_name = v.family_name, given_name = v.given_name, \
-                 family_name_kana = v.family_name_kana, given_name_kana = v.given_name_kana, \
-                 birth_date = v.birth_date, postal_code = v.postal_code, address = v.address, \
-                 email = v.email, department = v.department, employment_type = v.employment_type, \
-                 hire_date = v.hire_date, leave_date = v.leave_date, user_id = v.user_id, \
-                 updated_at = v.updated_at FROM ",
-                unnest_employees!(),
-                " WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.id = v.id"
-            ))
-            .bind(tenant_id.as_uuid())
-            .bind(company_id.as_uuid());
-            let updated = ColumnArrays::of(chunk)
-                .bind(query)
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            if updated.rows_affected() != chunk.len() as u64 {
-                return Err(StoreError::Backend(
-                    "an updated employee does not exist in that company".into(),
-                ));
-            }
+        apply_employees_in(&mut transaction, tenant_id, company_id, inserts, updates).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn apply_import(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        write: &ImportWrite,
+    ) -> Result<(), StoreError> {
+        check_import(tenant_id, company_id, write)?;
+        // Users first: the new employees link to them. Dropping the transaction on an error
+        // (a login ID taken in the tenant, say) rolls everything back.
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        for user in &write.new_users {
+            insert_user_in(&mut transaction, user).await?;
         }
-        for chunk in inserts.chunks(APPLY_CHUNK) {
-            let query = sqlx::query(concat!(
-                "INSERT INTO employees (tenant_id, id, company_id, employee_number, family_name, \
-                 given_name, family_name_kana, given_name_kana, birth_date, postal_code, address, \
-                 email, department, employment_type, hire_date, leave_date, user_id, updated_at) \
-                 SELECT $1, v.id, $2, v.employee_number, v.family_name, v.given_name, \
-                 v.family_name_kana, v.given_name_kana, v.birth_date, v.postal_code, v.address, \
-                 v.email, v.department, v.employment_type, v.hire_date, v.leave_date, v.user_id, \
-                 v.updated_at FROM ",
-                unnest_employees!()
-            ))
-            .bind(tenant_id.as_uuid())
-            .bind(company_id.as_uuid());
-            ColumnArrays::of(chunk)
-                .bind(query)
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?;
+        apply_employees_in(
+            &mut transaction,
+            tenant_id,
+            company_id,
+            &write.inserts,
+            &write.updates,
+        )
+        .await?;
+        for (token, mail) in &write.invitations {
+            insert_token_in(&mut transaction, token).await?;
+            enqueue_in(&mut transaction, mail).await?;
+        }
+        for user_id in &write.disable_users {
+            set_status_in(&mut transaction, tenant_id, *user_id, UserStatus::Disabled).await?;
         }
         transaction.commit().await.map_err(store_error)
     }

@@ -26,7 +26,7 @@ macro_rules! select_users {
     };
 }
 
-async fn insert_user_in(
+pub(crate) async fn insert_user_in(
     transaction: &mut Transaction<'static, Postgres>,
     user: &User,
 ) -> Result<(), StoreError> {
@@ -75,7 +75,7 @@ async fn write_password_in(
     Ok(())
 }
 
-async fn end_sessions_in(
+pub(crate) async fn end_sessions_in(
     transaction: &mut Transaction<'static, Postgres>,
     tenant_id: TenantId,
     user_id: UserId,
@@ -91,6 +91,48 @@ async fn end_sessions_in(
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
+    Ok(())
+}
+
+pub(crate) async fn insert_token_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    token: &OneTimeToken,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO one_time_tokens (tenant_id, token_hash, user_id, purpose, email, \
+         created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(token.tenant_id.as_uuid())
+    .bind(token.hash.as_hex())
+    .bind(token.user_id.as_uuid())
+    .bind(token.purpose.as_code())
+    .bind(token.email.as_ref().map(EmailAddress::as_str))
+    .bind(token.created_at)
+    .bind(token.expires_at)
+    .bind(token.used_at)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Sets the status; disabling also ends every session of the user.
+pub(crate) async fn set_status_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    user_id: UserId,
+    status: UserStatus,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET status = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(status.as_code())
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    if status == UserStatus::Disabled {
+        end_sessions_in(transaction, tenant_id, user_id, None).await?;
+    }
     Ok(())
 }
 
@@ -227,16 +269,7 @@ impl UserStore for PgStore {
         status: UserStatus,
     ) -> Result<(), StoreError> {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        sqlx::query("UPDATE users SET status = $3 WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id.as_uuid())
-            .bind(user_id.as_uuid())
-            .bind(status.as_code())
-            .execute(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        if status == UserStatus::Disabled {
-            end_sessions_in(&mut transaction, tenant_id, user_id, None).await?;
-        }
+        set_status_in(&mut transaction, tenant_id, user_id, status).await?;
         transaction.commit().await.map_err(store_error)
     }
 
@@ -340,21 +373,7 @@ impl TokenStore for PgStore {
         mail: &OutboxMessage,
     ) -> Result<(), StoreError> {
         let mut transaction = self.begin_for_tenant(token.tenant_id).await?;
-        sqlx::query(
-            "INSERT INTO one_time_tokens (tenant_id, token_hash, user_id, purpose, email, \
-             created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(token.tenant_id.as_uuid())
-        .bind(token.hash.as_hex())
-        .bind(token.user_id.as_uuid())
-        .bind(token.purpose.as_code())
-        .bind(token.email.as_ref().map(EmailAddress::as_str))
-        .bind(token.created_at)
-        .bind(token.expires_at)
-        .bind(token.used_at)
-        .execute(&mut *transaction)
-        .await
-        .map_err(store_error)?;
+        insert_token_in(&mut transaction, token).await?;
         enqueue_in(&mut transaction, mail).await?;
         transaction.commit().await.map_err(store_error)
     }
@@ -389,6 +408,19 @@ impl TokenStore for PgStore {
         write_password_in(&mut transaction, token.tenant_id, token.user_id, password).await?;
         end_sessions_in(&mut transaction, token.tenant_id, token.user_id, None).await?;
         enqueue_in(&mut transaction, notice).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn redeem_invitation(
+        &self,
+        token: &OneTimeToken,
+        used_at: OffsetDateTime,
+        password: &PasswordState,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_for_tenant(token.tenant_id).await?;
+        consume_token_in(&mut transaction, token, used_at).await?;
+        write_password_in(&mut transaction, token.tenant_id, token.user_id, password).await?;
+        end_sessions_in(&mut transaction, token.tenant_id, token.user_id, None).await?;
         transaction.commit().await.map_err(store_error)
     }
 

@@ -3,8 +3,12 @@
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
+use nencho_identity::UserStatus;
 use nencho_kernel::{CompanyId, EmailAddress, EmployeeId, TenantId, UserId};
-use nencho_ports::{EmployeePage, EmployeeQuery, EmployeeStore, StoreError};
+use nencho_ports::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, StoreError};
+
+use crate::identity::{insert_token_in, insert_user_in, set_status_in};
+use crate::outbox::enqueue_in;
 use nencho_tenancy::{Employee, EmployeeNumber, PostalCode};
 use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
@@ -199,6 +203,73 @@ async fn update_in(
     Ok(())
 }
 
+/// Whether everything of an import belongs to the tenant (and the employees to the company).
+fn check_import(
+    tenant_id: TenantId,
+    company_id: CompanyId,
+    write: &ImportWrite,
+) -> Result<(), StoreError> {
+    for employee in write.inserts.iter().chain(&write.updates) {
+        check_tenant(tenant_id, employee)?;
+        if employee.company_id != company_id {
+            return Err(StoreError::Backend(
+                "employee belongs to another company".into(),
+            ));
+        }
+    }
+    let foreign = write
+        .new_users
+        .iter()
+        .any(|user| user.tenant_id != tenant_id)
+        || write
+            .invitations
+            .iter()
+            .any(|(token, mail)| token.tenant_id != tenant_id || mail.tenant_id != tenant_id);
+    if foreign {
+        return Err(StoreError::Backend(
+            "a user, token or mail belongs to another tenant".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The inserts and updates of [`EmployeeStore::apply_employees`] inside a caller's transaction.
+// Full chunks go as one multi-row statement each (a statement per row costs a trip
+// through sqlx's SQLite worker thread every time); the remainder row by row. Dropping the
+// transaction on an error rolls everything back.
+async fn apply_employees_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    inserts: &[Employee],
+    updates: &[Employee],
+) -> Result<(), StoreError> {
+    let mut update_chunks = updates.chunks_exact(APPLY_CHUNK);
+    for chunk in &mut update_chunks {
+        let updated = bind_rows(sqlx::query(UPDATE_CHUNK.as_str()), chunk)
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+        if updated.rows_affected() != APPLY_CHUNK as u64 {
+            return Err(StoreError::Backend(
+                "an updated employee does not exist in that company".into(),
+            ));
+        }
+    }
+    for employee in update_chunks.remainder() {
+        update_in(transaction, employee).await?;
+    }
+    let mut insert_chunks = inserts.chunks_exact(APPLY_CHUNK);
+    for chunk in &mut insert_chunks {
+        bind_rows(sqlx::query(INSERT_CHUNK.as_str()), chunk)
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+    }
+    for employee in insert_chunks.remainder() {
+        insert_in(transaction, employee).await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl EmployeeStore for SqliteStore {
     async fn insert_employee(
@@ -356,34 +427,31 @@ impl EmployeeStore for SqliteStore {
                 ));
             }
         }
-        // Full chunks go as one multi-row statement each (a statement per row costs a trip
-        // through sqlx's SQLite worker thread every time); the remainder row by row. Dropping the
-        // transaction on an error rolls everything back.
         let mut transaction = self.begin_write().await?;
-        let mut update_chunks = updates.chunks_exact(APPLY_CHUNK);
-        for chunk in &mut update_chunks {
-            let updated = bind_rows(sqlx::query(UPDATE_CHUNK.as_str()), chunk)
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            if updated.rows_affected() != APPLY_CHUNK as u64 {
-                return Err(StoreError::Backend(
-                    "an updated employee does not exist in that company".into(),
-                ));
-            }
+        apply_employees_in(&mut transaction, inserts, updates).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn apply_import(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        write: &ImportWrite,
+    ) -> Result<(), StoreError> {
+        check_import(tenant_id, company_id, write)?;
+        // Users first: the new employees link to them. Dropping the transaction on an error
+        // (a login ID taken in the tenant, say) rolls everything back.
+        let mut transaction = self.begin_write().await?;
+        for user in &write.new_users {
+            insert_user_in(&mut transaction, user).await?;
         }
-        for employee in update_chunks.remainder() {
-            update_in(&mut transaction, employee).await?;
+        apply_employees_in(&mut transaction, &write.inserts, &write.updates).await?;
+        for (token, mail) in &write.invitations {
+            insert_token_in(&mut transaction, token).await?;
+            enqueue_in(&mut transaction, mail).await?;
         }
-        let mut insert_chunks = inserts.chunks_exact(APPLY_CHUNK);
-        for chunk in &mut insert_chunks {
-            bind_rows(sqlx::query(INSERT_CHUNK.as_str()), chunk)
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-        }
-        for employee in insert_chunks.remainder() {
-            insert_in(&mut transaction, employee).await?;
+        for user_id in &write.disable_users {
+            set_status_in(&mut transaction, tenant_id, *user_id, UserStatus::Disabled).await?;
         }
         transaction.commit().await.map_err(store_error)
     }

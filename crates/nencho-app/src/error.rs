@@ -27,6 +27,9 @@ pub enum AppError {
         field: &'static str,
         message: String,
     },
+    /// Rows of an import that cannot get their user ID (every one of them, by row).
+    #[error("{} rows of the import cannot get a login ID", .0.len())]
+    ImportRows(Vec<crate::import::ImportRowError>),
     #[error("already exists: {0}")]
     Conflict(String),
     #[error(transparent)]

@@ -6,17 +6,28 @@
 //! known one keeps its id and linked user ID and is updated only when a field differs, so that
 //! applying the same file twice changes nothing the second time. This module knows nothing of
 //! CSV: it receives [`ImportedEmployee`]s.
+//!
+//! Every new employee also gets a user ID (role general, no password yet) whose login ID follows
+//! the company's [`LoginIdScheme`]; one with an e-mail address is mailed an invitation link (a
+//! 128-bit token, stored only as its SHA-256: no password hashing happens during an import).
+//! Employees whose leave date has come have their ID disabled (ID-3). Employees, IDs, tokens,
+//! mails and disabled IDs are written by one `apply_import` call, in one transaction.
 
 use std::collections::{HashMap, HashSet};
 
-use nencho_identity::Permission;
-use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId};
-use nencho_ports::EmployeeQuery;
-use nencho_tenancy::{Employee, EmployeeNumber, EmploymentType, PersonName, PostalCode};
+use nencho_identity::{
+    DisplayName, LoginId, OneTimeToken, PasswordState, Permission, Role, TokenPurpose, User,
+    UserStatus,
+};
+use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId, JAPAN_STANDARD_TIME, UserId};
+use nencho_ports::{EmployeeQuery, ImportWrite};
+use nencho_tenancy::{
+    Company, Employee, EmployeeNumber, EmploymentType, LoginIdScheme, PersonName, PostalCode,
+};
 
 use crate::authorization::require;
 use crate::sign_in::CurrentUser;
-use crate::{AppContext, AppError};
+use crate::{AppContext, AppError, mail};
 
 /// The stored employees are read in pages of this many (keyset paging on the number), not one
 /// query per imported row.
@@ -25,6 +36,8 @@ const STORE_PAGE: u32 = 5_000;
 /// One employee as an import file states it: every field the import sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedEmployee {
+    /// The row of the file it came from (1 = the header), to name it in an error.
+    pub row: u64,
     pub number: EmployeeNumber,
     pub name: PersonName,
     pub birth_date: Date,
@@ -56,17 +69,64 @@ impl ImportedEmployee {
 /// What applying a file would do: "N new, M updated, K unchanged".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportPreview {
+    /// Each linked (through `user_id`) to its entry of `new_users`.
     pub new: Vec<Employee>,
     pub updated: Vec<Employee>,
     pub unchanged: usize,
+    /// The user IDs of the new employees, in the order of `new`.
+    pub new_users: Vec<User>,
+    /// Linked IDs of updated employees whose leave date has come, to disable.
+    pub disable_users: Vec<UserId>,
+}
+
+impl ImportPreview {
+    /// How many new IDs will be mailed an invitation: the active ones with an e-mail address.
+    pub fn invitations(&self) -> usize {
+        self.new_users.iter().filter(|user| invitable(user)).count()
+    }
 }
 
 /// What an apply did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOutcome {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// User IDs created for the new employees.
+    pub users_created: usize,
+    /// Invitation mails queued (new, active IDs with an e-mail address).
+    pub invitations_queued: usize,
+    /// IDs disabled because the employee has left (new ones are created disabled).
+    pub users_disabled: usize,
+    /// Login IDs of new, active employees without an e-mail address: no invitation was sent, an
+    /// administrator hands out an initial password instead.
+    pub without_email: Vec<LoginId>,
+}
+
+/// Why a row cannot get its user ID; the import is refused with every such row
+/// ([`AppError::ImportRows`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginIdProblem {
+    /// The company's login IDs are e-mail addresses and the row has none.
+    NoEmail,
+    /// The e-mail address (or number) cannot be a login ID (length or characters).
+    Unusable(String),
+    /// Another ID of the tenant (perhaps an employee of another company) has this login ID, or
+    /// another row of the file would get it too.
+    Taken(LoginId),
+}
+
+/// One refused row of an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRowError {
+    pub row: u64,
+    pub number: EmployeeNumber,
+    pub scheme: LoginIdScheme,
+    pub problem: LoginIdProblem,
+}
+
+fn invitable(user: &User) -> bool {
+    user.status == UserStatus::Active && user.email.is_some()
 }
 
 /// Compares `rows` with the company's stored employees; writes nothing.
@@ -86,7 +146,8 @@ pub async fn preview_import(
     compare(context, actor, company_id, rows).await
 }
 
-/// Recomputes the preview and applies it atomically (one `apply_employees` call). The same rows
+/// Recomputes the preview and applies it atomically (one `apply_import` call): the employees,
+/// the IDs of the new ones, their invitations and the disabled IDs of leavers. The same rows
 /// applied twice change nothing the second time.
 pub async fn apply_import(
     context: &AppContext,
@@ -102,17 +163,55 @@ pub async fn apply_import(
     )
     .await?;
     let preview = compare(context, actor, company_id, rows).await?;
-    if !preview.new.is_empty() || !preview.updated.is_empty() {
-        context
-            .store
-            .apply_employees(actor.tenant.id, company_id, &preview.new, &preview.updated)
-            .await?;
+    let tenant = &actor.tenant;
+    let now = context.clock.now();
+    let site = context.site.site_url(&tenant.slug);
+    let mut invitations = Vec::new();
+    let mut without_email = Vec::new();
+    for user in &preview.new_users {
+        if user.status != UserStatus::Active {
+            continue;
+        }
+        let Some(to) = &user.email else {
+            without_email.push(user.login_id.clone());
+            continue;
+        };
+        let secret = context.new_token();
+        let token = OneTimeToken::issue(
+            &secret,
+            tenant.id,
+            user.id,
+            TokenPurpose::Invitation,
+            None,
+            now,
+        );
+        let link = format!("{site}/invitation/{}", secret.expose());
+        let mail = mail::invitation_link(context, tenant, user, to, &link, token.expires_at);
+        invitations.push((token, mail));
     }
-    Ok(ImportOutcome {
+    let outcome = ImportOutcome {
         inserted: preview.new.len(),
         updated: preview.updated.len(),
         unchanged: preview.unchanged,
-    })
+        users_created: preview.new_users.len(),
+        invitations_queued: invitations.len(),
+        users_disabled: preview.disable_users.len(),
+        without_email,
+    };
+    let write = ImportWrite {
+        inserts: preview.new,
+        updates: preview.updated,
+        new_users: preview.new_users,
+        invitations,
+        disable_users: preview.disable_users,
+    };
+    if !write.is_empty() {
+        context
+            .store
+            .apply_import(tenant.id, company_id, &write)
+            .await?;
+    }
+    Ok(outcome)
 }
 
 async fn compare(
@@ -124,7 +223,7 @@ async fn compare(
     let tenant = actor.tenant.id;
     // A guessed id of another tenant's company is not found here (the permission check alone
     // passes any id for a tenant-wide role).
-    context
+    let company = context
         .store
         .find_company(tenant, company_id)
         .await?
@@ -145,7 +244,10 @@ async fn compare(
         new: Vec::new(),
         updated: Vec::new(),
         unchanged: 0,
+        new_users: Vec::new(),
+        disable_users: Vec::new(),
     };
+    let mut new_rows = Vec::new();
     for row in rows {
         match stored.get(&row.number) {
             Some(existing) => {
@@ -177,11 +279,113 @@ async fn compare(
                     updated_at: now,
                 };
                 row.apply_to(&mut employee);
+                new_rows.push(row.row);
                 preview.new.push(employee);
             }
         }
     }
+    plan_users(context, &company, &mut preview, &new_rows).await?;
     Ok(preview)
+}
+
+/// The login ID a new employee gets under the company's scheme.
+fn login_id_of(scheme: LoginIdScheme, employee: &Employee) -> Result<LoginId, LoginIdProblem> {
+    let text = match scheme {
+        LoginIdScheme::EmployeeNumber => employee.number.as_str(),
+        LoginIdScheme::Email => employee
+            .email
+            .as_ref()
+            .map(EmailAddress::as_str)
+            .ok_or(LoginIdProblem::NoEmail)?,
+    };
+    LoginId::parse(text).map_err(|_| LoginIdProblem::Unusable(text.to_owned()))
+}
+
+/// Gives every new employee a user ID (checking that its login ID is free in the tenant) and
+/// lists the linked IDs of updated employees who have left. Reads the tenant's IDs once, not
+/// once per row.
+async fn plan_users(
+    context: &AppContext,
+    company: &Company,
+    preview: &mut ImportPreview,
+    new_rows: &[u64],
+) -> Result<(), AppError> {
+    let today = context.clock.now().to_offset(JAPAN_STANDARD_TIME).date();
+    let has_left = |employee: &Employee| employee.leave_date.is_some_and(|date| date <= today);
+    let leavers: Vec<UserId> = preview
+        .updated
+        .iter()
+        .filter(|employee| has_left(employee))
+        .filter_map(|employee| employee.user_id)
+        .collect();
+    if preview.new.is_empty() && leavers.is_empty() {
+        return Ok(());
+    }
+    let users = context.store.list_users(company.tenant_id).await?;
+    let active: HashSet<UserId> = users
+        .iter()
+        .filter(|user| user.status == UserStatus::Active)
+        .map(|user| user.id)
+        .collect();
+    preview.disable_users = leavers
+        .into_iter()
+        .filter(|user_id| active.contains(user_id))
+        .collect();
+    let mut taken: HashSet<LoginId> = users.into_iter().map(|user| user.login_id).collect();
+    let scheme = company.profile.login_id_scheme;
+    let now = context.clock.now();
+    let mut errors = Vec::new();
+    for (employee, &row) in preview.new.iter_mut().zip(new_rows) {
+        let login_id = match login_id_of(scheme, employee) {
+            Ok(login_id) => login_id,
+            Err(problem) => {
+                errors.push(ImportRowError {
+                    row,
+                    number: employee.number.clone(),
+                    scheme,
+                    problem,
+                });
+                continue;
+            }
+        };
+        if !taken.insert(login_id.clone()) {
+            errors.push(ImportRowError {
+                row,
+                number: employee.number.clone(),
+                scheme,
+                problem: LoginIdProblem::Taken(login_id),
+            });
+            continue;
+        }
+        let display_name =
+            DisplayName::parse(&format!("{} {}", employee.name.family, employee.name.given))
+                .or_else(|_| DisplayName::parse(employee.number.as_str()))
+                .map_err(|error| AppError::Invalid {
+                    field: "name",
+                    message: error.to_string(),
+                })?;
+        let user = User {
+            id: UserId::generate(context.clock.as_ref()),
+            tenant_id: company.tenant_id,
+            login_id,
+            display_name,
+            email: employee.email.clone(),
+            role: Role::General,
+            status: if has_left(employee) {
+                UserStatus::Disabled
+            } else {
+                UserStatus::Active
+            },
+            password: PasswordState::NotSet,
+            created_at: now,
+        };
+        employee.user_id = Some(user.id);
+        preview.new_users.push(user);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::ImportRows(errors));
+    }
+    Ok(())
 }
 
 /// Every employee of the company, departed ones included, by number.

@@ -115,3 +115,36 @@ pub(crate) fn email_confirmation_link(
         body,
     )
 }
+
+pub(crate) fn invitation_link(
+    context: &AppContext,
+    tenant: &Tenant,
+    user: &User,
+    to: &EmailAddress,
+    link: &str,
+    expires_at: OffsetDateTime,
+) -> OutboxMessage {
+    let body = format!(
+        "{name} 様\n\n\
+         {tenant} の年末調整電子申請サイトに、あなたのIDが登録されました。\n\
+         ID: {login_id}\n\n\
+         次のリンクからパスワードを設定して、ログインしてください(有効期限: {expires} まで、1回限り有効)。\n\n\
+         {link}\n\n\
+         期限が切れた場合は、ログイン画面の「パスワードを忘れた方」から設定するか、会社の管理者にご連絡ください。\n\n\
+         ----\n\
+         An ID \"{login_id}\" was created for you on the year-end adjustment site of {tenant}. Set \
+         your password with the link above (valid once, until {expires} JST), then log in. If it \
+         has expired, use \"forgot password\" on the login page or ask your administrator.\n",
+        name = user.display_name.as_str(),
+        tenant = tenant.name.as_str(),
+        expires = japan_time(expires_at),
+        login_id = user.login_id,
+    );
+    message(
+        context,
+        tenant,
+        to,
+        "【nencho】年末調整サイトへのご招待 / Your invitation",
+        body,
+    )
+}

@@ -190,6 +190,55 @@ pub async fn reset_password(
         })
 }
 
+/// The invitation link's token and the ID it invites, checked before the form is shown: the
+/// token must be an unused, unexpired invitation and the ID still enabled.
+pub async fn check_invitation(
+    context: &AppContext,
+    tenant: &Tenant,
+    token: &str,
+) -> Result<(OneTimeToken, User), AppError> {
+    let secret = SecretToken::parse(token).ok_or(AppError::InvalidLink)?;
+    let stored = context
+        .store
+        .find_token(tenant.id, &secret.hash())
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    if !stored.is_usable(TokenPurpose::Invitation, context.clock.now()) {
+        return Err(AppError::InvalidLink);
+    }
+    let user = context
+        .store
+        .find_user(tenant.id, stored.user_id)
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    if user.status != UserStatus::Active {
+        return Err(AppError::InvalidLink);
+    }
+    Ok((stored, user))
+}
+
+/// An invited ID (an imported employee) sets its first password from the mailed link: the
+/// password policy applies, the password is hashed once, and setting it and using up the token
+/// happen in one transaction (a second use of the link fails). The user then logs in.
+pub async fn accept_invitation(
+    context: &AppContext,
+    tenant: &Tenant,
+    token: &str,
+    new_password: &str,
+    confirmation: &str,
+) -> Result<(), AppError> {
+    let (stored, user) = check_invitation(context, tenant, token).await?;
+    let hash = checked_hash(context, tenant, &user, new_password, confirmation).await?;
+    context
+        .store
+        .redeem_invitation(&stored, context.clock.now(), &PasswordState::Chosen(hash))
+        .await
+        .map_err(|error| match error {
+            nencho_ports::StoreError::Conflict(_) => AppError::InvalidLink,
+            other => AppError::from(other),
+        })
+}
+
 /// An administrator sets a new initial password for an ID (ID-8 without e-mail, ID-6): shown once
 /// to hand over, changed at the next login; the ID's sessions end.
 pub async fn issue_initial_password(

@@ -56,6 +56,8 @@ pub enum TokenPurpose {
     PasswordReset,
     /// Confirm a (new) e-mail address.
     EmailConfirmation,
+    /// A new ID (an imported employee) sets its first password; at most 7 days.
+    Invitation,
 }
 
 impl TokenPurpose {
@@ -63,6 +65,7 @@ impl TokenPurpose {
         match self {
             Self::PasswordReset => Duration::hours(24),
             Self::EmailConfirmation => Duration::hours(24),
+            Self::Invitation => Duration::days(7),
         }
     }
 
@@ -70,6 +73,7 @@ impl TokenPurpose {
         match self {
             Self::PasswordReset => "password_reset",
             Self::EmailConfirmation => "email_confirmation",
+            Self::Invitation => "invitation",
         }
     }
 
@@ -77,6 +81,7 @@ impl TokenPurpose {
         match code {
             "password_reset" => Some(Self::PasswordReset),
             "email_confirmation" => Some(Self::EmailConfirmation),
+            "invitation" => Some(Self::Invitation),
             _ => None,
         }
     }
@@ -164,5 +169,25 @@ mod tests {
         assert!(!token.is_usable(TokenPurpose::EmailConfirmation, clock.now()));
         token.used_at = Some(clock.now());
         assert!(!token.is_usable(TokenPurpose::PasswordReset, clock.now()));
+    }
+
+    #[test]
+    fn an_invitation_lasts_seven_days_and_round_trips_its_code() {
+        let clock = FixedClock::at(datetime!(2026-11-25 09:00 UTC));
+        let token = OneTimeToken::issue(
+            &SecretToken::from_random_bytes([2; 16]),
+            TenantId::generate(&clock),
+            UserId::generate(&clock),
+            TokenPurpose::Invitation,
+            None,
+            clock.now(),
+        );
+        assert!(token.is_usable(TokenPurpose::Invitation, clock.now() + Duration::days(6)));
+        assert!(!token.is_usable(TokenPurpose::Invitation, clock.now() + Duration::days(7)));
+        assert!(!token.is_usable(TokenPurpose::PasswordReset, clock.now()));
+        assert_eq!(
+            TokenPurpose::from_code(TokenPurpose::Invitation.as_code()),
+            Some(TokenPurpose::Invitation)
+        );
     }
 }

@@ -1,11 +1,36 @@
 //! Employees of a company and the per-company roles of users (ID-1…4).
 
 use async_trait::async_trait;
-use nencho_identity::RoleAssignment;
+use nencho_identity::{OneTimeToken, RoleAssignment, User};
 use nencho_kernel::{CompanyId, EmployeeId, TenantId, UserId};
 use nencho_tenancy::{Employee, EmployeeNumber};
 
-use crate::StoreError;
+use crate::{OutboxMessage, StoreError};
+
+/// Everything one CSV import writes, applied by [`EmployeeStore::apply_import`] in one
+/// transaction: the employees, the user IDs of the new ones (linked through
+/// [`Employee::user_id`]), their invitations (the token, stored only hashed, and the mail that
+/// carries it) and the IDs of employees who have left, to disable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportWrite {
+    pub inserts: Vec<Employee>,
+    pub updates: Vec<Employee>,
+    /// Inserted before the employees that link to them.
+    pub new_users: Vec<User>,
+    pub invitations: Vec<(OneTimeToken, OutboxMessage)>,
+    /// Disabled (their sessions end), never deleted (ID-3).
+    pub disable_users: Vec<UserId>,
+}
+
+impl ImportWrite {
+    pub fn is_empty(&self) -> bool {
+        self.inserts.is_empty()
+            && self.updates.is_empty()
+            && self.new_users.is_empty()
+            && self.invitations.is_empty()
+            && self.disable_users.is_empty()
+    }
+}
 
 /// One page of the employee list of a company, in employee-number order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +128,17 @@ pub trait EmployeeStore: Send + Sync {
         company_id: CompanyId,
         inserts: &[Employee],
         updates: &[Employee],
+    ) -> Result<(), StoreError>;
+    /// The CSV import's apply with the user IDs it creates: users, employees, invitation tokens
+    /// and their mails, and disabled IDs, all in one transaction or nothing at all. A login ID
+    /// taken in the tenant fails with [`StoreError::Conflict`] and writes nothing. Everything
+    /// must belong to `tenant_id` (and the employees to `company_id`); an adapter refuses a
+    /// mismatch.
+    async fn apply_import(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        write: &ImportWrite,
     ) -> Result<(), StoreError>;
 }
 

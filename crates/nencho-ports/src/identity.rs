@@ -108,6 +108,15 @@ pub trait TokenStore: Send + Sync {
         password: &PasswordState,
         notice: &OutboxMessage,
     ) -> Result<(), StoreError>;
+    /// Uses an invitation token: marks it used (only if still unused, else
+    /// [`StoreError::Conflict`]), sets the user's first password and ends any session of the
+    /// user, all in one transaction.
+    async fn redeem_invitation(
+        &self,
+        token: &OneTimeToken,
+        used_at: OffsetDateTime,
+        password: &PasswordState,
+    ) -> Result<(), StoreError>;
     /// Uses an e-mail confirmation token: marks it used and sets the user's address.
     async fn redeem_email_confirmation(
         &self,

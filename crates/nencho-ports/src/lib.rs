@@ -17,7 +17,7 @@ mod store;
 pub use crypto::{HashError, PasswordHasher, RandomSource};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};
-pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, RoleAssignmentStore};
+pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, RoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};

@@ -30,7 +30,9 @@ pub fn failure(site: &Site<'_>, error: &AppError) -> Response {
             );
         }
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Invalid { .. } | AppError::Conflict(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid { .. } | AppError::Conflict(_) | AppError::ImportRows(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         _ => {
             tracing::error!(%error, "request failed");
             StatusCode::SERVICE_UNAVAILABLE

@@ -14,10 +14,13 @@ use std::time::Duration;
 
 use askama::Template;
 use nencho_app::AppError;
-use nencho_app::import::{ImportedEmployee, apply_import, authorize_import, preview_import};
+use nencho_app::import::{
+    ImportOutcome, ImportPreview, ImportRowError, ImportedEmployee, LoginIdProblem, apply_import,
+    authorize_import, preview_import,
+};
 use nencho_csv::{CellError, CsvEncoding, EmployeeRow, ImportOptions, validate_all_with};
 use nencho_kernel::{CompanyId, OffsetDateTime};
-use nencho_tenancy::{EmployeeNumber, PersonName};
+use nencho_tenancy::{EmployeeNumber, LoginIdScheme, PersonName};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Multipart, Path, Query};
 use poem::{IntoResponse, Request, Response, handler};
@@ -56,6 +59,7 @@ pub struct ImportWords {
     too_large: &'static str,
     expired: &'static str,
     no_file: &'static str,
+    without_email: &'static str,
 }
 
 const JA: ImportWords = ImportWords {
@@ -76,6 +80,7 @@ const JA: ImportWords = ImportWords {
     too_large: "ファイルが大きすぎます（50MBまで）。ファイルを分けてください。",
     expired: "確認の有効期限が切れたか、すでに取り込み済みです。もう一度アップロードしてください。",
     no_file: "ファイルを選んでください。",
+    without_email: "メールアドレスがないため招待を送っていません。ユーザー管理から初期パスワードを発行してください。",
 };
 
 const EN: ImportWords = ImportWords {
@@ -96,6 +101,7 @@ const EN: ImportWords = ImportWords {
     too_large: "The file is too large (at most 50 MB). Please split it.",
     expired: "The check has expired or was already imported. Please upload the file again.",
     no_file: "Please choose a file.",
+    without_email: "No invitation was sent to these IDs because they have no e-mail address. Issue an initial password from user management.",
 };
 
 fn words(lang: Lang) -> &'static ImportWords {
@@ -129,6 +135,8 @@ struct ImportPage {
     more_errors: u64,
     preview: Option<PreviewView>,
     result: Option<String>,
+    /// Login IDs of new employees without an e-mail address (no invitation sent).
+    without_email: Vec<String>,
     show_form: bool,
 }
 
@@ -144,6 +152,7 @@ impl ImportPage {
             more_errors: 0,
             preview: None,
             result: None,
+            without_email: Vec::new(),
             show_form: true,
         }
     }
@@ -226,6 +235,7 @@ fn imported(row: EmployeeRow) -> Result<ImportedEmployee, CellError> {
         message: error.to_string(),
     })?;
     Ok(ImportedEmployee {
+        row: row.row,
         number,
         name: PersonName {
             family: row.family_name,
@@ -304,6 +314,130 @@ fn counts(lang: Lang, new: usize, updated: usize, unchanged: usize) -> String {
         Lang::Ja => format!("新規 {new}件、更新 {updated}件、変更なし {unchanged}件"),
         Lang::En => format!("{new} new, {updated} updated, {unchanged} unchanged"),
     }
+}
+
+fn preview_summary(lang: Lang, preview: &ImportPreview) -> String {
+    let counts = counts(
+        lang,
+        preview.new.len(),
+        preview.updated.len(),
+        preview.unchanged,
+    );
+    let (users, invitations) = (preview.new_users.len(), preview.invitations());
+    match lang {
+        Lang::Ja => format!("{counts}（ID発行 {users}件、招待メール {invitations}件）"),
+        Lang::En => format!("{counts} ({users} new IDs, {invitations} invitations)"),
+    }
+}
+
+fn outcome_summary(lang: Lang, outcome: &ImportOutcome) -> String {
+    let mut text = match lang {
+        Lang::Ja => format!(
+            "取り込みました。新規 {}件、更新 {}件（変更なし {}件）。ID発行 {}件、招待メール {}件を送信予定。",
+            outcome.inserted,
+            outcome.updated,
+            outcome.unchanged,
+            outcome.users_created,
+            outcome.invitations_queued
+        ),
+        Lang::En => format!(
+            "Imported: {} new, {} updated ({} unchanged). {} IDs created, {} invitations queued.",
+            outcome.inserted,
+            outcome.updated,
+            outcome.unchanged,
+            outcome.users_created,
+            outcome.invitations_queued
+        ),
+    };
+    if outcome.users_disabled > 0 {
+        text.push_str(&match lang {
+            Lang::Ja => format!("退職者のID {}件を無効にしました。", outcome.users_disabled),
+            Lang::En => format!(" {} IDs of leavers disabled.", outcome.users_disabled),
+        });
+    }
+    text
+}
+
+/// The rows that cannot get a login ID, as the error table shows them.
+fn login_id_errors(lang: Lang, errors: &[ImportRowError]) -> Vec<ErrorRow> {
+    errors
+        .iter()
+        .map(|error| {
+            let (column, message) = match (&error.problem, lang) {
+                (LoginIdProblem::NoEmail, Lang::Ja) => (
+                    "メールアドレス",
+                    format!(
+                        "社員番号 {} にメールアドレスがありません。この会社はメールアドレスをログインIDにする設定のため、メールアドレスが必要です。",
+                        error.number
+                    ),
+                ),
+                (LoginIdProblem::NoEmail, Lang::En) => (
+                    "メールアドレス",
+                    format!(
+                        "Employee {} has no e-mail address, which this company uses as the login ID.",
+                        error.number
+                    ),
+                ),
+                (LoginIdProblem::Unusable(text), Lang::Ja) => (
+                    "メールアドレス",
+                    format!(
+                        "「{text}」はログインIDに使えません（半角英数字と . _ - @ + のみ、100文字まで）。"
+                    ),
+                ),
+                (LoginIdProblem::Unusable(text), Lang::En) => (
+                    "メールアドレス",
+                    format!(
+                        "\"{text}\" cannot be a login ID (letters, digits and . _ - @ + only, at most 100)."
+                    ),
+                ),
+                (LoginIdProblem::Taken(login_id), Lang::Ja) => match error.scheme {
+                    LoginIdScheme::EmployeeNumber => (
+                        "社員番号",
+                        format!(
+                            "ログインID「{login_id}」は既に使われています（別の会社の同じ社員番号など）。会社の設定でログインIDをメールアドレスにしてください。"
+                        ),
+                    ),
+                    LoginIdScheme::Email => (
+                        "メールアドレス",
+                        format!(
+                            "ログインID「{login_id}」は既に使われています（同じメールアドレスの別のIDがあるか、ファイル内で重複しています）。"
+                        ),
+                    ),
+                },
+                (LoginIdProblem::Taken(login_id), Lang::En) => match error.scheme {
+                    LoginIdScheme::EmployeeNumber => (
+                        "社員番号",
+                        format!(
+                            "The login ID \"{login_id}\" is taken (the same number in another company?). Use e-mail addresses as login IDs in the company settings."
+                        ),
+                    ),
+                    LoginIdScheme::Email => (
+                        "メールアドレス",
+                        format!(
+                            "The login ID \"{login_id}\" is taken (another ID has this address, or the file repeats it)."
+                        ),
+                    ),
+                },
+            };
+            ErrorRow {
+                row: error.row,
+                column,
+                message,
+            }
+        })
+        .collect()
+}
+
+/// How many refused rows the page lists; the rest are counted.
+const SHOWN_ERRORS: usize = 200;
+
+fn show_login_id_errors(view: &mut ImportPage, lang: Lang, errors: &[ImportRowError]) {
+    let shown = errors
+        .get(..SHOWN_ERRORS.min(errors.len()))
+        .unwrap_or_default();
+    view.alert = Some(words(lang).nothing_written.to_owned());
+    view.errors = login_id_errors(lang, shown);
+    view.more_errors = u64::try_from(errors.len() - shown.len()).unwrap_or(u64::MAX);
 }
 
 #[derive(Deserialize)]
@@ -553,16 +687,16 @@ pub async fn upload(
                 Ok(preview) => {
                     view.show_form = false;
                     view.preview = Some(PreviewView {
-                        summary: counts(
-                            site.lang,
-                            preview.new.len(),
-                            preview.updated.len(),
-                            preview.unchanged,
-                        ),
+                        summary: preview_summary(site.lang, &preview),
                         token,
                         encoding: encoding_code(encoding),
                     });
                     page(&view, StatusCode::OK)
+                }
+                Err(AppError::ImportRows(errors)) => {
+                    let _ = tokio::fs::remove_file(&staged).await;
+                    show_login_id_errors(&mut view, site.lang, &errors);
+                    page(&view, StatusCode::UNPROCESSABLE_ENTITY)
                 }
                 Err(error) => {
                     let _ = tokio::fs::remove_file(&staged).await;
@@ -643,17 +777,18 @@ pub async fn confirm(
                 Ok(outcome) => {
                     let _ = tokio::fs::remove_file(&staged).await;
                     view.show_form = false;
-                    view.result = Some(match site.lang {
-                        Lang::Ja => format!(
-                            "取り込みました。新規 {}件、更新 {}件（変更なし {}件）",
-                            outcome.inserted, outcome.updated, outcome.unchanged
-                        ),
-                        Lang::En => format!(
-                            "Imported: {} new, {} updated ({} unchanged).",
-                            outcome.inserted, outcome.updated, outcome.unchanged
-                        ),
-                    });
+                    view.result = Some(outcome_summary(site.lang, &outcome));
+                    view.without_email = outcome
+                        .without_email
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
                     page(&view, StatusCode::OK)
+                }
+                Err(AppError::ImportRows(errors)) => {
+                    let _ = tokio::fs::remove_file(&staged).await;
+                    show_login_id_errors(&mut view, site.lang, &errors);
+                    page(&view, StatusCode::UNPROCESSABLE_ENTITY)
                 }
                 Err(error) => failure(&site, &error),
             }

@@ -49,6 +49,10 @@ pub fn routes() -> Route {
             get(passwords::reset_form).post(passwords::reset_submit),
         )
         .at(
+            "/invitation/:token",
+            get(passwords::invitation_form).post(passwords::invitation_submit),
+        )
+        .at(
             "/account/email",
             get(account::email_form).post(account::email_submit),
         )

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::password::{
-    ChangePasswordRequest, change_password, check_reset_link, request_password_reset,
-    reset_password,
+    ChangePasswordRequest, accept_invitation, change_password, check_invitation, check_reset_link,
+    request_password_reset, reset_password,
 };
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
@@ -39,6 +39,7 @@ enum PasswordFormKind {
     Initial,
     Change,
     Reset,
+    Invitation,
 }
 
 fn password_page(
@@ -54,6 +55,11 @@ fn password_page(
         PasswordFormKind::Initial => (t.initial_title, Some(t.initial_lead.to_owned()), false),
         PasswordFormKind::Change => (t.change_title, None, true),
         PasswordFormKind::Reset => (t.reset_title, None, false),
+        PasswordFormKind::Invitation => (
+            t.invitation_title,
+            Some(t.invitation_lead.to_owned()),
+            false,
+        ),
     };
     PasswordPage {
         layout,
@@ -349,6 +355,84 @@ pub async fn reset_submit(
                 PasswordFormKind::Reset,
                 &format!("/password/reset/{token}"),
                 "",
+            );
+            with_error(&site, page_form, &error)
+        }
+    }
+}
+
+/// The invitation link mailed to an imported employee: the form to set the first password.
+#[handler]
+pub async fn invitation_form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
+    match check_invitation(&services.app, &site.tenant, &token).await {
+        Ok((_, user)) => page(
+            &password_page(
+                &site,
+                site.layout(),
+                PasswordFormKind::Invitation,
+                &format!("/invitation/{token}"),
+                user.login_id.as_str(),
+            ),
+            StatusCode::OK,
+        ),
+        Err(error) => with_error(
+            &site,
+            password_page(
+                &site,
+                site.layout(),
+                PasswordFormKind::Invitation,
+                &format!("/invitation/{token}"),
+                "",
+            ),
+            &error,
+        ),
+    }
+}
+
+#[handler]
+pub async fn invitation_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(token): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout());
+    }
+    match accept_invitation(
+        &services.app,
+        &site.tenant,
+        &token,
+        &form.new_password,
+        &form.confirmation,
+    )
+    .await
+    {
+        Ok(()) => {
+            site.clear_session();
+            see_other("/login?notice=invitation_done")
+        }
+        Err(error) => {
+            let login_id = match check_invitation(&services.app, &site.tenant, &token).await {
+                Ok((_, user)) => user.login_id.to_string(),
+                Err(_) => String::new(),
+            };
+            let page_form = password_page(
+                &site,
+                site.layout(),
+                PasswordFormKind::Invitation,
+                &format!("/invitation/{token}"),
+                &login_id,
             );
             with_error(&site, page_form, &error)
         }

@@ -45,6 +45,7 @@ pub async fn login_form(
         Some("logged_out") => Some(t.logged_out.into()),
         Some("session_ended") => Some(t.session_ended.into()),
         Some("reset_done") => Some(t.reset_done.into()),
+        Some("invitation_done") => Some(t.invitation_done.into()),
         _ => None,
     };
     page(

@@ -12,7 +12,7 @@ use nencho_identity::{
 };
 use nencho_kernel::{Clock, SystemClock, UserId};
 use nencho_store_sqlite::SqliteStore;
-use nencho_tenancy::{Company, CompanyName, EmployeeNumber};
+use nencho_tenancy::{Company, CompanyName, EmployeeNumber, LoginIdScheme};
 use poem::http::StatusCode;
 use poem::test::{TestClient, TestForm, TestFormField, TestResponse};
 
@@ -542,4 +542,138 @@ fn hidden(page: &str, name: &str) -> String {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The 32 hex digits after `path` in the newest queued mail to `to`.
+async fn mailed_token(
+    services: &HttpServices,
+    notice: &ActivationNotice,
+    to: &str,
+    path: &str,
+) -> String {
+    let mail = services
+        .app
+        .store
+        .list_mail(notice.tenant.id, 50)
+        .await
+        .unwrap();
+    let message = mail
+        .iter()
+        .find(|m| m.to.as_str() == to)
+        .unwrap_or_else(|| panic!("no mail to {to}"));
+    let start = message.body.find(path).expect("the link in the mail") + path.len();
+    let token: String = message.body[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 32);
+    token
+}
+
+#[tokio::test]
+async fn imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_in() {
+    let (_directory, store, services, notice, company) = site().await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+    admin.get(&base).await;
+    let (status, preview) = admin
+        .upload(&base, cp932(&employees_csv(false)), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert!(preview.contains("ID発行 3件、招待メール 2件"), "{preview}");
+    let (status, done) = admin
+        .post(
+            &format!("{base}/confirm"),
+            &[
+                ("token", &hidden(&preview, "token")),
+                ("encoding", &hidden(&preview, "encoding")),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done.contains("ID発行 3件、招待メール 2件"), "{done}");
+    assert!(
+        done.contains("メールアドレスがないため招待を送っていません。ユーザー管理から初期パスワードを発行してください。")
+            && done.contains(r#"<li class="login-id">e0002</li>"#),
+        "the employee without an address is listed: {done}"
+    );
+    assert!(!done.contains(r#"<li class="login-id">e0001</li>"#));
+
+    // Taro follows the link in his mail, in a browser of his own.
+    let token = mailed_token(&services, &notice, "taro@example.jp", "/invitation/").await;
+    let mut taro = browser(&store);
+    let (status, form) = taro.get(&format!("/invitation/{token}")).await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(
+        form.contains("パスワードの設定") && form.contains(r#"value="e0001""#),
+        "{form}"
+    );
+    let (status, weak) = taro
+        .post(
+            &format!("/invitation/{token}"),
+            &[("new_password", "password"), ("confirmation", "password")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+    let chosen = "yama-no-ue-no-ookina-ki-2026";
+    let (status, _) = taro
+        .post(
+            &format!("/invitation/{token}"),
+            &[("new_password", chosen), ("confirmation", chosen)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, login) = taro.get("/login?notice=invitation_done").await;
+    assert!(login.contains("パスワードを設定しました"), "{login}");
+    let (status, _) = taro
+        .post("/login", &[("login_id", "E0001"), ("password", chosen)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, home) = taro.get("/").await;
+    assert_eq!(status, StatusCode::OK, "{home}");
+    assert!(home.contains("山田"), "{home}");
+    let (status, _) = taro.get("/admin/companies").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The link works once.
+    let mut again = browser(&store);
+    let (status, _) = again.get(&format!("/invitation/{token}")).await;
+    assert_eq!(status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview() {
+    let (_directory, store, services, notice, _) = site().await;
+    let mut company = Company::register(
+        notice.tenant.id,
+        CompanyName::parse("株式会社メール").unwrap(),
+        &SystemClock,
+    );
+    company.profile.login_id_scheme = LoginIdScheme::Email;
+    services
+        .app
+        .store
+        .insert_company(notice.tenant.id, &company)
+        .await
+        .unwrap();
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+    admin.get(&base).await;
+    let (status, refused) = admin
+        .upload(&base, cp932(&employees_csv(false)), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.contains(r#"<td class="row">3</td>"#), "{refused}");
+    assert!(
+        refused.contains("メールアドレスがありません")
+            && refused.contains("まだ何も登録していません"),
+        "{refused}"
+    );
+    assert_eq!(employee_count(&services, &notice, &company).await, 0);
 }

@@ -2,11 +2,13 @@
 
 mod employees;
 mod identity;
+mod import;
 mod outbox;
 mod support;
 mod tenancy;
 
 pub use employees::*;
 pub use identity::*;
+pub use import::*;
 pub use outbox::*;
 pub use tenancy::*;

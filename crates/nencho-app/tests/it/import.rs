@@ -2,18 +2,22 @@
 //! apply, ids and linked user IDs kept on update, only administrators.
 
 use nencho_app::AppError;
-use nencho_app::import::{ImportedEmployee, apply_import, preview_import};
-use nencho_kernel::{Clock, CompanyId};
-use nencho_ports::{CompanyStore, EmployeeStore};
+use nencho_app::import::{ImportedEmployee, LoginIdProblem, apply_import, preview_import};
+use nencho_app::password::{accept_invitation, check_invitation, check_reset_link};
+use nencho_app::sign_in::login;
+use nencho_identity::{LoginId, PasswordState, Role, UserStatus};
+use nencho_kernel::{Clock, CompanyId, EmailAddress};
+use nencho_ports::{CompanyStore, EmployeeStore, OutboxStore, UserStore};
 use nencho_tenancy::{
-    Company, CompanyName, EmployeeNumber, EmploymentType, PersonName, PostalCode,
+    Company, CompanyName, EmployeeNumber, EmploymentType, LoginIdScheme, PersonName, PostalCode,
 };
 use time::macros::date;
 
-use crate::support::{acme, logged_in, world};
+use crate::support::{acme, link_mailed_to, logged_in, request, world};
 
 fn row(number: usize, department: &str) -> ImportedEmployee {
     ImportedEmployee {
+        row: number as u64 + 1,
         number: EmployeeNumber::parse(&format!("{number:05}")).unwrap(),
         name: PersonName {
             family: "山田".into(),
@@ -155,4 +159,300 @@ async fn an_unknown_company_and_duplicate_numbers_are_refused() {
         .await,
         Err(AppError::Invalid { .. })
     ));
+}
+
+async fn company_with_scheme(
+    world: &crate::support::World,
+    tenant: nencho_kernel::TenantId,
+    name: &str,
+    scheme: LoginIdScheme,
+) -> Company {
+    let mut company = Company::register(
+        tenant,
+        CompanyName::parse(name).unwrap(),
+        world.clock.as_ref(),
+    );
+    company.profile.login_id_scheme = scheme;
+    world.store.insert_company(tenant, &company).await.unwrap();
+    company
+}
+
+fn with_email(mut imported: ImportedEmployee, email: &str) -> ImportedEmployee {
+    imported.email = Some(EmailAddress::parse(email).unwrap());
+    imported
+}
+
+const CHOSEN: &str = "kumo no ue ni sora ga hiroi 2026";
+
+#[tokio::test]
+async fn new_employees_get_ids_and_invitations_without_any_password_hashing() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let tenant = notice.tenant.id;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = company_with_scheme(
+        &world,
+        tenant,
+        "株式会社エー",
+        LoginIdScheme::EmployeeNumber,
+    )
+    .await;
+    let rows = vec![
+        with_email(row(1, "総務部"), "hanako@acme.example"),
+        with_email(row(2, "総務部"), "jiro@acme.example"),
+        row(3, "営業部"),
+    ];
+    let preview = preview_import(&world.context, &admin, company.id, rows.clone())
+        .await
+        .unwrap();
+    assert_eq!((preview.new_users.len(), preview.invitations()), (3, 2));
+    assert!(world.store.list_mail(tenant, 10).await.unwrap().is_empty());
+
+    let outcome = apply_import(&world.context, &admin, company.id, rows.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            outcome.inserted,
+            outcome.users_created,
+            outcome.invitations_queued
+        ),
+        (3, 3, 2)
+    );
+    assert_eq!(
+        outcome.without_email,
+        vec![LoginId::parse("00003").unwrap()]
+    );
+
+    let users = world.store.list_users(tenant).await.unwrap();
+    let login_ids: Vec<&str> = users.iter().map(|user| user.login_id.as_str()).collect();
+    assert_eq!(login_ids, ["00001", "00002", "00003", "admin"]);
+    for user in users.iter().filter(|user| user.role == Role::General) {
+        assert_eq!(user.status, UserStatus::Active);
+        assert_eq!(user.password, PasswordState::NotSet, "no PBKDF2 per row");
+        assert_eq!(user.display_name.as_str(), "山田 太郎");
+        let employee = world
+            .store
+            .find_employee_by_user(tenant, user.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(employee.number.as_str(), user.login_id.as_str());
+        assert_eq!(employee.email, user.email);
+    }
+    let hashed = users
+        .iter()
+        .filter(|user| user.password.hash().is_some())
+        .count();
+    assert_eq!(hashed, 1, "only the ADMIN has a password hash");
+    let mail = world.store.list_mail(tenant, 10).await.unwrap();
+    assert_eq!(mail.len(), 2);
+    assert!(mail.iter().all(|m| m.body.contains("/invitation/")
+        && m.body.contains("http://acme.localhost:8080/invitation/")));
+
+    // The same file again: nothing new, no second invitation.
+    let again = apply_import(&world.context, &admin, company.id, rows)
+        .await
+        .unwrap();
+    assert_eq!((again.users_created, again.invitations_queued), (0, 0));
+    assert_eq!(world.store.list_mail(tenant, 10).await.unwrap().len(), 2);
+
+    // Hanako follows her link, sets a password (hashed once, now) and logs in; the link works once.
+    let token = link_mailed_to(&world, &notice, "hanako@acme.example", "/invitation/").await;
+    let (_, invited) = check_invitation(&world.context, &notice.tenant, &token)
+        .await
+        .unwrap();
+    assert_eq!(invited.login_id.as_str(), "00001");
+    assert!(matches!(
+        accept_invitation(&world.context, &notice.tenant, &token, "short", "short").await,
+        Err(AppError::PasswordRejected(_))
+    ));
+    accept_invitation(&world.context, &notice.tenant, &token, CHOSEN, CHOSEN)
+        .await
+        .unwrap();
+    let (_, hanako) = logged_in(&world, &notice, "00001", CHOSEN).await;
+    assert_eq!(hanako.user.role, Role::General);
+    assert!(!hanako.must_change_password());
+    assert!(matches!(
+        accept_invitation(&world.context, &notice.tenant, &token, CHOSEN, CHOSEN).await,
+        Err(AppError::InvalidLink)
+    ));
+    // An invitation is no reset link, and expires after 7 days.
+    let jiro = link_mailed_to(&world, &notice, "jiro@acme.example", "/invitation/").await;
+    assert!(matches!(
+        check_reset_link(&world.context, &notice.tenant, &jiro).await,
+        Err(AppError::InvalidLink)
+    ));
+    world.clock.advance(time::Duration::days(7));
+    assert!(matches!(
+        accept_invitation(&world.context, &notice.tenant, &jiro, CHOSEN, CHOSEN).await,
+        Err(AppError::InvalidLink)
+    ));
+}
+
+#[tokio::test]
+async fn under_the_email_scheme_a_row_without_address_is_refused_and_nothing_is_written() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let tenant = notice.tenant.id;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = company_with_scheme(&world, tenant, "株式会社エー", LoginIdScheme::Email).await;
+    let rows = vec![
+        with_email(row(1, "総務部"), "hanako@acme.example"),
+        row(2, "総務部"),
+    ];
+    let refused = preview_import(&world.context, &admin, company.id, rows.clone()).await;
+    let Err(AppError::ImportRows(errors)) = refused else {
+        panic!("refused in the preview: {refused:?}");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].row, 3, "the row of the file is named");
+    assert_eq!(errors[0].problem, LoginIdProblem::NoEmail);
+    assert!(matches!(
+        apply_import(&world.context, &admin, company.id, rows.clone()).await,
+        Err(AppError::ImportRows(_))
+    ));
+    assert_eq!(
+        world
+            .store
+            .count_employees(tenant, company.id)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(world.store.list_users(tenant).await.unwrap().len(), 1);
+    assert!(world.store.list_mail(tenant, 10).await.unwrap().is_empty());
+
+    // With the address, the e-mail address is the login ID.
+    let fixed = vec![
+        rows[0].clone(),
+        with_email(row(2, "総務部"), "Jiro@Acme.example"),
+    ];
+    apply_import(&world.context, &admin, company.id, fixed)
+        .await
+        .unwrap();
+    let jiro = world
+        .store
+        .find_user_by_login_id(tenant, &LoginId::parse("jiro@acme.example").unwrap())
+        .await
+        .unwrap();
+    assert!(jiro.is_some());
+}
+
+#[tokio::test]
+async fn the_same_number_in_another_company_is_a_taken_login_id() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let tenant = notice.tenant.id;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let first = company_with_scheme(
+        &world,
+        tenant,
+        "株式会社エー",
+        LoginIdScheme::EmployeeNumber,
+    )
+    .await;
+    let second = company_with_scheme(
+        &world,
+        tenant,
+        "株式会社ビー",
+        LoginIdScheme::EmployeeNumber,
+    )
+    .await;
+    apply_import(&world.context, &admin, first.id, vec![row(1, "総務部")])
+        .await
+        .unwrap();
+    let refused = preview_import(&world.context, &admin, second.id, vec![row(1, "総務部")]).await;
+    let Err(AppError::ImportRows(errors)) = refused else {
+        panic!("refused in the preview: {refused:?}");
+    };
+    assert_eq!(
+        errors[0].problem,
+        LoginIdProblem::Taken(LoginId::parse("00001").unwrap())
+    );
+    assert_eq!(errors[0].scheme, LoginIdScheme::EmployeeNumber);
+    assert_eq!(
+        world
+            .store
+            .count_employees(tenant, second.id)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_leavers_id_is_disabled_and_a_new_leaver_is_not_invited() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let tenant = notice.tenant.id;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = company_with_scheme(
+        &world,
+        tenant,
+        "株式会社エー",
+        LoginIdScheme::EmployeeNumber,
+    )
+    .await;
+    let staying = with_email(row(1, "総務部"), "hanako@acme.example");
+    apply_import(&world.context, &admin, company.id, vec![staying.clone()])
+        .await
+        .unwrap();
+    let token = link_mailed_to(&world, &notice, "hanako@acme.example", "/invitation/").await;
+    accept_invitation(&world.context, &notice.tenant, &token, CHOSEN, CHOSEN)
+        .await
+        .unwrap();
+    let (cookie, _) = logged_in(&world, &notice, "00001", CHOSEN).await;
+
+    // The clock says 2026-11-25 09:00 in Japan: a leave date of today counts as left.
+    let mut leaving = staying;
+    leaving.leave_date = Some(date!(2026 - 11 - 25));
+    let mut new_leaver = with_email(row(2, "総務部"), "jiro@acme.example");
+    new_leaver.leave_date = Some(date!(2026 - 10 - 31));
+    let mut future = with_email(row(3, "総務部"), "saburo@acme.example");
+    future.leave_date = Some(date!(2026 - 11 - 26));
+    let outcome = apply_import(
+        &world.context,
+        &admin,
+        company.id,
+        vec![leaving, new_leaver, future],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            outcome.updated,
+            outcome.users_created,
+            outcome.invitations_queued,
+            outcome.users_disabled
+        ),
+        (1, 2, 1, 1)
+    );
+    let status = |login_id: &'static str| {
+        let store = world.store.clone();
+        async move {
+            store
+                .find_user_by_login_id(tenant, &LoginId::parse(login_id).unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(status("00001").await, UserStatus::Disabled);
+    assert_eq!(status("00002").await, UserStatus::Disabled);
+    assert_eq!(status("00003").await, UserStatus::Active);
+    assert!(
+        nencho_app::sign_in::authenticate(&world.context, &notice.tenant, &cookie)
+            .await
+            .unwrap()
+            .is_none(),
+        "the leaver's session ended"
+    );
+    assert!(matches!(
+        login(&world.context, request(&notice, "00001", CHOSEN)).await,
+        Err(AppError::InvalidCredentials)
+    ));
+    let mail = world.store.list_mail(tenant, 10).await.unwrap();
+    assert!(mail.iter().all(|m| m.to.as_str() != "jiro@acme.example"));
 }
