@@ -47,3 +47,60 @@ pub async fn set_user_enabled(
     user.status = status;
     Ok(user)
 }
+
+/// One user's company roles, with the companies to choose from (`manage_users`).
+pub struct UserRoles {
+    pub user: User,
+    pub assignments: Vec<nencho_identity::RoleAssignment>,
+    pub companies: Vec<nencho_tenancy::Company>,
+}
+
+pub async fn user_roles(context: &AppContext, actor: &CurrentUser, user_id: UserId) -> Result<UserRoles, AppError> {
+    crate::authorization::require(context, actor, nencho_identity::Permission::ManageUsers, None).await?;
+    let tenant = actor.tenant.id;
+    let user = context.store.find_user(tenant, user_id).await?.ok_or(AppError::NotFound)?;
+    let assignments = context.store.roles_of(tenant, user_id).await?;
+    let companies = context.store.list_companies(tenant).await?;
+    Ok(UserRoles { user, assignments, companies })
+}
+
+/// Gives `user_id` a limited role in one company (replacing any role it had there), optionally
+/// narrowed to departments (ID-4). ADMIN and administrators need none: they may do everything.
+pub async fn assign_company_role(
+    context: &AppContext,
+    actor: &CurrentUser,
+    user_id: UserId,
+    company_id: nencho_kernel::CompanyId,
+    role: nencho_identity::CompanyRole,
+    departments: Vec<String>,
+) -> Result<(), AppError> {
+    crate::authorization::require(context, actor, nencho_identity::Permission::ManageUsers, None).await?;
+    let tenant = actor.tenant.id;
+    let user = context.store.find_user(tenant, user_id).await?.ok_or(AppError::NotFound)?;
+    if user.role.manages_users() {
+        return Err(AppError::Invalid { field: "user", message: "ADMIN and administrators already have every power".into() });
+    }
+    context.store.find_company(tenant, company_id).await?.ok_or(AppError::NotFound)?;
+    let departments: Vec<String> = departments
+        .into_iter()
+        .map(|department| department.trim().to_owned())
+        .filter(|department| !department.is_empty())
+        .collect();
+    if departments.iter().any(|department| department.chars().count() > 100 || department.contains('\u{1F}')) {
+        return Err(AppError::Invalid { field: "departments", message: "a department name is too long or not printable".into() });
+    }
+    let assignment = nencho_identity::RoleAssignment { user_id, company_id, role, departments };
+    context.store.assign_role(tenant, &assignment).await?;
+    Ok(())
+}
+
+pub async fn revoke_company_role(
+    context: &AppContext,
+    actor: &CurrentUser,
+    user_id: UserId,
+    company_id: nencho_kernel::CompanyId,
+) -> Result<(), AppError> {
+    crate::authorization::require(context, actor, nencho_identity::Permission::ManageUsers, None).await?;
+    context.store.revoke_role(actor.tenant.id, user_id, company_id).await?;
+    Ok(())
+}

@@ -13,6 +13,7 @@ mod import;
 mod layout;
 mod passwords;
 mod render;
+mod roles;
 mod sign_in;
 
 use std::sync::Arc;
@@ -78,6 +79,14 @@ pub fn routes() -> Route {
             get(import::template),
         )
         .at("/admin/users", get(admin::users))
+        .at(
+            "/admin/users/:id/roles",
+            get(roles::show).post(roles::assign),
+        )
+        .at(
+            "/admin/users/:id/roles/:company/revoke",
+            post(roles::revoke),
+        )
         .at("/admin/users/:id/:action", post(admin::user_action))
 }
 

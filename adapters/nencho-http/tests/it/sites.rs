@@ -1050,11 +1050,23 @@ mod authorization_matrix {
         intruder.cookies = beta_admin.cookies.clone();
 
         let (a, b) = (a.id, b.id);
+        let someone = services
+            .app
+            .store
+            .find_user_by_login_id(tenant, &LoginId::parse("ippan").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         // (path, [ADMIN, 管理者, 承認者(A), 担当者(A), 参照者(A), 一般ユーザー])
         let table: Vec<(String, [u16; 6])> = vec![
             ("/".into(), [OK, OK, OK, OK, OK, OK]),
             ("/account/logins".into(), [OK, OK, OK, OK, OK, OK]),
             ("/admin/users".into(), [OK, OK, NO, NO, NO, NO]),
+            (
+                format!("/admin/users/{someone}/roles"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             ("/admin/companies".into(), [OK, OK, NO, NO, NO, NO]),
             ("/admin/companies/new".into(), [OK, OK, NO, NO, NO, NO]),
             (format!("/admin/companies/{a}"), [OK, OK, NO, NO, NO, NO]),
@@ -1162,4 +1174,131 @@ mod authorization_matrix {
             "another tenant's ID is untouched"
         );
     }
+}
+
+#[tokio::test]
+async fn roles_given_on_the_roles_page_open_exactly_that_company() {
+    use nencho_identity::{DisplayName, LoginId, PasswordState, Role, User, UserStatus};
+    use nencho_kernel::{Clock, SystemClock, UserId};
+    use nencho_tenancy::{Company, CompanyName};
+
+    let (_directory, store, services, notice) = site().await;
+    let tenant = notice.tenant.id;
+    let a = Company::register(
+        tenant,
+        CompanyName::parse("株式会社エー").unwrap(),
+        &SystemClock,
+    );
+    let b = Company::register(
+        tenant,
+        CompanyName::parse("株式会社ビー").unwrap(),
+        &SystemClock,
+    );
+    services.app.store.insert_company(tenant, &a).await.unwrap();
+    services.app.store.insert_company(tenant, &b).await.unwrap();
+    let hanako = User {
+        id: UserId::generate(&SystemClock),
+        tenant_id: tenant,
+        login_id: LoginId::parse("hanako").unwrap(),
+        display_name: DisplayName::parse("鈴木 花子").unwrap(),
+        email: None,
+        role: Role::General,
+        status: UserStatus::Active,
+        password: PasswordState::NotSet,
+        created_at: SystemClock.now(),
+    };
+    services
+        .app
+        .store
+        .insert_user(tenant, &hanako)
+        .await
+        .unwrap();
+
+    let mut admin = browser(&store, "acme.localhost:8080");
+    log_in_as_admin(&mut admin, &notice).await;
+    let roles_path = format!("/admin/users/{}/roles", hanako.id);
+    let (status, page, _) = admin.get(&roles_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("会社ごとの権限はありません。"));
+    let company_a = a.id.to_string();
+    let (status, _, location) = admin
+        .post(
+            &roles_path,
+            &[
+                ("company_id", company_a.as_str()),
+                ("role", "viewer"),
+                ("departments", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some(roles_path.as_str()))
+    );
+    let (_, page, _) = admin.get(&roles_path).await;
+    assert!(page.contains(r#"<td class="role">参照者</td>"#));
+
+    let admin_user = nencho_app::sign_in::authenticate(
+        &services.app,
+        &notice.tenant,
+        &admin.cookies["nencho_session"],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let (_, initial) =
+        nencho_app::password::issue_initial_password(&services.app, &admin_user, hanako.id)
+            .await
+            .unwrap();
+    let mut reader = crate::sites::browser(&store, "acme.localhost:8080");
+    reader.get("/login").await;
+    reader
+        .post(
+            "/login",
+            &[("login_id", "hanako"), ("password", initial.expose())],
+        )
+        .await;
+    reader.get("/password/initial").await;
+    reader
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", "hoshi-no-furu-oka-de-matsu"),
+                ("confirmation", "hoshi-no-furu-oka-de-matsu"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reader
+            .get(&format!("/admin/companies/{}/employees", a.id))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        reader
+            .get(&format!("/admin/companies/{}/employees", b.id))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        reader.get(&roles_path).await.0,
+        StatusCode::FORBIDDEN,
+        "a viewer gives no roles"
+    );
+
+    admin.get(&roles_path).await;
+    let (status, _, _) = admin
+        .post(&format!("{roles_path}/{}/revoke", a.id), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reader
+            .get(&format!("/admin/companies/{}/employees", a.id))
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "revoked at once"
+    );
 }
