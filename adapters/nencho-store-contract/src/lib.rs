@@ -30,6 +30,7 @@ macro_rules! store_contract_tests {
             ping_answers,
             migrations_are_idempotent_and_listed,
             tenants_round_trip,
+            a_contract_moves_to_ending_and_ended,
             tenant_slugs_are_unique,
             unknown_tenants_are_absent,
             companies_round_trip_in_name_order,

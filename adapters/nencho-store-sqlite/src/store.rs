@@ -6,7 +6,7 @@ use nencho_kernel::{CompanyId, TenantId};
 use nencho_ports::{
     AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
 };
-use nencho_tenancy::{Company, Slug, Tenant};
+use nencho_tenancy::{Company, ContractStatus, Slug, Tenant};
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -181,6 +181,24 @@ impl TenantStore for SqliteStore {
         .iter()
         .map(rows::tenant)
         .collect()
+    }
+
+    async fn set_tenant_status(
+        &self,
+        tenant_id: TenantId,
+        status: ContractStatus,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query("UPDATE tenants SET status = $2 WHERE id = $1")
+            .bind(tenant_id.as_uuid())
+            .bind(status.as_code())
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::Backend(format!("no tenant {tenant_id}")));
+        }
+        Ok(())
     }
 }
 

@@ -19,6 +19,9 @@ pub enum AppError {
     InvalidLink,
     #[error("not allowed")]
     Forbidden,
+    /// The contract has ended: nothing can be exported any more (SVC-3).
+    #[error("the contract has ended")]
+    ContractEnded,
     #[error("not found")]
     NotFound,
     /// Input that does not parse; the text names the field.

@@ -13,6 +13,7 @@ pub mod companies;
 mod context;
 pub mod employees;
 mod error;
+pub mod export;
 pub mod import;
 mod mail;
 pub mod maintenance;

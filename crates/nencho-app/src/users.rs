@@ -55,13 +55,31 @@ pub struct UserRoles {
     pub companies: Vec<nencho_tenancy::Company>,
 }
 
-pub async fn user_roles(context: &AppContext, actor: &CurrentUser, user_id: UserId) -> Result<UserRoles, AppError> {
-    crate::authorization::require(context, actor, nencho_identity::Permission::ManageUsers, None).await?;
+pub async fn user_roles(
+    context: &AppContext,
+    actor: &CurrentUser,
+    user_id: UserId,
+) -> Result<UserRoles, AppError> {
+    crate::authorization::require(
+        context,
+        actor,
+        nencho_identity::Permission::ManageUsers,
+        None,
+    )
+    .await?;
     let tenant = actor.tenant.id;
-    let user = context.store.find_user(tenant, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = context
+        .store
+        .find_user(tenant, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let assignments = context.store.roles_of(tenant, user_id).await?;
     let companies = context.store.list_companies(tenant).await?;
-    Ok(UserRoles { user, assignments, companies })
+    Ok(UserRoles {
+        user,
+        assignments,
+        companies,
+    })
 }
 
 /// Gives `user_id` a limited role in one company (replacing any role it had there), optionally
@@ -74,22 +92,50 @@ pub async fn assign_company_role(
     role: nencho_identity::CompanyRole,
     departments: Vec<String>,
 ) -> Result<(), AppError> {
-    crate::authorization::require(context, actor, nencho_identity::Permission::ManageUsers, None).await?;
+    crate::authorization::require(
+        context,
+        actor,
+        nencho_identity::Permission::ManageUsers,
+        None,
+    )
+    .await?;
     let tenant = actor.tenant.id;
-    let user = context.store.find_user(tenant, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = context
+        .store
+        .find_user(tenant, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if user.role.manages_users() {
-        return Err(AppError::Invalid { field: "user", message: "ADMIN and administrators already have every power".into() });
+        return Err(AppError::Invalid {
+            field: "user",
+            message: "ADMIN and administrators already have every power".into(),
+        });
     }
-    context.store.find_company(tenant, company_id).await?.ok_or(AppError::NotFound)?;
+    context
+        .store
+        .find_company(tenant, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let departments: Vec<String> = departments
         .into_iter()
         .map(|department| department.trim().to_owned())
         .filter(|department| !department.is_empty())
         .collect();
-    if departments.iter().any(|department| department.chars().count() > 100 || department.contains('\u{1F}')) {
-        return Err(AppError::Invalid { field: "departments", message: "a department name is too long or not printable".into() });
+    if departments
+        .iter()
+        .any(|department| department.chars().count() > 100 || department.contains('\u{1F}'))
+    {
+        return Err(AppError::Invalid {
+            field: "departments",
+            message: "a department name is too long or not printable".into(),
+        });
     }
-    let assignment = nencho_identity::RoleAssignment { user_id, company_id, role, departments };
+    let assignment = nencho_identity::RoleAssignment {
+        user_id,
+        company_id,
+        role,
+        departments,
+    };
     context.store.assign_role(tenant, &assignment).await?;
     Ok(())
 }
@@ -100,7 +146,16 @@ pub async fn revoke_company_role(
     user_id: UserId,
     company_id: nencho_kernel::CompanyId,
 ) -> Result<(), AppError> {
-    crate::authorization::require(context, actor, nencho_identity::Permission::ManageUsers, None).await?;
-    context.store.revoke_role(actor.tenant.id, user_id, company_id).await?;
+    crate::authorization::require(
+        context,
+        actor,
+        nencho_identity::Permission::ManageUsers,
+        None,
+    )
+    .await?;
+    context
+        .store
+        .revoke_role(actor.tenant.id, user_id, company_id)
+        .await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use nencho_kernel::{CompanyId, TenantId};
-use nencho_tenancy::{Company, Slug, Tenant};
+use nencho_tenancy::{Company, ContractStatus, Slug, Tenant};
 
 /// What can go wrong in a store, in words the application can act on.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,13 @@ pub trait TenantStore: Send + Sync {
     async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError>;
     async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError>;
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+    /// Moves the contract along its life (active → ending → ended). An unknown tenant is an
+    /// error ([`StoreError::Backend`]).
+    async fn set_tenant_status(
+        &self,
+        tenant_id: TenantId,
+        status: ContractStatus,
+    ) -> Result<(), StoreError>;
 }
 
 /// The companies of one tenant.

@@ -8,6 +8,7 @@ mod companies;
 mod context;
 pub mod csrf;
 mod employees;
+mod export;
 mod i18n;
 mod import;
 mod layout;
@@ -78,6 +79,8 @@ pub fn routes() -> Route {
             "/admin/companies/:id/import/template",
             get(import::template),
         )
+        .at("/admin/export", get(export::form))
+        .at("/admin/export/download", get(export::download))
         .at("/admin/users", get(admin::users))
         .at(
             "/admin/users/:id/roles",

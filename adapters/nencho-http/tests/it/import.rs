@@ -18,13 +18,13 @@ use poem::test::{TestClient, TestForm, TestFormField, TestResponse};
 
 use crate::{services, store};
 
-const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
-const HOST: &str = "acme.localhost:8080";
+pub(crate) const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
+pub(crate) const HOST: &str = "acme.localhost:8080";
 
 /// A browser on the tenant host: keeps cookies and reads the CSRF token of the last page.
-struct Browser<E> {
-    client: TestClient<E>,
-    cookies: BTreeMap<String, String>,
+pub(crate) struct Browser<E> {
+    pub(crate) client: TestClient<E>,
+    pub(crate) cookies: BTreeMap<String, String>,
     last_page: String,
 }
 
@@ -50,7 +50,7 @@ impl<E: poem::Endpoint> Browser<E> {
             .unwrap_or_default()
     }
 
-    async fn get(&mut self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&mut self, path: &str) -> (StatusCode, String) {
         let response = self
             .client
             .get(path)
@@ -61,7 +61,7 @@ impl<E: poem::Endpoint> Browser<E> {
         self.finish(response).await
     }
 
-    async fn get_bytes(&mut self, path: &str) -> TestResponse {
+    pub(crate) async fn get_bytes(&mut self, path: &str) -> TestResponse {
         self.client
             .get(path)
             .header("host", HOST)
@@ -140,7 +140,7 @@ impl<E: poem::Endpoint> Browser<E> {
         (status, body)
     }
 
-    async fn log_in(&mut self, login_id: &str, password: &str, new_password: &str) {
+    pub(crate) async fn log_in(&mut self, login_id: &str, password: &str, new_password: &str) {
         self.get("/login").await;
         self.post("/login", &[("login_id", login_id), ("password", password)])
             .await;
@@ -156,7 +156,7 @@ impl<E: poem::Endpoint> Browser<E> {
     }
 }
 
-fn browser(store: &SqliteStore) -> Browser<impl poem::Endpoint> {
+pub(crate) fn browser(store: &SqliteStore) -> Browser<impl poem::Endpoint> {
     Browser {
         client: TestClient::new(endpoint(services(store))),
         cookies: BTreeMap::new(),
@@ -164,7 +164,7 @@ fn browser(store: &SqliteStore) -> Browser<impl poem::Endpoint> {
     }
 }
 
-async fn site() -> (
+pub(crate) async fn site() -> (
     tempfile::TempDir,
     SqliteStore,
     Arc<HttpServices>,

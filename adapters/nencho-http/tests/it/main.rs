@@ -14,6 +14,7 @@ use nencho_tenancy::SiteAddress;
 use poem::http::StatusCode;
 use poem::test::TestClient;
 
+mod export;
 mod import;
 mod sites;
 mod tax_api;

@@ -1068,6 +1068,7 @@ mod authorization_matrix {
                 [OK, OK, NO, NO, NO, NO],
             ),
             ("/admin/companies".into(), [OK, OK, NO, NO, NO, NO]),
+            ("/admin/export".into(), [OK, OK, NO, NO, NO, NO]),
             ("/admin/companies/new".into(), [OK, OK, NO, NO, NO, NO]),
             (format!("/admin/companies/{a}"), [OK, OK, NO, NO, NO, NO]),
             (

@@ -53,6 +53,39 @@ pub async fn tenants_round_trip(store: &dyn Store) {
     assert_eq!(slugs, ["acme", "beta"]);
 }
 
+pub async fn a_contract_moves_to_ending_and_ended(store: &dyn Store) {
+    let clock = clock();
+    let acme = tenant("acme", "株式会社アクメ", &clock);
+    let beta = tenant("beta", "ベータ", &clock);
+    store.insert_tenant(&acme).await.unwrap();
+    store.insert_tenant(&beta).await.unwrap();
+    for status in [ContractStatus::Ending, ContractStatus::Ended] {
+        store.set_tenant_status(acme.id, status).await.unwrap();
+        let found = store.find_tenant(acme.id).await.unwrap().unwrap();
+        assert_eq!(found.status, status);
+        assert_eq!(
+            Tenant {
+                status: acme.status,
+                ..found
+            },
+            acme,
+            "nothing but the status changes"
+        );
+    }
+    assert_eq!(
+        store.find_tenant(beta.id).await.unwrap().unwrap().status,
+        ContractStatus::Active,
+        "another contract is untouched"
+    );
+    assert!(
+        store
+            .set_tenant_status(TenantId::generate(&clock), ContractStatus::Ended)
+            .await
+            .is_err(),
+        "an unknown tenant is an error"
+    );
+}
+
 pub async fn tenant_slugs_are_unique(store: &dyn Store) {
     let clock = clock();
     store

@@ -2,6 +2,7 @@
 //! fewer iterations, for speed), with a fixed clock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
+mod export;
 mod identity;
 mod import;
 mod outbox;

@@ -1,0 +1,726 @@
+//! The full export (SVC-3): ADMIN and administrators download every kind of the tenant's data as
+//! a ZIP of CSV files (`companies.csv`, `employees.csv`, `users.csv`, `roles.csv`,
+//! `login_history.csv` and a `README.txt` describing them), in UTF-8 with a BOM or in CP932.
+//!
+//! The use case hands the data out page by page ([`FullExport::next_page`]); each page is
+//! encoded and deflated straight into an unnamed temporary file in the OS temp dir (the ZIP
+//! writer needs to seek), which is then streamed as the response body and vanishes when the
+//! body is dropped. Memory stays bounded by one page (5,000 employees), whatever the tenant's
+//! size.
+
+use std::fmt::Write as _;
+use std::io::{Seek, SeekFrom, Write};
+use std::sync::Arc;
+
+use askama::Template;
+use encoding_rs::{EncoderResult, SHIFT_JIS};
+use nencho_app::AppError;
+use nencho_app::export::{ExportPage, ExportTable, ExportedRole, ExportedUser, FullExport};
+use nencho_csv::{Column, CsvEncoding};
+use nencho_identity::{CompanyRole, LoginAttempt, LoginOutcome, Role, UserStatus};
+use nencho_kernel::{Date, OffsetDateTime};
+use nencho_tenancy::{Company, Employee, LoginIdScheme};
+use poem::http::StatusCode;
+use poem::web::{Data, Query};
+use poem::{Body, IntoResponse, Request, Response, handler};
+use serde::Deserialize;
+use time::UtcOffset;
+use time::macros::format_description;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+use super::account::failure;
+use super::context::Site;
+use super::i18n::Lang;
+use super::layout::Layout;
+use super::render::{message, page, plain_not_found};
+use crate::HttpServices;
+
+/// The words of the export page, Japanese first.
+pub struct ExportWords {
+    title: &'static str,
+    lead: &'static str,
+    encoding: &'static str,
+    utf8: &'static str,
+    sjis: &'static str,
+    download: &'static str,
+    files: &'static str,
+    ended: &'static str,
+    failed: &'static str,
+}
+
+const JA: ExportWords = ExportWords {
+    title: "全データのエクスポート",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴を、CSVファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    encoding: "文字コード",
+    utf8: "UTF-8（BOM付き）",
+    sjis: "Shift_JIS（CP932、Excel向け）",
+    download: "ダウンロード",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）",
+    ended: "ご契約が終了しているため、データをエクスポートできません。",
+    failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
+};
+
+const EN: ExportWords = ExportWords {
+    title: "Export all data",
+    lead: "Download companies, employees, users, roles and login history as a ZIP of CSV files. README.txt inside the ZIP describes each file (in Japanese).",
+    encoding: "Character encoding",
+    utf8: "UTF-8 (with BOM)",
+    sjis: "Shift_JIS (CP932, for Excel)",
+    download: "Download",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv",
+    ended: "The contract has ended: the data can no longer be exported.",
+    failed: "The export could not be made. Please try again later.",
+};
+
+fn words(lang: Lang) -> &'static ExportWords {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "site/export.html")]
+struct ExportPageView {
+    layout: Layout,
+    w: &'static ExportWords,
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    encoding: Option<String>,
+}
+
+/// The answer to a refused export: 410 with its own message once the contract has ended, the
+/// usual page otherwise.
+fn refused(site: &Site<'_>, error: &AppError) -> Response {
+    match error {
+        AppError::ContractEnded => {
+            let t = site.lang.words();
+            message(
+                site.layout(),
+                StatusCode::GONE,
+                t.error_title,
+                words(site.lang).ended,
+                "/",
+                t.back_home,
+            )
+        }
+        other => failure(site, other),
+    }
+}
+
+#[handler]
+pub async fn form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    match nencho_app::export::start_export(&services.app, &current).await {
+        Ok(_) => page(
+            &ExportPageView {
+                layout: site.layout().with_user(&current),
+                w: words(site.lang),
+            },
+            StatusCode::OK,
+        ),
+        Err(error) => refused(&site, &error),
+    }
+}
+
+#[handler]
+pub async fn download(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<DownloadQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let export = match nencho_app::export::start_export(&services.app, &current).await {
+        Ok(export) => export,
+        Err(error) => return refused(&site, &error),
+    };
+    let encoding = match query.encoding.as_deref() {
+        Some("sjis") => CsvEncoding::ShiftJis,
+        _ => CsvEncoding::Utf8,
+    };
+    let file_name = format!(
+        "nencho-export-{}-{}.zip",
+        export.tenant().slug.as_str(),
+        jst(export.exported_at())
+            .format(format_description!("[year][month][day]"))
+            .unwrap_or_default()
+    );
+    let handle = tokio::runtime::Handle::current();
+    let written = tokio::task::spawn_blocking(move || {
+        let file = tempfile::tempfile()?;
+        write_zip(&handle, export, encoding, file)
+    })
+    .await;
+    let mut file = match written {
+        Ok(Ok(file)) => file,
+        Ok(Err(error)) => {
+            tracing::error!(error = %error.0, "the export failed");
+            return export_failed(&site);
+        }
+        Err(error) => {
+            tracing::error!(%error, "the export task failed");
+            return export_failed(&site);
+        }
+    };
+    let length = match file.seek(SeekFrom::End(0)).and_then(|length| {
+        file.seek(SeekFrom::Start(0))?;
+        Ok(length)
+    }) {
+        Ok(length) => length,
+        Err(error) => {
+            tracing::error!(%error, "the export file cannot be read back");
+            return export_failed(&site);
+        }
+    };
+    Body::from_async_read(tokio::fs::File::from_std(file))
+        .with_content_type("application/zip")
+        .with_header("Content-Length", length.to_string())
+        .with_header(
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        )
+        .with_header("Cache-Control", "no-store")
+        .into_response()
+}
+
+fn export_failed(site: &Site<'_>) -> Response {
+    let t = site.lang.words();
+    message(
+        site.layout(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        t.error_title,
+        words(site.lang).failed,
+        "/",
+        t.back_home,
+    )
+}
+
+/// Why the ZIP could not be written, for the log.
+#[derive(Debug)]
+struct ExportFailure(String);
+
+impl From<AppError> for ExportFailure {
+    fn from(error: AppError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl From<zip::result::ZipError> for ExportFailure {
+    fn from(error: zip::result::ZipError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+impl From<std::io::Error> for ExportFailure {
+    fn from(error: std::io::Error) -> Self {
+        Self(error.to_string())
+    }
+}
+
+fn jst(at: OffsetDateTime) -> OffsetDateTime {
+    at.to_offset(UtcOffset::from_hms(9, 0, 0).unwrap_or(UtcOffset::UTC))
+}
+
+/// `2026-11-25 09:30:00` in JST.
+fn time_text(at: OffsetDateTime) -> String {
+    jst(at)
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
+        .unwrap_or_default()
+}
+
+/// `2026-11-25`.
+fn date_text(date: Date) -> String {
+    date.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}
+
+/// The file each table goes to.
+fn file_name(table: ExportTable) -> &'static str {
+    match table {
+        ExportTable::Companies => "companies.csv",
+        ExportTable::Employees => "employees.csv",
+        ExportTable::Users => "users.csv",
+        ExportTable::Roles => "roles.csv",
+        ExportTable::LoginHistory => "login_history.csv",
+    }
+}
+
+const COMPANY_HEADER: [&str; 8] = [
+    "会社ID",
+    "会社名",
+    "法人番号",
+    "所在地",
+    "所轄税務署",
+    "問い合わせ先",
+    "ログインIDの方式",
+    "登録日時",
+];
+const EMPLOYEE_EXTRA_HEADER: [&str; 5] = ["会社ID", "会社名", "従業員ID", "ユーザーID", "更新日時"];
+const USER_HEADER: [&str; 8] = [
+    "ユーザーID",
+    "ログインID",
+    "氏名",
+    "メールアドレス",
+    "権限",
+    "状態",
+    "パスワード設定済み",
+    "登録日時",
+];
+const ROLE_HEADER: [&str; 6] = [
+    "会社ID",
+    "会社名",
+    "ユーザーID",
+    "ログインID",
+    "役割",
+    "部署",
+];
+const LOGIN_HEADER: [&str; 6] = [
+    "ユーザーID",
+    "ログインID",
+    "日時",
+    "結果",
+    "IPアドレス",
+    "ブラウザ",
+];
+
+fn header(table: ExportTable) -> Vec<&'static str> {
+    match table {
+        ExportTable::Companies => COMPANY_HEADER.to_vec(),
+        ExportTable::Employees => Column::ALL
+            .iter()
+            .map(|column| column.japanese_name())
+            .chain(EMPLOYEE_EXTRA_HEADER)
+            .collect(),
+        ExportTable::Users => USER_HEADER.to_vec(),
+        ExportTable::Roles => ROLE_HEADER.to_vec(),
+        ExportTable::LoginHistory => LOGIN_HEADER.to_vec(),
+    }
+}
+
+/// Appends one CSV line (CRLF) to `out`, quoting cells as Excel does.
+fn push_line<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    for (index, cell) in cells.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        let cell = cell.as_ref();
+        if cell.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+fn company_line(out: &mut String, company: &Company) {
+    let profile = &company.profile;
+    push_line(
+        out,
+        &[
+            company.id.to_string(),
+            company.name.as_str().to_owned(),
+            profile
+                .corporate_number
+                .map(|number| number.to_string())
+                .unwrap_or_default(),
+            profile.address.clone(),
+            profile.tax_office.clone(),
+            profile.contact.clone(),
+            match profile.login_id_scheme {
+                LoginIdScheme::EmployeeNumber => "社員番号",
+                LoginIdScheme::Email => "メールアドレス",
+            }
+            .to_owned(),
+            time_text(company.registered_at),
+        ],
+    );
+}
+
+/// The cells of one employee, in the import's column order, then the extra columns.
+fn employee_line(out: &mut String, company: &Company, employee: &Employee) {
+    let cells: Vec<String> = Column::ALL
+        .iter()
+        .map(|column| match column {
+            Column::EmployeeNumber => employee.number.as_str().to_owned(),
+            Column::FamilyName => employee.name.family.clone(),
+            Column::GivenName => employee.name.given.clone(),
+            Column::FamilyNameKana => employee.name.family_kana.clone(),
+            Column::GivenNameKana => employee.name.given_kana.clone(),
+            Column::BirthDate => date_text(employee.birth_date),
+            Column::PostalCode => employee
+                .postal_code
+                .map(|code| code.to_string())
+                .unwrap_or_default(),
+            Column::Address => employee.address.clone(),
+            Column::Email => employee
+                .email
+                .as_ref()
+                .map(|email| email.as_str().to_owned())
+                .unwrap_or_default(),
+            Column::Department => employee.department.clone().unwrap_or_default(),
+            Column::EmploymentType => employee.employment_type.japanese_name().to_owned(),
+            Column::HireDate => employee.hire_date.map(date_text).unwrap_or_default(),
+            Column::LeaveDate => employee.leave_date.map(date_text).unwrap_or_default(),
+        })
+        .chain([
+            company.id.to_string(),
+            company.name.as_str().to_owned(),
+            employee.id.to_string(),
+            employee
+                .user_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+            time_text(employee.updated_at),
+        ])
+        .collect();
+    push_line(out, &cells);
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "ADMIN",
+        Role::Administrator => "管理者",
+        Role::General => "一般ユーザー",
+    }
+}
+
+fn company_role_name(role: CompanyRole) -> &'static str {
+    match role {
+        CompanyRole::Approver => "承認者",
+        CompanyRole::Clerk => "担当者",
+        CompanyRole::Viewer => "参照者",
+    }
+}
+
+fn user_line(out: &mut String, user: &ExportedUser) {
+    push_line(
+        out,
+        &[
+            user.id.to_string(),
+            user.login_id.to_string(),
+            user.display_name.as_str().to_owned(),
+            user.email
+                .as_ref()
+                .map(|email| email.as_str().to_owned())
+                .unwrap_or_default(),
+            role_name(user.role).to_owned(),
+            match user.status {
+                UserStatus::Active => "有効",
+                UserStatus::Disabled => "無効",
+            }
+            .to_owned(),
+            if user.has_password {
+                "はい"
+            } else {
+                "いいえ"
+            }
+            .to_owned(),
+            time_text(user.created_at),
+        ],
+    );
+}
+
+fn role_line(out: &mut String, role: &ExportedRole) {
+    push_line(
+        out,
+        &[
+            role.company_id.to_string(),
+            role.company_name.clone(),
+            role.user_id.to_string(),
+            role.login_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            company_role_name(role.role).to_owned(),
+            role.departments.join("、"),
+        ],
+    );
+}
+
+fn login_line(out: &mut String, user: &ExportedUser, attempt: &LoginAttempt) {
+    push_line(
+        out,
+        &[
+            user.id.to_string(),
+            user.login_id.to_string(),
+            time_text(attempt.at),
+            match attempt.outcome {
+                LoginOutcome::Success => "成功",
+                LoginOutcome::WrongPassword => "パスワード誤り",
+                LoginOutcome::Disabled => "無効なID",
+                LoginOutcome::Locked => "ロック中",
+                LoginOutcome::NoPassword => "パスワード未設定",
+            }
+            .to_owned(),
+            attempt.ip_address.clone(),
+            attempt.user_agent.clone(),
+        ],
+    );
+}
+
+/// Encodes `text` onto `out`; for CP932 a character it lacks becomes `?`. Returns how many did.
+fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) -> u64 {
+    match encoding {
+        CsvEncoding::Utf8 => {
+            out.extend_from_slice(text.as_bytes());
+            0
+        }
+        CsvEncoding::ShiftJis => {
+            let mut encoder = SHIFT_JIS.new_encoder();
+            let mut replaced = 0;
+            let mut remaining = text;
+            let mut buffer = [0u8; 4096];
+            loop {
+                let (result, read, written) =
+                    encoder.encode_from_utf8_without_replacement(remaining, &mut buffer, true);
+                out.extend_from_slice(&buffer[..written]);
+                remaining = remaining.get(read..).unwrap_or("");
+                match result {
+                    EncoderResult::InputEmpty => break,
+                    EncoderResult::OutputFull => {}
+                    EncoderResult::Unmappable(_) => {
+                        out.push(b'?');
+                        replaced += 1;
+                    }
+                }
+            }
+            replaced
+        }
+    }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn table_index(table: ExportTable) -> usize {
+    match table {
+        ExportTable::Companies => 0,
+        ExportTable::Employees => 1,
+        ExportTable::Users => 2,
+        ExportTable::Roles => 3,
+        ExportTable::LoginHistory => 4,
+    }
+}
+
+/// Writes the ZIP, page by page, and answers the file positioned anywhere.
+struct ZipOut<W: Write + Seek> {
+    zip: ZipWriter<W>,
+    encoding: CsvEncoding,
+    options: SimpleFileOptions,
+    /// How many of [`ExportTable::ALL`] have been started.
+    started: usize,
+    rows: [u64; 5],
+    replaced: u64,
+    buffer: Vec<u8>,
+}
+
+impl<W: Write + Seek> ZipOut<W> {
+    /// Starts every file up to and including `table` that is not started yet (a table without
+    /// rows still gets its header).
+    fn reach(&mut self, table: ExportTable) -> Result<(), ExportFailure> {
+        let target = table_index(table);
+        while self.started <= target {
+            let next = ExportTable::ALL[self.started];
+            self.zip.start_file(file_name(next), self.options)?;
+            let mut text = String::new();
+            push_line(&mut text, &header(next));
+            self.buffer.clear();
+            if self.encoding == CsvEncoding::Utf8 {
+                self.buffer.extend_from_slice(UTF8_BOM);
+            }
+            self.replaced += encode_into(&text, self.encoding, &mut self.buffer);
+            self.zip.write_all(&self.buffer)?;
+            self.started += 1;
+        }
+        Ok(())
+    }
+
+    fn write_rows(
+        &mut self,
+        table: ExportTable,
+        text: &str,
+        rows: u64,
+    ) -> Result<(), ExportFailure> {
+        self.reach(table)?;
+        self.buffer.clear();
+        self.replaced += encode_into(text, self.encoding, &mut self.buffer);
+        self.zip.write_all(&self.buffer)?;
+        self.rows[table_index(table)] += rows;
+        Ok(())
+    }
+}
+
+fn write_zip(
+    handle: &tokio::runtime::Handle,
+    mut export: FullExport,
+    encoding: CsvEncoding,
+    file: std::fs::File,
+) -> Result<std::fs::File, ExportFailure> {
+    let at = jst(export.exported_at());
+    let modified = zip::DateTime::from_date_and_time(
+        u16::try_from(at.year()).unwrap_or(1980),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+    )
+    .unwrap_or_default();
+    let mut out = ZipOut {
+        zip: ZipWriter::new(file),
+        encoding,
+        options: SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(modified)
+            .large_file(true),
+        started: 0,
+        rows: [0; 5],
+        replaced: 0,
+        buffer: Vec::new(),
+    };
+    let mut text = String::new();
+    while let Some(page) = handle.block_on(export.next_page())? {
+        text.clear();
+        let rows = match &page {
+            ExportPage::Companies(companies) => {
+                companies.iter().for_each(|c| company_line(&mut text, c));
+                companies.len()
+            }
+            ExportPage::Employees { company, employees } => {
+                employees
+                    .iter()
+                    .for_each(|e| employee_line(&mut text, company, e));
+                employees.len()
+            }
+            ExportPage::Users(users) => {
+                users.iter().for_each(|u| user_line(&mut text, u));
+                users.len()
+            }
+            ExportPage::Roles(roles) => {
+                roles.iter().for_each(|r| role_line(&mut text, r));
+                roles.len()
+            }
+            ExportPage::LoginHistory { user, attempts } => {
+                attempts.iter().for_each(|a| login_line(&mut text, user, a));
+                attempts.len()
+            }
+        };
+        out.write_rows(page.table(), &text, rows as u64)?;
+    }
+    out.reach(ExportTable::LoginHistory)?;
+    let readme = readme(&export, encoding, &out.rows, out.replaced);
+    out.zip.start_file("README.txt", out.options)?;
+    out.buffer.clear();
+    if encoding == CsvEncoding::Utf8 {
+        out.buffer.extend_from_slice(UTF8_BOM);
+    }
+    encode_into(&readme, encoding, &mut out.buffer);
+    out.zip.write_all(&out.buffer)?;
+    let mut file = out.zip.finish()?;
+    file.flush()?;
+    Ok(file)
+}
+
+/// README.txt: what each file holds, in Japanese, with the row counts and how many characters
+/// CP932 could not represent.
+fn readme(export: &FullExport, encoding: CsvEncoding, rows: &[u64; 5], replaced: u64) -> String {
+    let tenant = export.tenant();
+    let mut text = String::new();
+    let encoding_text = match encoding {
+        CsvEncoding::Utf8 => "UTF-8（BOM付き）",
+        CsvEncoding::ShiftJis => "Shift_JIS（CP932）",
+    };
+    let _ = write!(
+        text,
+        "nencho 全データエクスポート\r\n\
+         \r\n\
+         契約: {name}（{slug}）\r\n\
+         作成日時: {at}（日本時間）\r\n\
+         文字コード: {encoding_text}、改行: CRLF\r\n\
+         日付は YYYY-MM-DD、日時は日本時間の YYYY-MM-DD HH:MM:SS です。\r\n",
+        name = tenant.name.as_str(),
+        slug = tenant.slug.as_str(),
+        at = time_text(export.exported_at()),
+    );
+    if encoding == CsvEncoding::ShiftJis {
+        let _ = write!(
+            text,
+            "Shift_JIS（CP932）で表せない文字は「?」に置き換えました: {replaced}文字。\
+             正確な内容が必要な場合は UTF-8 でエクスポートしてください。\r\n"
+        );
+    }
+    let _ = write!(
+        text,
+        "\r\n\
+         ■ companies.csv（会社、{companies}件）\r\n\
+         会社ID, 会社名, 法人番号, 所在地, 所轄税務署, 問い合わせ先, ログインIDの方式（社員番号／メールアドレス）, 登録日時\r\n\
+         \r\n\
+         ■ employees.csv（従業員、{employees}件、退職者を含む）\r\n\
+         最初の13列は従業員CSV取り込みと同じ列です（{columns}）。\r\n\
+         続けて 会社ID, 会社名, 従業員ID, ユーザーID（ログインIDとの紐付け）, 更新日時 の列があります。\r\n\
+         取り込み直すときは、会社ごとに行を分け、最後の5列（会社ID〜更新日時）を削除してから、その会社の取り込み画面でアップロードしてください。\r\n\
+         \r\n\
+         ■ users.csv（ユーザー、{users}件）\r\n\
+         ユーザーID, ログインID, 氏名, メールアドレス, 権限（ADMIN／管理者／一般ユーザー）, 状態（有効／無効）, パスワード設定済み（はい／いいえ）, 登録日時\r\n\
+         パスワード（ハッシュを含む）は出力しません。\r\n\
+         \r\n\
+         ■ roles.csv（会社ごとの役割、{roles}件）\r\n\
+         会社ID, 会社名, ユーザーID, ログインID, 役割（承認者／担当者／参照者）, 部署（限定している場合、「、」区切り）\r\n\
+         ADMIN と管理者は全社に対する権限を持つため、ここには含まれません（users.csv の権限列をご覧ください）。\r\n\
+         \r\n\
+         ■ login_history.csv（ログイン履歴、{logins}件）\r\n\
+         ユーザーID, ログインID, 日時, 結果（成功／パスワード誤り／無効なID／ロック中／パスワード未設定）, IPアドレス, ブラウザ\r\n\
+         ユーザーごとに新しい順です。\r\n",
+        companies = rows[0],
+        employees = rows[1],
+        users = rows[2],
+        roles = rows[3],
+        logins = rows[4],
+        columns = Column::ALL
+            .iter()
+            .map(|column| column.japanese_name())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cp932_replaces_what_it_lacks_and_counts_it() {
+        let mut out = Vec::new();
+        assert_eq!(encode_into("髙橋😀", CsvEncoding::ShiftJis, &mut out), 1);
+        let (text, _, errors) = SHIFT_JIS.decode(&out);
+        assert!(!errors);
+        assert_eq!(text, "髙橋?");
+    }
+
+    #[test]
+    fn cells_are_quoted_as_excel_does() {
+        let mut out = String::new();
+        push_line(&mut out, &["a", "b,c", "d\"e", "f\ng"]);
+        assert_eq!(out, "a,\"b,c\",\"d\"\"e\",\"f\ng\"\r\n");
+    }
+}
