@@ -126,6 +126,72 @@ async fn log_in_as_admin<E: poem::Endpoint>(browser: &mut Browser<E>, notice: &A
     assert_eq!(status, StatusCode::SEE_OTHER, "the ADMIN set a password");
 }
 
+/// A new ID with `role` (and maybe a company role) that has logged in on `browser` and chosen
+/// its password, as after an administrator handed it over.
+async fn new_person<E: poem::Endpoint>(
+    services: &Arc<HttpServices>,
+    notice: &ActivationNotice,
+    admin: &nencho_app::sign_in::CurrentUser,
+    browser: &mut Browser<E>,
+    login_id: &str,
+    role: nencho_identity::Role,
+    company_role: Option<(nencho_identity::CompanyRole, nencho_kernel::CompanyId)>,
+) -> nencho_kernel::UserId {
+    let user = nencho_identity::User {
+        id: nencho_kernel::UserId::generate(&nencho_kernel::SystemClock),
+        tenant_id: notice.tenant.id,
+        login_id: nencho_identity::LoginId::parse(login_id).unwrap(),
+        display_name: nencho_identity::DisplayName::parse(login_id).unwrap(),
+        email: None,
+        role,
+        status: nencho_identity::UserStatus::Active,
+        password: nencho_identity::PasswordState::NotSet,
+        created_at: nencho_kernel::Clock::now(&nencho_kernel::SystemClock),
+    };
+    services
+        .app
+        .store
+        .insert_user(notice.tenant.id, &user)
+        .await
+        .unwrap();
+    if let Some((role, company_id)) = company_role {
+        let assignment = nencho_identity::RoleAssignment {
+            user_id: user.id,
+            company_id,
+            role,
+            departments: vec![],
+        };
+        services
+            .app
+            .store
+            .assign_role(notice.tenant.id, &assignment)
+            .await
+            .unwrap();
+    }
+    let (_, initial) = nencho_app::password::issue_initial_password(&services.app, admin, user.id)
+        .await
+        .unwrap();
+    browser.get("/login").await;
+    browser
+        .post(
+            "/login",
+            &[("login_id", login_id), ("password", initial.expose())],
+        )
+        .await;
+    browser.get("/password/initial").await;
+    let (status, _, _) = browser
+        .post(
+            "/password/initial",
+            &[
+                ("new_password", "tsuki-no-hikari-ga-umi-ni-ochiru"),
+                ("confirmation", "tsuki-no-hikari-ga-umi-ni-ochiru"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{login_id} set a password");
+    user.id
+}
+
 fn csrf_token(page: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
     page.find(marker)
@@ -667,10 +733,8 @@ async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
 
 mod employee_list {
     use super::*;
-    use nencho_identity::{
-        CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
-    };
-    use nencho_kernel::{Clock, EmployeeId, SystemClock, UserId};
+    use nencho_identity::{CompanyRole, Role};
+    use nencho_kernel::{Clock, EmployeeId, SystemClock};
     use nencho_tenancy::{
         Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName,
     };
@@ -777,37 +841,6 @@ mod employee_list {
         assert!(found.contains(r#"<td class="number">00077</td>"#));
 
         // A 参照者 of company A: sees A's list, not B's, and cannot change anything.
-        let viewer = User {
-            id: UserId::generate(&SystemClock),
-            tenant_id: tenant,
-            login_id: LoginId::parse("viewer1").unwrap(),
-            display_name: DisplayName::parse("参照 花子").unwrap(),
-            email: None,
-            role: Role::General,
-            status: UserStatus::Active,
-            password: PasswordState::NotSet,
-            created_at: SystemClock.now(),
-        };
-        services
-            .app
-            .store
-            .insert_user(tenant, &viewer)
-            .await
-            .unwrap();
-        services
-            .app
-            .store
-            .assign_role(
-                tenant,
-                &RoleAssignment {
-                    user_id: viewer.id,
-                    company_id: company_a.id,
-                    role: CompanyRole::Viewer,
-                    departments: vec![],
-                },
-            )
-            .await
-            .unwrap();
         let admin_current = nencho_app::sign_in::authenticate(
             &services.app,
             &notice.tenant,
@@ -816,28 +849,17 @@ mod employee_list {
         .await
         .unwrap()
         .unwrap();
-        let (_, initial) =
-            nencho_app::password::issue_initial_password(&services.app, &admin_current, viewer.id)
-                .await
-                .unwrap();
         let mut reader = crate::sites::browser(&store, "acme.localhost:8080");
-        reader.get("/login").await;
-        reader
-            .post(
-                "/login",
-                &[("login_id", "viewer1"), ("password", initial.expose())],
-            )
-            .await;
-        reader.get("/password/initial").await;
-        reader
-            .post(
-                "/password/initial",
-                &[
-                    ("new_password", "yama-no-ue-no-shiroi-kumo"),
-                    ("confirmation", "yama-no-ue-no-shiroi-kumo"),
-                ],
-            )
-            .await;
+        new_person(
+            &services,
+            &notice,
+            &admin_current,
+            &mut reader,
+            "sansho",
+            Role::General,
+            Some((CompanyRole::Viewer, company_a.id)),
+        )
+        .await;
         assert_eq!(reader.get(&base).await.0, StatusCode::OK);
         assert_eq!(
             reader
@@ -866,78 +888,12 @@ mod employee_list {
 /// login page.
 mod authorization_matrix {
     use super::*;
-    use nencho_identity::{
-        CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
-    };
-    use nencho_kernel::{Clock, SystemClock, UserId};
+    use nencho_identity::{CompanyRole, LoginId, Role, UserStatus};
+    use nencho_kernel::SystemClock;
     use nencho_tenancy::{Company, CompanyName};
 
     const OK: u16 = 200;
     const NO: u16 = 403;
-
-    async fn person<E: poem::Endpoint>(
-        services: &Arc<HttpServices>,
-        notice: &ActivationNotice,
-        admin: &nencho_app::sign_in::CurrentUser,
-        browser: &mut Browser<E>,
-        login_id: &str,
-        role: Role,
-        company_role: Option<(CompanyRole, nencho_kernel::CompanyId)>,
-    ) {
-        let user = User {
-            id: UserId::generate(&SystemClock),
-            tenant_id: notice.tenant.id,
-            login_id: LoginId::parse(login_id).unwrap(),
-            display_name: DisplayName::parse(login_id).unwrap(),
-            email: None,
-            role,
-            status: UserStatus::Active,
-            password: PasswordState::NotSet,
-            created_at: SystemClock.now(),
-        };
-        services
-            .app
-            .store
-            .insert_user(notice.tenant.id, &user)
-            .await
-            .unwrap();
-        if let Some((role, company_id)) = company_role {
-            let assignment = RoleAssignment {
-                user_id: user.id,
-                company_id,
-                role,
-                departments: vec![],
-            };
-            services
-                .app
-                .store
-                .assign_role(notice.tenant.id, &assignment)
-                .await
-                .unwrap();
-        }
-        let (_, initial) =
-            nencho_app::password::issue_initial_password(&services.app, admin, user.id)
-                .await
-                .unwrap();
-        browser.get("/login").await;
-        browser
-            .post(
-                "/login",
-                &[("login_id", login_id), ("password", initial.expose())],
-            )
-            .await;
-        browser.get("/password/initial").await;
-        let (status, _, _) = browser
-            .post(
-                "/password/initial",
-                &[
-                    ("new_password", "tsuki-no-hikari-ga-umi-ni-ochiru"),
-                    ("confirmation", "tsuki-no-hikari-ga-umi-ni-ochiru"),
-                ],
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{login_id} set a password");
-    }
 
     #[tokio::test]
     async fn every_page_answers_every_role_as_the_table_says() {
@@ -968,7 +924,7 @@ mod authorization_matrix {
         .unwrap();
 
         let mut administrator = crate::sites::browser(&store, "acme.localhost:8080");
-        person(
+        new_person(
             &services,
             &notice,
             &admin_user,
@@ -979,7 +935,7 @@ mod authorization_matrix {
         )
         .await;
         let mut approver = crate::sites::browser(&store, "acme.localhost:8080");
-        person(
+        new_person(
             &services,
             &notice,
             &admin_user,
@@ -990,7 +946,7 @@ mod authorization_matrix {
         )
         .await;
         let mut clerk = crate::sites::browser(&store, "acme.localhost:8080");
-        person(
+        new_person(
             &services,
             &notice,
             &admin_user,
@@ -1001,7 +957,7 @@ mod authorization_matrix {
         )
         .await;
         let mut viewer = crate::sites::browser(&store, "acme.localhost:8080");
-        person(
+        new_person(
             &services,
             &notice,
             &admin_user,
@@ -1012,7 +968,7 @@ mod authorization_matrix {
         )
         .await;
         let mut general = crate::sites::browser(&store, "acme.localhost:8080");
-        person(
+        new_person(
             &services,
             &notice,
             &admin_user,
