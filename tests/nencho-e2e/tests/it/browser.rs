@@ -179,6 +179,28 @@ impl Browser {
         self.check(typed, &format!("type into {css}")).await;
     }
 
+    /// Chooses the file at `path` (absolute) in the file input `css`: WebDriver uploads by
+    /// typing the path into the input.
+    pub async fn choose_file(&self, css: &str, path: &Path) {
+        assert!(path.is_absolute(), "{} is not absolute", path.display());
+        let input = self.wait_for(css).await;
+        let typed = input.send_keys(&path.display().to_string()).await;
+        self.check(typed, &format!("choose {} in {css}", path.display()))
+            .await;
+    }
+
+    /// The browser's cookies for the current page's site, as a `Cookie` request header (the
+    /// HttpOnly session and CSRF cookies included), to make requests as this browser would.
+    pub async fn cookie_header(&self) -> String {
+        let cookies = self.client.get_all_cookies().await;
+        let cookies = self.check(cookies, "read the cookies").await;
+        cookies
+            .iter()
+            .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub async fn click(&self, css: &str) {
         let element = self.wait_for(css).await;
         let clicked = element.click().await;

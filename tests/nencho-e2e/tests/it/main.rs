@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 mod browser;
+mod journey;
 mod server;
 mod smtp_sink;
 
@@ -74,21 +75,7 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
     nencho_bootstrap::telemetry::init("warn");
     let data_dir = tempfile::tempdir().unwrap();
     let mut sink = SmtpSink::start().await;
-    let settings = SettingsArgs {
-        data_dir: Some(data_dir.path().to_owned()),
-        database_url: database_url.map(str::to_owned),
-        listen: Some("127.0.0.1:0".parse().unwrap()),
-        log: Some("warn".to_owned()),
-        mail: MailArgs {
-            mail_mode: Some("smtp".to_owned()),
-            smtp_host: Some("127.0.0.1".to_owned()),
-            smtp_port: Some(sink.port),
-            smtp_security: Some("plain".to_owned()),
-            mail_from: Some("nencho <no-reply@localhost>".to_owned()),
-            ..MailArgs::default()
-        },
-        ..SettingsArgs::default()
-    };
+    let settings = server_settings(data_dir.path(), database_url, &sink);
     let server = RunningServer::start(&settings).await;
     let port = server.port();
 
@@ -199,6 +186,30 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
     browser.close().await;
     server.stop().await;
     drop(sink);
+}
+
+/// The web server's settings: its data under `data_dir`, the store at `database_url` (SQLite in
+/// `data_dir` when `None`), mail through SMTP to `sink`, a free port of 127.0.0.1.
+fn server_settings(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+    sink: &SmtpSink,
+) -> SettingsArgs {
+    SettingsArgs {
+        data_dir: Some(data_dir.to_owned()),
+        database_url: database_url.map(str::to_owned),
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        log: Some("warn".to_owned()),
+        mail: MailArgs {
+            mail_mode: Some("smtp".to_owned()),
+            smtp_host: Some("127.0.0.1".to_owned()),
+            smtp_port: Some(sink.port),
+            smtp_security: Some("plain".to_owned()),
+            mail_from: Some("nencho <no-reply@localhost>".to_owned()),
+            ..MailArgs::default()
+        },
+        ..SettingsArgs::default()
+    }
 }
 
 /// Fills the login form and submits it; the browser must land on `expected_path`.
