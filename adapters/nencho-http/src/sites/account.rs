@@ -16,12 +16,17 @@ use super::render::{message, page, rejected_form};
 use crate::HttpServices;
 
 /// Any failure a page cannot explain to the user: logged with its cause, shown without it.
-pub fn failure(site: &Site<'_>, error: &AppError) -> Response {
+pub async fn failure(site: &Site<'_>, error: &AppError) -> Response {
     let t = site.lang.words();
+    // The signed-in header (menu, log out) stays on error pages.
+    let layout = match site.current_user().await {
+        Some(current) => site.layout().with_user(&current),
+        None => site.layout(),
+    };
     let status = match error {
         AppError::Forbidden => {
             return message(
-                site.layout(),
+                layout,
                 StatusCode::FORBIDDEN,
                 t.error_title,
                 t.forbidden,
@@ -39,7 +44,7 @@ pub fn failure(site: &Site<'_>, error: &AppError) -> Response {
         }
     };
     message(
-        site.layout(),
+        layout,
         status,
         t.error_title,
         t.error_body,
@@ -160,7 +165,7 @@ pub async fn email_submit(
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -191,7 +196,7 @@ pub async fn email_confirm(
             "/account/email",
             t.email_title,
         ),
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -238,6 +243,6 @@ pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Re
                 StatusCode::OK,
             )
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }

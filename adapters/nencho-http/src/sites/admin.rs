@@ -72,7 +72,7 @@ async fn users_page(
                 StatusCode::OK,
             )
         }
-        Err(error) => failure(site, &error),
+        Err(error) => failure(site, &error).await,
     }
 }
 
@@ -132,6 +132,6 @@ pub async fn user_action(
     match outcome {
         Ok(None) => see_other("/admin/users"),
         Ok(Some(issued)) => users_page(&site, &current, Some(issued)).await,
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }

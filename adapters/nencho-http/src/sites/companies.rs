@@ -199,7 +199,7 @@ pub async fn list(request: &Request, services: Data<&Arc<HttpServices>>) -> Resp
                 StatusCode::OK,
             )
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -213,7 +213,7 @@ pub async fn new_form(request: &Request, services: Data<&Arc<HttpServices>>) -> 
         Err(response) => return response,
     };
     if !current.user.role.manages_users() {
-        return failure(&site, &nencho_app::AppError::Forbidden);
+        return failure(&site, &nencho_app::AppError::Forbidden).await;
     }
     let t = site.lang.words();
     let body = CompanyFormBody::default();
@@ -268,7 +268,7 @@ pub async fn create(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -313,7 +313,7 @@ pub async fn edit_form(
                 StatusCode::OK,
             )
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -357,6 +357,6 @@ pub async fn update(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }

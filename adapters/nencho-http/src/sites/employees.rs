@@ -36,6 +36,8 @@ struct EmployeesPage {
     include_departed: bool,
     rows: Vec<EmployeeRow>,
     next_link: Option<String>,
+    /// Only who may import sees the link to the import wizard.
+    can_import: bool,
 }
 
 #[derive(Deserialize)]
@@ -139,10 +141,11 @@ pub async fn list(
                     include_departed,
                     rows,
                     next_link,
+                    can_import: current.user.role.manages_users(),
                 },
                 StatusCode::OK,
             )
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }

@@ -94,7 +94,7 @@ pub struct DownloadQuery {
 
 /// The answer to a refused export: 410 with its own message once the contract has ended, the
 /// usual page otherwise.
-fn refused(site: &Site<'_>, error: &AppError) -> Response {
+async fn refused(site: &Site<'_>, error: &AppError) -> Response {
     match error {
         AppError::ContractEnded => {
             let t = site.lang.words();
@@ -107,7 +107,7 @@ fn refused(site: &Site<'_>, error: &AppError) -> Response {
                 t.back_home,
             )
         }
-        other => failure(site, other),
+        other => failure(site, other).await,
     }
 }
 
@@ -128,7 +128,7 @@ pub async fn form(request: &Request, services: Data<&Arc<HttpServices>>) -> Resp
             },
             StatusCode::OK,
         ),
-        Err(error) => refused(&site, &error),
+        Err(error) => refused(&site, &error).await,
     }
 }
 
@@ -147,7 +147,7 @@ pub async fn download(
     };
     let export = match nencho_app::export::start_export(&services.app, &current).await {
         Ok(export) => export,
-        Err(error) => return refused(&site, &error),
+        Err(error) => return refused(&site, &error).await,
     };
     let encoding = match query.encoding.as_deref() {
         Some("sjis") => CsvEncoding::ShiftJis,

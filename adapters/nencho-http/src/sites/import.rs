@@ -471,7 +471,7 @@ pub async fn form(
             ),
             StatusCode::OK,
         ),
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -493,7 +493,7 @@ pub async fn template(
         return plain_not_found();
     };
     if let Err(error) = authorize_import(&services.app, &current, company_id).await {
-        return failure(&site, &error);
+        return failure(&site, &error).await;
     }
     let encoding =
         encoding_option(query.encoding.as_deref().unwrap_or_default()).unwrap_or(CsvEncoding::Utf8);
@@ -607,7 +607,7 @@ pub async fn upload(
     };
     let company = match authorize_import(&services.app, &current, company_id).await {
         Ok(company) => company,
-        Err(error) => return failure(&site, &error),
+        Err(error) => return failure(&site, &error).await,
     };
     let w = words(site.lang);
     let too_large = || {
@@ -635,7 +635,8 @@ pub async fn upload(
                 field: "file",
                 message: error.to_string(),
             },
-        );
+        )
+        .await;
     }
     let token = services.app_token();
     let Some(staged) = staged_path(&services, &site, company_id, &token) else {
@@ -700,7 +701,7 @@ pub async fn upload(
                 }
                 Err(error) => {
                     let _ = tokio::fs::remove_file(&staged).await;
-                    failure(&site, &error)
+                    failure(&site, &error).await
                 }
             }
         }
@@ -714,6 +715,7 @@ pub async fn upload(
                     message: error,
                 },
             )
+            .await
         }
     }
 }
@@ -750,7 +752,7 @@ pub async fn confirm(
     };
     let company = match authorize_import(&services.app, &current, company_id).await {
         Ok(company) => company,
-        Err(error) => return failure(&site, &error),
+        Err(error) => return failure(&site, &error).await,
     };
     let w = words(site.lang);
     let mut view = ImportPage::new(
@@ -790,7 +792,7 @@ pub async fn confirm(
                     show_login_id_errors(&mut view, site.lang, &errors);
                     page(&view, StatusCode::UNPROCESSABLE_ENTITY)
                 }
-                Err(error) => failure(&site, &error),
+                Err(error) => failure(&site, &error).await,
             }
         }
         Ok(Validated::Invalid {

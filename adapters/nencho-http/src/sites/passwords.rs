@@ -78,7 +78,7 @@ fn password_page(
 }
 
 /// Shows the form again with the error tied to its field (422), or the failure page.
-fn with_error(site: &Site<'_>, mut form: PasswordPage, error: &AppError) -> Response {
+async fn with_error(site: &Site<'_>, mut form: PasswordPage, error: &AppError) -> Response {
     let t = site.lang.words();
     match error {
         AppError::WrongCurrentPassword => {
@@ -102,7 +102,7 @@ fn with_error(site: &Site<'_>, mut form: PasswordPage, error: &AppError) -> Resp
                 t.forgot_title,
             );
         }
-        other => return super::account::failure(site, other),
+        other => return super::account::failure(site, other).await,
     }
     form.form_error = Some(t.bad_form.into());
     page(&form, StatusCode::UNPROCESSABLE_ENTITY)
@@ -242,6 +242,7 @@ async fn submit_change(
                 ),
                 &error,
             )
+            .await
         }
     }
 }
@@ -289,7 +290,7 @@ pub async fn forgot_submit(
         return rejected_form(site.layout());
     }
     if let Err(error) = request_password_reset(&services.app, &site.tenant, &form.login_id).await {
-        return super::account::failure(&site, &error);
+        return super::account::failure(&site, &error).await;
     }
     page(
         &ForgotPage {
@@ -318,7 +319,7 @@ pub async fn reset_form(
     );
     match check_reset_link(&services.app, &site.tenant, &token).await {
         Ok(_) => page(&form, StatusCode::OK),
-        Err(error) => with_error(&site, form, &error),
+        Err(error) => with_error(&site, form, &error).await,
     }
 }
 
@@ -356,7 +357,7 @@ pub async fn reset_submit(
                 &format!("/password/reset/{token}"),
                 "",
             );
-            with_error(&site, page_form, &error)
+            with_error(&site, page_form, &error).await
         }
     }
 }
@@ -382,17 +383,20 @@ pub async fn invitation_form(
             ),
             StatusCode::OK,
         ),
-        Err(error) => with_error(
-            &site,
-            password_page(
+        Err(error) => {
+            with_error(
                 &site,
-                site.layout(),
-                PasswordFormKind::Invitation,
-                &format!("/invitation/{token}"),
-                "",
-            ),
-            &error,
-        ),
+                password_page(
+                    &site,
+                    site.layout(),
+                    PasswordFormKind::Invitation,
+                    &format!("/invitation/{token}"),
+                    "",
+                ),
+                &error,
+            )
+            .await
+        }
     }
 }
 
@@ -434,7 +438,7 @@ pub async fn invitation_submit(
                 &format!("/invitation/{token}"),
                 &login_id,
             );
-            with_error(&site, page_form, &error)
+            with_error(&site, page_form, &error).await
         }
     }
 }

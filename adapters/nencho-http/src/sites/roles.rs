@@ -101,7 +101,7 @@ async fn roles_page(
                 status,
             )
         }
-        Err(error) => failure(site, &error),
+        Err(error) => failure(site, &error).await,
     }
 }
 
@@ -187,7 +187,7 @@ pub async fn assign(
             )
             .await
         }
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }
 
@@ -219,6 +219,6 @@ pub async fn revoke(
     };
     match revoke_company_role(&services.app, &current, user_id, company_id).await {
         Ok(()) => see_other(&format!("/admin/users/{user_id}/roles")),
-        Err(error) => failure(&site, &error),
+        Err(error) => failure(&site, &error).await,
     }
 }

@@ -108,7 +108,7 @@ pub async fn login_submit(
             },
             StatusCode::UNAUTHORIZED,
         ),
-        Err(error) => super::account::failure(&site, &error),
+        Err(error) => super::account::failure(&site, &error).await,
     }
 }
 
@@ -133,7 +133,7 @@ pub async fn logout(
     if let Some(current) = site.current_user().await
         && let Err(error) = end_session(&services.app, &current).await
     {
-        return super::account::failure(&site, &error);
+        return super::account::failure(&site, &error).await;
     }
     site.clear_session();
     see_other("/login?notice=logged_out")

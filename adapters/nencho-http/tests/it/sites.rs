@@ -860,7 +860,20 @@ mod employee_list {
             Some((CompanyRole::Viewer, company_a.id)),
         )
         .await;
-        assert_eq!(reader.get(&base).await.0, StatusCode::OK);
+        let (status, list, _) = reader.get(&base).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !list.contains(r#"id="import-link""#),
+            "no import link for a viewer"
+        );
+        let (status, refused, _) = reader
+            .get(&format!("/admin/companies/{}/employees", company_b.id))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(
+            refused.contains(r#"action="/logout""#),
+            "the refusal page keeps the user menu"
+        );
         assert_eq!(
             reader
                 .get(&format!("/admin/companies/{}/employees", company_b.id))
