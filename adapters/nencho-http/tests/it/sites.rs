@@ -936,61 +936,34 @@ mod authorization_matrix {
         .unwrap()
         .unwrap();
 
-        let mut administrator = crate::sites::browser(&store, "acme.localhost:8080");
-        new_person(
-            &services,
-            &notice,
-            &admin_user,
-            &mut administrator,
-            "kanri",
-            Role::Administrator,
-            None,
-        )
-        .await;
-        let mut approver = crate::sites::browser(&store, "acme.localhost:8080");
-        new_person(
-            &services,
-            &notice,
-            &admin_user,
-            &mut approver,
-            "shonin",
-            Role::General,
-            Some((CompanyRole::Approver, a.id)),
-        )
-        .await;
-        let mut clerk = crate::sites::browser(&store, "acme.localhost:8080");
-        new_person(
-            &services,
-            &notice,
-            &admin_user,
-            &mut clerk,
-            "tanto",
-            Role::General,
-            Some((CompanyRole::Clerk, a.id)),
-        )
-        .await;
-        let mut viewer = crate::sites::browser(&store, "acme.localhost:8080");
-        new_person(
-            &services,
-            &notice,
-            &admin_user,
-            &mut viewer,
-            "sansho",
-            Role::General,
-            Some((CompanyRole::Viewer, a.id)),
-        )
-        .await;
-        let mut general = crate::sites::browser(&store, "acme.localhost:8080");
-        new_person(
-            &services,
-            &notice,
-            &admin_user,
-            &mut general,
-            "ippan",
-            Role::General,
-            None,
-        )
-        .await;
+        let mut people = Vec::new();
+        for (login_id, role, company_role) in [
+            ("kanri", Role::Administrator, None),
+            ("shonin", Role::General, Some((CompanyRole::Approver, a.id))),
+            ("tanto", Role::General, Some((CompanyRole::Clerk, a.id))),
+            ("sansho", Role::General, Some((CompanyRole::Viewer, a.id))),
+            ("ippan", Role::General, None),
+        ] {
+            let mut person = crate::sites::browser(&store, "acme.localhost:8080");
+            new_person(
+                &services,
+                &notice,
+                &admin_user,
+                &mut person,
+                login_id,
+                role,
+                company_role,
+            )
+            .await;
+            people.push(person);
+        }
+        let [
+            mut administrator,
+            mut approver,
+            mut clerk,
+            mut viewer,
+            mut general,
+        ] = <[_; 5]>::try_from(people).ok().unwrap();
 
         // Another tenant's ADMIN, with its session cookie presented on acme's site.
         let beta = open_tenant(
