@@ -35,7 +35,8 @@ struct EmployeesPage {
     search: String,
     include_departed: bool,
     rows: Vec<EmployeeRow>,
-    next_link: Option<String>,
+    /// Where the next page starts (its link is built, and encoded, in the template).
+    next_after: Option<String>,
     /// Only who may import sees the link to the import wizard.
     can_import: bool,
 }
@@ -46,19 +47,6 @@ pub struct ListQuery {
     departed: Option<String>,
     after: Option<String>,
     department: Option<String>,
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(byte).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
 }
 
 #[handler]
@@ -123,14 +111,7 @@ pub async fn list(
                         .unwrap_or_default(),
                 })
                 .collect();
-            let next_link = list.page.next.map(|next| {
-                format!(
-                    "/admin/companies/{company_id}/employees?q={}&after={}{}",
-                    encode(&search),
-                    encode(next.as_str()),
-                    if include_departed { "&departed=1" } else { "" }
-                )
-            });
+            let next_after = list.page.next.map(|next| next.as_str().to_owned());
             page(
                 &EmployeesPage {
                     layout: site.layout().with_user(&current),
@@ -140,7 +121,7 @@ pub async fn list(
                     search,
                     include_departed,
                     rows,
-                    next_link,
+                    next_after,
                     can_import: current.user.role.manages_users(),
                 },
                 StatusCode::OK,
