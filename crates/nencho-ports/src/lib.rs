@@ -8,6 +8,7 @@
 
 mod crypto;
 mod employees;
+mod filings;
 mod identity;
 mod mail;
 mod operator_log;
@@ -20,6 +21,12 @@ pub use crypto::{MockPasswordHasher, MockRandomSource};
 pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, RoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
+pub use filings::{
+    FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
+    StatusCounts,
+};
+#[cfg(feature = "mocks")]
+pub use filings::MockFilingStore;
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]
 pub use identity::{MockLoginHistoryStore, MockSessionStore, MockTokenStore, MockUserStore};

@@ -19,6 +19,7 @@ mod arithmetic;
 mod computation;
 mod employment_income;
 mod error;
+mod housing_loan;
 mod income_tax;
 mod insurance;
 mod personal_deductions;
@@ -30,6 +31,7 @@ mod rules;
 pub use computation::{MAXIMUM_AMOUNT, compute_year_end_adjustment};
 pub use employment_income::{employment_income, income_adjustment_deduction};
 pub use error::{InputProblem, TaxError};
+pub use housing_loan::housing_loan_credit;
 pub use income_tax::{annual_tax_with_surtax, computed_income_tax, taxable_income};
 pub use insurance::{earthquake_insurance_deduction, life_insurance_deduction};
 pub use personal_deductions::{

@@ -1,8 +1,9 @@
 //! The full export (SVC-3) through the HTTP surface: the ADMIN downloads the ZIP in UTF-8 and in
 //! CP932 and finds every employee in it; a 参照者 and a general user are refused; after the
-//! contract has ended nothing is exported. On a real SQLite store.
+//! contract has ended nothing is exported. On SQLite and on PostgreSQL.
 
 use std::io::{Cursor, Read};
+use std::sync::Arc;
 
 use nencho_app::tenancy::ActivationNotice;
 use nencho_http::HttpServices;
@@ -10,6 +11,7 @@ use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
 };
 use nencho_kernel::{Clock, EmployeeId, SystemClock, UserId};
+use nencho_ports::Store;
 use nencho_tenancy::{
     Company, CompanyName, ContractStatus, Employee, EmployeeNumber, EmploymentType, PersonName,
     PostalCode,
@@ -17,7 +19,14 @@ use nencho_tenancy::{
 use poem::http::StatusCode;
 use time::macros::date;
 
+use crate::AsStore;
 use crate::import::{Browser, NEW_PASSWORD, browser, site};
+
+on_both_stores!(
+    the_admin_downloads_every_table_in_utf8_and_in_cp932,
+    a_viewer_and_a_general_user_may_not_export,
+    nothing_is_exported_after_the_contract_has_ended,
+);
 
 fn employee(company: &Company, number: &str, name: [&str; 4], leave: bool) -> Employee {
     Employee {
@@ -95,7 +104,7 @@ async fn with_employees(services: &HttpServices, company: &Company) -> Company {
 }
 
 async fn logged_in_admin(
-    store: &nencho_store_sqlite::SqliteStore,
+    store: &impl AsStore,
     notice: &ActivationNotice,
 ) -> Browser<impl poem::Endpoint> {
     let mut admin = browser(store);
@@ -127,9 +136,8 @@ const FILES: [&str; 6] = [
     "users.csv",
 ];
 
-#[tokio::test]
-async fn the_admin_downloads_every_table_in_utf8_and_in_cp932() {
-    let (_directory, store, services, notice, company) = site().await;
+async fn the_admin_downloads_every_table_in_utf8_and_in_cp932(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
     let other = with_employees(&services, &company).await;
     let mut admin = logged_in_admin(&store, &notice).await;
 
@@ -256,9 +264,8 @@ async fn the_admin_downloads_every_table_in_utf8_and_in_cp932() {
     );
 }
 
-#[tokio::test]
-async fn a_viewer_and_a_general_user_may_not_export() {
-    let (_directory, store, services, notice, company) = site().await;
+async fn a_viewer_and_a_general_user_may_not_export(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
     let tenant = notice.tenant.id;
     let admin = logged_in_admin(&store, &notice).await;
     let admin_current = nencho_app::sign_in::authenticate(
@@ -322,9 +329,8 @@ async fn a_viewer_and_a_general_user_may_not_export() {
     }
 }
 
-#[tokio::test]
-async fn nothing_is_exported_after_the_contract_has_ended() {
-    let (_directory, store, services, notice, company) = site().await;
+async fn nothing_is_exported_after_the_contract_has_ended(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
     with_employees(&services, &company).await;
     let mut admin = logged_in_admin(&store, &notice).await;
     admin

@@ -1,6 +1,6 @@
 //! The employee import wizard through the HTTP surface: upload a CP932 file with a bad row, see
 //! every error, upload the corrected file, confirm the preview, and import the same file again
-//! without changing anything; on a real SQLite store.
+//! without changing anything; on SQLite and on PostgreSQL.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,12 +11,21 @@ use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
 };
 use nencho_kernel::{Clock, SystemClock, UserId};
-use nencho_store_sqlite::SqliteStore;
+use nencho_ports::Store;
 use nencho_tenancy::{Company, CompanyName, EmployeeNumber, LoginIdScheme};
 use poem::http::StatusCode;
 use poem::test::{TestClient, TestForm, TestFormField, TestResponse};
 
-use crate::{services, store};
+use crate::{AsStore, services};
+
+on_both_stores!(
+    a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed_and_applied_once,
+    a_forged_csrf_token_is_refused_and_writes_nothing,
+    the_template_is_a_csv_with_the_japanese_header,
+    a_general_user_and_a_viewer_may_not_import,
+    imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_in,
+    under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview,
+);
 
 pub(crate) const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
 pub(crate) const HOST: &str = "acme.localhost:8080";
@@ -156,7 +165,7 @@ impl<E: poem::Endpoint> Browser<E> {
     }
 }
 
-pub(crate) fn browser(store: &SqliteStore) -> Browser<impl poem::Endpoint> {
+pub(crate) fn browser(store: &impl AsStore) -> Browser<impl poem::Endpoint> {
     Browser {
         client: TestClient::new(endpoint(services(store))),
         cookies: BTreeMap::new(),
@@ -164,15 +173,9 @@ pub(crate) fn browser(store: &SqliteStore) -> Browser<impl poem::Endpoint> {
     }
 }
 
-pub(crate) async fn site() -> (
-    tempfile::TempDir,
-    SqliteStore,
-    Arc<HttpServices>,
-    ActivationNotice,
-    Company,
-) {
-    let (directory, store) = store().await;
-    let services = Arc::new(services(&store));
+/// acme's site over `store`, with one company.
+pub(crate) async fn site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, ActivationNotice, Company) {
+    let services = Arc::new(services(store));
     let notice = open_tenant(
         &services.app,
         OpenTenantRequest {
@@ -195,7 +198,7 @@ pub(crate) async fn site() -> (
         .insert_company(notice.tenant.id, &company)
         .await
         .unwrap();
-    (directory, store, services, notice, company)
+    (services, notice, company)
 }
 
 const HEADER: &str = "社員番号,姓,名,姓カナ,名カナ,生年月日,郵便番号,住所,メールアドレス,部署,雇用区分,入社日,退職日";
@@ -235,10 +238,10 @@ async fn employee_count(
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed_and_applied_once()
-{
-    let (_directory, store, services, notice, company) = site().await;
+async fn a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed_and_applied_once(
+    store: Arc<dyn Store>,
+) {
+    let (services, notice, company) = site(&store).await;
     let mut admin = browser(&store);
     admin
         .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
@@ -395,9 +398,8 @@ async fn a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed
     );
 }
 
-#[tokio::test]
-async fn a_forged_csrf_token_is_refused_and_writes_nothing() {
-    let (_directory, store, services, notice, company) = site().await;
+async fn a_forged_csrf_token_is_refused_and_writes_nothing(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
     let mut admin = browser(&store);
     admin
         .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
@@ -428,9 +430,8 @@ async fn a_forged_csrf_token_is_refused_and_writes_nothing() {
     assert_eq!(employee_count(&services, &notice, &company).await, 0);
 }
 
-#[tokio::test]
-async fn the_template_is_a_csv_with_the_japanese_header() {
-    let (_directory, store, _services, notice, company) = site().await;
+async fn the_template_is_a_csv_with_the_japanese_header(store: Arc<dyn Store>) {
+    let (_services, notice, company) = site(&store).await;
     let mut admin = browser(&store);
     admin
         .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
@@ -456,9 +457,8 @@ async fn the_template_is_a_csv_with_the_japanese_header() {
     assert!(text.starts_with(HEADER));
 }
 
-#[tokio::test]
-async fn a_general_user_and_a_viewer_may_not_import() {
-    let (_directory, store, services, notice, company) = site().await;
+async fn a_general_user_and_a_viewer_may_not_import(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
     let tenant = notice.tenant.id;
     let mut admin = browser(&store);
     admin
@@ -570,9 +570,10 @@ async fn mailed_token(
     token
 }
 
-#[tokio::test]
-async fn imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_in() {
-    let (_directory, store, services, notice, company) = site().await;
+async fn imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_in(
+    store: Arc<dyn Store>,
+) {
+    let (services, notice, company) = site(&store).await;
     let mut admin = browser(&store);
     admin
         .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
@@ -644,9 +645,10 @@ async fn imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_
     assert_eq!(status, StatusCode::GONE);
 }
 
-#[tokio::test]
-async fn under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview() {
-    let (_directory, store, services, notice, _) = site().await;
+async fn under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview(
+    store: Arc<dyn Store>,
+) {
+    let (services, notice, _) = site(&store).await;
     let mut company = Company::register(
         notice.tenant.id,
         CompanyName::parse("株式会社メール").unwrap(),

@@ -1,4 +1,6 @@
-//! The HTTP surface against a real SQLite store, through poem's test client.
+//! The HTTP surface against real stores, through poem's test client. Most tests use SQLite; the
+//! authorisation matrix, the import wizard and the export run on SQLite and on PostgreSQL alike
+//! (see [`on_both_stores!`]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 use std::sync::Arc;
@@ -9,10 +11,55 @@ use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_http::{CsrfKey, HttpServices, endpoint};
 use nencho_identity::{LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy};
 use nencho_kernel::SystemClock;
+use nencho_ports::Store;
+use nencho_store_contract::StoreFixture;
+use nencho_store_contract::postgres::TestDatabase;
+use nencho_store_postgres::{PgStore, PgStoreOptions};
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use nencho_tenancy::SiteAddress;
 use poem::http::StatusCode;
 use poem::test::TestClient;
+
+/// Expands each named `async fn case(store: Arc<dyn Store>)` of the calling module into two
+/// tests of the same name: one in a submodule `sqlite`, one in a submodule `postgres`. Each gets
+/// a fresh, migrated store of its own. Without a reachable PostgreSQL the `postgres` tests print
+/// a loud notice and pass, unless `CI=true`, when they fail (see [`TestDatabase::create`]).
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let fixture = $crate::open_store(
+                        $crate::Backend::Sqlite,
+                        concat!(module_path!(), "::", stringify!($case)),
+                    )
+                    .await
+                    .expect("SQLite is always there");
+                    super::$case(fixture.store.clone()).await;
+                    drop(fixture);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(fixture) = $crate::open_store(
+                        $crate::Backend::Postgres,
+                        concat!(module_path!(), "::", stringify!($case)),
+                    )
+                    .await
+                    else {
+                        return;
+                    };
+                    super::$case(fixture.store.clone()).await;
+                    drop(fixture);
+                }
+            )*
+        }
+    };
+}
 
 mod export;
 mod import;
@@ -20,6 +67,50 @@ mod sites;
 mod tax_api;
 mod tax_identical;
 
+/// The store adapters the tests can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, migrated, empty store of `backend`, with what keeps it alive (a temporary directory,
+/// a database of its own). `None` only for PostgreSQL when the server is unreachable and CI is
+/// not set; `test_name` is named in the notice.
+pub async fn open_store(backend: Backend, test_name: &str) -> Option<StoreFixture> {
+    match backend {
+        Backend::Sqlite => {
+            let (directory, store) = store().await;
+            Some(StoreFixture {
+                store: Arc::new(store),
+                keep_alive: Box::new(directory),
+            })
+        }
+        Backend::Postgres => {
+            // As the PostgreSQL store's own tests do: a database cloned from a migrated template.
+            let database = TestDatabase::create(
+                test_name,
+                &PgStore::schema_fingerprint(),
+                |url| async move {
+                    let store = PgStore::connect(&PgStoreOptions::from_url(&url).unwrap())
+                        .await
+                        .unwrap();
+                    store.close().await;
+                },
+            )
+            .await?;
+            let store = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
+                .await
+                .unwrap();
+            Some(StoreFixture {
+                store: Arc::new(store),
+                keep_alive: Box::new(database),
+            })
+        }
+    }
+}
+
+/// A fresh SQLite store in a temporary directory.
 pub async fn store() -> (tempfile::TempDir, SqliteStore) {
     let directory = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
@@ -30,14 +121,38 @@ pub async fn store() -> (tempfile::TempDir, SqliteStore) {
     (directory, store)
 }
 
+/// Anything the tests hold a store by: a concrete store, `Arc<dyn Store>` or a fixture.
+pub trait AsStore {
+    fn as_store(&self) -> Arc<dyn Store>;
+}
+
+impl AsStore for Arc<dyn Store> {
+    fn as_store(&self) -> Arc<dyn Store> {
+        self.clone()
+    }
+}
+
+impl AsStore for StoreFixture {
+    fn as_store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+}
+
+impl AsStore for SqliteStore {
+    fn as_store(&self) -> Arc<dyn Store> {
+        Arc::new(self.clone())
+    }
+}
+
 /// The services over `store`, with a fast password hasher and the system clock.
-pub fn services(store: &SqliteStore) -> HttpServices {
+pub fn services(store: &impl AsStore) -> HttpServices {
+    let store = store.as_store();
     let fast = PasswordHashPolicy {
         iterations: 1_000,
         ..PasswordHashPolicy::CURRENT
     };
     let app = AppContext {
-        store: Arc::new(store.clone()),
+        store: store.clone(),
         hasher: Arc::new(Pbkdf2Hasher::new(fast, 2, Arc::new(OsRandom))),
         random: Arc::new(OsRandom),
         clock: Arc::new(SystemClock),
@@ -51,14 +166,14 @@ pub fn services(store: &SqliteStore) -> HttpServices {
         throttle: LoginThrottlePolicy::default(),
     };
     HttpServices {
-        readiness: CheckReadiness::new(Arc::new(store.clone())),
+        readiness: CheckReadiness::new(store),
         app: Arc::new(app),
         csrf_key: CsrfKey::new([42; 32]),
         import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
     }
 }
 
-fn client(store: &SqliteStore) -> TestClient<impl poem::Endpoint> {
+fn client(store: &impl AsStore) -> TestClient<impl poem::Endpoint> {
     TestClient::new(endpoint(services(store)))
 }
 

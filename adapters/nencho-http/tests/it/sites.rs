@@ -1,16 +1,18 @@
 //! Tenant sites through the HTTP surface: host dispatch, CSRF, sessions, the forced password
-//! change, reset links and the login history, on a real SQLite store.
+//! change, reset links and the login history, on a real SQLite store; the authorisation matrix on
+//! SQLite and on PostgreSQL.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
 use nencho_http::{HttpServices, endpoint};
-use nencho_store_sqlite::SqliteStore;
+use nencho_ports::Store;
+use nencho_store_contract::StoreFixture;
 use poem::http::StatusCode;
 use poem::test::{TestClient, TestResponse};
 
-use crate::{services, store};
+use crate::{AsStore, Backend, open_store, services};
 
 const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
 
@@ -204,14 +206,16 @@ fn csrf_token(page: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn site() -> (
-    tempfile::TempDir,
-    SqliteStore,
-    Arc<HttpServices>,
-    ActivationNotice,
-) {
-    let (directory, store) = store().await;
-    let services = Arc::new(services(&store));
+/// acme's site over a fresh SQLite store, which the returned fixture keeps alive.
+async fn site() -> (StoreFixture, Arc<HttpServices>, ActivationNotice) {
+    let fixture = open_store(Backend::Sqlite, "sites").await.unwrap();
+    let (services, notice) = open_site(&fixture.store).await;
+    (fixture, services, notice)
+}
+
+/// acme's site over `store`.
+async fn open_site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, ActivationNotice) {
+    let services = Arc::new(services(store));
     let notice = open_tenant(
         &services.app,
         OpenTenantRequest {
@@ -223,10 +227,10 @@ async fn site() -> (
     )
     .await
     .unwrap();
-    (directory, store, services, notice)
+    (services, notice)
 }
 
-fn browser(store: &SqliteStore, host: &str) -> Browser<impl poem::Endpoint> {
+fn browser(store: &impl AsStore, host: &str) -> Browser<impl poem::Endpoint> {
     Browser {
         client: TestClient::new(endpoint(services(store))),
         host: host.into(),
@@ -237,7 +241,7 @@ fn browser(store: &SqliteStore, host: &str) -> Browser<impl poem::Endpoint> {
 
 #[tokio::test]
 async fn an_unknown_tenant_host_gets_a_plain_404_and_the_platform_host_the_landing_page() {
-    let (_directory, store, _services, _notice) = site().await;
+    let (store, _services, _notice) = site().await;
     let mut unknown = browser(&store, "nosuch.localhost:8080");
     let (status, body, _) = unknown.get("/login").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -258,7 +262,7 @@ async fn an_unknown_tenant_host_gets_a_plain_404_and_the_platform_host_the_landi
 
 #[tokio::test]
 async fn login_forces_the_initial_password_change_before_any_other_page() {
-    let (_directory, store, _services, notice) = site().await;
+    let (store, _services, notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     let (status, page, _) = browser.get("/login").await;
     assert_eq!(status, StatusCode::OK);
@@ -325,7 +329,7 @@ async fn login_forces_the_initial_password_change_before_any_other_page() {
 
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_change_nothing() {
-    let (_directory, store, _services, notice) = site().await;
+    let (store, _services, notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/login").await;
     let (status, _, _) = browser
@@ -362,7 +366,7 @@ async fn forms_without_the_right_csrf_token_change_nothing() {
 
 #[tokio::test]
 async fn the_session_cookie_is_httponly_samesite_lax_and_new_at_every_login() {
-    let (_directory, store, _services, notice) = site().await;
+    let (store, _services, notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/login").await;
     let response = browser
@@ -408,7 +412,7 @@ async fn the_session_cookie_is_httponly_samesite_lax_and_new_at_every_login() {
 
 #[tokio::test]
 async fn a_failed_login_says_the_same_for_every_cause() {
-    let (_directory, store, _services, _notice) = site().await;
+    let (store, _services, _notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/login").await;
     let (status, wrong, _) = browser
@@ -431,7 +435,7 @@ async fn a_failed_login_says_the_same_for_every_cause() {
 
 #[tokio::test]
 async fn a_reset_link_from_the_outbox_sets_a_new_password_once() {
-    let (_directory, store, services, notice) = site().await;
+    let (store, services, notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/password/forgot").await;
     let (status, page, _) = browser
@@ -502,7 +506,7 @@ async fn a_reset_link_from_the_outbox_sets_a_new_password_once() {
 
 #[tokio::test]
 async fn the_language_switch_turns_the_site_english_and_only_returns_to_local_paths() {
-    let (_directory, store, _services, _notice) = site().await;
+    let (store, _services, _notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     let (status, _, location) = browser.get("/lang/en?next=/login").await;
     assert_eq!(
@@ -517,7 +521,7 @@ async fn the_language_switch_turns_the_site_english_and_only_returns_to_local_pa
 
 #[tokio::test]
 async fn a_session_of_one_tenant_is_worthless_on_another() {
-    let (_directory, store, services, notice) = site().await;
+    let (store, services, notice) = site().await;
     open_tenant(
         &services.app,
         OpenTenantRequest {
@@ -550,7 +554,7 @@ async fn a_session_of_one_tenant_is_worthless_on_another() {
 
 #[tokio::test]
 async fn one_client_posting_sign_in_forms_too_fast_is_slowed_down() {
-    let (_directory, store, _services, _notice) = site().await;
+    let (store, _services, _notice) = site().await;
     let mut browser = browser(&store, "acme.localhost:8080");
     browser.get("/login").await;
     let token = csrf_token(&browser.last_page);
@@ -589,7 +593,7 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
     use nencho_identity::{DisplayName, LoginId, PasswordState, Role, User, UserStatus};
     use nencho_kernel::{Clock, SystemClock, UserId};
 
-    let (_directory, store, services, notice) = site().await;
+    let (store, services, notice) = site().await;
     let taro = User {
         id: UserId::generate(&SystemClock),
         tenant_id: notice.tenant.id,
@@ -684,7 +688,7 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
 
 #[tokio::test]
 async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
-    let (_directory, store, _services, notice) = site().await;
+    let (store, _services, notice) = site().await;
     let mut admin = browser(&store, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
 
@@ -767,7 +771,7 @@ mod employee_list {
 
     #[tokio::test]
     async fn the_list_pages_by_fifty_searches_and_a_viewer_sees_only_their_company() {
-        let (_directory, store, services, notice) = site().await;
+        let (store, services, notice) = site().await;
         let tenant = notice.tenant.id;
         let company_a = Company::register(
             tenant,
@@ -898,7 +902,7 @@ mod employee_list {
 
 /// Every page against every role, in scope, out of scope and from another tenant, asserting the
 /// table of docs/authorization.md (ID-4): allowed → 200, not allowed → 403, not logged in → the
-/// login page.
+/// login page. On SQLite and on PostgreSQL.
 mod authorization_matrix {
     use super::*;
     use nencho_identity::{CompanyRole, LoginId, Role, UserStatus};
@@ -908,9 +912,10 @@ mod authorization_matrix {
     const OK: u16 = 200;
     const NO: u16 = 403;
 
-    #[tokio::test]
-    async fn every_page_answers_every_role_as_the_table_says() {
-        let (_directory, store, services, notice) = site().await;
+    on_both_stores!(every_page_answers_every_role_as_the_table_says);
+
+    async fn every_page_answers_every_role_as_the_table_says(store: Arc<dyn Store>) {
+        let (services, notice) = open_site(&store).await;
         let tenant = notice.tenant.id;
         let a = Company::register(
             tenant,
@@ -1125,7 +1130,7 @@ async fn roles_given_on_the_roles_page_open_exactly_that_company() {
     use nencho_kernel::{Clock, SystemClock, UserId};
     use nencho_tenancy::{Company, CompanyName};
 
-    let (_directory, store, services, notice) = site().await;
+    let (store, services, notice) = site().await;
     let tenant = notice.tenant.id;
     let a = Company::register(
         tenant,

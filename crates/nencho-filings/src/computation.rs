@@ -1,0 +1,134 @@
+//! The declaration's deductions, computed by `nencho-tax` from what the employee declared: the
+//! live figures of the flow, the review page and the payroll export.
+
+use nencho_kernel::{TaxYear, Yen};
+use nencho_tax::{
+    Deductions, Disability, EarthquakeInsurancePremiums, LifeInsurancePremiums, Relative,
+    RelativeClass, Spouse, TaxError, Taxpayer, YearEndAdjustmentRequest,
+    compute_year_end_adjustment, housing_loan_credit, rules_for,
+};
+
+use crate::document::{
+    Declaration, DisabilityKind, EarthquakePolicyKind, LifeContractAge, LifePolicyKind,
+};
+
+/// What the declaration is worth: each deduction as the year-end adjustment will apply it, with
+/// the declared salary estimate standing in for the year's salary (the payroll system does the
+/// final settlement with the real figures).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComputedAmounts {
+    pub tax_year: TaxYear,
+    /// 給与所得控除後の給与等の金額 of the declared salary estimate.
+    pub employment_income: Yen,
+    pub deductions: Deductions,
+    /// 住宅借入金等特別控除額 (a tax credit, not a deduction from income).
+    pub housing_loan_credit: Yen,
+    /// Premiums as they enter the 生命保険料控除 (by category and contract age).
+    pub life_premiums: LifeInsurancePremiums,
+    pub earthquake_premiums: EarthquakeInsurancePremiums,
+    /// Declared 社会保険料 paid by the employee (the withheld ones are added by payroll).
+    pub declared_social_insurance: Yen,
+    pub mutual_aid: Yen,
+    /// The class of each relative, in document order.
+    pub relative_classes: Vec<RelativeClass>,
+}
+
+/// The calculator request that the declaration stands for.
+pub fn tax_request(declaration: &Declaration) -> YearEndAdjustmentRequest {
+    let taxpayer = &declaration.taxpayer;
+    let mut life = LifeInsurancePremiums::default();
+    for policy in &declaration.life_policies {
+        let slot = match (policy.kind, policy.contract) {
+            (LifePolicyKind::General, LifeContractAge::New) => &mut life.new_general,
+            (LifePolicyKind::General, LifeContractAge::Old) => &mut life.old_general,
+            (LifePolicyKind::CareMedical, _) => &mut life.care_medical,
+            (LifePolicyKind::Pension, LifeContractAge::New) => &mut life.new_pension,
+            (LifePolicyKind::Pension, LifeContractAge::Old) => &mut life.old_pension,
+        };
+        *slot += policy.premium;
+    }
+    let mut earthquake = EarthquakeInsurancePremiums::default();
+    for policy in &declaration.earthquake_policies {
+        match policy.kind {
+            EarthquakePolicyKind::Earthquake => earthquake.earthquake += policy.premium,
+            EarthquakePolicyKind::OldLongTerm => earthquake.old_long_term += policy.premium,
+        }
+    }
+    let housing = declaration.housing_loan.as_ref().map_or(Yen::ZERO, |loan| {
+        housing_loan_credit(
+            loan.year_end_balance,
+            loan.residence_start,
+            loan.credit_limit,
+        )
+    });
+    YearEndAdjustmentRequest {
+        salary_total: taxpayer.estimated_salary,
+        tax_withheld: Yen::ZERO,
+        last_salary_tax_unwithheld: Yen::ZERO,
+        social_insurance: declaration.social_insurance.iter().map(|p| p.amount).sum(),
+        small_business_mutual_aid: declaration.mutual_aid.iter().map(|p| p.amount).sum(),
+        other_income: taxpayer.other_income,
+        life_insurance: life,
+        earthquake_insurance: earthquake,
+        taxpayer: Taxpayer {
+            disability: disability(taxpayer.disability),
+            widow: taxpayer.widow,
+            single_parent: taxpayer.single_parent,
+            working_student: taxpayer.working_student,
+            non_employment_income_for_student: taxpayer.other_income,
+        },
+        // A non-resident spouse or relative still counts in Japanese law when remittance
+        // documents are provided (国外居住親族); the review checks the documents.
+        spouse: declaration.spouse.as_ref().map(|spouse| Spouse {
+            birth_date: spouse.birth_date,
+            total_income: spouse.estimated_income,
+            disability: disability(spouse.disability),
+            lives_together: spouse.lives_together,
+        }),
+        relatives: declaration
+            .relatives
+            .iter()
+            .map(|relative| Relative {
+                birth_date: relative.birth_date,
+                total_income: relative.estimated_income,
+                lineal_ascendant: relative.lineal_ascendant,
+                lives_together: relative.lives_together,
+                disability: disability(relative.disability),
+                claimed_by_other_earner: relative.claimed_by_other_earner,
+            })
+            .collect(),
+        housing_loan_credit: housing,
+    }
+}
+
+/// Computes every amount of the declaration under `tax_year`'s rules. Errors only for a year the
+/// engine does not support or input it refuses (a birth date after the year end, …), naming the
+/// calculator field.
+pub fn compute(declaration: &Declaration, tax_year: TaxYear) -> Result<ComputedAmounts, TaxError> {
+    let request = tax_request(declaration);
+    let rules = rules_for(tax_year)?;
+    let result = compute_year_end_adjustment(tax_year, &request)?;
+    Ok(ComputedAmounts {
+        tax_year,
+        employment_income: result.employment_income,
+        deductions: result.deductions,
+        housing_loan_credit: request.housing_loan_credit,
+        life_premiums: request.life_insurance,
+        earthquake_premiums: request.earthquake_insurance,
+        declared_social_insurance: request.social_insurance,
+        mutual_aid: request.small_business_mutual_aid,
+        relative_classes: request
+            .relatives
+            .iter()
+            .map(|relative| nencho_tax::classify_relative(rules, relative))
+            .collect(),
+    })
+}
+
+fn disability(kind: DisabilityKind) -> Disability {
+    match kind {
+        DisabilityKind::None => Disability::None,
+        DisabilityKind::General => Disability::General,
+        DisabilityKind::Special => Disability::Special,
+    }
+}

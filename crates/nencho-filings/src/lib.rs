@@ -1,0 +1,29 @@
+//! The year-end adjustment declarations (年末調整の申告書) as one typed document per employee
+//! and tax year, the workflow that carries it from request to approval, the company's periods
+//! that say when who may do what, and the history of every transition and changed value.
+//!
+//! Pure domain: no I/O, no clock (times are passed in), no storage format beyond serde derives.
+//! Every deduction is computed by `nencho-tax` from the document ([`compute`]); nothing on a
+//! form is a hand-entered deduction amount.
+
+mod computation;
+mod document;
+mod filing;
+mod forms;
+mod history;
+mod periods;
+mod validation;
+mod workflow;
+
+pub use computation::{ComputedAmounts, compute, tax_request};
+pub use document::{
+    Answers, Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind, HousingLoan,
+    LifeContractAge, LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, PersonName,
+    RelativeEntry, SCHEMA_VERSION, SocialInsurancePayment, SpouseEntry, TaxpayerSection,
+};
+pub use filing::Filing;
+pub use forms::{Form, forms_of};
+pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
+pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError};
+pub use validation::{Problem, validate};
+pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

@@ -1,0 +1,191 @@
+//! A company's periods for one tax year: when employees may enter and submit, when a reopened
+//! declaration may be re-filed, and whether change filings are open all year.
+
+use nencho_kernel::{CompanyId, Date, TaxYear};
+
+/// Both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateRange {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl DateRange {
+    pub fn new(start: Date, end: Date) -> Result<Self, PeriodError> {
+        if end < start {
+            return Err(PeriodError::EndsBeforeItStarts);
+        }
+        Ok(Self { start, end })
+    }
+
+    pub fn contains(&self, day: Date) -> bool {
+        self.start <= day && day <= self.end
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("終了日が開始日より前です。")]
+    EndsBeforeItStarts,
+    #[error("提出期間は年末調整期間の中に収めてください。")]
+    FilingOutsideAdjustment,
+    #[error("再提出期間は提出期間の開始後にしてください。")]
+    RefilingBeforeFiling,
+}
+
+/// The periods an administrator sets when opening a tax year for a company.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingPeriods {
+    pub company_id: CompanyId,
+    pub tax_year: TaxYear,
+    /// 年末調整期間: the whole adjustment, from the request to the settlement.
+    pub adjustment: DateRange,
+    /// 提出期間: employees may enter and submit; afterwards they can only view.
+    pub filing: DateRange,
+    /// 再提出期間 (再年調): a reopened declaration may be re-submitted, dependants and insurance
+    /// sections only.
+    pub refiling: Option<DateRange>,
+    /// 通年申告: a 扶養控除等(異動)申告書 may be filed whenever the family changes.
+    pub year_round_changes: bool,
+}
+
+/// What the employee may change on their own declaration on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EditScope {
+    /// Every section.
+    Everything,
+    /// Only the dependants and insurance sections (a reopened declaration in the re-filing
+    /// period, or a year-round change filing of the family).
+    DependantsAndInsurance,
+    /// Nothing: only viewing.
+    ViewOnly,
+}
+
+impl FilingPeriods {
+    pub fn new(
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        adjustment: DateRange,
+        filing: DateRange,
+        refiling: Option<DateRange>,
+        year_round_changes: bool,
+    ) -> Result<Self, PeriodError> {
+        if !adjustment.contains(filing.start) || !adjustment.contains(filing.end) {
+            return Err(PeriodError::FilingOutsideAdjustment);
+        }
+        if let Some(refiling) = refiling
+            && refiling.start < filing.start
+        {
+            return Err(PeriodError::RefilingBeforeFiling);
+        }
+        Ok(Self {
+            company_id,
+            tax_year,
+            adjustment,
+            filing,
+            refiling,
+            year_round_changes,
+        })
+    }
+
+    /// What an employee may change on `today` (Japan date), for a declaration that was or was
+    /// not reopened after approval.
+    pub fn employee_scope(&self, today: Date, reopened: bool) -> EditScope {
+        if reopened {
+            return match self.refiling {
+                Some(refiling) if refiling.contains(today) => EditScope::DependantsAndInsurance,
+                _ => EditScope::ViewOnly,
+            };
+        }
+        if self.filing.contains(today) {
+            EditScope::Everything
+        } else if self.year_round_changes {
+            EditScope::DependantsAndInsurance
+        } else {
+            EditScope::ViewOnly
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn company() -> CompanyId {
+        CompanyId::from_uuid(Default::default())
+    }
+
+    fn periods(refiling: Option<DateRange>, year_round: bool) -> FilingPeriods {
+        FilingPeriods::new(
+            company(),
+            TaxYear::new(2026).unwrap(),
+            DateRange::new(date!(2026 - 11 - 01), date!(2027 - 01 - 31)).unwrap(),
+            DateRange::new(date!(2026 - 11 - 10), date!(2026 - 11 - 30)).unwrap(),
+            refiling,
+            year_round,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn employees_edit_only_inside_the_filing_period() {
+        let periods = periods(None, false);
+        assert_eq!(
+            periods.employee_scope(date!(2026 - 11 - 09), false),
+            EditScope::ViewOnly
+        );
+        assert_eq!(
+            periods.employee_scope(date!(2026 - 11 - 10), false),
+            EditScope::Everything
+        );
+        assert_eq!(
+            periods.employee_scope(date!(2026 - 11 - 30), false),
+            EditScope::Everything
+        );
+        assert_eq!(
+            periods.employee_scope(date!(2026 - 12 - 01), false),
+            EditScope::ViewOnly
+        );
+    }
+
+    #[test]
+    fn a_reopened_declaration_is_refiled_in_its_own_period_for_two_sections() {
+        let refiling = DateRange::new(date!(2027 - 01 - 05), date!(2027 - 01 - 20)).unwrap();
+        let periods = periods(Some(refiling), false);
+        assert_eq!(
+            periods.employee_scope(date!(2026 - 11 - 20), true),
+            EditScope::ViewOnly
+        );
+        assert_eq!(
+            periods.employee_scope(date!(2027 - 01 - 05), true),
+            EditScope::DependantsAndInsurance
+        );
+    }
+
+    #[test]
+    fn year_round_changes_open_the_family_section_outside_the_period() {
+        let periods = periods(None, true);
+        assert_eq!(
+            periods.employee_scope(date!(2026 - 12 - 15), false),
+            EditScope::DependantsAndInsurance
+        );
+    }
+
+    #[test]
+    fn inconsistent_periods_are_refused() {
+        assert_eq!(
+            DateRange::new(date!(2026 - 11 - 02), date!(2026 - 11 - 01)),
+            Err(PeriodError::EndsBeforeItStarts)
+        );
+        let result = FilingPeriods::new(
+            company(),
+            TaxYear::new(2026).unwrap(),
+            DateRange::new(date!(2026 - 11 - 01), date!(2026 - 11 - 30)).unwrap(),
+            DateRange::new(date!(2026 - 11 - 10), date!(2026 - 12 - 10)).unwrap(),
+            None,
+            false,
+        );
+        assert_eq!(result, Err(PeriodError::FilingOutsideAdjustment));
+    }
+}

@@ -1,0 +1,167 @@
+//! Declarations, their history and the company's periods (YEA-1…5).
+
+use async_trait::async_trait;
+use nencho_filings::{FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus};
+use nencho_kernel::{CompanyId, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
+use nencho_tenancy::{Employee, EmployeeNumber};
+
+use crate::{OutboxMessage, StoreError};
+
+/// A change of a company's periods, kept with who made it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodChange {
+    pub company_id: CompanyId,
+    pub tax_year: TaxYear,
+    pub at: OffsetDateTime,
+    pub actor: UserId,
+    pub actor_name: String,
+    /// What the periods became, in words (提出期間 2026-11-10〜2026-11-30, …).
+    pub summary: String,
+}
+
+/// One write of a declaration, applied atomically with its history and its mail: the filing
+/// (already carrying its new `version`), the transition, the changed values, and the mail that
+/// announces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingWrite {
+    pub filing: Filing,
+    /// The version the writer read; `0` means the filing must not exist yet. A store holding
+    /// another version refuses the write with [`StoreError::Conflict`] and writes nothing.
+    pub expected_version: i64,
+    pub event: Option<FilingEvent>,
+    pub changes: Vec<FieldChange>,
+    pub mail: Option<OutboxMessage>,
+}
+
+/// Everything that happened to a declaration, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilingHistory {
+    pub events: Vec<FilingEvent>,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The progress dashboard's counts for a company and tax year: current employees (no leave
+/// date) by the status of their declaration; an employee without one counts as 未依頼.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub counts: Vec<(FilingStatus, u64)>,
+}
+
+impl StatusCounts {
+    pub fn of(&self, status: FilingStatus) -> u64 {
+        self.counts
+            .iter()
+            .find(|(candidate, _)| *candidate == status)
+            .map_or(0, |(_, count)| *count)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|(_, count)| count).sum()
+    }
+}
+
+/// One page of the progress list: current employees of a company in employee-number order with
+/// their declaration for the year, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingQuery {
+    pub company_id: CompanyId,
+    pub tax_year: TaxYear,
+    /// Only this status; [`FilingStatus::NotRequested`] also matches employees without a filing.
+    pub status: Option<FilingStatus>,
+    /// As [`crate::EmployeeQuery::search`].
+    pub search: Option<String>,
+    pub department: Option<String>,
+    pub after: Option<EmployeeNumber>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingRow {
+    pub employee: Employee,
+    pub filing: Option<Filing>,
+}
+
+impl FilingRow {
+    pub fn status(&self) -> FilingStatus {
+        self.filing
+            .as_ref()
+            .map_or(FilingStatus::NotRequested, |filing| filing.status)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingPage {
+    pub rows: Vec<FilingRow>,
+    pub next: Option<EmployeeNumber>,
+}
+
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait FilingStore: Send + Sync {
+    /// Sets a company's periods for a tax year (insert or replace) and records the change, in
+    /// one transaction.
+    async fn put_periods(
+        &self,
+        tenant_id: TenantId,
+        periods: &FilingPeriods,
+        change: &PeriodChange,
+    ) -> Result<(), StoreError>;
+    async fn find_periods(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Option<FilingPeriods>, StoreError>;
+    /// Every tax year opened for the company, newest first.
+    async fn list_periods(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Vec<FilingPeriods>, StoreError>;
+    /// Oldest first.
+    async fn period_changes(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<PeriodChange>, StoreError>;
+
+    async fn find_filing(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+    ) -> Result<Option<Filing>, StoreError>;
+    /// The employee's declaration for the year (at most one exists).
+    async fn find_filing_of(
+        &self,
+        tenant_id: TenantId,
+        employee_id: EmployeeId,
+        tax_year: TaxYear,
+    ) -> Result<Option<Filing>, StoreError>;
+    /// Applies every write in one transaction, or none: a stale `expected_version`, a second
+    /// filing for the same employee and year, or a filing of another tenant fails the whole
+    /// batch ([`StoreError::Conflict`] for the first two).
+    async fn write_filings(
+        &self,
+        tenant_id: TenantId,
+        writes: &[FilingWrite],
+    ) -> Result<(), StoreError>;
+    async fn filing_history(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+    ) -> Result<FilingHistory, StoreError>;
+    /// Fast at 100,000 employees (one grouped count over an index).
+    async fn status_counts(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<StatusCounts, StoreError>;
+    /// Keyset paging on the employee number, as [`crate::EmployeeStore::list_employees`].
+    async fn list_filings(
+        &self,
+        tenant_id: TenantId,
+        query: &FilingQuery,
+    ) -> Result<FilingPage, StoreError>;
+}
