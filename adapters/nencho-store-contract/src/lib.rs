@@ -62,6 +62,14 @@ macro_rules! store_contract_tests {
             an_import_with_a_taken_login_id_writes_nothing,
             an_import_of_another_tenant_or_company_is_refused,
             an_invitation_sets_the_first_password_once,
+            filing_periods_are_put_replaced_and_listed_newest_first,
+            a_filing_round_trips_with_its_whole_declaration_history_and_mail,
+            the_history_lists_events_and_changes_oldest_first,
+            a_filing_is_inserted_once_per_employee_and_year,
+            a_stale_version_refuses_the_whole_batch,
+            filings_and_periods_never_cross_tenants,
+            status_counts_cover_the_current_employees_of_the_company_and_year,
+            the_progress_list_filters_and_pages_by_employee_number,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

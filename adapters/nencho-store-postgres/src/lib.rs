@@ -8,6 +8,7 @@
 //! the configured URL. Entry point: [`PgStore::connect`].
 
 mod employees;
+mod filings;
 mod identity;
 mod operator_log;
 mod outbox;

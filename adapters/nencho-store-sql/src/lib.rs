@@ -1,12 +1,13 @@
 //! What the two store adapters share, so that a domain type is read from a row in one place:
 //! [`RowReader`] (typed column access over SQLite and PostgreSQL rows), the row → domain mappings
-//! in [`rows`], the column encodings in [`columns`], and [`store_error`], the one mapping of sqlx
-//! errors onto the port's `StoreError`.
+//! in [`rows`], the column encodings in [`columns`], the declarations' rows and columns in
+//! [`filings`], and [`store_error`], the one mapping of sqlx errors onto the port's `StoreError`.
 //!
 //! The SQL itself stays in each adapter: the dialects and PostgreSQL's tenant transactions differ.
 
 pub mod columns;
 mod error;
+pub mod filings;
 mod reader;
 pub mod rows;
 

@@ -7,6 +7,7 @@
 //! [`SqliteStore::open`].
 
 mod employees;
+mod filings;
 mod identity;
 mod operator_log;
 mod outbox;

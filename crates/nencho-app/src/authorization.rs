@@ -44,3 +44,35 @@ pub async fn require(
         Err(AppError::Forbidden)
     }
 }
+
+/// The departments a role narrowed to departments may see in `company`; empty = all of them.
+pub fn scoped_departments(grants: &Grants, permission: Permission, company: CompanyId) -> Vec<String> {
+    match grants.scope(permission) {
+        Scope::Companies(companies) => companies
+            .into_iter()
+            .filter(|(id, _)| *id == company)
+            .flat_map(|(_, departments)| departments)
+            .collect(),
+        Scope::Tenant | Scope::Nothing => Vec::new(),
+    }
+}
+
+/// The department a list may show: the asked one if the scope allows it, else the scope's first
+/// department for a role narrowed to departments; [`AppError::Forbidden`] for an asked department
+/// outside the scope.
+pub fn list_department(
+    grants: &Grants,
+    permission: Permission,
+    company: CompanyId,
+    asked: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let departments = scoped_departments(grants, permission, company);
+    match (asked, departments.first()) {
+        (asked, None) => Ok(asked.map(str::to_owned)),
+        (Some(asked), Some(_)) if departments.iter().any(|department| department == asked) => {
+            Ok(Some(asked.to_owned()))
+        }
+        (None, Some(first)) => Ok(Some(first.clone())),
+        (Some(_), Some(_)) => Err(AppError::Forbidden),
+    }
+}

@@ -174,6 +174,25 @@ pub async fn list_companies(
     Ok(context.store.list_companies(actor.tenant.id).await?)
 }
 
+/// The companies where `permission` reaches the actor, in name order: every company for ADMIN
+/// and administrators, the assigned ones for a limited role (the staff's way into their work).
+pub async fn companies_with(
+    context: &AppContext,
+    actor: &CurrentUser,
+    permission: Permission,
+) -> Result<Vec<Company>, AppError> {
+    let grants = crate::authorization::grants_of(context, actor).await?;
+    let companies = context.store.list_companies(actor.tenant.id).await?;
+    Ok(match grants.scope(permission) {
+        nencho_identity::Scope::Tenant => companies,
+        nencho_identity::Scope::Companies(reach) => companies
+            .into_iter()
+            .filter(|company| reach.iter().any(|(id, _)| *id == company.id))
+            .collect(),
+        nencho_identity::Scope::Nothing => Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,12 @@
 //! The employee list of a company (`view_employees`), fast at 100,000 employees: keyset pages
 //! in employee-number order, served by the store's (tenant, company, number) index.
 
-use nencho_identity::{Permission, Scope};
+use nencho_identity::Permission;
 use nencho_kernel::CompanyId;
 use nencho_ports::{EmployeePage, EmployeeQuery};
 use nencho_tenancy::{Company, EmployeeNumber};
 
-use crate::authorization::require;
+use crate::authorization::{list_department, require};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -42,22 +42,12 @@ pub async fn list_employees(
         .await?
         .ok_or(AppError::NotFound)?;
     // A role narrowed to departments sees only those: the asked department must be one of them.
-    let department = match grants.scope(Permission::ViewEmployees) {
-        Scope::Companies(companies) => {
-            let departments: Vec<String> = companies
-                .into_iter()
-                .filter(|(id, _)| *id == company_id)
-                .flat_map(|(_, departments)| departments)
-                .collect();
-            match (&request.department, departments.is_empty()) {
-                (_, true) => request.department.clone(),
-                (Some(asked), false) if departments.contains(asked) => Some(asked.clone()),
-                (None, false) => departments.first().cloned(),
-                (Some(_), false) => return Err(AppError::Forbidden),
-            }
-        }
-        _ => request.department.clone(),
-    };
+    let department = list_department(
+        &grants,
+        Permission::ViewEmployees,
+        company_id,
+        request.department.as_deref(),
+    )?;
     let after = match request.after.as_deref().filter(|text| !text.is_empty()) {
         Some(text) => Some(EmployeeNumber::parse(text).map_err(|e| AppError::Invalid {
             field: "after",

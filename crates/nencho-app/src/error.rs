@@ -35,6 +35,13 @@ pub enum AppError {
     ImportRows(Vec<crate::import::ImportRowError>),
     #[error("already exists: {0}")]
     Conflict(String),
+    /// The rules refuse the action now (a closed period, a locked declaration); the text says
+    /// why, in Japanese, for the user.
+    #[error("{0}")]
+    Refused(String),
+    /// The declaration cannot be submitted until these are fixed.
+    #[error("{} problems to fix before submitting", .0.len())]
+    Incomplete(Vec<nencho_filings::Problem>),
     #[error(transparent)]
     Store(StoreError),
     #[error(transparent)]

@@ -14,6 +14,7 @@ mod context;
 pub mod employees;
 mod error;
 pub mod export;
+pub mod filings;
 pub mod import;
 mod mail;
 pub mod maintenance;

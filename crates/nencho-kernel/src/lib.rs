@@ -18,7 +18,7 @@ pub use ids::{CompanyId, EmployeeId, FilingId, IdParseError, TenantId, UserId};
 pub use japanese_date::{
     JapaneseDate, JapaneseDateError, JapaneseEra, format_wareki, parse_japanese_date,
 };
-pub use money::Yen;
+pub use money::{Yen, YenParseError};
 pub use tax_year::{TaxYear, TaxYearError};
 
 /// Re-exported so that crates speaking of dates use the same type as the kernel.

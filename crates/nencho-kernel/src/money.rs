@@ -47,6 +47,44 @@ impl Yen {
     }
 }
 
+/// Why a typed amount is not an amount of yen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum YenParseError {
+    #[error("金額を入力してください")]
+    Empty,
+    #[error("金額は数字で入力してください(例: 1,234,000)")]
+    NotANumber,
+    #[error("金額は0円以上で入力してください")]
+    Negative,
+}
+
+impl Yen {
+    /// Reads an amount as people type it in Japan: `1234000`, `1,234,000`, `１２３４０００円`,
+    /// `¥1,234,000`, `1,234,000 円`. Whole yen only; a minus sign is refused.
+    pub fn parse_typed(text: &str) -> Result<Yen, YenParseError> {
+        let folded = crate::text::fold_width(crate::text::trim(text));
+        let digits: String = folded
+            .trim_start_matches(['¥', '\\', '￥'])
+            .trim_end_matches('円')
+            .chars()
+            .filter(|c| !matches!(c, ',' | '、' | ' '))
+            .collect();
+        if digits.is_empty() {
+            return Err(YenParseError::Empty);
+        }
+        if digits.starts_with('-') || digits.starts_with('−') {
+            return Err(YenParseError::Negative);
+        }
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(YenParseError::NotANumber);
+        }
+        digits
+            .parse::<i64>()
+            .map(Yen)
+            .map_err(|_| YenParseError::NotANumber)
+    }
+}
+
 impl Add for Yen {
     type Output = Yen;
     fn add(self, other: Yen) -> Yen {
@@ -108,6 +146,17 @@ impl fmt::Display for Yen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_amounts_are_read_as_people_write_them() {
+        for text in ["1234000", "1,234,000", "１，２３４，０００円", "¥1,234,000", " 1,234,000 円 "] {
+            assert_eq!(Yen::parse_typed(text), Ok(Yen::new(1_234_000)), "{text}");
+        }
+        assert_eq!(Yen::parse_typed(""), Err(YenParseError::Empty));
+        assert_eq!(Yen::parse_typed("-5"), Err(YenParseError::Negative));
+        assert_eq!(Yen::parse_typed("12.5"), Err(YenParseError::NotANumber));
+        assert_eq!(Yen::parse_typed("九千"), Err(YenParseError::NotANumber));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -102,6 +102,7 @@ pub trait Store:
     + crate::OperatorLogStore
     + crate::EmployeeStore
     + crate::RoleAssignmentStore
+    + crate::FilingStore
 {
 }
 
@@ -118,5 +119,6 @@ impl<T> Store for T where
         + crate::OperatorLogStore
         + crate::EmployeeStore
         + crate::RoleAssignmentStore
+        + crate::FilingStore
 {
 }

@@ -315,7 +315,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
 }
 
 /// Appends one CSV line (CRLF) to `out`, quoting cells as Excel does.
-fn push_line<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+pub(super) fn push_line<S: AsRef<str>>(out: &mut String, cells: &[S]) {
     for (index, cell) in cells.iter().enumerate() {
         if index > 0 {
             out.push(',');
@@ -479,7 +479,7 @@ fn login_line(out: &mut String, user: &ExportedUser, attempt: &LoginAttempt) {
 }
 
 /// Encodes `text` onto `out`; for CP932 a character it lacks becomes `?`. Returns how many did.
-fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) -> u64 {
+pub(super) fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) -> u64 {
     match encoding {
         CsvEncoding::Utf8 => {
             out.extend_from_slice(text.as_bytes());
@@ -509,7 +509,7 @@ fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) -> u64 {
     }
 }
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn table_index(table: ExportTable) -> usize {
     match table {

@@ -9,6 +9,7 @@ mod context;
 pub mod csrf;
 mod employees;
 mod export;
+mod filings;
 mod i18n;
 mod import;
 mod layout;
@@ -26,7 +27,7 @@ use crate::HttpServices;
 
 /// The routes of a tenant site (the shared routes — health, API — are added by the caller).
 pub fn routes() -> Route {
-    Route::new()
+    filings::routes(Route::new())
         .at("/", get(account::home))
         .at(
             "/login",

@@ -1,0 +1,266 @@
+//! The progress dashboard: counts by status and the list of employees with their declaration.
+
+use nencho_filings::FilingStatus;
+use nencho_kernel::FixedClock;
+use nencho_ports::{FilingQuery, Store};
+use nencho_tenancy::{Company, Employee, EmployeeNumber};
+use time::macros::date;
+
+use super::filing_support::{company, employee, filing, insert, tenant_with_company, year};
+use super::support::clock;
+
+/// The company's current employees and their filings for 2026, and everything that must not
+/// show: a departed employee, another company, another year, another tenant.
+struct Progress {
+    company: Company,
+    /// 0001 none, 0002 requested, 0003 submitted (営業部), 0004 approved (営業部), 0005
+    /// not_requested (a filing that exists), 0006 returned; 0007 departed (approved).
+    employees: Vec<Employee>,
+}
+
+async fn progress(store: &dyn Store, clock: &FixedClock) -> Progress {
+    let (acme, _, honsha) = tenant_with_company(store, "acme", clock).await;
+    let names = [
+        ("0001", ("山田", "太郎", "ヤマダ", "タロウ")),
+        ("0002", ("鈴木", "花子", "スズキ", "ハナコ")),
+        ("0003", ("佐藤", "一郎", "サトウ", "イチロウ")),
+        ("0004", ("山本", "次郎", "ヤマモト", "ジロウ")),
+        ("0005", ("田中", "三郎", "タナカ", "サブロウ")),
+        ("0006", ("高橋", "四郎", "タカハシ", "シロウ")),
+        ("0007", ("伊藤", "五郎", "イトウ", "ゴロウ")),
+    ];
+    let mut employees = Vec::new();
+    for (number, name) in names {
+        employees.push(employee(store, &honsha, number, name, clock).await);
+    }
+    for index in [2, 3] {
+        employees[index].department = Some("営業部".into());
+    }
+    employees[6].leave_date = Some(date!(2026 - 10 - 31));
+    for changed in [2, 3, 6] {
+        store
+            .update_employee(acme.id, &employees[changed])
+            .await
+            .unwrap();
+    }
+    let statuses = [
+        (1, FilingStatus::Requested),
+        (2, FilingStatus::Submitted),
+        (3, FilingStatus::Approved),
+        (4, FilingStatus::NotRequested),
+        (5, FilingStatus::Returned),
+        (6, FilingStatus::Approved),
+    ];
+    let this_year: Vec<_> = statuses
+        .iter()
+        .map(|(index, status)| filing(&employees[*index], year(2026), *status, clock))
+        .collect();
+    insert(store, &this_year).await;
+    // Last year's declaration of 0001 and another company's employee count for nothing.
+    insert(
+        store,
+        &[filing(
+            &employees[0],
+            year(2025),
+            FilingStatus::Draft,
+            clock,
+        )],
+    )
+    .await;
+    let branch = company(store, &acme, "支社", clock).await;
+    let elsewhere = employee(
+        store,
+        &branch,
+        "0001",
+        ("山田", "太郎", "ヤマダ", "タロウ"),
+        clock,
+    )
+    .await;
+    insert(
+        store,
+        &[filing(
+            &elsewhere,
+            year(2026),
+            FilingStatus::Submitted,
+            clock,
+        )],
+    )
+    .await;
+    // Another tenant with the same numbers.
+    let (_, _, beta_company) = tenant_with_company(store, "beta", clock).await;
+    let stranger = employee(
+        store,
+        &beta_company,
+        "0002",
+        ("鈴木", "花子", "スズキ", "ハナコ"),
+        clock,
+    )
+    .await;
+    insert(
+        store,
+        &[filing(&stranger, year(2026), FilingStatus::Approved, clock)],
+    )
+    .await;
+    Progress {
+        company: honsha,
+        employees,
+    }
+}
+
+fn query(company: &Company) -> FilingQuery {
+    FilingQuery {
+        company_id: company.id,
+        tax_year: year(2026),
+        status: None,
+        search: None,
+        department: None,
+        after: None,
+        limit: 100,
+    }
+}
+
+/// `(number, status)` of every row of the page.
+async fn listed(
+    store: &dyn Store,
+    company: &Company,
+    query: &FilingQuery,
+) -> Vec<(String, FilingStatus)> {
+    let page = store.list_filings(company.tenant_id, query).await.unwrap();
+    page.rows
+        .iter()
+        .map(|row| (row.employee.number.as_str().to_owned(), row.status()))
+        .collect()
+}
+
+pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(store: &dyn Store) {
+    let clock = clock();
+    let progress = progress(store, &clock).await;
+    let counts = store
+        .status_counts(progress.company.tenant_id, progress.company.id, year(2026))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts.counts,
+        vec![
+            (FilingStatus::NotRequested, 2),
+            (FilingStatus::Requested, 1),
+            (FilingStatus::Draft, 0),
+            (FilingStatus::Submitted, 1),
+            (FilingStatus::Returned, 1),
+            (FilingStatus::Approved, 1),
+        ],
+        "every status in order, zeros included; no filing counts as 未依頼; the departed, \
+         other companies, years and tenants not at all"
+    );
+    assert_eq!(counts.total(), 6);
+    let next_year = store
+        .status_counts(progress.company.tenant_id, progress.company.id, year(2027))
+        .await
+        .unwrap();
+    assert_eq!(next_year.of(FilingStatus::NotRequested), 6);
+    assert_eq!(next_year.total(), 6);
+}
+
+pub async fn the_progress_list_filters_and_pages_by_employee_number(store: &dyn Store) {
+    let clock = clock();
+    let progress = progress(store, &clock).await;
+    let honsha = &progress.company;
+    let all = listed(store, honsha, &query(honsha)).await;
+    assert_eq!(
+        all,
+        [
+            ("0001", FilingStatus::NotRequested),
+            ("0002", FilingStatus::Requested),
+            ("0003", FilingStatus::Submitted),
+            ("0004", FilingStatus::Approved),
+            ("0005", FilingStatus::NotRequested),
+            ("0006", FilingStatus::Returned),
+        ]
+        .map(|(number, status)| (number.to_owned(), status)),
+        "current employees in number order, with this year's filing"
+    );
+    let page = store
+        .list_filings(honsha.tenant_id, &query(honsha))
+        .await
+        .unwrap();
+    assert_eq!(page.next, None);
+    assert_eq!(page.rows[0].employee, progress.employees[0]);
+    assert_eq!(page.rows[0].filing, None);
+    let with_filing = page.rows[1].filing.as_ref().unwrap();
+    assert_eq!(with_filing.employee_id, progress.employees[1].id);
+    assert_eq!(
+        store
+            .find_filing(honsha.tenant_id, with_filing.id)
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(with_filing),
+        "the listed filing is the whole filing"
+    );
+
+    let numbers = |rows: Vec<(String, FilingStatus)>| -> Vec<String> {
+        rows.into_iter().map(|(number, _)| number).collect()
+    };
+    let mut filtered = query(honsha);
+    filtered.status = Some(FilingStatus::NotRequested);
+    assert_eq!(
+        numbers(listed(store, honsha, &filtered).await),
+        ["0001", "0005"]
+    );
+    filtered.status = Some(FilingStatus::Approved);
+    assert_eq!(
+        numbers(listed(store, honsha, &filtered).await),
+        ["0004"],
+        "not the departed 0007"
+    );
+    filtered.status = Some(FilingStatus::Draft);
+    assert!(listed(store, honsha, &filtered).await.is_empty());
+    filtered.status = None;
+    filtered.department = Some("営業部".into());
+    assert_eq!(
+        numbers(listed(store, honsha, &filtered).await),
+        ["0003", "0004"]
+    );
+    filtered.status = Some(FilingStatus::Submitted);
+    assert_eq!(numbers(listed(store, honsha, &filtered).await), ["0003"]);
+
+    for (search, expected) in [
+        ("山本", vec!["0004"]),
+        ("やまだ", vec!["0001"]),
+        ("ヤマ", vec!["0001", "0004"]),
+        ("000", vec!["0001", "0002", "0003", "0004", "0005", "0006"]),
+        ("0006", vec!["0006"]),
+        ("鈴木 花子", vec!["0002"]),
+        ("%", vec![]),
+        ("伊藤", vec![]),
+    ] {
+        let mut searched = query(honsha);
+        searched.search = Some(search.into());
+        assert_eq!(
+            numbers(listed(store, honsha, &searched).await),
+            expected,
+            "search {search:?}"
+        );
+    }
+
+    let mut paged = query(honsha);
+    paged.limit = 4;
+    let first = store.list_filings(honsha.tenant_id, &paged).await.unwrap();
+    assert_eq!(first.rows.len(), 4);
+    assert_eq!(first.next, Some(EmployeeNumber::parse("0004").unwrap()));
+    paged.after = first.next;
+    let second = store.list_filings(honsha.tenant_id, &paged).await.unwrap();
+    let second_numbers: Vec<&str> = second
+        .rows
+        .iter()
+        .map(|row| row.employee.number.as_str())
+        .collect();
+    assert_eq!(second_numbers, ["0005", "0006"]);
+    assert_eq!(second.next, None);
+    paged.limit = 2;
+    paged.after = None;
+    paged.status = Some(FilingStatus::NotRequested);
+    let exact = store.list_filings(honsha.tenant_id, &paged).await.unwrap();
+    assert_eq!(exact.rows.len(), 2);
+    assert_eq!(exact.next, None, "no row beyond the two: no next page");
+}

@@ -1,0 +1,137 @@
+//! A filing's write: the filing itself (inserted, or updated only at the version the writer
+//! read), its event, its changed values and its mail, inside the caller's transaction.
+
+use nencho_filings::Filing;
+use nencho_ports::{FilingWrite, StoreError};
+use sqlx::{Postgres, Transaction};
+
+use crate::outbox::enqueue_in;
+use nencho_store_sql::filings::document_columns;
+use nencho_store_sql::store_error;
+
+async fn insert_filing_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    filing: &Filing,
+) -> Result<(), StoreError> {
+    let (schema_version, document) = document_columns(&filing.document)?;
+    sqlx::query(
+        "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
+         schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
+         submitted_at, approved_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(filing.tenant_id.as_uuid())
+    .bind(filing.id.as_uuid())
+    .bind(filing.company_id.as_uuid())
+    .bind(filing.employee_id.as_uuid())
+    .bind(filing.tax_year.year())
+    .bind(filing.status.code())
+    .bind(schema_version)
+    .bind(document)
+    .bind(filing.proxy_entered)
+    .bind(filing.reopened)
+    .bind(filing.last_comment.as_deref())
+    .bind(filing.requested_at)
+    .bind(filing.submitted_at)
+    .bind(filing.approved_at)
+    .bind(filing.updated_at)
+    .bind(filing.version)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Updates the filing only if it still has the version the writer read.
+async fn update_filing_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    filing: &Filing,
+    expected_version: i64,
+) -> Result<(), StoreError> {
+    let (schema_version, document) = document_columns(&filing.document)?;
+    let updated = sqlx::query(
+        "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
+         proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
+         submitted_at = $11, approved_at = $12, updated_at = $13, version = $14 \
+         WHERE tenant_id = $1 AND id = $2 AND version = $3",
+    )
+    .bind(filing.tenant_id.as_uuid())
+    .bind(filing.id.as_uuid())
+    .bind(expected_version)
+    .bind(filing.status.code())
+    .bind(schema_version)
+    .bind(document)
+    .bind(filing.proxy_entered)
+    .bind(filing.reopened)
+    .bind(filing.last_comment.as_deref())
+    .bind(filing.requested_at)
+    .bind(filing.submitted_at)
+    .bind(filing.approved_at)
+    .bind(filing.updated_at)
+    .bind(filing.version)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "filing {} is no longer at version {expected_version}",
+            filing.id
+        )));
+    }
+    Ok(())
+}
+
+/// The filing, its event, its changed values and its mail, inside the caller's transaction.
+pub(super) async fn write_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    write: &FilingWrite,
+) -> Result<(), StoreError> {
+    let filing = &write.filing;
+    if write.expected_version == 0 {
+        insert_filing_in(transaction, filing).await?;
+    } else {
+        update_filing_in(transaction, filing, write.expected_version).await?;
+    }
+    if let Some(event) = &write.event {
+        sqlx::query(
+            "INSERT INTO filing_events (tenant_id, filing_id, at, actor_id, actor_name, \
+             from_status, to_status, action, comment, proxy) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(filing.tenant_id.as_uuid())
+        .bind(filing.id.as_uuid())
+        .bind(event.at)
+        .bind(event.actor.as_uuid())
+        .bind(event.actor_name.as_str())
+        .bind(event.from.code())
+        .bind(event.to.code())
+        .bind(event.action.as_str())
+        .bind(event.comment.as_deref())
+        .bind(event.proxy)
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    }
+    for change in &write.changes {
+        sqlx::query(
+            "INSERT INTO filing_changes (tenant_id, filing_id, at, actor_id, actor_name, path, \
+             label, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(filing.tenant_id.as_uuid())
+        .bind(filing.id.as_uuid())
+        .bind(change.at)
+        .bind(change.actor.as_uuid())
+        .bind(change.actor_name.as_str())
+        .bind(change.change.path.as_str())
+        .bind(change.change.label.as_str())
+        .bind(change.change.before.as_deref())
+        .bind(change.change.after.as_deref())
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    }
+    if let Some(mail) = &write.mail {
+        enqueue_in(transaction, mail).await?;
+    }
+    Ok(())
+}

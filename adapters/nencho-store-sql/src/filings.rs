@@ -1,0 +1,198 @@
+//! The declarations' rows and columns (`filing_periods`, `filing_period_changes`, `filings`,
+//! `filing_events`, `filing_changes`), read and written the same way by both stores.
+//!
+//! A filing's columns are read under names that never clash with the `employees` columns, so the
+//! progress list can select an employee and their (left-joined, maybe absent) filing in one row:
+//! see [`filing`].
+
+use nencho_filings::{
+    DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus,
+    ValueChange,
+};
+use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId, UserId};
+use nencho_ports::{PeriodChange, StoreError};
+
+use crate::{RowReader, corrupt};
+
+/// `(schema_version, document)` of the `filings` table: the declaration as JSON text and its
+/// schema version in its own column, so a later version can find and convert older documents.
+pub fn document_columns(document: &Declaration) -> Result<(i32, String), StoreError> {
+    let schema_version = i32::try_from(document.schema_version)
+        .map_err(|_| StoreError::Backend("declaration schema version out of range".into()))?;
+    let json = serde_json::to_string(document)
+        .map_err(|error| StoreError::Backend(format!("declaration to JSON: {error}")))?;
+    Ok((schema_version, json))
+}
+
+fn tax_year(row: &impl RowReader) -> Result<TaxYear, StoreError> {
+    let year = row.integer("tax_year")?;
+    i32::try_from(year)
+        .ok()
+        .and_then(|year| TaxYear::new(year).ok())
+        .ok_or_else(|| corrupt(format!("tax year {year}")))
+}
+
+fn status(row: &impl RowReader, column: &str) -> Result<FilingStatus, StoreError> {
+    let code = row.text(column)?;
+    FilingStatus::from_code(&code).ok_or_else(|| corrupt(format!("filing status {code:?}")))
+}
+
+fn range(row: &impl RowReader, start: &str, end: &str) -> Result<DateRange, StoreError> {
+    DateRange::new(row.date(start)?, row.date(end)?)
+        .map_err(|error| corrupt(format!("{start}…{end}: {error}")))
+}
+
+/// A `filing_periods` row (every column).
+pub fn periods(row: &impl RowReader) -> Result<FilingPeriods, StoreError> {
+    let refiling = match (
+        row.optional_date("refiling_start")?,
+        row.optional_date("refiling_end")?,
+    ) {
+        (None, None) => None,
+        (Some(_), Some(_)) => Some(range(row, "refiling_start", "refiling_end")?),
+        _ => return Err(corrupt("refiling period with one end only")),
+    };
+    // Built field by field, not through `FilingPeriods::new`: what was valid when it was set
+    // stays readable even if the rules for new periods change.
+    Ok(FilingPeriods {
+        company_id: CompanyId::from_uuid(row.uuid("company_id")?),
+        tax_year: tax_year(row)?,
+        adjustment: range(row, "adjustment_start", "adjustment_end")?,
+        filing: range(row, "filing_start", "filing_end")?,
+        refiling,
+        year_round_changes: row.boolean("year_round_changes")?,
+    })
+}
+
+/// A `filing_period_changes` row: `company_id, tax_year, at, actor_id, actor_name, summary`.
+pub fn period_change(row: &impl RowReader) -> Result<PeriodChange, StoreError> {
+    Ok(PeriodChange {
+        company_id: CompanyId::from_uuid(row.uuid("company_id")?),
+        tax_year: tax_year(row)?,
+        at: row.timestamp("at")?,
+        actor: UserId::from_uuid(row.uuid("actor_id")?),
+        actor_name: row.text("actor_name")?,
+        summary: row.text("summary")?,
+    })
+}
+
+/// A filing selected as `f.id AS filing_id, f.tenant_id AS filing_tenant_id, f.company_id AS
+/// filing_company_id, f.employee_id, f.tax_year, f.status, f.schema_version, f.document,
+/// f.proxy_entered, f.reopened, f.last_comment, f.requested_at, f.submitted_at, f.approved_at,
+/// f.updated_at AS filing_updated_at, f.version`.
+pub fn filing(row: &impl RowReader) -> Result<Filing, StoreError> {
+    let schema_version = row.integer("schema_version")?;
+    let document: Declaration = serde_json::from_str(&row.text("document")?)
+        .map_err(|error| corrupt(format!("declaration document: {error}")))?;
+    if i64::from(document.schema_version) != schema_version {
+        return Err(corrupt(format!(
+            "declaration of schema {} in a row of schema {schema_version}",
+            document.schema_version
+        )));
+    }
+    Ok(Filing {
+        id: FilingId::from_uuid(row.uuid("filing_id")?),
+        tenant_id: TenantId::from_uuid(row.uuid("filing_tenant_id")?),
+        company_id: CompanyId::from_uuid(row.uuid("filing_company_id")?),
+        employee_id: EmployeeId::from_uuid(row.uuid("employee_id")?),
+        tax_year: tax_year(row)?,
+        status: status(row, "status")?,
+        document,
+        proxy_entered: row.boolean("proxy_entered")?,
+        reopened: row.boolean("reopened")?,
+        last_comment: row.optional_text("last_comment")?,
+        requested_at: row.optional_timestamp("requested_at")?,
+        submitted_at: row.optional_timestamp("submitted_at")?,
+        approved_at: row.optional_timestamp("approved_at")?,
+        updated_at: row.timestamp("filing_updated_at")?,
+        version: row.integer("version")?,
+    })
+}
+
+/// A filing selected as for [`filing`] through a `LEFT JOIN`: `None` when there is none.
+pub fn optional_filing(row: &impl RowReader) -> Result<Option<Filing>, StoreError> {
+    match row.optional_uuid("filing_id")? {
+        Some(_) => filing(row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A `filing_events` row: `at, actor_id, actor_name, from_status, to_status, action, comment,
+/// proxy`.
+pub fn event(row: &impl RowReader) -> Result<FilingEvent, StoreError> {
+    Ok(FilingEvent {
+        at: row.timestamp("at")?,
+        actor: UserId::from_uuid(row.uuid("actor_id")?),
+        actor_name: row.text("actor_name")?,
+        from: status(row, "from_status")?,
+        to: status(row, "to_status")?,
+        action: row.text("action")?,
+        comment: row.optional_text("comment")?,
+        proxy: row.boolean("proxy")?,
+    })
+}
+
+/// A `filing_changes` row: `at, actor_id, actor_name, path, label, before_value, after_value`.
+pub fn field_change(row: &impl RowReader) -> Result<FieldChange, StoreError> {
+    Ok(FieldChange {
+        at: row.timestamp("at")?,
+        actor: UserId::from_uuid(row.uuid("actor_id")?),
+        actor_name: row.text("actor_name")?,
+        change: ValueChange {
+            path: row.text("path")?,
+            label: row.text("label")?,
+            before: row.optional_text("before_value")?,
+            after: row.optional_text("after_value")?,
+        },
+    })
+}
+
+/// The dashboard's counts from rows of `(status, count)`: every status in
+/// [`FilingStatus::ALL`] order, zeros included.
+pub fn status_counts(found: &[impl RowReader]) -> Result<nencho_ports::StatusCounts, StoreError> {
+    let mut counts: Vec<(FilingStatus, u64)> = FilingStatus::ALL
+        .into_iter()
+        .map(|status| (status, 0))
+        .collect();
+    for row in found {
+        let status = status(row, "status")?;
+        let count = u64::try_from(row.integer("count")?).map_err(|_| corrupt("negative count"))?;
+        if let Some(slot) = counts.iter_mut().find(|(known, _)| *known == status) {
+            slot.1 += count;
+        }
+    }
+    Ok(nencho_ports::StatusCounts { counts })
+}
+
+/// Whether everything a batch of filing writes carries belongs to `tenant_id`.
+pub fn check_writes(
+    tenant_id: TenantId,
+    writes: &[nencho_ports::FilingWrite],
+) -> Result<(), StoreError> {
+    let foreign = writes.iter().any(|write| {
+        write.filing.tenant_id != tenant_id
+            || write
+                .mail
+                .as_ref()
+                .is_some_and(|mail| mail.tenant_id != tenant_id)
+    });
+    if foreign {
+        return Err(StoreError::Backend(
+            "a filing or mail belongs to another tenant".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a change record describes the periods it is written with.
+pub fn check_period_change(
+    periods: &FilingPeriods,
+    change: &PeriodChange,
+) -> Result<(), StoreError> {
+    if change.company_id != periods.company_id || change.tax_year != periods.tax_year {
+        return Err(StoreError::Backend(
+            "the change describes other periods".into(),
+        ));
+    }
+    Ok(())
+}

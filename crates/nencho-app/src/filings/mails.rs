@@ -1,0 +1,106 @@
+//! The texts of the declaration mails: Japanese first, English below, plain text.
+
+use nencho_filings::FilingPeriods;
+use nencho_kernel::{EmailAddress, format_wareki};
+use nencho_ports::OutboxMessage;
+use nencho_tenancy::{Company, Employee};
+
+use crate::AppContext;
+use crate::sign_in::CurrentUser;
+
+fn deadline(periods: &FilingPeriods) -> String {
+    let end = periods.filing.end;
+    format_wareki(end).map_or_else(|| end.to_string(), |wareki| format!("{wareki} ({end})"))
+}
+
+fn link(context: &AppContext, actor: &CurrentUser, periods: &FilingPeriods) -> String {
+    format!(
+        "{}/filings/{}",
+        context.site.site_url(&actor.tenant.slug),
+        periods.tax_year.year()
+    )
+}
+
+fn message(
+    context: &AppContext,
+    actor: &CurrentUser,
+    to: &EmailAddress,
+    subject: String,
+    body: String,
+) -> OutboxMessage {
+    OutboxMessage::new(actor.tenant.id, to.clone(), subject, body, context.clock.as_ref())
+}
+
+/// 依頼 (`reminder == false`) or 督促.
+pub(crate) fn request(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company: &Company,
+    employee: &Employee,
+    periods: &FilingPeriods,
+    reminder: bool,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let year = periods.tax_year;
+    let (subject, opening) = if reminder {
+        (
+            format!("【再送】令和{}年分 年末調整の申告のお願い", year.reiwa()),
+            "年末調整の申告がまだ提出されていません。期限までに提出をお願いします。",
+        )
+    } else {
+        (
+            format!("令和{}年分 年末調整の申告のお願い", year.reiwa()),
+            "年末調整の申告をお願いします。",
+        )
+    };
+    let body = format!(
+        "{name} 様\n\n\
+         {company} です。令和{reiwa}年分の{opening}\n\
+         提出期限: {deadline}\n\n\
+         次のページからログインして、質問に答えながら入力してください。スマートフォンからも入力できます。\n\
+         {link}\n\n\
+         ----\n\
+         Please file your {year} year-end adjustment declarations by {end} at the page above.\n",
+        name = employee.name.full(),
+        company = company.name.as_str(),
+        reiwa = year.reiwa(),
+        deadline = deadline(periods),
+        link = link(context, actor, periods),
+        year = year.year(),
+        end = periods.filing.end,
+    );
+    Some(message(context, actor, to, subject, body))
+}
+
+/// 差戻し or 再年調: the comment goes in the mail too.
+pub(crate) fn returned(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee: &Employee,
+    periods: &FilingPeriods,
+    comment: &str,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let year = periods.tax_year;
+    let body = format!(
+        "{name} 様\n\n\
+         令和{reiwa}年分 年末調整の申告が差し戻されました。担当者からのコメント:\n\n\
+         {comment}\n\n\
+         内容を確認・修正して、もう一度提出してください。\n\
+         {link}\n\n\
+         ----\n\
+         Your {year} declarations were returned with the comment above. Please correct and \
+         submit them again.\n",
+        name = employee.name.full(),
+        reiwa = year.reiwa(),
+        link = link(context, actor, periods),
+        year = year.year(),
+    );
+    Some(message(
+        context,
+        actor,
+        to,
+        format!("令和{}年分 年末調整の申告が差し戻されました", year.reiwa()),
+        body,
+    ))
+}

@@ -1,0 +1,190 @@
+//! The declarations' use cases (YEA-1…5): the company's periods, requests and reminders, the
+//! employee's own flow, review and approval, proxy entry, and the rows of the payroll export.
+//!
+//! Every write goes through [`persist`]: the filing, the transition, the changed values and the
+//! mail that announces them land in one store transaction, with optimistic concurrency on the
+//! filing's version.
+
+mod mails;
+pub mod own;
+pub mod payroll;
+pub mod periods;
+pub mod requests;
+pub mod review;
+
+use nencho_filings::{
+    Actor, Declaration, FieldChange, Filing, FilingAction, FilingEvent, FilingStatus, diff,
+    transition,
+};
+use nencho_identity::Permission;
+use nencho_kernel::{Date, JAPAN_STANDARD_TIME};
+use nencho_ports::{FilingWrite, OutboxMessage};
+use nencho_tenancy::Employee;
+
+use crate::authorization::{require, scoped_departments};
+use crate::sign_in::CurrentUser;
+use crate::{AppContext, AppError};
+
+/// Today in Japan: periods are Japanese calendar days.
+pub(crate) fn japan_today(context: &AppContext) -> Date {
+    context.clock.now().to_offset(JAPAN_STANDARD_TIME).date()
+}
+
+/// Staff may act on this employee's declaration: `permission` in the employee's company, and in
+/// their department when the role is narrowed to departments.
+pub(crate) async fn require_for_employee(
+    context: &AppContext,
+    actor: &CurrentUser,
+    permission: Permission,
+    employee: &Employee,
+) -> Result<(), AppError> {
+    let grants = require(context, actor, permission, Some(employee.company_id)).await?;
+    let departments = scoped_departments(&grants, permission, employee.company_id);
+    let in_scope = departments.is_empty()
+        || employee
+            .department
+            .as_ref()
+            .is_some_and(|department| departments.contains(department));
+    if in_scope {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// One change to a declaration: the new document (or the old one), the action taken, by whom.
+pub(crate) struct Change<'a> {
+    pub filing: &'a Filing,
+    pub expected_version: i64,
+    pub document: Option<Declaration>,
+    pub action: FilingAction,
+    pub actor_kind: Actor,
+    pub mail: Option<OutboxMessage>,
+}
+
+/// Applies `change` to its filing under the workflow's rules and stores it with its history.
+/// Returns the filing as stored.
+pub(crate) async fn persist(
+    context: &AppContext,
+    actor: &CurrentUser,
+    change: Change<'_>,
+) -> Result<Filing, AppError> {
+    let before = change.filing;
+    if before.version != change.expected_version {
+        return Err(AppError::Conflict(
+            "この申告書は他の人が先に更新しました。画面を開き直してください。".into(),
+        ));
+    }
+    let next = transition(before.status, &change.action, change.actor_kind)
+        .map_err(|error| AppError::Refused(error.to_string()))?;
+    let now = context.clock.now();
+    let mut after = before.clone();
+    after.status = next;
+    after.updated_at = now;
+    after.version = before.version + 1;
+    if let Some(document) = change.document {
+        after.document = document;
+    }
+    if change.actor_kind == Actor::Staff && matches!(change.action, FilingAction::Save | FilingAction::Submit) {
+        after.proxy_entered = true;
+    }
+    match &change.action {
+        FilingAction::Request => after.requested_at = Some(now),
+        FilingAction::Submit => after.submitted_at = Some(now),
+        FilingAction::Approve => after.approved_at = Some(now),
+        FilingAction::Return { comment } => after.last_comment = Some(comment.trim().to_owned()),
+        FilingAction::Reopen { reason } => {
+            after.last_comment = Some(reason.trim().to_owned());
+            after.reopened = true;
+            after.approved_at = None;
+        }
+        FilingAction::Save | FilingAction::Withdraw => {}
+    }
+    let actor_name = actor_name(actor);
+    let changes: Vec<FieldChange> = diff(&before.document, &after.document)
+        .into_iter()
+        .map(|change| FieldChange {
+            at: now,
+            actor: actor.user.id,
+            actor_name: actor_name.clone(),
+            change,
+        })
+        .collect();
+    // Every transition is an event; a save that keeps the status leaves only its changed values.
+    let transitioned = before.status != next || !matches!(change.action, FilingAction::Save);
+    let event = transitioned.then(|| FilingEvent {
+        at: now,
+        actor: actor.user.id,
+        actor_name: actor_name.clone(),
+        from: before.status,
+        to: next,
+        action: change.action.japanese_name().to_owned(),
+        comment: change.action.comment().map(|comment| comment.trim().to_owned()),
+        proxy: change.actor_kind == Actor::Staff
+            && matches!(change.action, FilingAction::Save | FilingAction::Submit),
+    });
+    let write = FilingWrite {
+        filing: after.clone(),
+        expected_version: change.expected_version,
+        event,
+        changes,
+        mail: change.mail,
+    };
+    context.store.write_filings(actor.tenant.id, &[write]).await?;
+    Ok(after)
+}
+
+/// How the history names the actor: `山田 太郎 (admin)`.
+pub(crate) fn actor_name(actor: &CurrentUser) -> String {
+    format!("{} ({})", actor.user.display_name.as_str(), actor.user.login_id)
+}
+
+/// The filing of `employee` for the year as stored, or a new one (not stored yet, version 0).
+/// One nobody has written in yet starts from last year's approved declaration when there is
+/// one (繰越), marked for the employee to confirm.
+pub(crate) async fn filing_or_new(
+    context: &AppContext,
+    employee: &Employee,
+    tax_year: nencho_kernel::TaxYear,
+) -> Result<Filing, AppError> {
+    let tenant = employee.tenant_id;
+    let stored = context.store.find_filing_of(tenant, employee.id, tax_year).await?;
+    let mut filing = stored.unwrap_or_else(|| Filing::new(
+        nencho_kernel::FilingId::generate(context.clock.as_ref()),
+        tenant,
+        employee.company_id,
+        employee.id,
+        tax_year,
+        context.clock.now(),
+    ));
+    let untouched = matches!(filing.status, FilingStatus::NotRequested | FilingStatus::Requested)
+        && filing.document == Declaration::default();
+    if untouched && let Some(previous) = previous_approved(context, employee, tax_year).await? {
+        filing.document = previous.document.carry_over();
+    }
+    Ok(filing)
+}
+
+/// Last year's approved declaration of the employee, if any.
+pub(crate) async fn previous_approved(
+    context: &AppContext,
+    employee: &Employee,
+    tax_year: nencho_kernel::TaxYear,
+) -> Result<Option<Filing>, AppError> {
+    let Ok(previous_year) = nencho_kernel::TaxYear::new(tax_year.year() - 1) else {
+        return Ok(None);
+    };
+    Ok(context
+        .store
+        .find_filing_of(employee.tenant_id, employee.id, previous_year)
+        .await?
+        .filter(|filing| filing.status == FilingStatus::Approved))
+}
+
+/// A tax year from a URL or form, with a message naming the field when it is not a year.
+pub fn parse_tax_year(year: i32) -> Result<nencho_kernel::TaxYear, AppError> {
+    nencho_kernel::TaxYear::new(year).map_err(|error| AppError::Invalid {
+        field: "tax_year",
+        message: error.to_string(),
+    })
+}

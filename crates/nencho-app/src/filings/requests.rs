@@ -1,0 +1,200 @@
+//! Requests (依頼) and reminders (督促) by e-mail, individually or in bulk for everyone who has
+//! not submitted, with the deadline in the message (YEA-3).
+
+use nencho_filings::{Actor, Filing, FilingAction, FilingEvent, FilingPeriods, transition};
+use nencho_identity::Permission;
+use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
+use nencho_ports::{FilingQuery, FilingRow, FilingWrite};
+use nencho_tenancy::Company;
+
+use super::{actor_name, mails};
+use crate::authorization::{list_department, require};
+use crate::sign_in::CurrentUser;
+use crate::{AppContext, AppError};
+
+/// Rows written per transaction in a bulk request.
+const BATCH: u32 = 500;
+
+/// Whom to request or remind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipients {
+    /// Everyone in the actor's scope whose declaration is due.
+    Everyone,
+    /// These employees only (those not due are skipped).
+    Only(Vec<EmployeeId>),
+}
+
+impl Recipients {
+    fn includes(&self, employee: EmployeeId) -> bool {
+        match self {
+            Recipients::Everyone => true,
+            Recipients::Only(ids) => ids.contains(&employee),
+        }
+    }
+}
+
+/// What a request or reminder did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Declarations requested, or reminders sent.
+    pub done: u64,
+    /// Of those, employees without an e-mail address (to be told another way).
+    pub without_email: u64,
+}
+
+/// 依頼: every 未依頼 declaration among `recipients` becomes 依頼中, with a mail announcing it.
+pub async fn request_filings(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    recipients: Recipients,
+) -> Result<Outcome, AppError> {
+    let (company, periods, department) =
+        prepare(context, actor, company_id, tax_year).await?;
+    let mut outcome = Outcome::default();
+    let mut query = query(company_id, tax_year, department, Some(nencho_filings::FilingStatus::NotRequested));
+    loop {
+        let page = context.store.list_filings(actor.tenant.id, &query).await?;
+        let writes: Vec<FilingWrite> = page
+            .rows
+            .iter()
+            .filter(|row| recipients.includes(row.employee.id))
+            .map(|row| request_write(context, actor, &company, &periods, row))
+            .collect::<Result<_, _>>()?;
+        outcome.done += writes.len() as u64;
+        outcome.without_email += writes.iter().filter(|write| write.mail.is_none()).count() as u64;
+        if !writes.is_empty() {
+            context.store.write_filings(actor.tenant.id, &writes).await?;
+        }
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    Ok(outcome)
+}
+
+/// 督促: a reminder to everyone among `recipients` whose declaration is requested but not
+/// submitted (依頼中, 入力中, 差戻し). Changes no declaration.
+pub async fn remind(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    recipients: Recipients,
+) -> Result<Outcome, AppError> {
+    let (company, periods, department) =
+        prepare(context, actor, company_id, tax_year).await?;
+    let mut outcome = Outcome::default();
+    let mut query = query(company_id, tax_year, department, None);
+    loop {
+        let page = context.store.list_filings(actor.tenant.id, &query).await?;
+        for row in &page.rows {
+            let due = row.filing.as_ref().is_some_and(|filing| {
+                filing.status != nencho_filings::FilingStatus::NotRequested
+                    && filing.status.awaits_employee()
+            });
+            if !due || !recipients.includes(row.employee.id) {
+                continue;
+            }
+            outcome.done += 1;
+            match mails::request(context, actor, &company, &row.employee, &periods, true) {
+                Some(mail) => context.store.enqueue_mail(&mail).await?,
+                None => outcome.without_email += 1,
+            }
+        }
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    Ok(outcome)
+}
+
+async fn prepare(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+) -> Result<(Company, FilingPeriods, Option<String>), AppError> {
+    let grants = require(context, actor, Permission::RequestFilings, Some(company_id)).await?;
+    let department = list_department(&grants, Permission::RequestFilings, company_id, None)?;
+    let tenant = actor.tenant.id;
+    let company = context
+        .store
+        .find_company(tenant, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let periods = context
+        .store
+        .find_periods(tenant, company_id, tax_year)
+        .await?
+        .ok_or_else(|| {
+            AppError::Refused(format!(
+                "{}年分の期間がまだ設定されていません。先に期間を設定してください。",
+                tax_year.year()
+            ))
+        })?;
+    Ok((company, periods, department))
+}
+
+fn query(
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    department: Option<String>,
+    status: Option<nencho_filings::FilingStatus>,
+) -> FilingQuery {
+    FilingQuery {
+        company_id,
+        tax_year,
+        status,
+        search: None,
+        department,
+        after: None,
+        limit: BATCH,
+    }
+}
+
+fn request_write(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company: &Company,
+    periods: &FilingPeriods,
+    row: &FilingRow,
+) -> Result<FilingWrite, AppError> {
+    let now = context.clock.now();
+    let before = row.filing.clone().unwrap_or_else(|| {
+        Filing::new(
+            FilingId::generate(context.clock.as_ref()),
+            actor.tenant.id,
+            company.id,
+            row.employee.id,
+            periods.tax_year,
+            now,
+        )
+    });
+    let next = transition(before.status, &FilingAction::Request, Actor::Staff)
+        .map_err(|error| AppError::Refused(error.to_string()))?;
+    let mut filing = before.clone();
+    filing.status = next;
+    filing.requested_at = Some(now);
+    filing.updated_at = now;
+    filing.version = before.version + 1;
+    Ok(FilingWrite {
+        event: Some(FilingEvent {
+            at: now,
+            actor: actor.user.id,
+            actor_name: actor_name(actor),
+            from: before.status,
+            to: next,
+            action: FilingAction::Request.japanese_name().to_owned(),
+            comment: None,
+            proxy: false,
+        }),
+        expected_version: before.version,
+        filing,
+        changes: Vec::new(),
+        mail: mails::request(context, actor, company, &row.employee, periods, false),
+    })
+}

@@ -1,0 +1,342 @@
+//! The reviewer's side (YEA-3, YEA-4): the progress dashboard, a declaration with its computed
+//! deductions, its history and the diff against last year; return with a comment, approve,
+//! reopen with a reason; and proxy entry (代理入力) for an employee who filed on paper.
+
+use nencho_filings::{
+    Actor, ComputedAmounts, Declaration, Filing, FilingAction, FilingPeriods, FilingStatus, Form,
+    Problem, ValueChange, compute, diff, forms_of, validate,
+};
+use nencho_identity::Permission;
+use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
+use nencho_ports::{FilingHistory, FilingPage, FilingQuery, StatusCounts};
+use nencho_tenancy::{Company, Employee, EmployeeNumber};
+
+use super::{Change, filing_or_new, mails, persist, previous_approved, require_for_employee};
+use crate::authorization::{list_department, require};
+use crate::sign_in::CurrentUser;
+use crate::{AppContext, AppError};
+
+pub const PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Clone, Default)]
+pub struct DashboardRequest {
+    pub status: Option<FilingStatus>,
+    pub search: Option<String>,
+    pub department: Option<String>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Dashboard {
+    pub company: Company,
+    pub tax_year: TaxYear,
+    pub periods: Option<FilingPeriods>,
+    pub counts: StatusCounts,
+    pub page: FilingPage,
+}
+
+/// The progress dashboard of a company and tax year: counts by status and one page of the list.
+pub async fn dashboard(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    request: DashboardRequest,
+) -> Result<Dashboard, AppError> {
+    let grants = require(context, actor, Permission::ViewFilings, Some(company_id)).await?;
+    let department = list_department(
+        &grants,
+        Permission::ViewFilings,
+        company_id,
+        request.department.as_deref(),
+    )?;
+    let tenant = actor.tenant.id;
+    let company = context
+        .store
+        .find_company(tenant, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let after = match request.after.as_deref().filter(|text| !text.is_empty()) {
+        Some(text) => Some(EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
+            field: "after",
+            message: error.to_string(),
+        })?),
+        None => None,
+    };
+    let query = FilingQuery {
+        company_id,
+        tax_year,
+        status: request.status,
+        search: request.search.filter(|text| !text.trim().is_empty()),
+        department,
+        after,
+        limit: PAGE_SIZE,
+    };
+    let page = context.store.list_filings(tenant, &query).await?;
+    let counts = context
+        .store
+        .status_counts(tenant, company_id, tax_year)
+        .await?;
+    let periods = context
+        .store
+        .find_periods(tenant, company_id, tax_year)
+        .await?;
+    Ok(Dashboard {
+        company,
+        tax_year,
+        periods,
+        counts,
+        page,
+    })
+}
+
+/// A declaration as the reviewer sees it.
+#[derive(Debug)]
+pub struct FilingReview {
+    pub filing: Filing,
+    pub employee: Employee,
+    pub computed: Result<ComputedAmounts, String>,
+    pub forms: Vec<Form>,
+    pub problems: Vec<Problem>,
+    pub history: FilingHistory,
+    /// Last year's approved declaration and what differs from it.
+    pub last_year: Option<Filing>,
+    pub changes_since_last_year: Vec<ValueChange>,
+}
+
+/// Opens a declaration for review.
+pub async fn review(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing_id: FilingId,
+) -> Result<FilingReview, AppError> {
+    let (filing, employee) = load(context, actor, Permission::ViewFilings, filing_id).await?;
+    review_of(context, filing, employee).await
+}
+
+/// The declaration of an employee for the year (staff view, also before it exists): the entry
+/// point of proxy entry for an employee who has none yet.
+pub async fn review_employee(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee_id: EmployeeId,
+    tax_year: TaxYear,
+) -> Result<FilingReview, AppError> {
+    let employee = employee_in_scope(context, actor, Permission::ViewFilings, employee_id).await?;
+    let filing = filing_or_new(context, &employee, tax_year).await?;
+    review_of(context, filing, employee).await
+}
+
+async fn review_of(
+    context: &AppContext,
+    filing: Filing,
+    employee: Employee,
+) -> Result<FilingReview, AppError> {
+    let history = if filing.version > 0 {
+        context
+            .store
+            .filing_history(employee.tenant_id, filing.id)
+            .await?
+    } else {
+        FilingHistory::default()
+    };
+    let last_year = previous_approved(context, &employee, filing.tax_year).await?;
+    let changes_since_last_year = last_year
+        .as_ref()
+        .map(|previous| diff(&previous.document, &filing.document))
+        .unwrap_or_default();
+    let computed = compute(&filing.document, filing.tax_year).map_err(|error| error.to_string());
+    let classes = computed
+        .as_ref()
+        .map(|amounts| amounts.relative_classes.clone())
+        .unwrap_or_default();
+    Ok(FilingReview {
+        forms: forms_of(&filing.document, &classes),
+        problems: validate(&filing.document, filing.tax_year),
+        computed,
+        history,
+        last_year,
+        changes_since_last_year,
+        filing,
+        employee,
+    })
+}
+
+/// 差戻し: back to the employee with a comment, which is mailed to them and shown on their page.
+pub async fn return_filing(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing_id: FilingId,
+    expected_version: i64,
+    comment: String,
+) -> Result<Filing, AppError> {
+    let (filing, employee) = load(context, actor, Permission::ReturnFilings, filing_id).await?;
+    let mail = match context
+        .store
+        .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
+        .await?
+    {
+        Some(periods) => mails::returned(context, actor, &employee, &periods, comment.trim()),
+        None => None,
+    };
+    persist(
+        context,
+        actor,
+        Change {
+            filing: &filing,
+            expected_version,
+            document: None,
+            action: FilingAction::Return { comment },
+            actor_kind: Actor::Staff,
+            mail,
+        },
+    )
+    .await
+}
+
+/// 承認: locks the declaration.
+pub async fn approve_filing(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing_id: FilingId,
+    expected_version: i64,
+) -> Result<Filing, AppError> {
+    let (filing, _) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
+    let problems = validate(&filing.document, filing.tax_year);
+    if !problems.is_empty() {
+        return Err(AppError::Incomplete(problems));
+    }
+    persist(
+        context,
+        actor,
+        Change {
+            filing: &filing,
+            expected_version,
+            document: None,
+            action: FilingAction::Approve,
+            actor_kind: Actor::Staff,
+            mail: None,
+        },
+    )
+    .await
+}
+
+/// 再年調: reopens an approved declaration with a reason; the employee is mailed and may
+/// re-file the dependants and insurance sections in the re-filing period.
+pub async fn reopen_filing(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing_id: FilingId,
+    expected_version: i64,
+    reason: String,
+) -> Result<Filing, AppError> {
+    let (filing, employee) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
+    let mail = match context
+        .store
+        .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
+        .await?
+    {
+        Some(periods) => mails::returned(context, actor, &employee, &periods, reason.trim()),
+        None => None,
+    };
+    persist(
+        context,
+        actor,
+        Change {
+            filing: &filing,
+            expected_version,
+            document: None,
+            action: FilingAction::Reopen { reason },
+            actor_kind: Actor::Staff,
+            mail,
+        },
+    )
+    .await
+}
+
+/// 代理入力: staff save the employee's declaration (a paper filing), marked as proxy entry.
+pub async fn proxy_save(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee_id: EmployeeId,
+    tax_year: TaxYear,
+    expected_version: i64,
+    document: Declaration,
+) -> Result<Filing, AppError> {
+    let employee = employee_in_scope(context, actor, Permission::EditFilings, employee_id).await?;
+    let filing = filing_or_new(context, &employee, tax_year).await?;
+    persist(
+        context,
+        actor,
+        Change {
+            filing: &filing,
+            expected_version,
+            document: Some(document),
+            action: FilingAction::Save,
+            actor_kind: Actor::Staff,
+            mail: None,
+        },
+    )
+    .await
+}
+
+/// 代理提出: staff submit a proxy-entered declaration for the employee.
+pub async fn proxy_submit(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee_id: EmployeeId,
+    tax_year: TaxYear,
+    expected_version: i64,
+) -> Result<Filing, AppError> {
+    let employee = employee_in_scope(context, actor, Permission::EditFilings, employee_id).await?;
+    let filing = filing_or_new(context, &employee, tax_year).await?;
+    let problems = validate(&filing.document, tax_year);
+    if !problems.is_empty() {
+        return Err(AppError::Incomplete(problems));
+    }
+    persist(
+        context,
+        actor,
+        Change {
+            filing: &filing,
+            expected_version,
+            document: None,
+            action: FilingAction::Submit,
+            actor_kind: Actor::Staff,
+            mail: None,
+        },
+    )
+    .await
+}
+
+async fn employee_in_scope(
+    context: &AppContext,
+    actor: &CurrentUser,
+    permission: Permission,
+    employee_id: EmployeeId,
+) -> Result<Employee, AppError> {
+    let employee = context
+        .store
+        .find_employee(actor.tenant.id, employee_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require_for_employee(context, actor, permission, &employee).await?;
+    Ok(employee)
+}
+
+async fn load(
+    context: &AppContext,
+    actor: &CurrentUser,
+    permission: Permission,
+    filing_id: FilingId,
+) -> Result<(Filing, Employee), AppError> {
+    let tenant = actor.tenant.id;
+    let filing = context
+        .store
+        .find_filing(tenant, filing_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let employee = employee_in_scope(context, actor, permission, filing.employee_id).await?;
+    Ok((filing, employee))
+}
