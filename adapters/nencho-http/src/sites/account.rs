@@ -3,6 +3,7 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::account::{confirm_email_change, login_history, request_email_change};
+use nencho_app::sign_in::CurrentUser;
 use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
@@ -35,6 +36,11 @@ pub async fn failure(site: &Site<'_>, error: &AppError) -> Response {
             );
         }
         AppError::NotFound => StatusCode::NOT_FOUND,
+        // The rules' own reason, in Japanese, is what the user needs to read.
+        AppError::Refused(reason) => {
+            return message(layout, StatusCode::CONFLICT, t.error_title, reason, "/", t.back_home);
+        }
+        AppError::Incomplete(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Invalid { .. } | AppError::Conflict(_) | AppError::ImportRows(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
@@ -59,6 +65,21 @@ struct HomePage {
     layout: Layout,
     name: String,
     manages_users: bool,
+    /// Holds a role that sees declarations (ADMIN, administrators, company roles).
+    reviews_filings: bool,
+}
+
+async fn reviews_filings(services: &HttpServices, current: &CurrentUser) -> bool {
+    match nencho_app::authorization::grants_of(&services.app, current).await {
+        Ok(grants) => !matches!(
+            grants.scope(nencho_identity::Permission::ViewFilings),
+            nencho_identity::Scope::Nothing
+        ),
+        Err(error) => {
+            tracing::error!(%error, "role lookup failed");
+            false
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -88,6 +109,7 @@ pub async fn home(
             layout,
             name: current.user.display_name.as_str().to_owned(),
             manages_users: current.user.role.manages_users(),
+            reviews_filings: reviews_filings(&services, &current).await,
         },
         StatusCode::OK,
     )

@@ -1,8 +1,12 @@
-//! The declaration pages (YEA-1…4): the employee's guided flow and proxy entry, and the script
-//! that shows the deductions live.
+//! The declaration pages (YEA-1…5): the employee's guided flow and proxy entry with the script
+//! that shows the deductions live, the staff's dashboard, periods and review, and the payroll
+//! export.
 
 mod flow;
 mod form;
+mod payroll;
+mod review;
+mod staff;
 mod views;
 mod words;
 
@@ -42,6 +46,25 @@ pub fn routes(route: Route) -> Route {
             "/admin/employees/:employee/filings/:year/submit",
             post(flow::proxy_submit_handler),
         )
+        .at("/admin/filings", get(staff::companies))
+        .at(
+            "/admin/companies/:id/filings/:year",
+            get(staff::show_dashboard),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/payroll.csv",
+            get(payroll::download),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/:kind",
+            post(staff::send_requests),
+        )
+        .at(
+            "/admin/companies/:id/periods/:year",
+            get(staff::periods_form).post(staff::save_periods),
+        )
+        .at("/admin/filings/:id", get(review::show))
+        .at("/admin/filings/:id/:decision", post(review::decide))
         .at("/static/filing.js", get(script))
 }
 

@@ -1,0 +1,195 @@
+//! A declaration as the reviewer sees it — declared values, computed deductions, the diff
+//! against last year, the whole history — with return, approve and reopen (YEA-3, YEA-4).
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::AppError;
+use nencho_app::authorization::grants_of;
+use nencho_app::filings::review::{approve_filing, reopen_filing, return_filing, review};
+use nencho_filings::{FilingStatus, Problem};
+use nencho_identity::{Permission, Scope};
+use nencho_kernel::{CompanyId, FilingId};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::views::{ChangeView, EventView, FormView, Line, amount_lines, change_views, event_views, form_views};
+use crate::HttpServices;
+use crate::sites::account::failure;
+use crate::sites::context::{Site, see_other};
+use crate::sites::layout::Layout;
+use crate::sites::render::{message, page, plain_not_found, rejected_form};
+
+struct DiffLine {
+    label: String,
+    before: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_staff_review.html")]
+struct StaffReviewPage {
+    layout: Layout,
+    filing_id: String,
+    company_id: String,
+    employee_id: String,
+    employee_name: String,
+    employee_number: String,
+    year: i32,
+    year_label: String,
+    status: &'static str,
+    status_code: &'static str,
+    proxy: bool,
+    reopened: bool,
+    comment: String,
+    version: i64,
+    problems: Vec<Problem>,
+    forms: Vec<FormView>,
+    amounts: Vec<Line>,
+    has_last_year: bool,
+    last_year_changes: Vec<DiffLine>,
+    events: Vec<EventView>,
+    changes: Vec<ChangeView>,
+    can_return: bool,
+    can_approve: bool,
+    can_reopen: bool,
+}
+
+fn reaches(scope: &Scope, company: CompanyId) -> bool {
+    match scope {
+        Scope::Tenant => true,
+        Scope::Companies(companies) => companies.iter().any(|(id, _)| *id == company),
+        Scope::Nothing => false,
+    }
+}
+
+#[handler]
+pub async fn show(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(filing_id) = id.parse::<FilingId>() else {
+        return plain_not_found();
+    };
+    let found = match review(&services.app, &current, filing_id).await {
+        Ok(found) => found,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let grants = match grants_of(&services.app, &current).await {
+        Ok(grants) => grants,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let filing = &found.filing;
+    let company = filing.company_id;
+    let may = |permission: Permission| reaches(&grants.scope(permission), company);
+    let submitted = filing.status == FilingStatus::Submitted;
+    page(
+        &StaffReviewPage {
+            layout: site.layout().with_user(&current),
+            filing_id: filing.id.to_string(),
+            company_id: company.to_string(),
+            employee_id: found.employee.id.to_string(),
+            employee_name: found.employee.name.full(),
+            employee_number: found.employee.number.to_string(),
+            year: filing.tax_year.year(),
+            year_label: format!("令和{}年分", filing.tax_year.reiwa()),
+            status: filing.status.japanese_name(),
+            status_code: filing.status.code(),
+            proxy: filing.proxy_entered,
+            reopened: filing.reopened,
+            comment: filing.last_comment.clone().unwrap_or_default(),
+            version: filing.version,
+            problems: found.problems.clone(),
+            forms: form_views(&filing.document, &found.forms, found.computed.as_ref().ok()),
+            amounts: found.computed.as_ref().map(amount_lines).unwrap_or_default(),
+            has_last_year: found.last_year.is_some(),
+            last_year_changes: found
+                .changes_since_last_year
+                .iter()
+                .map(|change| DiffLine {
+                    label: change.label.clone(),
+                    before: change.before.clone().unwrap_or_else(|| "—".into()),
+                    after: change.after.clone().unwrap_or_else(|| "—".into()),
+                })
+                .collect(),
+            events: event_views(&found.history),
+            changes: change_views(&found.history),
+            can_return: submitted && may(Permission::ReturnFilings),
+            can_approve: submitted && may(Permission::ApproveFilings),
+            can_reopen: filing.status == FilingStatus::Approved && may(Permission::ApproveFilings),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    csrf_token: String,
+    version: i64,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `return`, `approve` or `reopen` (with the comment or reason).
+#[handler]
+pub async fn decide(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, decision)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let Ok(filing_id) = id.parse::<FilingId>() else {
+        return plain_not_found();
+    };
+    let app = &services.app;
+    let result = match decision.as_str() {
+        "return" => return_filing(app, &current, filing_id, form.version, form.comment).await,
+        "approve" => approve_filing(app, &current, filing_id, form.version).await,
+        "reopen" => reopen_filing(app, &current, filing_id, form.version, form.comment).await,
+        _ => return plain_not_found(),
+    };
+    let back = format!("/admin/filings/{filing_id}");
+    match result {
+        Ok(_) => see_other(&back),
+        Err(AppError::Refused(reason) | AppError::Conflict(reason)) => message(
+            site.layout().with_user(&current),
+            StatusCode::CONFLICT,
+            site.lang.words().error_title,
+            &reason,
+            &back,
+            "申告書に戻る",
+        ),
+        Err(AppError::Incomplete(problems)) => {
+            let reasons: Vec<String> = problems.into_iter().map(|problem| problem.message).collect();
+            message(
+                site.layout().with_user(&current),
+                StatusCode::CONFLICT,
+                site.lang.words().error_title,
+                &format!("不備があるため承認できません: {}", reasons.join(" / ")),
+                &back,
+                "申告書に戻る",
+            )
+        }
+        Err(error) => failure(&site, &error).await,
+    }
+}

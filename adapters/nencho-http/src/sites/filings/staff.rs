@@ -1,0 +1,470 @@
+//! The staff's side of the declarations (YEA-3, YEA-4): the companies they work on, the
+//! progress dashboard with requests and reminders, and a company's periods.
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::AppError;
+use nencho_app::companies::companies_with;
+use nencho_app::filings::parse_tax_year;
+use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
+use nencho_app::filings::requests::{Recipients, remind, request_filings};
+use nencho_app::filings::review::{DashboardRequest, dashboard};
+use nencho_filings::FilingStatus;
+use nencho_identity::Permission;
+use nencho_kernel::{CompanyId, Date, EmployeeId, JAPAN_STANDARD_TIME, TaxYear, parse_japanese_date};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path, Query};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::views::when;
+use crate::HttpServices;
+use crate::sites::account::failure;
+use crate::sites::context::{Site, see_other};
+use crate::sites::layout::Layout;
+use crate::sites::render::{page, plain_not_found, rejected_form};
+
+/// The tax year staff work on by default: this year, or last year in January.
+pub fn default_year(services: &HttpServices) -> i32 {
+    let today = services.app.clock.now().to_offset(JAPAN_STANDARD_TIME).date();
+    if u8::from(today.month()) == 1 { today.year() - 1 } else { today.year() }
+}
+
+struct CompanyLink {
+    id: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_companies.html")]
+struct CompaniesPage {
+    layout: Layout,
+    year: i32,
+    companies: Vec<CompanyLink>,
+}
+
+/// `/admin/filings`: the companies whose declarations the user may see.
+#[handler]
+pub async fn companies(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    match companies_with(&services.app, &current, Permission::ViewFilings).await {
+        Ok(companies) if companies.is_empty() => failure(&site, &AppError::Forbidden).await,
+        Ok(companies) => page(
+            &CompaniesPage {
+                layout: site.layout().with_user(&current),
+                year: default_year(&services),
+                companies: companies
+                    .into_iter()
+                    .map(|company| CompanyLink {
+                        id: company.id.to_string(),
+                        name: company.name.as_str().to_owned(),
+                    })
+                    .collect(),
+            },
+            StatusCode::OK,
+        ),
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+struct CountView {
+    code: &'static str,
+    label: &'static str,
+    count: u64,
+    selected: bool,
+}
+
+struct RowView {
+    number: String,
+    name: String,
+    department: String,
+    status: &'static str,
+    status_code: &'static str,
+    updated: String,
+    proxy: bool,
+    review_link: Option<String>,
+    employee_id: String,
+    requestable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    company_id: String,
+    company_name: String,
+    year: i32,
+    year_label: String,
+    periods: Option<String>,
+    counts: Vec<CountView>,
+    total: u64,
+    status: String,
+    search: String,
+    rows: Vec<RowView>,
+    next_after: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    status: Option<String>,
+    q: Option<String>,
+    after: Option<String>,
+    notice: Option<String>,
+}
+
+fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
+    let company = id.parse().ok()?;
+    let year = parse_tax_year(year.parse().ok()?).ok()?;
+    Some((company, year))
+}
+
+/// The progress dashboard: counts by status, a filterable list, requests and reminders.
+#[handler]
+pub async fn show_dashboard(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Some((company_id, year)) = company_and_year(&id, &year) else {
+        return plain_not_found();
+    };
+    let status = query.status.as_deref().and_then(FilingStatus::from_code);
+    let listed = dashboard(
+        &services.app,
+        &current,
+        company_id,
+        year,
+        DashboardRequest {
+            status,
+            search: query.q.clone(),
+            department: None,
+            after: query.after.clone(),
+        },
+    )
+    .await;
+    let board = match listed {
+        Ok(board) => board,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let mut layout = site.layout().with_user(&current);
+    if let Some(notice) = query.notice.filter(|notice| !notice.is_empty()) {
+        layout = layout.with_notice(notice);
+    }
+    let rows = board
+        .page
+        .rows
+        .iter()
+        .map(|row| RowView {
+            number: row.employee.number.to_string(),
+            name: row.employee.name.full(),
+            department: row.employee.department.clone().unwrap_or_default(),
+            status: row.status().japanese_name(),
+            status_code: row.status().code(),
+            updated: row.filing.as_ref().map(|filing| when(filing.updated_at)).unwrap_or_default(),
+            proxy: row.filing.as_ref().is_some_and(|filing| filing.proxy_entered),
+            review_link: row
+                .filing
+                .as_ref()
+                .filter(|filing| filing.version > 0)
+                .map(|filing| format!("/admin/filings/{}", filing.id)),
+            employee_id: row.employee.id.to_string(),
+            requestable: row.status() == FilingStatus::NotRequested,
+        })
+        .collect();
+    page(
+        &DashboardPage {
+            layout,
+            company_id: company_id.to_string(),
+            company_name: board.company.name.as_str().to_owned(),
+            year: year.year(),
+            year_label: format!("令和{}年分({}年分)", year.reiwa(), year.year()),
+            periods: board.periods.as_ref().map(nencho_app::filings::periods::summary),
+            total: board.counts.total(),
+            counts: FilingStatus::ALL
+                .into_iter()
+                .map(|candidate| CountView {
+                    code: candidate.code(),
+                    label: candidate.japanese_name(),
+                    count: board.counts.of(candidate),
+                    selected: Some(candidate) == status,
+                })
+                .collect(),
+            status: status.map(FilingStatus::code).unwrap_or_default().to_owned(),
+            search: query.q.unwrap_or_default(),
+            rows,
+            next_after: board.page.next.map(|next| next.as_str().to_owned()),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RequestForm {
+    csrf_token: String,
+    /// One employee's id; absent = everyone due.
+    employee: Option<String>,
+}
+
+/// 依頼 (`kind == "request"`) or 督促 (`"remind"`), for one employee or everyone due.
+#[handler]
+pub async fn send_requests(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year, kind)): Path<(String, String, String)>,
+    Form(form): Form<RequestForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
+        return plain_not_found();
+    };
+    let recipients = match form.employee.as_deref().filter(|text| !text.is_empty()) {
+        None => Recipients::Everyone,
+        Some(text) => match text.parse::<EmployeeId>() {
+            Ok(employee) => Recipients::Only(vec![employee]),
+            Err(_) => return plain_not_found(),
+        },
+    };
+    let outcome = match kind.as_str() {
+        "request" => request_filings(&services.app, &current, company_id, tax_year, recipients).await,
+        "remind" => remind(&services.app, &current, company_id, tax_year, recipients).await,
+        _ => return plain_not_found(),
+    };
+    match outcome {
+        Ok(outcome) => {
+            let verb = if kind == "request" { "依頼" } else { "督促" };
+            let mut notice = format!("{}件を{verb}しました。", outcome.done);
+            if outcome.without_email > 0 {
+                notice.push_str(&format!(
+                    "うち{}件はメールアドレスがないため、別の方法でお知らせください。",
+                    outcome.without_email
+                ));
+            }
+            see_other(&format!(
+                "/admin/companies/{company_id}/filings/{}?notice={}",
+                tax_year.year(),
+                urlencode(&notice)
+            ))
+        }
+        Err(AppError::Refused(reason)) => crate::sites::render::message(
+            site.layout().with_user(&current),
+            StatusCode::CONFLICT,
+            site.lang.words().error_title,
+            &reason,
+            &format!("/admin/companies/{company_id}/periods/{}", tax_year.year()),
+            "期間を設定する",
+        ),
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+/// Percent-encodes a query value (UTF-8), so a notice survives the redirect.
+fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_periods.html")]
+struct PeriodsPage {
+    layout: Layout,
+    company_id: String,
+    year: i32,
+    year_label: String,
+    adjustment_start: String,
+    adjustment_end: String,
+    filing_start: String,
+    filing_end: String,
+    refiling_start: String,
+    refiling_end: String,
+    year_round_changes: bool,
+    error: String,
+    changes: Vec<(String, String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodsForm {
+    csrf_token: String,
+    adjustment_start: String,
+    adjustment_end: String,
+    filing_start: String,
+    filing_end: String,
+    #[serde(default)]
+    refiling_start: String,
+    #[serde(default)]
+    refiling_end: String,
+    year_round_changes: Option<String>,
+}
+
+#[handler]
+pub async fn periods_form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
+        return plain_not_found();
+    };
+    let (periods, changes) = match periods_of(&services.app, &current, company_id, tax_year).await {
+        Ok(found) => found,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let date = |date: Date| date.to_string();
+    let year_number = tax_year.year();
+    // A year not opened yet is offered with the usual dates: November to January, filing in November.
+    let form = match &periods {
+        Some(periods) => PeriodsForm {
+            adjustment_start: date(periods.adjustment.start),
+            adjustment_end: date(periods.adjustment.end),
+            filing_start: date(periods.filing.start),
+            filing_end: date(periods.filing.end),
+            refiling_start: periods.refiling.map(|range| date(range.start)).unwrap_or_default(),
+            refiling_end: periods.refiling.map(|range| date(range.end)).unwrap_or_default(),
+            year_round_changes: periods.year_round_changes.then(|| "1".to_owned()),
+            ..PeriodsForm::default()
+        },
+        None => PeriodsForm {
+            adjustment_start: format!("{year_number}-11-01"),
+            adjustment_end: format!("{}-01-31", year_number + 1),
+            filing_start: format!("{year_number}-11-01"),
+            filing_end: format!("{year_number}-11-30"),
+            ..PeriodsForm::default()
+        },
+    };
+    periods_page(&site, &current, company_id, tax_year, &form, String::new(), changes_view(&changes), StatusCode::OK)
+}
+
+fn changes_view(changes: &[nencho_ports::PeriodChange]) -> Vec<(String, String, String)> {
+    changes
+        .iter()
+        .map(|change| (when(change.at), change.actor_name.clone(), change.summary.clone()))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn periods_page(
+    site: &Site<'_>,
+    current: &nencho_app::sign_in::CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    form: &PeriodsForm,
+    error: String,
+    changes: Vec<(String, String, String)>,
+    status: StatusCode,
+) -> Response {
+    page(
+        &PeriodsPage {
+            layout: site.layout().with_user(current),
+            company_id: company_id.to_string(),
+            year: tax_year.year(),
+            year_label: format!("令和{}年分({}年分)", tax_year.reiwa(), tax_year.year()),
+            adjustment_start: form.adjustment_start.clone(),
+            adjustment_end: form.adjustment_end.clone(),
+            filing_start: form.filing_start.clone(),
+            filing_end: form.filing_end.clone(),
+            refiling_start: form.refiling_start.clone(),
+            refiling_end: form.refiling_end.clone(),
+            year_round_changes: form.year_round_changes.is_some(),
+            error,
+            changes,
+        },
+        status,
+    )
+}
+
+#[handler]
+pub async fn save_periods(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+    Form(form): Form<PeriodsForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
+        return plain_not_found();
+    };
+    let parsed = parse_periods(&form);
+    let result = match parsed {
+        Ok(input) => set_periods(&services.app, &current, company_id, tax_year, input).await,
+        Err(message) => Err(AppError::Invalid { field: "periods", message }),
+    };
+    match result {
+        Ok(_) => see_other(&format!(
+            "/admin/companies/{company_id}/filings/{}?notice={}",
+            tax_year.year(),
+            urlencode("期間を保存しました。")
+        )),
+        Err(AppError::Invalid { message, .. }) => {
+            let changes = match periods_of(&services.app, &current, company_id, tax_year).await {
+                Ok((_, changes)) => changes_view(&changes),
+                Err(error) => return failure(&site, &error).await,
+            };
+            periods_page(&site, &current, company_id, tax_year, &form, message, changes, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+fn parse_periods(form: &PeriodsForm) -> Result<PeriodsInput, String> {
+    let date = |label: &str, text: &str| {
+        parse_japanese_date(text).map_err(|_| format!("{label}の日付を 2026-11-01 の形で入力してください。"))
+    };
+    let refiling = match (form.refiling_start.trim(), form.refiling_end.trim()) {
+        ("", "") => None,
+        (start, end) => Some((date("再提出期間の開始", start)?, date("再提出期間の終了", end)?)),
+    };
+    Ok(PeriodsInput {
+        adjustment_start: date("年末調整期間の開始", &form.adjustment_start)?,
+        adjustment_end: date("年末調整期間の終了", &form.adjustment_end)?,
+        filing_start: date("提出期間の開始", &form.filing_start)?,
+        filing_end: date("提出期間の終了", &form.filing_end)?,
+        refiling,
+        year_round_changes: form.year_round_changes.is_some(),
+    })
+}
