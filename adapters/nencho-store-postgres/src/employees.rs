@@ -1,12 +1,12 @@
 //! Employees of a company: the master data, its list and the CSV import's atomic apply.
 
 use async_trait::async_trait;
-use nencho_identity::UserStatus;
+use nencho_identity::{OneTimeToken, User, UserStatus};
 use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId, OffsetDateTime, TenantId, UserId};
-use nencho_ports::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, StoreError};
+use nencho_ports::{
+    EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, OutboxMessage, StoreError,
+};
 
-use crate::identity::{insert_token_in, insert_user_in, set_status_in};
-use crate::outbox::enqueue_in;
 use nencho_tenancy::{Employee, EmployeeNumber, PostalCode};
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
@@ -320,6 +320,171 @@ async fn apply_employees_in(
     Ok(())
 }
 
+/// Inserts a chunk of new users with one statement (each column one array).
+async fn insert_users_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    users: &[User],
+) -> Result<(), StoreError> {
+    let mut id = Vec::with_capacity(users.len());
+    let mut login_id = Vec::with_capacity(users.len());
+    let mut display_name = Vec::with_capacity(users.len());
+    let mut email = Vec::with_capacity(users.len());
+    let mut role = Vec::with_capacity(users.len());
+    let mut status = Vec::with_capacity(users.len());
+    let mut password_kind = Vec::with_capacity(users.len());
+    let mut password_hash = Vec::with_capacity(users.len());
+    let mut created_at = Vec::with_capacity(users.len());
+    for user in users {
+        let (kind, hash) = nencho_store_sql::columns::password_columns(&user.password);
+        id.push(user.id.as_uuid());
+        login_id.push(user.login_id.as_str());
+        display_name.push(user.display_name.as_str());
+        email.push(user.email.as_ref().map(EmailAddress::as_str));
+        role.push(user.role.as_code());
+        status.push(user.status.as_code());
+        password_kind.push(kind);
+        password_hash.push(hash);
+        created_at.push(user.created_at);
+    }
+    sqlx::query(
+        "INSERT INTO users (tenant_id, id, login_id, display_name, email, role, status, \
+         password_kind, password_hash, created_at) \
+         SELECT $1, v.* FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], \
+         $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[]) \
+         AS v(id, login_id, display_name, email, role, status, password_kind, password_hash, \
+         created_at)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(id)
+    .bind(login_id)
+    .bind(display_name)
+    .bind(email)
+    .bind(role)
+    .bind(status)
+    .bind(password_kind)
+    .bind(password_hash)
+    .bind(created_at)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Inserts a chunk of invitations: their tokens with one statement, their mails with another.
+async fn insert_invitations_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    invitations: &[(OneTimeToken, OutboxMessage)],
+) -> Result<(), StoreError> {
+    let tokens = invitations.iter().map(|(token, _)| token);
+    let mut token_hash = Vec::with_capacity(invitations.len());
+    let mut user_id = Vec::with_capacity(invitations.len());
+    let mut purpose = Vec::with_capacity(invitations.len());
+    let mut token_email = Vec::with_capacity(invitations.len());
+    let mut token_created_at = Vec::with_capacity(invitations.len());
+    let mut expires_at = Vec::with_capacity(invitations.len());
+    let mut used_at = Vec::with_capacity(invitations.len());
+    for token in tokens {
+        token_hash.push(token.hash.as_hex());
+        user_id.push(token.user_id.as_uuid());
+        purpose.push(token.purpose.as_code());
+        token_email.push(token.email.as_ref().map(EmailAddress::as_str));
+        token_created_at.push(token.created_at);
+        expires_at.push(token.expires_at);
+        used_at.push(token.used_at);
+    }
+    sqlx::query(
+        "INSERT INTO one_time_tokens (tenant_id, token_hash, user_id, purpose, email, \
+         created_at, expires_at, used_at) \
+         SELECT $1, v.* FROM UNNEST($2::text[], $3::uuid[], $4::text[], $5::text[], \
+         $6::timestamptz[], $7::timestamptz[], $8::timestamptz[]) \
+         AS v(token_hash, user_id, purpose, email, created_at, expires_at, used_at)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose)
+    .bind(token_email)
+    .bind(token_created_at)
+    .bind(expires_at)
+    .bind(used_at)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+
+    let mails = invitations.iter().map(|(_, mail)| mail);
+    let mut id = Vec::with_capacity(invitations.len());
+    let mut to_address = Vec::with_capacity(invitations.len());
+    let mut subject = Vec::with_capacity(invitations.len());
+    let mut body = Vec::with_capacity(invitations.len());
+    let mut created_at = Vec::with_capacity(invitations.len());
+    let mut attempts = Vec::with_capacity(invitations.len());
+    let mut next_attempt_at = Vec::with_capacity(invitations.len());
+    let mut sent_at = Vec::with_capacity(invitations.len());
+    let mut failed_at = Vec::with_capacity(invitations.len());
+    let mut last_error = Vec::with_capacity(invitations.len());
+    for mail in mails {
+        id.push(mail.id);
+        to_address.push(mail.to.as_str());
+        subject.push(mail.subject.as_str());
+        body.push(mail.body.as_str());
+        created_at.push(mail.created_at);
+        attempts.push(i32::try_from(mail.attempts).unwrap_or(i32::MAX));
+        next_attempt_at.push(mail.next_attempt_at);
+        sent_at.push(mail.sent_at);
+        failed_at.push(mail.failed_at);
+        last_error.push(mail.last_error.as_deref());
+    }
+    sqlx::query(
+        "INSERT INTO outbox (tenant_id, id, to_address, subject, body, created_at, attempts, \
+         next_attempt_at, sent_at, failed_at, last_error) \
+         SELECT $1, v.* FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], \
+         $6::timestamptz[], $7::int4[], $8::timestamptz[], $9::timestamptz[], \
+         $10::timestamptz[], $11::text[]) \
+         AS v(id, to_address, subject, body, created_at, attempts, next_attempt_at, sent_at, \
+         failed_at, last_error)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(id)
+    .bind(to_address)
+    .bind(subject)
+    .bind(body)
+    .bind(created_at)
+    .bind(attempts)
+    .bind(next_attempt_at)
+    .bind(sent_at)
+    .bind(failed_at)
+    .bind(last_error)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Disables a chunk of users and ends their sessions, two statements in all.
+async fn disable_users_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    users: &[UserId],
+) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = users.iter().map(|user_id| user_id.as_uuid()).collect();
+    sqlx::query("UPDATE users SET status = $2 WHERE tenant_id = $1 AND id = ANY($3::uuid[])")
+        .bind(tenant_id.as_uuid())
+        .bind(UserStatus::Disabled.as_code())
+        .bind(&ids)
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = ANY($2::uuid[])")
+        .bind(tenant_id.as_uuid())
+        .bind(&ids)
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl EmployeeStore for PgStore {
     async fn insert_employee(
@@ -483,11 +648,12 @@ impl EmployeeStore for PgStore {
         write: &ImportWrite,
     ) -> Result<(), StoreError> {
         check_import(tenant_id, company_id, write)?;
-        // Users first: the new employees link to them. Dropping the transaction on an error
-        // (a login ID taken in the tenant, say) rolls everything back.
+        // Users first: the new employees link to them. Every kind of row goes in chunks of
+        // [`APPLY_CHUNK`], one statement each. Dropping the transaction on an error (a login ID
+        // taken in the tenant, say) rolls everything back.
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        for user in &write.new_users {
-            insert_user_in(&mut transaction, user).await?;
+        for chunk in write.new_users.chunks(APPLY_CHUNK) {
+            insert_users_in(&mut transaction, tenant_id, chunk).await?;
         }
         apply_employees_in(
             &mut transaction,
@@ -497,12 +663,11 @@ impl EmployeeStore for PgStore {
             &write.updates,
         )
         .await?;
-        for (token, mail) in &write.invitations {
-            insert_token_in(&mut transaction, token).await?;
-            enqueue_in(&mut transaction, mail).await?;
+        for chunk in write.invitations.chunks(APPLY_CHUNK) {
+            insert_invitations_in(&mut transaction, tenant_id, chunk).await?;
         }
-        for user_id in &write.disable_users {
-            set_status_in(&mut transaction, tenant_id, *user_id, UserStatus::Disabled).await?;
+        for chunk in write.disable_users.chunks(APPLY_CHUNK) {
+            disable_users_in(&mut transaction, tenant_id, chunk).await?;
         }
         transaction.commit().await.map_err(store_error)
     }

@@ -36,6 +36,64 @@ pub(crate) async fn enqueue_in(
     Ok(())
 }
 
+/// Many mails of one tenant in one statement (a bulk request, an import's invitations).
+pub(crate) async fn enqueue_all_in<'a>(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    mails: impl ExactSizeIterator<Item = &'a OutboxMessage>,
+) -> Result<(), StoreError> {
+    let count = mails.len();
+    if count == 0 {
+        return Ok(());
+    }
+    let mut id = Vec::with_capacity(count);
+    let mut to_address = Vec::with_capacity(count);
+    let mut subject = Vec::with_capacity(count);
+    let mut body = Vec::with_capacity(count);
+    let mut created_at = Vec::with_capacity(count);
+    let mut attempts = Vec::with_capacity(count);
+    let mut next_attempt_at = Vec::with_capacity(count);
+    let mut sent_at = Vec::with_capacity(count);
+    let mut failed_at = Vec::with_capacity(count);
+    let mut last_error = Vec::with_capacity(count);
+    for mail in mails {
+        id.push(mail.id);
+        to_address.push(mail.to.as_str());
+        subject.push(mail.subject.as_str());
+        body.push(mail.body.as_str());
+        created_at.push(mail.created_at);
+        attempts.push(i32::try_from(mail.attempts).unwrap_or(i32::MAX));
+        next_attempt_at.push(mail.next_attempt_at);
+        sent_at.push(mail.sent_at);
+        failed_at.push(mail.failed_at);
+        last_error.push(mail.last_error.as_deref());
+    }
+    sqlx::query(
+        "INSERT INTO outbox (tenant_id, id, to_address, subject, body, created_at, attempts, \
+         next_attempt_at, sent_at, failed_at, last_error) \
+         SELECT $1, v.* FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], \
+         $6::timestamptz[], $7::int4[], $8::timestamptz[], $9::timestamptz[], \
+         $10::timestamptz[], $11::text[]) \
+         AS v(id, to_address, subject, body, created_at, attempts, next_attempt_at, sent_at, \
+         failed_at, last_error)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(id)
+    .bind(to_address)
+    .bind(subject)
+    .bind(body)
+    .bind(created_at)
+    .bind(attempts)
+    .bind(next_attempt_at)
+    .bind(sent_at)
+    .bind(failed_at)
+    .bind(last_error)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl OutboxStore for PgStore {
     async fn enqueue_mail(&self, message: &OutboxMessage) -> Result<(), StoreError> {

@@ -147,19 +147,33 @@ pub fn field_change(row: &impl RowReader) -> Result<FieldChange, StoreError> {
     })
 }
 
-/// The dashboard's counts from rows of `(status, count)`: every status in
-/// [`FilingStatus::ALL`] order, zeros included.
+/// The dashboard's counts from rows of `(status, count)` where 'not_requested' carries the
+/// number of current employees and every other status the filings of current employees: every
+/// status in [`FilingStatus::ALL`] order, zeros included, 未依頼 being the employees left over.
 pub fn status_counts(found: &[impl RowReader]) -> Result<nencho_ports::StatusCounts, StoreError> {
     let mut counts: Vec<(FilingStatus, u64)> = FilingStatus::ALL
         .into_iter()
         .map(|status| (status, 0))
         .collect();
+    let mut current_employees = 0;
     for row in found {
         let status = status(row, "status")?;
         let count = u64::try_from(row.integer("count")?).map_err(|_| corrupt("negative count"))?;
-        if let Some(slot) = counts.iter_mut().find(|(known, _)| *known == status) {
-            slot.1 += count;
+        if status == FilingStatus::NotRequested {
+            current_employees = count;
+        } else if let Some(slot) = counts.iter_mut().find(|(known, _)| *known == status) {
+            slot.1 = count;
         }
+    }
+    let filed: u64 = counts.iter().map(|(_, count)| count).sum();
+    let not_requested = current_employees
+        .checked_sub(filed)
+        .ok_or_else(|| corrupt("more filings than current employees"))?;
+    if let Some(slot) = counts
+        .iter_mut()
+        .find(|(known, _)| *known == FilingStatus::NotRequested)
+    {
+        slot.1 = not_requested;
     }
     Ok(nencho_ports::StatusCounts { counts })
 }

@@ -38,7 +38,14 @@ pub async fn failure(site: &Site<'_>, error: &AppError) -> Response {
         AppError::NotFound => StatusCode::NOT_FOUND,
         // The rules' own reason, in Japanese, is what the user needs to read.
         AppError::Refused(reason) => {
-            return message(layout, StatusCode::CONFLICT, t.error_title, reason, "/", t.back_home);
+            return message(
+                layout,
+                StatusCode::CONFLICT,
+                t.error_title,
+                reason,
+                "/",
+                t.back_home,
+            );
         }
         AppError::Incomplete(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Invalid { .. } | AppError::Conflict(_) | AppError::ImportRows(_) => {

@@ -15,8 +15,8 @@ use std::time::Duration;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::import::{
-    ImportOutcome, ImportPreview, ImportRowError, ImportedEmployee, LoginIdProblem, apply_import,
-    authorize_import, preview_import,
+    FirstPassword, ImportOutcome, ImportPreview, ImportRowError, ImportedEmployee, IssuedPassword,
+    LoginIdProblem, apply_import_with, authorize_import, preview_import,
 };
 use nencho_csv::{CellError, CsvEncoding, EmployeeRow, ImportOptions, validate_all_with};
 use nencho_kernel::{CompanyId, OffsetDateTime};
@@ -60,6 +60,13 @@ pub struct ImportWords {
     expired: &'static str,
     no_file: &'static str,
     without_email: &'static str,
+    generate_passwords: &'static str,
+    generate_passwords_hint: &'static str,
+    issued_once: &'static str,
+    login_id: &'static str,
+    name: &'static str,
+    initial_password: &'static str,
+    download_csv: &'static str,
 }
 
 const JA: ImportWords = ImportWords {
@@ -81,6 +88,13 @@ const JA: ImportWords = ImportWords {
     expired: "確認の有効期限が切れたか、すでに取り込み済みです。もう一度アップロードしてください。",
     no_file: "ファイルを選んでください。",
     without_email: "メールアドレスがないため招待を送っていません。ユーザー管理から初期パスワードを発行してください。",
+    generate_passwords: "招待メールの代わりに初期パスワードを発行する",
+    generate_passwords_hint: "新しいIDすべてに初期パスワードを発行し、取り込み後に一度だけ表示します（招待メールは送りません。初回ログイン時に変更が必要です）。1件ごとに時間がかかるため（約0.1秒）、大量の取り込みには招待メールをお使いください。",
+    issued_once: "初期パスワードはこの画面で一度だけ表示します。今すぐ控えるかCSVをダウンロードして、本人に安全な方法で渡してください。",
+    login_id: "ログインID",
+    name: "氏名",
+    initial_password: "初期パスワード",
+    download_csv: "初期パスワードをCSVでダウンロード",
 };
 
 const EN: ImportWords = ImportWords {
@@ -102,6 +116,13 @@ const EN: ImportWords = ImportWords {
     expired: "The check has expired or was already imported. Please upload the file again.",
     no_file: "Please choose a file.",
     without_email: "No invitation was sent to these IDs because they have no e-mail address. Issue an initial password from user management.",
+    generate_passwords: "Issue initial passwords instead of invitation mails",
+    generate_passwords_hint: "Every new ID gets an initial password, shown once after the import (no invitation is mailed; it must be changed at first login). Each takes about 0.1 s, so use invitations for a large import.",
+    issued_once: "The initial passwords are shown only once, on this page. Note them or download the CSV now and hand them over securely.",
+    login_id: "Login ID",
+    name: "Name",
+    initial_password: "Initial password",
+    download_csv: "Download the initial passwords as CSV",
 };
 
 fn words(lang: Lang) -> &'static ImportWords {
@@ -115,6 +136,12 @@ struct ErrorRow {
     row: u64,
     column: &'static str,
     message: String,
+}
+
+struct IssuedRow {
+    login_id: String,
+    name: String,
+    password: String,
 }
 
 struct PreviewView {
@@ -137,6 +164,11 @@ struct ImportPage {
     result: Option<String>,
     /// Login IDs of new employees without an e-mail address (no invitation sent).
     without_email: Vec<String>,
+    /// Generated initial passwords, shown once.
+    issued: Vec<IssuedRow>,
+    /// The same as a `data:` URL of a CSV file, so that it is downloaded from this page and
+    /// never kept on the server.
+    issued_csv: String,
     show_form: bool,
 }
 
@@ -153,6 +185,8 @@ impl ImportPage {
             preview: None,
             result: None,
             without_email: Vec::new(),
+            issued: Vec::new(),
+            issued_csv: String::new(),
             show_form: true,
         }
     }
@@ -349,6 +383,18 @@ fn outcome_summary(lang: Lang, outcome: &ImportOutcome) -> String {
             outcome.invitations_queued
         ),
     };
+    if !outcome.initial_passwords.is_empty() {
+        text.push_str(&match lang {
+            Lang::Ja => format!(
+                "初期パスワード {}件を発行しました。",
+                outcome.initial_passwords.len()
+            ),
+            Lang::En => format!(
+                " {} initial passwords issued.",
+                outcome.initial_passwords.len()
+            ),
+        });
+    }
     if outcome.users_disabled > 0 {
         text.push_str(&match lang {
             Lang::Ja => format!("退職者のID {}件を無効にしました。", outcome.users_disabled),
@@ -356,6 +402,44 @@ fn outcome_summary(lang: Lang, outcome: &ImportOutcome) -> String {
         });
     }
     text
+}
+
+/// One CSV cell, quoted; a name that a spreadsheet would take for a formula gets a leading `'`.
+fn csv_cell(text: &str, guard_formula: bool) -> String {
+    let text = if guard_formula && text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The generated passwords as a UTF-8 CSV file with BOM (Excel reads it), as a `data:` URL.
+fn issued_csv(w: &ImportWords, issued: &[IssuedPassword]) -> String {
+    let mut csv = String::from("\u{feff}");
+    csv.push_str(&format!(
+        "{},{},{}\r\n",
+        csv_cell(w.login_id, false),
+        csv_cell(w.name, false),
+        csv_cell(w.initial_password, false)
+    ));
+    for entry in issued {
+        csv.push_str(&format!(
+            "{},{},{}\r\n",
+            csv_cell(entry.login_id.as_str(), false),
+            csv_cell(entry.display_name.as_str(), true),
+            csv_cell(entry.password.expose(), false)
+        ));
+    }
+    let mut url = String::from("data:text/csv;charset=utf-8,");
+    for byte in csv.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
 }
 
 /// The rows that cannot get a login ID, as the error table shows them.
@@ -728,6 +812,9 @@ pub struct ConfirmBody {
     token: String,
     #[serde(default)]
     encoding: String,
+    /// `generated` to issue initial passwords instead of invitations.
+    #[serde(default)]
+    first_password: String,
 }
 
 #[handler]
@@ -775,7 +862,12 @@ pub async fn confirm(
     };
     match validate_staged(staged.clone(), encoding_option(&body.encoding)).await {
         Ok(Validated::Valid { rows, .. }) => {
-            match apply_import(&services.app, &current, company_id, rows).await {
+            let first_password = match body.first_password.as_str() {
+                "generated" => FirstPassword::Generated,
+                _ => FirstPassword::Invitation,
+            };
+            match apply_import_with(&services.app, &current, company_id, rows, first_password).await
+            {
                 Ok(outcome) => {
                     let _ = tokio::fs::remove_file(&staged).await;
                     view.show_form = false;
@@ -785,7 +877,23 @@ pub async fn confirm(
                         .iter()
                         .map(ToString::to_string)
                         .collect();
+                    if outcome.initial_passwords.is_empty() {
+                        return page(&view, StatusCode::OK);
+                    }
+                    view.issued_csv = issued_csv(w, &outcome.initial_passwords);
+                    view.issued = outcome
+                        .initial_passwords
+                        .iter()
+                        .map(|entry| IssuedRow {
+                            login_id: entry.login_id.to_string(),
+                            name: entry.display_name.as_str().to_owned(),
+                            password: entry.password.expose().to_owned(),
+                        })
+                        .collect();
+                    // Shown once: neither the browser nor a proxy keeps the page.
                     page(&view, StatusCode::OK)
+                        .with_header("Cache-Control", "no-store")
+                        .into_response()
                 }
                 Err(AppError::ImportRows(errors)) => {
                     let _ = tokio::fs::remove_file(&staged).await;

@@ -25,6 +25,7 @@ on_both_stores!(
     a_general_user_and_a_viewer_may_not_import,
     imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_in,
     under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview,
+    generated_initial_passwords_are_shown_once_and_must_be_changed_at_first_login,
 );
 
 pub(crate) const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
@@ -678,4 +679,148 @@ async fn under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview
         "{refused}"
     );
     assert_eq!(employee_count(&services, &notice, &company).await, 0);
+}
+
+/// The initial password the result page shows for `login_id`.
+fn issued_password(page: &str, login_id: &str) -> String {
+    let row = format!(r#"<td class="login-id">{login_id}</td>"#);
+    let start = page
+        .find(&row)
+        .unwrap_or_else(|| panic!("no row of {login_id}: {page}"));
+    let rest = &page[start..];
+    let code = rest.find("<code>").expect("the password cell") + "<code>".len();
+    rest[code..].chars().take_while(|c| *c != '<').collect()
+}
+
+async fn generated_initial_passwords_are_shown_once_and_must_be_changed_at_first_login(
+    store: Arc<dyn Store>,
+) {
+    let (services, notice, company) = site(&store).await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+    admin.get(&base).await;
+    let (status, preview) = admin
+        .upload(&base, cp932(&employees_csv(false)), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert!(
+        preview.contains(r#"name="first_password" value="generated""#),
+        "the confirm step offers the option: {preview}"
+    );
+    let mails_before = services
+        .app
+        .store
+        .list_mail(notice.tenant.id, 50)
+        .await
+        .unwrap()
+        .len();
+    let response = admin
+        .client
+        .post(format!("{base}/confirm"))
+        .header("host", HOST)
+        .header("cookie", admin.cookie_header())
+        .form(&[
+            ("csrf_token", admin.csrf_token().as_str()),
+            ("token", hidden(&preview, "token").as_str()),
+            ("encoding", hidden(&preview, "encoding").as_str()),
+            ("first_password", "generated"),
+        ])
+        .send()
+        .await;
+    assert_eq!(
+        response
+            .0
+            .headers()
+            .get("cache-control")
+            .and_then(|value| value.to_str().ok()),
+        Some("no-store"),
+        "the page with the passwords is not kept"
+    );
+    let (status, done) = admin.finish(response).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(
+        done.contains("ID発行 3件、招待メール 0件")
+            && done.contains("初期パスワード 3件を発行しました"),
+        "{done}"
+    );
+    assert!(
+        !done.contains("import-without-email"),
+        "the employee without an address has a password too: {done}"
+    );
+    let password = issued_password(&done, "e0002");
+    assert_eq!(password.len(), 20, "{done}");
+    assert_ne!(password, issued_password(&done, "e0001"));
+    assert!(
+        done.contains(r#"download="initial-passwords.csv""#)
+            && done.contains("data:text/csv;charset=utf-8,")
+            && done.contains(&format!("%22{password}%22")),
+        "downloadable from the page as CSV: {done}"
+    );
+    assert_eq!(
+        services
+            .app
+            .store
+            .list_mail(notice.tenant.id, 50)
+            .await
+            .unwrap()
+            .len(),
+        mails_before,
+        "no invitation is mailed"
+    );
+    let stored = services
+        .app
+        .store
+        .find_user_by_login_id(notice.tenant.id, &LoginId::parse("e0002").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    match &stored.password {
+        PasswordState::Initial(hash) => assert!(!hash.as_phc().contains(&password)),
+        other => panic!("expected an initial password, got {other:?}"),
+    }
+
+    // Hanako (no e-mail address) logs in with the password handed to her, in her own browser,
+    // and can do nothing before she has chosen her own.
+    let mut hanako = browser(&store);
+    hanako.get("/login").await;
+    let (status, _) = hanako
+        .post("/login", &[("login_id", "E0002"), ("password", &password)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let home = hanako.get_bytes("/").await;
+    assert_eq!(home.0.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        home.0
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok()),
+        Some("/password/initial")
+    );
+    let (status, form) = hanako.get("/password/initial").await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    let chosen = "sakura-no-hana-ga-saku-2026";
+    let (status, _) = hanako
+        .post(
+            "/password/initial",
+            &[("new_password", chosen), ("confirmation", chosen)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, home) = hanako.get("/").await;
+    assert_eq!(status, StatusCode::OK, "{home}");
+    assert!(home.contains("佐藤"), "{home}");
+    let changed = services
+        .app
+        .store
+        .find_user(notice.tenant.id, stored.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(changed.password, PasswordState::Chosen(_)),
+        "the initial password is replaced"
+    );
 }

@@ -62,6 +62,7 @@ macro_rules! on_both_stores {
 }
 
 mod export;
+mod filings;
 mod import;
 mod sites;
 mod tax_api;

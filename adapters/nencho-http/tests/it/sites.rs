@@ -17,15 +17,15 @@ use crate::{AsStore, Backend, open_store, services};
 const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
 
 /// A browser on one host: keeps cookies, reads the CSRF token of the last page.
-struct Browser<E> {
-    client: TestClient<E>,
-    host: String,
-    cookies: BTreeMap<String, String>,
-    last_page: String,
+pub(crate) struct Browser<E> {
+    pub(crate) client: TestClient<E>,
+    pub(crate) host: String,
+    pub(crate) cookies: BTreeMap<String, String>,
+    pub(crate) last_page: String,
 }
 
 impl<E: poem::Endpoint> Browser<E> {
-    fn cookie_header(&self) -> String {
+    pub(crate) fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(name, value)| format!("{name}={value}"))
@@ -54,7 +54,7 @@ impl<E: poem::Endpoint> Browser<E> {
         set
     }
 
-    async fn get(&mut self, path: &str) -> (StatusCode, String, Option<String>) {
+    pub(crate) async fn get(&mut self, path: &str) -> (StatusCode, String, Option<String>) {
         let response = self
             .client
             .get(path)
@@ -65,7 +65,7 @@ impl<E: poem::Endpoint> Browser<E> {
         self.finish(response).await
     }
 
-    async fn post(
+    pub(crate) async fn post(
         &mut self,
         path: &str,
         fields: &[(&str, &str)],
@@ -104,7 +104,10 @@ impl<E: poem::Endpoint> Browser<E> {
 }
 
 /// Logs the contract's ADMIN in with the initial password and sets [`NEW_PASSWORD`].
-async fn log_in_as_admin<E: poem::Endpoint>(browser: &mut Browser<E>, notice: &ActivationNotice) {
+pub(crate) async fn log_in_as_admin<E: poem::Endpoint>(
+    browser: &mut Browser<E>,
+    notice: &ActivationNotice,
+) {
     browser.get("/login").await;
     browser
         .post(
@@ -130,7 +133,7 @@ async fn log_in_as_admin<E: poem::Endpoint>(browser: &mut Browser<E>, notice: &A
 
 /// A new ID with `role` (and maybe a company role) that has logged in on `browser` and chosen
 /// its password, as after an administrator handed it over.
-async fn new_person<E: poem::Endpoint>(
+pub(crate) async fn new_person<E: poem::Endpoint>(
     services: &Arc<HttpServices>,
     notice: &ActivationNotice,
     admin: &nencho_app::sign_in::CurrentUser,
@@ -194,7 +197,7 @@ async fn new_person<E: poem::Endpoint>(
     user.id
 }
 
-fn csrf_token(page: &str) -> String {
+pub(crate) fn csrf_token(page: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
     page.find(marker)
         .map(|start| {
@@ -214,7 +217,7 @@ async fn site() -> (StoreFixture, Arc<HttpServices>, ActivationNotice) {
 }
 
 /// acme's site over `store`.
-async fn open_site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, ActivationNotice) {
+pub(crate) async fn open_site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, ActivationNotice) {
     let services = Arc::new(services(store));
     let notice = open_tenant(
         &services.app,
@@ -230,7 +233,7 @@ async fn open_site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, ActivationNoti
     (services, notice)
 }
 
-fn browser(store: &impl AsStore, host: &str) -> Browser<impl poem::Endpoint> {
+pub(crate) fn browser(store: &impl AsStore, host: &str) -> Browser<impl poem::Endpoint> {
     Browser {
         client: TestClient::new(endpoint(services(store))),
         host: host.into(),
@@ -911,6 +914,7 @@ mod authorization_matrix {
 
     const OK: u16 = 200;
     const NO: u16 = 403;
+    const NF: u16 = 404;
 
     on_both_stores!(every_page_answers_every_role_as_the_table_says);
 
@@ -1005,6 +1009,21 @@ mod authorization_matrix {
             .unwrap()
             .unwrap()
             .id;
+        // An employee of A (without an ID) with a declaration, entered by the ADMIN on paper.
+        let year = crate::filings::this_year();
+        let employee = crate::filings::employee_of(&services, tenant, a).await;
+        let filing = nencho_app::filings::review::proxy_save(
+            &services.app,
+            &admin_user,
+            employee,
+            year,
+            0,
+            nencho_filings::Declaration::default(),
+        )
+        .await
+        .unwrap()
+        .id;
+        let year = year.year();
         // (path, [ADMIN, 管理者, 承認者(A), 担当者(A), 参照者(A), 一般ユーザー])
         let table: Vec<(String, [u16; 6])> = vec![
             ("/".into(), [OK, OK, OK, OK, OK, OK]),
@@ -1033,6 +1052,46 @@ mod authorization_matrix {
             (
                 format!("/admin/companies/{a}/import/template?encoding=utf8"),
                 [OK, OK, NO, NO, NO, NO],
+            ),
+            // The declarations (docs/declarations.md): view_filings …
+            ("/admin/filings".into(), [OK, OK, OK, OK, OK, NO]),
+            (
+                format!("/admin/companies/{a}/filings/{year}"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/filings/{year}"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
+            (format!("/admin/filings/{filing}"), [OK, OK, OK, OK, OK, NO]),
+            // … manage_periods (the page sets them; the dashboard shows them to viewers) …
+            (
+                format!("/admin/companies/{a}/periods/{year}"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
+            // … export_payroll …
+            (
+                format!("/admin/companies/{a}/filings/{year}/payroll.csv"),
+                [OK, OK, OK, NO, NO, NO],
+            ),
+            // … edit_filings (proxy entry, 代理入力) …
+            (
+                format!("/admin/employees/{employee}/filings/{year}"),
+                [OK, OK, OK, OK, NO, NO],
+            ),
+            (
+                format!("/admin/employees/{employee}/filings/{year}/step/questions"),
+                [OK, OK, OK, OK, NO, NO],
+            ),
+            (
+                format!("/admin/employees/{employee}/filings/{year}/review"),
+                [OK, OK, OK, OK, NO, NO],
+            ),
+            // … and one's own declaration: nobody here has an employee record.
+            (format!("/filings/{year}"), [NF, NF, NF, NF, NF, NF]),
+            (
+                format!("/filings/{year}/step/questions"),
+                [NF, NF, NF, NF, NF, NF],
             ),
         ];
         let mut anonymous = crate::sites::browser(&store, "acme.localhost:8080");

@@ -2,10 +2,11 @@
 //! read), its event, its changed values and its mail, inside the caller's transaction.
 
 use nencho_filings::Filing;
+use nencho_kernel::TenantId;
 use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Postgres, Transaction};
 
-use crate::outbox::enqueue_in;
+use crate::outbox::{enqueue_all_in, enqueue_in};
 use nencho_store_sql::filings::document_columns;
 use nencho_store_sql::store_error;
 
@@ -112,6 +113,166 @@ pub(super) async fn write_in(
         .await
         .map_err(store_error)?;
     }
+    changes_in(transaction, write).await?;
+    if let Some(mail) = &write.mail {
+        enqueue_in(transaction, mail).await?;
+    }
+    Ok(())
+}
+
+/// New filings (expected version 0) with their events and mails, a few statements for the whole
+/// chunk instead of three per filing: a bulk request of 100,000 employees is 200 such chunks.
+/// A filing that already exists fails the statement (a unique violation → Conflict), and the
+/// caller's transaction rolls everything back.
+pub(super) async fn insert_new_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    writes: &[&FilingWrite],
+) -> Result<(), StoreError> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let count = writes.len();
+    let mut id = Vec::with_capacity(count);
+    let mut company_id = Vec::with_capacity(count);
+    let mut employee_id = Vec::with_capacity(count);
+    let mut tax_year = Vec::with_capacity(count);
+    let mut status = Vec::with_capacity(count);
+    let mut schema_version = Vec::with_capacity(count);
+    let mut document = Vec::with_capacity(count);
+    let mut proxy_entered = Vec::with_capacity(count);
+    let mut reopened = Vec::with_capacity(count);
+    let mut last_comment = Vec::with_capacity(count);
+    let mut requested_at = Vec::with_capacity(count);
+    let mut submitted_at = Vec::with_capacity(count);
+    let mut approved_at = Vec::with_capacity(count);
+    let mut updated_at = Vec::with_capacity(count);
+    let mut version = Vec::with_capacity(count);
+    for write in writes {
+        let filing = &write.filing;
+        let (schema, text) = document_columns(&filing.document)?;
+        id.push(filing.id.as_uuid());
+        company_id.push(filing.company_id.as_uuid());
+        employee_id.push(filing.employee_id.as_uuid());
+        tax_year.push(filing.tax_year.year());
+        status.push(filing.status.code());
+        schema_version.push(schema);
+        document.push(text);
+        proxy_entered.push(filing.proxy_entered);
+        reopened.push(filing.reopened);
+        last_comment.push(filing.last_comment.as_deref());
+        requested_at.push(filing.requested_at);
+        submitted_at.push(filing.submitted_at);
+        approved_at.push(filing.approved_at);
+        updated_at.push(filing.updated_at);
+        version.push(filing.version);
+    }
+    sqlx::query(
+        "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
+         schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
+         submitted_at, approved_at, updated_at, version) \
+         SELECT $1, v.* FROM UNNEST($2::uuid[], $3::uuid[], $4::uuid[], $5::int4[], $6::text[], \
+         $7::int4[], $8::text[], $9::bool[], $10::bool[], $11::text[], $12::timestamptz[], \
+         $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int8[]) \
+         AS v(id, company_id, employee_id, tax_year, status, schema_version, document, \
+         proxy_entered, reopened, last_comment, requested_at, submitted_at, approved_at, \
+         updated_at, version)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(id)
+    .bind(company_id)
+    .bind(employee_id)
+    .bind(tax_year)
+    .bind(status)
+    .bind(schema_version)
+    .bind(document)
+    .bind(proxy_entered)
+    .bind(reopened)
+    .bind(last_comment)
+    .bind(requested_at)
+    .bind(submitted_at)
+    .bind(approved_at)
+    .bind(updated_at)
+    .bind(version)
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+
+    let events: Vec<_> = writes
+        .iter()
+        .filter_map(|write| write.event.as_ref().map(|event| (write.filing.id, event)))
+        .collect();
+    if !events.is_empty() {
+        let mut filing_id = Vec::with_capacity(events.len());
+        let mut at = Vec::with_capacity(events.len());
+        let mut actor_id = Vec::with_capacity(events.len());
+        let mut actor_name = Vec::with_capacity(events.len());
+        let mut from_status = Vec::with_capacity(events.len());
+        let mut to_status = Vec::with_capacity(events.len());
+        let mut action = Vec::with_capacity(events.len());
+        let mut comment = Vec::with_capacity(events.len());
+        let mut proxy = Vec::with_capacity(events.len());
+        for (id, event) in &events {
+            filing_id.push(id.as_uuid());
+            at.push(event.at);
+            actor_id.push(event.actor.as_uuid());
+            actor_name.push(event.actor_name.as_str());
+            from_status.push(event.from.code());
+            to_status.push(event.to.code());
+            action.push(event.action.as_str());
+            comment.push(event.comment.as_deref());
+            proxy.push(event.proxy);
+        }
+        sqlx::query(
+            "INSERT INTO filing_events (tenant_id, filing_id, at, actor_id, actor_name, \
+             from_status, to_status, action, comment, proxy) \
+             SELECT $1, v.* FROM UNNEST($2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[]) \
+             AS v(filing_id, at, actor_id, actor_name, from_status, to_status, action, comment, \
+             proxy)",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(filing_id)
+        .bind(at)
+        .bind(actor_id)
+        .bind(actor_name)
+        .bind(from_status)
+        .bind(to_status)
+        .bind(action)
+        .bind(comment)
+        .bind(proxy)
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    }
+    for write in writes {
+        if !write.changes.is_empty() {
+            let rest = FilingWrite {
+                event: None,
+                mail: None,
+                ..(*write).clone()
+            };
+            changes_in(transaction, &rest).await?;
+        }
+    }
+    enqueue_all_in(
+        transaction,
+        tenant_id,
+        writes
+            .iter()
+            .filter_map(|write| write.mail.as_ref())
+            .collect::<Vec<_>>()
+            .into_iter(),
+    )
+    .await
+}
+
+/// The changed values of one write.
+async fn changes_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    write: &FilingWrite,
+) -> Result<(), StoreError> {
+    let filing = &write.filing;
     for change in &write.changes {
         sqlx::query(
             "INSERT INTO filing_changes (tenant_id, filing_id, at, actor_id, actor_name, path, \
@@ -129,9 +290,6 @@ pub(super) async fn write_in(
         .execute(&mut **transaction)
         .await
         .map_err(store_error)?;
-    }
-    if let Some(mail) = &write.mail {
-        enqueue_in(transaction, mail).await?;
     }
     Ok(())
 }

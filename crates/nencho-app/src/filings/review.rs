@@ -58,10 +58,12 @@ pub async fn dashboard(
         .await?
         .ok_or(AppError::NotFound)?;
     let after = match request.after.as_deref().filter(|text| !text.is_empty()) {
-        Some(text) => Some(EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
-            field: "after",
-            message: error.to_string(),
-        })?),
+        Some(text) => Some(
+            EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
+                field: "after",
+                message: error.to_string(),
+            })?,
+        ),
         None => None,
     };
     let query = FilingQuery {
@@ -115,15 +117,16 @@ pub async fn review(
     review_of(context, filing, employee).await
 }
 
-/// The declaration of an employee for the year (staff view, also before it exists): the entry
-/// point of proxy entry for an employee who has none yet.
+/// The declaration of an employee for the year (also before it exists): the entry point of
+/// proxy entry (代理入力), so it needs EditFilings as the proxy writes do (docs/declarations.md);
+/// a 参照者 sees declarations through [`review`].
 pub async fn review_employee(
     context: &AppContext,
     actor: &CurrentUser,
     employee_id: EmployeeId,
     tax_year: TaxYear,
 ) -> Result<FilingReview, AppError> {
-    let employee = employee_in_scope(context, actor, Permission::ViewFilings, employee_id).await?;
+    let employee = employee_in_scope(context, actor, Permission::EditFilings, employee_id).await?;
     let filing = filing_or_new(context, &employee, tax_year).await?;
     review_of(context, filing, employee).await
 }

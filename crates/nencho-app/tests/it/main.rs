@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 mod export;
+mod filings;
 mod identity;
 mod import;
 mod outbox;

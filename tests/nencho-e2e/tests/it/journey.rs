@@ -25,7 +25,7 @@ const COMPANY_A: &str = "株式会社エー商事";
 const COMPANY_B: &str = "株式会社ビー工業";
 
 /// The header of the import file, as the import screen's template writes it.
-const HEADER: &str = "社員番号,姓,名,姓カナ,名カナ,生年月日,郵便番号,住所,メールアドレス,部署,雇用区分,入社日,退職日";
+pub(crate) const HEADER: &str = "社員番号,姓,名,姓カナ,名カナ,生年月日,郵便番号,住所,メールアドレス,部署,雇用区分,入社日,退職日";
 
 /// The employee who is only a 一般ユーザ.
 const TARO_EMAIL: &str = "taro.yamada@example.jp";
@@ -84,7 +84,7 @@ fn employees_csv(bad_birth_date: bool) -> String {
 }
 
 /// As Excel on Japanese Windows saves 「CSV（コンマ区切り）」: CP932.
-fn cp932(text: &str) -> Vec<u8> {
+pub(crate) fn cp932(text: &str) -> Vec<u8> {
     let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
     assert!(!unmappable, "the test file is not CP932 text");
     bytes.into_owned()
@@ -348,7 +348,7 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
 
 /// Registers a company on `/admin/companies/new`; returns its id (from the settings page it
 /// lands on).
-async fn create_company(
+pub(crate) async fn create_company(
     browser: &Browser,
     site: &str,
     name: &str,
@@ -385,7 +385,7 @@ async fn create_company(
 }
 
 /// Chooses `file` in the import form and sends it.
-async fn upload(browser: &Browser, file: &Path) {
+pub(crate) async fn upload(browser: &Browser, file: &Path) {
     browser.choose_file("#file", file).await;
     browser.click("#upload").await;
 }
@@ -411,7 +411,7 @@ async fn error_rows(browser: &Browser) -> Vec<(String, String, String)> {
 }
 
 /// The trimmed texts of every element matching `css`.
-async fn texts(browser: &Browser, css: &str) -> Vec<String> {
+pub(crate) async fn texts(browser: &Browser, css: &str) -> Vec<String> {
     let mut texts = Vec::new();
     for element in browser.find_all(css).await {
         texts.push(browser.text_of(&element).await.trim().to_owned());
@@ -420,7 +420,7 @@ async fn texts(browser: &Browser, css: &str) -> Vec<String> {
 }
 
 /// Waits until the page's text contains `text`.
-async fn expect_text(browser: &Browser, text: &str) {
+pub(crate) async fn expect_text(browser: &Browser, text: &str) {
     browser
         .wait_until(&format!("the page to show {text:?}"), async |client| {
             let body = client.find(fantoccini::Locator::Css("body")).await.ok()?;
@@ -447,14 +447,19 @@ async fn expect_employee_rows(browser: &Browser, count: usize) {
 }
 
 /// Logs out from the home page (the 403 page has no logout button: its header shows no user).
-async fn log_out(browser: &Browser, site: &str) {
+pub(crate) async fn log_out(browser: &Browser, site: &str) {
     browser.goto(&format!("{site}/")).await;
     browser.click(r#"form[action="/logout"] button"#).await;
     browser.wait_for_path("/login").await;
 }
 
 /// Opens the invitation link, chooses `password`, and signs in with `login_id`: the home page.
-async fn accept_invitation(browser: &Browser, link: &str, login_id: &str, password: &str) {
+pub(crate) async fn accept_invitation(
+    browser: &Browser,
+    link: &str,
+    login_id: &str,
+    password: &str,
+) {
     browser.goto(link).await;
     let username = browser.wait_for(r#"input[name="username"]"#).await;
     let shown = browser.attribute(&username, "value").await;
@@ -487,7 +492,10 @@ async fn expect_forbidden(browser: &Browser, http: &Http, site: &str, path: &str
 }
 
 /// Reads mails at the sink until one invitation reached each of `recipients`.
-async fn invitations(sink: &mut SmtpSink, recipients: &[&str]) -> BTreeMap<String, DecodedMail> {
+pub(crate) async fn invitations(
+    sink: &mut SmtpSink,
+    recipients: &[&str],
+) -> BTreeMap<String, DecodedMail> {
     let mut found = BTreeMap::new();
     let mut passed_over = Vec::new();
     let search = async {
@@ -521,7 +529,7 @@ async fn invitations(sink: &mut SmtpSink, recipients: &[&str]) -> BTreeMap<Strin
 }
 
 /// The invitation link (`{site}/invitation/<32 hex>`) and the login ID (`ID: …`) in a mail.
-fn invitation_of(mail: &DecodedMail, site: &str) -> (String, String) {
+pub(crate) fn invitation_of(mail: &DecodedMail, site: &str) -> (String, String) {
     let body = &mail.text_body;
     let prefix = format!("{site}/invitation/");
     let link = body.find(&prefix).and_then(|start| {
@@ -558,13 +566,13 @@ fn file_in_zip(archive: &[u8], name: &str) -> Vec<u8> {
 
 /// Plain HTTP to the tenant's site as the browser would send it (its host, its cookies), to see
 /// status codes and download files, which WebDriver does not show.
-struct Http {
+pub(crate) struct Http {
     client: reqwest::Client,
     site: String,
 }
 
 impl Http {
-    fn new(site: &str, address: SocketAddr) -> Self {
+    pub(crate) fn new(site: &str, address: SocketAddr) -> Self {
         let host = site
             .trim_start_matches("http://")
             .split([':', '/'])
@@ -583,7 +591,7 @@ impl Http {
         }
     }
 
-    async fn get_bytes(&self, path: &str, cookies: &str) -> (u16, Vec<u8>) {
+    pub(crate) async fn get_bytes(&self, path: &str, cookies: &str) -> (u16, Vec<u8>) {
         let url = format!("{}{path}", self.site);
         let request = self.client.get(&url).header("cookie", cookies).send();
         let response = within(&format!("GET {url}"), PATIENCE, request)

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 mod browser;
+mod declarations;
 mod journey;
 mod server;
 mod smtp_sink;

@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::AppError;
-use nencho_app::filings::own::{own_filing, save_own_filing, submit_own_filing, withdraw_own_filing};
-use nencho_app::filings::review::{proxy_save, proxy_submit, review_employee};
+use nencho_app::filings::own::{
+    own_filing, save_own_filing, submit_own_filing, withdraw_own_filing,
+};
 use nencho_app::filings::parse_tax_year;
+use nencho_app::filings::review::{proxy_save, proxy_submit, review_employee};
 use nencho_app::sign_in::CurrentUser;
 use nencho_filings::{
     ComputedAmounts, Declaration, EditScope, Filing, FilingStatus, Problem, compute,
@@ -40,7 +42,9 @@ impl Subject {
     fn base(self, year: TaxYear) -> String {
         match self {
             Subject::Own => format!("/filings/{}", year.year()),
-            Subject::Proxy(employee) => format!("/admin/employees/{employee}/filings/{}", year.year()),
+            Subject::Proxy(employee) => {
+                format!("/admin/employees/{employee}/filings/{}", year.year())
+            }
         }
     }
 }
@@ -69,7 +73,10 @@ async fn load(
             let own = own_filing(&services.app, current, year).await?;
             Ok(Loaded {
                 employee_name: own.employee.name.full(),
-                deadline: own.periods.as_ref().map(|periods| japanese_date(periods.filing.end)),
+                deadline: own
+                    .periods
+                    .as_ref()
+                    .map(|periods| japanese_date(periods.filing.end)),
                 opened: own.periods.is_some(),
                 filing: own.filing,
                 computed: own.computed,
@@ -120,7 +127,11 @@ fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
     let filing = &loaded.filing;
     Header {
         base: subject.base(filing.tax_year),
-        year_label: format!("令和{}年分({}年分)", filing.tax_year.reiwa(), filing.tax_year.year()),
+        year_label: format!(
+            "令和{}年分({}年分)",
+            filing.tax_year.reiwa(),
+            filing.tax_year.year()
+        ),
         employee_name: loaded.employee_name.clone(),
         status: filing.status.japanese_name(),
         status_code: filing.status.code(),
@@ -141,10 +152,12 @@ fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
     }
 }
 
-fn editable(loaded: &Loaded) -> bool {
+/// Whether the steps may be saved: never when approved; a submitted declaration only by staff
+/// (the workflow refuses the employee's save — they withdraw it first).
+fn editable(subject: Subject, loaded: &Loaded) -> bool {
     loaded.scope != EditScope::ViewOnly
         && !matches!(loaded.filing.status, FilingStatus::Approved)
-        && (loaded.filing.status != FilingStatus::Submitted || matches!(loaded.scope, EditScope::Everything))
+        && (loaded.filing.status != FilingStatus::Submitted || matches!(subject, Subject::Proxy(_)))
 }
 
 struct StepLink {
@@ -264,7 +277,11 @@ fn rows(fields: &Fields, prefix: &str) -> Vec<usize> {
 }
 
 fn amounts_of(loaded: &Loaded) -> Vec<Line> {
-    loaded.computed.as_ref().map(amount_lines).unwrap_or_default()
+    loaded
+        .computed
+        .as_ref()
+        .map(amount_lines)
+        .unwrap_or_default()
 }
 
 struct Context<'a> {
@@ -272,7 +289,10 @@ struct Context<'a> {
     current: CurrentUser,
 }
 
-async fn enter<'a>(request: &'a Request, services: &'a Arc<HttpServices>) -> Result<Context<'a>, Response> {
+async fn enter<'a>(
+    request: &'a Request,
+    services: &'a Arc<HttpServices>,
+) -> Result<Context<'a>, Response> {
     let Some(site) = Site::of(request, services) else {
         return Err(plain_not_found());
     };
@@ -288,16 +308,31 @@ fn subject_of(employee: Option<&str>) -> Option<Subject> {
 }
 
 fn year_of(text: &str) -> Option<TaxYear> {
-    text.parse::<i32>().ok().and_then(|year| parse_tax_year(year).ok())
+    text.parse::<i32>()
+        .ok()
+        .and_then(|year| parse_tax_year(year).ok())
 }
 
-async fn overview(context: Context<'_>, services: &HttpServices, subject: Subject, year: TaxYear, notice: Option<&str>) -> Response {
+async fn overview(
+    context: Context<'_>,
+    services: &HttpServices,
+    subject: Subject,
+    year: TaxYear,
+    notice: Option<&str>,
+) -> Response {
     let w = filing_words(context.site.lang);
     let loaded = match load(services, &context.current, subject, year).await {
         Ok(loaded) => loaded,
         Err(AppError::NotFound) if matches!(subject, Subject::Own) => {
             let layout = context.site.layout().with_user(&context.current);
-            return crate::sites::render::message(layout, StatusCode::NOT_FOUND, w.title, w.no_employee_record, "/", context.site.lang.words().back_home);
+            return crate::sites::render::message(
+                layout,
+                StatusCode::NOT_FOUND,
+                w.title,
+                w.no_employee_record,
+                "/",
+                context.site.lang.words().back_home,
+            );
         }
         Err(error) => return failure(&context.site, &error).await,
     };
@@ -310,7 +345,7 @@ async fn overview(context: Context<'_>, services: &HttpServices, subject: Subjec
             layout,
             w,
             h: header(subject, &loaded, w),
-            can_edit: editable(&loaded),
+            can_edit: editable(subject, &loaded),
             started: loaded.filing.version > 0,
             can_withdraw: matches!(subject, Subject::Own)
                 && loaded.filing.status == FilingStatus::Submitted
@@ -339,8 +374,17 @@ fn notice_text(w: &FilingWords, code: Option<&str>) -> Option<&'static str> {
 /// `/filings`: this year's declaration (in January, last year's: the adjustment runs into it).
 #[handler]
 pub async fn current_year(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let today = services.app.clock.now().to_offset(JAPAN_STANDARD_TIME).date();
-    let year = if u8::from(today.month()) == 1 { today.year() - 1 } else { today.year() };
+    let today = services
+        .app
+        .clock
+        .now()
+        .to_offset(JAPAN_STANDARD_TIME)
+        .date();
+    let year = if u8::from(today.month()) == 1 {
+        today.year() - 1
+    } else {
+        today.year()
+    };
     if Site::of(request, &services).is_none() {
         return plain_not_found();
     }
@@ -348,16 +392,39 @@ pub async fn current_year(request: &Request, services: Data<&Arc<HttpServices>>)
 }
 
 #[handler]
-pub async fn own_overview(request: &Request, services: Data<&Arc<HttpServices>>, Path(year): Path<String>, Query(query): Query<NoticeQuery>) -> Response {
+pub async fn own_overview(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(year): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
     show_overview(request, &services, None, &year, query.notice.as_deref()).await
 }
 
 #[handler]
-pub async fn proxy_overview(request: &Request, services: Data<&Arc<HttpServices>>, Path((employee, year)): Path<(String, String)>, Query(query): Query<NoticeQuery>) -> Response {
-    show_overview(request, &services, Some(&employee), &year, query.notice.as_deref()).await
+pub async fn proxy_overview(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((employee, year)): Path<(String, String)>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    show_overview(
+        request,
+        &services,
+        Some(&employee),
+        &year,
+        query.notice.as_deref(),
+    )
+    .await
 }
 
-async fn show_overview(request: &Request, services: &Arc<HttpServices>, employee: Option<&str>, year: &str, notice: Option<&str>) -> Response {
+async fn show_overview(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    employee: Option<&str>,
+    year: &str,
+    notice: Option<&str>,
+) -> Response {
     let context = match enter(request, services).await {
         Ok(context) => context,
         Err(response) => return response,
@@ -370,21 +437,37 @@ async fn show_overview(request: &Request, services: &Arc<HttpServices>, employee
 }
 
 #[handler]
-pub async fn own_step(request: &Request, services: Data<&Arc<HttpServices>>, Path((year, step)): Path<(String, String)>) -> Response {
+pub async fn own_step(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((year, step)): Path<(String, String)>,
+) -> Response {
     show_step(request, &services, None, &year, &step).await
 }
 
 #[handler]
-pub async fn proxy_step(request: &Request, services: Data<&Arc<HttpServices>>, Path((employee, year, step)): Path<(String, String, String)>) -> Response {
+pub async fn proxy_step(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((employee, year, step)): Path<(String, String, String)>,
+) -> Response {
     show_step(request, &services, Some(&employee), &year, &step).await
 }
 
-async fn show_step(request: &Request, services: &Arc<HttpServices>, employee: Option<&str>, year: &str, step: &str) -> Response {
+async fn show_step(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    employee: Option<&str>,
+    year: &str,
+    step: &str,
+) -> Response {
     let context = match enter(request, services).await {
         Ok(context) => context,
         Err(response) => return response,
     };
-    let (Some(subject), Some(year), Some(step)) = (subject_of(employee), year_of(year), Step::from_code(step)) else {
+    let (Some(subject), Some(year), Some(step)) =
+        (subject_of(employee), year_of(year), Step::from_code(step))
+    else {
         return plain_not_found();
     };
     let loaded = match load(services, &context.current, subject, year).await {
@@ -392,11 +475,29 @@ async fn show_step(request: &Request, services: &Arc<HttpServices>, employee: Op
         Err(error) => return failure(&context.site, &error).await,
     };
     let fields = fields_of(&loaded.filing.document);
-    step_page(&context, subject, &loaded, step, fields, FieldErrors::new(), None, StatusCode::OK)
+    step_page(
+        &context,
+        subject,
+        &loaded,
+        step,
+        fields,
+        FieldErrors::new(),
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
-fn step_page(context: &Context<'_>, subject: Subject, loaded: &Loaded, step: Step, fields: Fields, errors: FieldErrors, notice: Option<&str>, status: StatusCode) -> Response {
+fn step_page(
+    context: &Context<'_>,
+    subject: Subject,
+    loaded: &Loaded,
+    step: Step,
+    fields: Fields,
+    errors: FieldErrors,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let w = filing_words(context.site.lang);
     let document = &loaded.filing.document;
     let answers = &document.answers;
@@ -422,7 +523,7 @@ fn step_page(context: &Context<'_>, subject: Subject, loaded: &Loaded, step: Ste
             show_social: answers.paid_social_insurance == Some(true),
             show_mutual: answers.paid_mutual_aid == Some(true),
             amounts: amounts_of(loaded),
-            can_edit: editable(loaded),
+            can_edit: editable(subject, loaded),
             fields,
             errors,
         },
@@ -431,24 +532,46 @@ fn step_page(context: &Context<'_>, subject: Subject, loaded: &Loaded, step: Ste
 }
 
 #[handler]
-pub async fn own_save_step(request: &Request, services: Data<&Arc<HttpServices>>, Path((year, step)): Path<(String, String)>, Form(fields): Form<Fields>) -> Response {
+pub async fn own_save_step(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((year, step)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> Response {
     save_step(request, &services, None, &year, &step, fields).await
 }
 
 #[handler]
-pub async fn proxy_save_step(request: &Request, services: Data<&Arc<HttpServices>>, Path((employee, year, step)): Path<(String, String, String)>, Form(fields): Form<Fields>) -> Response {
+pub async fn proxy_save_step(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((employee, year, step)): Path<(String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> Response {
     save_step(request, &services, Some(&employee), &year, &step, fields).await
 }
 
-async fn save_step(request: &Request, services: &Arc<HttpServices>, employee: Option<&str>, year: &str, step: &str, fields: Fields) -> Response {
+async fn save_step(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    employee: Option<&str>,
+    year: &str,
+    step: &str,
+    fields: Fields,
+) -> Response {
     let context = match enter(request, services).await {
         Ok(context) => context,
         Err(response) => return response,
     };
-    if !context.site.csrf_ok(fields.get("csrf_token").map_or("", String::as_str)) {
+    if !context
+        .site
+        .csrf_ok(fields.get("csrf_token").map_or("", String::as_str))
+    {
         return rejected_form(context.site.layout().with_user(&context.current));
     }
-    let (Some(subject), Some(year), Some(step)) = (subject_of(employee), year_of(year), Step::from_code(step)) else {
+    let (Some(subject), Some(year), Some(step)) =
+        (subject_of(employee), year_of(year), Step::from_code(step))
+    else {
         return plain_not_found();
     };
     let loaded = match load(services, &context.current, subject, year).await {
@@ -456,31 +579,71 @@ async fn save_step(request: &Request, services: &Arc<HttpServices>, employee: Op
         Err(error) => return failure(&context.site, &error).await,
     };
     let w = filing_words(context.site.lang);
-    let Some(version) = fields.get("version").and_then(|text| text.parse::<i64>().ok()) else {
+    let Some(version) = fields
+        .get("version")
+        .and_then(|text| text.parse::<i64>().ok())
+    else {
         return rejected_form(context.site.layout().with_user(&context.current));
     };
     let go = fields.get("go").map_or("next", String::as_str).to_owned();
     let document = match apply(step, &loaded.filing.document, &fields) {
         Ok(document) => document,
         Err(errors) => {
-            return step_page(&context, subject, &loaded, step, fields, errors, Some(w.fix_errors), StatusCode::UNPROCESSABLE_ENTITY);
+            return step_page(
+                &context,
+                subject,
+                &loaded,
+                step,
+                fields,
+                errors,
+                Some(w.fix_errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     let saved = match subject {
-        Subject::Own => save_own_filing(&services.app, &context.current, year, version, document.clone()).await,
-        Subject::Proxy(employee) => proxy_save(&services.app, &context.current, employee, year, version, document.clone()).await,
+        Subject::Own => {
+            save_own_filing(
+                &services.app,
+                &context.current,
+                year,
+                version,
+                document.clone(),
+            )
+            .await
+        }
+        Subject::Proxy(employee) => {
+            proxy_save(
+                &services.app,
+                &context.current,
+                employee,
+                year,
+                version,
+                document.clone(),
+            )
+            .await
+        }
     };
     if let Err(error) = saved {
         return match error {
-            AppError::Refused(reason) | AppError::Conflict(reason) => {
-                step_page(&context, subject, &loaded, step, fields, FieldErrors::new(), Some(&reason), StatusCode::CONFLICT)
-            }
+            AppError::Refused(reason) | AppError::Conflict(reason) => step_page(
+                &context,
+                subject,
+                &loaded,
+                step,
+                fields,
+                FieldErrors::new(),
+                Some(&reason),
+                StatusCode::CONFLICT,
+            ),
             other => failure(&context.site, &other).await,
         };
     }
     let base = subject.base(year);
     let target = match go.as_str() {
-        "back" => step.previous(&document).map_or(base.clone(), |previous| format!("{base}/step/{}", previous.code())),
+        "back" => step.previous(&document).map_or(base.clone(), |previous| {
+            format!("{base}/step/{}", previous.code())
+        }),
         "add" | "save" => format!("{base}/step/{}?notice=saved", step.code()),
         _ => match step.next(&document) {
             Some(next) => format!("{base}/step/{}", next.code()),
@@ -491,16 +654,29 @@ async fn save_step(request: &Request, services: &Arc<HttpServices>, employee: Op
 }
 
 #[handler]
-pub async fn own_review(request: &Request, services: Data<&Arc<HttpServices>>, Path(year): Path<String>) -> Response {
+pub async fn own_review(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(year): Path<String>,
+) -> Response {
     show_review(request, &services, None, &year).await
 }
 
 #[handler]
-pub async fn proxy_review(request: &Request, services: Data<&Arc<HttpServices>>, Path((employee, year)): Path<(String, String)>) -> Response {
+pub async fn proxy_review(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((employee, year)): Path<(String, String)>,
+) -> Response {
     show_review(request, &services, Some(&employee), &year).await
 }
 
-async fn show_review(request: &Request, services: &Arc<HttpServices>, employee: Option<&str>, year: &str) -> Response {
+async fn show_review(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    employee: Option<&str>,
+    year: &str,
+) -> Response {
     let context = match enter(request, services).await {
         Ok(context) => context,
         Err(response) => return response,
@@ -515,12 +691,20 @@ async fn show_review(request: &Request, services: &Arc<HttpServices>, employee: 
     review_page(&context, subject, &loaded, StatusCode::OK)
 }
 
-fn review_page(context: &Context<'_>, subject: Subject, loaded: &Loaded, status: StatusCode) -> Response {
+fn review_page(
+    context: &Context<'_>,
+    subject: Subject,
+    loaded: &Loaded,
+    status: StatusCode,
+) -> Response {
     let w = filing_words(context.site.lang);
     let document = &loaded.filing.document;
     let submittable = matches!(
         loaded.filing.status,
-        FilingStatus::NotRequested | FilingStatus::Requested | FilingStatus::Draft | FilingStatus::Returned
+        FilingStatus::NotRequested
+            | FilingStatus::Requested
+            | FilingStatus::Draft
+            | FilingStatus::Returned
     );
     page(
         &ReviewPage {
@@ -532,8 +716,13 @@ fn review_page(context: &Context<'_>, subject: Subject, loaded: &Loaded, status:
             amounts: amounts_of(loaded),
             computation_error: loaded.computed.as_ref().err().cloned().unwrap_or_default(),
             problems: loaded.problems.clone(),
-            can_submit: submittable && loaded.scope != EditScope::ViewOnly && loaded.problems.is_empty() && loaded.filing.version > 0,
-            can_withdraw: matches!(subject, Subject::Own) && loaded.filing.status == FilingStatus::Submitted && loaded.scope != EditScope::ViewOnly,
+            can_submit: submittable
+                && loaded.scope != EditScope::ViewOnly
+                && loaded.problems.is_empty()
+                && loaded.filing.version > 0,
+            can_withdraw: matches!(subject, Subject::Own)
+                && loaded.filing.status == FilingStatus::Submitted
+                && loaded.scope != EditScope::ViewOnly,
         },
         status,
     )
@@ -546,18 +735,41 @@ pub struct ActionForm {
 }
 
 #[handler]
-pub async fn own_submit(request: &Request, services: Data<&Arc<HttpServices>>, Path(year): Path<String>, Form(form): Form<ActionForm>) -> Response {
+pub async fn own_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(year): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Response {
     act(request, &services, None, &year, form, Action::Submit).await
 }
 
 #[handler]
-pub async fn own_withdraw(request: &Request, services: Data<&Arc<HttpServices>>, Path(year): Path<String>, Form(form): Form<ActionForm>) -> Response {
+pub async fn own_withdraw(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(year): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> Response {
     act(request, &services, None, &year, form, Action::Withdraw).await
 }
 
 #[handler]
-pub async fn proxy_submit_handler(request: &Request, services: Data<&Arc<HttpServices>>, Path((employee, year)): Path<(String, String)>, Form(form): Form<ActionForm>) -> Response {
-    act(request, &services, Some(&employee), &year, form, Action::Submit).await
+pub async fn proxy_submit_handler(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((employee, year)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    act(
+        request,
+        &services,
+        Some(&employee),
+        &year,
+        form,
+        Action::Submit,
+    )
+    .await
 }
 
 enum Action {
@@ -565,7 +777,14 @@ enum Action {
     Withdraw,
 }
 
-async fn act(request: &Request, services: &Arc<HttpServices>, employee: Option<&str>, year: &str, form: ActionForm, action: Action) -> Response {
+async fn act(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    employee: Option<&str>,
+    year: &str,
+    form: ActionForm,
+    action: Action,
+) -> Response {
     let context = match enter(request, services).await {
         Ok(context) => context,
         Err(response) => return response,
@@ -579,9 +798,18 @@ async fn act(request: &Request, services: &Arc<HttpServices>, employee: Option<&
     let app = &services.app;
     let current = &context.current;
     let (result, notice) = match (action, subject) {
-        (Action::Submit, Subject::Own) => (submit_own_filing(app, current, year, form.version).await, "submitted"),
-        (Action::Submit, Subject::Proxy(employee)) => (proxy_submit(app, current, employee, year, form.version).await, "submitted"),
-        (Action::Withdraw, Subject::Own) => (withdraw_own_filing(app, current, year, form.version).await, "withdrawn"),
+        (Action::Submit, Subject::Own) => (
+            submit_own_filing(app, current, year, form.version).await,
+            "submitted",
+        ),
+        (Action::Submit, Subject::Proxy(employee)) => (
+            proxy_submit(app, current, employee, year, form.version).await,
+            "submitted",
+        ),
+        (Action::Withdraw, Subject::Own) => (
+            withdraw_own_filing(app, current, year, form.version).await,
+            "withdrawn",
+        ),
         (Action::Withdraw, Subject::Proxy(_)) => return plain_not_found(),
     };
     match result {
@@ -608,16 +836,33 @@ struct Preview {
 /// The live figures while typing: the step's fields read into the declaration (not saved) and
 /// computed. JSON; CSRF-checked like every POST.
 #[handler]
-pub async fn own_preview(request: &Request, services: Data<&Arc<HttpServices>>, Path((year, step)): Path<(String, String)>, Form(fields): Form<Fields>) -> Response {
+pub async fn own_preview(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((year, step)): Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> Response {
     preview(request, &services, None, &year, &step, fields).await
 }
 
 #[handler]
-pub async fn proxy_preview(request: &Request, services: Data<&Arc<HttpServices>>, Path((employee, year, step)): Path<(String, String, String)>, Form(fields): Form<Fields>) -> Response {
+pub async fn proxy_preview(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((employee, year, step)): Path<(String, String, String)>,
+    Form(fields): Form<Fields>,
+) -> Response {
     preview(request, &services, Some(&employee), &year, &step, fields).await
 }
 
-async fn preview(request: &Request, services: &Arc<HttpServices>, employee: Option<&str>, year: &str, step: &str, fields: Fields) -> Response {
+async fn preview(
+    request: &Request,
+    services: &Arc<HttpServices>,
+    employee: Option<&str>,
+    year: &str,
+    step: &str,
+    fields: Fields,
+) -> Response {
     let Some(site) = Site::of(request, services) else {
         return plain_not_found();
     };
@@ -627,7 +872,9 @@ async fn preview(request: &Request, services: &Arc<HttpServices>, employee: Opti
     if !site.csrf_ok(fields.get("csrf_token").map_or("", String::as_str)) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let (Some(subject), Some(year), Some(step)) = (subject_of(employee), year_of(year), Step::from_code(step)) else {
+    let (Some(subject), Some(year), Some(step)) =
+        (subject_of(employee), year_of(year), Step::from_code(step))
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let loaded = match load(services, &current, subject, year).await {
@@ -638,10 +885,22 @@ async fn preview(request: &Request, services: &Arc<HttpServices>, employee: Opti
     };
     let preview = match apply(step, &loaded.filing.document, &fields) {
         Ok(document) => match compute(&document, year) {
-            Ok(computed) => Preview { amounts: amount_lines(&computed), errors: FieldErrors::new(), problem: None },
-            Err(error) => Preview { amounts: Vec::new(), errors: FieldErrors::new(), problem: Some(error.to_string()) },
+            Ok(computed) => Preview {
+                amounts: amount_lines(&computed),
+                errors: FieldErrors::new(),
+                problem: None,
+            },
+            Err(error) => Preview {
+                amounts: Vec::new(),
+                errors: FieldErrors::new(),
+                problem: Some(error.to_string()),
+            },
         },
-        Err(errors) => Preview { amounts: Vec::new(), errors, problem: None },
+        Err(errors) => Preview {
+            amounts: Vec::new(),
+            errors,
+            problem: None,
+        },
     };
     Json(preview).into_response()
 }

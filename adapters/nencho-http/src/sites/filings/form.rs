@@ -103,8 +103,14 @@ pub const QUESTIONS: [&str; 7] = [
 /// The free-text fields of one row of each list (by row prefix): a row with all of them blank
 /// is the spare row the page offers, not an entry.
 const TYPED_FIELDS: [(&str, &[&str]); 5] = [
-    ("r", &["name", "kana", "relationship", "birth_date", "income"]),
-    ("l", &["insurer", "type", "period", "beneficiary", "premium"]),
+    (
+        "r",
+        &["name", "kana", "relationship", "birth_date", "income"],
+    ),
+    (
+        "l",
+        &["insurer", "type", "period", "beneficiary", "premium"],
+    ),
     ("e", &["insurer", "object", "period", "premium"]),
     ("s", &["kind", "payee", "borne_by", "amount"]),
     ("m", &["amount"]),
@@ -139,7 +145,10 @@ pub fn fields_of(document: &Declaration) -> Fields {
     let taxpayer = &document.taxpayer;
     put("estimated_salary".into(), amount(taxpayer.estimated_salary));
     put("other_income".into(), amount(taxpayer.other_income));
-    put("disability".into(), disability_code(taxpayer.disability).into());
+    put(
+        "disability".into(),
+        disability_code(taxpayer.disability).into(),
+    );
     put("widow".into(), flag(taxpayer.widow));
     put("single_parent".into(), flag(taxpayer.single_parent));
     put("working_student".into(), flag(taxpayer.working_student));
@@ -149,7 +158,10 @@ pub fn fields_of(document: &Declaration) -> Fields {
         put("spouse_kana".into(), spouse.name.kana.clone());
         put("spouse_birth_date".into(), spouse.birth_date.to_string());
         put("spouse_income".into(), amount(spouse.estimated_income));
-        put("spouse_disability".into(), disability_code(spouse.disability).into());
+        put(
+            "spouse_disability".into(),
+            disability_code(spouse.disability).into(),
+        );
         put("spouse_lives_together".into(), flag(spouse.lives_together));
         put("spouse_non_resident".into(), flag(spouse.non_resident));
     }
@@ -159,24 +171,42 @@ pub fn fields_of(document: &Declaration) -> Fields {
         put(format!("r{i}_relationship"), relative.relationship.clone());
         put(format!("r{i}_birth_date"), relative.birth_date.to_string());
         put(format!("r{i}_income"), amount(relative.estimated_income));
-        put(format!("r{i}_lives_together"), flag(relative.lives_together));
-        put(format!("r{i}_lineal_ascendant"), flag(relative.lineal_ascendant));
-        put(format!("r{i}_disability"), disability_code(relative.disability).into());
-        put(format!("r{i}_other_earner"), flag(relative.claimed_by_other_earner));
+        put(
+            format!("r{i}_lives_together"),
+            flag(relative.lives_together),
+        );
+        put(
+            format!("r{i}_lineal_ascendant"),
+            flag(relative.lineal_ascendant),
+        );
+        put(
+            format!("r{i}_disability"),
+            disability_code(relative.disability).into(),
+        );
+        put(
+            format!("r{i}_other_earner"),
+            flag(relative.claimed_by_other_earner),
+        );
         put(format!("r{i}_non_resident"), flag(relative.non_resident));
     }
     for (i, policy) in document.life_policies.iter().enumerate() {
         put(format!("l{i}_insurer"), policy.insurer.clone());
         put(format!("l{i}_type"), policy.policy_type.clone());
         put(format!("l{i}_kind"), life_kind_code(policy.kind).into());
-        put(format!("l{i}_contract"), contract_code(policy.contract).into());
+        put(
+            format!("l{i}_contract"),
+            contract_code(policy.contract).into(),
+        );
         put(format!("l{i}_period"), policy.period.clone());
         put(format!("l{i}_beneficiary"), policy.beneficiary.clone());
         put(format!("l{i}_premium"), amount(policy.premium));
     }
     for (i, policy) in document.earthquake_policies.iter().enumerate() {
         put(format!("e{i}_insurer"), policy.insurer.clone());
-        put(format!("e{i}_kind"), earthquake_kind_code(policy.kind).into());
+        put(
+            format!("e{i}_kind"),
+            earthquake_kind_code(policy.kind).into(),
+        );
         put(format!("e{i}_object"), policy.insured_object.clone());
         put(format!("e{i}_period"), policy.period.clone());
         put(format!("e{i}_premium"), amount(policy.premium));
@@ -215,7 +245,11 @@ pub fn row_count(fields: &Fields, prefix: &str) -> usize {
 
 /// Reads a step's posted fields into `document` (its own section only). On any mistake the
 /// document is left as it was and every mistake is returned.
-pub fn apply(step: Step, document: &Declaration, fields: &Fields) -> Result<Declaration, FieldErrors> {
+pub fn apply(
+    step: Step,
+    document: &Declaration,
+    fields: &Fields,
+) -> Result<Declaration, FieldErrors> {
     let mut reader = Reader {
         fields,
         errors: FieldErrors::new(),
@@ -538,7 +572,11 @@ mod tests {
             ("r1_name", ""),
         ]);
         document = apply(Step::Relatives, &document, &relatives).unwrap();
-        assert_eq!(document.relatives.len(), 1, "the blank spare row is dropped");
+        assert_eq!(
+            document.relatives.len(),
+            1,
+            "the blank spare row is dropped"
+        );
         for step in Step::ALL {
             let again = apply(step, &document, &fields_of(&document)).unwrap_or_else(|errors| {
                 if step.applies(&document) {
@@ -566,11 +604,18 @@ mod tests {
             ("l1_premium", "-3"),
         ]);
         let errors = apply(Step::Insurance, &document, &fields).unwrap_err();
-        assert_eq!(errors.get("l0_insurer").map(String::as_str), Some("入力してください"));
+        assert_eq!(
+            errors.get("l0_insurer").map(String::as_str),
+            Some("入力してください")
+        );
         assert!(errors.contains_key("l0_premium"));
         assert!(errors.contains_key("l1_premium"));
         let bad_date = posted(&[("spouse_name", "花子"), ("spouse_birth_date", "2/30")]);
-        assert!(apply(Step::Spouse, &document, &bad_date).unwrap_err().contains_key("spouse_birth_date"));
+        assert!(
+            apply(Step::Spouse, &document, &bad_date)
+                .unwrap_err()
+                .contains_key("spouse_birth_date")
+        );
     }
 
     #[test]
@@ -578,7 +623,10 @@ mod tests {
         let mut document = Declaration::default();
         document.answers.has_spouse = Some(true);
         document.spouse = Some(SpouseEntry {
-            name: PersonName { name: "花子".into(), kana: String::new() },
+            name: PersonName {
+                name: "花子".into(),
+                kana: String::new(),
+            },
             birth_date: Date::MIN,
             estimated_income: Yen::ZERO,
             disability: DisabilityKind::None,

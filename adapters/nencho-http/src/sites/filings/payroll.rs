@@ -29,23 +29,67 @@ pub const RELATIVE_COLUMNS: usize = 8;
 /// The header, in order. Documented in docs/payroll-export.md.
 pub fn header() -> Vec<String> {
     let mut columns: Vec<String> = [
-        "社員番号", "氏名", "フリガナ", "部署", "年分", "状況", "承認日時", "代理入力", "再年調",
-        "給与の収入金額(見積)", "給与以外の所得(見積)", "本人障害者区分", "寡婦", "ひとり親",
-        "勤労学生", "配偶者氏名", "配偶者生年月日", "配偶者合計所得(見積)", "配偶者障害者区分",
-        "配偶者同居", "一般の控除対象扶養親族の数", "特定扶養親族の数", "老人扶養親族の数",
-        "同居老親等の数", "年少扶養親族の数", "特定親族の数", "新生命保険料(一般)",
-        "旧生命保険料(一般)", "介護医療保険料", "新個人年金保険料", "旧個人年金保険料",
-        "地震保険料", "旧長期損害保険料", "社会保険料(申告分)", "小規模企業共済等掛金",
-        "住宅居住開始日", "住宅借入金年末残高", "住宅控除限度額", "生命保険料控除額",
-        "地震保険料控除額", "社会保険料控除額(申告分)", "小規模企業共済等掛金控除額",
-        "配偶者(特別)控除額", "特定親族特別控除額", "扶養控除・障害者控除等の額", "基礎控除額",
+        "社員番号",
+        "氏名",
+        "フリガナ",
+        "部署",
+        "年分",
+        "状況",
+        "承認日時",
+        "代理入力",
+        "再年調",
+        "給与の収入金額(見積)",
+        "給与以外の所得(見積)",
+        "本人障害者区分",
+        "寡婦",
+        "ひとり親",
+        "勤労学生",
+        "配偶者氏名",
+        "配偶者生年月日",
+        "配偶者合計所得(見積)",
+        "配偶者障害者区分",
+        "配偶者同居",
+        "一般の控除対象扶養親族の数",
+        "特定扶養親族の数",
+        "老人扶養親族の数",
+        "同居老親等の数",
+        "年少扶養親族の数",
+        "特定親族の数",
+        "新生命保険料(一般)",
+        "旧生命保険料(一般)",
+        "介護医療保険料",
+        "新個人年金保険料",
+        "旧個人年金保険料",
+        "地震保険料",
+        "旧長期損害保険料",
+        "社会保険料(申告分)",
+        "小規模企業共済等掛金",
+        "住宅居住開始日",
+        "住宅借入金年末残高",
+        "住宅控除限度額",
+        "生命保険料控除額",
+        "地震保険料控除額",
+        "社会保険料控除額(申告分)",
+        "小規模企業共済等掛金控除額",
+        "配偶者(特別)控除額",
+        "特定親族特別控除額",
+        "扶養控除・障害者控除等の額",
+        "基礎控除額",
         "住宅借入金等特別控除額",
     ]
     .into_iter()
     .map(str::to_owned)
     .collect();
     for index in 1..=RELATIVE_COLUMNS {
-        for field in ["氏名", "続柄", "生年月日", "区分", "合計所得(見積)", "同居", "障害者区分"] {
+        for field in [
+            "氏名",
+            "続柄",
+            "生年月日",
+            "区分",
+            "合計所得(見積)",
+            "同居",
+            "障害者区分",
+        ] {
             columns.push(format!("親族{index}{field}"));
         }
     }
@@ -74,7 +118,9 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
             .relative_classes
             .iter()
             .zip(&document.relatives)
-            .filter(|(candidate, relative)| **candidate == class && !relative.claimed_by_other_earner)
+            .filter(|(candidate, relative)| {
+                **candidate == class && !relative.claimed_by_other_earner
+            })
             .count()
             .to_string()
     };
@@ -82,7 +128,9 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         yen(document
             .life_policies
             .iter()
-            .filter(|policy| policy.kind == kind && contract.is_none_or(|age| policy.contract == age))
+            .filter(|policy| {
+                policy.kind == kind && contract.is_none_or(|age| policy.contract == age)
+            })
             .map(|policy| policy.premium)
             .sum())
     };
@@ -95,7 +143,10 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         employee.department.clone().unwrap_or_default(),
         filing.tax_year.year().to_string(),
         filing.status.japanese_name().to_owned(),
-        filing.approved_at.map(format_japan_datetime).unwrap_or_default(),
+        filing
+            .approved_at
+            .map(format_japan_datetime)
+            .unwrap_or_default(),
         flag(filing.proxy_entered).to_owned(),
         flag(filing.reopened).to_owned(),
         yen(taxpayer.estimated_salary),
@@ -104,11 +155,21 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         flag(taxpayer.widow).to_owned(),
         flag(taxpayer.single_parent).to_owned(),
         flag(taxpayer.working_student).to_owned(),
-        spouse.map(|spouse| spouse.name.name.clone()).unwrap_or_default(),
-        spouse.map(|spouse| spouse.birth_date.to_string()).unwrap_or_default(),
-        spouse.map(|spouse| yen(spouse.estimated_income)).unwrap_or_default(),
-        spouse.map(|spouse| spouse.disability.japanese_name().to_owned()).unwrap_or_default(),
-        spouse.map(|spouse| flag(spouse.lives_together).to_owned()).unwrap_or_default(),
+        spouse
+            .map(|spouse| spouse.name.name.clone())
+            .unwrap_or_default(),
+        spouse
+            .map(|spouse| spouse.birth_date.to_string())
+            .unwrap_or_default(),
+        spouse
+            .map(|spouse| yen(spouse.estimated_income))
+            .unwrap_or_default(),
+        spouse
+            .map(|spouse| spouse.disability.japanese_name().to_owned())
+            .unwrap_or_default(),
+        spouse
+            .map(|spouse| flag(spouse.lives_together).to_owned())
+            .unwrap_or_default(),
         count(RelativeClass::GeneralDependent),
         count(RelativeClass::SpecificDependent),
         count(RelativeClass::ElderlyDependent),
@@ -124,8 +185,10 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         yen(computed.earthquake_premiums.old_long_term),
         yen(computed.declared_social_insurance),
         yen(computed.mutual_aid),
-        loan.map(|loan| loan.residence_start.to_string()).unwrap_or_default(),
-        loan.map(|loan| yen(loan.year_end_balance)).unwrap_or_default(),
+        loan.map(|loan| loan.residence_start.to_string())
+            .unwrap_or_default(),
+        loan.map(|loan| yen(loan.year_end_balance))
+            .unwrap_or_default(),
         loan.map(|loan| yen(loan.credit_limit)).unwrap_or_default(),
         yen(deductions.life_insurance),
         yen(deductions.earthquake_insurance),
@@ -138,7 +201,10 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         yen(computed.housing_loan_credit),
     ];
     for index in 0..RELATIVE_COLUMNS {
-        match (document.relatives.get(index), computed.relative_classes.get(index)) {
+        match (
+            document.relatives.get(index),
+            computed.relative_classes.get(index),
+        ) {
             (Some(relative), Some(class)) => cells.extend([
                 relative.name.name.clone(),
                 relative.relationship.clone(),
@@ -223,12 +289,26 @@ pub async fn download(
         }
         let _ = writer.shutdown().await;
     });
-    let suffix = if encoding == CsvEncoding::ShiftJis { "-sjis" } else { "" };
+    let suffix = if encoding == CsvEncoding::ShiftJis {
+        "-sjis"
+    } else {
+        ""
+    };
     Body::from_async_read(reader)
-        .with_content_type("text/csv; charset=".to_owned() + if encoding == CsvEncoding::ShiftJis { "Shift_JIS" } else { "utf-8" })
+        .with_content_type(
+            "text/csv; charset=".to_owned()
+                + if encoding == CsvEncoding::ShiftJis {
+                    "Shift_JIS"
+                } else {
+                    "utf-8"
+                },
+        )
         .with_header(
             "Content-Disposition",
-            format!("attachment; filename=\"payroll-{}{suffix}.csv\"", tax_year.year()),
+            format!(
+                "attachment; filename=\"payroll-{}{suffix}.csv\"",
+                tax_year.year()
+            ),
         )
         .with_header("Cache-Control", "no-store")
         .into_response()

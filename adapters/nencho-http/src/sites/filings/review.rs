@@ -15,7 +15,9 @@ use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::views::{ChangeView, EventView, FormView, Line, amount_lines, change_views, event_views, form_views};
+use super::views::{
+    ChangeView, EventView, FormView, Line, amount_lines, change_views, event_views, form_views,
+};
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
@@ -55,9 +57,11 @@ struct StaffReviewPage {
     can_return: bool,
     can_approve: bool,
     can_reopen: bool,
+    can_proxy: bool,
 }
 
-fn reaches(scope: &Scope, company: CompanyId) -> bool {
+/// Whether `scope` reaches `company` (any department of it).
+pub(super) fn reaches(scope: &Scope, company: CompanyId) -> bool {
     match scope {
         Scope::Tenant => true,
         Scope::Companies(companies) => companies.iter().any(|(id, _)| *id == company),
@@ -111,7 +115,11 @@ pub async fn show(
             version: filing.version,
             problems: found.problems.clone(),
             forms: form_views(&filing.document, &found.forms, found.computed.as_ref().ok()),
-            amounts: found.computed.as_ref().map(amount_lines).unwrap_or_default(),
+            amounts: found
+                .computed
+                .as_ref()
+                .map(amount_lines)
+                .unwrap_or_default(),
             has_last_year: found.last_year.is_some(),
             last_year_changes: found
                 .changes_since_last_year
@@ -127,6 +135,7 @@ pub async fn show(
             can_return: submitted && may(Permission::ReturnFilings),
             can_approve: submitted && may(Permission::ApproveFilings),
             can_reopen: filing.status == FilingStatus::Approved && may(Permission::ApproveFilings),
+            can_proxy: may(Permission::EditFilings),
         },
         StatusCode::OK,
     )
@@ -180,7 +189,10 @@ pub async fn decide(
             "申告書に戻る",
         ),
         Err(AppError::Incomplete(problems)) => {
-            let reasons: Vec<String> = problems.into_iter().map(|problem| problem.message).collect();
+            let reasons: Vec<String> = problems
+                .into_iter()
+                .map(|problem| problem.message)
+                .collect();
             message(
                 site.layout().with_user(&current),
                 StatusCode::CONFLICT,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::AppError;
+use nencho_app::authorization::{grants_of, require};
 use nencho_app::companies::companies_with;
 use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
@@ -12,12 +13,15 @@ use nencho_app::filings::requests::{Recipients, remind, request_filings};
 use nencho_app::filings::review::{DashboardRequest, dashboard};
 use nencho_filings::FilingStatus;
 use nencho_identity::Permission;
-use nencho_kernel::{CompanyId, Date, EmployeeId, JAPAN_STANDARD_TIME, TaxYear, parse_japanese_date};
+use nencho_kernel::{
+    CompanyId, Date, EmployeeId, JAPAN_STANDARD_TIME, TaxYear, parse_japanese_date,
+};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
+use super::review::reaches;
 use super::views::when;
 use crate::HttpServices;
 use crate::sites::account::failure;
@@ -27,8 +31,17 @@ use crate::sites::render::{page, plain_not_found, rejected_form};
 
 /// The tax year staff work on by default: this year, or last year in January.
 pub fn default_year(services: &HttpServices) -> i32 {
-    let today = services.app.clock.now().to_offset(JAPAN_STANDARD_TIME).date();
-    if u8::from(today.month()) == 1 { today.year() - 1 } else { today.year() }
+    let today = services
+        .app
+        .clock
+        .now()
+        .to_offset(JAPAN_STANDARD_TIME)
+        .date();
+    if u8::from(today.month()) == 1 {
+        today.year() - 1
+    } else {
+        today.year()
+    }
 }
 
 struct CompanyLink {
@@ -109,6 +122,11 @@ struct DashboardPage {
     search: String,
     rows: Vec<RowView>,
     next_after: Option<String>,
+    /// What the user may do beyond looking, so the page offers only that.
+    may_set_periods: bool,
+    may_request: bool,
+    may_proxy: bool,
+    may_export: bool,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +179,11 @@ pub async fn show_dashboard(
         Ok(board) => board,
         Err(error) => return failure(&site, &error).await,
     };
+    let grants = match grants_of(&services.app, &current).await {
+        Ok(grants) => grants,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let may = |permission: Permission| reaches(&grants.scope(permission), company_id);
     let mut layout = site.layout().with_user(&current);
     if let Some(notice) = query.notice.filter(|notice| !notice.is_empty()) {
         layout = layout.with_notice(notice);
@@ -175,8 +198,15 @@ pub async fn show_dashboard(
             department: row.employee.department.clone().unwrap_or_default(),
             status: row.status().japanese_name(),
             status_code: row.status().code(),
-            updated: row.filing.as_ref().map(|filing| when(filing.updated_at)).unwrap_or_default(),
-            proxy: row.filing.as_ref().is_some_and(|filing| filing.proxy_entered),
+            updated: row
+                .filing
+                .as_ref()
+                .map(|filing| when(filing.updated_at))
+                .unwrap_or_default(),
+            proxy: row
+                .filing
+                .as_ref()
+                .is_some_and(|filing| filing.proxy_entered),
             review_link: row
                 .filing
                 .as_ref()
@@ -193,7 +223,10 @@ pub async fn show_dashboard(
             company_name: board.company.name.as_str().to_owned(),
             year: year.year(),
             year_label: format!("令和{}年分({}年分)", year.reiwa(), year.year()),
-            periods: board.periods.as_ref().map(nencho_app::filings::periods::summary),
+            periods: board
+                .periods
+                .as_ref()
+                .map(nencho_app::filings::periods::summary),
             total: board.counts.total(),
             counts: FilingStatus::ALL
                 .into_iter()
@@ -204,10 +237,17 @@ pub async fn show_dashboard(
                     selected: Some(candidate) == status,
                 })
                 .collect(),
-            status: status.map(FilingStatus::code).unwrap_or_default().to_owned(),
+            status: status
+                .map(FilingStatus::code)
+                .unwrap_or_default()
+                .to_owned(),
             search: query.q.unwrap_or_default(),
             rows,
             next_after: board.page.next.map(|next| next.as_str().to_owned()),
+            may_set_periods: may(Permission::ManagePeriods),
+            may_request: may(Permission::RequestFilings),
+            may_proxy: may(Permission::EditFilings),
+            may_export: may(Permission::ExportPayroll),
         },
         StatusCode::OK,
     )
@@ -249,13 +289,19 @@ pub async fn send_requests(
         },
     };
     let outcome = match kind.as_str() {
-        "request" => request_filings(&services.app, &current, company_id, tax_year, recipients).await,
+        "request" => {
+            request_filings(&services.app, &current, company_id, tax_year, recipients).await
+        }
         "remind" => remind(&services.app, &current, company_id, tax_year, recipients).await,
         _ => return plain_not_found(),
     };
     match outcome {
         Ok(outcome) => {
-            let verb = if kind == "request" { "依頼" } else { "督促" };
+            let verb = if kind == "request" {
+                "依頼"
+            } else {
+                "督促"
+            };
             let mut notice = format!("{}件を{verb}しました。", outcome.done);
             if outcome.without_email > 0 {
                 notice.push_str(&format!(
@@ -342,6 +388,18 @@ pub async fn periods_form(
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
         return plain_not_found();
     };
+    // The page is where the periods are set (docs/declarations.md): ManagePeriods, though the
+    // use case lets every ViewFilings role read them (the dashboard shows their summary).
+    if let Err(error) = require(
+        &services.app,
+        &current,
+        Permission::ManagePeriods,
+        Some(company_id),
+    )
+    .await
+    {
+        return failure(&site, &error).await;
+    }
     let (periods, changes) = match periods_of(&services.app, &current, company_id, tax_year).await {
         Ok(found) => found,
         Err(error) => return failure(&site, &error).await,
@@ -355,8 +413,14 @@ pub async fn periods_form(
             adjustment_end: date(periods.adjustment.end),
             filing_start: date(periods.filing.start),
             filing_end: date(periods.filing.end),
-            refiling_start: periods.refiling.map(|range| date(range.start)).unwrap_or_default(),
-            refiling_end: periods.refiling.map(|range| date(range.end)).unwrap_or_default(),
+            refiling_start: periods
+                .refiling
+                .map(|range| date(range.start))
+                .unwrap_or_default(),
+            refiling_end: periods
+                .refiling
+                .map(|range| date(range.end))
+                .unwrap_or_default(),
             year_round_changes: periods.year_round_changes.then(|| "1".to_owned()),
             ..PeriodsForm::default()
         },
@@ -368,13 +432,28 @@ pub async fn periods_form(
             ..PeriodsForm::default()
         },
     };
-    periods_page(&site, &current, company_id, tax_year, &form, String::new(), changes_view(&changes), StatusCode::OK)
+    periods_page(
+        &site,
+        &current,
+        company_id,
+        tax_year,
+        &form,
+        String::new(),
+        changes_view(&changes),
+        StatusCode::OK,
+    )
 }
 
 fn changes_view(changes: &[nencho_ports::PeriodChange]) -> Vec<(String, String, String)> {
     changes
         .iter()
-        .map(|change| (when(change.at), change.actor_name.clone(), change.summary.clone()))
+        .map(|change| {
+            (
+                when(change.at),
+                change.actor_name.clone(),
+                change.summary.clone(),
+            )
+        })
         .collect()
 }
 
@@ -432,7 +511,10 @@ pub async fn save_periods(
     let parsed = parse_periods(&form);
     let result = match parsed {
         Ok(input) => set_periods(&services.app, &current, company_id, tax_year, input).await,
-        Err(message) => Err(AppError::Invalid { field: "periods", message }),
+        Err(message) => Err(AppError::Invalid {
+            field: "periods",
+            message,
+        }),
     };
     match result {
         Ok(_) => see_other(&format!(
@@ -445,7 +527,16 @@ pub async fn save_periods(
                 Ok((_, changes)) => changes_view(&changes),
                 Err(error) => return failure(&site, &error).await,
             };
-            periods_page(&site, &current, company_id, tax_year, &form, message, changes, StatusCode::UNPROCESSABLE_ENTITY)
+            periods_page(
+                &site,
+                &current,
+                company_id,
+                tax_year,
+                &form,
+                message,
+                changes,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(error) => failure(&site, &error).await,
     }
@@ -453,11 +544,15 @@ pub async fn save_periods(
 
 fn parse_periods(form: &PeriodsForm) -> Result<PeriodsInput, String> {
     let date = |label: &str, text: &str| {
-        parse_japanese_date(text).map_err(|_| format!("{label}の日付を 2026-11-01 の形で入力してください。"))
+        parse_japanese_date(text)
+            .map_err(|_| format!("{label}の日付を 2026-11-01 の形で入力してください。"))
     };
     let refiling = match (form.refiling_start.trim(), form.refiling_end.trim()) {
         ("", "") => None,
-        (start, end) => Some((date("再提出期間の開始", start)?, date("再提出期間の終了", end)?)),
+        (start, end) => Some((
+            date("再提出期間の開始", start)?,
+            date("再提出期間の終了", end)?,
+        )),
     };
     Ok(PeriodsInput {
         adjustment_start: date("年末調整期間の開始", &form.adjustment_start)?,

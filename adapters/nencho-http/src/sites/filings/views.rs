@@ -21,17 +21,24 @@ fn line(label: &str, value: impl Into<String>) -> Line {
     }
 }
 
+/// `87,500円` (the `Display` of [`Yen`] already groups the digits and adds 円).
 fn yen(amount: Yen) -> String {
-    format!("{amount}円")
+    amount.to_string()
 }
 
 /// The computed deductions, in the order of the 源泉徴収簿.
 pub fn amount_lines(computed: &ComputedAmounts) -> Vec<Line> {
     let deductions = &computed.deductions;
     vec![
-        line("給与所得控除後の給与等の金額(見積)", yen(computed.employment_income)),
+        line(
+            "給与所得控除後の給与等の金額(見積)",
+            yen(computed.employment_income),
+        ),
         line("社会保険料控除(申告分)", yen(deductions.social_insurance)),
-        line("小規模企業共済等掛金控除", yen(deductions.small_business_mutual_aid)),
+        line(
+            "小規模企業共済等掛金控除",
+            yen(deductions.small_business_mutual_aid),
+        ),
         line("生命保険料控除", yen(deductions.life_insurance)),
         line("地震保険料控除", yen(deductions.earthquake_insurance)),
         line("配偶者控除・配偶者特別控除", yen(deductions.spouse)),
@@ -41,7 +48,10 @@ pub fn amount_lines(computed: &ComputedAmounts) -> Vec<Line> {
             yen(deductions.dependents_and_others),
         ),
         line("基礎控除", yen(deductions.basic)),
-        line("住宅借入金等特別控除額(税額控除)", yen(computed.housing_loan_credit)),
+        line(
+            "住宅借入金等特別控除額(税額控除)",
+            yen(computed.housing_loan_credit),
+        ),
     ]
 }
 
@@ -115,11 +125,17 @@ pub fn form_views(
                                 class_name(*class),
                             ));
                         }
-                        lines.push(line("扶養控除・障害者控除等(計算)", yen(deductions.dependents_and_others)));
+                        lines.push(line(
+                            "扶養控除・障害者控除等(計算)",
+                            yen(deductions.dependents_and_others),
+                        ));
                     }
                     Form::BasicAndSpouse => {
                         lines.push(line("基礎控除の額(計算)", yen(deductions.basic)));
-                        lines.push(line("配偶者控除・配偶者特別控除の額(計算)", yen(deductions.spouse)));
+                        lines.push(line(
+                            "配偶者控除・配偶者特別控除の額(計算)",
+                            yen(deductions.spouse),
+                        ));
                     }
                     Form::SpecificRelative => {
                         for (index, (relative, class)) in document
@@ -129,20 +145,44 @@ pub fn form_views(
                             .enumerate()
                         {
                             if *class == RelativeClass::SpecificRelative {
-                                lines.push(line(&format!("親族{}: 氏名", index + 1), relative.name.name.clone()));
-                                lines.push(line(&format!("親族{}: 合計所得金額(見積額)", index + 1), yen(relative.estimated_income)));
+                                lines.push(line(
+                                    &format!("親族{}: 氏名", index + 1),
+                                    relative.name.name.clone(),
+                                ));
+                                lines.push(line(
+                                    &format!("親族{}: 合計所得金額(見積額)", index + 1),
+                                    yen(relative.estimated_income),
+                                ));
                             }
                         }
-                        lines.push(line("特定親族特別控除の額(計算)", yen(deductions.specific_relative)));
+                        lines.push(line(
+                            "特定親族特別控除の額(計算)",
+                            yen(deductions.specific_relative),
+                        ));
                     }
                     Form::Insurance => {
-                        lines.push(line("生命保険料控除額(計算)", yen(deductions.life_insurance)));
-                        lines.push(line("地震保険料控除額(計算)", yen(deductions.earthquake_insurance)));
-                        lines.push(line("社会保険料控除額(申告分)", yen(deductions.social_insurance)));
-                        lines.push(line("小規模企業共済等掛金控除額", yen(deductions.small_business_mutual_aid)));
+                        lines.push(line(
+                            "生命保険料控除額(計算)",
+                            yen(deductions.life_insurance),
+                        ));
+                        lines.push(line(
+                            "地震保険料控除額(計算)",
+                            yen(deductions.earthquake_insurance),
+                        ));
+                        lines.push(line(
+                            "社会保険料控除額(申告分)",
+                            yen(deductions.social_insurance),
+                        ));
+                        lines.push(line(
+                            "小規模企業共済等掛金控除額",
+                            yen(deductions.small_business_mutual_aid),
+                        ));
                     }
                     Form::HousingLoan => {
-                        lines.push(line("住宅借入金等特別控除額(計算)", yen(computed.housing_loan_credit)));
+                        lines.push(line(
+                            "住宅借入金等特別控除額(計算)",
+                            yen(computed.housing_loan_credit),
+                        ));
                     }
                 }
             }

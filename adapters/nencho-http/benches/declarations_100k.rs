@@ -1,0 +1,375 @@
+//! The declarations at 100,000 employees, on SQLite and on PostgreSQL: what the progress
+//! dashboard costs (counts by status and one page, unfiltered and filtered), what a bulk request
+//! costs, and what saving one step of the employee's flow costs — through the real use cases
+//! (`nencho_app::filings`) and stores.
+//!
+//! A benchmark, not a test: `cargo bench -p nencho-http --bench declarations_100k`.
+//! `NENCHO_DECLARATIONS_BENCH_STORE=sqlite|postgres` runs one store; `…_EMPLOYEES` changes the
+//! company's size. PostgreSQL is reached at `NENCHO_TEST_PG_URL` as in the tests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A benchmark measures durations with `Instant`, not through the application's `Clock`.
+#![allow(clippy::disallowed_methods)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nencho_app::AppContext;
+use nencho_app::filings::own::save_own_filing;
+use nencho_app::filings::periods::{PeriodsInput, set_periods};
+use nencho_app::filings::requests::{Recipients, request_filings};
+use nencho_app::filings::review::{DashboardRequest, dashboard};
+use nencho_app::sign_in::CurrentUser;
+use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
+use nencho_crypto::{OsRandom, Pbkdf2Hasher};
+use nencho_filings::{
+    Declaration, FilingStatus, LifeContractAge, LifePolicy, LifePolicyKind,
+    PersonName as FilingName, RelativeEntry,
+};
+use nencho_identity::{
+    LoginId, LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy, TokenHash,
+};
+use nencho_kernel::{Clock, Date, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear, Yen};
+use nencho_ports::Store;
+use nencho_store_contract::postgres::TestDatabase;
+use nencho_store_postgres::{PgStore, PgStoreOptions};
+use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
+use nencho_tenancy::{
+    Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName, SiteAddress,
+};
+use time::Duration as Days;
+
+const STORE_VARIABLE: &str = "NENCHO_DECLARATIONS_BENCH_STORE";
+
+fn main() {
+    if !std::env::args().any(|argument| argument == "--bench")
+        && std::env::var(STORE_VARIABLE).is_err()
+    {
+        println!(
+            "declarations_100k: a benchmark; run it with `cargo bench -p nencho-http --bench declarations_100k`"
+        );
+        return;
+    }
+    match std::env::var(STORE_VARIABLE) {
+        Ok(store) => run_one(&store),
+        Err(_) => {
+            for store in ["sqlite", "postgres"] {
+                let status = std::process::Command::new(std::env::current_exe().unwrap())
+                    .env(STORE_VARIABLE, store)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "the {store} run failed");
+            }
+        }
+    }
+}
+
+fn employees() -> usize {
+    std::env::var("NENCHO_DECLARATIONS_BENCH_EMPLOYEES")
+        .ok()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(100_000)
+}
+
+fn context(store: Arc<dyn Store>) -> AppContext {
+    AppContext {
+        store,
+        hasher: Arc::new(Pbkdf2Hasher::new(
+            PasswordHashPolicy::CURRENT,
+            2,
+            Arc::new(OsRandom),
+        )),
+        random: Arc::new(OsRandom),
+        clock: Arc::new(SystemClock),
+        site: SiteAddress {
+            scheme: "https".into(),
+            base_domain: "nencho.example".into(),
+            port: None,
+        },
+        password_policy: PasswordPolicy::default(),
+        session_policy: SessionPolicy::default(),
+        throttle: LoginThrottlePolicy::default(),
+    }
+}
+
+async fn open(
+    store_name: &str,
+    directory: &std::path::Path,
+) -> (Arc<dyn Store>, Box<dyn std::any::Any>) {
+    match store_name {
+        "sqlite" => {
+            let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory,
+            )))
+            .await
+            .unwrap();
+            (Arc::new(store), Box::new(()))
+        }
+        "postgres" => {
+            let database = TestDatabase::create(
+                "nencho_http_bench_declarations_100k",
+                &PgStore::schema_fingerprint(),
+                |url| async move {
+                    let store = PgStore::connect(&PgStoreOptions::from_url(&url).unwrap())
+                        .await
+                        .unwrap();
+                    store.close().await;
+                },
+            )
+            .await
+            .expect("PostgreSQL at NENCHO_TEST_PG_URL");
+            let store = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
+                .await
+                .unwrap();
+            (Arc::new(store), Box::new(database))
+        }
+        other => panic!("unknown store {other}"),
+    }
+}
+
+fn employee(
+    actor: &CurrentUser,
+    company: &Company,
+    index: usize,
+    user: Option<nencho_kernel::UserId>,
+) -> Employee {
+    Employee {
+        id: EmployeeId::generate(&SystemClock),
+        tenant_id: actor.tenant.id,
+        company_id: company.id,
+        number: EmployeeNumber::parse(&format!("E{index:06}")).unwrap(),
+        name: PersonName {
+            family: "山田".into(),
+            given: format!("太郎{index}"),
+            family_kana: "ヤマダ".into(),
+            given_kana: "タロウ".into(),
+        },
+        birth_date: Date::from_calendar_date(1985, time::Month::May, 1).unwrap(),
+        postal_code: None,
+        address: "東京都千代田区丸の内1-1".into(),
+        email: None,
+        department: Some(["総務部", "営業部", "開発部"][index % 3].into()),
+        employment_type: EmploymentType::Regular,
+        hire_date: None,
+        leave_date: None,
+        user_id: user,
+        updated_at: SystemClock.now(),
+    }
+}
+
+/// The median and the 95th percentile of `samples`, in milliseconds.
+fn summary(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let at = |fraction: f64| {
+        let index = ((samples.len() as f64 - 1.0) * fraction).round() as usize;
+        samples[index].as_secs_f64() * 1000.0
+    };
+    format!(
+        "median {:>8.2} ms  p95 {:>8.2} ms  ({} runs)",
+        at(0.5),
+        at(0.95),
+        samples.len()
+    )
+}
+
+fn document(premium: i64) -> Declaration {
+    let mut document = Declaration::default();
+    document.answers.has_spouse = Some(false);
+    document.answers.has_dependents = Some(true);
+    document.answers.paid_life_insurance = Some(true);
+    document.taxpayer.estimated_salary = Yen::new(5_000_000);
+    document.relatives.push(RelativeEntry {
+        name: FilingName {
+            name: "山田 一郎".into(),
+            kana: "ヤマダ イチロウ".into(),
+        },
+        relationship: "長男".into(),
+        birth_date: Date::from_calendar_date(2006, time::Month::June, 1).unwrap(),
+        estimated_income: Yen::ZERO,
+        lives_together: true,
+        lineal_ascendant: false,
+        disability: nencho_filings::DisabilityKind::None,
+        claimed_by_other_earner: false,
+        non_resident: false,
+    });
+    document.life_policies.push(LifePolicy {
+        insurer: "年調生命".into(),
+        policy_type: "終身".into(),
+        kind: LifePolicyKind::General,
+        contract: LifeContractAge::New,
+        period: "終身".into(),
+        beneficiary: "妻".into(),
+        premium: Yen::new(premium),
+    });
+    document
+}
+
+fn run_one(store_name: &str) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let directory = tempfile::tempdir().unwrap();
+        let (store, _keep_alive) = open(store_name, directory.path()).await;
+        let context = context(store.clone());
+        let notice = open_tenant(
+            &context,
+            OpenTenantRequest {
+                slug: "acme",
+                name: "株式会社アクメ",
+                contact_email: "hr@acme.example",
+                admin_email: None,
+            },
+        )
+        .await
+        .unwrap();
+        let company = Company::register(
+            notice.tenant.id,
+            CompanyName::parse("株式会社エー").unwrap(),
+            &SystemClock,
+        );
+        store
+            .insert_company(notice.tenant.id, &company)
+            .await
+            .unwrap();
+        let admin = store
+            .find_user_by_login_id(notice.tenant.id, &LoginId::parse("admin").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let actor = CurrentUser {
+            tenant: notice.tenant.clone(),
+            user: admin.clone(),
+            session: TokenHash::from_hex("00"),
+        };
+
+        let count = employees();
+        let started = Instant::now();
+        let mut batch = Vec::with_capacity(5_000);
+        for index in 0..count {
+            // The ADMIN is employee 0, so the same actor also files a declaration of their own.
+            let user = (index == 0).then_some(admin.id);
+            batch.push(employee(&actor, &company, index, user));
+            if batch.len() == 5_000 || index + 1 == count {
+                store
+                    .apply_employees(notice.tenant.id, company.id, &batch, &[])
+                    .await
+                    .unwrap();
+                batch.clear();
+            }
+        }
+        println!(
+            "{store_name}: {count} employees in one company (inserted in {:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+
+        let today = SystemClock.now().to_offset(JAPAN_STANDARD_TIME).date();
+        let year = TaxYear::new(today.year()).unwrap();
+        set_periods(
+            &context,
+            &actor,
+            company.id,
+            year,
+            PeriodsInput {
+                adjustment_start: today - Days::days(10),
+                adjustment_end: today + Days::days(60),
+                filing_start: today - Days::days(1),
+                filing_end: today + Days::days(30),
+                refiling: None,
+                year_round_changes: false,
+            },
+        )
+        .await
+        .unwrap();
+
+        let board = |status: Option<FilingStatus>, search: Option<&str>| DashboardRequest {
+            status,
+            search: search.map(str::to_owned),
+            department: None,
+            after: None,
+        };
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            let step = Instant::now();
+            let shown = dashboard(&context, &actor, company.id, year, board(None, None))
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            assert_eq!(shown.counts.of(FilingStatus::NotRequested), count as u64);
+        }
+        println!(
+            "  dashboard before requests (counts + page 1)      {}",
+            summary(samples)
+        );
+
+        let step = Instant::now();
+        let requested = request_filings(&context, &actor, company.id, year, Recipients::Everyone)
+            .await
+            .unwrap();
+        let took = step.elapsed();
+        assert_eq!(requested.done, count as u64);
+        println!(
+            "  request everyone (filing + event per employee)  {:>8.1} s   {:>8.0} employees/s",
+            took.as_secs_f64(),
+            count as f64 / took.as_secs_f64()
+        );
+
+        for (label, status, search) in [
+            ("dashboard (counts + page 1)", None, None),
+            (
+                "dashboard filtered 依頼中",
+                Some(FilingStatus::Requested),
+                None,
+            ),
+            (
+                "dashboard filtered 承認済 (empty)",
+                Some(FilingStatus::Approved),
+                None,
+            ),
+            ("dashboard search 太郎9999", None, Some("太郎9999")),
+        ] {
+            let mut samples = Vec::new();
+            for _ in 0..10 {
+                let step = Instant::now();
+                let shown = dashboard(&context, &actor, company.id, year, board(status, search))
+                    .await
+                    .unwrap();
+                samples.push(step.elapsed());
+                assert_eq!(shown.counts.total(), count as u64);
+            }
+            println!("  {label:<48} {}", summary(samples));
+        }
+
+        let mut version = store
+            .find_filing_of(
+                notice.tenant.id,
+                {
+                    let first = store
+                        .find_employee_by_user(notice.tenant.id, admin.id)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    first.id
+                },
+                year,
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .version;
+        let mut samples = Vec::new();
+        for round in 0..100 {
+            let step = Instant::now();
+            let saved = save_own_filing(&context, &actor, year, version, document(80_000 + round))
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            version = saved.version;
+        }
+        println!(
+            "  save one step of the flow (load, check, diff, write) {}",
+            summary(samples)
+        );
+    });
+}
