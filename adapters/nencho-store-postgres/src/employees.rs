@@ -413,53 +413,12 @@ async fn insert_invitations_in(
     .await
     .map_err(store_error)?;
 
-    let mails = invitations.iter().map(|(_, mail)| mail);
-    let mut id = Vec::with_capacity(invitations.len());
-    let mut to_address = Vec::with_capacity(invitations.len());
-    let mut subject = Vec::with_capacity(invitations.len());
-    let mut body = Vec::with_capacity(invitations.len());
-    let mut created_at = Vec::with_capacity(invitations.len());
-    let mut attempts = Vec::with_capacity(invitations.len());
-    let mut next_attempt_at = Vec::with_capacity(invitations.len());
-    let mut sent_at = Vec::with_capacity(invitations.len());
-    let mut failed_at = Vec::with_capacity(invitations.len());
-    let mut last_error = Vec::with_capacity(invitations.len());
-    for mail in mails {
-        id.push(mail.id);
-        to_address.push(mail.to.as_str());
-        subject.push(mail.subject.as_str());
-        body.push(mail.body.as_str());
-        created_at.push(mail.created_at);
-        attempts.push(i32::try_from(mail.attempts).unwrap_or(i32::MAX));
-        next_attempt_at.push(mail.next_attempt_at);
-        sent_at.push(mail.sent_at);
-        failed_at.push(mail.failed_at);
-        last_error.push(mail.last_error.as_deref());
-    }
-    sqlx::query(
-        "INSERT INTO outbox (tenant_id, id, to_address, subject, body, created_at, attempts, \
-         next_attempt_at, sent_at, failed_at, last_error) \
-         SELECT $1, v.* FROM UNNEST($2::uuid[], $3::text[], $4::text[], $5::text[], \
-         $6::timestamptz[], $7::int4[], $8::timestamptz[], $9::timestamptz[], \
-         $10::timestamptz[], $11::text[]) \
-         AS v(id, to_address, subject, body, created_at, attempts, next_attempt_at, sent_at, \
-         failed_at, last_error)",
+    crate::outbox::enqueue_all_in(
+        transaction,
+        tenant_id,
+        invitations.iter().map(|(_, mail)| mail),
     )
-    .bind(tenant_id.as_uuid())
-    .bind(id)
-    .bind(to_address)
-    .bind(subject)
-    .bind(body)
-    .bind(created_at)
-    .bind(attempts)
-    .bind(next_attempt_at)
-    .bind(sent_at)
-    .bind(failed_at)
-    .bind(last_error)
-    .execute(&mut **transaction)
     .await
-    .map_err(store_error)?;
-    Ok(())
 }
 
 /// Disables a chunk of users and ends their sessions, two statements in all.

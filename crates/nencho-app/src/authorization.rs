@@ -46,7 +46,11 @@ pub async fn require(
 }
 
 /// The departments a role narrowed to departments may see in `company`; empty = all of them.
-pub fn scoped_departments(grants: &Grants, permission: Permission, company: CompanyId) -> Vec<String> {
+pub fn scoped_departments(
+    grants: &Grants,
+    permission: Permission,
+    company: CompanyId,
+) -> Vec<String> {
     match grants.scope(permission) {
         Scope::Companies(companies) => companies
             .into_iter()

@@ -53,6 +53,51 @@ pub struct FlatField {
 /// Every value of the document, in form order.
 pub fn flatten(document: &Declaration) -> Vec<FlatField> {
     let mut fields = Fields::default();
+    let answers = &document.answers;
+    for (path, label, answer) in [
+        (
+            "answers.has_spouse",
+            "質問: 配偶者がいる",
+            answers.has_spouse,
+        ),
+        (
+            "answers.has_dependents",
+            "質問: 生計を一にする親族がいる",
+            answers.has_dependents,
+        ),
+        (
+            "answers.paid_life_insurance",
+            "質問: 生命保険料の支払いがある",
+            answers.paid_life_insurance,
+        ),
+        (
+            "answers.paid_earthquake_insurance",
+            "質問: 地震保険料の支払いがある",
+            answers.paid_earthquake_insurance,
+        ),
+        (
+            "answers.paid_social_insurance",
+            "質問: 社会保険料の支払いがある",
+            answers.paid_social_insurance,
+        ),
+        (
+            "answers.paid_mutual_aid",
+            "質問: 小規模企業共済等掛金の支払いがある",
+            answers.paid_mutual_aid,
+        ),
+        (
+            "answers.has_housing_loan",
+            "質問: 住宅ローン控除を受ける",
+            answers.has_housing_loan,
+        ),
+    ] {
+        let value = match answer {
+            Some(true) => "はい",
+            Some(false) => "いいえ",
+            None => "未回答",
+        };
+        fields.text(path, label, value);
+    }
     let taxpayer = &document.taxpayer;
     fields.yen(
         "taxpayer.estimated_salary",

@@ -149,7 +149,13 @@ mod tests {
 
     #[test]
     fn typed_amounts_are_read_as_people_write_them() {
-        for text in ["1234000", "1,234,000", "１，２３４，０００円", "¥1,234,000", " 1,234,000 円 "] {
+        for text in [
+            "1234000",
+            "1,234,000",
+            "１，２３４，０００円",
+            "¥1,234,000",
+            " 1,234,000 円 ",
+        ] {
             assert_eq!(Yen::parse_typed(text), Ok(Yen::new(1_234_000)), "{text}");
         }
         assert_eq!(Yen::parse_typed(""), Err(YenParseError::Empty));

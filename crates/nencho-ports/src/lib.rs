@@ -21,12 +21,12 @@ pub use crypto::{MockPasswordHasher, MockRandomSource};
 pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, RoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
+#[cfg(feature = "mocks")]
+pub use filings::MockFilingStore;
 pub use filings::{
     FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
     StatusCounts,
 };
-#[cfg(feature = "mocks")]
-pub use filings::MockFilingStore;
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]
 pub use identity::{MockLoginHistoryStore, MockSessionStore, MockTokenStore, MockUserStore};

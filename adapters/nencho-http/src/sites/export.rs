@@ -1,12 +1,14 @@
 //! The full export (SVC-3): ADMIN and administrators download every kind of the tenant's data as
 //! a ZIP of CSV files (`companies.csv`, `employees.csv`, `users.csv`, `roles.csv`,
-//! `login_history.csv` and a `README.txt` describing them), in UTF-8 with a BOM or in CP932.
+//! `login_history.csv`, the declarations' `filing_periods.csv`, `filings.csv`,
+//! `filing_values.csv`, `filing_history.csv`, `filing_changes.csv`, and a `README.txt`
+//! describing them), in UTF-8 with a BOM or in CP932.
 //!
 //! The use case hands the data out page by page ([`FullExport::next_page`]); each page is
 //! encoded and deflated straight into an unnamed temporary file in the OS temp dir (the ZIP
 //! writer needs to seek), which is then streamed as the response body and vanishes when the
-//! body is dropped. Memory stays bounded by one page (5,000 employees), whatever the tenant's
-//! size.
+//! body is dropped. Memory stays bounded by one page (5,000 employees, 500 declarations),
+//! whatever the tenant's size.
 
 use std::fmt::Write as _;
 use std::io::{Seek, SeekFrom, Write};
@@ -15,10 +17,14 @@ use std::sync::Arc;
 use askama::Template;
 use encoding_rs::{EncoderResult, SHIFT_JIS};
 use nencho_app::AppError;
-use nencho_app::export::{ExportPage, ExportTable, ExportedRole, ExportedUser, FullExport};
+use nencho_app::export::{
+    ExportPage, ExportTable, ExportedFiling, ExportedHistory, ExportedRole, ExportedUser,
+    FullExport,
+};
 use nencho_csv::{Column, CsvEncoding};
+use nencho_filings::{DateRange, FieldChange, FilingEvent, FilingPeriods, flatten};
 use nencho_identity::{CompanyRole, LoginAttempt, LoginOutcome, Role, UserStatus};
-use nencho_kernel::{Date, OffsetDateTime};
+use nencho_kernel::{Date, OffsetDateTime, Yen};
 use nencho_tenancy::{Company, Employee, LoginIdScheme};
 use poem::http::StatusCode;
 use poem::web::{Data, Query};
@@ -51,24 +57,24 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴を、CSVファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）を、CSVファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles and login history as a ZIP of CSV files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history and the year-end adjustment declarations (periods, every value, history) as a ZIP of CSV files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -259,6 +265,11 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::Users => "users.csv",
         ExportTable::Roles => "roles.csv",
         ExportTable::LoginHistory => "login_history.csv",
+        ExportTable::FilingPeriods => "filing_periods.csv",
+        ExportTable::Filings => "filings.csv",
+        ExportTable::FilingValues => "filing_values.csv",
+        ExportTable::FilingHistory => "filing_history.csv",
+        ExportTable::FilingChanges => "filing_changes.csv",
     }
 }
 
@@ -300,6 +311,89 @@ const LOGIN_HEADER: [&str; 6] = [
     "ブラウザ",
 ];
 
+const PERIOD_HEADER: [&str; 10] = [
+    "会社ID",
+    "会社名",
+    "年分",
+    "年末調整期間の開始日",
+    "年末調整期間の終了日",
+    "提出期間の開始日",
+    "提出期間の終了日",
+    "再提出期間の開始日",
+    "再提出期間の終了日",
+    "通年申告",
+];
+const FILING_HEADER: [&str; 31] = [
+    "申告書ID",
+    "会社ID",
+    "会社名",
+    "従業員ID",
+    "社員番号",
+    "氏名",
+    "年分",
+    "状態",
+    "状態コード",
+    "代理入力",
+    "再年調",
+    "最新のコメント",
+    "依頼日時",
+    "提出日時",
+    "承認日時",
+    "更新日時",
+    "版",
+    "スキーマバージョン",
+    "給与所得控除後の給与等の金額",
+    "社会保険料控除",
+    "小規模企業共済等掛金控除",
+    "生命保険料控除",
+    "地震保険料控除",
+    "配偶者（特別）控除",
+    "特定親族特別控除",
+    "扶養控除・障害者控除等",
+    "基礎控除",
+    "所得控除の合計",
+    "住宅借入金等特別控除額",
+    "控除額を計算できない理由",
+    "申告内容（JSON）",
+];
+const VALUE_HEADER: [&str; 8] = [
+    "申告書ID",
+    "会社ID",
+    "社員番号",
+    "氏名",
+    "年分",
+    "項目パス",
+    "項目名",
+    "値",
+];
+const EVENT_HEADER: [&str; 12] = [
+    "申告書ID",
+    "会社ID",
+    "社員番号",
+    "年分",
+    "日時",
+    "操作者ID",
+    "操作者",
+    "操作",
+    "変更前の状態",
+    "変更後の状態",
+    "コメント",
+    "代理入力",
+];
+const CHANGE_HEADER: [&str; 11] = [
+    "申告書ID",
+    "会社ID",
+    "社員番号",
+    "年分",
+    "日時",
+    "操作者ID",
+    "操作者",
+    "項目パス",
+    "項目名",
+    "変更前",
+    "変更後",
+];
+
 fn header(table: ExportTable) -> Vec<&'static str> {
     match table {
         ExportTable::Companies => COMPANY_HEADER.to_vec(),
@@ -311,6 +405,11 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::Users => USER_HEADER.to_vec(),
         ExportTable::Roles => ROLE_HEADER.to_vec(),
         ExportTable::LoginHistory => LOGIN_HEADER.to_vec(),
+        ExportTable::FilingPeriods => PERIOD_HEADER.to_vec(),
+        ExportTable::Filings => FILING_HEADER.to_vec(),
+        ExportTable::FilingValues => VALUE_HEADER.to_vec(),
+        ExportTable::FilingHistory => EVENT_HEADER.to_vec(),
+        ExportTable::FilingChanges => CHANGE_HEADER.to_vec(),
     }
 }
 
@@ -478,6 +577,164 @@ fn login_line(out: &mut String, user: &ExportedUser, attempt: &LoginAttempt) {
     );
 }
 
+fn yes_no(value: bool) -> String {
+    if value { "はい" } else { "いいえ" }.to_owned()
+}
+
+/// An amount as a plain integer (no grouping), for a spreadsheet to sum.
+fn yen_text(amount: Yen) -> String {
+    amount.amount().to_string()
+}
+
+/// 「姓 名」, as the display name of an imported employee's ID.
+fn employee_name(employee: &Employee) -> String {
+    format!("{} {}", employee.name.family, employee.name.given)
+}
+
+fn period_line(out: &mut String, company: &Company, periods: &FilingPeriods) {
+    let ends = |range: Option<DateRange>| match range {
+        Some(range) => [date_text(range.start), date_text(range.end)],
+        None => [String::new(), String::new()],
+    };
+    let [adjustment_start, adjustment_end] = ends(Some(periods.adjustment));
+    let [filing_start, filing_end] = ends(Some(periods.filing));
+    let [refiling_start, refiling_end] = ends(periods.refiling);
+    push_line(
+        out,
+        &[
+            company.id.to_string(),
+            company.name.as_str().to_owned(),
+            periods.tax_year.year().to_string(),
+            adjustment_start,
+            adjustment_end,
+            filing_start,
+            filing_end,
+            refiling_start,
+            refiling_end,
+            yes_no(periods.year_round_changes),
+        ],
+    );
+}
+
+/// One declaration: its workflow fields, the computed deductions and the whole document as
+/// JSON (what `serde_json` reads back into a `Declaration`).
+fn filing_line(out: &mut String, company: &Company, exported: &ExportedFiling) {
+    let filing = &exported.filing;
+    let employee = &exported.employee;
+    let optional_time = |at: Option<OffsetDateTime>| at.map(time_text).unwrap_or_default();
+    let mut cells = vec![
+        filing.id.to_string(),
+        company.id.to_string(),
+        company.name.as_str().to_owned(),
+        employee.id.to_string(),
+        employee.number.as_str().to_owned(),
+        employee_name(employee),
+        filing.tax_year.year().to_string(),
+        filing.status.japanese_name().to_owned(),
+        filing.status.code().to_owned(),
+        yes_no(filing.proxy_entered),
+        yes_no(filing.reopened),
+        filing.last_comment.clone().unwrap_or_default(),
+        optional_time(filing.requested_at),
+        optional_time(filing.submitted_at),
+        optional_time(filing.approved_at),
+        time_text(filing.updated_at),
+        filing.version.to_string(),
+        filing.document.schema_version.to_string(),
+    ];
+    match &exported.computed {
+        Ok(computed) => {
+            let deductions = &computed.deductions;
+            cells.extend(
+                [
+                    computed.employment_income,
+                    deductions.social_insurance,
+                    deductions.small_business_mutual_aid,
+                    deductions.life_insurance,
+                    deductions.earthquake_insurance,
+                    deductions.spouse,
+                    deductions.specific_relative,
+                    deductions.dependents_and_others,
+                    deductions.basic,
+                    deductions.total(),
+                    computed.housing_loan_credit,
+                ]
+                .map(yen_text),
+            );
+            cells.push(String::new());
+        }
+        Err(reason) => {
+            cells.extend(std::iter::repeat_n(String::new(), 11));
+            cells.push(reason.clone());
+        }
+    }
+    cells.push(serde_json::to_string(&filing.document).unwrap_or_default());
+    push_line(out, &cells);
+}
+
+/// One line per value of the declaration; answers how many.
+fn value_lines(out: &mut String, company: &Company, exported: &ExportedFiling) -> usize {
+    let fields = flatten(&exported.filing.document);
+    let prefix = [
+        exported.filing.id.to_string(),
+        company.id.to_string(),
+        exported.employee.number.as_str().to_owned(),
+        employee_name(&exported.employee),
+        exported.filing.tax_year.year().to_string(),
+    ];
+    for field in &fields {
+        let mut cells = prefix.to_vec();
+        cells.extend([field.path.clone(), field.label.clone(), field.value.clone()]);
+        push_line(out, &cells);
+    }
+    fields.len()
+}
+
+/// The cells every history line starts with.
+fn history_prefix<T>(company: &Company, history: &ExportedHistory<T>) -> [String; 4] {
+    [
+        history.filing_id.to_string(),
+        company.id.to_string(),
+        history.employee.number.as_str().to_owned(),
+        history.tax_year.year().to_string(),
+    ]
+}
+
+fn event_lines(out: &mut String, company: &Company, history: &ExportedHistory<FilingEvent>) {
+    let prefix = history_prefix(company, history);
+    for event in &history.entries {
+        let mut cells = prefix.to_vec();
+        cells.extend([
+            time_text(event.at),
+            event.actor.to_string(),
+            event.actor_name.clone(),
+            event.action.clone(),
+            event.from.japanese_name().to_owned(),
+            event.to.japanese_name().to_owned(),
+            event.comment.clone().unwrap_or_default(),
+            yes_no(event.proxy),
+        ]);
+        push_line(out, &cells);
+    }
+}
+
+fn change_lines(out: &mut String, company: &Company, history: &ExportedHistory<FieldChange>) {
+    let prefix = history_prefix(company, history);
+    for change in &history.entries {
+        let mut cells = prefix.to_vec();
+        cells.extend([
+            time_text(change.at),
+            change.actor.to_string(),
+            change.actor_name.clone(),
+            change.change.path.clone(),
+            change.change.label.clone(),
+            change.change.before.clone().unwrap_or_default(),
+            change.change.after.clone().unwrap_or_default(),
+        ]);
+        push_line(out, &cells);
+    }
+}
+
 /// Encodes `text` onto `out`; for CP932 a character it lacks becomes `?`. Returns how many did.
 pub(super) fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) -> u64 {
     match encoding {
@@ -511,15 +768,8 @@ pub(super) fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) 
 
 pub(super) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn table_index(table: ExportTable) -> usize {
-    match table {
-        ExportTable::Companies => 0,
-        ExportTable::Employees => 1,
-        ExportTable::Users => 2,
-        ExportTable::Roles => 3,
-        ExportTable::LoginHistory => 4,
-    }
-}
+/// Rows written per table, in the order of [`ExportTable::ALL`].
+type RowCounts = [u64; ExportTable::ALL.len()];
 
 /// Writes the ZIP, page by page, and answers the file positioned anywhere.
 struct ZipOut<W: Write + Seek> {
@@ -528,7 +778,7 @@ struct ZipOut<W: Write + Seek> {
     options: SimpleFileOptions,
     /// How many of [`ExportTable::ALL`] have been started.
     started: usize,
-    rows: [u64; 5],
+    rows: RowCounts,
     replaced: u64,
     buffer: Vec<u8>,
 }
@@ -537,7 +787,7 @@ impl<W: Write + Seek> ZipOut<W> {
     /// Starts every file up to and including `table` that is not started yet (a table without
     /// rows still gets its header).
     fn reach(&mut self, table: ExportTable) -> Result<(), ExportFailure> {
-        let target = table_index(table);
+        let target = table.index();
         while self.started <= target {
             let next = ExportTable::ALL[self.started];
             self.zip.start_file(file_name(next), self.options)?;
@@ -564,7 +814,9 @@ impl<W: Write + Seek> ZipOut<W> {
         self.buffer.clear();
         self.replaced += encode_into(text, self.encoding, &mut self.buffer);
         self.zip.write_all(&self.buffer)?;
-        self.rows[table_index(table)] += rows;
+        if let Some(count) = self.rows.get_mut(table.index()) {
+            *count += rows;
+        }
         Ok(())
     }
 }
@@ -593,7 +845,7 @@ fn write_zip(
             .last_modified_time(modified)
             .large_file(true),
         started: 0,
-        rows: [0; 5],
+        rows: [0; ExportTable::ALL.len()],
         replaced: 0,
         buffer: Vec::new(),
     };
@@ -623,10 +875,38 @@ fn write_zip(
                 attempts.iter().for_each(|a| login_line(&mut text, user, a));
                 attempts.len()
             }
+            ExportPage::FilingPeriods { company, periods } => {
+                periods
+                    .iter()
+                    .for_each(|p| period_line(&mut text, company, p));
+                periods.len()
+            }
+            ExportPage::Filings { company, filings } => {
+                filings
+                    .iter()
+                    .for_each(|f| filing_line(&mut text, company, f));
+                filings.len()
+            }
+            ExportPage::FilingValues { company, filings } => filings
+                .iter()
+                .map(|f| value_lines(&mut text, company, f))
+                .sum(),
+            ExportPage::FilingHistory { company, filings } => {
+                filings
+                    .iter()
+                    .for_each(|h| event_lines(&mut text, company, h));
+                filings.iter().map(|h| h.entries.len()).sum()
+            }
+            ExportPage::FilingChanges { company, filings } => {
+                filings
+                    .iter()
+                    .for_each(|h| change_lines(&mut text, company, h));
+                filings.iter().map(|h| h.entries.len()).sum()
+            }
         };
         out.write_rows(page.table(), &text, rows as u64)?;
     }
-    out.reach(ExportTable::LoginHistory)?;
+    out.reach(ExportTable::FilingChanges)?;
     let readme = readme(&export, encoding, &out.rows, out.replaced);
     out.zip.start_file("README.txt", out.options)?;
     out.buffer.clear();
@@ -642,7 +922,7 @@ fn write_zip(
 
 /// README.txt: what each file holds, in Japanese, with the row counts and how many characters
 /// CP932 could not represent.
-fn readme(export: &FullExport, encoding: CsvEncoding, rows: &[u64; 5], replaced: u64) -> String {
+fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced: u64) -> String {
     let tenant = export.tenant();
     let mut text = String::new();
     let encoding_text = match encoding {
@@ -689,12 +969,42 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &[u64; 5], replaced:
          \r\n\
          ■ login_history.csv（ログイン履歴、{logins}件）\r\n\
          ユーザーID, ログインID, 日時, 結果（成功／パスワード誤り／無効なID／ロック中／パスワード未設定）, IPアドレス, ブラウザ\r\n\
-         ユーザーごとに新しい順です。\r\n",
+         ユーザーごとに新しい順です。\r\n\
+         \r\n\
+         ■ filing_periods.csv（年末調整の期間、{periods}件）\r\n\
+         会社ID, 会社名, 年分（西暦）, 年末調整期間の開始日, 年末調整期間の終了日, 提出期間の開始日, 提出期間の終了日, 再提出期間の開始日, 再提出期間の終了日（再提出期間がなければ空欄）, 通年申告（はい／いいえ）\r\n\
+         会社ごとに新しい年分から順です。\r\n\
+         \r\n\
+         ■ filings.csv（申告書、{filings}件）\r\n\
+         申告書ID, 会社ID, 会社名, 従業員ID, 社員番号, 氏名, 年分（西暦）, 状態（未依頼／依頼中／入力中／提出済／差戻し／承認済）, 状態コード（not_requested／requested／draft／submitted／returned／approved）, \
+         代理入力（はい／いいえ）, 再年調（はい／いいえ）, 最新のコメント（差戻しコメントまたは再年調の理由）, 依頼日時, 提出日時, 承認日時, 更新日時, 版（更新のたびに増える番号）, スキーマバージョン（申告内容の形式）, \
+         給与所得控除後の給与等の金額, 社会保険料控除, 小規模企業共済等掛金控除, 生命保険料控除, 地震保険料控除, 配偶者（特別）控除, 特定親族特別控除, 扶養控除・障害者控除等（扶養控除・障害者控除・寡婦控除・ひとり親控除・勤労学生控除の合計）, 基礎控除, 所得控除の合計, 住宅借入金等特別控除額, \
+         控除額を計算できない理由, 申告内容（JSON）\r\n\
+         金額は円単位の整数（桁区切りなし）で、申告内容から計算した見込みの額です（給与の収入金額は本人の見積額、源泉徴収された社会保険料は含みません）。計算できない場合は金額が空欄になり、その理由が入ります。\r\n\
+         申告内容（JSON）は申告書の全項目で、そのまま読み込み直せる形式です（正確に読み込み直すには UTF-8 でエクスポートしてください）。\r\n\
+         会社ごと・年分ごとに在籍者を社員番号順に、続けて退職日のある従業員の申告書があります。\r\n\
+         \r\n\
+         ■ filing_values.csv（申告書の項目、{values}件）\r\n\
+         申告書ID, 会社ID, 社員番号, 氏名, 年分（西暦）, 項目パス（例: relatives[0].birth_date）, 項目名（例: 親族1: 生年月日）, 値\r\n\
+         申告書の入力項目を1項目1行で、申告書の様式の順に並べたものです。申告書IDで filings.csv と対応します。\r\n\
+         \r\n\
+         ■ filing_history.csv（申告書の操作履歴、{events}件）\r\n\
+         申告書ID, 会社ID, 社員番号, 年分（西暦）, 日時, 操作者ID（ユーザーID）, 操作者, 操作（依頼・提出・差戻し・承認など）, 変更前の状態, 変更後の状態, コメント, 代理入力（はい／いいえ）\r\n\
+         申告書ごとに古い順です。変更前と変更後の状態が同じ行は保存です。\r\n\
+         \r\n\
+         ■ filing_changes.csv（申告書の変更履歴、{changes}件）\r\n\
+         申告書ID, 会社ID, 社員番号, 年分（西暦）, 日時, 操作者ID（ユーザーID）, 操作者, 項目パス, 項目名, 変更前, 変更後\r\n\
+         変更された値を1項目1行で、申告書ごとに古い順に並べたものです。値がなかった側は空欄です。\r\n",
         companies = rows[0],
         employees = rows[1],
         users = rows[2],
         roles = rows[3],
         logins = rows[4],
+        periods = rows[5],
+        filings = rows[6],
+        values = rows[7],
+        events = rows[8],
+        changes = rows[9],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

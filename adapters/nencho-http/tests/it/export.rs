@@ -1,17 +1,22 @@
 //! The full export (SVC-3) through the HTTP surface: the ADMIN downloads the ZIP in UTF-8 and in
-//! CP932 and finds every employee in it; a 参照者 and a general user are refused; after the
-//! contract has ended nothing is exported. On SQLite and on PostgreSQL.
+//! CP932 and finds every employee in it, and every declaration with its periods, values and
+//! history; a 参照者 and a general user are refused; after the contract has ended nothing is
+//! exported. On SQLite and on PostgreSQL.
 
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 use nencho_app::tenancy::ActivationNotice;
+use nencho_filings::{
+    DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus,
+    LifeContractAge, LifePolicy, LifePolicyKind, ValueChange, compute, flatten,
+};
 use nencho_http::HttpServices;
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
 };
-use nencho_kernel::{Clock, EmployeeId, SystemClock, UserId};
-use nencho_ports::Store;
+use nencho_kernel::{Clock, EmployeeId, FilingId, SystemClock, TaxYear, UserId, Yen};
+use nencho_ports::{EmployeeQuery, FilingWrite, PeriodChange, Store};
 use nencho_tenancy::{
     Company, CompanyName, ContractStatus, Employee, EmployeeNumber, EmploymentType, PersonName,
     PostalCode,
@@ -26,6 +31,7 @@ on_both_stores!(
     the_admin_downloads_every_table_in_utf8_and_in_cp932,
     a_viewer_and_a_general_user_may_not_export,
     nothing_is_exported_after_the_contract_has_ended,
+    declarations_are_exported_with_their_periods_values_and_history,
 );
 
 fn employee(company: &Company, number: &str, name: [&str; 4], leave: bool) -> Employee {
@@ -127,10 +133,15 @@ fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files
 }
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 11] = [
     "README.txt",
     "companies.csv",
     "employees.csv",
+    "filing_changes.csv",
+    "filing_history.csv",
+    "filing_periods.csv",
+    "filing_values.csv",
+    "filings.csv",
     "login_history.csv",
     "roles.csv",
     "users.csv",
@@ -368,4 +379,421 @@ async fn nothing_is_exported_after_the_contract_has_ended(store: Arc<dyn Store>)
         Some(b"application/zip".as_slice())
     );
     assert_eq!(admin.get("/admin/export").await.0, StatusCode::NOT_FOUND);
+}
+
+/// The cells of each record of a CSV text as `push_line` writes it (quoted cells may hold
+/// commas, quotes and line breaks).
+fn records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut cell)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut cell));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    assert!(
+        cell.is_empty() && record.is_empty(),
+        "every record ends with CRLF"
+    );
+    records
+}
+
+const PERIOD_HEADER: &str = "会社ID,会社名,年分,年末調整期間の開始日,年末調整期間の終了日,提出期間の開始日,提出期間の終了日,再提出期間の開始日,再提出期間の終了日,通年申告";
+const FILING_HEADER: &str = "申告書ID,会社ID,会社名,従業員ID,社員番号,氏名,年分,状態,状態コード,代理入力,再年調,最新のコメント,依頼日時,提出日時,承認日時,更新日時,版,スキーマバージョン,給与所得控除後の給与等の金額,社会保険料控除,小規模企業共済等掛金控除,生命保険料控除,地震保険料控除,配偶者（特別）控除,特定親族特別控除,扶養控除・障害者控除等,基礎控除,所得控除の合計,住宅借入金等特別控除額,控除額を計算できない理由,申告内容（JSON）";
+const VALUE_HEADER: &str = "申告書ID,会社ID,社員番号,氏名,年分,項目パス,項目名,値";
+const EVENT_HEADER: &str = "申告書ID,会社ID,社員番号,年分,日時,操作者ID,操作者,操作,変更前の状態,変更後の状態,コメント,代理入力";
+const CHANGE_HEADER: &str =
+    "申告書ID,会社ID,社員番号,年分,日時,操作者ID,操作者,項目パス,項目名,変更前,変更後";
+
+/// Opens `year` for the company, as the periods page does.
+async fn open_year(
+    store: &Arc<dyn Store>,
+    company: &Company,
+    year: i32,
+    admin: &nencho_identity::User,
+    refiling: bool,
+) -> FilingPeriods {
+    let periods = FilingPeriods::new(
+        company.id,
+        TaxYear::new(year).unwrap(),
+        DateRange::new(
+            time::Date::from_calendar_date(year, time::Month::November, 1).unwrap(),
+            time::Date::from_calendar_date(year + 1, time::Month::January, 31).unwrap(),
+        )
+        .unwrap(),
+        DateRange::new(
+            time::Date::from_calendar_date(year, time::Month::November, 10).unwrap(),
+            time::Date::from_calendar_date(year, time::Month::November, 30).unwrap(),
+        )
+        .unwrap(),
+        refiling.then(|| {
+            DateRange::new(
+                time::Date::from_calendar_date(year + 1, time::Month::January, 5).unwrap(),
+                time::Date::from_calendar_date(year + 1, time::Month::January, 20).unwrap(),
+            )
+            .unwrap()
+        }),
+        !refiling,
+    )
+    .unwrap();
+    let change = PeriodChange {
+        company_id: company.id,
+        tax_year: periods.tax_year,
+        at: SystemClock.now(),
+        actor: admin.id,
+        actor_name: "admin".into(),
+        summary: format!("{year}年分を開始"),
+    };
+    store
+        .put_periods(company.tenant_id, &periods, &change)
+        .await
+        .unwrap();
+    periods
+}
+
+/// The stored employee of `company` with this number (departed ones included).
+async fn stored_employee(store: &Arc<dyn Store>, company: &Company, number: &str) -> Employee {
+    let query = EmployeeQuery {
+        include_departed: true,
+        ..EmployeeQuery::first_page(company.id, 100)
+    };
+    store
+        .list_employees(company.tenant_id, &query)
+        .await
+        .unwrap()
+        .employees
+        .into_iter()
+        .find(|employee| employee.number.as_str() == number)
+        .unwrap()
+}
+
+async fn declarations_are_exported_with_their_periods_values_and_history(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
+    let other = with_employees(&services, &company).await;
+    let tenant = notice.tenant.id;
+    let admin_user = store
+        .list_users(tenant)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|user| user.login_id.as_str() == "admin")
+        .unwrap();
+    open_year(&store, &company, 2026, &admin_user, true).await;
+    open_year(&store, &other, 2024, &admin_user, false).await;
+
+    // 山田 (current) submitted 2026 by proxy, after a return; 佐藤 (departed) has 2024, a year
+    // the calculator does not support.
+    let yamada = stored_employee(&store, &company, "E0001").await;
+    let sato = stored_employee(&store, &other, "B0001").await;
+    let now = SystemClock.now();
+    let mut submitted = Filing::new(
+        FilingId::generate(&SystemClock),
+        tenant,
+        company.id,
+        yamada.id,
+        TaxYear::new(2026).unwrap(),
+        now,
+    );
+    let mut document = Declaration::default();
+    document.taxpayer.estimated_salary = Yen::new(5_000_000);
+    document.life_policies.push(LifePolicy {
+        insurer: "日本生命, 東京支社".into(),
+        policy_type: "終身\"定期\"".into(),
+        kind: LifePolicyKind::General,
+        contract: LifeContractAge::New,
+        period: "終身".into(),
+        beneficiary: "妻".into(),
+        premium: Yen::new(80_000),
+    });
+    submitted.document = document;
+    submitted.status = FilingStatus::Submitted;
+    submitted.proxy_entered = true;
+    submitted.last_comment = Some("保険料を,確認して\nください".into());
+    submitted.requested_at = Some(now);
+    submitted.submitted_at = Some(now);
+    submitted.version = 1;
+    let event = FilingEvent {
+        at: now,
+        actor: admin_user.id,
+        actor_name: "admin".into(),
+        from: FilingStatus::Returned,
+        to: FilingStatus::Submitted,
+        action: "提出".into(),
+        comment: Some("紙の申告書から代理入力".into()),
+        proxy: true,
+    };
+    let change = FieldChange {
+        at: now,
+        actor: admin_user.id,
+        actor_name: "admin".into(),
+        change: ValueChange {
+            path: "life_policies[0].premium".into(),
+            label: "生命保険1: 支払保険料".into(),
+            before: Some("70,000".into()),
+            after: Some("80,000".into()),
+        },
+    };
+    let mut departed = Filing::new(
+        FilingId::generate(&SystemClock),
+        tenant,
+        other.id,
+        sato.id,
+        TaxYear::new(2024).unwrap(),
+        now,
+    );
+    departed.status = FilingStatus::Approved;
+    departed.approved_at = Some(now);
+    departed.version = 1;
+    store
+        .write_filings(
+            tenant,
+            &[
+                FilingWrite {
+                    filing: submitted.clone(),
+                    expected_version: 0,
+                    event: Some(event),
+                    changes: vec![change],
+                    mail: None,
+                },
+                FilingWrite {
+                    filing: departed.clone(),
+                    expected_version: 0,
+                    event: None,
+                    changes: Vec::new(),
+                    mail: None,
+                },
+            ],
+        )
+        .await
+        .unwrap();
+
+    let mut admin = logged_in_admin(&store, &notice).await;
+    let response = admin
+        .get_bytes("/admin/export/download?encoding=utf8")
+        .await;
+    response.assert_status_is_ok();
+    let files = unzip(response.0.into_body().into_vec().await.unwrap());
+    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), FILES);
+    let text = |name: &str| {
+        assert!(files[name].starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
+        String::from_utf8(files[name][3..].to_vec()).unwrap()
+    };
+
+    let periods = records(&text("filing_periods.csv"));
+    assert_eq!(periods[0].join(","), PERIOD_HEADER);
+    assert_eq!(periods.len(), 3, "the header and two opened years");
+    assert!(
+        periods.contains(
+            &[
+                company.id.to_string().as_str(),
+                "株式会社エー",
+                "2026",
+                "2026-11-01",
+                "2027-01-31",
+                "2026-11-10",
+                "2026-11-30",
+                "2027-01-05",
+                "2027-01-20",
+                "いいえ",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
+    );
+    assert!(periods.iter().any(|row| row[1] == "株式会社ビー"
+        && row[2] == "2024"
+        && row[7].is_empty()
+        && row[9] == "はい"));
+
+    let filings = records(&text("filings.csv"));
+    assert_eq!(filings[0].join(","), FILING_HEADER);
+    assert_eq!(filings.len(), 3, "the header and both declarations");
+    let column = |name: &str| FILING_HEADER.split(',').position(|c| c == name).unwrap();
+    let row = filings
+        .iter()
+        .find(|row| row[0] == submitted.id.to_string())
+        .expect("山田's declaration");
+    assert_eq!(row[column("会社ID")], company.id.to_string());
+    assert_eq!(row[column("従業員ID")], yamada.id.to_string());
+    assert_eq!(row[column("社員番号")], "E0001");
+    assert_eq!(row[column("氏名")], "山田 太郎");
+    assert_eq!(row[column("年分")], "2026");
+    assert_eq!(row[column("状態")], "提出済");
+    assert_eq!(row[column("状態コード")], "submitted");
+    assert_eq!(row[column("代理入力")], "はい");
+    assert_eq!(row[column("再年調")], "いいえ");
+    assert_eq!(row[column("最新のコメント")], "保険料を,確認して\nください");
+    assert!(row[column("依頼日時")].len() == "2026-11-25 09:30:00".len());
+    assert!(row[column("承認日時")].is_empty());
+    assert_eq!(row[column("版")], "1");
+    assert_eq!(row[column("スキーマバージョン")], "1");
+    let computed = compute(&submitted.document, submitted.tax_year).unwrap();
+    assert_eq!(
+        row[column("生命保険料控除")],
+        computed.deductions.life_insurance.amount().to_string()
+    );
+    assert_eq!(
+        row[column("基礎控除")],
+        computed.deductions.basic.amount().to_string()
+    );
+    assert_eq!(
+        row[column("所得控除の合計")],
+        computed.deductions.total().amount().to_string()
+    );
+    assert_eq!(row[column("住宅借入金等特別控除額")], "0");
+    assert!(row[column("控除額を計算できない理由")].is_empty());
+    let document: Declaration = serde_json::from_str(&row[column("申告内容（JSON）")]).unwrap();
+    assert_eq!(
+        document, submitted.document,
+        "the JSON reads back as the document"
+    );
+
+    let row = filings
+        .iter()
+        .find(|row| row[0] == departed.id.to_string())
+        .expect("the departed employee's declaration too");
+    assert_eq!(row[column("社員番号")], "B0001");
+    assert_eq!(row[column("状態コード")], "approved");
+    assert!(row[column("基礎控除")].is_empty(), "2024 is not computed");
+    assert!(row[column("控除額を計算できない理由")].contains("2024"));
+
+    let values = records(&text("filing_values.csv"));
+    assert_eq!(values[0].join(","), VALUE_HEADER);
+    let expected = flatten(&submitted.document).len() + flatten(&departed.document).len();
+    assert_eq!(values.len(), 1 + expected, "one row per value");
+    assert!(
+        values.contains(
+            &[
+                submitted.id.to_string().as_str(),
+                company.id.to_string().as_str(),
+                "E0001",
+                "山田 太郎",
+                "2026",
+                "life_policies[0].insurer",
+                "生命保険1: 保険会社",
+                "日本生命, 東京支社",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
+    );
+
+    let events = records(&text("filing_history.csv"));
+    assert_eq!(events[0].join(","), EVENT_HEADER);
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1][0], submitted.id.to_string());
+    assert_eq!(
+        events[1][5..],
+        [
+            admin_user.id.to_string().as_str(),
+            "admin",
+            "提出",
+            "差戻し",
+            "提出済",
+            "紙の申告書から代理入力",
+            "はい",
+        ]
+        .map(str::to_owned)
+    );
+    let changes = records(&text("filing_changes.csv"));
+    assert_eq!(changes[0].join(","), CHANGE_HEADER);
+    assert_eq!(changes.len(), 2);
+    assert_eq!(
+        changes[1][2..4],
+        ["E0001", "2026"].map(str::to_owned),
+        "{changes:?}"
+    );
+    assert_eq!(
+        changes[1][7..],
+        [
+            "life_policies[0].premium",
+            "生命保険1: 支払保険料",
+            "70,000",
+            "80,000",
+        ]
+        .map(str::to_owned)
+    );
+
+    let readme = text("README.txt");
+    for counted in [
+        "filing_periods.csv（年末調整の期間、2件）".to_owned(),
+        "filings.csv（申告書、2件）".to_owned(),
+        format!("filing_values.csv（申告書の項目、{expected}件）"),
+        "filing_history.csv（申告書の操作履歴、1件）".to_owned(),
+        "filing_changes.csv（申告書の変更履歴、1件）".to_owned(),
+        "employees.csv（従業員、4件".to_owned(),
+    ] {
+        assert!(readme.contains(&counted), "{counted} in {readme}");
+    }
+
+    // CP932: the same files, Excel's way.
+    let response = admin
+        .get_bytes("/admin/export/download?encoding=sjis")
+        .await;
+    response.assert_status_is_ok();
+    let files = unzip(response.0.into_body().into_vec().await.unwrap());
+    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), FILES);
+    let decode = |name: &str| {
+        let bytes = &files[name];
+        assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{name}: no BOM");
+        let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(bytes);
+        assert!(!malformed, "{name} is CP932");
+        text.into_owned()
+    };
+    for (name, header) in [
+        ("filing_periods.csv", PERIOD_HEADER),
+        ("filings.csv", FILING_HEADER),
+        ("filing_values.csv", VALUE_HEADER),
+        ("filing_history.csv", EVENT_HEADER),
+        ("filing_changes.csv", CHANGE_HEADER),
+    ] {
+        assert!(
+            decode(name).starts_with(&format!("{header}\r\n")),
+            "{name}'s header in CP932"
+        );
+    }
+    let filings = records(&decode("filings.csv"));
+    assert_eq!(filings.len(), 3);
+    let row = filings
+        .iter()
+        .find(|row| row[0] == submitted.id.to_string())
+        .unwrap();
+    assert_eq!(row[column("氏名")], "山田 太郎");
+    assert_eq!(row[column("状態")], "提出済");
+    let document: Declaration = serde_json::from_str(&row[column("申告内容（JSON）")]).unwrap();
+    assert_eq!(document, submitted.document, "nothing CP932 lacks here");
+    let premium = flatten(&submitted.document)
+        .into_iter()
+        .find(|field| field.path == "life_policies[0].premium")
+        .unwrap();
+    let values = records(&decode("filing_values.csv"));
+    assert_eq!(values.len(), 1 + expected);
+    assert!(
+        values.iter().any(|row| row[2..]
+            == [
+                "E0001",
+                "山田 太郎",
+                "2026",
+                "life_policies[0].premium",
+                "生命保険1: 支払保険料",
+                premium.value.as_str(),
+            ]),
+        "{values:?}"
+    );
 }

@@ -28,7 +28,13 @@ fn message(
     subject: String,
     body: String,
 ) -> OutboxMessage {
-    OutboxMessage::new(actor.tenant.id, to.clone(), subject, body, context.clock.as_ref())
+    OutboxMessage::new(
+        actor.tenant.id,
+        to.clone(),
+        subject,
+        body,
+        context.clock.as_ref(),
+    )
 }
 
 /// 依頼 (`reminder == false`) or 督促.
@@ -101,6 +107,44 @@ pub(crate) fn returned(
         actor,
         to,
         format!("令和{}年分 年末調整の申告が差し戻されました", year.reiwa()),
+        body,
+    ))
+}
+
+/// 再年調: the approved declaration was reopened; the reason and the re-filing period go in the
+/// mail.
+pub(crate) fn reopened(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee: &Employee,
+    periods: &FilingPeriods,
+    reason: &str,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let year = periods.tax_year;
+    let window = periods.refiling.map_or_else(
+        || "再提出期間は担当者からあらためてご案内します。".to_owned(),
+        |range| format!("再提出期間: {}〜{}", range.start, range.end),
+    );
+    let body = format!(
+        "{name} 様\n\n\
+         承認済みの令和{reiwa}年分 年末調整の申告について、再年調のため修正をお願いします。理由:\n\n\
+         {reason}\n\n\
+         扶養親族と保険料の欄を見直して、もう一度提出してください。{window}\n\
+         {link}\n\n\
+         ----\n\
+         Your approved {year} declarations were reopened for a re-adjustment for the reason above. \
+         Please review the dependants and insurance sections and submit again.\n",
+        name = employee.name.full(),
+        reiwa = year.reiwa(),
+        link = link(context, actor, periods),
+        year = year.year(),
+    );
+    Some(message(
+        context,
+        actor,
+        to,
+        format!("令和{}年分 年末調整の再提出のお願い(再年調)", year.reiwa()),
         body,
     ))
 }

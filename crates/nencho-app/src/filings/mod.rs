@@ -82,10 +82,14 @@ pub(crate) async fn persist(
     after.status = next;
     after.updated_at = now;
     after.version = before.version + 1;
-    if let Some(document) = change.document {
+    if let Some(mut document) = change.document {
+        // Saving a step is the confirmation a carried-over document waits for.
+        document.carried_over_unconfirmed = false;
         after.document = document;
     }
-    if change.actor_kind == Actor::Staff && matches!(change.action, FilingAction::Save | FilingAction::Submit) {
+    if change.actor_kind == Actor::Staff
+        && matches!(change.action, FilingAction::Save | FilingAction::Submit)
+    {
         after.proxy_entered = true;
     }
     match &change.action {
@@ -119,7 +123,10 @@ pub(crate) async fn persist(
         from: before.status,
         to: next,
         action: change.action.japanese_name().to_owned(),
-        comment: change.action.comment().map(|comment| comment.trim().to_owned()),
+        comment: change
+            .action
+            .comment()
+            .map(|comment| comment.trim().to_owned()),
         proxy: change.actor_kind == Actor::Staff
             && matches!(change.action, FilingAction::Save | FilingAction::Submit),
     });
@@ -130,13 +137,20 @@ pub(crate) async fn persist(
         changes,
         mail: change.mail,
     };
-    context.store.write_filings(actor.tenant.id, &[write]).await?;
+    context
+        .store
+        .write_filings(actor.tenant.id, &[write])
+        .await?;
     Ok(after)
 }
 
 /// How the history names the actor: `山田 太郎 (admin)`.
 pub(crate) fn actor_name(actor: &CurrentUser) -> String {
-    format!("{} ({})", actor.user.display_name.as_str(), actor.user.login_id)
+    format!(
+        "{} ({})",
+        actor.user.display_name.as_str(),
+        actor.user.login_id
+    )
 }
 
 /// The filing of `employee` for the year as stored, or a new one (not stored yet, version 0).
@@ -148,17 +162,24 @@ pub(crate) async fn filing_or_new(
     tax_year: nencho_kernel::TaxYear,
 ) -> Result<Filing, AppError> {
     let tenant = employee.tenant_id;
-    let stored = context.store.find_filing_of(tenant, employee.id, tax_year).await?;
-    let mut filing = stored.unwrap_or_else(|| Filing::new(
-        nencho_kernel::FilingId::generate(context.clock.as_ref()),
-        tenant,
-        employee.company_id,
-        employee.id,
-        tax_year,
-        context.clock.now(),
-    ));
-    let untouched = matches!(filing.status, FilingStatus::NotRequested | FilingStatus::Requested)
-        && filing.document == Declaration::default();
+    let stored = context
+        .store
+        .find_filing_of(tenant, employee.id, tax_year)
+        .await?;
+    let mut filing = stored.unwrap_or_else(|| {
+        Filing::new(
+            nencho_kernel::FilingId::generate(context.clock.as_ref()),
+            tenant,
+            employee.company_id,
+            employee.id,
+            tax_year,
+            context.clock.now(),
+        )
+    });
+    let untouched = matches!(
+        filing.status,
+        FilingStatus::NotRequested | FilingStatus::Requested
+    ) && filing.document == Declaration::default();
     if untouched && let Some(previous) = previous_approved(context, employee, tax_year).await? {
         filing.document = previous.document.carry_over();
     }

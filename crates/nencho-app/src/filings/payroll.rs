@@ -48,7 +48,10 @@ pub async fn payroll_page(
     tax_year: TaxYear,
     after: Option<EmployeeNumber>,
 ) -> Result<(Vec<PayrollRow>, Option<EmployeeNumber>), AppError> {
-    require(context, actor, Permission::ExportPayroll, Some(company_id)).await?;
+    let grants = require(context, actor, Permission::ExportPayroll, Some(company_id)).await?;
+    if list_department(&grants, Permission::ExportPayroll, company_id, None)?.is_some() {
+        return Err(AppError::Forbidden);
+    }
     let query = FilingQuery {
         company_id,
         tax_year,

@@ -82,7 +82,10 @@ pub async fn periods_of(
 ) -> Result<(Option<FilingPeriods>, Vec<PeriodChange>), AppError> {
     require(context, actor, Permission::ViewFilings, Some(company_id)).await?;
     let tenant = actor.tenant.id;
-    let periods = context.store.find_periods(tenant, company_id, tax_year).await?;
+    let periods = context
+        .store
+        .find_periods(tenant, company_id, tax_year)
+        .await?;
     let changes = context
         .store
         .period_changes(tenant, company_id, tax_year)
@@ -98,6 +101,10 @@ pub fn summary(periods: &FilingPeriods) -> String {
         range(&periods.adjustment),
         range(&periods.filing),
         periods.refiling.as_ref().map_or("なし".to_owned(), range),
-        if periods.year_round_changes { "受付する" } else { "受付しない" },
+        if periods.year_round_changes {
+            "受付する"
+        } else {
+            "受付しない"
+        },
     )
 }

@@ -50,10 +50,14 @@ pub async fn request_filings(
     tax_year: TaxYear,
     recipients: Recipients,
 ) -> Result<Outcome, AppError> {
-    let (company, periods, department) =
-        prepare(context, actor, company_id, tax_year).await?;
+    let (company, periods, department) = prepare(context, actor, company_id, tax_year).await?;
     let mut outcome = Outcome::default();
-    let mut query = query(company_id, tax_year, department, Some(nencho_filings::FilingStatus::NotRequested));
+    let mut query = query(
+        company_id,
+        tax_year,
+        department,
+        Some(nencho_filings::FilingStatus::NotRequested),
+    );
     loop {
         let page = context.store.list_filings(actor.tenant.id, &query).await?;
         let writes: Vec<FilingWrite> = page
@@ -65,7 +69,10 @@ pub async fn request_filings(
         outcome.done += writes.len() as u64;
         outcome.without_email += writes.iter().filter(|write| write.mail.is_none()).count() as u64;
         if !writes.is_empty() {
-            context.store.write_filings(actor.tenant.id, &writes).await?;
+            context
+                .store
+                .write_filings(actor.tenant.id, &writes)
+                .await?;
         }
         match page.next {
             Some(next) => query.after = Some(next),
@@ -84,8 +91,7 @@ pub async fn remind(
     tax_year: TaxYear,
     recipients: Recipients,
 ) -> Result<Outcome, AppError> {
-    let (company, periods, department) =
-        prepare(context, actor, company_id, tax_year).await?;
+    let (company, periods, department) = prepare(context, actor, company_id, tax_year).await?;
     let mut outcome = Outcome::default();
     let mut query = query(company_id, tax_year, department, None);
     loop {

@@ -240,7 +240,7 @@ pub async fn reopen_filing(
         .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
         .await?
     {
-        Some(periods) => mails::returned(context, actor, &employee, &periods, reason.trim()),
+        Some(periods) => mails::reopened(context, actor, &employee, &periods, reason.trim()),
         None => None,
     };
     persist(

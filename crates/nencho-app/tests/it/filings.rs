@@ -889,8 +889,15 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
     );
     assert_eq!(event.actor_name, "山田 太郎 (emp001)");
     assert!(!event.proxy);
-    assert_eq!(own.history.changes.len(), 1);
-    let change = &own.history.changes[0];
+    // The answered question and the salary: every changed value, answers included.
+    let paths: Vec<&str> = own
+        .history
+        .changes
+        .iter()
+        .map(|change| change.change.path.as_str())
+        .collect();
+    assert_eq!(paths, ["answers.has_spouse", "taxpayer.estimated_salary"]);
+    let change = &own.history.changes[1];
     assert_eq!(change.actor, taro.user.id);
     assert_eq!(change.change.path, "taxpayer.estimated_salary");
     assert_eq!(change.change.label, "本人: 給与の収入金額(見積額)");
@@ -1114,9 +1121,14 @@ async fn a_return_mails_the_comment_approval_locks_and_a_reopen_opens_two_sectio
     assert!(reopened.reopened);
     assert_eq!(reopened.approved_at, None);
     assert_eq!(reopened.last_comment.as_deref(), Some(reason));
-    let mails = mail_with_subject(&tenant, "令和8年分 年末調整の申告が差し戻されました").await;
-    assert_eq!(mails.len(), 2);
-    assert!(mails.iter().any(|m| m.body.contains(reason)));
+    // The reopen has its own mail, with the reason; the return mail was the only other one.
+    let returned = mail_with_subject(&tenant, "令和8年分 年末調整の申告が差し戻されました").await;
+    assert_eq!(returned.len(), 1);
+    let reopen_mails =
+        mail_with_subject(&tenant, "令和8年分 年末調整の再提出のお願い(再年調)").await;
+    assert_eq!(reopen_mails.len(), 1);
+    assert!(reopen_mails[0].body.contains(reason));
+    assert!(reopen_mails[0].body.contains("扶養親族と保険料の欄"));
 
     let own = own_filing(context, &taro, year(2026)).await.unwrap();
     assert_eq!(own.scope, EditScope::DependantsAndInsurance);
