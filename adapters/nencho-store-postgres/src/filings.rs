@@ -100,6 +100,18 @@ const STATUS_COUNTS: &str = "SELECT status, sum(n)::bigint AS count FROM ( \
      WHERE tenant_id = $1 AND company_id = $2 AND leave_date IS NULL \
      ) AS parts GROUP BY status";
 
+/// [`STATUS_COUNTS`] for the current employees of the department `$4`: their filings looked up
+/// one by one (a department is a part of the company), in the same signed form.
+const STATUS_COUNTS_IN_DEPARTMENT: &str = "SELECT f.status, count(*) AS count \
+     FROM employees e JOIN LATERAL (SELECT status FROM filings f \
+     WHERE f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+     AND f.status <> 'not_requested' LIMIT 1) f ON true \
+     WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.department = $4 \
+     AND e.leave_date IS NULL GROUP BY f.status \
+     UNION ALL \
+     SELECT 'not_requested' AS status, count(*) AS count FROM employees \
+     WHERE tenant_id = $1 AND company_id = $2 AND department = $4 AND leave_date IS NULL";
+
 #[async_trait]
 impl FilingStore for PgStore {
     async fn put_periods(
@@ -303,16 +315,22 @@ impl FilingStore for PgStore {
         })
     }
 
-    async fn status_counts(
+    async fn status_counts<'a>(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
         tax_year: TaxYear,
+        department: Option<&'a str>,
     ) -> Result<StatusCounts, StoreError> {
-        let query = sqlx::query(STATUS_COUNTS)
-            .bind(tenant_id.as_uuid())
-            .bind(company_id.as_uuid())
-            .bind(tax_year.year());
+        let query = sqlx::query(if department.is_some() {
+            STATUS_COUNTS_IN_DEPARTMENT
+        } else {
+            STATUS_COUNTS
+        })
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .bind(tax_year.year())
+        .bind(department);
         let found = self.fetch_all_scoped(tenant_id, query).await?;
         filing_rows::status_counts(&found)
     }

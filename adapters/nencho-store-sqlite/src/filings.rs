@@ -90,6 +90,16 @@ const STATUS_COUNTS: &str = "SELECT status, sum(n) AS count FROM ( \
      WHERE tenant_id = $1 AND company_id = $2 AND leave_date IS NULL \
      ) GROUP BY status";
 
+/// [`STATUS_COUNTS`] for the current employees of the department `$4`, in the same signed form.
+const STATUS_COUNTS_IN_DEPARTMENT: &str = "SELECT f.status, count(*) AS count \
+     FROM employees e JOIN filings f \
+     ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+     WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.department = $4 \
+     AND e.leave_date IS NULL AND f.status <> 'not_requested' GROUP BY f.status \
+     UNION ALL \
+     SELECT 'not_requested' AS status, count(*) AS count FROM employees \
+     WHERE tenant_id = $1 AND company_id = $2 AND department = $4 AND leave_date IS NULL";
+
 #[async_trait]
 impl FilingStore for SqliteStore {
     async fn put_periods(
@@ -289,19 +299,25 @@ impl FilingStore for SqliteStore {
         })
     }
 
-    async fn status_counts(
+    async fn status_counts<'a>(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
         tax_year: TaxYear,
+        department: Option<&'a str>,
     ) -> Result<StatusCounts, StoreError> {
-        let found = sqlx::query(STATUS_COUNTS)
-            .bind(tenant_id.as_uuid())
-            .bind(company_id.as_uuid())
-            .bind(tax_year.year())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?;
+        let found = sqlx::query(if department.is_some() {
+            STATUS_COUNTS_IN_DEPARTMENT
+        } else {
+            STATUS_COUNTS
+        })
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .bind(tax_year.year())
+        .bind(department)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?;
         filing_rows::status_counts(&found)
     }
 

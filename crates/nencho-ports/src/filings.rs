@@ -151,12 +151,15 @@ pub trait FilingStore: Send + Sync {
         tenant_id: TenantId,
         filing_id: FilingId,
     ) -> Result<FilingHistory, StoreError>;
-    /// Fast at 100,000 employees (one grouped count over an index).
-    async fn status_counts(
+    /// Fast at 100,000 employees (grouped counts over indexes). With `department`, only the
+    /// current employees of exactly that department count (a role narrowed to departments sees
+    /// no figures of the others).
+    async fn status_counts<'a>(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
         tax_year: TaxYear,
+        department: Option<&'a str>,
     ) -> Result<StatusCounts, StoreError>;
     /// Keyset paging on the employee number, as [`crate::EmployeeStore::list_employees`].
     async fn list_filings(

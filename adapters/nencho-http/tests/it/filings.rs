@@ -308,6 +308,24 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
     assert!(page.contains("1件を依頼しました。"), "{page}");
     assert_eq!(world.filing().await.status, FilingStatus::Requested);
 
+    // The requested employee can be reminded one by one from the list; the declaration stays
+    // as it was.
+    let (_, page, _) = world.admin.get(&dashboard).await;
+    assert!(page.contains(r#"class="secondary remind""#), "{page}");
+    let version = world.filing().await.version;
+    let employee_id = world.filing().await.employee_id.to_string();
+    let (status, _, location) = world
+        .admin
+        .post(
+            &format!("{dashboard}/remind"),
+            &[("employee", employee_id.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = world.admin.get(&location.unwrap()).await;
+    assert!(page.contains("1件を督促しました。"), "{page}");
+    assert_eq!(world.filing().await.version, version);
+
     let [mut employee, mut clerk, mut approver] =
         <[_; 3]>::try_from(std::mem::take(&mut world.staff))
             .ok()

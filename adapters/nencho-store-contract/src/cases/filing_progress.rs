@@ -136,7 +136,12 @@ pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(s
     let clock = clock();
     let progress = progress(store, &clock).await;
     let counts = store
-        .status_counts(progress.company.tenant_id, progress.company.id, year(2026))
+        .status_counts(
+            progress.company.tenant_id,
+            progress.company.id,
+            year(2026),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -154,11 +159,47 @@ pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(s
     );
     assert_eq!(counts.total(), 6);
     let next_year = store
-        .status_counts(progress.company.tenant_id, progress.company.id, year(2027))
+        .status_counts(
+            progress.company.tenant_id,
+            progress.company.id,
+            year(2027),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(next_year.of(FilingStatus::NotRequested), 6);
     assert_eq!(next_year.total(), 6);
+    let sales = store
+        .status_counts(
+            progress.company.tenant_id,
+            progress.company.id,
+            year(2026),
+            Some("営業部"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sales.counts,
+        vec![
+            (FilingStatus::NotRequested, 0),
+            (FilingStatus::Requested, 0),
+            (FilingStatus::Draft, 0),
+            (FilingStatus::Submitted, 1),
+            (FilingStatus::Returned, 0),
+            (FilingStatus::Approved, 1),
+        ],
+        "only the department's two current employees"
+    );
+    let nobody = store
+        .status_counts(
+            progress.company.tenant_id,
+            progress.company.id,
+            year(2026),
+            Some("経理部"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(nobody.total(), 0);
 }
 
 pub async fn the_progress_list_filters_and_pages_by_employee_number(store: &dyn Store) {

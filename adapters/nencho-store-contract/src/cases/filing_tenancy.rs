@@ -85,7 +85,7 @@ pub async fn filings_and_periods_never_cross_tenants(store: &dyn Store) {
         FilingHistory::default()
     );
     let counts = store
-        .status_counts(beta.id, honsha.id, year(2026))
+        .status_counts(beta.id, honsha.id, year(2026), None)
         .await
         .unwrap();
     assert_eq!(counts.total(), 0);

@@ -78,7 +78,7 @@ pub async fn dashboard(
     let page = context.store.list_filings(tenant, &query).await?;
     let counts = context
         .store
-        .status_counts(tenant, company_id, tax_year)
+        .status_counts(tenant, company_id, tax_year, query.department.as_deref())
         .await?;
     let periods = context
         .store

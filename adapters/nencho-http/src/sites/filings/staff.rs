@@ -105,6 +105,8 @@ struct RowView {
     review_link: Option<String>,
     employee_id: String,
     requestable: bool,
+    /// Requested but not submitted: a reminder may go to this one employee.
+    remindable: bool,
 }
 
 #[derive(Template)]
@@ -214,6 +216,8 @@ pub async fn show_dashboard(
                 .map(|filing| format!("/admin/filings/{}", filing.id)),
             employee_id: row.employee.id.to_string(),
             requestable: row.status() == FilingStatus::NotRequested,
+            remindable: row.status() != FilingStatus::NotRequested
+                && row.status().awaits_employee(),
         })
         .collect();
     page(
