@@ -1,9 +1,30 @@
 //! One employee's declaration for one tax year, with where it stands in the workflow.
 
-use nencho_kernel::{CompanyId, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
 
 use crate::document::Declaration;
-use crate::workflow::FilingStatus;
+use crate::history::{FieldChange, FilingEvent, diff};
+use crate::workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};
+
+/// Who acts, as the history names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub id: UserId,
+    /// `山田 太郎 (emp001)`.
+    pub name: String,
+    pub kind: Actor,
+}
+
+/// A declaration after an action, with what its history keeps of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The new state, at the next version.
+    pub filing: Filing,
+    /// The transition: present for every action but a save that keeps the status.
+    pub event: Option<FilingEvent>,
+    /// Every value the action changed.
+    pub changes: Vec<FieldChange>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filing {
@@ -56,6 +77,163 @@ impl Filing {
             approved_at: None,
             updated_at: now,
             version: 0,
+        }
+    }
+}
+
+impl Filing {
+    /// Applies `action` by `author` at `now`, with the new document for a save (`None` keeps
+    /// the document). The workflow decides whether the action is allowed ([`transition`]);
+    /// the result carries the next version, the times and flags the action sets, the event of
+    /// the transition and the changed values, so that storing them together keeps the history
+    /// complete.
+    pub fn apply(
+        &self,
+        action: &FilingAction,
+        author: &Author,
+        document: Option<Declaration>,
+        now: OffsetDateTime,
+    ) -> Result<Applied, WorkflowError> {
+        let next = transition(self.status, action, author.kind)?;
+        let mut after = self.clone();
+        after.status = next;
+        after.updated_at = now;
+        after.version = self.version + 1;
+        if let Some(mut document) = document {
+            // Saving a step is the confirmation a carried-over document waits for.
+            document.carried_over_unconfirmed = false;
+            after.document = document;
+        }
+        let proxy = author.kind == Actor::Staff
+            && matches!(action, FilingAction::Save | FilingAction::Submit);
+        after.proxy_entered |= proxy;
+        match action {
+            FilingAction::Request => after.requested_at = Some(now),
+            FilingAction::Submit => after.submitted_at = Some(now),
+            FilingAction::Approve => after.approved_at = Some(now),
+            FilingAction::Return { comment } => {
+                after.last_comment = Some(comment.trim().to_owned())
+            }
+            FilingAction::Reopen { reason } => {
+                after.last_comment = Some(reason.trim().to_owned());
+                after.reopened = true;
+                after.approved_at = None;
+            }
+            FilingAction::Save | FilingAction::Withdraw => {}
+        }
+        let changes = diff(&self.document, &after.document)
+            .into_iter()
+            .map(|change| FieldChange {
+                at: now,
+                actor: author.id,
+                actor_name: author.name.clone(),
+                change,
+            })
+            .collect();
+        // Every transition is an event; a save that keeps the status leaves only its values.
+        let transitioned = self.status != next || !matches!(action, FilingAction::Save);
+        let event = transitioned.then(|| FilingEvent {
+            at: now,
+            actor: author.id,
+            actor_name: author.name.clone(),
+            from: self.status,
+            to: next,
+            action: action.japanese_name().to_owned(),
+            comment: action.comment().map(|comment| comment.trim().to_owned()),
+            proxy,
+        });
+        Ok(Applied {
+            filing: after,
+            event,
+            changes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nencho_kernel::Yen;
+    use proptest::prelude::*;
+    use time::macros::datetime;
+
+    fn filing() -> Filing {
+        Filing::new(
+            FilingId::from_uuid(uuid_of(1)),
+            TenantId::from_uuid(uuid_of(2)),
+            CompanyId::from_uuid(uuid_of(3)),
+            EmployeeId::from_uuid(uuid_of(4)),
+            TaxYear::new(2026).unwrap(),
+            datetime!(2026-11-01 00:00 UTC),
+        )
+    }
+
+    fn uuid_of(value: u128) -> uuid::Uuid {
+        uuid::Uuid::from_u128(value)
+    }
+
+    fn action() -> impl Strategy<Value = FilingAction> {
+        prop_oneof![
+            Just(FilingAction::Request),
+            Just(FilingAction::Save),
+            Just(FilingAction::Submit),
+            Just(FilingAction::Withdraw),
+            "[ あ]{0,2}".prop_map(|comment| FilingAction::Return { comment }),
+            Just(FilingAction::Approve),
+            "[ あ]{0,2}".prop_map(|reason| FilingAction::Reopen { reason }),
+        ]
+    }
+
+    fn author() -> impl Strategy<Value = Author> {
+        prop_oneof![Just(Actor::Employee), Just(Actor::Staff)].prop_map(|kind| Author {
+            id: UserId::from_uuid(uuid_of(9)),
+            name: "山田 太郎 (emp001)".into(),
+            kind,
+        })
+    }
+
+    proptest! {
+        /// Every transition leaves a history entry that names it; a status never changes
+        /// without one; every changed value is recorded; versions go up by one.
+        #[test]
+        fn every_transition_leaves_a_history_entry(
+            steps in proptest::collection::vec((action(), author(), 0i64..3), 1..40)
+        ) {
+            let mut current = filing();
+            let mut now = datetime!(2026-11-10 09:00 UTC);
+            for (action, author, salary) in steps {
+                now += time::Duration::minutes(1);
+                let mut document = current.document.clone();
+                document.taxpayer.estimated_salary = Yen::new(salary * 1_000_000);
+                let document = matches!(action, FilingAction::Save).then_some(document);
+                let Ok(applied) = current.apply(&action, &author, document.clone(), now) else {
+                    continue;
+                };
+                prop_assert_eq!(applied.filing.version, current.version + 1);
+                if applied.filing.status != current.status {
+                    let event = applied.event.as_ref();
+                    prop_assert!(event.is_some(), "a status change without an event");
+                }
+                if let Some(event) = &applied.event {
+                    prop_assert_eq!(event.from, current.status);
+                    prop_assert_eq!(event.to, applied.filing.status);
+                    prop_assert_eq!(event.at, now);
+                } else {
+                    prop_assert!(matches!(action, FilingAction::Save));
+                }
+                let salary_changed = document.is_some_and(|document| {
+                    document.taxpayer.estimated_salary != current.document.taxpayer.estimated_salary
+                });
+                prop_assert_eq!(
+                    applied.changes.iter().any(|change| change.change.path == "taxpayer.estimated_salary"),
+                    salary_changed
+                );
+                if current.status == FilingStatus::Approved {
+                    let reopened = matches!(action, FilingAction::Reopen { .. });
+                    prop_assert!(reopened, "an approved declaration changed by {action:?}");
+                }
+                current = applied.filing;
+            }
         }
     }
 }

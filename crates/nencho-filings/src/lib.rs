@@ -21,7 +21,7 @@ pub use document::{
     LifeContractAge, LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, PersonName,
     RelativeEntry, SCHEMA_VERSION, SocialInsurancePayment, SpouseEntry, TaxpayerSection,
 };
-pub use filing::Filing;
+pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
 pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError};

@@ -12,10 +12,7 @@ pub mod periods;
 pub mod requests;
 pub mod review;
 
-use nencho_filings::{
-    Actor, Declaration, FieldChange, Filing, FilingAction, FilingEvent, FilingStatus, diff,
-    transition,
-};
+use nencho_filings::{Actor, Author, Declaration, Filing, FilingAction, FilingStatus};
 use nencho_identity::Permission;
 use nencho_kernel::{Date, JAPAN_STANDARD_TIME};
 use nencho_ports::{FilingWrite, OutboxMessage};
@@ -75,73 +72,26 @@ pub(crate) async fn persist(
             "この申告書は他の人が先に更新しました。画面を開き直してください。".into(),
         ));
     }
-    let next = transition(before.status, &change.action, change.actor_kind)
+    let applied = before
+        .apply(
+            &change.action,
+            &author(actor, change.actor_kind),
+            change.document,
+            context.clock.now(),
+        )
         .map_err(|error| AppError::Refused(error.to_string()))?;
-    let now = context.clock.now();
-    let mut after = before.clone();
-    after.status = next;
-    after.updated_at = now;
-    after.version = before.version + 1;
-    if let Some(mut document) = change.document {
-        // Saving a step is the confirmation a carried-over document waits for.
-        document.carried_over_unconfirmed = false;
-        after.document = document;
-    }
-    if change.actor_kind == Actor::Staff
-        && matches!(change.action, FilingAction::Save | FilingAction::Submit)
-    {
-        after.proxy_entered = true;
-    }
-    match &change.action {
-        FilingAction::Request => after.requested_at = Some(now),
-        FilingAction::Submit => after.submitted_at = Some(now),
-        FilingAction::Approve => after.approved_at = Some(now),
-        FilingAction::Return { comment } => after.last_comment = Some(comment.trim().to_owned()),
-        FilingAction::Reopen { reason } => {
-            after.last_comment = Some(reason.trim().to_owned());
-            after.reopened = true;
-            after.approved_at = None;
-        }
-        FilingAction::Save | FilingAction::Withdraw => {}
-    }
-    let actor_name = actor_name(actor);
-    let changes: Vec<FieldChange> = diff(&before.document, &after.document)
-        .into_iter()
-        .map(|change| FieldChange {
-            at: now,
-            actor: actor.user.id,
-            actor_name: actor_name.clone(),
-            change,
-        })
-        .collect();
-    // Every transition is an event; a save that keeps the status leaves only its changed values.
-    let transitioned = before.status != next || !matches!(change.action, FilingAction::Save);
-    let event = transitioned.then(|| FilingEvent {
-        at: now,
-        actor: actor.user.id,
-        actor_name: actor_name.clone(),
-        from: before.status,
-        to: next,
-        action: change.action.japanese_name().to_owned(),
-        comment: change
-            .action
-            .comment()
-            .map(|comment| comment.trim().to_owned()),
-        proxy: change.actor_kind == Actor::Staff
-            && matches!(change.action, FilingAction::Save | FilingAction::Submit),
-    });
     let write = FilingWrite {
-        filing: after.clone(),
+        filing: applied.filing.clone(),
         expected_version: change.expected_version,
-        event,
-        changes,
+        event: applied.event,
+        changes: applied.changes,
         mail: change.mail,
     };
     context
         .store
         .write_filings(actor.tenant.id, &[write])
         .await?;
-    Ok(after)
+    Ok(applied.filing)
 }
 
 /// How the history names the actor: `山田 太郎 (admin)`.
@@ -151,6 +101,15 @@ pub(crate) fn actor_name(actor: &CurrentUser) -> String {
         actor.user.display_name.as_str(),
         actor.user.login_id
     )
+}
+
+/// The actor as the workflow and the history see them.
+pub(crate) fn author(actor: &CurrentUser, kind: Actor) -> Author {
+    Author {
+        id: actor.user.id,
+        name: actor_name(actor),
+        kind,
+    }
 }
 
 /// The filing of `employee` for the year as stored, or a new one (not stored yet, version 0).

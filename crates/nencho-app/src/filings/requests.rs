@@ -1,13 +1,13 @@
 //! Requests (依頼) and reminders (督促) by e-mail, individually or in bulk for everyone who has
 //! not submitted, with the deadline in the message (YEA-3).
 
-use nencho_filings::{Actor, Filing, FilingAction, FilingEvent, FilingPeriods, transition};
+use nencho_filings::{Actor, Filing, FilingAction, FilingPeriods};
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
 use nencho_ports::{FilingQuery, FilingRow, FilingWrite};
 use nencho_tenancy::Company;
 
-use super::{actor_name, mails};
+use super::{author, mails};
 use crate::authorization::{list_department, require};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
@@ -180,27 +180,19 @@ fn request_write(
             now,
         )
     });
-    let next = transition(before.status, &FilingAction::Request, Actor::Staff)
+    let applied = before
+        .apply(
+            &FilingAction::Request,
+            &author(actor, Actor::Staff),
+            None,
+            now,
+        )
         .map_err(|error| AppError::Refused(error.to_string()))?;
-    let mut filing = before.clone();
-    filing.status = next;
-    filing.requested_at = Some(now);
-    filing.updated_at = now;
-    filing.version = before.version + 1;
     Ok(FilingWrite {
-        event: Some(FilingEvent {
-            at: now,
-            actor: actor.user.id,
-            actor_name: actor_name(actor),
-            from: before.status,
-            to: next,
-            action: FilingAction::Request.japanese_name().to_owned(),
-            comment: None,
-            proxy: false,
-        }),
+        filing: applied.filing,
         expected_version: before.version,
-        filing,
-        changes: Vec::new(),
+        event: applied.event,
+        changes: applied.changes,
         mail: mails::request(context, actor, company, &row.employee, periods, false),
     })
 }
