@@ -102,24 +102,38 @@ impl OutboxStore for PgStore {
         transaction.commit().await.map_err(store_error)
     }
 
-    async fn due_mail(
+    async fn claim_due_mail(
         &self,
         tenant_id: TenantId,
         now: OffsetDateTime,
+        held_until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
-        self.fetch_all_scoped(tenant_id, sqlx::query(
-            "SELECT * FROM outbox WHERE tenant_id = $1 AND sent_at IS NULL AND failed_at IS NULL \
-             AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $3",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(now)
-        .bind(i64::from(limit))
-        )
-        .await?
-        .iter()
-        .map(rows::outbox_message)
-        .collect()
+        // SKIP LOCKED: a process claiming at the same moment passes over these rows instead of
+        // waiting for them, and after the commit they are no longer due.
+        let claimed = self
+            .fetch_all_scoped(
+                tenant_id,
+                sqlx::query(
+                    "UPDATE outbox o SET next_attempt_at = $3 FROM ( \
+                     SELECT id FROM outbox WHERE tenant_id = $1 AND sent_at IS NULL \
+                     AND failed_at IS NULL AND next_attempt_at <= $2 \
+                     ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) due \
+                     WHERE o.tenant_id = $1 AND o.id = due.id RETURNING o.*",
+                )
+                .bind(tenant_id.as_uuid())
+                .bind(now)
+                .bind(held_until)
+                .bind(i64::from(limit)),
+            )
+            .await?;
+        let mut messages = claimed
+            .iter()
+            .map(rows::outbox_message)
+            .collect::<Result<Vec<_>, _>>()?;
+        // UUIDv7 ids follow the time they were queued: oldest first.
+        messages.sort_by_key(|message| message.id);
+        Ok(messages)
     }
 
     async fn record_delivery(

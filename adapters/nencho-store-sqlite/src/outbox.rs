@@ -44,25 +44,37 @@ impl OutboxStore for SqliteStore {
         transaction.commit().await.map_err(store_error)
     }
 
-    async fn due_mail(
+    async fn claim_due_mail(
         &self,
         tenant_id: TenantId,
         now: OffsetDateTime,
+        held_until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
-        sqlx::query(
-            "SELECT * FROM outbox WHERE tenant_id = $1 AND sent_at IS NULL AND failed_at IS NULL \
-             AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $3",
+        // One statement in a write transaction: SQLite serialises writers, so two processes
+        // never claim the same mail.
+        let mut transaction = self.begin_write().await?;
+        let claimed = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $3 WHERE tenant_id = $1 AND id IN ( \
+             SELECT id FROM outbox WHERE tenant_id = $1 AND sent_at IS NULL \
+             AND failed_at IS NULL AND next_attempt_at <= $2 \
+             ORDER BY next_attempt_at, id LIMIT $4) RETURNING *",
         )
         .bind(tenant_id.as_uuid())
         .bind(now)
+        .bind(held_until)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *transaction)
         .await
-        .map_err(store_error)?
-        .iter()
-        .map(rows::outbox_message)
-        .collect()
+        .map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)?;
+        let mut messages = claimed
+            .iter()
+            .map(rows::outbox_message)
+            .collect::<Result<Vec<_>, _>>()?;
+        // UUIDv7 ids follow the time they were queued: oldest first.
+        messages.sort_by_key(|message| message.id);
+        Ok(messages)
     }
 
     async fn record_delivery(

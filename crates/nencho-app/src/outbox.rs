@@ -7,6 +7,10 @@ use nencho_kernel::Clock;
 use nencho_ports::{DeliveryResult, MailError, Mailer, OutboxMessage, OutgoingMail, Store};
 use time::Duration;
 
+/// How long claimed mail is held for its sender: ample for one pass of a batch over SMTP
+/// timeouts; a sender that dies gives its mail back after this.
+pub const CLAIM_HOLD: Duration = Duration::minutes(10);
+
 /// After this many failed attempts (about two days with the backoff below) a mail is given up.
 pub const MAX_ATTEMPTS: u32 = 16;
 
@@ -38,9 +42,10 @@ impl OutboxDelivery {
     ) -> Result<DeliveryReport, nencho_ports::StoreError> {
         let mut report = DeliveryReport::default();
         for tenant in self.store.list_tenants().await? {
+            let now = self.clock.now();
             for message in self
                 .store
-                .due_mail(tenant.id, self.clock.now(), batch)
+                .claim_due_mail(tenant.id, now, now + CLAIM_HOLD, batch)
                 .await?
             {
                 let result = self.attempt(&message).await;

@@ -75,11 +75,16 @@ pub enum DeliveryResult {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     async fn enqueue_mail(&self, message: &OutboxMessage) -> Result<(), StoreError>;
-    /// Unsent, not given up, due at `now`; oldest first.
-    async fn due_mail(
+    /// Hands out up to `limit` mails that are unsent, not given up and due at `now`, oldest
+    /// first, and holds them until `held_until`: meanwhile no other delivery process (another
+    /// web server, the worker) is handed them, so a mail is not sent twice. Each is settled by
+    /// [`OutboxStore::record_delivery`]; one whose sender died comes back when the hold ends
+    /// (delivery at least once).
+    async fn claim_due_mail(
         &self,
         tenant_id: TenantId,
         now: OffsetDateTime,
+        held_until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
     async fn record_delivery(

@@ -5,7 +5,7 @@ use time::Duration;
 
 use super::support::{clock, tenant, user};
 
-pub async fn the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up(store: &dyn Store) {
+pub async fn the_outbox_hands_out_due_mail_once_until_it_is_sent_or_given_up(store: &dyn Store) {
     let clock = clock();
     let acme = tenant("acme", "アクメ", &clock);
     store
@@ -26,19 +26,48 @@ pub async fn the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up(store: &
     for queued in [&first, &second, &third] {
         store.enqueue_mail(queued).await.unwrap();
     }
-    let due: Vec<_> = store
-        .due_mail(acme.id, clock.now(), 10)
+    let hold = |from: time::OffsetDateTime| from + Duration::minutes(10);
+    let claimed: Vec<_> = store
+        .claim_due_mail(acme.id, clock.now(), hold(clock.now()), 2)
         .await
         .unwrap()
         .into_iter()
         .map(|m| m.id)
         .collect();
-    assert_eq!(due, vec![first.id, second.id, third.id], "oldest first");
     assert_eq!(
-        store.due_mail(acme.id, clock.now(), 2).await.unwrap().len(),
-        2,
-        "the limit holds"
+        claimed,
+        vec![first.id, second.id],
+        "oldest first, the limit holds"
     );
+    let rest: Vec<_> = store
+        .claim_due_mail(acme.id, clock.now(), hold(clock.now()), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(
+        rest,
+        vec![third.id],
+        "claimed mail is held: nobody else gets it"
+    );
+    assert!(
+        store
+            .claim_due_mail(acme.id, clock.now(), hold(clock.now()), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A sender that never reports back gives its mail back when the hold ends.
+    let after_hold = hold(clock.now());
+    let again: Vec<_> = store
+        .claim_due_mail(acme.id, after_hold, hold(after_hold), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(again, vec![first.id, second.id, third.id]);
 
     let now = clock.now();
     store
@@ -68,12 +97,17 @@ pub async fn the_outbox_hands_out_due_mail_until_it_is_sent_or_given_up(store: &
         .await
         .unwrap();
 
+    let far = now + Duration::hours(1);
     assert!(
-        store.due_mail(acme.id, now, 10).await.unwrap().is_empty(),
-        "sent, deferred and failed mail is not due now"
+        store
+            .claim_due_mail(acme.id, now + Duration::minutes(4), far, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "sent and failed mail is never due again; deferred mail not before its retry"
     );
     let later = store
-        .due_mail(acme.id, now + Duration::minutes(5), 10)
+        .claim_due_mail(acme.id, now + Duration::minutes(5), far, 10)
         .await
         .unwrap();
     assert_eq!(later.len(), 1);
@@ -108,9 +142,10 @@ pub async fn mail_of_one_tenant_is_invisible_to_another(store: &dyn Store) {
         &clock,
     );
     store.enqueue_mail(&message).await.unwrap();
+    let held_until = clock.now() + Duration::minutes(10);
     assert!(
         store
-            .due_mail(beta.id, clock.now(), 10)
+            .claim_due_mail(beta.id, clock.now(), held_until, 10)
             .await
             .unwrap()
             .is_empty()
@@ -118,7 +153,7 @@ pub async fn mail_of_one_tenant_is_invisible_to_another(store: &dyn Store) {
     assert!(store.list_mail(beta.id, 10).await.unwrap().is_empty());
     assert_eq!(
         store
-            .due_mail(acme.id, clock.now(), 10)
+            .claim_due_mail(acme.id, clock.now(), held_until, 10)
             .await
             .unwrap()
             .len(),
