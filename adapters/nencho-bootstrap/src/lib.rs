@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod mail;
+pub mod outbox;
 pub mod secret;
 pub mod settings;
 pub mod shutdown;

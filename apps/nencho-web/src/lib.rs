@@ -74,9 +74,10 @@ pub async fn serve(
     tracing::info!(%address, url = %format!("http://{address}/"), "listening");
     on_listening(address);
 
-    // The outbox is delivered from here until the worker takes it over.
+    // The outbox is delivered from here too (a single-binary install has no worker); each mail
+    // goes to one deliverer only, however many run.
     let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
-    let delivery = tokio::spawn(deliver_outbox(
+    let delivery = tokio::spawn(nencho_bootstrap::outbox::deliver_until_stopped(
         OutboxDelivery {
             store: store.clone(),
             mailer,
@@ -99,26 +100,6 @@ pub async fn serve(
     drop(store);
     tracing::info!("stopped");
     Ok(())
-}
-
-/// How often the outbox is looked at.
-const DELIVERY_INTERVAL: Duration = Duration::from_secs(2);
-
-async fn deliver_outbox(delivery: OutboxDelivery, mut stopped: tokio::sync::watch::Receiver<bool>) {
-    let mut ticks = tokio::time::interval(DELIVERY_INTERVAL);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = stopped.changed() => break,
-            _ = ticks.tick() => match delivery.deliver_due(50).await {
-                Ok(report) if report.sent + report.deferred + report.failed > 0 => {
-                    tracing::info!(sent = report.sent, deferred = report.deferred, failed = report.failed, "outbox delivered");
-                }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "outbox delivery failed; will retry"),
-            },
-        }
-    }
 }
 
 /// The binary's body: settings, logs, serve until SIGTERM or Ctrl-C.

@@ -1,11 +1,13 @@
 //! The maintenance worker: retention, purges, backups, notices and outbox delivery run here on
-//! schedule (they arrive with their issues). Today it connects to the store, watches its health
-//! and stops cleanly on a signal.
+//! schedule. Today it delivers the mail outbox (alongside any web servers: each mail goes to one
+//! deliverer only), watches the store's health and stops cleanly on a signal; the other jobs
+//! arrive with their issues.
 
 use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
+use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
 use nencho_bootstrap::{Settings, SettingsArgs};
 
@@ -29,7 +31,24 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         .await
         .with_context(|| format!("cannot open the store ({})", settings.database.describe()))?;
     let readiness = CheckReadiness::new(store.clone());
-    tracing::info!(store = %settings.database.describe(), "worker ready");
+    let clock: std::sync::Arc<dyn nencho_kernel::Clock> =
+        std::sync::Arc::new(nencho_kernel::SystemClock);
+    let mailer = nencho_bootstrap::mail::open(&settings.mail, clock.clone())
+        .context("the mail settings are not usable")?;
+    let (stop_delivery, delivery_stopped) = tokio::sync::watch::channel(false);
+    let delivery = tokio::spawn(nencho_bootstrap::outbox::deliver_until_stopped(
+        OutboxDelivery {
+            store: store.clone(),
+            mailer,
+            clock,
+        },
+        delivery_stopped,
+    ));
+    tracing::info!(
+        store = %settings.database.describe(),
+        mail = %settings.mail.describe(),
+        "worker ready"
+    );
 
     let mut ticks = tokio::time::interval(HEALTH_INTERVAL);
     tokio::pin!(shutdown);
@@ -43,6 +62,8 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
             }
         }
     }
+    let _ = stop_delivery.send(true);
+    let _ = delivery.await;
     tracing::info!("worker stopped");
     Ok(())
 }
