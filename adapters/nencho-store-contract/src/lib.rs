@@ -44,6 +44,7 @@ macro_rules! store_contract_tests {
             a_reset_token_is_redeemed_once_and_ends_every_session,
             an_email_confirmation_sets_the_address,
             the_login_history_lists_newest_first_and_counts_failures_since_the_last_success,
+            tenant_roles_are_set_within_their_tenant_only,
             the_outbox_hands_out_due_mail_once_until_it_is_sent_or_given_up,
             mail_of_one_tenant_is_invisible_to_another,
             operator_actions_are_recorded_newest_first,

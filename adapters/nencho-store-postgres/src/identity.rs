@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use nencho_identity::{
-    LoginAttempt, LoginId, OneTimeToken, PasswordState, Session, TokenHash, User, UserStatus,
+    LoginAttempt, LoginId, OneTimeToken, PasswordState, Role, Session, TokenHash, User, UserStatus,
 };
 use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
 use nencho_ports::{
@@ -287,6 +287,27 @@ impl UserStore for PgStore {
                 .bind(email.as_ref().map(EmailAddress::as_str)),
         )
         .await?;
+        Ok(())
+    }
+
+    async fn set_user_role(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let updated = self
+            .execute_scoped(
+                tenant_id,
+                sqlx::query("UPDATE users SET role = $3 WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant_id.as_uuid())
+                    .bind(user_id.as_uuid())
+                    .bind(role.as_code()),
+            )
+            .await?;
+        if updated == 0 {
+            return Err(StoreError::Backend("no such user".into()));
+        }
         Ok(())
     }
 }

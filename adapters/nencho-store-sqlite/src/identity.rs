@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use nencho_identity::{
-    LoginAttempt, LoginId, OneTimeToken, PasswordState, Session, TokenHash, User, UserStatus,
+    LoginAttempt, LoginId, OneTimeToken, PasswordState, Role, Session, TokenHash, User, UserStatus,
 };
 use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
 use nencho_ports::{
@@ -283,6 +283,25 @@ impl UserStore for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn set_user_role(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query("UPDATE users SET role = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(role.as_code())
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Backend("no such user".into()));
+        }
         Ok(())
     }
 }

@@ -48,6 +48,58 @@ pub async fn set_user_enabled(
     Ok(user)
 }
 
+/// Makes `target` an administrator (管理者) or a general user again (ID-4). Only ADMIN and
+/// administrators may (`ManageUsers`). The ADMIN ID of the contract keeps its role forever and
+/// nobody else can become ADMIN, so only General ⇄ Administrator changes are possible; an
+/// administrator cannot demote themselves (the ADMIN always remains, so a tenant never loses
+/// every manager). Sessions stay: the role is read from the store on every request, so the change
+/// takes effect at the user's next request. Company roles the user holds are kept but give
+/// nothing more while they are an administrator.
+pub async fn set_tenant_role(
+    context: &AppContext,
+    actor: &CurrentUser,
+    target: UserId,
+    role: nencho_identity::Role,
+) -> Result<User, AppError> {
+    use nencho_identity::Role;
+    crate::authorization::require(
+        context,
+        actor,
+        nencho_identity::Permission::ManageUsers,
+        None,
+    )
+    .await?;
+    if role == Role::Admin {
+        return Err(AppError::Invalid {
+            field: "role",
+            message: "only the contract's own ID is ADMIN".into(),
+        });
+    }
+    let tenant = actor.tenant.id;
+    let mut user = context
+        .store
+        .find_user(tenant, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.role == Role::Admin {
+        return Err(AppError::Invalid {
+            field: "user",
+            message: "the ADMIN ID's role cannot be changed".into(),
+        });
+    }
+    if target == actor.user.id && role != user.role {
+        return Err(AppError::Invalid {
+            field: "user",
+            message: "you cannot change your own role".into(),
+        });
+    }
+    if user.role != role {
+        context.store.set_user_role(tenant, target, role).await?;
+        user.role = role;
+    }
+    Ok(user)
+}
+
 /// One user's company roles, with the companies to choose from (`manage_users`).
 pub struct UserRoles {
     pub user: User,

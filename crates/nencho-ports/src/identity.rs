@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use nencho_identity::{
-    LoginAttempt, LoginId, OneTimeToken, PasswordState, Session, TokenHash, User, UserStatus,
+    LoginAttempt, LoginId, OneTimeToken, PasswordState, Role, Session, TokenHash, User, UserStatus,
 };
 use nencho_kernel::{EmailAddress, OffsetDateTime, TenantId, UserId};
 use nencho_tenancy::Tenant;
@@ -57,6 +57,15 @@ pub trait UserStore: Send + Sync {
         tenant_id: TenantId,
         user_id: UserId,
         email: Option<EmailAddress>,
+    ) -> Result<(), StoreError>;
+    /// Sets the user's tenant role (ADMIN, administrator, general user). Sessions stay: the role
+    /// is read from the store on every request. Fails with [`StoreError::Backend`] when the
+    /// tenant has no such user (a user of another tenant is never changed).
+    async fn set_user_role(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        role: Role,
     ) -> Result<(), StoreError>;
 }
 

@@ -91,6 +91,7 @@ pub fn routes() -> Route {
             "/admin/users/:id/roles/:company/revoke",
             post(roles::revoke),
         )
+        .at("/admin/users/:id/tenant-role", post(roles::set_tenant))
         .at("/admin/users/:id/:action", post(admin::user_action))
 }
 

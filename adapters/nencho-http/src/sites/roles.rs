@@ -1,12 +1,12 @@
 //! Per-company roles of one user (承認者・担当者・参照者), given and revoked by ADMIN and
-//! administrators (ID-4).
+//! administrators, and the user's tenant role (管理者 ⇄ 一般ユーザー) (ID-4).
 
 use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::AppError;
-use nencho_app::users::{assign_company_role, revoke_company_role, user_roles};
-use nencho_identity::CompanyRole;
+use nencho_app::users::{assign_company_role, revoke_company_role, set_tenant_role, user_roles};
+use nencho_identity::{CompanyRole, Role};
 use nencho_kernel::{CompanyId, UserId};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
@@ -35,6 +35,11 @@ struct RolesPage {
     user_name: String,
     login_id: String,
     manages_all: bool,
+    /// The user's tenant role, in words.
+    tenant_role: &'static str,
+    is_administrator: bool,
+    /// False for the ADMIN and for oneself: those tenant roles cannot be changed.
+    tenant_role_changeable: bool,
     rows: Vec<RoleRow>,
     companies: Vec<(String, String)>,
     error: Option<String>,
@@ -90,6 +95,14 @@ async fn roles_page(
                     user_name: roles.user.display_name.as_str().to_owned(),
                     login_id: roles.user.login_id.to_string(),
                     manages_all: roles.user.role.manages_users(),
+                    tenant_role: match roles.user.role {
+                        Role::Admin => t.role_admin,
+                        Role::Administrator => t.role_administrator,
+                        Role::General => t.role_general,
+                    },
+                    is_administrator: roles.user.role == Role::Administrator,
+                    tenant_role_changeable: roles.user.role != Role::Admin
+                        && roles.user.id != current.user.id,
                     rows,
                     companies: roles
                         .companies
@@ -219,6 +232,63 @@ pub async fn revoke(
     };
     match revoke_company_role(&services.app, &current, user_id, company_id).await {
         Ok(()) => see_other(&format!("/admin/users/{user_id}/roles")),
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TenantRoleForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Makes the user an administrator (管理者) or a general user again.
+#[handler]
+pub async fn set_tenant(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    Form(form): Form<TenantRoleForm>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout());
+    }
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(user_id) = id.parse::<UserId>() else {
+        return plain_not_found();
+    };
+    let role = match form.role.as_str() {
+        "administrator" => Role::Administrator,
+        "general" => Role::General,
+        _ => {
+            return roles_page(
+                &site,
+                user_id,
+                Some(site.lang.words().bad_form.into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match set_tenant_role(&services.app, &current, user_id, role).await {
+        Ok(_) => see_other(&format!("/admin/users/{user_id}/roles")),
+        Err(AppError::Invalid { .. }) => {
+            roles_page(
+                &site,
+                user_id,
+                Some(site.lang.words().tenant_role_fixed.into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(error) => failure(&site, &error).await,
     }
 }

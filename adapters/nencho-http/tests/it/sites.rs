@@ -1309,3 +1309,144 @@ async fn roles_given_on_the_roles_page_open_exactly_that_company() {
         "revoked at once"
     );
 }
+
+#[tokio::test]
+async fn the_admin_makes_a_general_user_an_administrator_and_back() {
+    use nencho_identity::{CompanyRole, Role};
+    use nencho_kernel::SystemClock;
+    use nencho_tenancy::{Company, CompanyName};
+
+    let (store, services, notice) = site().await;
+    let tenant = notice.tenant.id;
+    let a = Company::register(
+        tenant,
+        CompanyName::parse("株式会社エー").unwrap(),
+        &SystemClock,
+    );
+    services.app.store.insert_company(tenant, &a).await.unwrap();
+    let mut admin = browser(&store, "acme.localhost:8080");
+    log_in_as_admin(&mut admin, &notice).await;
+    let admin_user = nencho_app::sign_in::authenticate(
+        &services.app,
+        &notice.tenant,
+        &admin.cookies["nencho_session"],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut taro = browser(&store, "acme.localhost:8080");
+    let taro_id = new_person(
+        &services,
+        &notice,
+        &admin_user,
+        &mut taro,
+        "taro",
+        Role::General,
+        None,
+    )
+    .await;
+    let mut clerk = browser(&store, "acme.localhost:8080");
+    new_person(
+        &services,
+        &notice,
+        &admin_user,
+        &mut clerk,
+        "tanto",
+        Role::General,
+        Some((CompanyRole::Clerk, a.id)),
+    )
+    .await;
+    let role_of = |id| {
+        let services = services.clone();
+        async move {
+            services
+                .app
+                .store
+                .find_user(tenant, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .role
+        }
+    };
+    assert_eq!(taro.get("/admin/users").await.0, StatusCode::FORBIDDEN);
+
+    let roles_path = format!("/admin/users/{taro_id}/roles");
+    let tenant_role_path = format!("/admin/users/{taro_id}/tenant-role");
+    let (status, page, _) = admin.get(&roles_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"テナントの権限: <span class="tenant-role">一般ユーザー</span>"#));
+    assert!(page.contains(&format!(r#"action="{tenant_role_path}""#)));
+
+    // A forged CSRF token changes nothing.
+    let (status, _, _) = admin
+        .post(
+            &tenant_role_path,
+            &[("role", "administrator"), ("csrf_token", "forged")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(role_of(taro_id).await, Role::General);
+
+    // The ADMIN promotes taro: from his next request he manages users and companies.
+    admin.get(&roles_path).await;
+    let (status, _, location) = admin
+        .post(&tenant_role_path, &[("role", "administrator")])
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some(roles_path.as_str()))
+    );
+    assert_eq!(role_of(taro_id).await, Role::Administrator);
+    let (_, page, _) = admin.get(&roles_path).await;
+    assert!(page.contains(r#"<span class="tenant-role">管理者</span>"#));
+    let (_, page, _) = admin.get("/admin/users").await;
+    assert!(page.contains(r#"<td class="tenant-role">管理者</td>"#));
+    assert!(page.contains(r#"<td class="tenant-role">ADMIN</td>"#));
+    assert_eq!(taro.get("/admin/users").await.0, StatusCode::OK);
+    assert_eq!(taro.get("/admin/companies").await.0, StatusCode::OK);
+
+    // A clerk may not change it.
+    clerk.get("/").await;
+    let (status, _, _) = clerk.post(&tenant_role_path, &[("role", "general")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(role_of(taro_id).await, Role::Administrator);
+
+    // taro cannot demote himself, nor the ADMIN: no form, and a post is refused.
+    let (status, page, _) = taro.get(&roles_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(&format!(r#"action="{tenant_role_path}""#)));
+    assert!(page.contains("ADMINの権限と、ご自身の権限は変更できません。"));
+    let (status, page, _) = taro.post(&tenant_role_path, &[("role", "general")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("ADMINの権限と、ご自身の権限は変更できません。"));
+    let (status, _, _) = taro
+        .post(
+            &format!("/admin/users/{}/tenant-role", admin_user.user.id),
+            &[("role", "general")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(role_of(admin_user.user.id).await, Role::Admin);
+    assert_eq!(role_of(taro_id).await, Role::Administrator);
+    let (status, _, _) = admin.post(&tenant_role_path, &[("role", "admin")]).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nobody becomes ADMIN"
+    );
+
+    // In English too.
+    admin.cookies.insert("nencho_lang".into(), "en".into());
+    let (_, page, _) = admin.get(&roles_path).await;
+    assert!(page.contains(r#"Tenant role: <span class="tenant-role">Administrator</span>"#));
+    admin.cookies.remove("nencho_lang");
+
+    // Demoted again, taro is refused at once.
+    admin.get(&roles_path).await;
+    let (status, _, _) = admin.post(&tenant_role_path, &[("role", "general")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(role_of(taro_id).await, Role::General);
+    assert_eq!(taro.get("/admin/users").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(taro.get("/admin/companies").await.0, StatusCode::FORBIDDEN);
+}

@@ -241,6 +241,71 @@ pub async fn disabling_an_id_ends_its_sessions_and_enabling_restores_it(store: &
     );
 }
 
+pub async fn tenant_roles_are_set_within_their_tenant_only(store: &dyn Store) {
+    let clock = clock();
+    let acme = tenant("acme", "アクメ", &clock);
+    let beta = tenant("beta", "ベータ", &clock);
+    store
+        .open_tenant(&acme, &user(&acme, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
+    store
+        .open_tenant(&beta, &user(&beta, "admin", Role::Admin, &clock))
+        .await
+        .unwrap();
+    let taro = user(&acme, "emp001", Role::General, &clock);
+    store.insert_user(acme.id, &taro).await.unwrap();
+    let (_, taro_session) = session(acme.id, taro.id, 5, &clock);
+    store.insert_session(&taro_session).await.unwrap();
+    let role_of = |tenant_id, user_id| async move {
+        store
+            .find_user(tenant_id, user_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .role
+    };
+
+    store
+        .set_user_role(acme.id, taro.id, Role::Administrator)
+        .await
+        .unwrap();
+    assert_eq!(role_of(acme.id, taro.id).await, Role::Administrator);
+    assert!(
+        store
+            .find_session(acme.id, &taro_session.token_hash)
+            .await
+            .unwrap()
+            .is_some(),
+        "a role change keeps the user's sessions"
+    );
+    store
+        .set_user_role(acme.id, taro.id, Role::General)
+        .await
+        .unwrap();
+    assert_eq!(role_of(acme.id, taro.id).await, Role::General);
+
+    assert!(
+        store
+            .set_user_role(acme.id, UserId::generate(&clock), Role::Administrator)
+            .await
+            .is_err(),
+        "an unknown user is refused"
+    );
+    assert!(
+        store
+            .set_user_role(beta.id, taro.id, Role::Administrator)
+            .await
+            .is_err(),
+        "another tenant's user is refused"
+    );
+    assert_eq!(
+        role_of(acme.id, taro.id).await,
+        Role::General,
+        "another tenant's user is not changed"
+    );
+}
+
 pub async fn sessions_are_found_touched_and_deleted_within_their_tenant(store: &dyn Store) {
     let clock = clock();
     let acme = tenant("acme", "アクメ", &clock);

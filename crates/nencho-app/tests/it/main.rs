@@ -8,3 +8,4 @@ mod identity;
 mod import;
 mod outbox;
 mod support;
+mod tenant_roles;
