@@ -89,13 +89,41 @@ pub const JA: FilingWords = FilingWords {
     forms_title: "提出する申告書",
     no_employee_record: "従業員として登録されていないため、申告書はありません。",
     questions: [
-        ("has_spouse", "配偶者(夫または妻)はいますか?", "婚姻届を出している配偶者です。内縁関係の方は含みません。年の途中で結婚・離婚した場合は12月31日の状況で答えてください。"),
-        ("has_dependents", "生計を一にする親族(子・父母など)はいますか?", "あなたと生活費を共にしている親族です。別居でも仕送りをしていれば含みます。収入の多い親族も「はい」と答えてください(区分は自動で判定します)。"),
-        ("paid_life_insurance", "今年、生命保険料・介護医療保険料・個人年金保険料を支払いましたか?", "保険会社から届く「控除証明書」をご用意ください。"),
-        ("paid_earthquake_insurance", "今年、地震保険料を支払いましたか?", "火災保険のうち地震保険の部分が対象です。控除証明書をご用意ください。"),
-        ("paid_social_insurance", "今年、国民年金保険料や国民健康保険料を自分で支払いましたか?", "給与から天引きされた社会保険料は入力不要です。家族の分を負担した場合も含みます。"),
-        ("paid_mutual_aid", "今年、iDeCo(個人型確定拠出年金)や小規模企業共済の掛金を支払いましたか?", "給与から天引きされていない掛金が対象です。"),
-        ("has_housing_loan", "住宅ローン控除(住宅借入金等特別控除)を受けますか?", "2年目以降の方が対象です(1年目は確定申告が必要です)。税務署から届いた証明書と、金融機関の残高証明書をご用意ください。"),
+        (
+            "has_spouse",
+            "配偶者(夫または妻)はいますか?",
+            "婚姻届を出している配偶者です。内縁関係の方は含みません。年の途中で結婚・離婚した場合は12月31日の状況で答えてください。",
+        ),
+        (
+            "has_dependents",
+            "生計を一にする親族(子・父母など)はいますか?",
+            "あなたと生活費を共にしている親族です。別居でも仕送りをしていれば含みます。収入の多い親族も「はい」と答えてください(区分は自動で判定します)。",
+        ),
+        (
+            "paid_life_insurance",
+            "今年、生命保険料・介護医療保険料・個人年金保険料を支払いましたか?",
+            "保険会社から届く「控除証明書」をご用意ください。",
+        ),
+        (
+            "paid_earthquake_insurance",
+            "今年、地震保険料を支払いましたか?",
+            "火災保険のうち地震保険の部分が対象です。控除証明書をご用意ください。",
+        ),
+        (
+            "paid_social_insurance",
+            "今年、国民年金保険料や国民健康保険料を自分で支払いましたか?",
+            "給与から天引きされた社会保険料は入力不要です。家族の分を負担した場合も含みます。",
+        ),
+        (
+            "paid_mutual_aid",
+            "今年、iDeCo(個人型確定拠出年金)や小規模企業共済の掛金を支払いましたか?",
+            "給与から天引きされていない掛金が対象です。",
+        ),
+        (
+            "has_housing_loan",
+            "住宅ローン控除(住宅借入金等特別控除)を受けますか?",
+            "2年目以降の方が対象です(1年目は確定申告が必要です)。税務署から届いた証明書と、金融機関の残高証明書をご用意ください。",
+        ),
     ],
 };
 
@@ -140,13 +168,41 @@ pub const EN: FilingWords = FilingWords {
     forms_title: "Forms to file",
     no_employee_record: "You are not registered as an employee, so there is no declaration.",
     questions: [
-        ("has_spouse", "Do you have a spouse (配偶者)?", "A legally married husband or wife (not a common-law partner). If you married or divorced this year, answer as of 31 December."),
-        ("has_dependents", "Do relatives (children, parents, …) share your living costs (生計を一にする親族)?", "Relatives who live on the same household budget, including those living apart whom you support. Answer yes even if their income is high: the category is decided automatically."),
-        ("paid_life_insurance", "Did you pay life, medical-care or private pension insurance premiums this year (生命保険料)?", "Have the deduction certificates (控除証明書) from your insurers at hand."),
-        ("paid_earthquake_insurance", "Did you pay earthquake insurance premiums this year (地震保険料)?", "The earthquake part of your fire insurance. Have the certificate at hand."),
-        ("paid_social_insurance", "Did you pay National Pension or National Health Insurance premiums yourself this year (社会保険料)?", "Not the social insurance deducted from your salary. Include what you paid for family members."),
-        ("paid_mutual_aid", "Did you pay iDeCo or small-business mutual aid contributions this year (小規模企業共済等掛金)?", "Contributions not deducted from your salary."),
-        ("has_housing_loan", "Do you claim the home-loan credit (住宅借入金等特別控除)?", "From the second year on (the first year needs a tax return). Have the tax office's certificate and your bank's balance certificate at hand."),
+        (
+            "has_spouse",
+            "Do you have a spouse (配偶者)?",
+            "A legally married husband or wife (not a common-law partner). If you married or divorced this year, answer as of 31 December.",
+        ),
+        (
+            "has_dependents",
+            "Do relatives (children, parents, …) share your living costs (生計を一にする親族)?",
+            "Relatives who live on the same household budget, including those living apart whom you support. Answer yes even if their income is high: the category is decided automatically.",
+        ),
+        (
+            "paid_life_insurance",
+            "Did you pay life, medical-care or private pension insurance premiums this year (生命保険料)?",
+            "Have the deduction certificates (控除証明書) from your insurers at hand.",
+        ),
+        (
+            "paid_earthquake_insurance",
+            "Did you pay earthquake insurance premiums this year (地震保険料)?",
+            "The earthquake part of your fire insurance. Have the certificate at hand.",
+        ),
+        (
+            "paid_social_insurance",
+            "Did you pay National Pension or National Health Insurance premiums yourself this year (社会保険料)?",
+            "Not the social insurance deducted from your salary. Include what you paid for family members.",
+        ),
+        (
+            "paid_mutual_aid",
+            "Did you pay iDeCo or small-business mutual aid contributions this year (小規模企業共済等掛金)?",
+            "Contributions not deducted from your salary.",
+        ),
+        (
+            "has_housing_loan",
+            "Do you claim the home-loan credit (住宅借入金等特別控除)?",
+            "From the second year on (the first year needs a tax return). Have the tax office's certificate and your bank's balance certificate at hand.",
+        ),
     ],
 };
 
