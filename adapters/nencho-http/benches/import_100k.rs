@@ -1,8 +1,9 @@
 //! The whole employee import at 100,000 rows, on SQLite and on PostgreSQL: a generated CP932
-//! file on disk is streamed through `nencho_csv::validate_all_with`, previewed with
-//! `nencho_app::import::preview_import`, read and validated again and applied with
-//! `nencho_app::import::apply_import` (new employees, their user IDs, invitation tokens and
-//! mails), as the wizard's upload and confirm steps do. Prints rows per second of each step and of
+//! file on disk is streamed through `nencho_csv::validate_all_with` (counting rows), previewed
+//! with `nencho_app::import::preview_import_streamed` reading it again chunk by chunk, validated
+//! again and applied with `nencho_app::import::apply_import_streamed` (new employees, their user
+//! IDs, invitation tokens and mails, written in chunks of 2,000 rows into one transaction) reading
+//! it once more, as the wizard's upload and confirm steps do. Prints rows per second of each step and of
 //! the whole, and the peak resident memory (`VmHWM` of `/proc/self/status`).
 //!
 //! A benchmark, not a test: `cargo bench -p nencho-http --bench import_100k`. Each store runs in
@@ -17,12 +18,16 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::io::{BufReader, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nencho_app::AppContext;
-use nencho_app::import::{FirstPassword, ImportedEmployee, apply_import_with, preview_import};
+use nencho_app::import::{
+    FirstPassword, IMPORT_CHUNK, ImportSource, ImportedEmployee, RowsResult,
+    apply_import_streamed, preview_import_streamed,
+};
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
 use nencho_crypto::{OsRandom, Pbkdf2Hasher};
@@ -136,16 +141,49 @@ fn imported(row: EmployeeRow) -> ImportedEmployee {
     }
 }
 
-/// Streams the file from disk and keeps its rows as the use case takes them.
-fn validate(path: &Path) -> Vec<ImportedEmployee> {
-    let mut rows = Vec::new();
+/// Streams the file from disk and counts its rows, keeping none.
+fn validate(path: &Path) -> usize {
+    let mut rows = 0;
     let file = BufReader::new(std::fs::File::open(path).unwrap());
     let preview = validate_all_with(file, &ImportOptions::default(), |row| {
-        rows.push(imported(row));
+        imported(row);
+        rows += 1;
     })
     .unwrap();
     assert!(preview.is_valid(), "{:?}", preview.errors.first());
     rows
+}
+
+/// The file's rows as the wizard feeds them to the use case: a blocking thread streams the file
+/// and hands over chunks of `IMPORT_CHUNK` rows through a channel of one.
+struct FileRows(tokio::sync::mpsc::Receiver<Vec<ImportedEmployee>>);
+
+impl FileRows {
+    fn open(path: PathBuf) -> Self {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        tokio::task::spawn_blocking(move || {
+            let file = BufReader::new(std::fs::File::open(path).unwrap());
+            let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+            let preview = validate_all_with(file, &ImportOptions::default(), |row| {
+                chunk.push(imported(row));
+                if chunk.len() >= IMPORT_CHUNK {
+                    sender.blocking_send(std::mem::take(&mut chunk)).unwrap();
+                }
+            })
+            .unwrap();
+            assert!(preview.is_valid());
+            if !chunk.is_empty() {
+                sender.blocking_send(chunk).unwrap();
+            }
+        });
+        Self(receiver)
+    }
+}
+
+impl ImportSource for FileRows {
+    fn next_rows(&mut self) -> Pin<Box<dyn Future<Output = RowsResult> + Send + '_>> {
+        Box::pin(async move { Ok(self.0.recv().await) })
+    }
 }
 
 fn context(store: Arc<dyn Store>) -> AppContext {
@@ -249,24 +287,30 @@ fn run_one(store_name: &str) {
         // Upload: validate, preview.
         let step = Instant::now();
         let path_for_task = path.clone();
-        let rows = tokio::task::spawn_blocking(move || validate(&path_for_task))
+        let validated = tokio::task::spawn_blocking(move || validate(&path_for_task))
             .await
             .unwrap();
+        assert_eq!(validated, count);
         steps.push(("validate (upload)", step.elapsed()));
         let step = Instant::now();
-        let preview = preview_import(&context, &actor, company.id, rows)
-            .await
-            .unwrap();
-        assert_eq!(preview.new.len(), count);
-        assert_eq!(preview.invitations(), count);
-        drop(preview);
+        let preview = preview_import_streamed(
+            &context,
+            &actor,
+            company.id,
+            &mut FileRows::open(path.clone()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(preview.new, count);
+        assert_eq!(preview.invitations, count);
         steps.push(("preview", step.elapsed()));
         // Confirm: validate again, apply.
         let step = Instant::now();
         let path_for_task = path.clone();
-        let rows = tokio::task::spawn_blocking(move || validate(&path_for_task))
+        let validated = tokio::task::spawn_blocking(move || validate(&path_for_task))
             .await
             .unwrap();
+        assert_eq!(validated, count);
         steps.push(("validate (confirm)", step.elapsed()));
         let step = Instant::now();
         let passwords = std::env::var("NENCHO_IMPORT_BENCH_PASSWORDS").is_ok_and(|v| v == "1");
@@ -275,9 +319,21 @@ fn run_one(store_name: &str) {
         } else {
             FirstPassword::Invitation
         };
-        let outcome = apply_import_with(&context, &actor, company.id, rows, first_password)
-            .await
-            .unwrap();
+        let progress = std::sync::atomic::AtomicU64::new(0);
+        let outcome = apply_import_streamed(
+            &context,
+            &actor,
+            company.id,
+            &mut FileRows::open(path.clone()),
+            first_password,
+            &|done| progress.store(done, std::sync::atomic::Ordering::Relaxed),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            progress.load(std::sync::atomic::Ordering::Relaxed),
+            count as u64
+        );
         steps.push(("apply", step.elapsed()));
         let total = started.elapsed();
         assert_eq!(outcome.inserted, count);

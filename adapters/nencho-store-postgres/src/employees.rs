@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use nencho_identity::{OneTimeToken, User, UserStatus};
 use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId, OffsetDateTime, TenantId, UserId};
 use nencho_ports::{
-    EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, OutboxMessage, StoreError,
+    EmployeePage, EmployeeQuery, EmployeeStore, ImportTransaction, ImportWrite, OutboxMessage,
+    StoreError,
 };
 
 use nencho_tenancy::{Employee, EmployeeNumber, PostalCode};
@@ -600,34 +601,88 @@ impl EmployeeStore for PgStore {
         transaction.commit().await.map_err(store_error)
     }
 
-    async fn apply_import(
+    async fn begin_import(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
-        write: &ImportWrite,
-    ) -> Result<(), StoreError> {
-        check_import(tenant_id, company_id, write)?;
-        // Users first: the new employees link to them. Every kind of row goes in chunks of
-        // [`APPLY_CHUNK`], one statement each. Dropping the transaction on an error (a login ID
-        // taken in the tenant, say) rolls everything back.
-        let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        for chunk in write.new_users.chunks(APPLY_CHUNK) {
-            insert_users_in(&mut transaction, tenant_id, chunk).await?;
-        }
-        apply_employees_in(
-            &mut transaction,
+    ) -> Result<Box<dyn ImportTransaction>, StoreError> {
+        // Row-level security admits only this tenant's rows for the whole transaction.
+        let transaction = self.begin_for_tenant(tenant_id).await?;
+        Ok(Box::new(PgImport {
             tenant_id,
             company_id,
-            &write.inserts,
-            &write.updates,
+            transaction,
+            failed: false,
+        }))
+    }
+}
+
+/// An import's transaction ([`ImportTransaction`]), tenant-scoped as
+/// [`PgStore::begin_for_tenant`] makes it; dropping it rolls back.
+struct PgImport {
+    tenant_id: TenantId,
+    company_id: CompanyId,
+    transaction: Transaction<'static, Postgres>,
+    /// A write failed part-way: only a rollback is left.
+    failed: bool,
+}
+
+#[async_trait]
+impl ImportTransaction for PgImport {
+    async fn write(&mut self, chunk: &ImportWrite) -> Result<(), StoreError> {
+        if self.failed {
+            return Err(StoreError::Backend(
+                "an earlier chunk of this import failed".into(),
+            ));
+        }
+        check_import(self.tenant_id, self.company_id, chunk)?;
+        self.failed = true;
+        write_import_in(
+            &mut self.transaction,
+            self.tenant_id,
+            self.company_id,
+            chunk,
         )
         .await?;
-        for chunk in write.invitations.chunks(APPLY_CHUNK) {
-            insert_invitations_in(&mut transaction, tenant_id, chunk).await?;
-        }
-        for chunk in write.disable_users.chunks(APPLY_CHUNK) {
-            disable_users_in(&mut transaction, tenant_id, chunk).await?;
-        }
-        transaction.commit().await.map_err(store_error)
+        self.failed = false;
+        Ok(())
     }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        if self.failed {
+            return Err(StoreError::Backend(
+                "an earlier chunk of this import failed".into(),
+            ));
+        }
+        self.transaction.commit().await.map_err(store_error)
+    }
+}
+
+/// One chunk of an import inside its transaction: users first (the new employees link to them),
+/// then employees, tokens with their mails and disabled IDs, every kind of row in chunks of
+/// [`APPLY_CHUNK`], one statement each.
+async fn write_import_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    company_id: CompanyId,
+    write: &ImportWrite,
+) -> Result<(), StoreError> {
+    for chunk in write.new_users.chunks(APPLY_CHUNK) {
+        insert_users_in(transaction, tenant_id, chunk).await?;
+    }
+    apply_employees_in(
+        transaction,
+        tenant_id,
+        company_id,
+        &write.inserts,
+        &write.updates,
+    )
+    .await?;
+    for chunk in write.invitations.chunks(APPLY_CHUNK) {
+        insert_invitations_in(transaction, tenant_id, chunk).await?;
+    }
+    for chunk in write.disable_users.chunks(APPLY_CHUNK) {
+        disable_users_in(transaction, tenant_id, chunk).await?;
+    }
+    Ok(())
 }

@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use nencho_identity::{OneTimeToken, User, UserStatus};
 use nencho_kernel::{CompanyId, EmailAddress, EmployeeId, TenantId, UserId};
 use nencho_ports::{
-    EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, OutboxMessage, StoreError,
+    EmployeePage, EmployeeQuery, EmployeeStore, ImportTransaction, ImportWrite, OutboxMessage,
+    StoreError,
 };
 
 use nencho_tenancy::{Employee, EmployeeNumber, PostalCode};
@@ -573,39 +574,73 @@ impl EmployeeStore for SqliteStore {
         transaction.commit().await.map_err(store_error)
     }
 
-    async fn apply_import(
+    async fn begin_import(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
-        write: &ImportWrite,
-    ) -> Result<(), StoreError> {
-        check_import(tenant_id, company_id, write)?;
-        // Users first: the new employees link to them. Dropping the transaction on an error
-        // (a login ID taken in the tenant, say) rolls everything back.
-        let mut transaction = self.begin_write().await?;
-        execute_batched(&mut transaction, &INSERT_USERS, &write.new_users, bind_user).await?;
-        apply_employees_in(&mut transaction, &write.inserts, &write.updates).await?;
-        execute_batched(
-            &mut transaction,
-            &INSERT_TOKENS,
-            &write.invitations,
-            bind_token,
-        )
-        .await?;
-        execute_batched(
-            &mut transaction,
-            &INSERT_MAILS,
-            &write.invitations,
-            bind_mail,
-        )
-        .await?;
-        let disabled: Vec<(TenantId, UserId)> = write
-            .disable_users
-            .iter()
-            .map(|user_id| (tenant_id, *user_id))
-            .collect();
-        execute_batched(&mut transaction, &DISABLE_USERS, &disabled, bind_disabled).await?;
-        execute_batched(&mut transaction, &END_SESSIONS, &disabled, bind_disabled).await?;
-        transaction.commit().await.map_err(store_error)
+    ) -> Result<Box<dyn ImportTransaction>, StoreError> {
+        let transaction = self.begin_write().await?;
+        Ok(Box::new(SqliteImport {
+            tenant_id,
+            company_id,
+            transaction,
+            failed: false,
+        }))
     }
+}
+
+/// An import's transaction ([`ImportTransaction`]): `BEGIN IMMEDIATE`, so it holds SQLite's
+/// write lock until it is committed or dropped (dropping rolls back).
+struct SqliteImport {
+    tenant_id: TenantId,
+    company_id: CompanyId,
+    transaction: Transaction<'static, Sqlite>,
+    /// A write failed part-way: only a rollback is left.
+    failed: bool,
+}
+
+#[async_trait]
+impl ImportTransaction for SqliteImport {
+    async fn write(&mut self, chunk: &ImportWrite) -> Result<(), StoreError> {
+        if self.failed {
+            return Err(StoreError::Backend(
+                "an earlier chunk of this import failed".into(),
+            ));
+        }
+        check_import(self.tenant_id, self.company_id, chunk)?;
+        self.failed = true;
+        write_import_in(&mut self.transaction, self.tenant_id, chunk).await?;
+        self.failed = false;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        if self.failed {
+            return Err(StoreError::Backend(
+                "an earlier chunk of this import failed".into(),
+            ));
+        }
+        self.transaction.commit().await.map_err(store_error)
+    }
+}
+
+/// One chunk of an import inside its transaction: users first (the new employees link to them),
+/// then employees, tokens, mails and disabled IDs.
+async fn write_import_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    tenant_id: TenantId,
+    write: &ImportWrite,
+) -> Result<(), StoreError> {
+    execute_batched(transaction, &INSERT_USERS, &write.new_users, bind_user).await?;
+    apply_employees_in(transaction, &write.inserts, &write.updates).await?;
+    execute_batched(transaction, &INSERT_TOKENS, &write.invitations, bind_token).await?;
+    execute_batched(transaction, &INSERT_MAILS, &write.invitations, bind_mail).await?;
+    let disabled: Vec<(TenantId, UserId)> = write
+        .disable_users
+        .iter()
+        .map(|user_id| (tenant_id, *user_id))
+        .collect();
+    execute_batched(transaction, &DISABLE_USERS, &disabled, bind_disabled).await?;
+    execute_batched(transaction, &END_SESSIONS, &disabled, bind_disabled).await?;
+    Ok(())
 }

@@ -11,7 +11,15 @@
 //! the company's [`LoginIdScheme`]; one with an e-mail address is mailed an invitation link (a
 //! 128-bit token, stored only as its SHA-256: no password hashing happens during an import).
 //! Employees whose leave date has come have their ID disabled (ID-3). Employees, IDs, tokens,
-//! mails and disabled IDs are written by one `apply_import` call, in one transaction.
+//! mails and disabled IDs are written in one store transaction ([`EmployeeStore::begin_import`]),
+//! fed in chunks of [`IMPORT_CHUNK`] rows, so that memory stays bounded however large the file:
+//! the rows come from an [`ImportSource`] (the HTTP adapter streams them from the staged file)
+//! and only one chunk's employees, IDs, tokens and mails are held at a time. Across the whole
+//! file the matching holds one small record per row: per stored employee of the company its
+//! number, ids and a 128-bit fingerprint of the fields the import sets ([`StoredKey`]), the
+//! numbers seen in the file (duplicates) and the tenant's login IDs (taken ones).
+//!
+//! [`EmployeeStore::begin_import`]: nencho_ports::EmployeeStore::begin_import
 //!
 //! Instead of invitations the administrator may choose [`FirstPassword::Generated`]: every new,
 //! active ID gets a generated initial password (changed at first login, ID-6), returned once in
@@ -21,6 +29,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::task::Poll;
 
@@ -28,8 +37,11 @@ use nencho_identity::{
     DisplayName, InitialPassword, LoginId, OneTimeToken, PasswordHash, PasswordState, Permission,
     Role, TokenPurpose, User, UserStatus,
 };
-use nencho_kernel::{CompanyId, Date, EmailAddress, EmployeeId, JAPAN_STANDARD_TIME, UserId};
-use nencho_ports::{EmployeeQuery, ImportWrite};
+use nencho_kernel::{
+    CompanyId, Date, EmailAddress, EmployeeId, JAPAN_STANDARD_TIME, OffsetDateTime, TenantId,
+    UserId,
+};
+use nencho_ports::{EmployeeQuery, ImportTransaction, ImportWrite};
 use nencho_tenancy::{
     Company, Employee, EmployeeNumber, EmploymentType, LoginIdScheme, PersonName, PostalCode,
 };
@@ -42,6 +54,38 @@ use crate::{AppContext, AppError, mail};
 /// The stored employees are read in pages of this many (keyset paging on the number), not one
 /// query per imported row.
 const STORE_PAGE: u32 = 5_000;
+
+/// Rows per chunk of an apply: each chunk's employees, IDs, tokens and mails (about 3 KB a row)
+/// are built, written into the import's transaction and dropped before the next is read.
+pub const IMPORT_CHUNK: usize = 2_000;
+
+/// Where an import's rows come from, a chunk at a time (about [`IMPORT_CHUNK`] rows), so that the
+/// file is never held whole. The HTTP adapter reads its staged file row by row; a `Vec` of rows
+/// is one through [`RowsInMemory`].
+pub trait ImportSource: Send {
+    /// The next rows of the file in its order, or `None` after the last. An error ends the import
+    /// and nothing is written.
+    fn next_rows(&mut self) -> Pin<Box<dyn Future<Output = RowsResult> + Send + '_>>;
+}
+
+/// What [`ImportSource::next_rows`] gives.
+pub type RowsResult = Result<Option<Vec<ImportedEmployee>>, AppError>;
+
+/// Rows already in memory, handed out [`IMPORT_CHUNK`] at a time.
+pub struct RowsInMemory(std::vec::IntoIter<ImportedEmployee>);
+
+impl RowsInMemory {
+    pub fn new(rows: Vec<ImportedEmployee>) -> Self {
+        Self(rows.into_iter())
+    }
+}
+
+impl ImportSource for RowsInMemory {
+    fn next_rows(&mut self) -> Pin<Box<dyn Future<Output = RowsResult> + Send + '_>> {
+        let rows: Vec<ImportedEmployee> = self.0.by_ref().take(IMPORT_CHUNK).collect();
+        Box::pin(std::future::ready(Ok((!rows.is_empty()).then_some(rows))))
+    }
+}
 
 /// One employee as an import file states it: every field the import sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +138,33 @@ impl ImportPreview {
     pub fn invitations(&self) -> usize {
         self.new_users.iter().filter(|user| invitable(user)).count()
     }
+
+    /// The preview's figures.
+    pub fn counts(&self) -> ImportCounts {
+        ImportCounts {
+            new: self.new.len(),
+            updated: self.updated.len(),
+            unchanged: self.unchanged,
+            users: self.new_users.len(),
+            invitations: self.invitations(),
+            disabled: self.disable_users.len(),
+        }
+    }
+}
+
+/// What applying a file would do, in figures only ([`preview_import_streamed`]: nothing per row
+/// is kept).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// User IDs to create (one per new employee).
+    pub users: usize,
+    /// Invitation mails to queue (new, active IDs with an e-mail address).
+    pub invitations: usize,
+    /// IDs of leavers to disable.
+    pub disabled: usize,
 }
 
 /// How the new IDs of an import get their first password.
@@ -178,10 +249,49 @@ pub async fn preview_import(
         Some(company_id),
     )
     .await?;
-    compare(context, actor, company_id, rows).await
+    let mut matcher = Matcher::load(context, actor, company_id).await?;
+    let plan = matcher.plan(context, rows)?;
+    matcher.finish()?;
+    Ok(ImportPreview {
+        new: plan.new,
+        updated: plan.updated,
+        unchanged: plan.unchanged,
+        new_users: plan.new_users,
+        disable_users: plan.disable_users,
+    })
 }
 
-/// Recomputes the preview and applies it atomically (one `apply_import` call): the employees,
+/// [`preview_import`] over a file read chunk by chunk, keeping only the figures: the rows, the
+/// planned employees and IDs of a chunk are dropped before the next is read.
+pub async fn preview_import_streamed(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    source: &mut dyn ImportSource,
+) -> Result<ImportCounts, AppError> {
+    require(
+        context,
+        actor,
+        Permission::ManageEmployees,
+        Some(company_id),
+    )
+    .await?;
+    let mut matcher = Matcher::load(context, actor, company_id).await?;
+    let mut counts = ImportCounts::default();
+    while let Some(rows) = source.next_rows().await? {
+        let plan = matcher.plan(context, rows)?;
+        counts.new += plan.new.len();
+        counts.updated += plan.updated.len();
+        counts.unchanged += plan.unchanged;
+        counts.users += plan.new_users.len();
+        counts.invitations += plan.new_users.iter().filter(|user| invitable(user)).count();
+        counts.disabled += plan.disable_users.len();
+    }
+    matcher.finish()?;
+    Ok(counts)
+}
+
+/// Recomputes the preview and applies it atomically (one store transaction): the employees,
 /// the IDs of the new ones, their invitations and the disabled IDs of leavers. The same rows
 /// applied twice change nothing the second time.
 pub async fn apply_import(
@@ -201,6 +311,30 @@ pub async fn apply_import_with(
     rows: Vec<ImportedEmployee>,
     first_password: FirstPassword,
 ) -> Result<ImportOutcome, AppError> {
+    apply_import_streamed(
+        context,
+        actor,
+        company_id,
+        &mut RowsInMemory::new(rows),
+        first_password,
+        &|_| {},
+    )
+    .await
+}
+
+/// [`apply_import_with`] over a file read chunk by chunk, with bounded memory: each chunk of rows
+/// is matched, turned into employees, IDs, tokens and mails, written into the import's one store
+/// transaction and dropped; the transaction is committed after the last chunk, so the import is
+/// all there or not at all (a refused row anywhere, a taken login ID or any error writes
+/// nothing). `progress` is told after each chunk how many rows of the file have been processed.
+pub async fn apply_import_streamed(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    source: &mut dyn ImportSource,
+    first_password: FirstPassword,
+    progress: &(dyn Fn(u64) + Send + Sync),
+) -> Result<ImportOutcome, AppError> {
     require(
         context,
         actor,
@@ -208,64 +342,90 @@ pub async fn apply_import_with(
         Some(company_id),
     )
     .await?;
-    let mut preview = compare(context, actor, company_id, rows).await?;
+    let mut matcher = Matcher::load(context, actor, company_id).await?;
     let tenant = &actor.tenant;
-    let now = context.clock.now();
     let site = context.site.site_url(&tenant.slug);
-    let mut invitations = Vec::new();
-    let mut without_email = Vec::new();
-    let mut initial_passwords = Vec::new();
-    match first_password {
-        FirstPassword::Generated => {
-            initial_passwords = issue_initial_passwords(context, &mut preview.new_users).await?;
+    let mut outcome = ImportOutcome {
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        users_created: 0,
+        invitations_queued: 0,
+        users_disabled: 0,
+        without_email: Vec::new(),
+        initial_passwords: Vec::new(),
+    };
+    // Begun at the first chunk that writes anything: a file that changes nothing takes no lock.
+    let mut transaction: Option<Box<dyn ImportTransaction>> = None;
+    let mut processed: u64 = 0;
+    while let Some(rows) = source.next_rows().await? {
+        processed += u64::try_from(rows.len()).unwrap_or(u64::MAX);
+        let mut plan = matcher.plan(context, rows)?;
+        if !matcher.errors.is_empty() {
+            // Nothing will be written: only look for every other refused row.
+            progress(processed);
+            continue;
         }
-        FirstPassword::Invitation => {
-            for user in &preview.new_users {
-                if user.status != UserStatus::Active {
-                    continue;
+        let now = context.clock.now();
+        let mut invitations = Vec::new();
+        match first_password {
+            FirstPassword::Generated => {
+                let issued = issue_initial_passwords(context, &mut plan.new_users).await?;
+                outcome.initial_passwords.extend(issued);
+            }
+            FirstPassword::Invitation => {
+                for user in &plan.new_users {
+                    if user.status != UserStatus::Active {
+                        continue;
+                    }
+                    let Some(to) = &user.email else {
+                        outcome.without_email.push(user.login_id.clone());
+                        continue;
+                    };
+                    let secret = context.new_token();
+                    let token = OneTimeToken::issue(
+                        &secret,
+                        tenant.id,
+                        user.id,
+                        TokenPurpose::Invitation,
+                        None,
+                        now,
+                    );
+                    let link = format!("{site}/invitation/{}", secret.expose());
+                    let mail =
+                        mail::invitation_link(context, tenant, user, to, &link, token.expires_at);
+                    invitations.push((token, mail));
                 }
-                let Some(to) = &user.email else {
-                    without_email.push(user.login_id.clone());
-                    continue;
-                };
-                let secret = context.new_token();
-                let token = OneTimeToken::issue(
-                    &secret,
-                    tenant.id,
-                    user.id,
-                    TokenPurpose::Invitation,
-                    None,
-                    now,
-                );
-                let link = format!("{site}/invitation/{}", secret.expose());
-                let mail =
-                    mail::invitation_link(context, tenant, user, to, &link, token.expires_at);
-                invitations.push((token, mail));
             }
         }
+        outcome.inserted += plan.new.len();
+        outcome.updated += plan.updated.len();
+        outcome.unchanged += plan.unchanged;
+        outcome.users_created += plan.new_users.len();
+        outcome.invitations_queued += invitations.len();
+        outcome.users_disabled += plan.disable_users.len();
+        let write = ImportWrite {
+            inserts: plan.new,
+            updates: plan.updated,
+            new_users: plan.new_users,
+            invitations,
+            disable_users: plan.disable_users,
+        };
+        if !write.is_empty() {
+            let open = match transaction.as_mut() {
+                Some(open) => open,
+                None => {
+                    transaction.insert(context.store.begin_import(tenant.id, company_id).await?)
+                }
+            };
+            open.write(&write).await?;
+        }
+        progress(processed);
     }
-    let outcome = ImportOutcome {
-        inserted: preview.new.len(),
-        updated: preview.updated.len(),
-        unchanged: preview.unchanged,
-        users_created: preview.new_users.len(),
-        invitations_queued: invitations.len(),
-        users_disabled: preview.disable_users.len(),
-        without_email,
-        initial_passwords,
-    };
-    let write = ImportWrite {
-        inserts: preview.new,
-        updates: preview.updated,
-        new_users: preview.new_users,
-        invitations,
-        disable_users: preview.disable_users,
-    };
-    if !write.is_empty() {
-        context
-            .store
-            .apply_import(tenant.id, company_id, &write)
-            .await?;
+    // Refused rows: dropping the transaction rolls back whatever was written.
+    matcher.finish()?;
+    if let Some(transaction) = transaction {
+        transaction.commit().await?;
     }
     Ok(outcome)
 }
@@ -345,78 +505,262 @@ async fn hash_together(
         .collect()
 }
 
-async fn compare(
-    context: &AppContext,
-    actor: &CurrentUser,
-    company_id: CompanyId,
-    rows: Vec<ImportedEmployee>,
-) -> Result<ImportPreview, AppError> {
-    let tenant = actor.tenant.id;
-    // A guessed id of another tenant's company is not found here (the permission check alone
-    // passes any id for a tenant-wide role).
-    let company = context
-        .store
-        .find_company(tenant, company_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut seen = HashSet::with_capacity(rows.len());
-    for row in &rows {
-        if !seen.insert(&row.number) {
-            return Err(AppError::Invalid {
-                field: "employee_number",
-                message: format!("the employee number {} appears twice", row.number),
-            });
+/// What the matching keeps of a stored employee for the whole file: its ids and a fingerprint
+/// of the fields the import sets, not the employee (about 100 bytes with its number).
+struct StoredKey {
+    id: EmployeeId,
+    user_id: Option<UserId>,
+    fingerprint: (u64, u64),
+}
+
+/// What one chunk of rows does.
+struct ChunkPlan {
+    /// Each linked (through `user_id`) to its entry of `new_users`.
+    new: Vec<Employee>,
+    updated: Vec<Employee>,
+    unchanged: usize,
+    new_users: Vec<User>,
+    disable_users: Vec<UserId>,
+}
+
+/// Matches a file's rows, chunk by chunk, with the company's stored employees (by number) and
+/// plans the user IDs of the new ones. Holds one small record per row across the file, never an
+/// employee: see [`StoredKey`]; the numbers seen (each appears once); the tenant's login IDs.
+struct Matcher {
+    tenant: TenantId,
+    company: Company,
+    today: Date,
+    stored: HashMap<EmployeeNumber, StoredKey>,
+    seen: HashSet<EmployeeNumber>,
+    taken: HashSet<LoginId>,
+    active: HashSet<UserId>,
+    /// Two independently keyed hashers: a 128-bit fingerprint.
+    keys: (RandomState, RandomState),
+    /// Every refused row so far; once there is one nothing is written.
+    errors: Vec<ImportRowError>,
+}
+
+impl Matcher {
+    /// Reads the company, its stored employees (pages of [`STORE_PAGE`], departed ones included)
+    /// and the tenant's IDs once, not once per row.
+    async fn load(
+        context: &AppContext,
+        actor: &CurrentUser,
+        company_id: CompanyId,
+    ) -> Result<Self, AppError> {
+        let tenant = actor.tenant.id;
+        // A guessed id of another tenant's company is not found here (the permission check alone
+        // passes any id for a tenant-wide role).
+        let company = context
+            .store
+            .find_company(tenant, company_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut matcher = Self {
+            tenant,
+            company,
+            today: context.clock.now().to_offset(JAPAN_STANDARD_TIME).date(),
+            stored: HashMap::new(),
+            seen: HashSet::new(),
+            taken: HashSet::new(),
+            active: HashSet::new(),
+            keys: (RandomState::new(), RandomState::new()),
+            errors: Vec::new(),
+        };
+        let mut query = EmployeeQuery {
+            include_departed: true,
+            ..EmployeeQuery::first_page(company_id, STORE_PAGE)
+        };
+        loop {
+            let page = context.store.list_employees(tenant, &query).await?;
+            for employee in page.employees {
+                let key = StoredKey {
+                    id: employee.id,
+                    user_id: employee.user_id,
+                    fingerprint: matcher.fingerprint(&employee),
+                };
+                matcher.stored.insert(employee.number, key);
+            }
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
         }
+        for user in context.store.list_users(tenant).await? {
+            if user.status == UserStatus::Active {
+                matcher.active.insert(user.id);
+            }
+            matcher.taken.insert(user.login_id);
+        }
+        Ok(matcher)
     }
-    drop(seen);
-    let stored = stored_employees(context, tenant, company_id).await?;
-    let now = context.clock.now();
-    let mut preview = ImportPreview {
-        new: Vec::new(),
-        updated: Vec::new(),
-        unchanged: 0,
-        new_users: Vec::new(),
-        disable_users: Vec::new(),
-    };
-    let mut new_rows = Vec::new();
-    for row in rows {
-        match stored.get(&row.number) {
-            Some(existing) => {
-                let mut candidate = existing.clone();
-                row.apply_to(&mut candidate);
-                if candidate == *existing {
-                    preview.unchanged += 1;
-                } else {
-                    candidate.updated_at = now;
-                    preview.updated.push(candidate);
+
+    /// A 128-bit hash of every field the import sets: equal for an unchanged employee.
+    fn fingerprint(&self, employee: &Employee) -> (u64, u64) {
+        let fields = (
+            (
+                &employee.number,
+                &employee.name.family,
+                &employee.name.given,
+                &employee.name.family_kana,
+                &employee.name.given_kana,
+                employee.birth_date,
+            ),
+            (
+                employee.postal_code,
+                &employee.address,
+                &employee.email,
+                &employee.department,
+                employee.employment_type,
+                employee.hire_date,
+                employee.leave_date,
+            ),
+        );
+        (self.keys.0.hash_one(fields), self.keys.1.hash_one(fields))
+    }
+
+    fn has_left(&self, employee: &Employee) -> bool {
+        employee.leave_date.is_some_and(|date| date <= self.today)
+    }
+
+    /// Matches one chunk: new employees with their planned IDs, changed ones, the count of
+    /// unchanged ones and the IDs of leavers to disable. A refused row is added to `errors`; a
+    /// number seen twice in the file fails at once.
+    fn plan(
+        &mut self,
+        context: &AppContext,
+        rows: Vec<ImportedEmployee>,
+    ) -> Result<ChunkPlan, AppError> {
+        let now = context.clock.now();
+        let mut plan = ChunkPlan {
+            new: Vec::new(),
+            updated: Vec::new(),
+            unchanged: 0,
+            new_users: Vec::new(),
+            disable_users: Vec::new(),
+        };
+        for row in rows {
+            if !self.seen.insert(row.number.clone()) {
+                return Err(AppError::Invalid {
+                    field: "employee_number",
+                    message: format!("the employee number {} appears twice", row.number),
+                });
+            }
+            let key = self
+                .stored
+                .get(&row.number)
+                .map(|key| (key.id, key.user_id, key.fingerprint));
+            let mut employee = Employee {
+                id: match key {
+                    Some((id, _, _)) => id,
+                    None => EmployeeId::generate(context.clock.as_ref()),
+                },
+                tenant_id: self.tenant,
+                company_id: self.company.id,
+                number: row.number.clone(),
+                name: row.name.clone(),
+                birth_date: row.birth_date,
+                postal_code: None,
+                address: String::new(),
+                email: None,
+                department: None,
+                employment_type: row.employment_type,
+                hire_date: None,
+                leave_date: None,
+                user_id: key.and_then(|(_, user_id, _)| user_id),
+                updated_at: now,
+            };
+            row.apply_to(&mut employee);
+            match key {
+                Some((_, user_id, fingerprint)) => {
+                    if self.fingerprint(&employee) == fingerprint {
+                        plan.unchanged += 1;
+                        continue;
+                    }
+                    if self.has_left(&employee)
+                        && let Some(user_id) = user_id
+                        && self.active.remove(&user_id)
+                    {
+                        plan.disable_users.push(user_id);
+                    }
+                    plan.updated.push(employee);
+                }
+                None => {
+                    if let Some(user) = self.new_user(context, &mut employee, row.row, now)? {
+                        plan.new_users.push(user);
+                    }
+                    plan.new.push(employee);
                 }
             }
-            None => {
-                let mut employee = Employee {
-                    id: EmployeeId::generate(context.clock.as_ref()),
-                    tenant_id: tenant,
-                    company_id,
-                    number: row.number.clone(),
-                    name: row.name.clone(),
-                    birth_date: row.birth_date,
-                    postal_code: None,
-                    address: String::new(),
-                    email: None,
-                    department: None,
-                    employment_type: row.employment_type,
-                    hire_date: None,
-                    leave_date: None,
-                    user_id: None,
-                    updated_at: now,
-                };
-                row.apply_to(&mut employee);
-                new_rows.push(row.row);
-                preview.new.push(employee);
+        }
+        Ok(plan)
+    }
+
+    /// The user ID of a new employee (linked to it), its login ID checked free in the tenant; a
+    /// refused row is added to `errors`.
+    fn new_user(
+        &mut self,
+        context: &AppContext,
+        employee: &mut Employee,
+        row: u64,
+        now: OffsetDateTime,
+    ) -> Result<Option<User>, AppError> {
+        let scheme = self.company.profile.login_id_scheme;
+        let login_id = match login_id_of(scheme, employee) {
+            Ok(login_id) => login_id,
+            Err(problem) => {
+                self.errors.push(ImportRowError {
+                    row,
+                    number: employee.number.clone(),
+                    scheme,
+                    problem,
+                });
+                return Ok(None);
             }
+        };
+        if !self.taken.insert(login_id.clone()) {
+            self.errors.push(ImportRowError {
+                row,
+                number: employee.number.clone(),
+                scheme,
+                problem: LoginIdProblem::Taken(login_id),
+            });
+            return Ok(None);
+        }
+        let display_name =
+            DisplayName::parse(&format!("{} {}", employee.name.family, employee.name.given))
+                .or_else(|_| DisplayName::parse(employee.number.as_str()))
+                .map_err(|error| AppError::Invalid {
+                    field: "name",
+                    message: error.to_string(),
+                })?;
+        let user = User {
+            id: UserId::generate(context.clock.as_ref()),
+            tenant_id: self.tenant,
+            login_id,
+            display_name,
+            email: employee.email.clone(),
+            role: Role::General,
+            status: if self.has_left(employee) {
+                UserStatus::Disabled
+            } else {
+                UserStatus::Active
+            },
+            password: PasswordState::NotSet,
+            created_at: now,
+        };
+        employee.user_id = Some(user.id);
+        Ok(Some(user))
+    }
+
+    /// Fails with every refused row, if any.
+    fn finish(self) -> Result<(), AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::ImportRows(self.errors))
         }
     }
-    plan_users(context, &company, &mut preview, &new_rows).await?;
-    Ok(preview)
 }
 
 /// The login ID a new employee gets under the company's scheme.
@@ -430,118 +774,6 @@ fn login_id_of(scheme: LoginIdScheme, employee: &Employee) -> Result<LoginId, Lo
             .ok_or(LoginIdProblem::NoEmail)?,
     };
     LoginId::parse(text).map_err(|_| LoginIdProblem::Unusable(text.to_owned()))
-}
-
-/// Gives every new employee a user ID (checking that its login ID is free in the tenant) and
-/// lists the linked IDs of updated employees who have left. Reads the tenant's IDs once, not
-/// once per row.
-async fn plan_users(
-    context: &AppContext,
-    company: &Company,
-    preview: &mut ImportPreview,
-    new_rows: &[u64],
-) -> Result<(), AppError> {
-    let today = context.clock.now().to_offset(JAPAN_STANDARD_TIME).date();
-    let has_left = |employee: &Employee| employee.leave_date.is_some_and(|date| date <= today);
-    let leavers: Vec<UserId> = preview
-        .updated
-        .iter()
-        .filter(|employee| has_left(employee))
-        .filter_map(|employee| employee.user_id)
-        .collect();
-    if preview.new.is_empty() && leavers.is_empty() {
-        return Ok(());
-    }
-    let users = context.store.list_users(company.tenant_id).await?;
-    let active: HashSet<UserId> = users
-        .iter()
-        .filter(|user| user.status == UserStatus::Active)
-        .map(|user| user.id)
-        .collect();
-    preview.disable_users = leavers
-        .into_iter()
-        .filter(|user_id| active.contains(user_id))
-        .collect();
-    let mut taken: HashSet<LoginId> = users.into_iter().map(|user| user.login_id).collect();
-    let scheme = company.profile.login_id_scheme;
-    let now = context.clock.now();
-    let mut errors = Vec::new();
-    for (employee, &row) in preview.new.iter_mut().zip(new_rows) {
-        let login_id = match login_id_of(scheme, employee) {
-            Ok(login_id) => login_id,
-            Err(problem) => {
-                errors.push(ImportRowError {
-                    row,
-                    number: employee.number.clone(),
-                    scheme,
-                    problem,
-                });
-                continue;
-            }
-        };
-        if !taken.insert(login_id.clone()) {
-            errors.push(ImportRowError {
-                row,
-                number: employee.number.clone(),
-                scheme,
-                problem: LoginIdProblem::Taken(login_id),
-            });
-            continue;
-        }
-        let display_name =
-            DisplayName::parse(&format!("{} {}", employee.name.family, employee.name.given))
-                .or_else(|_| DisplayName::parse(employee.number.as_str()))
-                .map_err(|error| AppError::Invalid {
-                    field: "name",
-                    message: error.to_string(),
-                })?;
-        let user = User {
-            id: UserId::generate(context.clock.as_ref()),
-            tenant_id: company.tenant_id,
-            login_id,
-            display_name,
-            email: employee.email.clone(),
-            role: Role::General,
-            status: if has_left(employee) {
-                UserStatus::Disabled
-            } else {
-                UserStatus::Active
-            },
-            password: PasswordState::NotSet,
-            created_at: now,
-        };
-        employee.user_id = Some(user.id);
-        preview.new_users.push(user);
-    }
-    if !errors.is_empty() {
-        return Err(AppError::ImportRows(errors));
-    }
-    Ok(())
-}
-
-/// Every employee of the company, departed ones included, by number.
-async fn stored_employees(
-    context: &AppContext,
-    tenant: nencho_kernel::TenantId,
-    company_id: CompanyId,
-) -> Result<HashMap<EmployeeNumber, Employee>, AppError> {
-    let mut stored = HashMap::new();
-    let mut query = EmployeeQuery {
-        include_departed: true,
-        ..EmployeeQuery::first_page(company_id, STORE_PAGE)
-    };
-    loop {
-        let page = context.store.list_employees(tenant, &query).await?;
-        stored.extend(
-            page.employees
-                .into_iter()
-                .map(|employee| (employee.number.clone(), employee)),
-        );
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => return Ok(stored),
-        }
-    }
 }
 
 /// The company an import goes to, when the actor may import into it (for the upload form and the

@@ -7,8 +7,8 @@ use nencho_tenancy::{Employee, EmployeeNumber};
 
 use crate::{OutboxMessage, StoreError};
 
-/// Everything one CSV import writes, applied by [`EmployeeStore::apply_import`] in one
-/// transaction: the employees, the user IDs of the new ones (linked through
+/// Everything one CSV import writes (or one chunk of it, written through an
+/// [`ImportTransaction`]), applied in one transaction: the employees, the user IDs of the new ones (linked through
 /// [`Employee::user_id`]), their invitations (the token, stored only hashed, and the mail that
 /// carries it) and the IDs of employees who have left, to disable.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,6 +30,24 @@ impl ImportWrite {
             && self.invitations.is_empty()
             && self.disable_users.is_empty()
     }
+}
+
+/// A CSV import's store transaction, opened by [`EmployeeStore::begin_import`]: the import is
+/// written in chunks ([`ImportTransaction::write`], each an [`ImportWrite`] of a few thousand
+/// rows, so that no caller holds the whole file's write in memory) and becomes visible only at
+/// [`ImportTransaction::commit`], all of it or nothing. Dropping it without a commit rolls every
+/// chunk back. After a failed write the transaction can only be rolled back: further writes and
+/// the commit fail too.
+#[async_trait]
+pub trait ImportTransaction: Send {
+    /// Writes one chunk inside the transaction: its users first (the employees link to them),
+    /// then the employees, the invitation tokens and their mails, and the disabled IDs. The same
+    /// checks as [`EmployeeStore::apply_import`]: a login ID taken in the tenant fails with
+    /// [`StoreError::Conflict`]; anything of another tenant (or an employee of another company) is
+    /// refused.
+    async fn write(&mut self, chunk: &ImportWrite) -> Result<(), StoreError>;
+    /// Makes every written chunk visible at once.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// One page of the employee list of a company, in employee-number order.
@@ -129,17 +147,29 @@ pub trait EmployeeStore: Send + Sync {
         inserts: &[Employee],
         updates: &[Employee],
     ) -> Result<(), StoreError>;
+    /// Opens the transaction of a CSV import into `company_id`, to be written in chunks and
+    /// committed once ([`ImportTransaction`]). On SQLite it holds the database's write lock until
+    /// it is committed or dropped.
+    async fn begin_import(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Box<dyn ImportTransaction>, StoreError>;
     /// The CSV import's apply with the user IDs it creates: users, employees, invitation tokens
     /// and their mails, and disabled IDs, all in one transaction or nothing at all. A login ID
     /// taken in the tenant fails with [`StoreError::Conflict`] and writes nothing. Everything
     /// must belong to `tenant_id` (and the employees to `company_id`); an adapter refuses a
-    /// mismatch.
+    /// mismatch. A convenience over [`EmployeeStore::begin_import`] with one chunk.
     async fn apply_import(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
         write: &ImportWrite,
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_import(tenant_id, company_id).await?;
+        transaction.write(write).await?;
+        transaction.commit().await
+    }
 }
 
 /// The limited roles (承認者, 担当者, 参照者) users hold per company.

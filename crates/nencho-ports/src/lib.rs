@@ -18,7 +18,9 @@ mod store;
 pub use crypto::{HashError, PasswordHasher, RandomSource};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};
-pub use employees::{EmployeePage, EmployeeQuery, EmployeeStore, ImportWrite, RoleAssignmentStore};
+pub use employees::{
+    EmployeePage, EmployeeQuery, EmployeeStore, ImportTransaction, ImportWrite, RoleAssignmentStore,
+};
 #[cfg(feature = "mocks")]
 pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
 #[cfg(feature = "mocks")]

@@ -3,23 +3,36 @@
 //!
 //! The upload is staged on disk (never held whole in memory) under the import directory, named by
 //! a random 128-bit token together with the tenant and company, so that the confirm step does not
-//! ask for the file again. The confirm re-reads and re-validates the staged file, applies it in
-//! one transaction and deletes it. The form only ever names the token (32 hex digits), never a
-//! path. Staged files older than a day are ignored and swept away at the next upload.
+//! ask for the file again. The form only ever names the token (32 hex digits), never a path.
+//! Staged files older than a day are ignored and swept away at the next upload.
+//!
+//! Every pass over the file streams it: the upload validates it (counting rows) and previews it
+//! chunk by chunk ([`preview_import_streamed`]); the confirm validates it again and starts the
+//! apply as a background task that reads it once more, a chunk of [`IMPORT_CHUNK`] rows at a
+//! time, into one store transaction ([`apply_import_streamed`]), then deletes it. The confirm
+//! redirects to a progress page ("N / M 件", refreshed every second by `<meta http-equiv=refresh>`
+//! and the `Refresh` header: no script) that shows the result once the apply is done. The running
+//! import is known by a random id in an in-memory registry, only to the tenant and the user who
+//! started it; its entry is removed when the result has been shown once.
 
+use std::collections::HashMap;
 use std::io::BufReader;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::import::{
-    FirstPassword, ImportOutcome, ImportPreview, ImportRowError, ImportedEmployee, IssuedPassword,
-    LoginIdProblem, apply_import_with, authorize_import, preview_import,
+    FirstPassword, IMPORT_CHUNK, ImportCounts, ImportOutcome, ImportRowError, ImportSource,
+    ImportedEmployee, IssuedPassword, LoginIdProblem, RowsResult, apply_import_streamed,
+    authorize_import, preview_import_streamed,
 };
+use nencho_app::sign_in::CurrentUser;
 use nencho_csv::{CellError, CsvEncoding, EmployeeRow, ImportOptions, validate_all_with};
-use nencho_kernel::{CompanyId, OffsetDateTime};
+use nencho_kernel::{CompanyId, OffsetDateTime, TenantId, UserId};
 use nencho_tenancy::{EmployeeNumber, LoginIdScheme, PersonName};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Multipart, Path, Query};
@@ -28,7 +41,7 @@ use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::account::failure;
-use super::context::Site;
+use super::context::{Site, see_other};
 use super::i18n::Lang;
 use super::layout::Layout;
 use super::render::{message, page, plain_not_found, rejected_form};
@@ -67,6 +80,9 @@ pub struct ImportWords {
     name: &'static str,
     initial_password: &'static str,
     download_csv: &'static str,
+    importing: &'static str,
+    rows_unit: &'static str,
+    conflict: &'static str,
 }
 
 const JA: ImportWords = ImportWords {
@@ -95,6 +111,9 @@ const JA: ImportWords = ImportWords {
     name: "氏名",
     initial_password: "初期パスワード",
     download_csv: "初期パスワードをCSVでダウンロード",
+    importing: "取り込み中です。このままお待ちください（自動で更新します）。",
+    rows_unit: "件",
+    conflict: "取り込めませんでした。同じ従業員やIDが他の操作で先に登録されました。何も登録していません。もう一度アップロードしてください。",
 };
 
 const EN: ImportWords = ImportWords {
@@ -123,6 +142,9 @@ const EN: ImportWords = ImportWords {
     name: "Name",
     initial_password: "Initial password",
     download_csv: "Download the initial passwords as CSV",
+    importing: "Importing. Please wait (this page refreshes itself).",
+    rows_unit: "rows",
+    conflict: "The import failed: an employee or ID was registered by another action first. Nothing has been saved. Please upload the file again.",
 };
 
 fn words(lang: Lang) -> &'static ImportWords {
@@ -150,6 +172,13 @@ struct PreviewView {
     encoding: &'static str,
 }
 
+struct ProgressView {
+    done: u64,
+    total: u64,
+    /// "N / M 件".
+    text: String,
+}
+
 #[derive(Template)]
 #[template(path = "site/import.html")]
 struct ImportPage {
@@ -169,6 +198,8 @@ struct ImportPage {
     /// The same as a `data:` URL of a CSV file, so that it is downloaded from this page and
     /// never kept on the server.
     issued_csv: String,
+    /// While the apply runs: rows written of the file's rows.
+    progress: Option<ProgressView>,
     show_form: bool,
 }
 
@@ -187,6 +218,7 @@ impl ImportPage {
             without_email: Vec::new(),
             issued: Vec::new(),
             issued_csv: String::new(),
+            progress: None,
             show_form: true,
         }
     }
@@ -253,7 +285,8 @@ async fn sweep_stale(services: &HttpServices) {
 /// error.
 enum Validated {
     Valid {
-        rows: Vec<ImportedEmployee>,
+        /// How many rows the file has (nothing of them is kept).
+        rows: u64,
         encoding: CsvEncoding,
     },
     Invalid {
@@ -288,7 +321,8 @@ fn imported(row: EmployeeRow) -> Result<ImportedEmployee, CellError> {
     })
 }
 
-/// Reads and validates the staged file off the async threads (a 100,000-row file takes a while).
+/// Reads and validates the staged file off the async threads (a 100,000-row file takes a while),
+/// streamed: only the row count and the errors are kept.
 async fn validate_staged(
     path: PathBuf,
     encoding: Option<CsvEncoding>,
@@ -299,11 +333,11 @@ async fn validate_staged(
             encoding,
             ..ImportOptions::default()
         };
-        let mut rows = Vec::new();
+        let mut rows: u64 = 0;
         let mut conversion_errors = Vec::new();
         let checked =
             validate_all_with(BufReader::new(file), &options, |row| match imported(row) {
-                Ok(row) => rows.push(row),
+                Ok(_) => rows += 1,
                 Err(error) => conversion_errors.push(error),
             });
         Ok(match checked {
@@ -332,6 +366,113 @@ async fn validate_staged(
     task.await.map_err(|error| error.to_string())?
 }
 
+/// What the reading thread of [`StagedRows`] hands over.
+enum Staged {
+    Rows(Vec<ImportedEmployee>),
+    /// The whole file has been read and is valid.
+    End,
+    Failed(String),
+}
+
+/// The rows of a staged (already validated) file as an [`ImportSource`]: a blocking thread reads
+/// the file row by row and hands over chunks of [`IMPORT_CHUNK`] rows through a channel of one,
+/// so that at most about two chunks are in memory, whatever the file's size. A file that is no
+/// longer valid, or a thread that ends without saying so, is an error: the import writes nothing.
+struct StagedRows {
+    receiver: tokio::sync::mpsc::Receiver<Staged>,
+    ended: bool,
+}
+
+impl StagedRows {
+    fn open(path: PathBuf, encoding: Option<CsvEncoding>) -> Self {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        tokio::task::spawn_blocking(move || {
+            let last = match read_in_chunks(&path, encoding, &sender) {
+                Ok(()) => Staged::End,
+                Err(error) => Staged::Failed(error),
+            };
+            // Nobody listens any more when the import already failed.
+            let _ = sender.blocking_send(last);
+        });
+        Self {
+            receiver,
+            ended: false,
+        }
+    }
+}
+
+/// Streams `path` through the validator, sending its rows in chunks; fails when it is not valid.
+fn read_in_chunks(
+    path: &std::path::Path,
+    encoding: Option<CsvEncoding>,
+    sender: &tokio::sync::mpsc::Sender<Staged>,
+) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let options = ImportOptions {
+        encoding,
+        ..ImportOptions::default()
+    };
+    let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+    let mut problem: Option<String> = None;
+    let checked = validate_all_with(BufReader::new(file), &options, |row| {
+        if problem.is_some() {
+            return;
+        }
+        match imported(row) {
+            Ok(row) => {
+                chunk.push(row);
+                if chunk.len() >= IMPORT_CHUNK
+                    && sender
+                        .blocking_send(Staged::Rows(std::mem::take(&mut chunk)))
+                        .is_err()
+                {
+                    problem = Some("the import ended".into());
+                }
+            }
+            Err(error) => problem = Some(error.message),
+        }
+    });
+    if let Some(problem) = problem {
+        return Err(problem);
+    }
+    match checked {
+        Ok(preview) if preview.is_valid() => {}
+        Ok(_) => return Err("the staged file is no longer valid".into()),
+        Err(failure) => return Err(failure.to_string()),
+    }
+    if !chunk.is_empty() {
+        sender
+            .blocking_send(Staged::Rows(chunk))
+            .map_err(|_| "the import ended".to_owned())?;
+    }
+    Ok(())
+}
+
+impl ImportSource for StagedRows {
+    fn next_rows(&mut self) -> Pin<Box<dyn Future<Output = RowsResult> + Send + '_>> {
+        Box::pin(async move {
+            if self.ended {
+                return Ok(None);
+            }
+            match self.receiver.recv().await {
+                Some(Staged::Rows(rows)) => Ok(Some(rows)),
+                Some(Staged::End) => {
+                    self.ended = true;
+                    Ok(None)
+                }
+                Some(Staged::Failed(message)) => Err(AppError::Invalid {
+                    field: "file",
+                    message,
+                }),
+                None => Err(AppError::Invalid {
+                    field: "file",
+                    message: "the staged file could not be read to its end".into(),
+                }),
+            }
+        })
+    }
+}
+
 fn error_rows(errors: &[CellError]) -> Vec<ErrorRow> {
     errors
         .iter()
@@ -350,14 +491,9 @@ fn counts(lang: Lang, new: usize, updated: usize, unchanged: usize) -> String {
     }
 }
 
-fn preview_summary(lang: Lang, preview: &ImportPreview) -> String {
-    let counts = counts(
-        lang,
-        preview.new.len(),
-        preview.updated.len(),
-        preview.unchanged,
-    );
-    let (users, invitations) = (preview.new_users.len(), preview.invitations());
+fn preview_summary(lang: Lang, preview: &ImportCounts) -> String {
+    let counts = counts(lang, preview.new, preview.updated, preview.unchanged);
+    let (users, invitations) = (preview.users, preview.invitations);
     match lang {
         Lang::Ja => format!("{counts}（ID発行 {users}件、招待メール {invitations}件）"),
         Lang::En => format!("{counts} ({users} new IDs, {invitations} invitations)"),
@@ -767,8 +903,9 @@ pub async fn upload(
             view.errors = error_rows(&errors);
             page(&view, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Ok(Validated::Valid { rows, encoding }) => {
-            match preview_import(&services.app, &current, company_id, rows).await {
+        Ok(Validated::Valid { encoding, .. }) => {
+            let mut source = StagedRows::open(staged.clone(), Some(encoding));
+            match preview_import_streamed(&services.app, &current, company_id, &mut source).await {
                 Ok(preview) => {
                     view.show_form = false;
                     view.preview = Some(PreviewView {
@@ -817,6 +954,124 @@ pub struct ConfirmBody {
     first_password: String,
 }
 
+/// How long a finished import's result waits to be shown before it is forgotten.
+const RESULT_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// An apply running (or done) in the background, as the progress page shows it.
+struct RunningImport {
+    tenant: TenantId,
+    /// Only the user who started it sees it.
+    user: UserId,
+    company: CompanyId,
+    /// The staged file's token: a second confirm of the same file goes to this import.
+    token: String,
+    started: OffsetDateTime,
+    /// Rows of the file processed so far, of `total`.
+    done: AtomicU64,
+    total: u64,
+    /// Set once when the apply ends; taken (and the entry removed) when the result is shown.
+    finished: Mutex<Option<Result<ImportOutcome, AppError>>>,
+}
+
+/// The running and finished imports of this process, by a random 128-bit id.
+static RUNNING: LazyLock<Mutex<HashMap<String, Arc<RunningImport>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+fn running() -> std::sync::MutexGuard<'static, HashMap<String, Arc<RunningImport>>> {
+    RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn progress_path(company_id: CompanyId, import_id: &str) -> String {
+    format!("/admin/companies/{company_id}/import/progress/{import_id}")
+}
+
+/// A staged file that was validated at the confirm step.
+struct ValidFile {
+    path: PathBuf,
+    token: String,
+    encoding: CsvEncoding,
+    rows: u64,
+}
+
+/// Starts the apply of a validated staged file in the background; returns the import's id.
+fn start_apply(
+    services: &Arc<HttpServices>,
+    current: &CurrentUser,
+    company_id: CompanyId,
+    file: ValidFile,
+    first_password: FirstPassword,
+) -> String {
+    let ValidFile {
+        path: staged,
+        token,
+        encoding,
+        rows: total,
+    } = file;
+    let import_id = services.app_token();
+    let now = services.app.clock.now();
+    let entry = Arc::new(RunningImport {
+        tenant: current.tenant.id,
+        user: current.user.id,
+        company: company_id,
+        token,
+        started: now,
+        done: AtomicU64::new(0),
+        total,
+        finished: Mutex::new(None),
+    });
+    {
+        let mut registry = running();
+        // Results nobody came back for are forgotten after a day.
+        registry.retain(|_, entry| {
+            let done = entry
+                .finished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some();
+            !done || entry.started + RESULT_LIFETIME >= now
+        });
+        registry.insert(import_id.clone(), entry.clone());
+    }
+    let services = services.clone();
+    let current = current.clone();
+    tokio::spawn(async move {
+        let task_entry = entry.clone();
+        let apply = tokio::spawn(async move {
+            let mut source = StagedRows::open(staged.clone(), Some(encoding));
+            let progress = |done: u64| task_entry.done.store(done, Ordering::Relaxed);
+            let result = apply_import_streamed(
+                &services.app,
+                &current,
+                company_id,
+                &mut source,
+                first_password,
+                &progress,
+            )
+            .await;
+            // Applied, or refused for good: the staged file is used up.
+            if matches!(&result, Ok(_) | Err(AppError::ImportRows(_))) {
+                let _ = tokio::fs::remove_file(&staged).await;
+            }
+            result
+        });
+        let result = apply.await.unwrap_or_else(|error| {
+            tracing::error!(%error, "an import task failed");
+            Err(AppError::Invalid {
+                field: "file",
+                message: error.to_string(),
+            })
+        });
+        if let Err(error) = &result {
+            tracing::warn!(%error, "an import was not applied");
+        }
+        *entry
+            .finished
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(result);
+    });
+    import_id
+}
+
 #[handler]
 pub async fn confirm(
     request: &Request,
@@ -848,6 +1103,22 @@ pub async fn confirm(
         company_id,
         company.name.as_str().to_owned(),
     );
+    // The same file confirmed twice (a double click): one import, its progress.
+    let already = running().iter().find_map(|(import_id, entry)| {
+        (entry.tenant == current.tenant.id
+            && entry.user == current.user.id
+            && entry.company == company_id
+            && entry.token == body.token
+            && entry
+                .finished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_none())
+        .then(|| import_id.clone())
+    });
+    if let Some(import_id) = already {
+        return see_other(&progress_path(company_id, &import_id));
+    }
     let staged = staged_path(&services, &site, company_id, &body.token);
     let usable = match &staged {
         Some(path) => match tokio::fs::metadata(path).await {
@@ -861,47 +1132,19 @@ pub async fn confirm(
         return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
     };
     match validate_staged(staged.clone(), encoding_option(&body.encoding)).await {
-        Ok(Validated::Valid { rows, .. }) => {
+        Ok(Validated::Valid { rows, encoding }) => {
             let first_password = match body.first_password.as_str() {
                 "generated" => FirstPassword::Generated,
                 _ => FirstPassword::Invitation,
             };
-            match apply_import_with(&services.app, &current, company_id, rows, first_password).await
-            {
-                Ok(outcome) => {
-                    let _ = tokio::fs::remove_file(&staged).await;
-                    view.show_form = false;
-                    view.result = Some(outcome_summary(site.lang, &outcome));
-                    view.without_email = outcome
-                        .without_email
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect();
-                    if outcome.initial_passwords.is_empty() {
-                        return page(&view, StatusCode::OK);
-                    }
-                    view.issued_csv = issued_csv(w, &outcome.initial_passwords);
-                    view.issued = outcome
-                        .initial_passwords
-                        .iter()
-                        .map(|entry| IssuedRow {
-                            login_id: entry.login_id.to_string(),
-                            name: entry.display_name.as_str().to_owned(),
-                            password: entry.password.expose().to_owned(),
-                        })
-                        .collect();
-                    // Shown once: neither the browser nor a proxy keeps the page.
-                    page(&view, StatusCode::OK)
-                        .with_header("Cache-Control", "no-store")
-                        .into_response()
-                }
-                Err(AppError::ImportRows(errors)) => {
-                    let _ = tokio::fs::remove_file(&staged).await;
-                    show_login_id_errors(&mut view, site.lang, &errors);
-                    page(&view, StatusCode::UNPROCESSABLE_ENTITY)
-                }
-                Err(error) => failure(&site, &error).await,
-            }
+            let file = ValidFile {
+                path: staged,
+                token: body.token.clone(),
+                encoding,
+                rows,
+            };
+            let import_id = start_apply(&services, &current, company_id, file, first_password);
+            see_other(&progress_path(company_id, &import_id))
         }
         Ok(Validated::Invalid {
             errors,
@@ -920,4 +1163,116 @@ pub async fn confirm(
             page(&view, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
+}
+
+/// "N / M 件".
+fn progress_text(w: &ImportWords, done: u64, total: u64) -> String {
+    format!("{done} / {total} {}", w.rows_unit)
+}
+
+/// The progress of an import started by this user of this tenant (anyone else: 404), refreshed
+/// every second until it is done; then its result, once.
+#[handler]
+pub async fn progress_page(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, import_id)): Path<(String, String)>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    let (entry, finished) = {
+        let mut registry = running();
+        let Some(entry) = registry.get(&import_id).cloned().filter(|entry| {
+            entry.tenant == site.tenant.id
+                && entry.tenant == current.tenant.id
+                && entry.user == current.user.id
+                && entry.company == company_id
+        }) else {
+            return plain_not_found();
+        };
+        let finished = entry
+            .finished
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if finished.is_some() {
+            registry.remove(&import_id);
+        }
+        (entry, finished)
+    };
+    let company = match authorize_import(&services.app, &current, company_id).await {
+        Ok(company) => company,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let w = words(site.lang);
+    let mut view = ImportPage::new(
+        site.layout().with_user(&current),
+        site.lang,
+        company_id,
+        company.name.as_str().to_owned(),
+    );
+    view.show_form = false;
+    match finished {
+        None => {
+            let done = entry.done.load(Ordering::Relaxed).min(entry.total);
+            view.progress = Some(ProgressView {
+                done,
+                total: entry.total,
+                text: progress_text(w, done, entry.total),
+            });
+            page(&view, StatusCode::OK)
+                .with_header("Refresh", "1")
+                .with_header("Cache-Control", "no-store")
+                .into_response()
+        }
+        Some(Ok(outcome)) => show_outcome(view, site.lang, &outcome),
+        Some(Err(AppError::ImportRows(errors))) => {
+            view.show_form = true;
+            show_login_id_errors(&mut view, site.lang, &errors);
+            page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Some(Err(AppError::Conflict(what))) => {
+            tracing::warn!(%what, "an import conflicted with another write");
+            view.show_form = true;
+            view.alert = Some(w.conflict.to_owned());
+            page(&view, StatusCode::CONFLICT)
+        }
+        Some(Err(error)) => failure(&site, &error).await,
+    }
+}
+
+/// The result page of an applied import; generated passwords are shown this once.
+fn show_outcome(mut view: ImportPage, lang: Lang, outcome: &ImportOutcome) -> Response {
+    let w = words(lang);
+    view.result = Some(outcome_summary(lang, outcome));
+    view.without_email = outcome
+        .without_email
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if outcome.initial_passwords.is_empty() {
+        return page(&view, StatusCode::OK);
+    }
+    view.issued_csv = issued_csv(w, &outcome.initial_passwords);
+    view.issued = outcome
+        .initial_passwords
+        .iter()
+        .map(|entry| IssuedRow {
+            login_id: entry.login_id.to_string(),
+            name: entry.display_name.as_str().to_owned(),
+            password: entry.password.expose().to_owned(),
+        })
+        .collect();
+    // Shown once: neither the browser nor a proxy keeps the page.
+    page(&view, StatusCode::OK)
+        .with_header("Cache-Control", "no-store")
+        .into_response()
 }

@@ -77,6 +77,10 @@ pub fn routes() -> Route {
         )
         .at("/admin/companies/:id/import/confirm", post(import::confirm))
         .at(
+            "/admin/companies/:id/import/progress/:import",
+            get(import::progress_page),
+        )
+        .at(
             "/admin/companies/:id/import/template",
             get(import::template),
         )
@@ -87,11 +91,11 @@ pub fn routes() -> Route {
             "/admin/users/:id/roles",
             get(roles::show).post(roles::assign),
         )
+        .at("/admin/users/:id/tenant-role", post(roles::set_tenant))
         .at(
             "/admin/users/:id/roles/:company/revoke",
             post(roles::revoke),
         )
-        .at("/admin/users/:id/tenant-role", post(roles::set_tenant))
         .at("/admin/users/:id/:action", post(admin::user_action))
 }
 

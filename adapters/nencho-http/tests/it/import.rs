@@ -26,6 +26,7 @@ on_both_stores!(
     imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_in,
     under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview,
     generated_initial_passwords_are_shown_once_and_must_be_changed_at_first_login,
+    the_confirm_shows_the_progress_to_its_user_only_and_then_the_result_once,
 );
 
 pub(crate) const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
@@ -148,6 +149,49 @@ impl<E: poem::Endpoint> Browser<E> {
             self.last_page = body.clone();
         }
         (status, body)
+    }
+
+    /// Posts the confirm step: a redirect to the import's progress page, followed (the page
+    /// refreshes itself) until it shows the result. Anything but a redirect is returned as is.
+    async fn confirm(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let response = self.post_raw(path, fields).await;
+        if response.0.status() != StatusCode::SEE_OTHER {
+            return self.finish(response).await;
+        }
+        let location = location(&response);
+        self.finish(response).await;
+        let done = self.follow_progress(&location).await;
+        self.finish(done).await
+    }
+
+    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.csrf_token();
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(name, _)| *name == "csrf_token") {
+            form.push(("csrf_token", token.as_str()));
+        }
+        self.client
+            .post(path)
+            .header("host", HOST)
+            .header("cookie", self.cookie_header())
+            .form(&form)
+            .send()
+            .await
+    }
+
+    /// Gets the progress page until it no longer asks to be refreshed; returns the result.
+    async fn follow_progress(&mut self, location: &str) -> TestResponse {
+        assert!(location.contains("/import/progress/"), "{location}");
+        for _ in 0..1_000 {
+            let response = self.get_bytes(location).await;
+            if response.0.status() != StatusCode::OK
+                || !response.0.headers().contains_key("refresh")
+            {
+                return response;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the import did not finish");
     }
 
     pub(crate) async fn log_in(&mut self, login_id: &str, password: &str, new_password: &str) {
@@ -298,7 +342,7 @@ async fn a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed
 
     // Confirm without choosing the file again.
     let (status, done) = admin
-        .post(
+        .confirm(
             &format!("{base}/confirm"),
             &[
                 ("token", &token),
@@ -373,7 +417,7 @@ async fn a_cp932_file_with_a_bad_row_is_refused_then_the_fixed_file_is_previewed
         "{again}"
     );
     let (status, done) = admin
-        .post(
+        .confirm(
             &format!("{base}/confirm"),
             &[("token", &hidden(&again, "token")), ("encoding", "sjis")],
         )
@@ -532,6 +576,17 @@ async fn a_general_user_and_a_viewer_may_not_import(store: Arc<dyn Store>) {
     assert_eq!(employee_count(&services, &notice, &company).await, 0);
 }
 
+/// Where a redirect goes.
+fn location(response: &TestResponse) -> String {
+    response
+        .0
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The value of a hidden field of a page.
 fn hidden(page: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
@@ -587,7 +642,7 @@ async fn imported_employees_get_ids_and_an_invited_one_sets_a_password_and_logs_
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert!(preview.contains("ID発行 3件、招待メール 2件"), "{preview}");
     let (status, done) = admin
-        .post(
+        .confirm(
             &format!("{base}/confirm"),
             &[
                 ("token", &hidden(&preview, "token")),
@@ -730,6 +785,10 @@ async fn generated_initial_passwords_are_shown_once_and_must_be_changed_at_first
         ])
         .send()
         .await;
+    assert_eq!(response.0.status(), StatusCode::SEE_OTHER);
+    let progress = location(&response);
+    admin.finish(response).await;
+    let response = admin.follow_progress(&progress).await;
     assert_eq!(
         response
             .0
@@ -741,6 +800,8 @@ async fn generated_initial_passwords_are_shown_once_and_must_be_changed_at_first
     );
     let (status, done) = admin.finish(response).await;
     assert_eq!(status, StatusCode::OK, "{done}");
+    let (status, _) = admin.get(&progress).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the passwords are shown once");
     assert!(
         done.contains("ID発行 3件、招待メール 0件")
             && done.contains("初期パスワード 3件を発行しました"),
@@ -823,4 +884,135 @@ async fn generated_initial_passwords_are_shown_once_and_must_be_changed_at_first
         matches!(changed.password, PasswordState::Chosen(_)),
         "the initial password is replaced"
     );
+}
+
+async fn the_confirm_shows_the_progress_to_its_user_only_and_then_the_result_once(
+    store: Arc<dyn Store>,
+) {
+    let (services, notice, company) = site(&store).await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+    admin.get(&base).await;
+    let (status, preview) = admin
+        .upload(&base, cp932(&employees_csv(false)), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+
+    // Another import's uncommitted ID "e0001" holds the apply back (SQLite: the write lock;
+    // PostgreSQL: the unique login ID), so that its progress can be seen.
+    let blocker = User {
+        id: UserId::generate(&SystemClock),
+        tenant_id: notice.tenant.id,
+        login_id: LoginId::parse("e0001").unwrap(),
+        display_name: DisplayName::parse("仮 太郎").unwrap(),
+        email: None,
+        role: Role::General,
+        status: UserStatus::Active,
+        password: PasswordState::NotSet,
+        created_at: SystemClock.now(),
+    };
+    let mut holding = services
+        .app
+        .store
+        .begin_import(notice.tenant.id, company.id)
+        .await
+        .unwrap();
+    holding
+        .write(&nencho_ports::ImportWrite {
+            new_users: vec![blocker],
+            ..nencho_ports::ImportWrite::default()
+        })
+        .await
+        .unwrap();
+
+    let response = admin
+        .post_raw(
+            &format!("{base}/confirm"),
+            &[
+                ("token", &hidden(&preview, "token")),
+                ("encoding", &hidden(&preview, "encoding")),
+            ],
+        )
+        .await;
+    assert_eq!(response.0.status(), StatusCode::SEE_OTHER);
+    let progress = location(&response);
+    admin.finish(response).await;
+    assert!(
+        progress.starts_with(&format!("{base}/progress/")),
+        "{progress}"
+    );
+    let response = admin.get_bytes(&progress).await;
+    assert_eq!(
+        response
+            .0
+            .headers()
+            .get("refresh")
+            .and_then(|value| value.to_str().ok()),
+        Some("1"),
+        "the progress page refreshes itself"
+    );
+    let (status, running) = admin.finish(response).await;
+    assert_eq!(status, StatusCode::OK, "{running}");
+    assert!(
+        running.contains(r#"<meta http-equiv="refresh" content="1">"#)
+            && running.contains(r#"id="import-progress""#)
+            && running.contains("0 / 3 件"),
+        "{running}"
+    );
+    assert!(!running.contains("<script"), "no script: {running}");
+    assert_eq!(employee_count(&services, &notice, &company).await, 0);
+    // The apply goes on once the other transaction is rolled back.
+    drop(holding);
+
+    // Nobody else sees it: not another user of the tenant, not without the session.
+    let admin_current = nencho_app::sign_in::authenticate(
+        &services.app,
+        &notice.tenant,
+        &admin.cookies["nencho_session"],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let other_admin = User {
+        id: UserId::generate(&SystemClock),
+        tenant_id: notice.tenant.id,
+        login_id: LoginId::parse("admin2").unwrap(),
+        display_name: DisplayName::parse("管理 次郎").unwrap(),
+        email: None,
+        role: Role::Admin,
+        status: UserStatus::Active,
+        password: PasswordState::NotSet,
+        created_at: SystemClock.now(),
+    };
+    services
+        .app
+        .store
+        .insert_user(notice.tenant.id, &other_admin)
+        .await
+        .unwrap();
+    let (_, initial) =
+        nencho_app::password::issue_initial_password(&services.app, &admin_current, other_admin.id)
+            .await
+            .unwrap();
+    let mut other = browser(&store);
+    other
+        .log_in("admin2", initial.expose(), "yama-no-ue-no-shiroi-kumo")
+        .await;
+    assert_eq!(other.get(&progress).await.0, StatusCode::NOT_FOUND);
+    let mut anonymous = browser(&store);
+    assert_ne!(anonymous.get(&progress).await.0, StatusCode::OK);
+
+    // The result is shown once.
+    let done = admin.follow_progress(&progress).await;
+    let (status, done) = admin.finish(done).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(
+        done.contains(r#"id="import-result""#) && done.contains("新規 3件、更新 0件"),
+        "{done}"
+    );
+    assert_eq!(employee_count(&services, &notice, &company).await, 3);
+    assert_eq!(admin.get(&progress).await.0, StatusCode::NOT_FOUND);
 }

@@ -1,5 +1,6 @@
-//! The CSV import's apply with user IDs and invitations (`EmployeeStore::apply_import`): one
-//! transaction for employees, users, invitation tokens, their mails and disabled IDs.
+//! The CSV import's apply with user IDs and invitations (`EmployeeStore::apply_import`, and its
+//! chunked form `EmployeeStore::begin_import`): one transaction for employees, users, invitation
+//! tokens, their mails and disabled IDs, however many chunks it is written in.
 
 use nencho_identity::{
     DisplayName, LoginId, OneTimeToken, PasswordHash, PasswordState, Role, SecretToken, Session,
@@ -350,5 +351,139 @@ pub async fn an_invitation_sets_the_first_password_once(store: &dyn Store) {
             .password,
         chosen,
         "a used link changes nothing"
+    );
+}
+
+/// One chunk of an import: `count` new employees numbered from `first`, each with an ID and an
+/// invitation; returns the chunk and the IDs.
+fn chunk(
+    tenant: &Tenant,
+    company: &Company,
+    first: usize,
+    count: usize,
+    clock: &FixedClock,
+) -> (ImportWrite, Vec<User>) {
+    let mut write = ImportWrite::default();
+    let mut users = Vec::new();
+    for n in first..first + count {
+        let number = format!("{n:05}");
+        let user = new_user(tenant, &number, Some(&format!("e{n}@acme.example")), clock);
+        let (_, token, mail) = invitation(&user, u8::try_from(n % 251).unwrap(), clock);
+        write
+            .inserts
+            .push(employee(company, &number, Some(&user), clock));
+        write.invitations.push((token, mail));
+        write.new_users.push(user.clone());
+        users.push(user);
+    }
+    (write, users)
+}
+
+pub async fn import_chunks_dropped_without_commit_leave_nothing(store: &dyn Store) {
+    let clock = clock();
+    let (acme, company) = tenant_with_company(store, "acme", &clock).await;
+    let (first, first_users) = chunk(&acme, &company, 1, 3, &clock);
+    let (second, second_users) = chunk(&acme, &company, 4, 3, &clock);
+    let mut transaction = store.begin_import(acme.id, company.id).await.unwrap();
+    transaction.write(&first).await.unwrap();
+    transaction.write(&second).await.unwrap();
+    drop(transaction);
+
+    assert_eq!(store.count_employees(acme.id, company.id).await.unwrap(), 0);
+    for user in first_users.iter().chain(&second_users) {
+        assert_eq!(store.find_user(acme.id, user.id).await.unwrap(), None);
+    }
+    assert!(store.list_mail(acme.id, 10).await.unwrap().is_empty());
+    // The store is usable afterwards: the same import committed is all there.
+    store
+        .apply_import(acme.id, company.id, &first)
+        .await
+        .unwrap();
+    assert_eq!(store.count_employees(acme.id, company.id).await.unwrap(), 3);
+}
+
+pub async fn import_chunks_committed_are_all_there_and_invisible_before(store: &dyn Store) {
+    let clock = clock();
+    let (acme, company) = tenant_with_company(store, "acme", &clock).await;
+    let (first, first_users) = chunk(&acme, &company, 1, 3, &clock);
+    let (second, second_users) = chunk(&acme, &company, 4, 2, &clock);
+    let (gone, left, session) = leaver(store, &acme, &company, &clock).await;
+    let third = ImportWrite {
+        updates: vec![left.clone()],
+        disable_users: vec![gone.id],
+        ..ImportWrite::default()
+    };
+    let mut transaction = store.begin_import(acme.id, company.id).await.unwrap();
+    transaction.write(&first).await.unwrap();
+    transaction.write(&second).await.unwrap();
+    transaction.write(&third).await.unwrap();
+    assert_eq!(
+        store.find_user(acme.id, first_users[0].id).await.unwrap(),
+        None,
+        "nothing is visible before the commit"
+    );
+    transaction.commit().await.unwrap();
+
+    assert_eq!(store.count_employees(acme.id, company.id).await.unwrap(), 6);
+    for user in first_users.iter().chain(&second_users) {
+        assert_eq!(
+            store.find_user(acme.id, user.id).await.unwrap().as_ref(),
+            Some(user)
+        );
+        assert!(
+            store
+                .find_employee_by_user(acme.id, user.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    assert_eq!(store.list_mail(acme.id, 10).await.unwrap().len(), 5);
+    assert_eq!(
+        store
+            .find_user(acme.id, gone.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        UserStatus::Disabled
+    );
+    assert_eq!(
+        store
+            .find_session(acme.id, &session.token_hash)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+pub async fn a_conflict_in_the_second_import_chunk_leaves_nothing_of_the_first(store: &dyn Store) {
+    let clock = clock();
+    let (acme, company) = tenant_with_company(store, "acme", &clock).await;
+    // The login ID of the second chunk's first employee is already taken in the tenant.
+    let holder = new_user(&acme, "00004", None, &clock);
+    store.insert_user(acme.id, &holder).await.unwrap();
+    let (first, first_users) = chunk(&acme, &company, 1, 3, &clock);
+    let (second, _) = chunk(&acme, &company, 4, 3, &clock);
+    let mut transaction = store.begin_import(acme.id, company.id).await.unwrap();
+    transaction.write(&first).await.unwrap();
+    let refused = transaction.write(&second).await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "a taken login ID is a conflict: {refused:?}"
+    );
+    assert!(
+        transaction.commit().await.is_err(),
+        "a failed import cannot be committed"
+    );
+
+    assert_eq!(store.count_employees(acme.id, company.id).await.unwrap(), 0);
+    for user in &first_users {
+        assert_eq!(store.find_user(acme.id, user.id).await.unwrap(), None);
+    }
+    assert!(store.list_mail(acme.id, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.find_user(acme.id, holder.id).await.unwrap(),
+        Some(holder)
     );
 }

@@ -2,7 +2,10 @@
 //! apply, ids and linked user IDs kept on update, only administrators.
 
 use nencho_app::AppError;
-use nencho_app::import::{ImportedEmployee, LoginIdProblem, apply_import, preview_import};
+use nencho_app::import::{
+    FirstPassword, IMPORT_CHUNK, ImportedEmployee, LoginIdProblem, RowsInMemory, apply_import,
+    apply_import_streamed, preview_import, preview_import_streamed,
+};
 use nencho_app::password::{accept_invitation, check_invitation, check_reset_link};
 use nencho_app::sign_in::login;
 use nencho_identity::{LoginId, PasswordState, Role, UserStatus};
@@ -455,4 +458,100 @@ async fn a_leavers_id_is_disabled_and_a_new_leaver_is_not_invited() {
     ));
     let mail = world.store.list_mail(tenant, 10).await.unwrap();
     assert!(mail.iter().all(|m| m.to.as_str() != "jiro@acme.example"));
+}
+
+#[tokio::test]
+async fn a_streamed_import_reports_progress_per_chunk_and_a_refused_last_row_writes_nothing() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let tenant = notice.tenant.id;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = Company::register(
+        tenant,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world.store.insert_company(tenant, &company).await.unwrap();
+    let count = 2 * IMPORT_CHUNK + 500;
+    let rows: Vec<ImportedEmployee> = (1..=count).map(|n| row(n, "総務部")).collect();
+
+    // The last row's login ID is the ADMIN's: every chunk before it was written into the
+    // transaction, and none of it remains.
+    let mut refused = rows.clone();
+    refused.last_mut().unwrap().number = EmployeeNumber::parse("admin").unwrap();
+    let failed = apply_import_streamed(
+        &world.context,
+        &admin,
+        company.id,
+        &mut RowsInMemory::new(refused),
+        FirstPassword::Invitation,
+        &|_| {},
+    )
+    .await;
+    let Err(AppError::ImportRows(errors)) = failed else {
+        panic!("the taken login ID is refused: {failed:?}");
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].row, count as u64 + 1);
+    assert_eq!(
+        world
+            .store
+            .count_employees(tenant, company.id)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(world.store.list_users(tenant).await.unwrap().len(), 1);
+
+    let counts = preview_import_streamed(
+        &world.context,
+        &admin,
+        company.id,
+        &mut RowsInMemory::new(rows.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (counts.new, counts.users, counts.unchanged),
+        (count, count, 0)
+    );
+
+    let seen = std::sync::Mutex::new(Vec::new());
+    let outcome = apply_import_streamed(
+        &world.context,
+        &admin,
+        company.id,
+        &mut RowsInMemory::new(rows.clone()),
+        FirstPassword::Invitation,
+        &|done| seen.lock().unwrap().push(done),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.inserted, count);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![IMPORT_CHUNK as u64, 2 * IMPORT_CHUNK as u64, count as u64]
+    );
+    assert_eq!(
+        world
+            .store
+            .count_employees(tenant, company.id)
+            .await
+            .unwrap(),
+        count as u64
+    );
+
+    // The same file again: nothing changes.
+    let again = apply_import(&world.context, &admin, company.id, rows)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            again.inserted,
+            again.updated,
+            again.unchanged,
+            again.users_created
+        ),
+        (0, 0, count, 0)
+    );
 }
