@@ -48,6 +48,7 @@ macro_rules! store_contract_tests {
             the_outbox_hands_out_due_mail_once_until_it_is_sent_or_given_up,
             mail_of_one_tenant_is_invisible_to_another,
             operator_actions_are_recorded_newest_first,
+            the_purge_removes_what_is_past_its_retention_in_every_tenant_and_nothing_else,
             company_settings_are_kept_and_updated,
             employees_round_trip_with_every_field,
             employee_numbers_are_unique_within_a_company_only,

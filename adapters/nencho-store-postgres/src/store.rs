@@ -2,8 +2,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use nencho_kernel::{CompanyId, TenantId};
+use nencho_operations::Cutoffs;
 use nencho_ports::{
-    AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
+    AppliedMigration, CompanyStore, PurgeReport, StoreError, StoreHealth, StoreMaintenance,
+    TenantStore,
 };
 use nencho_tenancy::{Company, ContractStatus, Slug, Tenant};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -253,6 +255,56 @@ impl StoreMaintenance for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn purge_expired(&self, cutoffs: &Cutoffs) -> Result<PurgeReport, StoreError> {
+        // Operator actions are platform data; everything else is purged tenant by tenant, each
+        // under its own tenant setting (row-level security holds for the purge too).
+        let operator_actions = sqlx::query("DELETE FROM operator_actions WHERE at < $1")
+            .bind(cutoffs.operator_actions_before)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        let mut report = PurgeReport {
+            operator_actions,
+            ..PurgeReport::default()
+        };
+        for tenant in self.list_tenants().await? {
+            let mut transaction = self.begin_for_tenant(tenant.id).await?;
+            report.sessions += sqlx::query(
+                "DELETE FROM sessions WHERE tenant_id = $1 \
+                 AND (last_seen_at < $2 OR created_at < $3)",
+            )
+            .bind(tenant.id.as_uuid())
+            .bind(cutoffs.sessions_seen_before)
+            .bind(cutoffs.sessions_created_before)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+            report.tokens +=
+                sqlx::query("DELETE FROM one_time_tokens WHERE tenant_id = $1 AND expires_at < $2")
+                    .bind(tenant.id.as_uuid())
+                    .bind(cutoffs.tokens_expired_before)
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(store_error)?
+                    .rows_affected();
+            report.mails += sqlx::query(
+                "DELETE FROM outbox WHERE tenant_id = $1 \
+                 AND ((sent_at IS NOT NULL AND sent_at < $2) \
+                 OR (failed_at IS NOT NULL AND failed_at < $2))",
+            )
+            .bind(tenant.id.as_uuid())
+            .bind(cutoffs.mail_settled_before)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+            transaction.commit().await.map_err(store_error)?;
+        }
+        Ok(report)
     }
 }
 

@@ -3,8 +3,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use nencho_kernel::{CompanyId, TenantId};
+use nencho_operations::Cutoffs;
 use nencho_ports::{
-    AppliedMigration, CompanyStore, StoreError, StoreHealth, StoreMaintenance, TenantStore,
+    AppliedMigration, CompanyStore, PurgeReport, StoreError, StoreHealth, StoreMaintenance,
+    TenantStore,
 };
 use nencho_tenancy::{Company, ContractStatus, Slug, Tenant};
 use sqlx::Row;
@@ -123,6 +125,46 @@ impl StoreMaintenance for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn purge_expired(&self, cutoffs: &Cutoffs) -> Result<PurgeReport, StoreError> {
+        let mut transaction = self.begin_write().await?;
+        let operator_actions = sqlx::query("DELETE FROM operator_actions WHERE at < $1")
+            .bind(cutoffs.operator_actions_before)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        let sessions =
+            sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+                .bind(cutoffs.sessions_seen_before)
+                .bind(cutoffs.sessions_created_before)
+                .execute(&mut *transaction)
+                .await
+                .map_err(store_error)?
+                .rows_affected();
+        let tokens = sqlx::query("DELETE FROM one_time_tokens WHERE expires_at < $1")
+            .bind(cutoffs.tokens_expired_before)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        let mails = sqlx::query(
+            "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) \
+             OR (failed_at IS NOT NULL AND failed_at < $1)",
+        )
+        .bind(cutoffs.mail_settled_before)
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?
+        .rows_affected();
+        transaction.commit().await.map_err(store_error)?;
+        Ok(PurgeReport {
+            operator_actions,
+            sessions,
+            tokens,
+            mails,
+        })
     }
 }
 

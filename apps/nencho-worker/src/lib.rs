@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
+use nencho_app::maintenance::PurgeExpired;
 use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
 use nencho_bootstrap::{Settings, SettingsArgs};
@@ -25,6 +26,10 @@ pub struct WorkerArgs {
 /// How often the worker checks that the store still answers.
 const HEALTH_INTERVAL: Duration = Duration::from_secs(60);
 
+/// How often the retention purge runs (first at start). Hourly keeps each purge small; a day's
+/// precision is all the 90-day rule needs.
+const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
 /// Runs until `shutdown` completes.
 pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     let store = nencho_bootstrap::store::open(&settings.database)
@@ -40,7 +45,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         OutboxDelivery {
             store: store.clone(),
             mailer,
-            clock,
+            clock: clock.clone(),
         },
         delivery_stopped,
     ));
@@ -50,11 +55,29 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         "worker ready"
     );
 
+    let purge = PurgeExpired {
+        store: store.clone(),
+        clock,
+        retention: nencho_operations::RetentionPolicy::STANDARD,
+        sessions: settings.session_policy,
+    };
     let mut ticks = tokio::time::interval(HEALTH_INTERVAL);
+    let mut purges = tokio::time::interval(PURGE_INTERVAL);
+    purges.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
+            _ = purges.tick() => match purge.execute().await {
+                Ok(report) => tracing::info!(
+                    operator_actions = report.operator_actions,
+                    sessions = report.sessions,
+                    tokens = report.tokens,
+                    mails = report.mails,
+                    "retention purge done"
+                ),
+                Err(error) => tracing::warn!(%error, "retention purge failed; will retry"),
+            },
             _ = ticks.tick() => {
                 if let Err(error) = readiness.execute().await {
                     tracing::warn!(%error, "store not answering");

@@ -44,7 +44,8 @@ pub use mail::MockMailer;
 pub use mail::{MailError, Mailer, OutgoingMail};
 
 pub use store::{
-    AppliedMigration, CompanyStore, Store, StoreError, StoreHealth, StoreMaintenance, TenantStore,
+    AppliedMigration, CompanyStore, PurgeReport, Store, StoreError, StoreHealth, StoreMaintenance,
+    TenantStore,
 };
 
 #[cfg(feature = "mocks")]

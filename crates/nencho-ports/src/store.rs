@@ -34,13 +34,29 @@ pub struct AppliedMigration {
     pub description: String,
 }
 
-/// Schema upkeep for the operator CLI.
+/// What one purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PurgeReport {
+    pub operator_actions: u64,
+    pub sessions: u64,
+    pub tokens: u64,
+    pub mails: u64,
+}
+
+/// Schema upkeep for the operator CLI, and the retention purge for the worker.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait StoreMaintenance: Send + Sync {
     /// Applies pending migrations (safe while other processes use the store) and returns every
     /// migration the schema now has.
     async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError>;
+    /// Deletes, in every tenant, what the cut-offs say has been kept long enough: operator
+    /// actions, ended sessions, expired one-time tokens, settled mail. Nothing else (the login
+    /// history and the declarations are kept as long as the contract). Safe to repeat.
+    async fn purge_expired(
+        &self,
+        cutoffs: &nencho_operations::Cutoffs,
+    ) -> Result<PurgeReport, StoreError>;
 }
 
 /// Contracts. Tenants are platform data: looking one up by its slug is how a request finds its

@@ -8,6 +8,7 @@ mod filings;
 mod identity;
 mod import;
 mod outbox;
+mod retention;
 mod support;
 mod tenancy;
 
@@ -18,4 +19,5 @@ pub use filings::*;
 pub use identity::*;
 pub use import::*;
 pub use outbox::*;
+pub use retention::*;
 pub use tenancy::*;

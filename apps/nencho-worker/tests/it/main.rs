@@ -17,6 +17,9 @@ async fn it_connects_to_the_store_and_stops_cleanly_on_sigterm() {
         "{ready}"
     );
     assert!(working_dir.path().join("state/nencho.sqlite3").is_file());
+    // The retention purge runs at start (then hourly): an empty store has nothing to remove.
+    let purged = worker.wait_for_log("retention purge done").await;
+    assert_eq!(purged["operator_actions"], 0, "{purged}");
     let (status, log) = worker.terminate().await;
     assert!(status.success(), "{log:?}");
     assert!(log.iter().any(|line| line.contains("worker stopped")));
