@@ -4,12 +4,13 @@
 mod writes;
 
 use async_trait::async_trait;
-use nencho_filings::{Filing, FilingPeriods};
+use nencho_filings::{Filing, FilingPeriods, FilingStatus};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
     FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
     StatusCounts, StoreError,
 };
+use sqlx::Row;
 
 use crate::store::PgStore;
 use nencho_store_sql::columns::employee_search_patterns;
@@ -41,7 +42,21 @@ macro_rules! select_filings {
 /// of the year for every employee (seconds at 5,000 employees). This plan walks the employee
 /// number index and does one unique-index lookup per listed employee, whatever the statistics.
 macro_rules! list_filings {
-    ($department:literal) => {
+    // Every current employee, with the year's filing looked up per employee (see above).
+    (employees, $department:literal) => {
+        list_filings!(@ "FROM employees e LEFT JOIN LATERAL (SELECT * FROM filings f \
+          WHERE f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+          LIMIT 1) f ON true WHERE ", $department)
+    };
+    // Only the filings of one status (`$8`, never 'not_requested'): read from
+    // `filings_by_status`, each with its employee looked up by key, so a rare status does not
+    // walk the whole company.
+    (by_status, $department:literal) => {
+        list_filings!(@ "FROM filings f JOIN LATERAL (SELECT * FROM employees e \
+          WHERE e.tenant_id = f.tenant_id AND e.id = f.employee_id LIMIT 1) e ON true \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.status = $8 AND ", $department)
+    };
+    (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
              e.given_name, e.family_name_kana, e.given_name_kana, e.birth_date, e.postal_code, \
@@ -51,11 +66,9 @@ macro_rules! list_filings {
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
              f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
-             f.version \
-             FROM employees e LEFT JOIN LATERAL (SELECT * FROM filings f \
-             WHERE f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
-             LIMIT 1) f ON true \
-             WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
+             f.version ",
+            $from,
+            "e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
              AND e.leave_date IS NULL \
              AND ($5::text IS NULL OR e.employee_number ILIKE $5 ESCAPE '\\' \
                   OR e.family_name || e.given_name ILIKE $6 ESCAPE '\\' \
@@ -111,6 +124,9 @@ const STATUS_COUNTS_IN_DEPARTMENT: &str = "SELECT f.status, count(*) AS count \
      UNION ALL \
      SELECT 'not_requested' AS status, count(*) AS count FROM employees \
      WHERE tenant_id = $1 AND company_id = $2 AND department = $4 AND leave_date IS NULL";
+
+/// Up to this many filings of a status are read directly when the list is filtered by it.
+const FEW_FILINGS: i64 = 5_000;
 
 #[async_trait]
 impl FilingStore for PgStore {
@@ -345,9 +361,41 @@ impl FilingStore for PgStore {
             Some((number, name, kana)) => (Some(number), Some(name), Some(kana)),
             None => (None, None, None),
         };
-        let text = match query.department {
-            Some(_) => list_filings!("AND e.department = $10 "),
-            None => list_filings!(""),
+        // A status filter reads the filings of that status when they are few (an index-only
+        // count decides); for a common status, walking the employees in number order finds a
+        // page sooner.
+        let by_status = match query.status {
+            Some(status) if status != FilingStatus::NotRequested => {
+                let counted = self
+                    .fetch_all_scoped(
+                        tenant_id,
+                        sqlx::query(
+                            "SELECT count(*) AS count FROM (SELECT 1 FROM filings \
+                             WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3 \
+                             AND status = $4 LIMIT $5) few",
+                        )
+                        .bind(tenant_id.as_uuid())
+                        .bind(query.company_id.as_uuid())
+                        .bind(query.tax_year.year())
+                        .bind(status.code())
+                        .bind(FEW_FILINGS + 1),
+                    )
+                    .await?;
+                let count: i64 = counted
+                    .first()
+                    .map(|row| row.try_get("count"))
+                    .transpose()
+                    .map_err(store_error)?
+                    .unwrap_or(0);
+                count <= FEW_FILINGS
+            }
+            _ => false,
+        };
+        let text = match (by_status, query.department.is_some()) {
+            (false, false) => list_filings!(employees, ""),
+            (false, true) => list_filings!(employees, "AND e.department = $10 "),
+            (true, false) => list_filings!(by_status, ""),
+            (true, true) => list_filings!(by_status, "AND e.department = $10 "),
         };
         // One row more than asked tells whether another page follows.
         let mut statement = sqlx::query(text)
