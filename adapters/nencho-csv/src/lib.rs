@@ -11,11 +11,15 @@
 //! Entry points: [`validate_all`] (the preview), [`EmployeeCsvReader`] (row by row),
 //! [`template`] (the downloadable template). The columns are documented in
 //! `docs/employee-csv.md`.
+//!
+//! The payroll totals of the year-end settlement are read the same way:
+//! [`read_payroll_totals`], [`payroll_totals_template`] (columns: `docs/payroll-export.md`).
 
 mod columns;
 mod employee;
 mod encoding;
 mod errors;
+mod payroll_totals;
 mod reader;
 mod template;
 
@@ -23,6 +27,10 @@ pub use columns::Column;
 pub use employee::EmployeeRow;
 pub use encoding::CsvEncoding;
 pub use errors::{CellError, FileError, HeaderError, RowErrors};
+pub use payroll_totals::{
+    MAX_TOTALS_ERRORS, PayrollTotals, PayrollTotalsRow, TotalsColumn, TotalsError, TotalsErrors,
+    payroll_totals_template, read_payroll_totals,
+};
 pub use reader::{
     EmployeeCsvReader, ImportOptions, ImportPreview, validate_all, validate_all_with,
 };

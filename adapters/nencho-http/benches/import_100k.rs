@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use nencho_app::AppContext;
 use nencho_app::import::{
-    FirstPassword, IMPORT_CHUNK, ImportSource, ImportedEmployee, RowsResult,
-    apply_import_streamed, preview_import_streamed,
+    FirstPassword, IMPORT_CHUNK, ImportSource, ImportedEmployee, RowsResult, apply_import_streamed,
+    preview_import_streamed,
 };
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::tenancy::{OpenTenantRequest, open_tenant};

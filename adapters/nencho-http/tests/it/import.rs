@@ -801,7 +801,11 @@ async fn generated_initial_passwords_are_shown_once_and_must_be_changed_at_first
     let (status, done) = admin.finish(response).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     let (status, _) = admin.get(&progress).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "the passwords are shown once");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the passwords are shown once"
+    );
     assert!(
         done.contains("ID発行 3件、招待メール 0件")
             && done.contains("初期パスワード 3件を発行しました"),

@@ -64,6 +64,7 @@ macro_rules! on_both_stores {
 mod export;
 mod filings;
 mod import;
+mod settlement;
 mod sites;
 mod tax_api;
 mod tax_identical;

@@ -11,6 +11,7 @@ pub mod payroll;
 pub mod periods;
 pub mod requests;
 pub mod review;
+pub mod settlement;
 
 use nencho_filings::{Actor, Author, Declaration, Filing, FilingAction, FilingStatus};
 use nencho_identity::Permission;

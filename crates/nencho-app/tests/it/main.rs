@@ -7,5 +7,6 @@ mod filings;
 mod identity;
 mod import;
 mod outbox;
+mod settlement;
 mod support;
 mod tenant_roles;

@@ -6,6 +6,7 @@ mod flow;
 mod form;
 mod payroll;
 mod review;
+mod settlement;
 mod staff;
 mod views;
 mod words;
@@ -54,6 +55,14 @@ pub fn routes(route: Route) -> Route {
         .at(
             "/admin/companies/:id/filings/:year/payroll.csv",
             get(payroll::download),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/settlement",
+            get(settlement::form).post(settlement::upload),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/settlement/template",
+            get(settlement::template),
         )
         .at(
             "/admin/companies/:id/filings/:year/:kind",

@@ -1,0 +1,512 @@
+//! The year-end settlement (年末調整の精算, YEA-5): staff upload the payroll system's totals of
+//! the year (給与等の総額, 徴収税額, 社会保険料等, …), and the page shows every employee's
+//! year-end adjustment against the approved declaration — every figure down to the refund or the
+//! collection — with the company's sums, or every bad row and column and nothing computed.
+//!
+//! Stateless: the file is read in memory (at most [`MAX_TOTALS_BYTES`]) and nothing is stored.
+//! The results CSV is in the page as `data:` links (UTF-8 with BOM and Shift_JIS), and the same
+//! upload with `format=csv` answers the CSV itself. Columns: docs/payroll-export.md.
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::filings::parse_tax_year;
+use nencho_app::filings::settlement::{
+    Settlement, SettlementLine, TotalsLine, settle, start_settlement,
+};
+use nencho_app::sign_in::CurrentUser;
+use nencho_csv::{CsvEncoding, TotalsErrors, payroll_totals_template, read_payroll_totals};
+use nencho_kernel::{CompanyId, TaxYear, Yen};
+use nencho_tenancy::Company;
+use poem::http::StatusCode;
+use poem::web::{Data, Multipart, Path, Query};
+use poem::{IntoResponse, Request, Response, handler};
+use serde::Deserialize;
+use tokio::io::AsyncReadExt;
+
+use crate::HttpServices;
+use crate::sites::account::failure;
+use crate::sites::context::Site;
+use crate::sites::export::{UTF8_BOM, encode_into, push_line};
+use crate::sites::layout::Layout;
+use crate::sites::render::{message, page, plain_not_found, rejected_form};
+
+/// The largest totals file accepted (some 100,000 employees' rows).
+pub const MAX_TOTALS_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The results' columns, in order (the CSV's header and the table's). Documented in
+/// docs/payroll-export.md.
+pub const RESULT_COLUMNS: [&str; 28] = [
+    "社員番号",
+    "氏名",
+    "状況",
+    "給与等の総額",
+    "徴収税額",
+    "未徴収税額",
+    "社会保険料等(給与から控除)",
+    "小規模企業共済等掛金(給与から控除)",
+    "給与所得控除後の給与等の金額",
+    "所得金額調整控除",
+    "社会保険料控除",
+    "小規模企業共済等掛金控除",
+    "生命保険料控除",
+    "地震保険料控除",
+    "配偶者(特別)控除",
+    "特定親族特別控除",
+    "扶養控除・障害者控除等",
+    "基礎控除",
+    "所得控除の合計",
+    "課税給与所得金額",
+    "算出所得税額",
+    "住宅借入金等特別控除額",
+    "年調所得税額",
+    "年調年税額",
+    "差引超過額(−)又は不足額",
+    "未徴収分への充当",
+    "還付額",
+    "徴収額",
+];
+
+/// One employee's cells in [`RESULT_COLUMNS`] order, amounts written by `amount`; the computed
+/// ones are empty for an employee without an approved declaration.
+fn cells(line: &SettlementLine, amount: fn(Yen) -> String) -> Vec<String> {
+    let totals = &line.totals;
+    let mut cells = vec![
+        line.employee.number.to_string(),
+        line.employee.name.full(),
+        line.status_name().to_owned(),
+        amount(totals.salary_total),
+        amount(totals.tax_withheld),
+        amount(totals.last_salary_tax_unwithheld),
+        amount(totals.social_insurance),
+        amount(totals.small_business_mutual_aid),
+    ];
+    match line.result() {
+        Some(result) => {
+            let deductions = &result.deductions;
+            cells.extend(
+                [
+                    result.employment_income,
+                    result.income_adjustment_deduction,
+                    deductions.social_insurance,
+                    deductions.small_business_mutual_aid,
+                    deductions.life_insurance,
+                    deductions.earthquake_insurance,
+                    deductions.spouse,
+                    deductions.specific_relative,
+                    deductions.dependents_and_others,
+                    deductions.basic,
+                    result.total_deductions,
+                    result.taxable_income,
+                    result.computed_tax,
+                    result.housing_loan_credit_applied,
+                    result.annual_income_tax,
+                    result.annual_tax,
+                    result.difference,
+                    result.applied_to_last_salary_tax,
+                    result.refund,
+                    result.additional_collection,
+                ]
+                .map(amount),
+            );
+        }
+        None => cells.resize(RESULT_COLUMNS.len(), String::new()),
+    }
+    cells
+}
+
+fn plain(amount: Yen) -> String {
+    amount.amount().to_string()
+}
+
+fn shown(amount: Yen) -> String {
+    amount.to_string()
+}
+
+/// The results as CSV bytes: UTF-8 with a BOM, or Shift_JIS.
+fn results_csv(settlement: &Settlement, encoding: CsvEncoding) -> Vec<u8> {
+    let mut text = String::new();
+    push_line(&mut text, &RESULT_COLUMNS);
+    for line in &settlement.lines {
+        push_line(&mut text, &cells(line, plain));
+    }
+    let mut bytes = Vec::with_capacity(text.len() + UTF8_BOM.len());
+    if encoding == CsvEncoding::Utf8 {
+        bytes.extend_from_slice(UTF8_BOM);
+    }
+    encode_into(&text, encoding, &mut bytes);
+    bytes
+}
+
+/// Bytes as a `data:` URL, so that the results are downloaded from the page and never kept on
+/// the server.
+fn data_url(bytes: &[u8], charset: &str) -> String {
+    let mut url = format!("data:text/csv;charset={charset},");
+    for &byte in bytes {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+struct ErrorRow {
+    row: u64,
+    column: String,
+    message: String,
+}
+
+struct ResultRow {
+    status: &'static str,
+    cells: Vec<String>,
+}
+
+struct Summary {
+    computed: usize,
+    ineligible: usize,
+    not_approved: usize,
+    annual_tax: String,
+    tax_withheld: String,
+    applied: String,
+    refund: String,
+    additional_collection: String,
+    csv_utf8: String,
+    csv_sjis: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_settlement.html")]
+struct SettlementPage {
+    layout: Layout,
+    company_id: String,
+    company_name: String,
+    year: i32,
+    year_label: String,
+    alert: Option<String>,
+    errors: Vec<ErrorRow>,
+    more_errors: u64,
+    columns: &'static [&'static str],
+    rows: Vec<ResultRow>,
+    summary: Option<Summary>,
+}
+
+impl SettlementPage {
+    fn new(layout: Layout, company: &Company, tax_year: TaxYear) -> Self {
+        Self {
+            layout,
+            company_id: company.id.to_string(),
+            company_name: company.name.as_str().to_owned(),
+            year: tax_year.year(),
+            year_label: format!("令和{}年分({}年分)", tax_year.reiwa(), tax_year.year()),
+            alert: None,
+            errors: Vec::new(),
+            more_errors: 0,
+            columns: &RESULT_COLUMNS,
+            rows: Vec::new(),
+            summary: None,
+        }
+    }
+}
+
+fn encoding_option(code: &str) -> Option<CsvEncoding> {
+    match code {
+        "utf8" => Some(CsvEncoding::Utf8),
+        "sjis" => Some(CsvEncoding::ShiftJis),
+        _ => None,
+    }
+}
+
+/// The signed-in user, the company (checked: ExportPayroll over the whole company) and the year;
+/// or the answer to give.
+async fn open(
+    site: &Site<'_>,
+    services: &Arc<HttpServices>,
+    id: &str,
+    year: &str,
+) -> Result<(CurrentUser, Company, TaxYear), Response> {
+    let current = site.require_user().await?;
+    let company_id = id.parse::<CompanyId>().map_err(|_| plain_not_found())?;
+    let tax_year = year
+        .parse()
+        .ok()
+        .and_then(|year| parse_tax_year(year).ok())
+        .ok_or_else(plain_not_found)?;
+    match start_settlement(&services.app, &current, company_id).await {
+        Ok(company) => Ok((current, company, tax_year)),
+        Err(error) => Err(failure(site, &error).await),
+    }
+}
+
+/// `GET …/settlement`: the upload form.
+#[handler]
+pub async fn form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    match open(&site, &services, &id, &year).await {
+        Ok((current, company, tax_year)) => page(
+            &SettlementPage::new(site.layout().with_user(&current), &company, tax_year),
+            StatusCode::OK,
+        ),
+        Err(response) => response,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TemplateQuery {
+    encoding: Option<String>,
+}
+
+/// `GET …/settlement/template`: the header and an example row.
+#[handler]
+pub async fn template(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+    Query(query): Query<TemplateQuery>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    if let Err(response) = open(&site, &services, &id, &year).await {
+        return response;
+    }
+    let encoding =
+        encoding_option(query.encoding.as_deref().unwrap_or_default()).unwrap_or(CsvEncoding::Utf8);
+    let (charset, file_name) = match encoding {
+        CsvEncoding::Utf8 => ("utf-8", "payroll-totals-template-utf8.csv"),
+        CsvEncoding::ShiftJis => ("Shift_JIS", "payroll-totals-template-sjis.csv"),
+    };
+    payroll_totals_template(encoding)
+        .with_content_type(format!("text/csv; charset={charset}"))
+        .with_header(
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        )
+        .into_response()
+}
+
+/// The upload form's fields.
+struct Upload {
+    file: Vec<u8>,
+    encoding: Option<CsvEncoding>,
+    /// `csv` answers the results CSV instead of the page.
+    format: String,
+    /// The results CSV's encoding.
+    output: CsvEncoding,
+}
+
+enum UploadProblem {
+    Forged,
+    TooLarge,
+    Broken(String),
+}
+
+/// Reads the multipart form; the file is read only after the CSRF token was checked.
+async fn receive(site: &Site<'_>, multipart: &mut Multipart) -> Result<Upload, UploadProblem> {
+    let mut csrf_token = String::new();
+    let mut fields = Upload {
+        file: Vec::new(),
+        encoding: None,
+        format: String::new(),
+        output: CsvEncoding::Utf8,
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return Err(UploadProblem::Broken(error.to_string())),
+        };
+        match field.name() {
+            Some("csrf_token") => {
+                csrf_token = field.text().await.unwrap_or_default();
+                if !site.csrf_ok(&csrf_token) {
+                    return Err(UploadProblem::Forged);
+                }
+            }
+            Some("encoding") => {
+                fields.encoding = encoding_option(&field.text().await.unwrap_or_default());
+            }
+            Some("format") => fields.format = field.text().await.unwrap_or_default(),
+            Some("output") => {
+                fields.output = encoding_option(&field.text().await.unwrap_or_default())
+                    .unwrap_or(CsvEncoding::Utf8);
+            }
+            Some("file") => {
+                if !site.csrf_ok(&csrf_token) {
+                    return Err(UploadProblem::Forged);
+                }
+                let mut reader = field.into_async_read().take(MAX_TOTALS_BYTES + 1);
+                reader
+                    .read_to_end(&mut fields.file)
+                    .await
+                    .map_err(|error| UploadProblem::Broken(error.to_string()))?;
+                if u64::try_from(fields.file.len()).unwrap_or(u64::MAX) > MAX_TOTALS_BYTES {
+                    return Err(UploadProblem::TooLarge);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !site.csrf_ok(&csrf_token) {
+        return Err(UploadProblem::Forged);
+    }
+    Ok(fields)
+}
+
+const NOTHING_COMPUTED: &str = "ファイルに誤りがあります。次の行を直してからもう一度アップロードしてください(何も計算していません)。";
+const NO_FILE: &str = "給与の合計額のCSVファイルを選んでください。";
+
+fn file_errors(view: &mut SettlementPage, errors: TotalsErrors) {
+    view.more_errors = errors
+        .error_count
+        .saturating_sub(u64::try_from(errors.errors.len()).unwrap_or(0));
+    view.errors = errors
+        .errors
+        .into_iter()
+        .map(|error| ErrorRow {
+            row: error.row,
+            column: error.column_name().to_owned(),
+            message: error.message,
+        })
+        .collect();
+}
+
+/// `POST …/settlement`: the upload → the results (or every error, nothing computed).
+#[handler]
+pub async fn upload(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return plain_not_found();
+    };
+    let (current, company, tax_year) = match open(&site, &services, &id, &year).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
+    let back = format!(
+        "/admin/companies/{}/filings/{}/settlement",
+        company.id,
+        tax_year.year()
+    );
+    let too_large = || {
+        message(
+            site.layout().with_user(&current),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "年末調整の精算",
+            "ファイルが大きすぎます(10MBまで)。",
+            &back,
+            "年末調整の精算",
+        )
+    };
+    let declared = request
+        .header("content-length")
+        .and_then(|length| length.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_TOTALS_BYTES + 64 * 1024) {
+        return too_large();
+    }
+    let mut view = SettlementPage::new(site.layout().with_user(&current), &company, tax_year);
+    let fields = match receive(&site, &mut multipart).await {
+        Ok(fields) => fields,
+        Err(UploadProblem::Forged) => return rejected_form(site.layout()),
+        Err(UploadProblem::TooLarge) => return too_large(),
+        Err(UploadProblem::Broken(error)) => {
+            tracing::warn!(%error, "a settlement upload could not be read");
+            view.alert = Some(NO_FILE.to_owned());
+            return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    if fields.file.is_empty() {
+        view.alert = Some(NO_FILE.to_owned());
+        return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let totals = match read_payroll_totals(fields.file.as_slice(), fields.encoding) {
+        Ok(totals) => totals,
+        Err(errors) => {
+            view.alert = Some(NOTHING_COMPUTED.to_owned());
+            file_errors(&mut view, errors);
+            return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let lines = totals
+        .rows
+        .into_iter()
+        .map(|row| TotalsLine {
+            row: row.row,
+            employee_number: row.employee_number,
+            salary_total: row.salary_total,
+            tax_withheld: row.tax_withheld,
+            last_salary_tax_unwithheld: row.last_salary_tax_unwithheld,
+            social_insurance: row.social_insurance,
+            small_business_mutual_aid: row.small_business_mutual_aid,
+        })
+        .collect();
+    let settlement = match settle(&services.app, &current, company.id, tax_year, lines).await {
+        Ok(settlement) => settlement,
+        Err(error) => return failure(&site, &error).await,
+    };
+    if !settlement.errors.is_empty() {
+        view.alert = Some(NOTHING_COMPUTED.to_owned());
+        view.errors = settlement
+            .errors
+            .into_iter()
+            .map(|error| ErrorRow {
+                row: error.row,
+                column: "社員番号".to_owned(),
+                message: error.message,
+            })
+            .collect();
+        return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if fields.format == "csv" {
+        let (charset, suffix) = match fields.output {
+            CsvEncoding::Utf8 => ("utf-8", ""),
+            CsvEncoding::ShiftJis => ("Shift_JIS", "-sjis"),
+        };
+        return results_csv(&settlement, fields.output)
+            .with_content_type(format!("text/csv; charset={charset}"))
+            .with_header(
+                "Content-Disposition",
+                format!(
+                    "attachment; filename=\"settlement-{}{suffix}.csv\"",
+                    tax_year.year()
+                ),
+            )
+            .with_header("Cache-Control", "no-store")
+            .into_response();
+    }
+    let sums = settlement.totals;
+    view.summary = Some(Summary {
+        computed: sums.computed,
+        ineligible: sums.ineligible,
+        not_approved: sums.not_approved,
+        annual_tax: shown(sums.annual_tax),
+        tax_withheld: shown(sums.tax_withheld),
+        applied: shown(sums.applied_to_last_salary_tax),
+        refund: shown(sums.refund),
+        additional_collection: shown(sums.additional_collection),
+        csv_utf8: data_url(&results_csv(&settlement, CsvEncoding::Utf8), "utf-8"),
+        csv_sjis: data_url(
+            &results_csv(&settlement, CsvEncoding::ShiftJis),
+            "shift_jis",
+        ),
+    });
+    view.rows = settlement
+        .lines
+        .iter()
+        .map(|line| ResultRow {
+            status: line.status_name(),
+            cells: cells(line, shown),
+        })
+        .collect();
+    page(&view, StatusCode::OK)
+}

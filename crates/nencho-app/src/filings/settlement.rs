@@ -1,0 +1,227 @@
+//! The year-end settlement (年末調整の精算, YEA-5): from the payroll system's totals of the year
+//! (salary, tax withheld, what was withheld from salary) and each employee's approved
+//! declaration, the year-end adjustment down to the refund or the additional collection.
+//! Stateless: nothing is read but the declarations, nothing is stored.
+//!
+//! The adapter reads the totals file (its wire format is not this layer's business) and hands
+//! typed [`TotalsLine`]s to [`settle`].
+
+use nencho_filings::{FilingStatus, tax_request};
+use nencho_kernel::{CompanyId, TaxYear, Yen};
+use nencho_tax::{TaxError, YearEndAdjustmentResult, compute_year_end_adjustment};
+use nencho_tenancy::{Company, Employee, EmployeeNumber};
+
+use super::payroll::start_payroll_export;
+use crate::sign_in::CurrentUser;
+use crate::{AppContext, AppError};
+
+/// One employee's payroll totals of the year, as the payroll system states them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalsLine {
+    /// Where the line came from (a file's row as Excel numbers it), for messages.
+    pub row: u64,
+    pub employee_number: EmployeeNumber,
+    /// 給与等の総額 (salaries and bonuses of the year).
+    pub salary_total: Yen,
+    /// 徴収税額, the last salary's included if computed.
+    pub tax_withheld: Yen,
+    /// 未徴収税額: the part of `tax_withheld` not yet withheld.
+    pub last_salary_tax_unwithheld: Yen,
+    /// 社会保険料等 withheld from salary (added to the declared ones).
+    pub social_insurance: Yen,
+    /// 小規模企業共済等掛金 withheld from salary (added to the declared ones).
+    pub small_business_mutual_aid: Yen,
+}
+
+/// What became of one employee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettlementOutcome {
+    /// Computed; `eligible` is `false` for an employee outside 年末調整 (給与等 above
+    /// 2,000万円), every amount then 0.
+    Computed(Box<YearEndAdjustmentResult>),
+    /// No approved declaration for the year (未承認): not computed.
+    NotApproved,
+}
+
+/// One employee of the settlement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementLine {
+    pub totals: TotalsLine,
+    pub employee: Employee,
+    pub outcome: SettlementOutcome,
+}
+
+impl SettlementLine {
+    /// The computation, when there is one.
+    pub fn result(&self) -> Option<&YearEndAdjustmentResult> {
+        match &self.outcome {
+            SettlementOutcome::Computed(result) => Some(result),
+            SettlementOutcome::NotApproved => None,
+        }
+    }
+
+    /// 計算済, 年末調整の対象外 or 未承認.
+    pub fn status_name(&self) -> &'static str {
+        match self.result() {
+            Some(result) if result.eligible => "計算済",
+            Some(_) => "年末調整の対象外",
+            None => "未承認",
+        }
+    }
+}
+
+/// A line that cannot be settled, in Japanese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementRowError {
+    pub row: u64,
+    pub employee_number: String,
+    pub message: String,
+}
+
+/// The company's sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SettlementTotals {
+    /// Employees computed (those outside 年末調整 included).
+    pub computed: usize,
+    /// Of them, outside 年末調整.
+    pub ineligible: usize,
+    /// Without an approved declaration.
+    pub not_approved: usize,
+    /// 年調年税額, summed over the computed.
+    pub annual_tax: Yen,
+    /// 徴収税額 of the computed.
+    pub tax_withheld: Yen,
+    /// 未徴収分への充当.
+    pub applied_to_last_salary_tax: Yen,
+    /// 還付額.
+    pub refund: Yen,
+    /// 徴収額 (不足額).
+    pub additional_collection: Yen,
+}
+
+/// The outcome: either every line settled or listed as 未承認 (`errors` empty), or the errors
+/// and nothing computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub company: Company,
+    pub tax_year: TaxYear,
+    /// In the order given; empty when `errors` is not.
+    pub lines: Vec<SettlementLine>,
+    pub totals: SettlementTotals,
+    pub errors: Vec<SettlementRowError>,
+}
+
+/// Checks the actor may settle the company's year: ExportPayroll over the whole company, as for
+/// the payroll export. Returns the company.
+pub async fn start_settlement(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+) -> Result<Company, AppError> {
+    start_payroll_export(context, actor, company_id).await
+}
+
+/// Settles each line against the employee's approved declaration of `tax_year`: the request is
+/// the declaration's ([`tax_request`]) with the salary, the tax withheld and the unwithheld part
+/// from the totals, and the social insurance and mutual aid withheld from salary added to the
+/// declared ones. An employee number unknown in the company, or a declaration the engine
+/// refuses, is a row error; with any row error nothing is computed.
+pub async fn settle(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    lines: Vec<TotalsLine>,
+) -> Result<Settlement, AppError> {
+    let company = start_settlement(context, actor, company_id).await?;
+    let tenant = actor.tenant.id;
+    let mut settled = Vec::with_capacity(lines.len());
+    let mut errors = Vec::new();
+    for totals in lines {
+        let error = |message: String| SettlementRowError {
+            row: totals.row,
+            employee_number: totals.employee_number.as_str().to_owned(),
+            message,
+        };
+        let Some(employee) = context
+            .store
+            .find_employee_by_number(tenant, company_id, &totals.employee_number)
+            .await?
+        else {
+            errors.push(error(format!(
+                "社員番号「{}」の従業員は{}にいません",
+                totals.employee_number,
+                company.name.as_str()
+            )));
+            continue;
+        };
+        let approved = context
+            .store
+            .find_filing_of(tenant, employee.id, tax_year)
+            .await?
+            .filter(|filing| filing.status == FilingStatus::Approved);
+        let outcome = match approved {
+            None => SettlementOutcome::NotApproved,
+            Some(filing) => {
+                let mut request = tax_request(&filing.document);
+                request.salary_total = totals.salary_total;
+                request.tax_withheld = totals.tax_withheld;
+                request.last_salary_tax_unwithheld = totals.last_salary_tax_unwithheld;
+                request.social_insurance += totals.social_insurance;
+                request.small_business_mutual_aid += totals.small_business_mutual_aid;
+                match compute_year_end_adjustment(tax_year, &request) {
+                    Ok(result) => SettlementOutcome::Computed(Box::new(result)),
+                    Err(TaxError::UnsupportedYear(year)) => {
+                        return Err(AppError::Invalid {
+                            field: "tax_year",
+                            message: format!("{year}年分の年末調整の計算には対応していません"),
+                        });
+                    }
+                    Err(refused) => {
+                        errors.push(error(format!(
+                            "計算できません。給与の合計額または承認済みの申告書の内容を確認してください（{refused}）"
+                        )));
+                        continue;
+                    }
+                }
+            }
+        };
+        settled.push(SettlementLine {
+            totals,
+            employee,
+            outcome,
+        });
+    }
+    if !errors.is_empty() {
+        settled.clear();
+    }
+    let totals = sum(&settled);
+    Ok(Settlement {
+        company,
+        tax_year,
+        lines: settled,
+        totals,
+        errors,
+    })
+}
+
+fn sum(lines: &[SettlementLine]) -> SettlementTotals {
+    let mut totals = SettlementTotals::default();
+    for line in lines {
+        let Some(result) = line.result() else {
+            totals.not_approved += 1;
+            continue;
+        };
+        totals.computed += 1;
+        if !result.eligible {
+            totals.ineligible += 1;
+            continue;
+        }
+        totals.annual_tax += result.annual_tax;
+        totals.tax_withheld += line.totals.tax_withheld;
+        totals.applied_to_last_salary_tax += result.applied_to_last_salary_tax;
+        totals.refund += result.refund;
+        totals.additional_collection += result.additional_collection;
+    }
+    totals
+}

@@ -1,0 +1,310 @@
+//! The year-end settlement (年末調整の精算, YEA-5) over a real SQLite store: payroll totals
+//! against approved declarations, down to the refund, with figures checked against the published
+//! rules (/work/shared/tax/rules-2025-2026.md) and the calculator contract's example
+//! (calculator-api.md).
+
+use nencho_app::AppError;
+use nencho_app::filings::periods::{PeriodsInput, set_periods};
+use nencho_app::filings::review::{approve_filing, proxy_save, proxy_submit};
+use nencho_app::filings::settlement::{SettlementOutcome, TotalsLine, settle, start_settlement};
+use nencho_app::sign_in::CurrentUser;
+use nencho_app::users::assign_company_role;
+use nencho_filings::{Answers, Declaration, SocialInsurancePayment, TaxpayerSection};
+use nencho_identity::{
+    CompanyRole, DisplayName, LoginId, PasswordState, Role, TokenHash, User, UserStatus,
+};
+use nencho_kernel::{Clock, EmployeeId, TaxYear, UserId, Yen};
+use nencho_ports::{CompanyStore, EmployeeStore, UserStore};
+use nencho_tenancy::{Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName};
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+
+use crate::support::{World, acme, logged_in, world};
+
+fn year() -> TaxYear {
+    TaxYear::new(2026).unwrap()
+}
+
+fn yen(amount: i64) -> Yen {
+    Yen::new(amount)
+}
+
+async fn employee(world: &World, company: &Company, number: &str) -> Employee {
+    let employee = Employee {
+        id: EmployeeId::generate(world.clock.as_ref()),
+        tenant_id: company.tenant_id,
+        company_id: company.id,
+        number: EmployeeNumber::parse(number).unwrap(),
+        name: PersonName {
+            family: "山田".into(),
+            given: format!("太郎{number}"),
+            family_kana: "ヤマダ".into(),
+            given_kana: "タロウ".into(),
+        },
+        birth_date: date!(1985 - 04 - 01),
+        postal_code: None,
+        address: "東京都千代田区丸の内1-1-1".into(),
+        email: None,
+        department: Some("総務部".into()),
+        employment_type: EmploymentType::Regular,
+        hire_date: Some(date!(2015 - 04 - 01)),
+        leave_date: None,
+        user_id: None,
+        updated_at: world.clock.now(),
+    };
+    world
+        .store
+        .insert_employee(company.tenant_id, &employee)
+        .await
+        .unwrap();
+    employee
+}
+
+/// No spouse, no dependants, no insurance but the declared social insurance (国民年金 paid by
+/// the employee for a family member, say), salary estimate 5,000,000.
+fn single_declaration(declared_social_insurance: i64) -> Declaration {
+    Declaration {
+        answers: Answers {
+            has_spouse: Some(false),
+            has_dependents: Some(false),
+            paid_life_insurance: Some(false),
+            paid_earthquake_insurance: Some(false),
+            paid_social_insurance: Some(declared_social_insurance > 0),
+            paid_mutual_aid: Some(false),
+            has_housing_loan: Some(false),
+        },
+        taxpayer: TaxpayerSection {
+            estimated_salary: yen(5_000_000),
+            ..TaxpayerSection::default()
+        },
+        social_insurance: if declared_social_insurance > 0 {
+            vec![SocialInsurancePayment {
+                kind: "国民年金保険料".into(),
+                payee: "日本年金機構".into(),
+                borne_by: "長女".into(),
+                amount: yen(declared_social_insurance),
+            }]
+        } else {
+            Vec::new()
+        },
+        ..Declaration::default()
+    }
+}
+
+/// Proxy-enters, submits and approves `document` for `employee`, as the ADMIN.
+async fn approved(world: &World, admin: &CurrentUser, employee: &Employee, document: Declaration) {
+    let context = &world.context;
+    let saved = proxy_save(context, admin, employee.id, year(), 0, document)
+        .await
+        .unwrap();
+    let submitted = proxy_submit(context, admin, employee.id, year(), saved.version)
+        .await
+        .unwrap();
+    approve_filing(context, admin, submitted.id, submitted.version)
+        .await
+        .unwrap();
+}
+
+fn line(row: u64, number: &str, salary: i64, withheld: i64, social: i64) -> TotalsLine {
+    TotalsLine {
+        row,
+        employee_number: EmployeeNumber::parse(number).unwrap(),
+        salary_total: yen(salary),
+        tax_withheld: yen(withheld),
+        last_salary_tax_unwithheld: Yen::ZERO,
+        social_insurance: yen(social),
+        small_business_mutual_aid: Yen::ZERO,
+    }
+}
+
+/// A general user with a company role, as the session would present them.
+async fn with_role(
+    world: &World,
+    admin: &CurrentUser,
+    company: &Company,
+    login_id: &str,
+    role: CompanyRole,
+) -> CurrentUser {
+    let user = User {
+        id: UserId::generate(world.clock.as_ref()),
+        tenant_id: company.tenant_id,
+        login_id: LoginId::parse(login_id).unwrap(),
+        display_name: DisplayName::parse("佐藤 花子").unwrap(),
+        email: None,
+        role: Role::General,
+        status: UserStatus::Active,
+        password: PasswordState::NotSet,
+        created_at: world.clock.now(),
+    };
+    world
+        .store
+        .insert_user(company.tenant_id, &user)
+        .await
+        .unwrap();
+    assign_company_role(&world.context, admin, user.id, company.id, role, vec![])
+        .await
+        .unwrap();
+    CurrentUser {
+        tenant: admin.tenant.clone(),
+        user,
+        session: TokenHash::from_hex("0".repeat(64)),
+    }
+}
+
+/// 2026-11-20 10:00 in Japan: inside the filing period.
+const IN_FILING_2026: OffsetDateTime = datetime!(2026-11-20 01:00 UTC);
+
+#[tokio::test]
+async fn payroll_totals_and_approved_declarations_settle_to_the_published_figures() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = Company::register(
+        notice.tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world
+        .store
+        .insert_company(notice.tenant.id, &company)
+        .await
+        .unwrap();
+    let context = &world.context;
+    set_periods(
+        context,
+        &admin,
+        company.id,
+        year(),
+        PeriodsInput {
+            adjustment_start: date!(2026 - 11 - 01),
+            adjustment_end: date!(2027 - 01 - 31),
+            filing_start: date!(2026 - 11 - 10),
+            filing_end: date!(2026 - 11 - 30),
+            refiling: None,
+            year_round_changes: false,
+        },
+    )
+    .await
+    .unwrap();
+    let now = world.clock.now();
+    world.clock.advance(IN_FILING_2026 - now);
+
+    let taro = employee(&world, &company, "0001").await;
+    let hanako = employee(&world, &company, "0002").await;
+    let _pending = employee(&world, &company, "0003").await;
+    let rich = employee(&world, &company, "0004").await;
+    approved(&world, &admin, &taro, single_declaration(0)).await;
+    // 60,000 declared + 660,000 withheld = the same 720,000 of 社会保険料控除 (rules §7).
+    approved(&world, &admin, &hanako, single_declaration(60_000)).await;
+    approved(&world, &admin, &rich, single_declaration(0)).await;
+
+    let mut unwithheld = line(3, "0002", 5_000_000, 100_000, 660_000);
+    unwithheld.last_salary_tax_unwithheld = yen(10_000);
+    let settlement = settle(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![
+            line(2, "0001", 5_000_000, 120_000, 720_000),
+            unwithheld,
+            line(4, "0003", 4_000_000, 80_000, 580_000),
+            line(5, "0004", 25_000_000, 4_000_000, 1_500_000),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(settlement.errors.is_empty(), "{:?}", settlement.errors);
+    assert_eq!(settlement.lines.len(), 4);
+
+    // The calculator contract's example (calculator-api.md): 2026, salary 5,000,000, social
+    // insurance 720,000, no dependants, 120,000 withheld.
+    let first = settlement.lines[0].result().expect("computed");
+    assert!(first.eligible);
+    // rules §1.2 (2026): 3,600,000 ≤ X < 6,600,000 → A×80% − 440,000 with A = 5,000,000.
+    assert_eq!(first.employment_income, yen(3_560_000));
+    assert_eq!(first.income_adjustment_deduction, Yen::ZERO);
+    // rules §7: the full social insurance; §3 (2026): 合計所得 3,560,000 → 基礎控除 1,040,000.
+    assert_eq!(first.deductions.social_insurance, yen(720_000));
+    assert_eq!(first.deductions.basic, yen(1_040_000));
+    assert_eq!(first.total_deductions, yen(1_760_000));
+    // rules §11.5: 3,560,000 − 1,760,000, 1,000円未満切捨て.
+    assert_eq!(first.taxable_income, yen(1_800_000));
+    // rules §11.6: T ≤ 1,950,000 → 5%.
+    assert_eq!(first.computed_tax, yen(90_000));
+    assert_eq!(first.annual_income_tax, yen(90_000));
+    // rules §11.8: 90,000 × 102.1% = 91,890 → 100円未満切捨て 91,800.
+    assert_eq!(first.annual_tax, yen(91_800));
+    // rules §11.9: 120,000 − 91,800 over-withheld → refunded.
+    assert_eq!(first.difference, yen(-28_200));
+    assert_eq!(first.refund, yen(28_200));
+    assert_eq!(first.additional_collection, Yen::ZERO);
+    assert_eq!(settlement.lines[0].status_name(), "計算済");
+
+    // Declared and withheld social insurance add up (rules §7); the over-withheld 8,200 goes
+    // first to the last salary's 10,000 not yet withheld (rules §11.9), nothing is refunded.
+    let second = settlement.lines[1].result().expect("computed");
+    assert_eq!(second.deductions.social_insurance, yen(720_000));
+    assert_eq!(second.annual_tax, yen(91_800));
+    assert_eq!(second.difference, yen(-8_200));
+    assert_eq!(second.applied_to_last_salary_tax, yen(8_200));
+    assert_eq!(second.refund, Yen::ZERO);
+
+    // Without an approved declaration: listed, not computed.
+    assert_eq!(settlement.lines[2].outcome, SettlementOutcome::NotApproved);
+    assert_eq!(settlement.lines[2].status_name(), "未承認");
+    // Above 2,000万円: outside 年末調整 (rules §11.1, 所得税法190条).
+    let fourth = settlement.lines[3].result().expect("computed");
+    assert!(!fourth.eligible);
+    assert_eq!(fourth.refund, Yen::ZERO);
+    assert_eq!(settlement.lines[3].status_name(), "年末調整の対象外");
+
+    let totals = settlement.totals;
+    assert_eq!(
+        (totals.computed, totals.ineligible, totals.not_approved),
+        (3, 1, 1)
+    );
+    assert_eq!(totals.refund, yen(28_200));
+    assert_eq!(totals.additional_collection, Yen::ZERO);
+    assert_eq!(totals.applied_to_last_salary_tax, yen(8_200));
+    assert_eq!(totals.annual_tax, yen(183_600));
+    assert_eq!(totals.tax_withheld, yen(220_000));
+
+    // An unknown employee number is a row error, and then nothing is computed.
+    let refused = settle(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![
+            line(2, "0001", 5_000_000, 120_000, 720_000),
+            line(3, "9999", 5_000_000, 120_000, 720_000),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(refused.lines.is_empty());
+    assert_eq!(refused.totals.refund, Yen::ZERO);
+    assert_eq!(refused.errors.len(), 1);
+    assert_eq!(refused.errors[0].row, 3);
+    assert_eq!(refused.errors[0].employee_number, "9999");
+    assert_eq!(
+        refused.errors[0].message,
+        "社員番号「9999」の従業員は株式会社エーにいません"
+    );
+
+    // ExportPayroll over the company: a 承認者 may, a 参照者 may not.
+    let approver = with_role(&world, &admin, &company, "shonin", CompanyRole::Approver).await;
+    let viewer = with_role(&world, &admin, &company, "sansho", CompanyRole::Viewer).await;
+    start_settlement(context, &approver, company.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        start_settlement(context, &viewer, company.id).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        settle(context, &viewer, company.id, year(), vec![]).await,
+        Err(AppError::Forbidden)
+    ));
+}
