@@ -10,6 +10,7 @@ use nencho_tax::{
 
 use crate::document::{
     Declaration, DisabilityKind, EarthquakePolicyKind, LifeContractAge, LifePolicyKind,
+    RelativeEntry, SpouseEntry,
 };
 
 /// What the declaration is worth: each deduction as the year-end adjustment will apply it, with
@@ -31,6 +32,13 @@ pub struct ComputedAmounts {
     pub mutual_aid: Yen,
     /// The class of each relative, in document order.
     pub relative_classes: Vec<RelativeClass>,
+    /// The class at next year's end of each relative of next year's family
+    /// ([`Declaration::next_year_family`]), in its order: provisional while next year's rules
+    /// are not supported ([`nencho_tax::PROVISIONAL_LIMITS_YEAR`]).
+    pub next_year_relative_classes: Vec<RelativeClass>,
+    /// Whether next year's spouse is a 源泉控除対象配偶者, judged with this year's declared
+    /// incomes of the employee as the estimate for next year.
+    pub next_year_withholding_spouse: bool,
 }
 
 /// The calculator request that the declaration stands for.
@@ -79,24 +87,8 @@ pub fn tax_request(declaration: &Declaration) -> YearEndAdjustmentRequest {
         },
         // A non-resident spouse or relative still counts in Japanese law when remittance
         // documents are provided (国外居住親族); the review checks the documents.
-        spouse: declaration.spouse.as_ref().map(|spouse| Spouse {
-            birth_date: spouse.birth_date,
-            total_income: spouse.estimated_income,
-            disability: disability(spouse.disability),
-            lives_together: spouse.lives_together,
-        }),
-        relatives: declaration
-            .relatives
-            .iter()
-            .map(|relative| Relative {
-                birth_date: relative.birth_date,
-                total_income: relative.estimated_income,
-                lineal_ascendant: relative.lineal_ascendant,
-                lives_together: relative.lives_together,
-                disability: disability(relative.disability),
-                claimed_by_other_earner: relative.claimed_by_other_earner,
-            })
-            .collect(),
+        spouse: declaration.spouse.as_ref().map(tax_spouse),
+        relatives: declaration.relatives.iter().map(tax_relative).collect(),
         housing_loan_credit: housing,
     }
 }
@@ -108,6 +100,9 @@ pub fn compute(declaration: &Declaration, tax_year: TaxYear) -> Result<ComputedA
     let request = tax_request(declaration);
     let rules = rules_for(tax_year)?;
     let result = compute_year_end_adjustment(tax_year, &request)?;
+    let next_year = tax_year.year() + 1;
+    let (next_spouse, next_relatives) = declaration.next_year_family();
+    let employee_total_income = result.employment_income + declaration.taxpayer.other_income;
     Ok(ComputedAmounts {
         tax_year,
         employment_income: result.employment_income,
@@ -122,7 +117,38 @@ pub fn compute(declaration: &Declaration, tax_year: TaxYear) -> Result<ComputedA
             .iter()
             .map(|relative| nencho_tax::classify_relative(rules, relative))
             .collect(),
+        next_year_relative_classes: next_relatives
+            .iter()
+            .map(|relative| nencho_tax::classify_relative_in(next_year, &tax_relative(relative)))
+            .collect(),
+        next_year_withholding_spouse: next_spouse.is_some_and(|spouse| {
+            nencho_tax::is_withholding_spouse_in(
+                next_year,
+                employee_total_income,
+                &tax_spouse(spouse),
+            )
+        }),
     })
+}
+
+fn tax_spouse(spouse: &SpouseEntry) -> Spouse {
+    Spouse {
+        birth_date: spouse.birth_date,
+        total_income: spouse.estimated_income,
+        disability: disability(spouse.disability),
+        lives_together: spouse.lives_together,
+    }
+}
+
+fn tax_relative(relative: &RelativeEntry) -> Relative {
+    Relative {
+        birth_date: relative.birth_date,
+        total_income: relative.estimated_income,
+        lineal_ascendant: relative.lineal_ascendant,
+        lives_together: relative.lives_together,
+        disability: disability(relative.disability),
+        claimed_by_other_earner: relative.claimed_by_other_earner,
+    }
 }
 
 fn disability(kind: DisabilityKind) -> Disability {

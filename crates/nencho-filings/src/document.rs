@@ -34,6 +34,11 @@ pub struct Declaration {
     pub mutual_aid: Vec<MutualAidPayment>,
     #[serde(default)]
     pub housing_loan: Option<HousingLoan>,
+    /// 翌年分の扶養控除等(異動)申告書: the family expected for next year, for next year's
+    /// monthly withholding. Added within schema version 1: a stored document without it reads
+    /// as unanswered.
+    #[serde(default)]
+    pub next_year: NextYearSection,
     /// Set when the document was started from last year's approved one: the employee must
     /// confirm it (a carried-over document cannot be submitted untouched without confirming).
     #[serde(default)]
@@ -53,6 +58,7 @@ impl Default for Declaration {
             social_insurance: Vec::new(),
             mutual_aid: Vec::new(),
             housing_loan: None,
+            next_year: NextYearSection::default(),
             carried_over_unconfirmed: false,
         }
     }
@@ -61,13 +67,43 @@ impl Default for Declaration {
 impl Declaration {
     /// Next year's starting point (繰越): family, policies and circumstances carried over,
     /// amounts of the year (premiums paid, incomes) kept as last year's figures for the employee
-    /// to confirm or change, and the document marked as unconfirmed.
+    /// to confirm or change, and the document marked as unconfirmed. The next-year section is
+    /// copied as it was (the employee confirms it with the rest).
     pub fn carry_over(&self) -> Declaration {
         Declaration {
             carried_over_unconfirmed: true,
             ..self.clone()
         }
     }
+}
+
+impl Declaration {
+    /// The family declared for next year: this year's spouse and relatives when the employee
+    /// answered that it stays the same (or has not answered yet), otherwise the next-year
+    /// section's own entries.
+    pub fn next_year_family(&self) -> (Option<&SpouseEntry>, &[RelativeEntry]) {
+        if self.next_year.same_as_this_year == Some(false) {
+            (self.next_year.spouse.as_ref(), &self.next_year.relatives)
+        } else {
+            (self.spouse.as_ref(), &self.relatives)
+        }
+    }
+}
+
+/// 翌年分の扶養控除等(異動)申告書: whether next year's family is this year's, and otherwise
+/// next year's spouse and relatives with next year's estimated incomes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextYearSection {
+    /// 「来年も扶養する家族は今年と同じですか?」; `None` = not answered yet.
+    #[serde(default)]
+    pub same_as_this_year: Option<bool>,
+    /// Next year's spouse, when the family differs (`None` = no spouse next year).
+    #[serde(default)]
+    pub spouse: Option<SpouseEntry>,
+    /// Next year's relatives, when the family differs.
+    #[serde(default)]
+    pub relatives: Vec<RelativeEntry>,
 }
 
 /// The guided questions (「配偶者はいますか?」…). `None` = not answered yet.

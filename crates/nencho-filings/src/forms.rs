@@ -1,4 +1,4 @@
-//! Which of the five forms a declaration fills, decided by its content.
+//! Which of the forms a declaration fills, decided by its content.
 
 use nencho_tax::RelativeClass;
 
@@ -17,6 +17,9 @@ pub enum Form {
     Insurance,
     /// 給与所得者の(特定増改築等)住宅借入金等特別控除申告書.
     HousingLoan,
+    /// 翌年分の給与所得者の扶養控除等(異動)申告書, filed with this year's adjustment for next
+    /// year's monthly withholding.
+    DependentsNextYear,
 }
 
 impl Form {
@@ -27,6 +30,7 @@ impl Form {
             Form::SpecificRelative => "特定親族特別控除申告書",
             Form::Insurance => "保険料控除申告書",
             Form::HousingLoan => "住宅借入金等特別控除申告書",
+            Form::DependentsNextYear => "翌年分 扶養控除等(異動)申告書",
         }
     }
 }
@@ -48,5 +52,6 @@ pub fn forms_of(declaration: &Declaration, relative_classes: &[RelativeClass]) -
     if declaration.housing_loan.is_some() {
         forms.push(Form::HousingLoan);
     }
+    forms.push(Form::DependentsNextYear);
     forms
 }

@@ -4,7 +4,7 @@
 
 use nencho_kernel::{OffsetDateTime, UserId, Yen};
 
-use crate::document::{Declaration, DisabilityKind, PersonName};
+use crate::document::{Declaration, DisabilityKind, PersonName, RelativeEntry, SpouseEntry};
 use crate::workflow::FilingStatus;
 
 /// One transition of the workflow (or a save, when `from == to`).
@@ -123,72 +123,13 @@ pub fn flatten(document: &Declaration) -> Vec<FlatField> {
     );
     fields.text("taxpayer.school", "本人: 学校名", &taxpayer.school);
     if let Some(spouse) = &document.spouse {
-        fields.name("spouse", "配偶者", &spouse.name);
-        fields.text(
-            "spouse.birth_date",
-            "配偶者: 生年月日",
-            &spouse.birth_date.to_string(),
-        );
-        fields.yen(
-            "spouse.estimated_income",
-            "配偶者: 合計所得金額(見積額)",
-            spouse.estimated_income,
-        );
-        fields.disability("spouse.disability", "配偶者: 障害者", spouse.disability);
-        fields.flag(
-            "spouse.lives_together",
-            "配偶者: 同居",
-            spouse.lives_together,
-        );
-        fields.flag(
-            "spouse.non_resident",
-            "配偶者: 非居住者",
-            spouse.non_resident,
-        );
+        fields.spouse("spouse", "配偶者", spouse);
     }
     for (index, relative) in document.relatives.iter().enumerate() {
-        let path = format!("relatives[{index}]");
-        let label = format!("親族{}", index + 1);
-        fields.name(&path, &label, &relative.name);
-        fields.text(
-            &format!("{path}.relationship"),
-            &format!("{label}: 続柄"),
-            &relative.relationship,
-        );
-        fields.text(
-            &format!("{path}.birth_date"),
-            &format!("{label}: 生年月日"),
-            &relative.birth_date.to_string(),
-        );
-        fields.yen(
-            &format!("{path}.estimated_income"),
-            &format!("{label}: 合計所得金額(見積額)"),
-            relative.estimated_income,
-        );
-        fields.flag(
-            &format!("{path}.lives_together"),
-            &format!("{label}: 同居"),
-            relative.lives_together,
-        );
-        fields.flag(
-            &format!("{path}.lineal_ascendant"),
-            &format!("{label}: 直系尊属"),
-            relative.lineal_ascendant,
-        );
-        fields.disability(
-            &format!("{path}.disability"),
-            &format!("{label}: 障害者"),
-            relative.disability,
-        );
-        fields.flag(
-            &format!("{path}.claimed_by_other_earner"),
-            &format!("{label}: 他の所得者が控除"),
-            relative.claimed_by_other_earner,
-        );
-        fields.flag(
-            &format!("{path}.non_resident"),
-            &format!("{label}: 非居住者"),
-            relative.non_resident,
+        fields.relative(
+            &format!("relatives[{index}]"),
+            &format!("親族{}", index + 1),
+            relative,
         );
     }
     for (index, policy) in document.life_policies.iter().enumerate() {
@@ -314,6 +255,26 @@ pub fn flatten(document: &Declaration) -> Vec<FlatField> {
             loan.credit_limit,
         );
     }
+    let next_year = &document.next_year;
+    fields.text(
+        "next_year.same_as_this_year",
+        "翌年: 質問: 来年も今年と同じ家族",
+        match next_year.same_as_this_year {
+            Some(true) => "はい",
+            Some(false) => "いいえ",
+            None => "未回答",
+        },
+    );
+    if let Some(spouse) = &next_year.spouse {
+        fields.spouse("next_year.spouse", "翌年: 配偶者", spouse);
+    }
+    for (index, relative) in next_year.relatives.iter().enumerate() {
+        fields.relative(
+            &format!("next_year.relatives[{index}]"),
+            &format!("翌年: 親族{}", index + 1),
+            relative,
+        );
+    }
     fields.0
 }
 
@@ -369,6 +330,79 @@ impl Fields {
 
     fn disability(&mut self, path: &str, label: &str, value: DisabilityKind) {
         self.text(path, label, value.japanese_name());
+    }
+
+    fn spouse(&mut self, path: &str, label: &str, spouse: &SpouseEntry) {
+        self.name(path, label, &spouse.name);
+        self.text(
+            &format!("{path}.birth_date"),
+            &format!("{label}: 生年月日"),
+            &spouse.birth_date.to_string(),
+        );
+        self.yen(
+            &format!("{path}.estimated_income"),
+            &format!("{label}: 合計所得金額(見積額)"),
+            spouse.estimated_income,
+        );
+        self.disability(
+            &format!("{path}.disability"),
+            &format!("{label}: 障害者"),
+            spouse.disability,
+        );
+        self.flag(
+            &format!("{path}.lives_together"),
+            &format!("{label}: 同居"),
+            spouse.lives_together,
+        );
+        self.flag(
+            &format!("{path}.non_resident"),
+            &format!("{label}: 非居住者"),
+            spouse.non_resident,
+        );
+    }
+
+    fn relative(&mut self, path: &str, label: &str, relative: &RelativeEntry) {
+        self.name(path, label, &relative.name);
+        self.text(
+            &format!("{path}.relationship"),
+            &format!("{label}: 続柄"),
+            &relative.relationship,
+        );
+        self.text(
+            &format!("{path}.birth_date"),
+            &format!("{label}: 生年月日"),
+            &relative.birth_date.to_string(),
+        );
+        self.yen(
+            &format!("{path}.estimated_income"),
+            &format!("{label}: 合計所得金額(見積額)"),
+            relative.estimated_income,
+        );
+        self.flag(
+            &format!("{path}.lives_together"),
+            &format!("{label}: 同居"),
+            relative.lives_together,
+        );
+        self.flag(
+            &format!("{path}.lineal_ascendant"),
+            &format!("{label}: 直系尊属"),
+            relative.lineal_ascendant,
+        );
+        self.disability(
+            &format!("{path}.disability"),
+            &format!("{label}: 障害者"),
+            relative.disability,
+        );
+        self.flag(
+            &format!("{path}.claimed_by_other_earner"),
+            &format!("{label}: 他の所得者が控除"),
+            relative.claimed_by_other_earner,
+        );
+        self.flag(
+            &format!("{path}.non_resident"),
+            &format!("{label}: 非居住者"),
+            relative.non_resident,
+        );
     }
 
     fn name(&mut self, path: &str, label: &str, name: &PersonName) {

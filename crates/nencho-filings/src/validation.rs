@@ -1,7 +1,8 @@
 //! What must hold before a declaration can be submitted, each problem named by field and told
 //! in Japanese. Saving a step never needs a valid document; submitting does.
 
-use nencho_kernel::{TaxYear, Yen};
+use nencho_kernel::Month;
+use nencho_kernel::{Date, TaxYear, Yen};
 
 use crate::computation::compute;
 use crate::document::{Declaration, LifeContractAge, LifePolicyKind};
@@ -193,12 +194,85 @@ pub fn validate(declaration: &Declaration, tax_year: TaxYear) -> Vec<Problem> {
             );
         }
     }
+    next_year_problems(&mut problems, declaration, tax_year);
     if problems.0.is_empty()
         && let Err(error) = compute(declaration, tax_year)
     {
         problems.add("document", &format!("計算できません: {error}"));
     }
     problems.0
+}
+
+/// The 翌年分 扶養控除等申告書: the question must be answered when this year's family is not
+/// empty (unanswered, next year's family would be ambiguous; with no family this year it is
+/// none either way), and a different family needs names, 続柄 and birth dates by next year's end.
+fn next_year_problems(problems: &mut Problems, declaration: &Declaration, tax_year: TaxYear) {
+    let answers = &declaration.answers;
+    let next_year = &declaration.next_year;
+    let has_family_this_year = declaration.spouse.is_some()
+        || !declaration.relatives.is_empty()
+        || answers.has_spouse == Some(true)
+        || answers.has_dependents == Some(true);
+    let has_entries = next_year.spouse.is_some() || !next_year.relatives.is_empty();
+    match next_year.same_as_this_year {
+        None if has_family_this_year || has_entries => problems.add(
+            "next_year.same_as_this_year",
+            "来年(翌年)も扶養する家族が今年と同じかどうかを回答してください。",
+        ),
+        Some(true) if has_entries => problems.add(
+            "next_year",
+            "「来年も今年と同じ」と回答していますが、翌年の家族の情報があります。",
+        ),
+        _ => {}
+    }
+    if next_year.same_as_this_year != Some(false) {
+        return;
+    }
+    let next_year_end =
+        Date::from_calendar_date(tax_year.year() + 1, Month::December, 31).unwrap_or(Date::MAX);
+    if let Some(spouse) = &next_year.spouse {
+        problems.required(
+            "next_year.spouse.name",
+            "翌年の配偶者の氏名",
+            &spouse.name.name,
+        );
+        problems.born_by(
+            "next_year.spouse.birth_date",
+            "翌年の配偶者",
+            spouse.birth_date,
+            next_year_end,
+        );
+        problems.amount(
+            "next_year.spouse.estimated_income",
+            "翌年の配偶者の合計所得金額",
+            spouse.estimated_income,
+        );
+    }
+    for (index, relative) in next_year.relatives.iter().enumerate() {
+        let path = format!("next_year.relatives[{index}]");
+        let who = format!("翌年の親族{}", index + 1);
+        problems.required(
+            &format!("{path}.name"),
+            &format!("{who}の氏名"),
+            &relative.name.name,
+        );
+        problems.required(
+            &format!("{path}.relationship"),
+            &format!("{who}の続柄"),
+            &relative.relationship,
+        );
+        problems.born_by(
+            &format!("{path}.birth_date"),
+            &who,
+            relative.birth_date,
+            next_year_end,
+        );
+        problems.amount(
+            &format!("{path}.estimated_income"),
+            &format!("{who}の合計所得金額"),
+            relative.estimated_income,
+        );
+    }
 }
 
 #[derive(Default)]
@@ -249,6 +323,12 @@ impl Problems {
         }
     }
 
+    fn born_by(&mut self, path: &str, who: &str, birth: Date, end: Date) {
+        if birth > end {
+            self.add(path, &format!("{who}の生年月日が翌年の年末より後です。"));
+        }
+    }
+
     fn list_matches_answer(
         &mut self,
         path: &str,
@@ -264,5 +344,168 @@ impl Problems {
             ),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod next_year_tests {
+    use nencho_tax::RelativeClass;
+    use time::macros::date;
+
+    use super::*;
+    use crate::document::{DisabilityKind, PersonName, RelativeEntry};
+    use crate::forms::{Form, forms_of};
+    use crate::history::flatten;
+
+    fn year() -> TaxYear {
+        TaxYear::new(2026).unwrap()
+    }
+
+    fn child(name: &str, birth_date: Date) -> RelativeEntry {
+        RelativeEntry {
+            name: PersonName {
+                name: name.into(),
+                kana: String::new(),
+            },
+            relationship: "長男".into(),
+            birth_date,
+            estimated_income: Yen::ZERO,
+            lives_together: true,
+            lineal_ascendant: false,
+            disability: DisabilityKind::None,
+            claimed_by_other_earner: false,
+            non_resident: false,
+        }
+    }
+
+    /// Everything answered, one child (born 2011-06-01: 15 at the end of 2026, 16 in 2027).
+    fn with_child() -> Declaration {
+        let mut document = Declaration {
+            answers: crate::Answers {
+                has_spouse: Some(false),
+                has_dependents: Some(true),
+                paid_life_insurance: Some(false),
+                paid_earthquake_insurance: Some(false),
+                paid_social_insurance: Some(false),
+                paid_mutual_aid: Some(false),
+                has_housing_loan: Some(false),
+            },
+            ..Declaration::default()
+        };
+        document.taxpayer.estimated_salary = Yen::new(5_000_000);
+        document
+            .relatives
+            .push(child("山田 一郎", date!(2011 - 06 - 01)));
+        document
+    }
+
+    fn paths(document: &Declaration) -> Vec<String> {
+        validate(document, year())
+            .into_iter()
+            .map(|problem| problem.path)
+            .collect()
+    }
+
+    #[test]
+    fn the_next_year_question_must_be_answered_when_there_is_a_family() {
+        let mut document = with_child();
+        assert_eq!(paths(&document), ["next_year.same_as_this_year"]);
+        document.next_year.same_as_this_year = Some(true);
+        assert!(paths(&document).is_empty());
+        // With no family this year, next year's is none either way: no answer needed.
+        let mut single = with_child();
+        single.answers.has_dependents = Some(false);
+        single.relatives.clear();
+        assert!(paths(&single).is_empty());
+    }
+
+    #[test]
+    fn a_different_family_needs_names_and_birth_dates_by_next_years_end() {
+        let mut document = with_child();
+        document.next_year.same_as_this_year = Some(false);
+        let mut nameless = child("", date!(2028 - 01 - 01));
+        nameless.relationship = String::new();
+        document.next_year.relatives = vec![child("山田 一郎", date!(2011 - 06 - 01)), nameless];
+        assert_eq!(
+            paths(&document),
+            [
+                "next_year.relatives[1].name",
+                "next_year.relatives[1].relationship",
+                "next_year.relatives[1].birth_date",
+            ]
+        );
+        // A baby expected in 2027 may be declared for next year (not for this year).
+        document.next_year.relatives[1] = child("山田 二郎", date!(2027 - 03 - 01));
+        assert!(paths(&document).is_empty());
+        // "Same" with entries of its own contradicts itself.
+        document.next_year.same_as_this_year = Some(true);
+        assert_eq!(paths(&document), ["next_year"]);
+    }
+
+    #[test]
+    fn next_years_form_is_always_filed_and_flattened() {
+        let mut document = with_child();
+        assert_eq!(
+            forms_of(&document, &[]),
+            [
+                Form::Dependents,
+                Form::BasicAndSpouse,
+                Form::DependentsNextYear
+            ]
+        );
+        let flat = flatten(&document);
+        let question = flat
+            .iter()
+            .find(|field| field.path == "next_year.same_as_this_year")
+            .unwrap();
+        assert_eq!(question.label, "翌年: 質問: 来年も今年と同じ家族");
+        assert_eq!(question.value, "未回答");
+        let before = document.clone();
+        document.next_year.same_as_this_year = Some(false);
+        document
+            .next_year
+            .relatives
+            .push(child("山田 二郎", date!(2027 - 03 - 01)));
+        let changes = crate::diff(&before, &document);
+        assert!(
+            changes
+                .iter()
+                .any(|change| change.path == "next_year.relatives[0].name"
+                    && change.label == "翌年: 親族1: 氏名"
+                    && change.after.as_deref() == Some("山田 二郎"))
+        );
+        assert_eq!(document.carry_over().next_year, document.next_year);
+    }
+
+    #[test]
+    fn next_years_family_is_classified_at_next_years_end() {
+        let mut document = with_child();
+        document.next_year.same_as_this_year = Some(true);
+        let computed = compute(&document, year()).unwrap();
+        assert_eq!(computed.relative_classes, [RelativeClass::YoungDependent]);
+        // 16 at the end of 2027: a 一般の控除対象扶養親族 next year.
+        assert_eq!(
+            computed.next_year_relative_classes,
+            [RelativeClass::GeneralDependent]
+        );
+        assert!(!computed.next_year_withholding_spouse);
+        // A different family: next year's own entries, with a spouse within the limits.
+        document.next_year.same_as_this_year = Some(false);
+        document.next_year.spouse = Some(crate::SpouseEntry {
+            name: PersonName {
+                name: "山田 花子".into(),
+                kana: String::new(),
+            },
+            birth_date: date!(1990 - 05 - 01),
+            estimated_income: Yen::new(900_000),
+            disability: DisabilityKind::None,
+            lives_together: true,
+            non_resident: false,
+        });
+        let (spouse, relatives) = document.next_year_family();
+        assert!(spouse.is_some() && relatives.is_empty());
+        let computed = compute(&document, year()).unwrap();
+        assert!(computed.next_year_relative_classes.is_empty());
+        assert!(computed.next_year_withholding_spouse);
     }
 }

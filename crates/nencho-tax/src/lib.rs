@@ -39,7 +39,10 @@ pub use personal_deductions::{
     personal_status_deduction, single_parent_child_income_limit, specific_relative_deduction,
     spouse_deduction,
 };
-pub use relatives::{RelativeClass, age_at_year_end, classify_relative};
+pub use relatives::{
+    PROVISIONAL_LIMITS_YEAR, RelativeClass, age_at_year_end, classify_relative,
+    classify_relative_in, is_withholding_spouse_in,
+};
 pub use request::{
     Disability, EarthquakeInsurancePremiums, LifeInsurancePremiums, Relative, Spouse, Taxpayer,
     YearEndAdjustmentRequest,

@@ -440,10 +440,50 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
         "a preview saves nothing"
     );
 
-    // Both policies saved: the insurance step is the last, the review comes next.
+    // Both policies saved: next year's family comes next (the last step).
     let answer = save_step(&mut employee, &base, "insurance", &borrowed(&both)).await;
+    redirected_to(&answer, &format!("{base}/step/next_year"));
+    let (status, page, _) = employee.get(&format!("{base}/step/next_year")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("来年(翌年)も扶養する家族は今年と同じですか?"),
+        "{page}"
+    );
+    // Unanswered: 422 with the message by the question, nothing saved.
+    let (status, page, _) = save_step(&mut employee, &base, "next_year", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("「はい」か「いいえ」を選んでください"),
+        "{page}"
+    );
+    // A different family next year: the son and a child expected in March next year.
+    let next_year_of_child = (world.year.year() + 1).to_string() + "-03-01";
+    let answer = save_step(
+        &mut employee,
+        &base,
+        "next_year",
+        &[
+            ("next_year_same", "no"),
+            ("next_spouse_name", "山田 花子"),
+            ("next_spouse_birth_date", "1990-04-01"),
+            ("next_spouse_income", "0"),
+            ("next_spouse_lives_together", "1"),
+            ("n0_name", "山田 一郎"),
+            ("n0_relationship", "長男"),
+            ("n0_birth_date", "2006-05-01"),
+            ("n0_income", "0"),
+            ("n1_name", "山田 二郎"),
+            ("n1_relationship", "二男"),
+            ("n1_birth_date", next_year_of_child.as_str()),
+            ("n1_income", ""),
+            ("n2_name", ""),
+        ],
+    )
+    .await;
     redirected_to(&answer, &format!("{base}/review"));
     let document = world.filing().await.document;
+    assert_eq!(document.next_year.same_as_this_year, Some(false));
+    assert_eq!(document.next_year.relatives.len(), 2);
     assert_eq!(document.life_policies.len(), 2);
     let previewed = compute(&document, world.year).unwrap();
     assert_eq!(
@@ -459,6 +499,12 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
     assert!(
         page.contains("特定扶養親族"),
         "the child's class on the forms"
+    );
+    assert!(
+        page.contains("翌年分 扶養控除等(異動)申告書")
+            && page.contains("翌年: 親族2(山田 二郎): 翌年末の区分(暫定)")
+            && page.contains("年少扶養親族(16歳未満)"),
+        "next year's form with the provisional classes: {page}"
     );
     let version = hidden(&page, "version");
     let (status, page, location) = employee
@@ -515,7 +561,7 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
     assert!(page.contains(comment), "{page}");
     let fixed = policies("60,000");
     let answer = save_step(&mut employee, &base, "insurance", &borrowed(&fixed)).await;
-    redirected_to(&answer, &format!("{base}/review"));
+    redirected_to(&answer, &format!("{base}/step/next_year"));
     let (status, page, _) = employee.get(&format!("{base}/review")).await;
     assert_eq!(status, StatusCode::OK);
     let version = hidden(&page, "version");
@@ -589,6 +635,11 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
         assert_eq!(row["生命保険料控除額"], life.to_string());
         assert_eq!(row["扶養控除・障害者控除等の額"], dependants.to_string());
         assert_eq!(row["親族1区分"], "特定扶養親族");
+        assert_eq!(row["翌年 今年と同じ家族"], "0");
+        assert_eq!(row["翌年 源泉控除対象配偶者"], "1");
+        assert_eq!(row["翌年 控除対象扶養親族の数"], "1");
+        assert_eq!(row["翌年 年少扶養親族の数"], "1");
+        assert_eq!(row["翌年 障害者の数"], "0");
     }
     // A 担当者 may not export (ExportPayroll is 承認者 and above) nor set the periods, and the
     // dashboard offers neither; it offers requests and proxy entry.
@@ -758,6 +809,8 @@ async fn a_clerk_enters_a_paper_declaration_for_an_employee_without_an_id(store:
         ],
     )
     .await;
+    redirected_to(&answer, &format!("{base}/step/next_year"));
+    let answer = save_step(&mut clerk, &base, "next_year", &[("next_year_same", "yes")]).await;
     redirected_to(&answer, &format!("{base}/review"));
     let (status, page, _) = clerk.get(&format!("{base}/review")).await;
     assert_eq!(status, StatusCode::OK, "{page}");

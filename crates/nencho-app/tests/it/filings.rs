@@ -19,8 +19,8 @@ use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
 use nencho_app::users::assign_company_role;
 use nencho_filings::{
     Answers, Declaration, EditScope, Filing, FilingStatus, LifeContractAge, LifePolicy,
-    LifePolicyKind, PersonName as Name, Problem, RelativeEntry, SpouseEntry, TaxpayerSection,
-    compute,
+    LifePolicyKind, NextYearSection, PersonName as Name, Problem, RelativeEntry, SpouseEntry,
+    TaxpayerSection, compute,
 };
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, TokenHash, User, UserStatus,
@@ -296,6 +296,11 @@ fn complete_document() -> Declaration {
                 premium: Yen::new(30_000),
             },
         ],
+        // 翌年分 扶養控除等申告書: next year's family is this year's.
+        next_year: NextYearSection {
+            same_as_this_year: Some(true),
+            ..NextYearSection::default()
+        },
         ..Declaration::default()
     }
 }
@@ -1614,6 +1619,13 @@ async fn the_new_year_starts_from_last_years_approved_declaration_until_confirme
         .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].computed.deductions.life_insurance, Yen::new(65_000));
+    // Next year's form (2026, rules supported): the daughter is 20 at the end of 2026 and the
+    // spouse (no income, salary 6,000,000) a 源泉控除対象配偶者.
+    assert_eq!(
+        rows[0].computed.next_year_relative_classes,
+        [nencho_tax::RelativeClass::SpecificDependent]
+    );
+    assert!(rows[0].computed.next_year_withholding_spouse);
 
     // 2026: the own page starts from last year's document, to be confirmed.
     set_clock(&tenant.world, IN_FILING_2026);

@@ -267,6 +267,14 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     )
     .await;
     browser.click("#next").await;
+    // Next year's 扶養控除等申告書: the same family as this year.
+    browser
+        .wait_for_path(&format!("{base}/step/next_year"))
+        .await;
+    browser
+        .click(r#"input[type="radio"][name="next_year_same"][value="yes"]"#)
+        .await;
+    browser.click("#next").await;
     browser.wait_for_path(&format!("{base}/review")).await;
     expect_amounts(&browser, &expected, CARE_PREMIUM_FIRST).await;
     if !browser.find_all("#problems").await.is_empty() {
@@ -279,6 +287,7 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
         ("扶養控除等(異動)申告書", "長男"),
         ("基礎控除申告書", "田中 直子"),
         ("保険料控除申告書", "あおぞら生命"),
+        ("翌年分 扶養控除等(異動)申告書", "翌年末の区分(暫定)"),
     ] {
         if !forms
             .iter()
@@ -347,6 +356,11 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
         expected.life_insurance(GENERAL_PREMIUM, Some(CARE_PREMIUM_FIXED)),
     )
     .await;
+    browser.click("#next").await;
+    // The next-year step keeps its saved answer.
+    browser
+        .wait_for_path(&format!("{base}/step/next_year"))
+        .await;
     browser.click("#next").await;
     browser.wait_for_path(&format!("{base}/review")).await;
     expect_amounts(&browser, &expected, CARE_PREMIUM_FIXED).await;

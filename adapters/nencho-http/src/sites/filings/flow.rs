@@ -186,6 +186,7 @@ fn step_label(step: Step, w: &FilingWords) -> &'static str {
         Step::Relatives => w.step_relatives,
         Step::Insurance => w.step_insurance,
         Step::Housing => w.step_housing,
+        Step::NextYear => w.step_next_year,
     }
 }
 
@@ -214,6 +215,7 @@ struct StepPage {
     errors: FieldErrors,
     has_previous: bool,
     relative_rows: Vec<usize>,
+    next_relative_rows: Vec<usize>,
     life_rows: Vec<usize>,
     earthquake_rows: Vec<usize>,
     social_rows: Vec<usize>,
@@ -514,6 +516,7 @@ fn step_page(
             steps: step_links(document, Some(step), w),
             has_previous: step.previous(document).is_some(),
             relative_rows: rows(&fields, "r"),
+            next_relative_rows: rows(&fields, "n"),
             life_rows: rows(&fields, "l"),
             earthquake_rows: rows(&fields, "e"),
             social_rows: rows(&fields, "s"),

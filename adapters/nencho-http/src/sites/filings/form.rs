@@ -20,16 +20,19 @@ pub enum Step {
     Relatives,
     Insurance,
     Housing,
+    /// 翌年分の扶養控除等申告書: next year's family.
+    NextYear,
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::Questions,
         Step::Taxpayer,
         Step::Spouse,
         Step::Relatives,
         Step::Insurance,
         Step::Housing,
+        Step::NextYear,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Step {
             Step::Relatives => "relatives",
             Step::Insurance => "insurance",
             Step::Housing => "housing",
+            Step::NextYear => "next_year",
         }
     }
 
@@ -51,7 +55,7 @@ impl Step {
     pub fn applies(self, document: &Declaration) -> bool {
         let answers = &document.answers;
         match self {
-            Step::Questions | Step::Taxpayer => true,
+            Step::Questions | Step::Taxpayer | Step::NextYear => true,
             Step::Spouse => answers.has_spouse == Some(true),
             Step::Relatives => answers.has_dependents == Some(true),
             Step::Insurance => [
@@ -100,11 +104,26 @@ pub const QUESTIONS: [&str; 7] = [
     "has_housing_loan",
 ];
 
+/// The question of the next-year step (「来年も扶養する家族は今年と同じですか?」).
+pub const NEXT_YEAR_SAME: &str = "next_year_same";
+
+/// The free-text fields of next year's spouse: all blank = no spouse next year.
+const NEXT_SPOUSE_TYPED: [&str; 4] = [
+    "next_spouse_name",
+    "next_spouse_kana",
+    "next_spouse_birth_date",
+    "next_spouse_income",
+];
+
 /// The free-text fields of one row of each list (by row prefix): a row with all of them blank
 /// is the spare row the page offers, not an entry.
-const TYPED_FIELDS: [(&str, &[&str]); 5] = [
+const TYPED_FIELDS: [(&str, &[&str]); 6] = [
     (
         "r",
+        &["name", "kana", "relationship", "birth_date", "income"],
+    ),
+    (
+        "n",
         &["name", "kana", "relationship", "birth_date", "income"],
     ),
     (
@@ -154,40 +173,10 @@ pub fn fields_of(document: &Declaration) -> Fields {
     put("working_student".into(), flag(taxpayer.working_student));
     put("school".into(), taxpayer.school.clone());
     if let Some(spouse) = &document.spouse {
-        put("spouse_name".into(), spouse.name.name.clone());
-        put("spouse_kana".into(), spouse.name.kana.clone());
-        put("spouse_birth_date".into(), spouse.birth_date.to_string());
-        put("spouse_income".into(), amount(spouse.estimated_income));
-        put(
-            "spouse_disability".into(),
-            disability_code(spouse.disability).into(),
-        );
-        put("spouse_lives_together".into(), flag(spouse.lives_together));
-        put("spouse_non_resident".into(), flag(spouse.non_resident));
+        spouse_fields(&mut put, "spouse", spouse);
     }
     for (i, relative) in document.relatives.iter().enumerate() {
-        put(format!("r{i}_name"), relative.name.name.clone());
-        put(format!("r{i}_kana"), relative.name.kana.clone());
-        put(format!("r{i}_relationship"), relative.relationship.clone());
-        put(format!("r{i}_birth_date"), relative.birth_date.to_string());
-        put(format!("r{i}_income"), amount(relative.estimated_income));
-        put(
-            format!("r{i}_lives_together"),
-            flag(relative.lives_together),
-        );
-        put(
-            format!("r{i}_lineal_ascendant"),
-            flag(relative.lineal_ascendant),
-        );
-        put(
-            format!("r{i}_disability"),
-            disability_code(relative.disability).into(),
-        );
-        put(
-            format!("r{i}_other_earner"),
-            flag(relative.claimed_by_other_earner),
-        );
-        put(format!("r{i}_non_resident"), flag(relative.non_resident));
+        relative_fields(&mut put, "r", i, relative);
     }
     for (i, policy) in document.life_policies.iter().enumerate() {
         put(format!("l{i}_insurer"), policy.insurer.clone());
@@ -226,7 +215,67 @@ pub fn fields_of(document: &Declaration) -> Fields {
         put("housing_balance".into(), amount(loan.year_end_balance));
         put("housing_limit".into(), amount(loan.credit_limit));
     }
+    let next_year = &document.next_year;
+    if let Some(same) = next_year.same_as_this_year {
+        put(
+            NEXT_YEAR_SAME.into(),
+            if same { "yes" } else { "no" }.into(),
+        );
+    }
+    if let Some(spouse) = &next_year.spouse {
+        spouse_fields(&mut put, "next_spouse", spouse);
+    }
+    for (i, relative) in next_year.relatives.iter().enumerate() {
+        relative_fields(&mut put, "n", i, relative);
+    }
     fields
+}
+
+fn spouse_fields(put: &mut impl FnMut(String, String), prefix: &str, spouse: &SpouseEntry) {
+    put(format!("{prefix}_name"), spouse.name.name.clone());
+    put(format!("{prefix}_kana"), spouse.name.kana.clone());
+    put(
+        format!("{prefix}_birth_date"),
+        spouse.birth_date.to_string(),
+    );
+    put(format!("{prefix}_income"), amount(spouse.estimated_income));
+    put(
+        format!("{prefix}_disability"),
+        disability_code(spouse.disability).into(),
+    );
+    put(
+        format!("{prefix}_lives_together"),
+        flag(spouse.lives_together),
+    );
+    put(format!("{prefix}_non_resident"), flag(spouse.non_resident));
+}
+
+fn relative_fields(
+    put: &mut impl FnMut(String, String),
+    prefix: &str,
+    i: usize,
+    relative: &RelativeEntry,
+) {
+    let p = format!("{prefix}{i}");
+    put(format!("{p}_name"), relative.name.name.clone());
+    put(format!("{p}_kana"), relative.name.kana.clone());
+    put(format!("{p}_relationship"), relative.relationship.clone());
+    put(format!("{p}_birth_date"), relative.birth_date.to_string());
+    put(format!("{p}_income"), amount(relative.estimated_income));
+    put(format!("{p}_lives_together"), flag(relative.lives_together));
+    put(
+        format!("{p}_lineal_ascendant"),
+        flag(relative.lineal_ascendant),
+    );
+    put(
+        format!("{p}_disability"),
+        disability_code(relative.disability).into(),
+    );
+    put(
+        format!("{p}_other_earner"),
+        flag(relative.claimed_by_other_earner),
+    );
+    put(format!("{p}_non_resident"), flag(relative.non_resident));
 }
 
 /// How many rows of a list the fields hold (the highest index present, plus one).
@@ -306,38 +355,32 @@ pub fn apply(
             taxpayer.school = reader.text("school");
         }
         Step::Spouse => {
-            let birth_date = reader.date("spouse_birth_date");
-            let spouse = SpouseEntry {
-                name: PersonName {
-                    name: reader.required("spouse_name"),
-                    kana: reader.text("spouse_kana"),
-                },
-                birth_date: birth_date.unwrap_or(Date::MIN),
-                estimated_income: reader.amount("spouse_income", true),
-                disability: reader.disability("spouse_disability"),
-                lives_together: reader.flag("spouse_lives_together"),
-                non_resident: reader.flag("spouse_non_resident"),
-            };
-            next.spouse = Some(spouse);
+            next.spouse = Some(reader.spouse("spouse"));
         }
         Step::Relatives => {
-            next.relatives = reader.rows("r", |reader, i| {
-                let birth_date = reader.date(&format!("r{i}_birth_date"));
-                RelativeEntry {
-                    name: PersonName {
-                        name: reader.required(&format!("r{i}_name")),
-                        kana: reader.text(&format!("r{i}_kana")),
-                    },
-                    relationship: reader.required(&format!("r{i}_relationship")),
-                    birth_date: birth_date.unwrap_or(Date::MIN),
-                    estimated_income: reader.amount(&format!("r{i}_income"), true),
-                    lives_together: reader.flag(&format!("r{i}_lives_together")),
-                    lineal_ascendant: reader.flag(&format!("r{i}_lineal_ascendant")),
-                    disability: reader.disability(&format!("r{i}_disability")),
-                    claimed_by_other_earner: reader.flag(&format!("r{i}_other_earner")),
-                    non_resident: reader.flag(&format!("r{i}_non_resident")),
+            next.relatives = reader.rows("r", |reader, i| reader.relative("r", i));
+        }
+        Step::NextYear => {
+            let section = &mut next.next_year;
+            section.same_as_this_year = match reader.text(NEXT_YEAR_SAME).as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => {
+                    reader.fail(NEXT_YEAR_SAME, "「はい」か「いいえ」を選んでください");
+                    None
                 }
-            });
+            };
+            // Only a different family keeps entries of its own; "same" clears them.
+            if section.same_as_this_year == Some(false) {
+                let has_spouse = NEXT_SPOUSE_TYPED
+                    .iter()
+                    .any(|name| !reader.text(name).is_empty());
+                section.spouse = has_spouse.then(|| reader.spouse("next_spouse"));
+                section.relatives = reader.rows("n", |reader, i| reader.relative("n", i));
+            } else {
+                section.spouse = None;
+                section.relatives.clear();
+            }
         }
         Step::Insurance => {
             next.life_policies = reader.rows("l", |reader, i| LifePolicy {
@@ -454,6 +497,42 @@ impl Reader<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// A spouse from the fields `{prefix}_name`, `{prefix}_birth_date`, ….
+    fn spouse(&mut self, prefix: &str) -> SpouseEntry {
+        let birth_date = self.date(&format!("{prefix}_birth_date"));
+        SpouseEntry {
+            name: PersonName {
+                name: self.required(&format!("{prefix}_name")),
+                kana: self.text(&format!("{prefix}_kana")),
+            },
+            birth_date: birth_date.unwrap_or(Date::MIN),
+            estimated_income: self.amount(&format!("{prefix}_income"), true),
+            disability: self.disability(&format!("{prefix}_disability")),
+            lives_together: self.flag(&format!("{prefix}_lives_together")),
+            non_resident: self.flag(&format!("{prefix}_non_resident")),
+        }
+    }
+
+    /// Row `i` of a relatives list (`r` this year, `n` next year).
+    fn relative(&mut self, prefix: &str, i: usize) -> RelativeEntry {
+        let p = format!("{prefix}{i}");
+        let birth_date = self.date(&format!("{p}_birth_date"));
+        RelativeEntry {
+            name: PersonName {
+                name: self.required(&format!("{p}_name")),
+                kana: self.text(&format!("{p}_kana")),
+            },
+            relationship: self.required(&format!("{p}_relationship")),
+            birth_date: birth_date.unwrap_or(Date::MIN),
+            estimated_income: self.amount(&format!("{p}_income"), true),
+            lives_together: self.flag(&format!("{p}_lives_together")),
+            lineal_ascendant: self.flag(&format!("{p}_lineal_ascendant")),
+            disability: self.disability(&format!("{p}_disability")),
+            claimed_by_other_earner: self.flag(&format!("{p}_other_earner")),
+            non_resident: self.flag(&format!("{p}_non_resident")),
         }
     }
 
@@ -577,6 +656,24 @@ mod tests {
             1,
             "the blank spare row is dropped"
         );
+        let next_year = posted(&[
+            ("next_year_same", "no"),
+            ("next_spouse_name", ""),
+            ("n0_name", "山田 一郎"),
+            ("n0_relationship", "長男"),
+            ("n0_birth_date", "2006-05-01"),
+            ("n1_name", "山田 二郎"),
+            ("n1_relationship", "二男"),
+            ("n1_birth_date", "令和9年3月1日"),
+            ("n1_income", "0"),
+            ("n2_name", ""),
+        ]);
+        document = apply(Step::NextYear, &document, &next_year).unwrap();
+        assert_eq!(document.next_year.same_as_this_year, Some(false));
+        assert_eq!(document.next_year.spouse, None, "a blank spouse is none");
+        assert_eq!(document.next_year.relatives.len(), 2);
+        let missing = apply(Step::NextYear, &document, &posted(&[])).unwrap_err();
+        assert!(missing.contains_key("next_year_same"));
         for step in Step::ALL {
             let again = apply(step, &document, &fields_of(&document)).unwrap_or_else(|errors| {
                 if step.applies(&document) {
@@ -590,8 +687,21 @@ mod tests {
         }
         assert_eq!(Step::Questions.next(&document), Some(Step::Taxpayer));
         assert_eq!(Step::Relatives.next(&document), Some(Step::Insurance));
-        assert_eq!(Step::Insurance.next(&document), None);
+        assert_eq!(Step::Insurance.next(&document), Some(Step::NextYear));
+        assert_eq!(Step::NextYear.next(&document), None);
+        assert_eq!(Step::NextYear.previous(&document), Some(Step::Insurance));
         assert_eq!(Step::Insurance.previous(&document), Some(Step::Relatives));
+        let same = apply(
+            Step::NextYear,
+            &document,
+            &posted(&[("next_year_same", "yes"), ("n0_name", "ignored")]),
+        )
+        .unwrap();
+        assert_eq!(same.next_year.same_as_this_year, Some(true));
+        assert!(
+            same.next_year.relatives.is_empty(),
+            "\"same\" clears the rows"
+        );
     }
 
     #[test]

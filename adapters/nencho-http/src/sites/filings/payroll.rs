@@ -8,7 +8,7 @@ use std::sync::Arc;
 use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::payroll::{PayrollRow, payroll_page, start_payroll_export};
 use nencho_csv::CsvEncoding;
-use nencho_filings::{LifeContractAge, LifePolicyKind};
+use nencho_filings::{DisabilityKind, LifeContractAge, LifePolicyKind, RelativeEntry};
 use nencho_kernel::{CompanyId, Yen, format_japan_datetime};
 use nencho_tax::RelativeClass;
 use poem::web::{Data, Path, Query};
@@ -76,6 +76,11 @@ pub fn header() -> Vec<String> {
         "扶養控除・障害者控除等の額",
         "基礎控除額",
         "住宅借入金等特別控除額",
+        "翌年 今年と同じ家族",
+        "翌年 源泉控除対象配偶者",
+        "翌年 控除対象扶養親族の数",
+        "翌年 年少扶養親族の数",
+        "翌年 障害者の数",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -200,6 +205,7 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         yen(deductions.basic),
         yen(computed.housing_loan_credit),
     ];
+    cells.extend(next_year_cells(row));
     for index in 0..RELATIVE_COLUMNS {
         match (
             document.relatives.get(index),
@@ -219,6 +225,40 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
     }
     cells.push(serde_json::to_string(document).unwrap_or_default());
     cells
+}
+
+/// The 翌年分 扶養控除等申告書 for next year's monthly withholding: whether the family stays the
+/// same (blank = unanswered), 源泉控除対象配偶者, and the relatives of next year's family by
+/// their provisional class at next year's end, not counting those another earner claims.
+fn next_year_cells(row: &PayrollRow) -> [String; 5] {
+    let document = &row.filing.document;
+    let computed = &row.computed;
+    let (_, relatives) = document.next_year_family();
+    let counted: Vec<_> = relatives
+        .iter()
+        .zip(&computed.next_year_relative_classes)
+        .filter(|(relative, _)| !relative.claimed_by_other_earner)
+        .collect();
+    let count = |keep: &dyn Fn(&RelativeEntry, RelativeClass) -> bool| {
+        counted
+            .iter()
+            .filter(|(relative, class)| keep(relative, **class))
+            .count()
+            .to_string()
+    };
+    [
+        document
+            .next_year
+            .same_as_this_year
+            .map(|same| flag(same).to_owned())
+            .unwrap_or_default(),
+        flag(computed.next_year_withholding_spouse).to_owned(),
+        count(&|_, class| class.is_dependent() && class != RelativeClass::YoungDependent),
+        count(&|_, class| class == RelativeClass::YoungDependent),
+        count(&|relative, class| {
+            class.is_dependent() && relative.disability != DisabilityKind::None
+        }),
+    ]
 }
 
 #[derive(Deserialize)]

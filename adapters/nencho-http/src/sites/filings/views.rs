@@ -114,6 +114,7 @@ pub fn form_views(
                     "mutual_aid[",
                 ]),
                 Form::HousingLoan => pick(&["housing_loan."]),
+                Form::DependentsNextYear => pick(&["next_year."]),
             };
             if let Some(computed) = computed {
                 let deductions = &computed.deductions;
@@ -183,6 +184,33 @@ pub fn form_views(
                             "住宅借入金等特別控除額(計算)",
                             yen(computed.housing_loan_credit),
                         ));
+                    }
+                    Form::DependentsNextYear => {
+                        let (spouse, relatives) = document.next_year_family();
+                        if let Some(spouse) = spouse {
+                            lines.push(line(
+                                &format!("翌年: 配偶者({}): 源泉控除対象配偶者", spouse.name.name),
+                                if computed.next_year_withholding_spouse {
+                                    "該当(暫定)"
+                                } else {
+                                    "非該当(暫定)"
+                                },
+                            ));
+                        }
+                        for (index, (relative, class)) in relatives
+                            .iter()
+                            .zip(&computed.next_year_relative_classes)
+                            .enumerate()
+                        {
+                            lines.push(line(
+                                &format!(
+                                    "翌年: 親族{}({}): 翌年末の区分(暫定)",
+                                    index + 1,
+                                    relative.name.name
+                                ),
+                                class_name(*class),
+                            ));
+                        }
                     }
                 }
             }

@@ -41,6 +41,9 @@ pub struct FilingWords {
     pub step_relatives: &'static str,
     pub step_insurance: &'static str,
     pub step_housing: &'static str,
+    pub step_next_year: &'static str,
+    /// The next-year step: (question, help text).
+    pub next_year_question: (&'static str, &'static str),
     pub step_review: &'static str,
     pub forms_title: &'static str,
     pub no_employee_record: &'static str,
@@ -85,6 +88,11 @@ pub const JA: FilingWords = FilingWords {
     step_relatives: "扶養する親族",
     step_insurance: "保険料",
     step_housing: "住宅ローン",
+    step_next_year: "来年の扶養",
+    next_year_question: (
+        "来年(翌年)も扶養する家族は今年と同じですか?",
+        "年末調整と一緒に、来年分の「扶養控除等(異動)申告書」を提出します。来年の毎月の給与から差し引く源泉所得税の計算に使います。来年、結婚・出産・就職・同居の開始などで配偶者や扶養する親族が変わる見込みなら「いいえ」を選び、来年の家族と来年の所得の見積額を入力してください。",
+    ),
     step_review: "確認・提出",
     forms_title: "提出する申告書",
     no_employee_record: "従業員として登録されていないため、申告書はありません。",
@@ -164,6 +172,11 @@ pub const EN: FilingWords = FilingWords {
     step_relatives: "Dependants",
     step_insurance: "Insurance",
     step_housing: "Home loan",
+    step_next_year: "Next year",
+    next_year_question: (
+        "Will the family you support next year be the same as this year?",
+        "With this year's adjustment you also file next year's 扶養控除等(異動)申告書, used for next year's monthly withholding. If your spouse or dependants will change next year (marriage, a birth, a child starting work, a parent moving in …), answer no and enter next year's family with next year's estimated incomes.",
+    ),
     step_review: "Review",
     forms_title: "Forms to file",
     no_employee_record: "You are not registered as an employee, so there is no declaration.",
