@@ -154,6 +154,19 @@ impl<'a> Site<'a> {
         Ok(current)
     }
 
+    /// The site and its logged-in user for a page handler, or the response to send instead
+    /// (a plain 404 off a tenant host, the login page, the forced password change).
+    pub async fn enter(
+        request: &'a Request,
+        services: &'a Arc<HttpServices>,
+    ) -> Result<(Self, CurrentUser), Response> {
+        let Some(site) = Self::of(request, services) else {
+            return Err(super::render::plain_not_found());
+        };
+        let current = site.require_user().await?;
+        Ok((site, current))
+    }
+
     pub fn client_ip(&self) -> String {
         self.request
             .remote_addr()

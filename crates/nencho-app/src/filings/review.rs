@@ -174,15 +174,40 @@ pub async fn return_filing(
     expected_version: i64,
     comment: String,
 ) -> Result<Filing, AppError> {
-    let (filing, employee) = load(context, actor, Permission::ReturnFilings, filing_id).await?;
-    let mail = match context
+    let action = FilingAction::Return { comment };
+    send_back(
+        context,
+        actor,
+        Permission::ReturnFilings,
+        filing_id,
+        expected_version,
+        action,
+    )
+    .await
+}
+
+/// A return or a reopen: the declaration goes back to the employee, who is mailed the comment
+/// (or the reason) when the company's periods exist to name the deadline.
+async fn send_back(
+    context: &AppContext,
+    actor: &CurrentUser,
+    permission: Permission,
+    filing_id: FilingId,
+    expected_version: i64,
+    action: FilingAction,
+) -> Result<Filing, AppError> {
+    let (filing, employee) = load(context, actor, permission, filing_id).await?;
+    let comment = action.comment().unwrap_or_default().trim();
+    let periods = context
         .store
         .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
-        .await?
-    {
-        Some(periods) => mails::returned(context, actor, &employee, &periods, comment.trim()),
-        None => None,
-    };
+        .await?;
+    let mail = periods.and_then(|periods| match action {
+        FilingAction::Reopen { .. } => {
+            mails::reopened(context, actor, &employee, &periods, comment)
+        }
+        _ => mails::returned(context, actor, &employee, &periods, comment),
+    });
     persist(
         context,
         actor,
@@ -190,7 +215,7 @@ pub async fn return_filing(
             filing: &filing,
             expected_version,
             document: None,
-            action: FilingAction::Return { comment },
+            action,
             actor_kind: Actor::Staff,
             mail,
         },
@@ -234,26 +259,14 @@ pub async fn reopen_filing(
     expected_version: i64,
     reason: String,
 ) -> Result<Filing, AppError> {
-    let (filing, employee) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
-    let mail = match context
-        .store
-        .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
-        .await?
-    {
-        Some(periods) => mails::reopened(context, actor, &employee, &periods, reason.trim()),
-        None => None,
-    };
-    persist(
+    let action = FilingAction::Reopen { reason };
+    send_back(
         context,
         actor,
-        Change {
-            filing: &filing,
-            expected_version,
-            document: None,
-            action: FilingAction::Reopen { reason },
-            actor_kind: Actor::Staff,
-            mail,
-        },
+        Permission::ApproveFilings,
+        filing_id,
+        expected_version,
+        action,
     )
     .await
 }

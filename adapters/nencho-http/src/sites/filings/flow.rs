@@ -295,10 +295,7 @@ async fn enter<'a>(
     request: &'a Request,
     services: &'a Arc<HttpServices>,
 ) -> Result<Context<'a>, Response> {
-    let Some(site) = Site::of(request, services) else {
-        return Err(plain_not_found());
-    };
-    let current = site.require_user().await?;
+    let (site, current) = Site::enter(request, services).await?;
     Ok(Context { site, current })
 }
 

@@ -273,11 +273,8 @@ pub async fn download(
     Path((id, year)): Path<(String, String)>,
     Query(query): Query<PayrollQuery>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     let Ok(company_id) = id.parse::<CompanyId>() else {

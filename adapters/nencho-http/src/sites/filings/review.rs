@@ -75,11 +75,8 @@ pub async fn show(
     services: Data<&Arc<HttpServices>>,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     let Ok(filing_id) = id.parse::<FilingId>() else {
@@ -157,11 +154,8 @@ pub async fn decide(
     Path((id, decision)): Path<(String, String)>,
     Form(form): Form<DecisionForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     if !site.csrf_ok(&form.csrf_token) {

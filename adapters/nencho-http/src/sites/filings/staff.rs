@@ -60,11 +60,8 @@ struct CompaniesPage {
 /// `/admin/filings`: the companies whose declarations the user may see.
 #[handler]
 pub async fn companies(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     match companies_with(&services.app, &current, Permission::ViewFilings).await {
@@ -153,11 +150,8 @@ pub async fn show_dashboard(
     Path((id, year)): Path<(String, String)>,
     Query(query): Query<DashboardQuery>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     let Some((company_id, year)) = company_and_year(&id, &year) else {
@@ -272,11 +266,8 @@ pub async fn send_requests(
     Path((id, year, kind)): Path<(String, String, String)>,
     Form(form): Form<RequestForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     if !site.csrf_ok(&form.csrf_token) {
@@ -382,11 +373,8 @@ pub async fn periods_form(
     services: Data<&Arc<HttpServices>>,
     Path((id, year)): Path<(String, String)>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
@@ -499,11 +487,8 @@ pub async fn save_periods(
     Path((id, year)): Path<(String, String)>,
     Form(form): Form<PeriodsForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     if !site.csrf_ok(&form.csrf_token) {
