@@ -21,6 +21,7 @@ mod encoding;
 mod errors;
 mod payroll_totals;
 mod reader;
+mod records;
 mod template;
 
 pub use columns::Column;

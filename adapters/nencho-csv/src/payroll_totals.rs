@@ -16,8 +16,9 @@ use nencho_kernel::Yen;
 use nencho_kernel::text::{fold_width, to_katakana, trim};
 use nencho_tenancy::EmployeeNumber;
 
-use crate::encoding::{CsvEncoding, DecodingReader, Detected, Source, Undecodable, detect, encode};
+use crate::encoding::{CsvEncoding, Detected, detect, encode};
 use crate::errors::FileError;
+use crate::records::Records;
 
 /// A column of the payroll totals, in the template's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -278,74 +279,6 @@ fn file_errors(error: &FileError) -> Vec<TotalsError> {
         column: None,
         message: error.to_string(),
     }]
-}
-
-/// The records of the file with their rows as Excel numbers them (a line break inside a quoted
-/// cell does not start a row), as the employee import counts them.
-struct Records<R: Read> {
-    csv: csv::Reader<DecodingReader<Source<R>>>,
-    encoding: CsvEncoding,
-    record: csv::StringRecord,
-    breaks_in_cells: u64,
-    last_row: u64,
-}
-
-impl<R: Read> Records<R> {
-    fn new(encoding: CsvEncoding, decoded: DecodingReader<Source<R>>) -> Self {
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(decoded);
-        Self {
-            csv,
-            encoding,
-            record: csv::StringRecord::new(),
-            breaks_in_cells: 0,
-            last_row: 0,
-        }
-    }
-
-    fn next_record(&mut self) -> Result<Option<u64>, FileError> {
-        match self.csv.read_record(&mut self.record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let start = self.record.position().map_or(0, csv::Position::byte);
-                let line_feeds = self.csv.get_mut().line_feeds_before(start);
-                let row = (line_feeds + 1).saturating_sub(self.breaks_in_cells);
-                let breaks: usize = self
-                    .record
-                    .iter()
-                    .map(|cell| cell.bytes().filter(|&byte| byte == b'\n').count())
-                    .sum();
-                self.breaks_in_cells += u64::try_from(breaks).unwrap_or(0);
-                self.last_row = row;
-                Ok(Some(row))
-            }
-            Err(error) => {
-                let undecodable = FileError::Undecodable {
-                    encoding: self.encoding,
-                    row: self.last_row + 1,
-                };
-                Err(match error.into_kind() {
-                    csv::ErrorKind::Io(error)
-                        if error
-                            .get_ref()
-                            .is_some_and(|inner| inner.downcast_ref::<Undecodable>().is_some()) =>
-                    {
-                        undecodable
-                    }
-                    csv::ErrorKind::Io(error) => FileError::Read(error.to_string()),
-                    csv::ErrorKind::Utf8 { .. } => undecodable,
-                    other => FileError::Read(format!("{other:?}")),
-                })
-            }
-        }
-    }
-
-    fn is_blank(&self) -> bool {
-        self.record.iter().all(|cell| trim(cell).is_empty())
-    }
 }
 
 /// The position of each column in the header, and the header's width; or every problem of the

@@ -6,8 +6,9 @@ use std::io::Read;
 
 use crate::columns::Column;
 use crate::employee::{EmployeeRow, RowValues, parse_row};
-use crate::encoding::{CsvEncoding, DecodingReader, Detected, Source, Undecodable, detect};
+use crate::encoding::{CsvEncoding, Detected, detect};
 use crate::errors::{CellError, FileError, HeaderError, RowErrors};
+use crate::records::Records;
 use nencho_kernel::text::trim;
 
 /// How to read an import file.
@@ -35,16 +36,11 @@ impl Default for ImportOptions {
 /// cannot be read further (bytes that are not text, an I/O error), the iterator yields one last
 /// `Err` whose message says so and then ends; [`EmployeeCsvReader::failure`] returns the cause.
 pub struct EmployeeCsvReader<R: Read> {
-    csv: csv::Reader<DecodingReader<Source<R>>>,
-    encoding: CsvEncoding,
+    records: Records<R>,
     /// The column of each position in the header, `None` for a blank header cell.
     header: Vec<Option<Column>>,
     /// The position of each column of [`Column::ALL`] in the header.
     positions: [Option<usize>; Column::ALL.len()],
-    record: csv::StringRecord,
-    /// Line breaks inside quoted cells so far: physical lines Excel does not count as rows.
-    breaks_in_cells: u64,
-    last_row: u64,
     failure: Option<FileError>,
     done: bool,
 }
@@ -52,9 +48,9 @@ pub struct EmployeeCsvReader<R: Read> {
 impl<R: Read> std::fmt::Debug for EmployeeCsvReader<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmployeeCsvReader")
-            .field("encoding", &self.encoding)
+            .field("encoding", &self.records.encoding)
             .field("header", &self.header)
-            .field("last_row", &self.last_row)
+            .field("last_row", &self.records.last_row)
             .finish_non_exhaustive()
     }
 }
@@ -69,28 +65,17 @@ impl<R: Read> EmployeeCsvReader<R> {
             Ok(Detected::Utf16) => return Err(FileError::Utf16),
             Err(error) => return Err(FileError::Read(error.to_string())),
         };
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            // LF alone ends a record; the CR of CRLF stays at the end of the last cell, where
-            // trimming removes it. (With CRLF as terminator the crate's positions drift.)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(decoded);
         let mut reader = Self {
-            csv,
-            encoding,
+            records: Records::new(encoding, decoded),
             header: Vec::new(),
             positions: [None; Column::ALL.len()],
-            record: csv::StringRecord::new(),
-            breaks_in_cells: 0,
-            last_row: 0,
             failure: None,
             done: false,
         };
         loop {
-            match reader.read_record()? {
+            match reader.records.next_record()? {
                 None => return Err(FileError::Empty),
-                Some(_) if reader.record_is_blank() => continue,
+                Some(_) if reader.records.is_blank() => continue,
                 Some(_) => break,
             }
         }
@@ -100,7 +85,7 @@ impl<R: Read> EmployeeCsvReader<R> {
 
     /// The encoding read (detected or chosen).
     pub fn encoding(&self) -> CsvEncoding {
-        self.encoding
+        self.records.encoding
     }
 
     /// The columns the header names, in the file's order.
@@ -115,7 +100,7 @@ impl<R: Read> EmployeeCsvReader<R> {
 
     fn read_header(&mut self) -> Result<(), FileError> {
         let mut problems = Vec::new();
-        for (index, cell) in self.record.iter().enumerate() {
+        for (index, cell) in self.records.record.iter().enumerate() {
             let position = index + 1;
             let name = trim(cell);
             let column = if name.is_empty() {
@@ -158,60 +143,13 @@ impl<R: Read> EmployeeCsvReader<R> {
         }
     }
 
-    /// Reads the next record and returns its row as Excel numbers it.
-    fn read_record(&mut self) -> Result<Option<u64>, FileError> {
-        match self.csv.read_record(&mut self.record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let start = self.record.position().map_or(0, csv::Position::byte);
-                let line_feeds = self.csv.get_mut().line_feeds_before(start);
-                let row = (line_feeds + 1).saturating_sub(self.breaks_in_cells);
-                let breaks: usize = self
-                    .record
-                    .iter()
-                    .map(|cell| cell.bytes().filter(|&byte| byte == b'\n').count())
-                    .sum();
-                self.breaks_in_cells += u64::try_from(breaks).unwrap_or(0);
-                self.last_row = row;
-                Ok(Some(row))
-            }
-            Err(error) => Err(self.file_error(error)),
-        }
-    }
-
-    fn file_error(&self, error: csv::Error) -> FileError {
-        let undecodable = FileError::Undecodable {
-            encoding: self.encoding,
-            row: self.last_row + 1,
-        };
-        match error.into_kind() {
-            csv::ErrorKind::Io(error) => {
-                if error
-                    .get_ref()
-                    .is_some_and(|inner| inner.downcast_ref::<Undecodable>().is_some())
-                {
-                    undecodable
-                } else {
-                    FileError::Read(error.to_string())
-                }
-            }
-            // Cannot happen after decoding, but means the same thing.
-            csv::ErrorKind::Utf8 { .. } => undecodable,
-            other => FileError::Read(format!("{other:?}")),
-        }
-    }
-
-    fn record_is_blank(&self) -> bool {
-        self.record.iter().all(|cell| trim(cell).is_empty())
-    }
-
     fn parse_record(&self, row: u64) -> Result<EmployeeRow, RowErrors> {
         let cell = |column: Column| {
             let slot = Column::ALL.iter().position(|&c| c == column)?;
             let position = (*self.positions.get(slot)?)?;
-            self.record.get(position)
+            self.records.record.get(position)
         };
-        if self.record.len() != self.header.len() {
+        if self.records.record.len() != self.header.len() {
             return Err(RowErrors {
                 row,
                 employee_number: cell(Column::EmployeeNumber)
@@ -223,7 +161,7 @@ impl<R: Read> EmployeeCsvReader<R> {
                     message: format!(
                         "列の数が見出し行と合いません（見出しは{}列、この行は{}列です）。値の中のコンマ（,）は値全体を \" で囲んでください",
                         self.header.len(),
-                        self.record.len()
+                        self.records.record.len()
                     ),
                 }],
             });
@@ -233,7 +171,7 @@ impl<R: Read> EmployeeCsvReader<R> {
         let stray: Vec<CellError> = self
             .header
             .iter()
-            .zip(self.record.iter())
+            .zip(self.records.record.iter())
             .enumerate()
             .filter(|(_, (column, cell))| column.is_none() && !trim(cell).is_empty())
             .map(|(index, _)| CellError {
@@ -270,17 +208,19 @@ impl<R: Read> Iterator for EmployeeCsvReader<R> {
             return None;
         }
         loop {
-            match self.read_record() {
+            match self.records.next_record() {
                 Ok(None) => {
                     self.done = true;
                     return None;
                 }
-                Ok(Some(_)) if self.record_is_blank() => continue,
+                Ok(Some(_)) if self.records.is_blank() => continue,
                 Ok(Some(row)) => return Some(self.parse_record(row)),
                 Err(failure) => {
                     self.done = true;
                     let errors = failure.to_cell_errors();
-                    let row = errors.first().map_or(self.last_row + 1, |error| error.row);
+                    let row = errors
+                        .first()
+                        .map_or(self.records.last_row + 1, |error| error.row);
                     self.failure = Some(failure);
                     return Some(Err(RowErrors {
                         row,
