@@ -567,15 +567,7 @@ fn issued_csv(w: &ImportWords, issued: &[IssuedPassword]) -> String {
             csv_cell(entry.password.expose(), false)
         ));
     }
-    let mut url = String::from("data:text/csv;charset=utf-8,");
-    for byte in csv.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            url.push(char::from(byte));
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    url
+    super::render::csv_data_url(csv.as_bytes(), "utf-8")
 }
 
 /// The rows that cannot get a login ID, as the error table shows them.

@@ -82,3 +82,23 @@ pub fn too_many_attempts(retry_after_seconds: u64) -> Response {
         .with_header("Retry-After", retry_after_seconds.to_string())
         .into_response()
 }
+
+/// Percent-encodes bytes, keeping only RFC 3986's unreserved characters: for a query value or
+/// a `data:` URL.
+pub fn percent_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for &byte in bytes {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A CSV file as a `data:` URL, so that it is downloaded from the page and never kept on the
+/// server (generated passwords, settlement results).
+pub fn csv_data_url(bytes: &[u8], charset: &str) -> String {
+    format!("data:text/csv;charset={charset},{}", percent_encode(bytes))
+}

@@ -138,20 +138,6 @@ fn results_csv(settlement: &Settlement, encoding: CsvEncoding) -> Vec<u8> {
     bytes
 }
 
-/// Bytes as a `data:` URL, so that the results are downloaded from the page and never kept on
-/// the server.
-fn data_url(bytes: &[u8], charset: &str) -> String {
-    let mut url = format!("data:text/csv;charset={charset},");
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            url.push(char::from(byte));
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    url
-}
-
 struct ErrorRow {
     row: u64,
     column: String,
@@ -494,8 +480,11 @@ pub async fn upload(
         applied: shown(sums.applied_to_last_salary_tax),
         refund: shown(sums.refund),
         additional_collection: shown(sums.additional_collection),
-        csv_utf8: data_url(&results_csv(&settlement, CsvEncoding::Utf8), "utf-8"),
-        csv_sjis: data_url(
+        csv_utf8: crate::sites::render::csv_data_url(
+            &results_csv(&settlement, CsvEncoding::Utf8),
+            "utf-8",
+        ),
+        csv_sjis: crate::sites::render::csv_data_url(
             &results_csv(&settlement, CsvEncoding::ShiftJis),
             "shift_jis",
         ),

@@ -322,17 +322,9 @@ pub async fn send_requests(
     }
 }
 
-/// Percent-encodes a query value (UTF-8), so a notice survives the redirect.
+/// A notice as a query value, so it survives the redirect.
 fn urlencode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::sites::render::percent_encode(text.as_bytes())
 }
 
 #[derive(Template)]
