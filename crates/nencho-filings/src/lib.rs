@@ -25,6 +25,6 @@ pub use document::{
 pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
-pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError};
+pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_year};
 pub use validation::{Problem, validate};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

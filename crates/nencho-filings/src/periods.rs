@@ -3,6 +3,16 @@
 
 use nencho_kernel::{CompanyId, Date, TaxYear};
 
+/// The tax year whose adjustment is under way on `today` (a Japan date): this year's, except in
+/// January, when last year's adjustment is still being settled.
+pub fn adjustment_year(today: Date) -> i32 {
+    if today.month() == time::Month::January {
+        today.year() - 1
+    } else {
+        today.year()
+    }
+}
+
 /// Both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateRange {
@@ -126,6 +136,13 @@ mod tests {
             year_round,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn january_still_belongs_to_last_year_s_adjustment() {
+        assert_eq!(adjustment_year(date!(2027 - 01 - 31)), 2026);
+        assert_eq!(adjustment_year(date!(2027 - 02 - 01)), 2027);
+        assert_eq!(adjustment_year(date!(2026 - 11 - 26)), 2026);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use nencho_app::sign_in::CurrentUser;
 use nencho_filings::{
     ComputedAmounts, Declaration, EditScope, Filing, FilingStatus, Problem, compute,
 };
-use nencho_kernel::{EmployeeId, JAPAN_STANDARD_TIME, TaxYear, format_wareki};
+use nencho_kernel::{EmployeeId, TaxYear, format_wareki};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Json, Path, Query};
 use poem::{IntoResponse, Request, Response, handler};
@@ -373,17 +373,7 @@ fn notice_text(w: &FilingWords, code: Option<&str>) -> Option<&'static str> {
 /// `/filings`: this year's declaration (in January, last year's: the adjustment runs into it).
 #[handler]
 pub async fn current_year(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let today = services
-        .app
-        .clock
-        .now()
-        .to_offset(JAPAN_STANDARD_TIME)
-        .date();
-    let year = if u8::from(today.month()) == 1 {
-        today.year() - 1
-    } else {
-        today.year()
-    };
+    let year = super::staff::default_year(&services);
     if Site::of(request, &services).is_none() {
         return plain_not_found();
     }

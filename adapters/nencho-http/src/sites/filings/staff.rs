@@ -29,7 +29,7 @@ use crate::sites::context::{Site, see_other};
 use crate::sites::layout::Layout;
 use crate::sites::render::{page, plain_not_found, rejected_form};
 
-/// The tax year staff work on by default: this year, or last year in January.
+/// The tax year the pages open by default: the one whose adjustment is under way in Japan.
 pub fn default_year(services: &HttpServices) -> i32 {
     let today = services
         .app
@@ -37,11 +37,7 @@ pub fn default_year(services: &HttpServices) -> i32 {
         .now()
         .to_offset(JAPAN_STANDARD_TIME)
         .date();
-    if u8::from(today.month()) == 1 {
-        today.year() - 1
-    } else {
-        today.year()
-    }
+    nencho_filings::adjustment_year(today)
 }
 
 struct CompanyLink {
