@@ -246,14 +246,7 @@ pub(super) async fn insert_new_in(
         .map_err(store_error)?;
     }
     for write in writes {
-        if !write.changes.is_empty() {
-            let rest = FilingWrite {
-                event: None,
-                mail: None,
-                ..(*write).clone()
-            };
-            changes_in(transaction, &rest).await?;
-        }
+        changes_in(transaction, write).await?;
     }
     enqueue_all_in(
         transaction,
