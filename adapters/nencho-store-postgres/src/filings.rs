@@ -34,7 +34,8 @@ macro_rules! select_filings {
 
 /// The progress list: current employees of `$2` with their filing for the year `$3`, after the
 /// number `$4` ('' = the first page), `$5`–`$7` the search patterns (NULL = no search), `$8` the
-/// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit.
+/// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
+/// whether departed employees are listed too, `$11` the department when one is asked.
 ///
 /// The filing is looked up per employee by (tenant, employee, year) in a LATERAL subquery that
 /// cannot be flattened (`LIMIT 1`): right after a bulk request the statistics still say the
@@ -69,7 +70,7 @@ macro_rules! list_filings {
              f.version ",
             $from,
             "e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
-             AND e.leave_date IS NULL \
+             AND ($10::boolean OR e.leave_date IS NULL) \
              AND ($5::text IS NULL OR e.employee_number ILIKE $5 ESCAPE '\\' \
                   OR e.family_name || e.given_name ILIKE $6 ESCAPE '\\' \
                   OR e.family_name_kana || e.given_name_kana ILIKE $7 ESCAPE '\\') \
@@ -393,9 +394,9 @@ impl FilingStore for PgStore {
         };
         let text = match (by_status, query.department.is_some()) {
             (false, false) => list_filings!(employees, ""),
-            (false, true) => list_filings!(employees, "AND e.department = $10 "),
+            (false, true) => list_filings!(employees, "AND e.department = $11 "),
             (true, false) => list_filings!(by_status, ""),
-            (true, true) => list_filings!(by_status, "AND e.department = $10 "),
+            (true, true) => list_filings!(by_status, "AND e.department = $11 "),
         };
         // One row more than asked tells whether another page follows.
         let mut statement = sqlx::query(text)
@@ -413,7 +414,8 @@ impl FilingStore for PgStore {
             .bind(name_pattern)
             .bind(kana_pattern)
             .bind(query.status.map(|status| status.code()))
-            .bind(i64::from(query.limit) + 1);
+            .bind(i64::from(query.limit) + 1)
+            .bind(query.include_departed);
         if let Some(department) = &query.department {
             statement = statement.bind(department.clone());
         }

@@ -33,7 +33,8 @@ macro_rules! select_filings {
 
 /// The progress list: current employees of `$2` with their filing for the year `$3`, after the
 /// number `$4` ('' = the first page), `$5`–`$7` the search patterns (NULL = no search), `$8` the
-/// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit.
+/// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
+/// whether departed employees are listed too, `$11` the department when one is asked.
 macro_rules! list_filings {
     ($department:literal) => {
         concat!(
@@ -50,7 +51,7 @@ macro_rules! list_filings {
              ON f.tenant_id = e.tenant_id AND f.company_id = e.company_id AND f.employee_id = e.id \
              AND f.tax_year = $3 \
              WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
-             AND e.leave_date IS NULL \
+             AND ($10 OR e.leave_date IS NULL) \
              AND ($5 IS NULL OR e.employee_number LIKE $5 ESCAPE '\\' \
                   OR e.family_name || e.given_name LIKE $6 ESCAPE '\\' \
                   OR e.family_name_kana || e.given_name_kana LIKE $7 ESCAPE '\\') \
@@ -332,7 +333,7 @@ impl FilingStore for SqliteStore {
             None => (None, None, None),
         };
         let text = match query.department {
-            Some(_) => list_filings!("AND e.department = $10 "),
+            Some(_) => list_filings!("AND e.department = $11 "),
             None => list_filings!(""),
         };
         // One row more than asked tells whether another page follows.
@@ -351,7 +352,8 @@ impl FilingStore for SqliteStore {
             .bind(name_pattern)
             .bind(kana_pattern)
             .bind(query.status.map(|status| status.code()))
-            .bind(i64::from(query.limit) + 1);
+            .bind(i64::from(query.limit) + 1)
+            .bind(query.include_departed);
         if let Some(department) = &query.department {
             statement = statement.bind(department.clone());
         }

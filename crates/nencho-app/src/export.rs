@@ -10,9 +10,8 @@
 //! [`ExportedUser`] has no field for one.
 //!
 //! A ZIP is written one file after the other, so each declaration table is a pass of its own
-//! over the store (`FilingCursor`): the declarations of current employees through
-//! `list_filings` (one keyset page per company and year), then those of employees with a leave
-//! date, which `list_filings` leaves out, one `find_filing_of` per such employee and year.
+//! over the store (`FilingCursor`): `list_filings` with the departed employees included, one
+//! keyset page per company and year.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -211,25 +210,16 @@ enum Stage {
 }
 
 /// Where a pass over the declarations stands: the company at `company`; within it, each
-/// opened tax year's declarations of current employees (keyset pages of `list_filings`), then
-/// those of employees with a leave date, for every opened year.
+/// opened tax year's declarations, departed employees' included (keyset pages of
+/// `list_filings`).
 #[derive(Debug)]
 struct FilingCursor {
     company: usize,
     /// The tax years opened for that company, loaded when the pass reaches it.
     years: Option<Vec<TaxYear>>,
-    step: FilingStep,
-}
-
-#[derive(Debug)]
-enum FilingStep {
     /// The year at this index of `years`, from after this employee number.
-    Current {
-        year: usize,
-        after: Option<EmployeeNumber>,
-    },
-    /// Employees (every one, to find those with a leave date) from after this number.
-    Departed { after: Option<EmployeeNumber> },
+    year: usize,
+    after: Option<EmployeeNumber>,
 }
 
 impl FilingCursor {
@@ -237,10 +227,8 @@ impl FilingCursor {
         Self {
             company: 0,
             years: None,
-            step: FilingStep::Current {
-                year: 0,
-                after: None,
-            },
+            year: 0,
+            after: None,
         }
     }
 
@@ -280,65 +268,30 @@ impl FilingCursor {
                 self.next_company();
                 continue;
             }
-            let mut batch = Vec::new();
-            match std::mem::replace(&mut self.step, FilingStep::Departed { after: None }) {
-                FilingStep::Current { year, after } => {
-                    let Some(&tax_year) = years.get(year) else {
-                        self.step = FilingStep::Departed { after: None };
-                        continue;
-                    };
-                    let query = FilingQuery {
-                        company_id: company.id,
-                        tax_year,
-                        status: None,
-                        search: None,
-                        department: None,
-                        after,
-                        limit: FILING_PAGE_SIZE,
-                    };
-                    let page = store.list_filings(tenant_id, &query).await?;
-                    self.step = match page.next {
-                        Some(next) => FilingStep::Current {
-                            year,
-                            after: Some(next),
-                        },
-                        None => FilingStep::Current {
-                            year: year + 1,
-                            after: None,
-                        },
-                    };
-                    batch.extend(
-                        page.rows
-                            .into_iter()
-                            .filter_map(|row| row.filing.map(|filing| (row.employee, filing))),
-                    );
-                }
-                FilingStep::Departed { after } => {
-                    let query = EmployeeQuery {
-                        include_departed: true,
-                        after,
-                        ..EmployeeQuery::first_page(company.id, FILING_PAGE_SIZE)
-                    };
-                    let page = store.list_employees(tenant_id, &query).await?;
-                    match page.next {
-                        Some(next) => self.step = FilingStep::Departed { after: Some(next) },
-                        None => self.next_company(),
-                    }
-                    for employee in page.employees {
-                        if employee.leave_date.is_none() {
-                            continue;
-                        }
-                        for &tax_year in &years {
-                            if let Some(filing) = store
-                                .find_filing_of(tenant_id, employee.id, tax_year)
-                                .await?
-                            {
-                                batch.push((employee.clone(), filing));
-                            }
-                        }
-                    }
-                }
+            let Some(&tax_year) = years.get(self.year) else {
+                self.next_company();
+                continue;
+            };
+            let query = FilingQuery {
+                company_id: company.id,
+                tax_year,
+                status: None,
+                search: None,
+                department: None,
+                include_departed: true,
+                after: self.after.take(),
+                limit: FILING_PAGE_SIZE,
+            };
+            let page = store.list_filings(tenant_id, &query).await?;
+            match page.next {
+                Some(next) => self.after = Some(next),
+                None => self.year += 1,
             }
+            let batch: Vec<(Employee, Filing)> = page
+                .rows
+                .into_iter()
+                .filter_map(|row| row.filing.map(|filing| (row.employee, filing)))
+                .collect();
             if !batch.is_empty() {
                 return Ok(Some((company, batch)));
             }
@@ -781,8 +734,8 @@ mod tests {
         assert_eq!(departed, 12, "the departed employees' declarations too");
         assert_eq!(
             batches,
-            [500, 500, 191, 10, 5, 5, 2],
-            "2026 in keyset pages, 2025, then the departed of each page of employees"
+            [500, 500, 203, 10],
+            "2026 in keyset pages (the departed among them), then 2025"
         );
         assert!(
             cursor

@@ -60,8 +60,8 @@ impl StatusCounts {
     }
 }
 
-/// One page of the progress list: current employees of a company in employee-number order with
-/// their declaration for the year, if any.
+/// One page of the progress list: employees of a company (current ones unless asked) in
+/// employee-number order with their declaration for the year, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilingQuery {
     pub company_id: CompanyId,
@@ -71,6 +71,9 @@ pub struct FilingQuery {
     /// As [`crate::EmployeeQuery::search`].
     pub search: Option<String>,
     pub department: Option<String>,
+    /// Employees with a leave date are left out unless this is set (the dashboard shows the
+    /// current staff; the full export every declaration).
+    pub include_departed: bool,
     pub after: Option<EmployeeNumber>,
     pub limit: u32,
 }

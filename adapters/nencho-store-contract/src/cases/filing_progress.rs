@@ -109,6 +109,7 @@ async fn progress(store: &dyn Store, clock: &FixedClock) -> Progress {
 
 fn query(company: &Company) -> FilingQuery {
     FilingQuery {
+        include_departed: false,
         company_id: company.id,
         tax_year: year(2026),
         status: None,
@@ -219,6 +220,19 @@ pub async fn the_progress_list_filters_and_pages_by_employee_number(store: &dyn 
         ]
         .map(|(number, status)| (number.to_owned(), status)),
         "current employees in number order, with this year's filing"
+    );
+    let mut everyone = query(honsha);
+    everyone.include_departed = true;
+    assert_eq!(
+        listed(store, honsha, &everyone).await.last(),
+        Some(&("0007".to_owned(), FilingStatus::Approved)),
+        "asked for, the employee who left comes too, with the filing"
+    );
+    everyone.status = Some(FilingStatus::Approved);
+    assert_eq!(
+        listed(store, honsha, &everyone).await.len(),
+        2,
+        "and through a status filter (0004 and the departed 0007)"
     );
     let page = store
         .list_filings(honsha.tenant_id, &query(honsha))

@@ -93,6 +93,7 @@ pub async fn filings_and_periods_never_cross_tenants(store: &dyn Store) {
         .list_filings(
             beta.id,
             &FilingQuery {
+                include_departed: false,
                 company_id: honsha.id,
                 tax_year: year(2026),
                 status: None,

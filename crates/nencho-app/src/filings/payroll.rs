@@ -53,6 +53,7 @@ pub async fn payroll_page(
         return Err(AppError::Forbidden);
     }
     let query = FilingQuery {
+        include_departed: false,
         company_id,
         tax_year,
         status: Some(FilingStatus::Approved),

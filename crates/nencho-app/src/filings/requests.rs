@@ -152,6 +152,7 @@ fn query(
     status: Option<nencho_filings::FilingStatus>,
 ) -> FilingQuery {
     FilingQuery {
+        include_departed: false,
         company_id,
         tax_year,
         status,

@@ -67,6 +67,7 @@ pub async fn dashboard(
         None => None,
     };
     let query = FilingQuery {
+        include_departed: false,
         company_id,
         tax_year,
         status: request.status,
