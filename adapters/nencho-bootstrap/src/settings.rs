@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use ipnet::IpNet;
 use nencho_identity::{PasswordPolicy, SessionPolicy};
 use nencho_tenancy::SiteAddress;
 use secrecy::{ExposeSecret, SecretString};
@@ -32,6 +33,27 @@ pub struct SettingsArgs {
     /// Address the web server listens on. Default: 127.0.0.1:8080
     #[arg(long, env = "NENCHO_LISTEN", value_name = "ADDR", global = true)]
     pub listen: Option<SocketAddr>,
+    /// Address of a second, private listener serving Prometheus metrics at GET /metrics (MON-3;
+    /// never expose it publicly). Default: none (no metrics listener)
+    #[arg(
+        long,
+        env = "NENCHO_METRICS_LISTEN",
+        value_name = "ADDR",
+        global = true
+    )]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Proxies (load balancers) in front of the web server, as IP addresses or CIDR networks,
+    /// comma-separated: only a request from one of them has its X-Forwarded-For believed, and
+    /// the client is the nearest address in it that is not a trusted proxy. Default: none (the
+    /// socket's peer is the client)
+    #[arg(
+        long,
+        env = "NENCHO_TRUSTED_PROXIES",
+        value_name = "CIDR,...",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Log filter (tracing EnvFilter syntax, e.g. "info" or "nencho_http=debug"). Default: info
     #[arg(long, env = "NENCHO_LOG", value_name = "FILTER", global = true)]
     pub log: Option<String>,
@@ -79,6 +101,8 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
+    trusted_proxies: Option<Vec<String>>,
     log: Option<String>,
     base_domain: Option<String>,
     site_scheme: Option<String>,
@@ -105,8 +129,12 @@ pub enum DatabaseSettings {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
+    /// Where GET /metrics is served (a private address); `None`: nowhere.
+    pub metrics_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database: DatabaseSettings,
+    /// The proxies whose X-Forwarded-For is believed (none: the socket's peer is the client).
+    pub trusted_proxies: Vec<IpNet>,
     pub log: String,
     pub site: SiteAddress,
     pub password_policy: PasswordPolicy,
@@ -170,6 +198,15 @@ impl Settings {
             Some(listen) => listen,
             None => default_listen(),
         };
+        let metrics_listen = args.metrics_listen.or(file.metrics_listen);
+        if metrics_listen == Some(listen) && listen.port() != 0 {
+            return Err(SettingsError::Invalid {
+                setting: "metrics_listen",
+                message: "must differ from listen: metrics are not served on the public listener"
+                    .into(),
+            });
+        }
+        let trusted_proxies = trusted_proxies(args, &file)?;
         let log = args
             .log
             .clone()
@@ -204,8 +241,10 @@ impl Settings {
         let mail = crate::mail::MailSettings::resolve(&args.mail, file.mail, &data_dir)?;
         Ok(Self {
             listen,
+            metrics_listen,
             data_dir,
             database,
+            trusted_proxies,
             log,
             site,
             password_policy: PasswordPolicy { minimum_length },
@@ -214,6 +253,40 @@ impl Settings {
             mail,
         })
     }
+}
+
+/// The flag (or variable) wins over the file as a whole; each entry must be an address or a
+/// network with no host bits set (`10.0.0.7/8` is a typo, not a network).
+fn trusted_proxies(args: &SettingsArgs, file: &FileSettings) -> Result<Vec<IpNet>, SettingsError> {
+    let texts = if args.trusted_proxies.is_empty() {
+        file.trusted_proxies.clone().unwrap_or_default()
+    } else {
+        args.trusted_proxies.clone()
+    };
+    texts
+        .iter()
+        .map(|text| text.trim())
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            let network = text
+                .parse::<IpNet>()
+                .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| SettingsError::Invalid {
+                    setting: "trusted_proxies",
+                    message: format!("{text:?} is not an IP address or CIDR network"),
+                })?;
+            if network.trunc() != network {
+                return Err(SettingsError::Invalid {
+                    setting: "trusted_proxies",
+                    message: format!(
+                        "{text:?} has host bits set (did you mean {}?)",
+                        network.trunc()
+                    ),
+                });
+            }
+            Ok(network)
+        })
+        .collect()
 }
 
 fn site_address(
@@ -331,6 +404,39 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_come_from_the_flag_or_the_file_and_typos_are_refused() {
+        let file: FileSettings =
+            toml::from_str("trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.1\"]\n").unwrap();
+        let settings = Settings::resolve(&SettingsArgs::default(), file).unwrap();
+        let shown: Vec<String> = settings
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.1/32"]);
+
+        let args = SettingsArgs {
+            trusted_proxies: vec!["2001:db8::/32".into()],
+            ..Default::default()
+        };
+        let file: FileSettings = toml::from_str("trusted_proxies = [\"10.0.0.0/8\"]\n").unwrap();
+        let settings = Settings::resolve(&args, file).unwrap();
+        assert_eq!(settings.trusted_proxies.len(), 1);
+        assert_eq!(settings.trusted_proxies[0].to_string(), "2001:db8::/32");
+
+        for typo in ["10.0.0.7/8", "proxy.internal"] {
+            let args = SettingsArgs {
+                trusted_proxies: vec![typo.into()],
+                ..Default::default()
+            };
+            let error = Settings::resolve(&args, FileSettings::default()).unwrap_err();
+            assert!(error.to_string().contains("trusted_proxies"), "{error}");
+        }
+        let nothing = Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
+        assert!(nothing.trusted_proxies.is_empty());
+    }
+
+    #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let file: FileSettings = toml::from_str(
             "data_dir = \"/srv/nencho\"\nlisten = \"0.0.0.0:9000\"\nlog = \"debug\"\n",
@@ -378,6 +484,32 @@ mod tests {
         assert!(matches!(
             Settings::resolve(&args, FileSettings::default()),
             Err(SettingsError::DatabaseScheme { ref scheme }) if scheme == "mysql"
+        ));
+    }
+
+    #[test]
+    fn the_metrics_listener_is_off_by_default_and_never_the_public_one() {
+        let settings =
+            Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
+        assert_eq!(settings.metrics_listen, None);
+
+        let file: FileSettings = toml::from_str("metrics_listen = \"127.0.0.1:9100\"\n").unwrap();
+        let settings = Settings::resolve(&SettingsArgs::default(), file).unwrap();
+        assert_eq!(
+            settings.metrics_listen,
+            Some("127.0.0.1:9100".parse().unwrap())
+        );
+
+        let args = SettingsArgs {
+            metrics_listen: Some("127.0.0.1:8080".parse().unwrap()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            Settings::resolve(&args, FileSettings::default()),
+            Err(SettingsError::Invalid {
+                setting: "metrics_listen",
+                ..
+            })
         ));
     }
 

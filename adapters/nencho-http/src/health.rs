@@ -8,6 +8,7 @@ use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 use crate::HttpServices;
+use crate::metrics::Metrics;
 
 /// Liveness: the process answers. Touches nothing else, so a slow database never gets a live
 /// server restarted.
@@ -17,9 +18,10 @@ pub async fn liveness() -> Json<serde_json::Value> {
 }
 
 /// Readiness: 200 only when the store answers; 503 otherwise, without internals in the body.
+/// Each check also updates `nencho_store_up` and the store ping latency (MON-1).
 #[handler]
-pub async fn readiness(services: Data<&Arc<HttpServices>>) -> Response {
-    match services.readiness.execute().await {
+pub async fn readiness(services: Data<&Arc<HttpServices>>, metrics: Data<&Metrics>) -> Response {
+    match metrics.check_readiness(&services.readiness).await {
         Ok(()) => Json(json!({ "status": "ok" })).into_response(),
         Err(error) => {
             tracing::warn!(%error, "not ready");

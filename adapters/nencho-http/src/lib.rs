@@ -2,12 +2,15 @@
 //! under `/api/v1` described by OpenAPI (poem-openapi), and the middleware every request passes.
 //!
 //! Wire formats (HTML, JSON) are known only here; handlers call use cases of `nencho-app` and
-//! never touch a store directly. Entry points: [`endpoint`] (or [`endpoint_with_clock`]), and
-//! [`tax_calculator`], the year-end adjustment calculator that the API route and the operator
-//! CLI share.
+//! never touch a store directly. Entry points: [`endpoint`] (or [`endpoint_with_clock`], or
+//! [`instrumented_endpoint`] recording into shared [`Metrics`] that [`metrics_endpoint`] serves
+//! on a private listener), and [`tax_calculator`], the year-end adjustment calculator that the
+//! API route and the operator CLI share.
 
 mod api;
+mod client_ip;
 mod health;
+mod metrics;
 mod pages;
 mod rate_limit;
 mod security_headers;
@@ -23,6 +26,8 @@ use poem::middleware::{CatchPanic, CookieJarManager, RequestId, ReuseId, Tracing
 use poem::{Endpoint, EndpointExt, Route, get};
 
 pub use api::openapi_document;
+pub use client_ip::TrustedProxies;
+pub use metrics::{Metrics, metrics_endpoint};
 pub use rate_limit::{CALCULATOR_BURST, CALCULATOR_PER_MINUTE, SIGN_IN_BURST, SIGN_IN_PER_MINUTE};
 pub use services::HttpServices;
 pub use sites::csrf::CsrfKey;
@@ -38,7 +43,18 @@ pub fn endpoint_with_clock(
     services: HttpServices,
     clock: Arc<dyn Clock>,
 ) -> impl Endpoint + 'static {
+    let metrics = Metrics::new(clock.as_ref());
+    instrumented_endpoint(services, clock, metrics)
+}
+
+/// [`endpoint_with_clock`] recording into `metrics`, which [`metrics_endpoint`] serves (MON-2/3).
+pub fn instrumented_endpoint(
+    services: HttpServices,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+) -> impl Endpoint + 'static {
     let services = Arc::new(services);
+    let trusted_proxies = services.trusted_proxies.clone();
     let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
         rate_limit::ClientRateLimiter::for_calculator(clock.clone()),
     ));
@@ -55,9 +71,12 @@ pub fn endpoint_with_clock(
     .data(services)
     .data(calculator_limiter)
     .data(sign_in_limiter)
+    .data(metrics.clone())
+    .with(client_ip::ResolveClient(trusted_proxies))
     .with(CookieJarManager::new())
     .with(security_headers::middleware())
     .with(CatchPanic::new())
+    .with(metrics::Instrument(metrics))
     .with(Tracing)
     .with(RequestId::default().reuse_id(ReuseId::Ignore))
 }

@@ -1,7 +1,7 @@
 //! Per-client-IP rate limits for the public, login-free endpoints (the tax calculator).
 //!
-//! The client is the socket's remote address: a forwarded-for header is not trusted here (a
-//! trusted-proxy setting will decide that for all middleware at once). IPv6 clients are keyed
+//! The client is the [`ClientAddress`] resolved once per request (the socket's peer, or behind
+//! a trusted proxy the address it forwarded). IPv6 clients are keyed
 //! by their /64, the block one subscriber usually holds, so that rotating addresses within it
 //! does not escape the limit. The algorithm is GCRA (`governor`); its time comes from
 //! [`nencho_kernel::Clock`], so tests move time instead of sleeping.
@@ -18,7 +18,9 @@ use governor::state::keyed::HashMapStateStore;
 use governor::{Quota, RateLimiter};
 use nencho_kernel::{Clock, OffsetDateTime};
 use poem::http::StatusCode;
-use poem::{Addr, Endpoint, IntoResponse, Request, Response};
+use poem::{Endpoint, IntoResponse, Request, Response};
+
+use crate::client_ip::ClientAddress;
 
 /// Requests one client may send in a burst: more than a person filling in the calculator by
 /// hand ever needs.
@@ -45,9 +47,9 @@ enum ClientKey {
 }
 
 impl ClientKey {
-    fn of(address: &Addr) -> Self {
+    fn of(address: Option<IpAddr>) -> Self {
         match address {
-            Addr::SocketAddr(socket) => match socket.ip() {
+            Some(ip) => match ip {
                 IpAddr::V4(v4) => ClientKey::Ip(IpAddr::V4(v4)),
                 IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
                     Some(v4) => ClientKey::Ip(IpAddr::V4(v4)),
@@ -103,7 +105,7 @@ impl ClientRateLimiter {
     }
 
     /// `Ok` when the request may go on; otherwise how long the client should wait.
-    fn check(&self, address: &Addr) -> Result<(), Duration> {
+    fn check(&self, address: Option<IpAddr>) -> Result<(), Duration> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % CHECKS_BETWEEN_SWEEPS
             == CHECKS_BETWEEN_SWEEPS - 1
         {
@@ -182,7 +184,7 @@ impl<E: Endpoint, L: LimiterData> Endpoint for RateLimited<E, L> {
                 .with_status(StatusCode::SERVICE_UNAVAILABLE)
                 .into_response());
         };
-        match data.limiter().check(request.remote_addr()) {
+        match data.limiter().check(ClientAddress::of(&request).0) {
             Ok(()) => self
                 .inner
                 .call(request)
@@ -202,27 +204,24 @@ mod tests {
     use super::*;
     use std::net::SocketAddr;
 
-    fn address(text: &str) -> Addr {
-        Addr::SocketAddr(text.parse::<SocketAddr>().unwrap())
+    fn address(text: &str) -> Option<IpAddr> {
+        Some(text.parse::<SocketAddr>().unwrap().ip())
     }
 
     #[test]
     fn ipv6_clients_are_keyed_by_their_slash_64_and_mapped_ipv4_as_ipv4() {
         assert_eq!(
-            ClientKey::of(&address("[2001:db8:1:2:aaaa::1]:5000")),
-            ClientKey::of(&address("[2001:db8:1:2:bbbb::9]:6000"))
+            ClientKey::of(address("[2001:db8:1:2:aaaa::1]:5000")),
+            ClientKey::of(address("[2001:db8:1:2:bbbb::9]:6000"))
         );
         assert_ne!(
-            ClientKey::of(&address("[2001:db8:1:2::1]:5000")),
-            ClientKey::of(&address("[2001:db8:1:3::1]:5000"))
+            ClientKey::of(address("[2001:db8:1:2::1]:5000")),
+            ClientKey::of(address("[2001:db8:1:3::1]:5000"))
         );
         assert_eq!(
-            ClientKey::of(&address("[::ffff:192.0.2.7]:5000")),
-            ClientKey::of(&address("192.0.2.7:80"))
+            ClientKey::of(address("[::ffff:192.0.2.7]:5000")),
+            ClientKey::of(address("192.0.2.7:80"))
         );
-        assert_eq!(
-            ClientKey::of(&Addr::Custom("test", "x".into())),
-            ClientKey::Other
-        );
+        assert_eq!(ClientKey::of(None), ClientKey::Other);
     }
 }

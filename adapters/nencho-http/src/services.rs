@@ -12,6 +12,8 @@ pub struct HttpServices {
     pub csrf_key: CsrfKey,
     /// Where uploaded import files wait for the administrator's confirmation.
     pub import_dir: std::path::PathBuf,
+    /// The proxies whose X-Forwarded-For names the client (SEC-2, SEC-5, LOG-1, LOG-3).
+    pub trusted_proxies: crate::TrustedProxies,
 }
 
 impl HttpServices {

@@ -31,6 +31,9 @@ macro_rules! store_contract_tests {
             migrations_are_idempotent_and_listed,
             tenants_round_trip,
             a_contract_moves_to_ending_and_ended,
+            notice_of_the_end_is_saved_with_its_mails_and_withdrawn,
+            contracts_due_to_end_or_purge_are_listed_by_last_day,
+            purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing_else,
             tenant_slugs_are_unique,
             unknown_tenants_are_absent,
             companies_round_trip_in_name_order,
@@ -75,6 +78,7 @@ macro_rules! store_contract_tests {
             filings_and_periods_never_cross_tenants,
             status_counts_cover_the_current_employees_of_the_company_and_year,
             the_progress_list_filters_and_pages_by_employee_number,
+            the_ip_allow_list_is_replaced_whole_and_kept_per_tenant,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -7,9 +7,11 @@
 //! [`APPLICATION_ROLE`], which owns nothing and cannot bypass RLS; migrations run as the role of
 //! the configured URL. Entry point: [`PgStore::connect`].
 
+mod contract_end;
 mod employees;
 mod filings;
 mod identity;
+mod ip_allow_list;
 mod operator_log;
 mod outbox;
 mod roles;

@@ -1,11 +1,11 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, TenantId};
+use nencho_kernel::{CompanyId, Date, TenantId};
 use nencho_operations::Cutoffs;
 use nencho_ports::{
-    AppliedMigration, CompanyStore, PurgeReport, StoreError, StoreHealth, StoreMaintenance,
-    TenantStore,
+    AppliedMigration, CompanyStore, OutboxMessage, PurgeReport, StoreError, StoreHealth,
+    StoreMaintenance, TableRows, TenantStore,
 };
 use nencho_tenancy::{Company, ContractStatus, Slug, Tenant};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -312,8 +312,8 @@ impl StoreMaintenance for PgStore {
 impl TenantStore for PgStore {
     async fn insert_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO tenants (id, slug, name, status, contact_email, opened_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO tenants (id, slug, name, status, contact_email, opened_at, ends_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(tenant.id.as_uuid())
         .bind(tenant.slug.as_str())
@@ -321,6 +321,7 @@ impl TenantStore for PgStore {
         .bind(tenant.status.as_code())
         .bind(tenant.contact_email.as_str())
         .bind(tenant.opened_at)
+        .bind(tenant.ends_on)
         .execute(&self.pool)
         .await
         .map_err(store_error)?;
@@ -329,7 +330,8 @@ impl TenantStore for PgStore {
 
     async fn find_tenant_by_slug(&self, slug: &Slug) -> Result<Option<Tenant>, StoreError> {
         sqlx::query(
-            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE slug = $1",
+            "SELECT id, slug, name, status, contact_email, opened_at, ends_on, purged_at FROM tenants \
+             WHERE slug = $1 AND purged_at IS NULL",
         )
         .bind(slug.as_str())
         .fetch_optional(&self.pool)
@@ -342,7 +344,8 @@ impl TenantStore for PgStore {
 
     async fn find_tenant(&self, tenant_id: TenantId) -> Result<Option<Tenant>, StoreError> {
         sqlx::query(
-            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants WHERE id = $1",
+            "SELECT id, slug, name, status, contact_email, opened_at, ends_on, purged_at FROM tenants \
+             WHERE id = $1",
         )
         .bind(tenant_id.as_uuid())
         .fetch_optional(&self.pool)
@@ -355,7 +358,8 @@ impl TenantStore for PgStore {
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         sqlx::query(
-            "SELECT id, slug, name, status, contact_email, opened_at FROM tenants ORDER BY slug",
+            "SELECT id, slug, name, status, contact_email, opened_at, ends_on, purged_at FROM tenants \
+             ORDER BY slug",
         )
         .fetch_all(&self.pool)
         .await
@@ -381,6 +385,34 @@ impl TenantStore for PgStore {
             return Err(StoreError::Backend(format!("no tenant {tenant_id}")));
         }
         Ok(())
+    }
+
+    async fn save_contract_end(
+        &self,
+        tenant: &Tenant,
+        mails: &[OutboxMessage],
+    ) -> Result<(), StoreError> {
+        crate::contract_end::save_contract_end(self, tenant, mails).await
+    }
+
+    async fn list_contracts_ending_by(
+        &self,
+        status: ContractStatus,
+        on_or_before: Date,
+    ) -> Result<Vec<Tenant>, StoreError> {
+        crate::contract_end::list_contracts_ending_by(self, status, on_or_before).await
+    }
+
+    async fn purge_tenant(
+        &self,
+        tenant_id: TenantId,
+        at: nencho_kernel::OffsetDateTime,
+    ) -> Result<Vec<TableRows>, StoreError> {
+        crate::contract_end::purge_tenant(self, tenant_id, at).await
+    }
+
+    async fn count_tenant_rows(&self, tenant_id: TenantId) -> Result<Vec<TableRows>, StoreError> {
+        crate::contract_end::count_tenant_rows(self, tenant_id).await
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod columns;
 mod error;
 pub mod filings;
+pub mod ip_allow_list;
 mod reader;
 pub mod rows;
 

@@ -18,19 +18,32 @@ fn email(text: &str, what: &str) -> Result<EmailAddress, StoreError> {
     EmailAddress::parse(text).map_err(|error| corrupt(format!("{what}: {error}")))
 }
 
+/// Reads `id, slug, name, status, contact_email, opened_at, ends_on, purged_at`. A purged
+/// contract is stored as status `ended` with `purged_at` set (migration 0008).
 pub fn tenant(row: &impl RowReader) -> Result<Tenant, StoreError> {
     let slug = row.text("slug")?;
     let status = row.text("status")?;
+    let mut contract_status = ContractStatus::from_code(&status)
+        .filter(|status| *status != ContractStatus::Purged)
+        .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?;
+    if row.optional_timestamp("purged_at")?.is_some() {
+        if contract_status != ContractStatus::Ended {
+            return Err(corrupt(format!(
+                "tenant status {status:?} with a purge time"
+            )));
+        }
+        contract_status = ContractStatus::Purged;
+    }
     Ok(Tenant {
         id: TenantId::from_uuid(row.uuid("id")?),
         slug: Slug::parse(&slug)
             .map_err(|error| corrupt(format!("tenant slug {slug:?}: {error}")))?,
         name: TenantName::parse(&row.text("name")?)
             .map_err(|error| corrupt(format!("tenant name: {error}")))?,
-        status: ContractStatus::from_code(&status)
-            .ok_or_else(|| corrupt(format!("tenant status {status:?}")))?,
+        status: contract_status,
         contact_email: email(&row.text("contact_email")?, "tenant contact e-mail")?,
         opened_at: row.timestamp("opened_at")?,
+        ends_on: row.optional_date("ends_on")?,
     })
 }
 

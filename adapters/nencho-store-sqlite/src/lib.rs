@@ -6,9 +6,11 @@
 //! has no row-level security); the shared contract suite checks it. Entry point:
 //! [`SqliteStore::open`].
 
+mod contract_end;
 mod employees;
 mod filings;
 mod identity;
+mod ip_allow_list;
 mod operator_log;
 mod outbox;
 mod roles;

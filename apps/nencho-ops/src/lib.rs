@@ -15,6 +15,7 @@
 //! Exit codes: 0 success, 2 input the operator must correct ([`UsageError`], [`InputRejected`],
 //! or a flag clap refuses), 1 anything else.
 
+mod allow_ip;
 mod japan;
 mod migrate;
 pub mod operator_log;
@@ -57,6 +58,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// A contract's IP allow-list (SEC-2): list, add, remove, clear.
+    AllowIp {
+        #[command(subcommand)]
+        command: allow_ip::AllowIpCommand,
+    },
     /// The operator activity log (LOG-4), newest first.
     Log(LogArgs),
     /// The year-end adjustment calculator (年末調整の計算). Needs no store.
@@ -82,6 +88,7 @@ pub enum TaxCommand {
 enum StoreCommand {
     Migrate,
     Tenant(TenantCommand),
+    AllowIp(allow_ip::AllowIpCommand),
     Log(LogArgs),
 }
 
@@ -91,6 +98,7 @@ impl StoreCommand {
         match self {
             Self::Migrate => "migrate",
             Self::Tenant(command) => command.name(),
+            Self::AllowIp(command) => command.name(),
             Self::Log(_) => "log",
         }
     }
@@ -99,6 +107,7 @@ impl StoreCommand {
     fn target_slug(&self) -> Option<&str> {
         match self {
             Self::Tenant(command) => command.slug(),
+            Self::AllowIp(command) => Some(command.slug()),
             Self::Migrate | Self::Log(_) => None,
         }
     }
@@ -155,6 +164,7 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         } => return tax_compute(year, input, out),
         Command::Migrate => StoreCommand::Migrate,
         Command::Tenant { command } => StoreCommand::Tenant(command),
+        Command::AllowIp { command } => StoreCommand::AllowIp(command),
         Command::Log(log) => StoreCommand::Log(log),
     };
     let settings = Settings::load(&args.settings)?;
@@ -173,6 +183,10 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         StoreCommand::Tenant(command) => {
             let context = nencho_bootstrap::context::app_context(&settings, store);
             tenant::run(&command, &context, out).await
+        }
+        StoreCommand::AllowIp(command) => {
+            let context = nencho_bootstrap::context::app_context(&settings, store);
+            allow_ip::run(&command, &context, out).await
         }
         StoreCommand::Log(log_args) => {
             operator_log::show(store.as_ref(), clock.as_ref(), &log_args, out).await

@@ -1,14 +1,16 @@
 //! `nencho-ops tenant …`: contracts. Opening one prints the activation notice (開通通知); the
-//! assisted ADMIN reset (ID-8) mails a link the operator never sees; the list shows contract
+//! assisted ADMIN reset (ID-8) mails a link the operator never sees; `terminate` gives notice of
+//! the contract's end (SVC-2) and `cancel-termination` withdraws it; the list shows contract
 //! data only (SEC-8).
 
 use std::io::Write;
 
 use anyhow::{Context, anyhow};
 use nencho_app::AppContext;
+use nencho_app::contract_end;
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest};
 use nencho_app::{AppError, tenancy};
-use nencho_kernel::EmailAddress;
+use nencho_kernel::{Date, EmailAddress};
 use serde::Serialize;
 
 use crate::operator_log::column_width;
@@ -45,7 +47,26 @@ pub enum TenantCommand {
         #[arg(long, value_name = "ADDRESS")]
         email: Option<String>,
     },
-    /// Every contract: slug, status and the date it was opened (contract data only).
+    /// Give notice of the contract's end (SVC-2): its last day, at least three months from
+    /// today (JST). Its users are told by e-mail now and on every page until then; after it,
+    /// nobody can sign in or export (SVC-3), and 30 days later the worker deletes every datum
+    /// (SVC-8).
+    Terminate {
+        /// The contract's site name.
+        #[arg(long)]
+        slug: String,
+        /// The contract's last day (JST), e.g. 2027-03-31.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        end_date: String,
+    },
+    /// Withdraw the notice of the contract's end (before it has ended); its users are told.
+    CancelTermination {
+        /// The contract's site name.
+        #[arg(long)]
+        slug: String,
+    },
+    /// Every contract: slug, status, the date it was opened and its last day once notice is
+    /// given (contract data only).
     List {
         /// Print one JSON array instead of a table.
         #[arg(long)]
@@ -59,6 +80,8 @@ impl TenantCommand {
         match self {
             Self::Open { .. } => "tenant open",
             Self::ResetAdmin { .. } => "tenant reset-admin",
+            Self::Terminate { .. } => "tenant terminate",
+            Self::CancelTermination { .. } => "tenant cancel-termination",
             Self::List { .. } => "tenant list",
         }
     }
@@ -66,7 +89,10 @@ impl TenantCommand {
     /// The slug as typed, when the command targets one contract.
     pub fn slug(&self) -> Option<&str> {
         match self {
-            Self::Open { slug, .. } | Self::ResetAdmin { slug, .. } => Some(slug),
+            Self::Open { slug, .. }
+            | Self::ResetAdmin { slug, .. }
+            | Self::Terminate { slug, .. }
+            | Self::CancelTermination { slug } => Some(slug),
             Self::List { .. } => None,
         }
     }
@@ -131,6 +157,37 @@ pub async fn run(
             )?;
             Ok(())
         }
+        TenantCommand::Terminate { slug, end_date } => {
+            let ends_on = japan::parse_date(end_date)
+                .map_err(|error| UsageError(format!("invalid --end-date: {error}")))?;
+            let given = contract_end::give_notice(context, slug, ends_on)
+                .await
+                .map_err(|error| failure(error, slug))?;
+            writeln!(
+                out,
+                "契約終了を通知しました (notice of the contract's end given)"
+            )?;
+            writeln!(out, "サイト (site):                 {slug}")?;
+            writeln!(out, "最終利用日 (last day, JST):    {}", iso_date(ends_on))?;
+            writeln!(
+                out,
+                "データ削除日 (purge on, JST):  {}",
+                iso_date(given.purge_on)
+            )?;
+            writeln!(out, "通知メール (notice mails):    {}", given.mails)?;
+            Ok(())
+        }
+        TenantCommand::CancelTermination { slug } => {
+            contract_end::cancel_notice(context, slug)
+                .await
+                .map_err(|error| failure(error, slug))?;
+            writeln!(
+                out,
+                "契約終了の通知を取り消しました (notice of the contract's end withdrawn)"
+            )?;
+            writeln!(out, "サイト (site):      {slug}")?;
+            Ok(())
+        }
         TenantCommand::List { json } => list(context, *json, out).await,
     }
 }
@@ -187,6 +244,8 @@ struct ContractJson<'a> {
     status: &'static str,
     /// The JST date it was opened, `2026-11-25`.
     opened_on: String,
+    /// The contract's last day (JST) once notice is given, else `null`.
+    ends_on: Option<String>,
 }
 
 fn print_notice_json(notice: &ActivationNotice, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -215,6 +274,7 @@ async fn list(context: &AppContext, json: bool, out: &mut dyn Write) -> anyhow::
                 slug: tenant.slug.as_str(),
                 status: tenant.status.as_code(),
                 opened_on: japan::date_of(tenant.opened_at),
+                ends_on: tenant.ends_on.map(iso_date),
             })
             .collect();
         serde_json::to_writer(&mut *out, &entries)?;
@@ -224,13 +284,14 @@ async fn list(context: &AppContext, json: bool, out: &mut dyn Write) -> anyhow::
     let slug_width = column_width("slug", tenants.iter().map(|tenant| tenant.slug.as_str()));
     writeln!(
         out,
-        "{:<slug_width$}  {:<7}  opened (JST)",
+        "{:<slug_width$}  {:<7}  opened (JST)  ends (JST)",
         "slug", "status"
     )?;
     for tenant in &tenants {
+        let ends = tenant.ends_on.map(iso_date).unwrap_or_default();
         writeln!(
             out,
-            "{:<slug_width$}  {:<7}  {}",
+            "{:<slug_width$}  {:<7}  {}    {ends}",
             tenant.slug.as_str(),
             tenant.status.as_code(),
             japan::date_of(tenant.opened_at)
@@ -240,6 +301,16 @@ async fn list(context: &AppContext, json: bool, out: &mut dyn Write) -> anyhow::
     Ok(())
 }
 
+/// `2027-03-31`.
+fn iso_date(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
 /// The use case's refusal in the operator's terms: input to correct → [`UsageError`] (exit 2)
 /// naming the flag; anything else → exit 1. E-mail addresses are never echoed.
 fn failure(error: AppError, slug: &str) -> anyhow::Error {
@@ -247,6 +318,7 @@ fn failure(error: AppError, slug: &str) -> anyhow::Error {
         AppError::Invalid { field, message } => match field {
             "slug" => UsageError(format!("invalid --slug {slug:?}: {message}")).into(),
             "name" | "email" => UsageError(format!("invalid --{field}: {message}")).into(),
+            "end_date" => UsageError(format!("invalid --end-date: {message}")).into(),
             // A bad contact address here came from --admin-email (see `run`).
             "contact_email" | "admin_email" => {
                 UsageError(format!("invalid --admin-email: {message}")).into()
@@ -257,6 +329,7 @@ fn failure(error: AppError, slug: &str) -> anyhow::Error {
         AppError::NotFound => {
             anyhow!("no contract with the site name {slug:?} (or it has no ADMIN ID)")
         }
+        AppError::Refused(reason) => anyhow!("the contract {slug:?}: {reason}"),
         other => anyhow::Error::new(other),
     }
 }

@@ -1,5 +1,6 @@
 //! The nencho web server: reads the settings, opens the store, hands the use cases to the HTTP
-//! adapter and serves until told to stop. A library behind a thin `main` so that tests can run
+//! adapter and serves until told to stop; with `metrics_listen` set, also Prometheus metrics at
+//! `GET /metrics` on that second, private listener (never on the public one, SEC-3). A library behind a thin `main` so that tests can run
 //! it in-process.
 
 use std::future::Future;
@@ -11,11 +12,12 @@ use anyhow::Context;
 use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
 use nencho_bootstrap::{Settings, SettingsArgs};
-use nencho_http::{CsrfKey, HttpServices};
+use nencho_http::{CsrfKey, HttpServices, Metrics, TrustedProxies};
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
 
-/// `nencho-web [--listen ADDR] [--data-dir DIR] [--database-url URL] [--config FILE]`
+/// `nencho-web [--listen ADDR] [--metrics-listen ADDR] [--data-dir DIR] [--database-url URL]
+/// [--config FILE]`
 #[derive(Debug, clap::Parser)]
 #[command(
     name = "nencho-web",
@@ -30,8 +32,9 @@ pub struct WebArgs {
 /// How long in-flight requests may take to finish after the shutdown signal.
 const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Serves until `shutdown` completes. `on_listening` receives the bound address (useful with
-/// port 0).
+/// Serves until `shutdown` completes. `on_listening` receives the bound address of the site
+/// (useful with port 0); the metrics listener, when configured, logs its own ("metrics
+/// listening").
 pub async fn serve(
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -51,6 +54,15 @@ pub async fn serve(
         .first()
         .and_then(|address| address.as_socket_addr().copied())
         .unwrap_or(settings.listen);
+    let metrics_acceptor = match settings.metrics_listen {
+        Some(metrics_listen) => Some(
+            TcpListener::bind(metrics_listen)
+                .into_acceptor()
+                .await
+                .with_context(|| format!("cannot listen for metrics on {metrics_listen}"))?,
+        ),
+        None => None,
+    };
     let mut settings = settings;
     if settings.site.port == Some(0) {
         // Listening on port 0: the sites are on whichever port the system gave.
@@ -70,7 +82,25 @@ pub async fn serve(
         app: context.clone(),
         csrf_key: CsrfKey::new(csrf_key),
         import_dir: settings.data_dir.join("imports"),
+        trusted_proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
     };
+    let metrics = Metrics::new(context.clock.as_ref());
+    // The store was just opened: `nencho_store_up` says so from the start, not from the first probe.
+    if let Err(error) = metrics.check_readiness(&services.readiness).await {
+        tracing::warn!(%error, "not ready");
+    }
+    if let Some(metrics_address) = metrics_acceptor.as_ref().and_then(|acceptor| {
+        acceptor
+            .local_addr()
+            .first()
+            .and_then(|address| address.as_socket_addr().copied())
+    }) {
+        tracing::info!(
+            address = %metrics_address,
+            url = %format!("http://{metrics_address}/metrics"),
+            "metrics listening"
+        );
+    }
     tracing::info!(%address, url = %format!("http://{address}/"), "listening");
     on_listening(address);
 
@@ -86,15 +116,47 @@ pub async fn serve(
         delivery_stopped,
     ));
 
-    Server::new_with_acceptor(acceptor)
+    // One shutdown signal, seen by both listeners.
+    let (stop_serving, serving_stopped) = tokio::sync::watch::channel(false);
+    let signal = tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_serving.send(true);
+    });
+    let stopped = |mut receiver: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = receiver.wait_for(|stopped| *stopped).await;
+    };
+    let site = Server::new_with_acceptor(acceptor)
         .name("nencho-web")
         .run_with_graceful_shutdown(
-            nencho_http::endpoint(services),
-            shutdown,
+            nencho_http::instrumented_endpoint(services, context.clock.clone(), metrics.clone()),
+            stopped(serving_stopped.clone()),
             Some(GRACEFUL_SHUTDOWN_TIMEOUT),
-        )
-        .await
-        .context("the server stopped with an error")?;
+        );
+    let metrics_server = async {
+        match metrics_acceptor {
+            Some(metrics_acceptor) => {
+                Server::new_with_acceptor(metrics_acceptor)
+                    .name("nencho-web-metrics")
+                    .run_with_graceful_shutdown(
+                        nencho_http::metrics_endpoint(metrics),
+                        stopped(serving_stopped),
+                        Some(GRACEFUL_SHUTDOWN_TIMEOUT),
+                    )
+                    .await
+            }
+            None => Ok(()),
+        }
+    };
+    let served = tokio::try_join!(
+        async { site.await.context("the server stopped with an error") },
+        async {
+            metrics_server
+                .await
+                .context("the metrics server stopped with an error")
+        },
+    );
+    signal.abort();
+    served?;
     let _ = stop_delivery.send(true);
     let _ = delivery.await;
     drop(store);

@@ -1,12 +1,14 @@
 //! The maintenance worker: retention, purges, backups, notices and outbox delivery run here on
 //! schedule. Today it delivers the mail outbox (alongside any web servers: each mail goes to one
-//! deliverer only), watches the store's health and stops cleanly on a signal; the other jobs
-//! arrive with their issues.
+//! deliverer only), runs the retention purge and the contract jobs (end after the last day,
+//! purge 30 days later) hourly, watches the store's health and stops cleanly on a signal; the
+//! other jobs arrive with their issues.
 
 use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
+use nencho_app::contract_end::{ContractEndJobs, ContractJobReport};
 use nencho_app::maintenance::PurgeExpired;
 use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
@@ -29,6 +31,46 @@ const HEALTH_INTERVAL: Duration = Duration::from_secs(60);
 /// How often the retention purge runs (first at start). Hourly keeps each purge small; a day's
 /// precision is all the 90-day rule needs.
 const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// How often the contract jobs run (first at start): end the contracts whose last day is over,
+/// purge those 30 days past it (SVC-3, SVC-8). Hourly: a contract ends within the first hour of
+/// the day after its last day, and the purge's margin against the 65 days is almost a day.
+const CONTRACT_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// One run of the contract jobs, logged: what ended, what was purged (rows per table, as the
+/// record that the data is gone), what failed (retried next run).
+pub async fn run_contract_jobs(jobs: &ContractEndJobs) -> Option<ContractJobReport> {
+    match jobs.execute().await {
+        Ok(report) => {
+            for slug in &report.ended {
+                tracing::info!(tenant = %slug.as_str(), "contract ended");
+            }
+            for (slug, rows) in &report.purged {
+                let deleted: u64 = rows.iter().map(|table| table.rows).sum();
+                let tables = rows
+                    .iter()
+                    .map(|table| format!("{}={}", table.table, table.rows))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                tracing::info!(tenant = %slug.as_str(), deleted, tables, "contract purged");
+            }
+            for (slug, error) in &report.failed {
+                tracing::warn!(tenant = %slug.as_str(), %error, "contract job failed; will retry");
+            }
+            tracing::info!(
+                ended = report.ended.len(),
+                purged = report.purged.len(),
+                failed = report.failed.len(),
+                "contract jobs done"
+            );
+            Some(report)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "contract jobs failed; will retry");
+            None
+        }
+    }
+}
 
 /// Runs until `shutdown` completes.
 pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
@@ -55,6 +97,10 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         "worker ready"
     );
 
+    let contract_jobs = ContractEndJobs {
+        store: store.clone(),
+        clock: clock.clone(),
+    };
     let purge = PurgeExpired {
         store: store.clone(),
         clock,
@@ -64,6 +110,8 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
     let mut ticks = tokio::time::interval(HEALTH_INTERVAL);
     let mut purges = tokio::time::interval(PURGE_INTERVAL);
     purges.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut contract_runs = tokio::time::interval(CONTRACT_INTERVAL);
+    contract_runs.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -78,6 +126,9 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
                 ),
                 Err(error) => tracing::warn!(%error, "retention purge failed; will retry"),
             },
+            _ = contract_runs.tick() => {
+                run_contract_jobs(&contract_jobs).await;
+            }
             _ = ticks.tick() => {
                 if let Err(error) = readiness.execute().await {
                     tracing::warn!(%error, "store not answering");

@@ -22,7 +22,7 @@ use nencho_identity::{
 };
 use nencho_kernel::{CompanyId, EmailAddress, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
 use nencho_ports::{EmployeeQuery, FilingQuery, Store};
-use nencho_tenancy::{Company, ContractStatus, Employee, EmployeeNumber, Tenant};
+use nencho_tenancy::{Company, Employee, EmployeeNumber, Tenant};
 
 use crate::authorization::require;
 use crate::sign_in::CurrentUser;
@@ -330,7 +330,7 @@ pub async fn start_export(
         .find_tenant(actor.tenant.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if tenant.status == ContractStatus::Ended {
+    if tenant.status.is_over() {
         return Err(AppError::ContractEnded);
     }
     Ok(FullExport {

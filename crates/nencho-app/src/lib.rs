@@ -11,6 +11,7 @@ pub mod account;
 pub mod authorization;
 pub mod companies;
 mod context;
+pub mod contract_end;
 pub mod employees;
 mod error;
 pub mod export;
@@ -22,6 +23,7 @@ pub mod outbox;
 pub mod password;
 pub mod readiness;
 pub mod sign_in;
+pub mod site_access;
 pub mod tenancy;
 pub mod users;
 

@@ -6,7 +6,7 @@ use nencho_identity::{
     UserStatus,
 };
 use nencho_kernel::{EmailAddress, UserId};
-use nencho_tenancy::{ContractStatus, Slug, Tenant, TenantName};
+use nencho_tenancy::{Slug, Tenant, TenantName};
 
 use crate::{AppContext, AppError, mail};
 
@@ -101,7 +101,7 @@ pub async fn resolve_tenant(context: &AppContext, host: &str) -> Result<Option<T
         return Ok(None);
     };
     let tenant = context.store.find_tenant_by_slug(&slug).await?;
-    Ok(tenant.filter(|tenant| tenant.status != ContractStatus::Ended))
+    Ok(tenant.filter(|tenant| !tenant.status.is_over()))
 }
 
 /// Where an assisted reset link went, for the operator's screen (masked: no customer data).

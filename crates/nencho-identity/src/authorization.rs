@@ -36,10 +36,12 @@ pub enum Permission {
     ExportPayroll,
     /// Export every kind of the tenant's data (SVC-3).
     ExportAll,
+    /// Keep the contract's IP allow-list (SEC-2).
+    ManageSiteAccess,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ManageUsers,
         Permission::ManageCompanies,
         Permission::ManageEmployees,
@@ -52,6 +54,7 @@ impl Permission {
         Permission::ApproveFilings,
         Permission::ExportPayroll,
         Permission::ExportAll,
+        Permission::ManageSiteAccess,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -68,6 +71,7 @@ impl Permission {
             Self::ApproveFilings => "approve_filings",
             Self::ExportPayroll => "export_payroll",
             Self::ExportAll => "export_all",
+            Self::ManageSiteAccess => "manage_site_access",
         }
     }
 }

@@ -10,6 +10,7 @@ mod crypto;
 mod employees;
 mod filings;
 mod identity;
+mod ip_allow_list;
 mod mail;
 mod operator_log;
 mod outbox;
@@ -32,6 +33,9 @@ pub use filings::{
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]
 pub use identity::{MockLoginHistoryStore, MockSessionStore, MockTokenStore, MockUserStore};
+pub use ip_allow_list::IpAllowListStore;
+#[cfg(feature = "mocks")]
+pub use ip_allow_list::MockIpAllowListStore;
 #[cfg(feature = "mocks")]
 pub use operator_log::MockOperatorLogStore;
 pub use operator_log::{OperatorAction, OperatorLogStore};
@@ -45,7 +49,7 @@ pub use mail::{MailError, Mailer, OutgoingMail};
 
 pub use store::{
     AppliedMigration, CompanyStore, PurgeReport, Store, StoreError, StoreHealth, StoreMaintenance,
-    TenantStore,
+    TableRows, TenantStore,
 };
 
 #[cfg(feature = "mocks")]

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, TenantId};
+use nencho_kernel::{CompanyId, Date, TenantId};
 use nencho_tenancy::{Company, ContractStatus, Slug, Tenant};
 
 /// What can go wrong in a store, in words the application can act on.
@@ -59,6 +59,13 @@ pub trait StoreMaintenance: Send + Sync {
     ) -> Result<PurgeReport, StoreError>;
 }
 
+/// How many rows of one tenant one table holds (a purge's report, or what is left after it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRows {
+    pub table: String,
+    pub rows: u64,
+}
+
 /// Contracts. Tenants are platform data: looking one up by its slug is how a request finds its
 /// tenant, so these methods are the only ones without a tenant scope.
 #[cfg_attr(feature = "mocks", mockall::automock)]
@@ -76,6 +83,35 @@ pub trait TenantStore: Send + Sync {
         tenant_id: TenantId,
         status: ContractStatus,
     ) -> Result<(), StoreError>;
+    /// Gives or withdraws notice of the contract's end (SVC-2): stores `tenant.status` and
+    /// `tenant.ends_on` and queues `mails` (the notices to its users), in one transaction. An
+    /// unknown tenant is an error ([`StoreError::Backend`]) and then nothing is written.
+    async fn save_contract_end(
+        &self,
+        tenant: &Tenant,
+        mails: &[crate::OutboxMessage],
+    ) -> Result<(), StoreError>;
+    /// The contracts in `status` whose last day (`ends_on`) is on or before `on_or_before`,
+    /// by that day, then slug (the worker's due ends and purges).
+    async fn list_contracts_ending_by(
+        &self,
+        status: ContractStatus,
+        on_or_before: Date,
+    ) -> Result<Vec<Tenant>, StoreError>;
+    /// SVC-8: deletes every row of the tenant in every tenant-owned table and marks the contract
+    /// `purged`, in one transaction; returns the rows deleted per table. Refuses (and deletes
+    /// nothing) unless the contract has ended, and when the schema has a tenant-owned table (one
+    /// with a `tenant_id` column) the purge does not know. Repeating it on a purged contract
+    /// deletes nothing more. The tenant row stays as a tombstone: listed and found by id, no
+    /// longer found by slug (no site), its slug still taken. `at` is recorded as the purge time.
+    async fn purge_tenant(
+        &self,
+        tenant_id: TenantId,
+        at: nencho_kernel::OffsetDateTime,
+    ) -> Result<Vec<TableRows>, StoreError>;
+    /// The tenant's rows in every table of the schema that has a `tenant_id` column (read from
+    /// the schema's catalogue), by table name: the proof that a purge left nothing.
+    async fn count_tenant_rows(&self, tenant_id: TenantId) -> Result<Vec<TableRows>, StoreError>;
 }
 
 /// The companies of one tenant.
@@ -119,6 +155,7 @@ pub trait Store:
     + crate::EmployeeStore
     + crate::RoleAssignmentStore
     + crate::FilingStore
+    + crate::IpAllowListStore
 {
 }
 
@@ -136,5 +173,6 @@ impl<T> Store for T where
         + crate::EmployeeStore
         + crate::RoleAssignmentStore
         + crate::FilingStore
+        + crate::IpAllowListStore
 {
 }

@@ -5,17 +5,21 @@
 //! [`Company::register`].
 
 mod company;
+pub mod contract_end;
 mod corporate_number;
 mod employee;
+mod ip_allow_list;
 mod site;
 mod slug;
 mod tenant;
 
 pub use company::{Company, CompanyName, CompanyNameError, CompanyProfile, LoginIdScheme};
+pub use contract_end::ContractEndError;
 pub use corporate_number::{CorporateNumber, CorporateNumberError};
 pub use employee::{
     Employee, EmployeeNumber, EmployeeNumberError, EmploymentType, PersonName, PostalCode,
 };
+pub use ip_allow_list::{IpAllowEntry, IpAllowList, IpAllowListError, unmap_ipv4_address};
 pub use site::SiteAddress;
 pub use slug::{Slug, SlugError};
 pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};

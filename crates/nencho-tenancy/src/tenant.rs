@@ -1,4 +1,4 @@
-use nencho_kernel::{Clock, EmailAddress, OffsetDateTime, TenantId};
+use nencho_kernel::{Clock, Date, EmailAddress, OffsetDateTime, TenantId};
 
 use crate::Slug;
 
@@ -36,12 +36,16 @@ impl TenantName {
 }
 
 /// Where a contract is in its life (SVC-2, SVC-3, SVC-8): users may log in and export while it
-/// is active or ending; after it ends nothing but the purge touches it.
+/// is active or ending; after it ends nothing but the purge touches it; once purged only the
+/// tenant row remains, as a tombstone (see [`crate::contract_end`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContractStatus {
     Active,
+    /// Notice of the end is given; [`Tenant::ends_on`] is the last day.
     Ending,
     Ended,
+    /// Every row of the tenant is deleted (SVC-8); the tenant row keeps the slug taken.
+    Purged,
 }
 
 impl ContractStatus {
@@ -50,7 +54,13 @@ impl ContractStatus {
             Self::Active => "active",
             Self::Ending => "ending",
             Self::Ended => "ended",
+            Self::Purged => "purged",
         }
+    }
+
+    /// Ended or purged: no sign-in, no export, no site.
+    pub const fn is_over(self) -> bool {
+        matches!(self, Self::Ended | Self::Purged)
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
@@ -58,6 +68,7 @@ impl ContractStatus {
             "active" => Some(Self::Active),
             "ending" => Some(Self::Ending),
             "ended" => Some(Self::Ended),
+            "purged" => Some(Self::Purged),
             _ => None,
         }
     }
@@ -74,6 +85,9 @@ pub struct Tenant {
     /// ADMIN reset is sent to it (ID-8).
     pub contact_email: EmailAddress,
     pub opened_at: OffsetDateTime,
+    /// The contract's last day (JST), once notice of its end is given (SVC-2); `None` while no
+    /// end is scheduled.
+    pub ends_on: Option<Date>,
 }
 
 impl Tenant {
@@ -91,6 +105,7 @@ impl Tenant {
             status: ContractStatus::Active,
             contact_email,
             opened_at: clock.now(),
+            ends_on: None,
         }
     }
 }
@@ -111,6 +126,7 @@ mod tests {
             &clock,
         );
         assert_eq!(tenant.status, ContractStatus::Active);
+        assert_eq!(tenant.ends_on, None);
         assert_eq!(tenant.opened_at, clock.now());
         assert_eq!(tenant.name.as_str(), "株式会社アクメ");
     }
@@ -128,9 +144,12 @@ mod tests {
             ContractStatus::Active,
             ContractStatus::Ending,
             ContractStatus::Ended,
+            ContractStatus::Purged,
         ] {
             assert_eq!(ContractStatus::from_code(status.as_code()), Some(status));
         }
-        assert_eq!(ContractStatus::from_code("purged"), None);
+        assert_eq!(ContractStatus::from_code("closed"), None);
+        assert!(ContractStatus::Ended.is_over() && ContractStatus::Purged.is_over());
+        assert!(!ContractStatus::Ending.is_over());
     }
 }

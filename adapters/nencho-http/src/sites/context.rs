@@ -75,6 +75,7 @@ impl<'a> Site<'a> {
             notice: None,
             path: self.request.uri().path().to_owned(),
             tenant_name: self.tenant.name.as_str().to_owned(),
+            contract_end: super::layout::contract_end_banner(self.lang, &self.tenant),
         }
     }
 
@@ -167,12 +168,9 @@ impl<'a> Site<'a> {
         Ok((site, current))
     }
 
+    /// The client as resolved behind any trusted proxies.
     pub fn client_ip(&self) -> String {
-        self.request
-            .remote_addr()
-            .as_socket_addr()
-            .map(|address| address.ip().to_string())
-            .unwrap_or_default()
+        crate::client_ip::ClientAddress::of(self.request).text()
     }
 
     pub fn user_agent(&self) -> String {

@@ -1,6 +1,8 @@
 //! What every site page shares: language, CSRF token, the user menu, a notice.
 
+use nencho_app::contract_end::format_end_date;
 use nencho_app::sign_in::CurrentUser;
+use nencho_tenancy::{ContractStatus, Tenant};
 
 use super::i18n::{Lang, Words};
 
@@ -21,6 +23,31 @@ pub struct Layout {
     /// The current path, so the language switch comes back here.
     pub path: String,
     pub tenant_name: String,
+    /// SVC-2 on the web: the banner of an ending contract, on every page of its site.
+    pub contract_end: Option<String>,
+}
+
+/// The banner of a contract under notice of its end (SVC-2), in the page's language; `None`
+/// for any other contract.
+pub fn contract_end_banner(lang: Lang, tenant: &Tenant) -> Option<String> {
+    if tenant.status != ContractStatus::Ending {
+        return None;
+    }
+    let ends_on = tenant.ends_on?;
+    Some(match lang {
+        Lang::Ja => format!(
+            "本サービスのご契約は {} に終了します。終了後はログイン・データのエクスポートができません。\
+             必要なデータは終了日までにエクスポートしてください。",
+            format_end_date(ends_on)
+        ),
+        Lang::En => format!(
+            "The service contract ends on {} {}, {} (the last day of use). After that, signing in \
+             and exporting data are no longer possible. Please export the data you need by then.",
+            ends_on.month(),
+            ends_on.day(),
+            ends_on.year()
+        ),
+    })
 }
 
 impl Layout {

@@ -17,6 +17,7 @@ mod passwords;
 mod render;
 mod roles;
 mod sign_in;
+mod site_access;
 
 use std::sync::Arc;
 
@@ -86,6 +87,10 @@ pub fn routes() -> Route {
         )
         .at("/admin/export", get(export::form))
         .at("/admin/export/download", get(export::download))
+        .at(
+            "/admin/site-access",
+            get(site_access::form).post(site_access::save),
+        )
         .at("/admin/users", get(admin::users))
         .at(
             "/admin/users/:id/roles",
@@ -133,6 +138,15 @@ impl<S: Endpoint, P: Endpoint> Endpoint for HostDispatch<S, P> {
         }
         match nencho_app::tenancy::resolve_tenant(&self.services.app, &host).await {
             Ok(Some(tenant)) => {
+                let client = crate::client_ip::ClientAddress::of(&request);
+                match nencho_app::site_access::admits(&self.services.app, &tenant, client.0).await {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(site_access::refused(client)),
+                    Err(error) => {
+                        tracing::error!(%error, "IP allow-list lookup failed");
+                        return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
+                    }
+                }
                 request.extensions_mut().insert(tenant);
                 self.site
                     .call(request)

@@ -61,6 +61,7 @@ macro_rules! on_both_stores {
     };
 }
 
+mod contract_end;
 mod export;
 mod filings;
 mod import;
@@ -172,6 +173,7 @@ pub fn services(store: &impl AsStore) -> HttpServices {
         app: Arc::new(app),
         csrf_key: CsrfKey::new([42; 32]),
         import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
+        trusted_proxies: nencho_http::TrustedProxies::default(),
     }
 }
 

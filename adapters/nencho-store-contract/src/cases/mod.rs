@@ -1,5 +1,6 @@
 //! The contract cases. Each takes a freshly migrated, empty store.
 
+mod contract_end;
 mod employees;
 mod filing_progress;
 mod filing_support;
@@ -7,17 +8,20 @@ mod filing_tenancy;
 mod filings;
 mod identity;
 mod import;
+mod ip_allow_list;
 mod outbox;
 mod retention;
 mod support;
 mod tenancy;
 
+pub use contract_end::*;
 pub use employees::*;
 pub use filing_progress::*;
 pub use filing_tenancy::*;
 pub use filings::*;
 pub use identity::*;
 pub use import::*;
+pub use ip_allow_list::*;
 pub use outbox::*;
 pub use retention::*;
 pub use tenancy::*;

@@ -6,3 +6,4 @@ mod operator_log;
 mod site;
 mod tax_compute;
 mod tenant;
+mod termination;

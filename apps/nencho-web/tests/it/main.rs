@@ -65,6 +65,59 @@ async fn flags_win_over_the_environment_and_the_file_is_read() {
 }
 
 #[tokio::test]
+async fn metrics_are_served_on_the_metrics_listener_only() {
+    let working_dir = tempfile::tempdir().unwrap();
+    let mut web = command(BINARY, working_dir.path());
+    web.env("NENCHO_METRICS_LISTEN", "127.0.0.1:0")
+        .args(["--listen", "127.0.0.1:0"]);
+    let mut web = RunningProcess::spawn(web);
+    let metrics_url = web.wait_for_log("metrics listening").await["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = base_url(&web.wait_for_log("listening").await);
+
+    assert_eq!(get(&format!("{base}/readyz")).await, 200);
+    assert_eq!(
+        get(&format!("{base}/metrics")).await,
+        404,
+        "the public listener does not serve metrics"
+    );
+    let scrape = reqwest::get(&metrics_url).await.unwrap();
+    assert_eq!(scrape.status(), 200);
+    let text = scrape.text().await.unwrap();
+    assert!(text.contains("nencho_store_up 1"), "{text}");
+    assert!(
+        text.contains(r#"nencho_http_request_duration_seconds_count{method="GET",route="/readyz",status="2xx"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"method="GET",route="unmatched",status="4xx""#),
+        "{text}"
+    );
+
+    let (status, log) = web.terminate().await;
+    assert!(status.success(), "graceful shutdown exits 0: {log:?}");
+    assert!(log.iter().any(|line| line.contains("\"stopped\"")));
+}
+
+#[tokio::test]
+async fn without_metrics_listen_there_is_no_metrics_listener() {
+    let working_dir = tempfile::tempdir().unwrap();
+    let mut web = command(BINARY, working_dir.path());
+    web.args(["--listen", "127.0.0.1:0"]);
+    let mut web = RunningProcess::spawn(web);
+    let base = base_url(&web.wait_for_log("listening").await);
+    assert_eq!(get(&format!("{base}/metrics")).await, 404);
+    let (status, log) = web.terminate().await;
+    assert!(status.success());
+    assert!(
+        !log.iter().any(|line| line.contains("metrics listening")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_bad_configuration_is_a_clear_error_not_a_panic() {
     let working_dir = tempfile::tempdir().unwrap();
     let mut web = command(BINARY, working_dir.path());

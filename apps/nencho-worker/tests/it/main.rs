@@ -5,6 +5,8 @@ use nencho_testkit::{RunningProcess, command};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_nencho-worker");
 
+mod contract_jobs;
+
 #[tokio::test]
 async fn it_connects_to_the_store_and_stops_cleanly_on_sigterm() {
     let working_dir = tempfile::tempdir().unwrap();

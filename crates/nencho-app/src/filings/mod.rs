@@ -9,6 +9,7 @@ mod mails;
 pub mod own;
 pub mod payroll;
 pub mod periods;
+pub mod print;
 pub mod requests;
 pub mod review;
 pub mod settlement;

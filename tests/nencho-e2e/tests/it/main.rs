@@ -11,6 +11,7 @@ mod browser;
 mod declarations;
 mod journey;
 mod server;
+mod site_access;
 mod smtp_sink;
 
 use std::future::Future;

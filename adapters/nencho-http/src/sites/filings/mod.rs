@@ -5,6 +5,7 @@
 mod flow;
 mod form;
 mod payroll;
+mod print;
 mod review;
 mod settlement;
 mod staff;
@@ -25,6 +26,7 @@ pub fn routes(route: Route) -> Route {
         )
         .at("/filings/:year/preview/:step", post(flow::own_preview))
         .at("/filings/:year/review", get(flow::own_review))
+        .at("/filings/:year/print.pdf", get(print::own_pdf))
         .at("/filings/:year/submit", post(flow::own_submit))
         .at("/filings/:year/withdraw", post(flow::own_withdraw))
         .at(
@@ -57,6 +59,10 @@ pub fn routes(route: Route) -> Route {
             get(payroll::download),
         )
         .at(
+            "/admin/companies/:id/filings/:year/print.pdf",
+            get(print::company_pdf),
+        )
+        .at(
             "/admin/companies/:id/filings/:year/settlement",
             get(settlement::form).post(settlement::upload),
         )
@@ -73,6 +79,7 @@ pub fn routes(route: Route) -> Route {
             get(staff::periods_form).post(staff::save_periods),
         )
         .at("/admin/filings/:id", get(review::show))
+        .at("/admin/filings/:id/print.pdf", get(print::reviewed_pdf))
         .at("/admin/filings/:id/:decision", post(review::decide))
         .at("/static/filing.js", get(script))
 }

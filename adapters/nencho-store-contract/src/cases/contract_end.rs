@@ -1,0 +1,348 @@
+//! The contract's end (SVC-2, SVC-8): notice with its mails in one transaction, the worker's due
+//! lists, and the purge that leaves nothing of a tenant in any tenant-owned table.
+
+use nencho_filings::FilingStatus;
+use nencho_identity::{
+    CompanyRole, LoginAttempt, LoginOutcome, OneTimeToken, Role, RoleAssignment, SecretToken,
+    Session, TokenPurpose,
+};
+use nencho_kernel::{Clock, EmailAddress, FixedClock, TenantId};
+use nencho_ports::{FilingWrite, OutboxMessage, Store, TableRows};
+use nencho_tenancy::{ContractStatus, IpAllowEntry, IpAllowList, Tenant};
+use time::macros::date;
+
+use super::filing_support::*;
+use super::support::{clock, tenant, user};
+
+fn notice_mail(tenant: &Tenant, to: &str, clock: &FixedClock) -> OutboxMessage {
+    OutboxMessage::new(
+        tenant.id,
+        EmailAddress::parse(to).unwrap(),
+        "【重要】サービス契約終了のお知らせ".into(),
+        "本サービスのご契約は終了します。".into(),
+        clock,
+    )
+}
+
+pub async fn notice_of_the_end_is_saved_with_its_mails_and_withdrawn(store: &dyn Store) {
+    let clock = clock();
+    let mut acme = tenant("acme", "株式会社アクメ", &clock);
+    let beta = tenant("beta", "ベータ", &clock);
+    store.insert_tenant(&acme).await.unwrap();
+    store.insert_tenant(&beta).await.unwrap();
+
+    acme.give_notice(date!(2027 - 03 - 31), clock.now())
+        .unwrap();
+    let mails = [
+        notice_mail(&acme, "contact@acme.example", &clock),
+        notice_mail(&acme, "admin@acme.example", &clock),
+    ];
+    store.save_contract_end(&acme, &mails).await.unwrap();
+    let found = store.find_tenant(acme.id).await.unwrap().unwrap();
+    assert_eq!(found, acme, "status and last day are stored");
+    assert_eq!(found.ends_on, Some(date!(2027 - 03 - 31)));
+    assert_eq!(
+        store.find_tenant_by_slug(&acme.slug).await.unwrap(),
+        Some(acme.clone())
+    );
+    let queued = store.list_mail(acme.id, 10).await.unwrap();
+    assert_eq!(queued.len(), 2, "the notices are queued with the change");
+    assert!(store.list_mail(beta.id, 10).await.unwrap().is_empty());
+    assert_eq!(
+        store.find_tenant(beta.id).await.unwrap().unwrap().status,
+        ContractStatus::Active
+    );
+
+    acme.cancel_notice().unwrap();
+    store.save_contract_end(&acme, &[]).await.unwrap();
+    let found = store.find_tenant(acme.id).await.unwrap().unwrap();
+    assert_eq!(found.status, ContractStatus::Active);
+    assert_eq!(found.ends_on, None);
+
+    // An unknown tenant: an error, and its mail is not queued either.
+    let mut stranger = tenant("stranger", "ストレンジャー", &clock);
+    stranger
+        .give_notice(date!(2027 - 03 - 31), clock.now())
+        .unwrap();
+    let stray = notice_mail(&stranger, "contact@stranger.example", &clock);
+    assert!(store.save_contract_end(&stranger, &[stray]).await.is_err());
+    assert!(store.list_mail(stranger.id, 10).await.unwrap().is_empty());
+}
+
+pub async fn contracts_due_to_end_or_purge_are_listed_by_last_day(store: &dyn Store) {
+    let clock = clock();
+    let notice_at = clock.now();
+    let mut ending = Vec::new();
+    for (slug, last_day) in [
+        ("march", date!(2027 - 03 - 31)),
+        ("february", date!(2027 - 02 - 28)),
+        ("april", date!(2027 - 04 - 30)),
+    ] {
+        let mut contract = tenant(slug, "契約", &clock);
+        store.insert_tenant(&contract).await.unwrap();
+        contract.give_notice(last_day, notice_at).unwrap();
+        store.save_contract_end(&contract, &[]).await.unwrap();
+        ending.push(contract);
+    }
+    let active = tenant("active", "継続", &clock);
+    store.insert_tenant(&active).await.unwrap();
+
+    let slugs = |tenants: Vec<Tenant>| {
+        tenants
+            .iter()
+            .map(|tenant| tenant.slug.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        slugs(
+            store
+                .list_contracts_ending_by(ContractStatus::Ending, date!(2027 - 03 - 31))
+                .await
+                .unwrap()
+        ),
+        ["february", "march"],
+        "by last day, the boundary included"
+    );
+    assert!(
+        store
+            .list_contracts_ending_by(ContractStatus::Ending, date!(2027 - 02 - 27))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .list_contracts_ending_by(ContractStatus::Ended, date!(2099 - 01 - 01))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .set_tenant_status(ending[1].id, ContractStatus::Ended)
+        .await
+        .unwrap();
+    let ended = store
+        .list_contracts_ending_by(ContractStatus::Ended, date!(2027 - 02 - 28))
+        .await
+        .unwrap();
+    assert_eq!(slugs(ended.clone()), ["february"]);
+    assert_eq!(ended[0].ends_on, Some(date!(2027 - 02 - 28)));
+
+    store.purge_tenant(ending[1].id, clock.now()).await.unwrap();
+    assert!(
+        store
+            .list_contracts_ending_by(ContractStatus::Ended, date!(2099 - 01 - 01))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a purged contract is no longer due"
+    );
+    assert_eq!(
+        slugs(
+            store
+                .list_contracts_ending_by(ContractStatus::Purged, date!(2099 - 01 - 01))
+                .await
+                .unwrap()
+        ),
+        ["february"]
+    );
+}
+
+/// One row (at least) in every tenant-owned table, written through the store as the use cases
+/// write them.
+async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> Tenant {
+    let (tenant, admin, honsha) = tenant_with_company(store, slug, clock).await;
+    let now = clock.now();
+    let clerk = user(&tenant, "clerk", Role::General, clock);
+    store.insert_user(tenant.id, &clerk).await.unwrap();
+    store
+        .insert_session(&Session {
+            token_hash: SecretToken::from_random_bytes([7; 16]).hash(),
+            tenant_id: tenant.id,
+            user_id: admin,
+            created_at: now,
+            last_seen_at: now,
+        })
+        .await
+        .unwrap();
+    let token = OneTimeToken::issue(
+        &SecretToken::from_random_bytes([8; 16]),
+        tenant.id,
+        admin,
+        TokenPurpose::PasswordReset,
+        None,
+        now,
+    );
+    store
+        .issue_token(&token, &mail(&tenant, clock))
+        .await
+        .unwrap();
+    store
+        .record_login_attempt(&LoginAttempt {
+            tenant_id: tenant.id,
+            user_id: admin,
+            at: now,
+            ip_address: "203.0.113.7".into(),
+            user_agent: "Mozilla/5.0".into(),
+            outcome: LoginOutcome::Success,
+        })
+        .await
+        .unwrap();
+    store
+        .assign_role(
+            tenant.id,
+            &RoleAssignment {
+                user_id: clerk.id,
+                company_id: honsha.id,
+                role: CompanyRole::Clerk,
+                departments: vec!["営業部".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let taro = employee(
+        store,
+        &honsha,
+        "0001",
+        ("山田", "太郎", "ヤマダ", "タロウ"),
+        clock,
+    )
+    .await;
+    let periods = periods(&honsha, year(2026), true);
+    let opened = period_change(&periods, admin, "開始", clock);
+    store
+        .put_periods(tenant.id, &periods, &opened)
+        .await
+        .unwrap();
+    let write = FilingWrite {
+        filing: filing(&taro, year(2026), FilingStatus::Submitted, clock),
+        expected_version: 0,
+        event: Some(event(
+            admin,
+            FilingStatus::Draft,
+            FilingStatus::Submitted,
+            clock,
+        )),
+        changes: vec![change(admin, "taxpayer.widow", None, Some("はい"), clock)],
+        mail: Some(mail(&tenant, clock)),
+    };
+    store.write_filings(tenant.id, &[write]).await.unwrap();
+    store
+        .replace_ip_allow_list(
+            tenant.id,
+            &IpAllowList::new(vec![IpAllowEntry::parse("203.0.113.0/24", "本社").unwrap()])
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    tenant
+}
+
+fn rows_of(counts: &[TableRows]) -> Vec<(String, u64)> {
+    counts
+        .iter()
+        .map(|count| (count.table.clone(), count.rows))
+        .collect()
+}
+
+/// SVC-8. The table list comes from the schema's catalogue: a new tenant-owned table the purge
+/// does not know makes both the count and the purge refuse, and one this fixture does not fill
+/// fails the "every table has rows" check below — either way this test fails until the new
+/// table is purged and covered here.
+pub async fn purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing_else(
+    store: &dyn Store,
+) {
+    let clock = clock();
+    let acme = fill_every_table(store, "acme", &clock).await;
+    let beta = fill_every_table(store, "beta", &clock).await;
+    let acme_before = store.count_tenant_rows(acme.id).await.unwrap();
+    let beta_before = store.count_tenant_rows(beta.id).await.unwrap();
+    let empty: Vec<&str> = acme_before
+        .iter()
+        .filter(|count| count.rows == 0)
+        .map(|count| count.table.as_str())
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "the fixture must put rows in every tenant-owned table; empty: {empty:?}"
+    );
+    assert!(
+        acme_before.len() >= 14,
+        "the catalogue lists every tenant table: {acme_before:?}"
+    );
+
+    assert!(
+        store.purge_tenant(acme.id, clock.now()).await.is_err(),
+        "an active contract is never purged"
+    );
+    assert_eq!(
+        rows_of(&store.count_tenant_rows(acme.id).await.unwrap()),
+        rows_of(&acme_before)
+    );
+    assert!(
+        store
+            .purge_tenant(TenantId::generate(&clock), clock.now())
+            .await
+            .is_err(),
+        "an unknown tenant is an error"
+    );
+
+    store
+        .set_tenant_status(acme.id, ContractStatus::Ended)
+        .await
+        .unwrap();
+    let deleted = store.purge_tenant(acme.id, clock.now()).await.unwrap();
+    assert_eq!(
+        rows_of(&deleted),
+        rows_of(&acme_before),
+        "the report names every table and what it deleted there"
+    );
+    let after = store.count_tenant_rows(acme.id).await.unwrap();
+    assert_eq!(after.len(), acme_before.len());
+    assert!(
+        after.iter().all(|count| count.rows == 0),
+        "nothing of the tenant is left: {after:?}"
+    );
+    assert_eq!(
+        rows_of(&store.count_tenant_rows(beta.id).await.unwrap()),
+        rows_of(&beta_before),
+        "another tenant is untouched"
+    );
+    assert!(
+        !store.list_companies(beta.id).await.unwrap().is_empty()
+            && !store.list_users(beta.id).await.unwrap().is_empty()
+    );
+
+    // The tombstone: found by id and listed as purged, no site, the slug still taken.
+    let tombstone = store.find_tenant(acme.id).await.unwrap().unwrap();
+    assert_eq!(tombstone.status, ContractStatus::Purged);
+    assert_eq!(store.find_tenant_by_slug(&acme.slug).await.unwrap(), None);
+    assert!(
+        store
+            .list_tenants()
+            .await
+            .unwrap()
+            .iter()
+            .any(|tenant| tenant.id == acme.id && tenant.status == ContractStatus::Purged)
+    );
+    let again = tenant("acme", "別の会社", &clock);
+    assert!(
+        store.insert_tenant(&again).await.is_err(),
+        "a purged contract's slug is not handed to another customer"
+    );
+    assert!(
+        store
+            .set_tenant_status(acme.id, ContractStatus::Active)
+            .await
+            .is_err(),
+        "a purged contract does not come back"
+    );
+
+    // Repeating the purge deletes nothing more.
+    let repeated = store.purge_tenant(acme.id, clock.now()).await.unwrap();
+    assert!(repeated.iter().all(|count| count.rows == 0));
+    assert_eq!(
+        store.find_tenant(acme.id).await.unwrap().unwrap().status,
+        ContractStatus::Purged
+    );
+}
