@@ -90,6 +90,16 @@ pub struct SettingsArgs {
         global = true
     )]
     pub session_absolute_hours: Option<u32>,
+    /// pgBackRest stanza of the PostgreSQL store: with it the worker takes the full and
+    /// differential backups (BAK-1) with `pgbackrest --stanza=…`. Default: none (no backups run
+    /// for PostgreSQL; SQLite is snapshotted regardless)
+    #[arg(
+        long,
+        env = "NENCHO_PGBACKREST_STANZA",
+        value_name = "STANZA",
+        global = true
+    )]
+    pub pgbackrest_stanza: Option<String>,
     #[command(flatten)]
     pub mail: crate::mail::MailArgs,
 }
@@ -110,6 +120,7 @@ struct FileSettings {
     password_min_length: Option<usize>,
     session_idle_minutes: Option<u32>,
     session_absolute_hours: Option<u32>,
+    pgbackrest_stanza: Option<String>,
     /// Secret for CSRF tokens; every web server of a deployment needs the same one.
     secret_key: Option<String>,
     #[serde(default)]
@@ -142,6 +153,9 @@ pub struct Settings {
     /// `None`: generated once and kept in the data directory (fine for one server).
     pub secret_key: Option<SecretString>,
     pub mail: crate::mail::MailSettings,
+    /// The pgBackRest stanza the worker backs PostgreSQL up with (`None`: no PostgreSQL backups
+    /// from the worker).
+    pub pgbackrest_stanza: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -238,6 +252,22 @@ impl Settings {
             .ok()
             .or(file.secret_key.clone())
             .map(SecretString::from);
+        let pgbackrest_stanza = args
+            .pgbackrest_stanza
+            .clone()
+            .or(file.pgbackrest_stanza.clone())
+            .map(|stanza| stanza.trim().to_owned())
+            .filter(|stanza| !stanza.is_empty());
+        if let Some(stanza) = &pgbackrest_stanza
+            && !stanza
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+        {
+            return Err(SettingsError::Invalid {
+                setting: "pgbackrest_stanza",
+                message: format!("{stanza:?} is not a stanza name (letters, digits, - and _)"),
+            });
+        }
         let mail = crate::mail::MailSettings::resolve(&args.mail, file.mail, &data_dir)?;
         Ok(Self {
             listen,
@@ -251,6 +281,7 @@ impl Settings {
             session_policy,
             secret_key,
             mail,
+            pgbackrest_stanza,
         })
     }
 }
@@ -524,5 +555,19 @@ mod tests {
         };
         let error = Settings::load(&args).unwrap_err().to_string();
         assert!(error.contains("listne"), "{error}");
+    }
+
+    #[test]
+    fn the_pgbackrest_stanza_is_optional_and_must_be_a_name() {
+        let nothing = Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
+        assert_eq!(nothing.pgbackrest_stanza, None);
+        let file: FileSettings = toml::from_str("pgbackrest_stanza = \"nencho\"\n").unwrap();
+        let settings = Settings::resolve(&SettingsArgs::default(), file).unwrap();
+        assert_eq!(settings.pgbackrest_stanza.as_deref(), Some("nencho"));
+        let args = SettingsArgs {
+            pgbackrest_stanza: Some("a b; rm".into()),
+            ..SettingsArgs::default()
+        };
+        assert!(Settings::resolve(&args, FileSettings::default()).is_err());
     }
 }

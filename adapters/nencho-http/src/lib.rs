@@ -7,6 +7,7 @@
 //! on a private listener), and [`tax_calculator`], the year-end adjustment calculator that the
 //! API route and the operator CLI share.
 
+mod access_log;
 mod api;
 mod client_ip;
 mod health;
@@ -25,6 +26,7 @@ use nencho_kernel::{Clock, SystemClock};
 use poem::middleware::{CatchPanic, CookieJarManager, RequestId, ReuseId, Tracing};
 use poem::{Endpoint, EndpointExt, Route, get};
 
+pub use access_log::{AccessLog, AccessLogWriter};
 pub use api::openapi_document;
 pub use client_ip::TrustedProxies;
 pub use metrics::{Metrics, metrics_endpoint};
@@ -53,6 +55,17 @@ pub fn instrumented_endpoint(
     clock: Arc<dyn Clock>,
     metrics: Metrics,
 ) -> impl Endpoint + 'static {
+    logged_endpoint(services, clock, metrics, None)
+}
+
+/// [`instrumented_endpoint`] that also records every request to a tenant site in `access_log`
+/// (LOG-1; see [`AccessLog`]).
+pub fn logged_endpoint(
+    services: HttpServices,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    access_log: Option<AccessLog>,
+) -> impl Endpoint + 'static {
     let services = Arc::new(services);
     let trusted_proxies = services.trusted_proxies.clone();
     let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
@@ -64,7 +77,10 @@ pub fn instrumented_endpoint(
     let platform = with_shared_routes(Route::new().at("/", get(pages::landing)));
     let site = with_shared_routes(sites::routes());
     sites::HostDispatch {
-        site: site.catch_error(pages::not_found),
+        site: access_log::AccessLogging {
+            inner: site.catch_error(pages::not_found),
+            log: access_log,
+        },
         platform: platform.catch_error(pages::not_found),
         services: services.clone(),
     }

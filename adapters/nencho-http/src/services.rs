@@ -14,6 +14,8 @@ pub struct HttpServices {
     pub import_dir: std::path::PathBuf,
     /// The proxies whose X-Forwarded-For names the client (SEC-2, SEC-5, LOG-1, LOG-3).
     pub trusted_proxies: crate::TrustedProxies,
+    /// The maintenance notices every page shows, cached for a minute (SVC-6).
+    pub notices: Arc<nencho_app::notices::NoticeBoard>,
 }
 
 impl HttpServices {

@@ -66,10 +66,14 @@ async fn instrumented_site() -> (
     .unwrap();
     let services = HttpServices {
         readiness: CheckReadiness::new(shared),
-        app,
+        app: app.clone(),
         csrf_key: CsrfKey::new([42; 32]),
         import_dir: directory.path().join("imports"),
         trusted_proxies: TrustedProxies::default(),
+        notices: Arc::new(nencho_app::notices::NoticeBoard::new(
+            app.store.clone(),
+            app.clock.clone(),
+        )),
     };
     let metrics = Metrics::new(&SystemClock);
     let client = TestClient::new(instrumented_endpoint(

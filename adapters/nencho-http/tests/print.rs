@@ -71,12 +71,17 @@ fn services(store: SqliteStore) -> HttpServices {
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
     };
+    let notices = Arc::new(nencho_app::notices::NoticeBoard::new(
+        store.clone(),
+        app.clock.clone(),
+    ));
     HttpServices {
         readiness: CheckReadiness::new(store),
         app: Arc::new(app),
         csrf_key: CsrfKey::new([42; 32]),
         import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
         trusted_proxies: nencho_http::TrustedProxies::default(),
+        notices,
     }
 }
 

@@ -51,6 +51,7 @@ macro_rules! store_contract_tests {
             the_outbox_hands_out_due_mail_once_until_it_is_sent_or_given_up,
             mail_of_one_tenant_is_invisible_to_another,
             operator_actions_are_recorded_newest_first,
+            maintenance_notices_are_listed_until_they_end_unless_cancelled,
             the_purge_removes_what_is_past_its_retention_in_every_tenant_and_nothing_else,
             company_settings_are_kept_and_updated,
             employees_round_trip_with_every_field,
@@ -79,6 +80,10 @@ macro_rules! store_contract_tests {
             status_counts_cover_the_current_employees_of_the_company_and_year,
             the_progress_list_filters_and_pages_by_employee_number,
             the_ip_allow_list_is_replaced_whole_and_kept_per_tenant,
+            access_records_are_stored_in_batches_and_read_back_whole,
+            the_access_log_pages_in_time_order_by_cursor_without_overlap,
+            access_records_never_cross_tenants,
+            the_purge_removes_access_records_older_than_ninety_days_in_every_tenant,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

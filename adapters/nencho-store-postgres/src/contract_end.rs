@@ -64,6 +64,10 @@ const TENANT_TABLES: &[(&str, &str)] = &[
         "SELECT COUNT(*) AS n FROM ip_allow_entries WHERE tenant_id = $1",
     ),
     (
+        "access_records",
+        "SELECT COUNT(*) AS n FROM access_records WHERE tenant_id = $1",
+    ),
+    (
         "users",
         "SELECT COUNT(*) AS n FROM users WHERE tenant_id = $1",
     ),

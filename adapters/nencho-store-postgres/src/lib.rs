@@ -7,11 +7,13 @@
 //! [`APPLICATION_ROLE`], which owns nothing and cannot bypass RLS; migrations run as the role of
 //! the configured URL. Entry point: [`PgStore::connect`].
 
+mod access_log;
 mod contract_end;
 mod employees;
 mod filings;
 mod identity;
 mod ip_allow_list;
+mod notices;
 mod operator_log;
 mod outbox;
 mod roles;

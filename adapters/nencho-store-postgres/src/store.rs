@@ -302,6 +302,14 @@ impl StoreMaintenance for PgStore {
             .await
             .map_err(store_error)?
             .rows_affected();
+            report.access_records +=
+                sqlx::query("DELETE FROM access_records WHERE tenant_id = $1 AND at < $2")
+                    .bind(tenant.id.as_uuid())
+                    .bind(cutoffs.access_records_before)
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(store_error)?
+                    .rows_affected();
             transaction.commit().await.map_err(store_error)?;
         }
         Ok(report)

@@ -5,10 +5,12 @@
 //!
 //! The SQL itself stays in each adapter: the dialects and PostgreSQL's tenant transactions differ.
 
+pub mod access_log;
 pub mod columns;
 mod error;
 pub mod filings;
 pub mod ip_allow_list;
+pub mod notices;
 mod reader;
 pub mod rows;
 

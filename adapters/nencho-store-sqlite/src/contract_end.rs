@@ -75,6 +75,11 @@ const TENANT_TABLES: &[(&str, &str, &str)] = &[
         "SELECT COUNT(*) AS n FROM ip_allow_entries WHERE tenant_id = $1",
     ),
     (
+        "access_records",
+        "DELETE FROM access_records WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM access_records WHERE tenant_id = $1",
+    ),
+    (
         "users",
         "DELETE FROM users WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM users WHERE tenant_id = $1",

@@ -6,11 +6,13 @@
 //! has no row-level security); the shared contract suite checks it. Entry point:
 //! [`SqliteStore::open`].
 
+mod access_log;
 mod contract_end;
 mod employees;
 mod filings;
 mod identity;
 mod ip_allow_list;
+mod notices;
 mod operator_log;
 mod outbox;
 mod roles;

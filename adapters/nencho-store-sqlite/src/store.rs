@@ -158,12 +158,19 @@ impl StoreMaintenance for SqliteStore {
         .await
         .map_err(store_error)?
         .rows_affected();
+        let access_records = sqlx::query("DELETE FROM access_records WHERE at < $1")
+            .bind(cutoffs.access_records_before)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
         transaction.commit().await.map_err(store_error)?;
         Ok(PurgeReport {
             operator_actions,
             sessions,
             tokens,
             mails,
+            access_records,
         })
     }
 }

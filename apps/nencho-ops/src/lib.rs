@@ -15,9 +15,12 @@
 //! Exit codes: 0 success, 2 input the operator must correct ([`UsageError`], [`InputRejected`],
 //! or a flag clap refuses), 1 anything else.
 
+mod access_log;
 mod allow_ip;
+mod backup;
 mod japan;
 mod migrate;
+pub mod notice;
 pub mod operator_log;
 pub mod tenant;
 
@@ -65,6 +68,22 @@ pub enum Command {
     },
     /// The operator activity log (LOG-4), newest first.
     Log(LogArgs),
+    /// A contract's access log (LOG-1): export it as CSV for delivery to that customer on the
+    /// customer's request (LOG-2). Hands customer-related records to the operator.
+    AccessLog {
+        #[command(subcommand)]
+        command: access_log::AccessLogCommand,
+    },
+    /// Maintenance notices (SVC-5, SVC-6): announce, list, cancel. Times in JST.
+    Notice {
+        #[command(subcommand)]
+        command: notice::NoticeCommand,
+    },
+    /// Backups (BAK-1..3): list them, or take what the plan says is due now.
+    Backup {
+        #[command(subcommand)]
+        command: backup::BackupCommand,
+    },
     /// The year-end adjustment calculator (年末調整の計算). Needs no store.
     Tax {
         #[command(subcommand)]
@@ -89,7 +108,10 @@ enum StoreCommand {
     Migrate,
     Tenant(TenantCommand),
     AllowIp(allow_ip::AllowIpCommand),
+    AccessLog(access_log::AccessLogCommand),
     Log(LogArgs),
+    Backup(backup::BackupCommand),
+    Notice(notice::NoticeCommand),
 }
 
 impl StoreCommand {
@@ -99,7 +121,10 @@ impl StoreCommand {
             Self::Migrate => "migrate",
             Self::Tenant(command) => command.name(),
             Self::AllowIp(command) => command.name(),
+            Self::AccessLog(command) => command.name(),
             Self::Log(_) => "log",
+            Self::Backup(command) => command.name(),
+            Self::Notice(command) => command.name(),
         }
     }
 
@@ -108,7 +133,8 @@ impl StoreCommand {
         match self {
             Self::Tenant(command) => command.slug(),
             Self::AllowIp(command) => Some(command.slug()),
-            Self::Migrate | Self::Log(_) => None,
+            Self::AccessLog(command) => Some(command.slug()),
+            Self::Migrate | Self::Log(_) | Self::Backup(_) | Self::Notice(_) => None,
         }
     }
 }
@@ -166,6 +192,9 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         Command::Tenant { command } => StoreCommand::Tenant(command),
         Command::AllowIp { command } => StoreCommand::AllowIp(command),
         Command::Log(log) => StoreCommand::Log(log),
+        Command::AccessLog { command } => StoreCommand::AccessLog(command),
+        Command::Backup { command } => StoreCommand::Backup(command),
+        Command::Notice { command } => StoreCommand::Notice(command),
     };
     let settings = Settings::load(&args.settings)?;
     nencho_bootstrap::telemetry::init(&settings.log);
@@ -188,8 +217,13 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
             let context = nencho_bootstrap::context::app_context(&settings, store);
             allow_ip::run(&command, &context, out).await
         }
+        StoreCommand::Backup(command) => backup::run(&command, &settings, clock.clone(), out).await,
+        StoreCommand::AccessLog(command) => access_log::run(&command, store.as_ref(), out).await,
         StoreCommand::Log(log_args) => {
             operator_log::show(store.as_ref(), clock.as_ref(), &log_args, out).await
+        }
+        StoreCommand::Notice(command) => {
+            notice::run(&command, store.as_ref(), clock.as_ref(), out).await
         }
     };
     log.finish(entry, outcome).await

@@ -12,7 +12,7 @@ use anyhow::Context;
 use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
 use nencho_bootstrap::{Settings, SettingsArgs};
-use nencho_http::{CsrfKey, HttpServices, Metrics, TrustedProxies};
+use nencho_http::{AccessLog, CsrfKey, HttpServices, Metrics, TrustedProxies};
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
 
@@ -83,6 +83,10 @@ pub async fn serve(
         csrf_key: CsrfKey::new(csrf_key),
         import_dir: settings.data_dir.join("imports"),
         trusted_proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
+        notices: Arc::new(nencho_app::notices::NoticeBoard::new(
+            store.clone(),
+            context.clock.clone(),
+        )),
     };
     let metrics = Metrics::new(context.clock.as_ref());
     // The store was just opened: `nencho_store_up` says so from the start, not from the first probe.
@@ -116,6 +120,11 @@ pub async fn serve(
         delivery_stopped,
     ));
 
+    // The access log (LOG-1): requests to tenant sites are queued and stored in batches by a
+    // writer of its own; it is flushed and stopped once the listeners have stopped.
+    let (access_log, access_log_writer) = AccessLog::new(store.clone(), context.clock.clone());
+    let access_log_writer = tokio::spawn(access_log_writer.run());
+
     // One shutdown signal, seen by both listeners.
     let (stop_serving, serving_stopped) = tokio::sync::watch::channel(false);
     let signal = tokio::spawn(async move {
@@ -128,7 +137,12 @@ pub async fn serve(
     let site = Server::new_with_acceptor(acceptor)
         .name("nencho-web")
         .run_with_graceful_shutdown(
-            nencho_http::instrumented_endpoint(services, context.clock.clone(), metrics.clone()),
+            nencho_http::logged_endpoint(
+                services,
+                context.clock.clone(),
+                metrics.clone(),
+                Some(access_log.clone()),
+            ),
             stopped(serving_stopped.clone()),
             Some(GRACEFUL_SHUTDOWN_TIMEOUT),
         );
@@ -156,6 +170,8 @@ pub async fn serve(
         },
     );
     signal.abort();
+    access_log.stop().await;
+    let _ = access_log_writer.await;
     served?;
     let _ = stop_delivery.send(true);
     let _ = delivery.await;

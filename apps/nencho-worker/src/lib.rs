@@ -1,8 +1,11 @@
 //! The maintenance worker: retention, purges, backups, notices and outbox delivery run here on
 //! schedule. Today it delivers the mail outbox (alongside any web servers: each mail goes to one
 //! deliverer only), runs the retention purge and the contract jobs (end after the last day,
-//! purge 30 days later) hourly, watches the store's health and stops cleanly on a signal; the
-//! other jobs arrive with their issues.
+//! purge 30 days later) hourly, runs the backup plan every 5 minutes ([`backup`]: SQLite
+//! snapshots, or pgBackRest for PostgreSQL when a stanza is configured), watches the store's
+//! health and stops cleanly on a signal; the other jobs arrive with their issues.
+
+pub mod backup;
 
 use std::future::Future;
 use std::time::Duration;
@@ -101,6 +104,23 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         store: store.clone(),
         clock: clock.clone(),
     };
+    let backups = backup::backup_runner(&settings, clock.clone())
+        .await
+        .context("cannot set up backups")?;
+    match &backups {
+        Some(runner) => tracing::info!(backups = %runner.describe(), "backups scheduled"),
+        None => {
+            tracing::info!("no backups from this worker (PostgreSQL without pgbackrest_stanza)")
+        }
+    }
+    let (stop_backups, backups_stopped) = tokio::sync::watch::channel(false);
+    let backup_task = backups.map(|runner| {
+        tokio::spawn(backup::run_until_stopped(
+            runner,
+            clock.clone(),
+            backups_stopped,
+        ))
+    });
     let purge = PurgeExpired {
         store: store.clone(),
         clock,
@@ -122,6 +142,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
                     sessions = report.sessions,
                     tokens = report.tokens,
                     mails = report.mails,
+                    access_records = report.access_records,
                     "retention purge done"
                 ),
                 Err(error) => tracing::warn!(%error, "retention purge failed; will retry"),
@@ -137,6 +158,12 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         }
     }
     let _ = stop_delivery.send(true);
+    let _ = stop_backups.send(true);
+    if let Some(task) = backup_task {
+        // Between runs it stops by itself; during one, the backup is abandoned (see backup.rs).
+        task.abort();
+        let _ = task.await;
+    }
     let _ = delivery.await;
     tracing::info!("worker stopped");
     Ok(())

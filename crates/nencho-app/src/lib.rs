@@ -19,6 +19,7 @@ pub mod filings;
 pub mod import;
 mod mail;
 pub mod maintenance;
+pub mod notices;
 pub mod outbox;
 pub mod password;
 pub mod readiness;

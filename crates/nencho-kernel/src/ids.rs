@@ -73,6 +73,10 @@ uuid_id!(
     /// One employee's declarations for one tax year.
     FilingId
 );
+uuid_id!(
+    /// A maintenance notice (SVC-6): platform data, not owned by a tenant.
+    NoticeId
+);
 
 #[cfg(test)]
 mod tests {

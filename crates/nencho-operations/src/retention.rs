@@ -14,6 +14,9 @@ pub struct RetentionPolicy {
     /// One-time tokens after they expired (used ones expire too): a short grace so a late
     /// click still gets "this link has expired" rather than "unknown link".
     pub expired_tokens: Duration,
+    /// Access records of tenant sites (LOG-1): at most 90 days, the same for every contract
+    /// (not extended or shortened per customer).
+    pub access_log: Duration,
 }
 
 impl RetentionPolicy {
@@ -23,6 +26,7 @@ impl RetentionPolicy {
         operator_log: Duration::days(90),
         settled_mail: Duration::days(90),
         expired_tokens: Duration::days(7),
+        access_log: Duration::days(90),
     };
 
     /// The cut-offs of a purge at `now`. Sessions end by the session rules (idle and absolute
@@ -39,6 +43,7 @@ impl RetentionPolicy {
             tokens_expired_before: now - self.expired_tokens,
             sessions_seen_before: now - session_idle,
             sessions_created_before: now - session_absolute,
+            access_records_before: now - self.access_log,
         }
     }
 }
@@ -56,6 +61,8 @@ pub struct Cutoffs {
     pub sessions_seen_before: OffsetDateTime,
     /// Sessions opened before this (absolute lifetime).
     pub sessions_created_before: OffsetDateTime,
+    /// Access records (LOG-1) made before this.
+    pub access_records_before: OffsetDateTime,
 }
 
 #[cfg(test)]
@@ -64,12 +71,16 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
-    fn the_operator_log_keeps_ninety_days_and_sessions_follow_their_rules() {
+    fn the_operator_and_access_logs_keep_ninety_days_and_sessions_follow_their_rules() {
         let now = datetime!(2026-11-26 02:00 UTC);
         let cutoffs =
             RetentionPolicy::STANDARD.cutoffs(now, Duration::minutes(30), Duration::hours(12));
         assert_eq!(
             cutoffs.operator_actions_before,
+            datetime!(2026-08-28 02:00 UTC)
+        );
+        assert_eq!(
+            cutoffs.access_records_before,
             datetime!(2026-08-28 02:00 UTC)
         );
         assert_eq!(cutoffs.mail_settled_before, datetime!(2026-08-28 02:00 UTC));

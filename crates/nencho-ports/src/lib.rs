@@ -6,16 +6,27 @@
 //! Must not depend on any adapter technology (sqlx, poem, lettre). With the `mocks` feature every
 //! port has a mockall mock (`MockTenantStore`, …) for use-case unit tests.
 
+mod access_log;
+mod backup;
 mod crypto;
 mod employees;
 mod filings;
 mod identity;
 mod ip_allow_list;
 mod mail;
+mod notices;
 mod operator_log;
 mod outbox;
 mod store;
 
+#[cfg(feature = "mocks")]
+pub use access_log::MockAccessLogStore;
+pub use access_log::{
+    AccessCursor, AccessLogStore, AccessPage, AccessRecord, path_without_query, user_agent_of,
+};
+#[cfg(feature = "mocks")]
+pub use backup::MockBackupRunner;
+pub use backup::{BackupError, BackupRunner};
 pub use crypto::{HashError, PasswordHasher, RandomSource};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};
@@ -46,6 +57,11 @@ pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
 #[cfg(feature = "mocks")]
 pub use mail::MockMailer;
 pub use mail::{MailError, Mailer, OutgoingMail};
+
+pub use nencho_operations::{MaintenanceNotice, PlannedMaintenance};
+#[cfg(feature = "mocks")]
+pub use notices::MockNoticeStore;
+pub use notices::NoticeStore;
 
 pub use store::{
     AppliedMigration, CompanyStore, PurgeReport, Store, StoreError, StoreHealth, StoreMaintenance,

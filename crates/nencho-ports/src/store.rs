@@ -41,6 +41,8 @@ pub struct PurgeReport {
     pub sessions: u64,
     pub tokens: u64,
     pub mails: u64,
+    /// Access records of tenant sites (LOG-1).
+    pub access_records: u64,
 }
 
 /// Schema upkeep for the operator CLI, and the retention purge for the worker.
@@ -51,7 +53,7 @@ pub trait StoreMaintenance: Send + Sync {
     /// migration the schema now has.
     async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError>;
     /// Deletes, in every tenant, what the cut-offs say has been kept long enough: operator
-    /// actions, ended sessions, expired one-time tokens, settled mail. Nothing else (the login
+    /// actions, ended sessions, expired one-time tokens, settled mail, access records (LOG-1). Nothing else (the login
     /// history and the declarations are kept as long as the contract). Safe to repeat.
     async fn purge_expired(
         &self,
@@ -156,6 +158,8 @@ pub trait Store:
     + crate::RoleAssignmentStore
     + crate::FilingStore
     + crate::IpAllowListStore
+    + crate::AccessLogStore
+    + crate::NoticeStore
 {
 }
 
@@ -174,5 +178,7 @@ impl<T> Store for T where
         + crate::RoleAssignmentStore
         + crate::FilingStore
         + crate::IpAllowListStore
+        + crate::AccessLogStore
+        + crate::NoticeStore
 {
 }

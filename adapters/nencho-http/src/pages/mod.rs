@@ -1,14 +1,25 @@
 //! Server-rendered pages. Templates live in `templates/`; askama escapes every value.
 
+pub(crate) mod maintenance;
+
+use std::sync::Arc;
+
 use askama::Template;
 use poem::http::StatusCode;
-use poem::web::Html;
+use poem::web::{Data, Html};
 use poem::{IntoResponse, Response, handler};
+
+use crate::HttpServices;
+use maintenance::MaintenanceBanner;
 
 #[derive(Template)]
 #[template(path = "landing.html")]
 struct LandingPage {
     version: &'static str,
+    /// SVC-6: the maintenance notices not yet over, in Japanese and in English.
+    maintenance: Vec<(MaintenanceBanner, MaintenanceBanner)>,
+    regular_window_ja: &'static str,
+    regular_window_en: &'static str,
 }
 
 #[derive(Template)]
@@ -27,10 +38,18 @@ fn render(page: &impl Template, status: StatusCode) -> Response {
 }
 
 #[handler]
-pub async fn landing() -> Response {
+pub async fn landing(services: Data<&Arc<HttpServices>>) -> Response {
+    maintenance::refresh(&services).await;
+    let maintenance = maintenance::banners(&services, true)
+        .into_iter()
+        .zip(maintenance::banners(&services, false))
+        .collect();
     render(
         &LandingPage {
             version: env!("CARGO_PKG_VERSION"),
+            maintenance,
+            regular_window_ja: maintenance::REGULAR_WINDOW_JA,
+            regular_window_en: maintenance::REGULAR_WINDOW_EN,
         },
         StatusCode::OK,
     )

@@ -76,6 +76,8 @@ impl<'a> Site<'a> {
             path: self.request.uri().path().to_owned(),
             tenant_name: self.tenant.name.as_str().to_owned(),
             contract_end: super::layout::contract_end_banner(self.lang, &self.tenant),
+            maintenance: crate::pages::maintenance::banners(self.services, self.lang == Lang::Ja),
+            regular_window: super::layout::regular_window_line(self.lang),
         }
     }
 
@@ -125,9 +127,16 @@ impl<'a> Site<'a> {
     }
 
     pub async fn current_user(&self) -> Option<CurrentUser> {
+        // Every site page asks for its user before it builds its (synchronous) layout, even the
+        // login form: the one await where the maintenance notices are refreshed when their
+        // 60-second cache is stale.
+        crate::pages::maintenance::refresh(self.services).await;
         let cookie = self.session_cookie()?;
         match authenticate(&self.services.app, &self.tenant, &cookie).await {
-            Ok(user) => user,
+            // The access log (LOG-1) records the session as its user, never as its token.
+            Ok(user) => user.inspect(|current| {
+                crate::access_log::note_user(self.request, current.user.id);
+            }),
             Err(error) => {
                 tracing::error!(%error, "session lookup failed");
                 None

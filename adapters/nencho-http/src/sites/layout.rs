@@ -25,6 +25,18 @@ pub struct Layout {
     pub tenant_name: String,
     /// SVC-2 on the web: the banner of an ending contract, on every page of its site.
     pub contract_end: Option<String>,
+    /// SVC-6 on the web: the maintenance notices not yet over, on every page of every site.
+    pub maintenance: Vec<crate::pages::maintenance::MaintenanceBanner>,
+    /// SVC-5: the line about the regular maintenance window, in the footer.
+    pub regular_window: &'static str,
+}
+
+/// The SVC-5 footer line in the page's language.
+pub fn regular_window_line(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => crate::pages::maintenance::REGULAR_WINDOW_JA,
+        Lang::En => crate::pages::maintenance::REGULAR_WINDOW_EN,
+    }
 }
 
 /// The banner of a contract under notice of its end (SVC-2), in the page's language; `None`

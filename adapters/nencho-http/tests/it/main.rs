@@ -65,6 +65,7 @@ mod contract_end;
 mod export;
 mod filings;
 mod import;
+mod maintenance;
 mod settlement;
 mod sites;
 mod tax_api;
@@ -168,12 +169,17 @@ pub fn services(store: &impl AsStore) -> HttpServices {
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
     };
+    let notices = Arc::new(nencho_app::notices::NoticeBoard::new(
+        store.clone(),
+        app.clock.clone(),
+    ));
     HttpServices {
         readiness: CheckReadiness::new(store),
         app: Arc::new(app),
         csrf_key: CsrfKey::new([42; 32]),
         import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
         trusted_proxies: nencho_http::TrustedProxies::default(),
+        notices,
     }
 }
 

@@ -235,6 +235,13 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         )
         .await
         .unwrap();
+    store
+        .record_access(&[nencho_ports::AccessRecord {
+            user_id: Some(admin),
+            ..super::access_log::access(tenant.id, now, "/")
+        }])
+        .await
+        .unwrap();
     tenant
 }
 

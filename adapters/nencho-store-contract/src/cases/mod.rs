@@ -1,5 +1,6 @@
 //! The contract cases. Each takes a freshly migrated, empty store.
 
+mod access_log;
 mod contract_end;
 mod employees;
 mod filing_progress;
@@ -9,11 +10,13 @@ mod filings;
 mod identity;
 mod import;
 mod ip_allow_list;
+mod notices;
 mod outbox;
 mod retention;
 mod support;
 mod tenancy;
 
+pub use access_log::*;
 pub use contract_end::*;
 pub use employees::*;
 pub use filing_progress::*;
@@ -22,6 +25,7 @@ pub use filings::*;
 pub use identity::*;
 pub use import::*;
 pub use ip_allow_list::*;
+pub use notices::*;
 pub use outbox::*;
 pub use retention::*;
 pub use tenancy::*;

@@ -105,6 +105,7 @@ pub async fn the_purge_removes_what_is_past_its_retention_in_every_tenant_and_no
             sessions: 2,
             tokens: 1,
             mails: 1,
+            access_records: 0,
         }
     );
     let actions = store

@@ -1,7 +1,9 @@
 //! The operator CLI as a real process.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
+mod access_log;
 mod migrate;
+mod notice;
 mod operator_log;
 mod site;
 mod tax_compute;

@@ -5,6 +5,7 @@ use nencho_testkit::{RunningProcess, command};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_nencho-worker");
 
+mod backups;
 mod contract_jobs;
 
 #[tokio::test]
