@@ -122,6 +122,41 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
     choose_new_password(&browser, FIRST_PASSWORD, "/").await;
     expect_home_page(&browser).await;
 
+    // The IP allow-list page (SEC-2): it shows the administrator's own address, saves a list
+    // that keeps them in, and lifting the restriction again is one empty save.
+    browser.click("#menu-site-access").await;
+    browser.wait_for_path("/admin/site-access").await;
+    assert_every_form_has_a_csrf_token(&browser).await;
+    let shown = browser.wait_for("#client-address").await;
+    let address = browser.text_of(&shown).await;
+    if address != "127.0.0.1" {
+        browser
+            .fail(&format!(
+                "the allow-list page shows {address:?}, not the browser's 127.0.0.1"
+            ))
+            .await;
+    }
+    browser.fill("#entries", "127.0.0.1 この端末").await;
+    browser.submit_form_of("#entries").await;
+    browser.wait_for("#saved").await;
+    let state = browser.text_of(&browser.wait_for("#state").await).await;
+    if !state.starts_with('1') {
+        browser
+            .fail(&format!("one entry should be in force: {state:?}"))
+            .await;
+    }
+    browser.fill("#entries", "").await;
+    browser.submit_form_of("#entries").await;
+    browser
+        .wait_until("the restriction to be lifted", async |client| {
+            let state = client.find(fantoccini::Locator::Css("#state")).await.ok()?;
+            let text = state.text().await.ok()?;
+            (!text.starts_with('1')).then_some(())
+        })
+        .await;
+    browser.goto(&format!("{site}/")).await;
+    expect_home_page(&browser).await;
+
     browser.click(r#"form[action="/logout"] button"#).await;
     browser.wait_for_path("/login").await;
 
