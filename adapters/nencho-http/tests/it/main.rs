@@ -61,11 +61,14 @@ macro_rules! on_both_stores {
     };
 }
 
+mod access_log;
 mod contract_end;
 mod export;
 mod filings;
 mod import;
 mod maintenance;
+mod metrics;
+mod print;
 mod settlement;
 mod sites;
 mod tax_api;

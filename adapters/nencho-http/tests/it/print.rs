@@ -3,30 +3,25 @@
 //!
 //! Without a Japanese font on the machine these tests fail under `CI=true` and otherwise pass
 //! with a loud notice (install Debian's `fonts-ipaexfont-gothic`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 use std::sync::Arc;
 
-use nencho_app::AppContext;
 use nencho_app::filings::own::{save_own_filing, submit_own_filing};
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::review::approve_filing;
-use nencho_app::readiness::CheckReadiness;
 use nencho_app::sign_in::{CurrentUser, LoginRequest, authenticate, login};
 use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
-use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_filings::{Answers, Declaration, FilingStatus, TaxpayerSection};
-use nencho_http::{CsrfKey, HttpServices, endpoint};
+use nencho_http::{HttpServices, endpoint};
 use nencho_identity::{
-    CompanyRole, DisplayName, LoginId, LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy,
-    PasswordState, Role, RoleAssignment, SessionPolicy, User, UserStatus,
+    CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
 };
 use nencho_kernel::{
     Clock, CompanyId, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear, UserId, Yen,
 };
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use nencho_tenancy::{
-    Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName, SiteAddress, Tenant,
+    Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName, Tenant,
 };
 use poem::http::StatusCode;
 use poem::test::TestClient;
@@ -48,40 +43,6 @@ fn font_present(test: &str) -> bool {
             );
             false
         }
-    }
-}
-
-fn services(store: SqliteStore) -> HttpServices {
-    let store: Arc<dyn nencho_ports::Store> = Arc::new(store);
-    let fast = PasswordHashPolicy {
-        iterations: 1_000,
-        ..PasswordHashPolicy::CURRENT
-    };
-    let app = AppContext {
-        store: store.clone(),
-        hasher: Arc::new(Pbkdf2Hasher::new(fast, 2, Arc::new(OsRandom))),
-        random: Arc::new(OsRandom),
-        clock: Arc::new(SystemClock),
-        site: SiteAddress {
-            scheme: "http".into(),
-            base_domain: "localhost".into(),
-            port: Some(8080),
-        },
-        password_policy: PasswordPolicy::default(),
-        session_policy: SessionPolicy::default(),
-        throttle: LoginThrottlePolicy::default(),
-    };
-    let notices = Arc::new(nencho_app::notices::NoticeBoard::new(
-        store.clone(),
-        app.clock.clone(),
-    ));
-    HttpServices {
-        readiness: CheckReadiness::new(store),
-        app: Arc::new(app),
-        csrf_key: CsrfKey::new([42; 32]),
-        import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
-        trusted_proxies: nencho_http::TrustedProxies::default(),
-        notices,
     }
 }
 
@@ -111,9 +72,9 @@ async fn world() -> World {
     .await
     .unwrap();
     let client = TestClient::new(poem::EndpointExt::boxed(
-        poem::EndpointExt::map_to_response(endpoint(services(store.clone()))),
+        poem::EndpointExt::map_to_response(endpoint(crate::services(&store))),
     ));
-    let services = Arc::new(services(store));
+    let services = Arc::new(crate::services(&store));
     let notice = open_tenant(
         &services.app,
         OpenTenantRequest {

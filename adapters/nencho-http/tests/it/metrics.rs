@@ -1,6 +1,5 @@
 //! The metrics (MON-1..3) through the HTTP surface: routes are labelled by their pattern, never by
 //! the ids and tokens in the path; readiness checks set `nencho_store_up`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 use std::sync::Arc;
 
