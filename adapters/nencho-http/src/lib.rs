@@ -78,7 +78,9 @@ pub fn logged_endpoint(
     let site = with_shared_routes(sites::routes());
     sites::HostDispatch {
         site: access_log::AccessLogging {
-            inner: site.catch_error(pages::not_found),
+            inner: sites::AllowListGate {
+                inner: site.catch_error(pages::not_found),
+            },
             log: access_log,
         },
         platform: platform.catch_error(pages::not_found),

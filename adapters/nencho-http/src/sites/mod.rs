@@ -19,6 +19,8 @@ mod roles;
 mod sign_in;
 mod site_access;
 
+pub use site_access::AllowListGate;
+
 use std::sync::Arc;
 
 use poem::http::StatusCode;
@@ -138,15 +140,6 @@ impl<S: Endpoint, P: Endpoint> Endpoint for HostDispatch<S, P> {
         }
         match nencho_app::tenancy::resolve_tenant(&self.services.app, &host).await {
             Ok(Some(tenant)) => {
-                let client = crate::client_ip::ClientAddress::of(&request);
-                match nencho_app::site_access::admits(&self.services.app, &tenant, client.0).await {
-                    Ok(true) => {}
-                    Ok(false) => return Ok(site_access::refused(client)),
-                    Err(error) => {
-                        tracing::error!(%error, "IP allow-list lookup failed");
-                        return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
-                    }
-                }
                 request.extensions_mut().insert(tenant);
                 self.site
                     .call(request)

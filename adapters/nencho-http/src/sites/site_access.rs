@@ -8,7 +8,7 @@ use nencho_app::site_access::{allow_list, replace_allow_list};
 use nencho_tenancy::IpAllowList;
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
-use poem::{IntoResponse, Request, Response, handler};
+use poem::{Endpoint, IntoResponse, Request, Response, handler};
 use serde::Deserialize;
 
 use super::account::failure;
@@ -200,4 +200,41 @@ pub fn refused(client: ClientAddress) -> Response {
     page(&AccessDenied { address }, StatusCode::FORBIDDEN)
         .with_header("cache-control", "no-store")
         .into_response()
+}
+
+/// Lets a request through to the tenant's site only from an address the contract's IP
+/// allow-list admits (SEC-2). It sits inside the access log, so refused attempts are recorded
+/// too (LOG-1).
+pub struct AllowListGate<E> {
+    pub inner: E,
+}
+
+impl<E: Endpoint> Endpoint for AllowListGate<E> {
+    type Output = Response;
+
+    async fn call(&self, request: Request) -> poem::Result<Response> {
+        let (Some(tenant), Some(services)) = (
+            request
+                .extensions()
+                .get::<nencho_tenancy::Tenant>()
+                .cloned(),
+            request.data::<Arc<HttpServices>>().cloned(),
+        ) else {
+            // Only reachable if the site were served without the host dispatch: refuse.
+            return Ok(plain_not_found());
+        };
+        let client = ClientAddress::of(&request);
+        match nencho_app::site_access::admits(&services.app, &tenant, client.0).await {
+            Ok(true) => self
+                .inner
+                .call(request)
+                .await
+                .map(IntoResponse::into_response),
+            Ok(false) => Ok(refused(client)),
+            Err(error) => {
+                tracing::error!(%error, "IP allow-list lookup failed");
+                Ok(StatusCode::SERVICE_UNAVAILABLE.into_response())
+            }
+        }
+    }
 }

@@ -367,7 +367,23 @@ async fn the_client_address_is_recorded_as_resolved_behind_trusted_proxies() {
         .unwrap();
     let address = *acceptor.local_addr()[0].as_socket_addr().unwrap();
     let server = tokio::spawn(poem::Server::new_with_acceptor(acceptor).run((parts.endpoint)()));
-    for forwarded in ["", "X-Forwarded-For: 203.0.113.9\r\n"] {
+    for (forwarded, expected) in [
+        ("", "HTTP/1.1 200"),
+        ("X-Forwarded-For: 203.0.113.9\r\n", "HTTP/1.1 200"),
+        // Outside the allow-list set below: refused, and the attempt is recorded (SEC-2).
+        ("X-Forwarded-For: 198.51.100.1\r\n", "HTTP/1.1 403"),
+    ] {
+        if expected.ends_with("403") {
+            let office = nencho_tenancy::IpAllowList::new(vec![
+                nencho_tenancy::IpAllowEntry::parse("203.0.113.0/24", "本社").unwrap(),
+            ])
+            .unwrap();
+            parts
+                .store
+                .replace_ip_allow_list(parts.notice.tenant.id, &office)
+                .await
+                .unwrap();
+        }
         let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
         let request = format!(
             "GET /login?q=x HTTP/1.1\r\nHost: {SITE}\r\nUser-Agent: {BROWSER}\r\n{forwarded}Connection: close\r\n\r\n"
@@ -375,7 +391,8 @@ async fn the_client_address_is_recorded_as_resolved_behind_trusted_proxies() {
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await.unwrap();
-        assert!(String::from_utf8_lossy(&response).starts_with("HTTP/1.1 200"));
+        let response = String::from_utf8_lossy(&response);
+        assert!(response.starts_with(expected), "{response}");
     }
     parts.log.flush().await;
     let page = parts
@@ -394,7 +411,9 @@ async fn the_client_address_is_recorded_as_resolved_behind_trusted_proxies() {
         .iter()
         .map(|record| record.client_ip.unwrap().to_string())
         .collect();
-    assert_eq!(clients, ["127.0.0.1", "203.0.113.9"]);
+    assert_eq!(clients, ["127.0.0.1", "203.0.113.9", "198.51.100.1"]);
+    let statuses: Vec<u16> = page.records.iter().map(|record| record.status).collect();
+    assert_eq!(statuses, [200, 200, 403]);
     assert!(page.records.iter().all(|record| record.path == "/login"));
     server.abort();
 }
