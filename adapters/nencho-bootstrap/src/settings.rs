@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use ipnet::IpNet;
 use nencho_identity::{PasswordPolicy, SessionPolicy};
+use nencho_kernel::EmailAddress;
 use nencho_tenancy::SiteAddress;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -100,6 +101,15 @@ pub struct SettingsArgs {
         global = true
     )]
     pub pgbackrest_stanza: Option<String>,
+    /// The platform's support address, shown to tenant administrators (SVC-7: support requests
+    /// come by e-mail from the contract's contact). Default: none shown
+    #[arg(
+        long,
+        env = "NENCHO_SUPPORT_EMAIL",
+        value_name = "ADDRESS",
+        global = true
+    )]
+    pub support_email: Option<String>,
     #[command(flatten)]
     pub mail: crate::mail::MailArgs,
 }
@@ -121,6 +131,7 @@ struct FileSettings {
     session_idle_minutes: Option<u32>,
     session_absolute_hours: Option<u32>,
     pgbackrest_stanza: Option<String>,
+    support_email: Option<String>,
     /// Secret for CSRF tokens; every web server of a deployment needs the same one.
     secret_key: Option<String>,
     #[serde(default)]
@@ -156,6 +167,8 @@ pub struct Settings {
     /// The pgBackRest stanza the worker backs PostgreSQL up with (`None`: no PostgreSQL backups
     /// from the worker).
     pub pgbackrest_stanza: Option<String>,
+    /// Where support requests go (SVC-7), shown to tenant administrators.
+    pub support_email: Option<EmailAddress>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -268,6 +281,17 @@ impl Settings {
                 message: format!("{stanza:?} is not a stanza name (letters, digits, - and _)"),
             });
         }
+        let support_email = args
+            .support_email
+            .clone()
+            .or(file.support_email.clone())
+            .map(|address| {
+                EmailAddress::parse(address.trim()).map_err(|error| SettingsError::Invalid {
+                    setting: "support_email",
+                    message: error.to_string(),
+                })
+            })
+            .transpose()?;
         let mail = crate::mail::MailSettings::resolve(&args.mail, file.mail, &data_dir)?;
         Ok(Self {
             listen,
@@ -282,6 +306,7 @@ impl Settings {
             secret_key,
             mail,
             pgbackrest_stanza,
+            support_email,
         })
     }
 }
@@ -555,6 +580,25 @@ mod tests {
         };
         let error = Settings::load(&args).unwrap_err().to_string();
         assert!(error.contains("listne"), "{error}");
+    }
+
+    #[test]
+    fn the_support_address_is_optional_and_must_be_an_address() {
+        let nothing = Settings::resolve(&SettingsArgs::default(), FileSettings::default()).unwrap();
+        assert_eq!(nothing.support_email, None);
+        let file: FileSettings =
+            toml::from_str("support_email = \"support@nencho.example\"\n").unwrap();
+        let settings = Settings::resolve(&SettingsArgs::default(), file).unwrap();
+        assert_eq!(
+            settings.support_email.map(|address| address.to_string()),
+            Some("support@nencho.example".to_owned())
+        );
+        let args = SettingsArgs {
+            support_email: Some("not an address".into()),
+            ..Default::default()
+        };
+        let error = Settings::resolve(&args, FileSettings::default()).unwrap_err();
+        assert!(error.to_string().contains("support_email"), "{error}");
     }
 
     #[test]

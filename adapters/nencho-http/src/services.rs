@@ -16,6 +16,8 @@ pub struct HttpServices {
     pub trusted_proxies: crate::TrustedProxies,
     /// The maintenance notices every page shows, cached for a minute (SVC-6).
     pub notices: Arc<nencho_app::notices::NoticeBoard>,
+    /// The platform's support address (SVC-7), shown to tenant administrators; `None`: not shown.
+    pub support_email: Option<nencho_kernel::EmailAddress>,
 }
 
 impl HttpServices {

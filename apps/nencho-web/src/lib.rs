@@ -87,6 +87,7 @@ pub async fn serve(
             store.clone(),
             context.clock.clone(),
         )),
+        support_email: settings.support_email.clone(),
     };
     let metrics = Metrics::new(context.clock.as_ref());
     // The store was just opened: `nencho_store_up` says so from the start, not from the first probe.

@@ -78,6 +78,11 @@ impl<'a> Site<'a> {
             contract_end: super::layout::contract_end_banner(self.lang, &self.tenant),
             maintenance: crate::pages::maintenance::banners(self.services, self.lang == Lang::Ja),
             regular_window: super::layout::regular_window_line(self.lang),
+            support: super::layout::support_line(
+                self.lang,
+                self.services.support_email.as_ref(),
+                &self.tenant,
+            ),
         }
     }
 

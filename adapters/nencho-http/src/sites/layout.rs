@@ -29,6 +29,26 @@ pub struct Layout {
     pub maintenance: Vec<crate::pages::maintenance::MaintenanceBanner>,
     /// SVC-5: the line about the regular maintenance window, in the footer.
     pub regular_window: &'static str,
+    /// SVC-7: where the contract's contact writes for support; shown to administrators only.
+    pub support: Option<String>,
+}
+
+/// The SVC-7 footer line for administrators: the support address and who should write to it.
+pub fn support_line(
+    lang: Lang,
+    support: Option<&nencho_kernel::EmailAddress>,
+    tenant: &nencho_tenancy::Tenant,
+) -> Option<String> {
+    let support = support?;
+    let contact = &tenant.contact_email;
+    Some(match lang {
+        Lang::Ja => format!(
+            "サポート窓口: {support}(ご契約のご担当者のメールアドレス {contact} からお問い合わせください)"
+        ),
+        Lang::En => format!(
+            "Support: {support} (please write from the contract's contact address {contact})"
+        ),
+    })
 }
 
 /// The SVC-5 footer line in the page's language.

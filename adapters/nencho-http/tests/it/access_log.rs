@@ -91,6 +91,7 @@ async fn parts() -> Parts {
             app.store.clone(),
             app.clock.clone(),
         )),
+        support_email: None,
     };
     let (log, writer) = AccessLog::new(store.clone(), clock.clone());
     tokio::spawn(writer.run());
@@ -462,6 +463,7 @@ async fn measure_the_middleware_and_the_writer() {
                 parts.store.clone(),
                 Arc::new(SystemClock),
             )),
+            support_email: None,
         };
         TestClient::new(logged_endpoint(
             services,

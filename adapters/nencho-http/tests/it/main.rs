@@ -183,6 +183,7 @@ pub fn services(store: &impl AsStore) -> HttpServices {
         import_dir: std::env::temp_dir().join("nencho-http-test-imports"),
         trusted_proxies: nencho_http::TrustedProxies::default(),
         notices,
+        support_email: None,
     }
 }
 

@@ -73,6 +73,7 @@ async fn instrumented_site() -> (
             app.store.clone(),
             app.clock.clone(),
         )),
+        support_email: None,
     };
     let metrics = Metrics::new(&SystemClock);
     let client = TestClient::new(instrumented_endpoint(

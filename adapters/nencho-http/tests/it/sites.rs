@@ -1450,3 +1450,65 @@ async fn the_admin_makes_a_general_user_an_administrator_and_back() {
     assert_eq!(taro.get("/admin/users").await.0, StatusCode::FORBIDDEN);
     assert_eq!(taro.get("/admin/companies").await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn administrators_see_the_support_address_and_whom_it_expects_mail_from() {
+    let (store, services, notice) = site().await;
+    let with_support = |store: &StoreFixture| Browser {
+        client: TestClient::new(endpoint(HttpServices {
+            support_email: Some(
+                nencho_kernel::EmailAddress::parse("support@nencho.example").unwrap(),
+            ),
+            ..crate::services(store)
+        })),
+        host: "acme.localhost:8080".into(),
+        cookies: BTreeMap::new(),
+        last_page: String::new(),
+    };
+    let mut admin = with_support(&store);
+    log_in_as_admin(&mut admin, &notice).await;
+    let (status, home, _) = admin.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains(r#"id="support""#), "{home}");
+    assert!(home.contains("support@nencho.example"));
+    assert!(
+        home.contains("hr@acme.example"),
+        "the contract's contact writes"
+    );
+
+    let admin_current = nencho_app::sign_in::authenticate(
+        &services.app,
+        &notice.tenant,
+        &admin.cookies["nencho_session"],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut employee = with_support(&store);
+    new_person(
+        &services,
+        &notice,
+        &admin_current,
+        &mut employee,
+        "jugyoin",
+        nencho_identity::Role::General,
+        None,
+    )
+    .await;
+    let (status, home, _) = employee.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !home.contains("support@nencho.example"),
+        "employees ask their administrators, not the platform"
+    );
+    // Not configured: not shown.
+    let mut plain = crate::sites::browser(&store, "acme.localhost:8080");
+    plain.cookies = admin.cookies.clone();
+    let (status, home, _) = plain.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        home.contains(r#"id="menu-site-access""#),
+        "signed in as the ADMIN"
+    );
+    assert!(!plain.get("/").await.1.contains(r#"id="support""#));
+}
