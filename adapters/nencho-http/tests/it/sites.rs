@@ -95,7 +95,9 @@ impl<E: poem::Endpoint> Browser<E> {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.0.into_body().into_string().await.unwrap();
+        // Lossy: a PDF or a ZIP is a body too.
+        let body =
+            String::from_utf8_lossy(&response.0.into_body().into_vec().await.unwrap()).into_owned();
         if !body.is_empty() {
             self.last_page = body.clone();
         }
@@ -1035,6 +1037,8 @@ mod authorization_matrix {
             ),
             ("/admin/companies".into(), [OK, OK, NO, NO, NO, NO]),
             ("/admin/export".into(), [OK, OK, NO, NO, NO, NO]),
+            // manage_site_access (SEC-2).
+            ("/admin/site-access".into(), [OK, OK, NO, NO, NO, NO]),
             ("/admin/companies/new".into(), [OK, OK, NO, NO, NO, NO]),
             (format!("/admin/companies/{a}"), [OK, OK, NO, NO, NO, NO]),
             (
@@ -1064,6 +1068,16 @@ mod authorization_matrix {
                 [OK, OK, NO, NO, NO, NO],
             ),
             (format!("/admin/filings/{filing}"), [OK, OK, OK, OK, OK, NO]),
+            // Printing (YEA-6) follows viewing; the company's file is the payroll export's
+            // (nothing is approved yet, so those who may print it hear "none to print").
+            (
+                format!("/admin/filings/{filing}/print.pdf"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{a}/filings/{year}/print.pdf"),
+                [NF, NF, NF, NO, NO, NO],
+            ),
             // … manage_periods (the page sets them; the dashboard shows them to viewers) …
             (
                 format!("/admin/companies/{a}/periods/{year}"),
@@ -1089,6 +1103,10 @@ mod authorization_matrix {
             ),
             // … and one's own declaration: nobody here has an employee record.
             (format!("/filings/{year}"), [NF, NF, NF, NF, NF, NF]),
+            (
+                format!("/filings/{year}/print.pdf"),
+                [NF, NF, NF, NF, NF, NF],
+            ),
             (
                 format!("/filings/{year}/step/questions"),
                 [NF, NF, NF, NF, NF, NF],
