@@ -13,6 +13,10 @@
 //! writes everything sent before it (tests, and the app before it stops); [`AccessLog::stop`]
 //! flushes and ends the writer (graceful shutdown).
 //!
+//! The counts since the start — records written, records dropped, batches the store refused —
+//! are [`AccessLog::written`], [`AccessLog::dropped`] and [`AccessLog::batches_failed`];
+//! [`crate::Metrics::observe_access_log`] exposes them to Prometheus.
+//!
 //! What is recorded: see [`AccessRecord`]. Never the query string (search terms and names travel
 //! there), never the session token: the session is the signed-in user's id, which the site's
 //! session lookup notes on the request ([`note_user`]).
@@ -50,14 +54,30 @@ pub struct AccessLog {
     counters: Arc<Counters>,
 }
 
-#[derive(Default)]
-struct Counters {
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
     /// Dropped since the writer last reported.
     dropped_unreported: AtomicU64,
     /// Dropped since the start.
     dropped: AtomicU64,
     /// Stored since the start.
     written: AtomicU64,
+    /// Batches the store refused since the start (their records are not stored).
+    batches_failed: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn batches_failed(&self) -> u64 {
+        self.batches_failed.load(Ordering::Relaxed)
+    }
 }
 
 /// The background writer: run [`AccessLogWriter::run`] on a task of its own.
@@ -135,12 +155,22 @@ impl AccessLog {
 
     /// Records dropped since the start (the channel was full, or the writer had stopped).
     pub fn dropped(&self) -> u64 {
-        self.counters.dropped.load(Ordering::Relaxed)
+        self.counters.dropped()
     }
 
     /// Records the writer stored since the start.
     pub fn written(&self) -> u64 {
-        self.counters.written.load(Ordering::Relaxed)
+        self.counters.written()
+    }
+
+    /// Batches the store refused since the start (logged, not retried).
+    pub fn batches_failed(&self) -> u64 {
+        self.counters.batches_failed()
+    }
+
+    /// The counters alone, for the metrics (holding them does not keep the writer running).
+    pub(crate) fn counters(&self) -> Arc<Counters> {
+        self.counters.clone()
     }
 }
 
@@ -196,6 +226,7 @@ impl AccessLogWriter {
                 self.counters.written.fetch_add(rows, Ordering::Relaxed);
             }
             Err(error) => {
+                self.counters.batches_failed.fetch_add(1, Ordering::Relaxed);
                 tracing::error!(%error, rows = batch.len(), "access log batch not stored");
             }
         }

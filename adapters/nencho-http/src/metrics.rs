@@ -1,5 +1,7 @@
 //! Prometheus metrics (MON-1..3, SVC-4): request latency per route, request counts by status
-//! class, requests in flight, whether the store answers, process start time and build.
+//! class, requests in flight, whether the store answers, process start time and build; and, once
+//! [`Metrics::observe_access_log`] is called, the access log's (LOG-1) written, dropped and
+//! failed counts, read from the [`AccessLog`] at scrape time.
 //!
 //! Routes are labelled by the **pattern** poem matched (`/admin/companies/:id`), never by the
 //! raw path, so ids and tokens never reach a metric; nothing is labelled by tenant (cardinality).
@@ -7,7 +9,7 @@
 //! [`crate::instrumented_endpoint`] and serves it with [`metrics_endpoint`] on a private listener
 //! (SEC-3: only the site is public). docs/monitoring.md lists every metric.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use nencho_app::readiness::{CheckReadiness, NotReady};
@@ -17,12 +19,15 @@ use poem::{
     Endpoint, EndpointExt, IntoResponse, Middleware, PathPattern, Request, Response, Route, get,
     handler,
 };
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
+
+use crate::access_log::{AccessLog, Counters};
 
 /// The route label of requests no route matched (unknown paths and hosts).
 pub const UNMATCHED: &str = "unmatched";
@@ -69,6 +74,44 @@ struct Inner {
     in_flight: Gauge,
     store_up: Gauge,
     store_ping: Histogram,
+    /// The access log's counters, once [`Metrics::observe_access_log`] was called.
+    access_log: Arc<OnceLock<Arc<Counters>>>,
+}
+
+/// Reports the access log's counters at scrape time (nothing before an access log is observed,
+/// so a process without one shows no misleading zeros).
+#[derive(Debug)]
+struct AccessLogCollector(Arc<OnceLock<Arc<Counters>>>);
+
+impl Collector for AccessLogCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let Some(counters) = self.0.get() else {
+            return Ok(());
+        };
+        // The text encoder adds `_total` to counters.
+        for (name, help, value) in [
+            (
+                "nencho_access_log_records_written",
+                "Access records (LOG-1) stored since the process started",
+                counters.written(),
+            ),
+            (
+                "nencho_access_log_records_dropped",
+                "Access records dropped since the process started because the queue was full",
+                counters.dropped(),
+            ),
+            (
+                "nencho_access_log_batches_failed",
+                "Batches of access records the store refused since the process started (not retried)",
+                counters.batches_failed(),
+            ),
+        ] {
+            let counter = ConstCounter::new(value);
+            let metric = encoder.encode_descriptor(name, help, None, counter.metric_type())?;
+            counter.encode(metric)?;
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Metrics {
@@ -133,6 +176,8 @@ impl Metrics {
             "Always 1; the version of nencho this process runs is its label",
             build,
         );
+        let access_log = Arc::new(OnceLock::new());
+        registry.register_collector(Box::new(AccessLogCollector(access_log.clone())));
         Self {
             inner: Arc::new(Inner {
                 registry,
@@ -141,7 +186,16 @@ impl Metrics {
                 in_flight,
                 store_up,
                 store_ping,
+                access_log,
             }),
+        }
+    }
+
+    /// Exposes `log`'s counts (records written, records dropped, batches failed) from now on,
+    /// read at every scrape. A process has one access log: only the first observed counts.
+    pub fn observe_access_log(&self, log: &AccessLog) {
+        if self.inner.access_log.set(log.counters()).is_err() {
+            tracing::warn!("an access log is already observed; the metrics keep the first");
         }
     }
 

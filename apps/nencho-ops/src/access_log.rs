@@ -20,16 +20,22 @@
 //! | `duration_ms` | time to answer, in milliseconds                                          |
 //! | `request_id`  | the request's `x-request-id`                                             |
 //! | `user_id`     | the signed-in user's id ("" when not signed in); never the session token |
+//! | `login_id`    | that user's login ID, as the customer knows it ("" when not signed in)   |
+//! | `user_name`   | that user's display name ("" when not signed in)                         |
+//!
+//! The login ID and name are the user's **current** ones, looked up at export time (once per
+//! user and export); a user the store no longer has leaves both "".
 //!
 //! A field that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or
 //! CR) is prefixed with `'`.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use nencho_kernel::OffsetDateTime;
+use nencho_kernel::{OffsetDateTime, TenantId, UserId};
 use nencho_ports::{AccessRecord, Store};
 use nencho_tenancy::Slug;
 use time::Duration;
@@ -42,7 +48,7 @@ use crate::japan::{parse_date, start_of_day};
 const PAGE_ROWS: u32 = 1_000;
 
 /// The header row.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 12] = [
     "at",
     "client_ip",
     "user_agent",
@@ -53,13 +59,15 @@ pub const COLUMNS: [&str; 10] = [
     "duration_ms",
     "request_id",
     "user_id",
+    "login_id",
+    "user_name",
 ];
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AccessLogCommand {
     /// Export one contract's access log (LOG-1) as CSV (UTF-8 with BOM), oldest first, for
     /// delivery to that customer on the customer's request for an audit (LOG-2). The file holds
-    /// customer-related records (client addresses, user ids): pass it only to the contract holder
+    /// customer-related records (client addresses, user ids and login IDs): pass it only to the contract holder
     /// who asked for it, then delete your copy. The export is recorded in the operator log.
     /// Records are kept 90 days.
     Export {
@@ -153,12 +161,18 @@ async fn export(
     write_row(out, COLUMNS.iter().map(|column| (*column).to_owned()))?;
     let mut rows = 0u64;
     let mut after = None;
+    let mut users = Users::default();
     loop {
         let page = store
             .access_records(tenant.id, start, end, after, PAGE_ROWS)
             .await?;
         for record in &page.records {
-            write_row(out, fields(record).into_iter())?;
+            let (login_id, user_name) = match record.user_id {
+                Some(user_id) => users.name_of(store, tenant.id, user_id).await?,
+                None => (String::new(), String::new()),
+            };
+            let row = fields(record).into_iter().chain([login_id, user_name]);
+            write_row(out, row)?;
             rows += 1;
         }
         match page.next {
@@ -170,6 +184,38 @@ async fn export(
     Ok(rows)
 }
 
+/// The login ID and display name of the users an export names, each looked up once (a tenant's
+/// users are few; the records of one user many).
+#[derive(Default)]
+struct Users(HashMap<UserId, (String, String)>);
+
+impl Users {
+    /// `user_id`'s login ID and display name; both "" for a user the store does not have.
+    async fn name_of(
+        &mut self,
+        store: &dyn Store,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> anyhow::Result<(String, String)> {
+        if let Some(known) = self.0.get(&user_id) {
+            return Ok(known.clone());
+        }
+        let found = store
+            .find_user(tenant_id, user_id)
+            .await?
+            .map(|user| {
+                (
+                    user.login_id.as_str().to_owned(),
+                    user.display_name.as_str().to_owned(),
+                )
+            })
+            .unwrap_or_default();
+        self.0.insert(user_id, found.clone());
+        Ok(found)
+    }
+}
+
+/// The columns up to `user_id` (the login ID and name are looked up apart).
 fn fields(record: &AccessRecord) -> [String; 10] {
     let at = record.at.to_offset(offset!(+9));
     let at = at

@@ -125,6 +125,8 @@ pub async fn serve(
     // writer of its own; it is flushed and stopped once the listeners have stopped.
     let (access_log, access_log_writer) = AccessLog::new(store.clone(), context.clock.clone());
     let access_log_writer = tokio::spawn(access_log_writer.run());
+    // Its written, dropped and failed counts are on `/metrics` (read at every scrape).
+    metrics.observe_access_log(&access_log);
 
     // One shutdown signal, seen by both listeners.
     let (stop_serving, serving_stopped) = tokio::sync::watch::channel(false);

@@ -337,6 +337,13 @@ async fn a_full_channel_drops_and_counts_records_without_waiting() {
         });
     }
     assert_eq!(log.dropped(), 7);
+    let metrics = Metrics::new(&SystemClock);
+    metrics.observe_access_log(&log);
+    let text = metrics.render();
+    assert!(
+        text.contains("\nnencho_access_log_records_dropped_total 7\n"),
+        "{text}"
+    );
     drop(writer);
     log.record(AccessRecord {
         tenant_id,
@@ -352,6 +359,57 @@ async fn a_full_channel_drops_and_counts_records_without_waiting() {
         user_id: None,
     });
     assert_eq!(log.dropped(), 8, "a stopped writer drops too");
+}
+
+/// The access log's counts are on the metrics, read at scrape time: records written after a
+/// flush, and a batch the store refuses (LOG-1, MON-2).
+#[tokio::test]
+async fn the_metrics_count_records_written_and_batches_the_store_refused() {
+    let mut site = site().await;
+    let metrics = Metrics::new(&SystemClock);
+    assert!(
+        !metrics.render().contains("nencho_access_log"),
+        "nothing before an access log is observed"
+    );
+    metrics.observe_access_log(&site.log);
+    for _ in 0..3 {
+        assert_eq!(site.get("/login").await, StatusCode::OK);
+    }
+    site.log.flush().await;
+    let text = metrics.render();
+    assert!(
+        text.contains("# TYPE nencho_access_log_records_written counter\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nnencho_access_log_records_written_total 3\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nnencho_access_log_records_dropped_total 0\n"));
+    assert!(text.contains("\nnencho_access_log_batches_failed_total 0\n"));
+
+    // A record of a tenant the store does not know: its batch is refused, and counted.
+    site.log.record(AccessRecord {
+        tenant_id: nencho_kernel::TenantId::generate(&SystemClock),
+        at: SystemClock.now(),
+        client_ip: None,
+        user_agent: String::new(),
+        method: "GET".into(),
+        path: "/".into(),
+        route: None,
+        status: 200,
+        duration_ms: 1,
+        request_id: None,
+        user_id: None,
+    });
+    site.log.flush().await;
+    let text = metrics.render();
+    assert!(
+        text.contains("\nnencho_access_log_batches_failed_total 1\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nnencho_access_log_records_written_total 3\n"));
+    assert_eq!(site.log.batches_failed(), 1);
 }
 
 /// Over a real socket: the client is the peer, or — from a trusted proxy — the address its

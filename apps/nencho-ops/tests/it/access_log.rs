@@ -1,5 +1,6 @@
 //! `nencho-ops access-log export` (LOG-2): one contract's access records of the JST days asked
-//! for, as CSV (UTF-8 with BOM), oldest first, across pages; recorded in the operator log.
+//! for, as CSV (UTF-8 with BOM), oldest first, across pages, naming signed-in users by their
+//! login ID and name; recorded in the operator log.
 
 use nencho_kernel::UserId;
 use nencho_ports::AccessRecord;
@@ -8,7 +9,7 @@ use time::macros::datetime;
 use crate::site::{Site, assert_success, operator_actions, stderr, stdout, tenant};
 
 const HEADER: &str =
-    "at,client_ip,user_agent,method,path,route,status,duration_ms,request_id,user_id";
+    "at,client_ip,user_agent,method,path,route,status,duration_ms,request_id,user_id,login_id,user_name";
 
 fn record(
     tenant_id: nencho_kernel::TenantId,
@@ -52,7 +53,17 @@ async fn one_contract_s_days_are_exported_oldest_first_and_the_export_is_logged(
     let store = site.store().await;
     let acme = tenant(store.as_ref(), "acme").await.unwrap();
     let beta = tenant(store.as_ref(), "beta").await.unwrap();
-    let user = UserId::generate(&nencho_kernel::SystemClock);
+    // The contract's ADMIN, whom the customer knows by login ID; and a user the store does not
+    // have (any more), who keeps the id but has no login ID.
+    let admin = store
+        .list_users(acme.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the contract's ADMIN");
+    let user = admin.id;
+    let unknown = UserId::generate(&nencho_kernel::SystemClock);
     // The 1st of November to the 30th, JST: 1,500 requests on the first day (more than a page),
     // the edges just outside, and beta's request inside.
     let first = datetime!(2026-11-01 00:00 +9);
@@ -65,6 +76,10 @@ async fn one_contract_s_days_are_exported_oldest_first_and_the_export_is_logged(
             )
         })
         .collect();
+    records.push(AccessRecord {
+        user_id: Some(unknown),
+        ..record(acme.id, datetime!(2026-11-30 23:59:58.25 +9), "/unknown")
+    });
     records.push(AccessRecord {
         user_agent: "=cmd(), \"quoted\"".into(),
         user_id: Some(user),
@@ -99,18 +114,31 @@ async fn one_contract_s_days_are_exported_oldest_first_and_the_export_is_logged(
     assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
     assert_eq!(lines[0], HEADER);
-    assert_eq!(lines.len(), 1 + 1_501 + 1, "header, rows, the final CRLF");
+    assert_eq!(lines.len(), 1 + 1_502 + 1, "header, rows, the final CRLF");
     assert_eq!(
         lines[1],
-        "2026-11-01T00:00:00.000+09:00,203.0.113.7,Mozilla/5.0,GET,/n/0,,200,3,req-1,"
+        "2026-11-01T00:00:00.000+09:00,203.0.113.7,Mozilla/5.0,GET,/n/0,,200,3,req-1,,,"
     );
     assert!(lines[1_500].contains(",/n/1499,"));
     assert_eq!(
         lines[1_501],
         format!(
-            "2026-11-30T23:59:59.500+09:00,203.0.113.7,\"'=cmd(), \"\"quoted\"\"\",GET,/last,\
-             /account/logins,200,3,req-1,{user}"
+            "2026-11-30T23:59:58.250+09:00,203.0.113.7,Mozilla/5.0,GET,/unknown,,200,3,req-1,\
+             {unknown},,"
         )
+    );
+    assert_eq!(
+        lines[1_502],
+        format!(
+            "2026-11-30T23:59:59.500+09:00,203.0.113.7,\"'=cmd(), \"\"quoted\"\"\",GET,/last,\
+             /account/logins,200,3,req-1,{user},{},{}",
+            admin.login_id.as_str(),
+            admin.display_name.as_str()
+        )
+    );
+    assert!(
+        lines[1_502].contains(&format!(",{},", admin.login_id.as_str())),
+        "the login ID the customer knows"
     );
     assert!(!csv.contains("/before") && !csv.contains("/after") && !csv.contains("/beta"));
 
@@ -130,10 +158,11 @@ async fn one_contract_s_days_are_exported_oldest_first_and_the_export_is_logged(
         ])
         .await;
     assert_success(&output);
-    assert!(stdout(&output).contains("1 access records of acme"));
+    assert!(stdout(&output).contains("2 access records of acme"));
     let file = std::fs::read_to_string(site.working_dir.path().join("acme.csv")).unwrap();
-    assert_eq!(file.lines().count(), 2);
+    assert_eq!(file.lines().count(), 3);
     assert!(file.contains("/last"));
+    assert!(file.contains(&format!(",{user},{},", admin.login_id.as_str())));
 
     let exports: Vec<(String, Option<String>, bool)> = operator_actions(store.as_ref())
         .await
