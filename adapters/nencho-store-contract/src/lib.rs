@@ -84,6 +84,7 @@ macro_rules! store_contract_tests {
             the_access_log_pages_in_time_order_by_cursor_without_overlap,
             access_records_never_cross_tenants,
             the_purge_removes_access_records_older_than_ninety_days_in_every_tenant,
+            a_reminder_day_is_claimed_once_with_its_mails_per_company_and_tenant,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

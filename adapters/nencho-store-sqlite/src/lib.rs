@@ -15,6 +15,7 @@ mod ip_allow_list;
 mod notices;
 mod operator_log;
 mod outbox;
+mod reminders;
 mod roles;
 mod store;
 

@@ -1,7 +1,8 @@
 //! The maintenance worker: retention, purges, backups, notices and outbox delivery run here on
 //! schedule. Today it delivers the mail outbox (alongside any web servers: each mail goes to one
 //! deliverer only), runs the retention purge and the contract jobs (end after the last day,
-//! purge 30 days later) hourly, runs the backup plan every 5 minutes ([`backup`]: SQLite
+//! purge 30 days later) hourly, sends the automatic reminders before the filing deadline every
+//! 10 minutes ([`run_reminders`]), runs the backup plan every 5 minutes ([`backup`]: SQLite
 //! snapshots, or pgBackRest for PostgreSQL when a stanza is configured), watches the store's
 //! health and stops cleanly on a signal; the other jobs arrive with their issues.
 
@@ -11,7 +12,9 @@ use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
+use nencho_app::AppContext;
 use nencho_app::contract_end::{ContractEndJobs, ContractJobReport};
+use nencho_app::filings::auto_reminders::{ReminderReport, send_due_reminders};
 use nencho_app::maintenance::PurgeExpired;
 use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
@@ -39,6 +42,49 @@ const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
 /// purge those 30 days past it (SVC-3, SVC-8). Hourly: a contract ends within the first hour of
 /// the day after its last day, and the purge's margin against the 65 days is almost a day.
 const CONTRACT_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// How often the automatic reminders before the filing deadline are looked for (first at
+/// start). A reminder is due from 09:00 Japan time on its day; every 10 minutes sends it by
+/// 09:10. Each run asks the store what was sent, so running more often (or several workers)
+/// sends nothing twice.
+const REMINDER_INTERVAL: Duration = Duration::from_secs(600);
+
+/// One run of the automatic reminders (YEA-4) at the context's clock, logged: which company got
+/// which reminder, what failed (retried next run).
+pub async fn run_reminders(context: &AppContext) -> Option<ReminderReport> {
+    match send_due_reminders(context, context.clock.now()).await {
+        Ok(report) => {
+            for sent in &report.sent {
+                tracing::info!(
+                    tenant = %sent.tenant.as_str(),
+                    company = %sent.company_id,
+                    tax_year = sent.tax_year.year(),
+                    reminder_day = %sent.reminder.day,
+                    days_before = sent.reminder.days_before,
+                    reminded = sent.outcome.done,
+                    without_email = sent.outcome.without_email,
+                    "filing reminders sent"
+                );
+            }
+            for (slug, company, error) in &report.failed {
+                let company = company.map(|id| id.to_string()).unwrap_or_default();
+                tracing::warn!(tenant = %slug.as_str(), company, %error, "filing reminders failed; will retry");
+            }
+            tracing::info!(
+                companies = report.sent.len(),
+                mails = report.mails(),
+                already_sent = report.already_sent,
+                failed = report.failed.len(),
+                "filing reminders done"
+            );
+            Some(report)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "filing reminders failed; will retry");
+            None
+        }
+    }
+}
 
 /// One run of the contract jobs, logged: what ended, what was purged (rows per table, as the
 /// record that the data is gone), what failed (retried next run).
@@ -104,6 +150,8 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         store: store.clone(),
         clock: clock.clone(),
     };
+    let mut reminders_context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    reminders_context.clock = clock.clone();
     let backups = backup::backup_runner(&settings, clock.clone())
         .await
         .context("cannot set up backups")?;
@@ -132,6 +180,8 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
     purges.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut contract_runs = tokio::time::interval(CONTRACT_INTERVAL);
     contract_runs.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reminder_runs = tokio::time::interval(REMINDER_INTERVAL);
+    reminder_runs.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -149,6 +199,9 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
             },
             _ = contract_runs.tick() => {
                 run_contract_jobs(&contract_jobs).await;
+            }
+            _ = reminder_runs.tick() => {
+                run_reminders(&reminders_context).await;
             }
             _ = ticks.tick() => {
                 if let Err(error) = readiness.execute().await {

@@ -12,6 +12,7 @@ mod filing;
 mod forms;
 mod history;
 mod periods;
+mod reminders;
 mod validation;
 mod workflow;
 
@@ -26,5 +27,8 @@ pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
 pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_year};
+pub use reminders::{
+    REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,
+};
 pub use validation::{Problem, validate};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

@@ -17,6 +17,7 @@ mod mail;
 mod notices;
 mod operator_log;
 mod outbox;
+mod reminders;
 mod store;
 
 #[cfg(feature = "mocks")]
@@ -53,6 +54,9 @@ pub use operator_log::{OperatorAction, OperatorLogStore};
 #[cfg(feature = "mocks")]
 pub use outbox::MockOutboxStore;
 pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
+#[cfg(feature = "mocks")]
+pub use reminders::MockReminderStore;
+pub use reminders::ReminderStore;
 
 #[cfg(feature = "mocks")]
 pub use mail::MockMailer;

@@ -160,6 +160,7 @@ pub trait Store:
     + crate::IpAllowListStore
     + crate::AccessLogStore
     + crate::NoticeStore
+    + crate::ReminderStore
 {
 }
 
@@ -180,5 +181,6 @@ impl<T> Store for T where
         + crate::IpAllowListStore
         + crate::AccessLogStore
         + crate::NoticeStore
+        + crate::ReminderStore
 {
 }

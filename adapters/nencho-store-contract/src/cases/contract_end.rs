@@ -227,6 +227,19 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         mail: Some(mail(&tenant, clock)),
     };
     store.write_filings(tenant.id, &[write]).await.unwrap();
+    assert!(
+        store
+            .claim_reminder(
+                tenant.id,
+                honsha.id,
+                year(2026),
+                date!(2026 - 11 - 23),
+                now,
+                &[mail(&tenant, clock)],
+            )
+            .await
+            .unwrap()
+    );
     store
         .replace_ip_allow_list(
             tenant.id,

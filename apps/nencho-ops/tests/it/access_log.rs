@@ -8,8 +8,7 @@ use time::macros::datetime;
 
 use crate::site::{Site, assert_success, operator_actions, stderr, stdout, tenant};
 
-const HEADER: &str =
-    "at,client_ip,user_agent,method,path,route,status,duration_ms,request_id,user_id,login_id,user_name";
+const HEADER: &str = "at,client_ip,user_agent,method,path,route,status,duration_ms,request_id,user_id,login_id,user_name";
 
 fn record(
     tenant_id: nencho_kernel::TenantId,

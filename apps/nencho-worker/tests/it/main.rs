@@ -7,6 +7,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_nencho-worker");
 
 mod backups;
 mod contract_jobs;
+mod reminders;
 
 #[tokio::test]
 async fn it_connects_to_the_store_and_stops_cleanly_on_sigterm() {

@@ -1,9 +1,9 @@
 //! The texts of the declaration mails: Japanese first, English below, plain text.
 
-use nencho_filings::FilingPeriods;
+use nencho_filings::{FilingPeriods, ReminderDay};
 use nencho_kernel::{EmailAddress, format_wareki};
 use nencho_ports::OutboxMessage;
-use nencho_tenancy::{Company, Employee};
+use nencho_tenancy::{Company, Employee, Tenant};
 
 use crate::AppContext;
 use crate::sign_in::CurrentUser;
@@ -13,69 +13,109 @@ fn deadline(periods: &FilingPeriods) -> String {
     format_wareki(end).map_or_else(|| end.to_string(), |wareki| format!("{wareki} ({end})"))
 }
 
-fn link(context: &AppContext, actor: &CurrentUser, periods: &FilingPeriods) -> String {
+fn link(context: &AppContext, tenant: &Tenant, periods: &FilingPeriods) -> String {
     format!(
         "{}/filings/{}",
-        context.site.site_url(&actor.tenant.slug),
+        context.site.site_url(&tenant.slug),
         periods.tax_year.year()
     )
 }
 
 fn message(
     context: &AppContext,
-    actor: &CurrentUser,
+    tenant: &Tenant,
     to: &EmailAddress,
     subject: String,
     body: String,
 ) -> OutboxMessage {
-    OutboxMessage::new(
-        actor.tenant.id,
-        to.clone(),
-        subject,
-        body,
-        context.clock.as_ref(),
-    )
+    OutboxMessage::new(tenant.id, to.clone(), subject, body, context.clock.as_ref())
 }
 
-/// 依頼 (`reminder == false`) or 督促.
+/// Which mail of the request kind, and who sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestMail {
+    /// 依頼, by staff.
+    Request,
+    /// 督促, by staff (one employee or everyone due).
+    Reminder,
+    /// 督促 sent by the maintenance worker on the schedule before the deadline (自動送信).
+    AutomaticReminder(ReminderDay),
+}
+
+/// 依頼 or 督促 of `employee` (of `tenant`), with the deadline; `None` without an e-mail address.
 pub(crate) fn request(
     context: &AppContext,
-    actor: &CurrentUser,
+    tenant: &Tenant,
     company: &Company,
     employee: &Employee,
     periods: &FilingPeriods,
-    reminder: bool,
+    kind: RequestMail,
 ) -> Option<OutboxMessage> {
     let to = employee.email.as_ref()?;
     let year = periods.tax_year;
-    let (subject, opening) = if reminder {
-        (
-            format!("【再送】令和{}年分 年末調整の申告のお願い", year.reiwa()),
-            "年末調整の申告がまだ提出されていません。期限までに提出をお願いします。",
-        )
+    let reiwa = year.reiwa();
+    let (subject, opening, sender, note) = match kind {
+        RequestMail::Request => (
+            format!("令和{reiwa}年分 年末調整の申告のお願い"),
+            "年末調整の申告をお願いします。".to_owned(),
+            company.name.as_str().to_owned(),
+            String::new(),
+        ),
+        RequestMail::Reminder => (
+            format!("【再送】令和{reiwa}年分 年末調整の申告のお願い"),
+            "年末調整の申告がまだ提出されていません。期限までに提出をお願いします。".to_owned(),
+            company.name.as_str().to_owned(),
+            String::new(),
+        ),
+        RequestMail::AutomaticReminder(reminder) => {
+            let (subject, when) = if reminder.is_last_day() {
+                (
+                    format!("【自動送信】本日が令和{reiwa}年分 年末調整の申告の提出期限です"),
+                    "本日が提出期限です。".to_owned(),
+                )
+            } else {
+                (
+                    format!(
+                        "【自動送信】令和{reiwa}年分 年末調整の申告の提出期限まであと{}日です",
+                        reminder.days_before
+                    ),
+                    format!("提出期限まであと{}日です。", reminder.days_before),
+                )
+            };
+            (
+                subject,
+                format!(
+                    "年末調整の申告がまだ提出されていません。{when}期限までに提出をお願いします。"
+                ),
+                format!("{} (自動送信)", company.name.as_str()),
+                "このメールは提出期限前に、まだ提出されていない方へ自動送信しています。\
+                 行き違いで提出済みの場合はご容赦ください。\n"
+                    .to_owned(),
+            )
+        }
+    };
+    let automatic = if matches!(kind, RequestMail::AutomaticReminder(_)) {
+        "This reminder was sent automatically before the deadline.\n"
     } else {
-        (
-            format!("令和{}年分 年末調整の申告のお願い", year.reiwa()),
-            "年末調整の申告をお願いします。",
-        )
+        ""
     };
     let body = format!(
         "{name} 様\n\n\
-         {company} です。令和{reiwa}年分の{opening}\n\
+         {sender} です。令和{reiwa}年分の{opening}\n\
          提出期限: {deadline}\n\n\
          次のページからログインして、質問に答えながら入力してください。スマートフォンからも入力できます。\n\
          {link}\n\n\
+         {note}\
          ----\n\
-         Please file your {year} year-end adjustment declarations by {end} at the page above.\n",
+         Please file your {year} year-end adjustment declarations by {end} at the page above.\n\
+         {automatic}",
         name = employee.name.full(),
-        company = company.name.as_str(),
-        reiwa = year.reiwa(),
         deadline = deadline(periods),
-        link = link(context, actor, periods),
+        link = link(context, tenant, periods),
         year = year.year(),
         end = periods.filing.end,
     );
-    Some(message(context, actor, to, subject, body))
+    Some(message(context, tenant, to, subject, body))
 }
 
 /// 差戻し or 再年調: the comment goes in the mail too.
@@ -99,12 +139,12 @@ pub(crate) fn returned(
          submit them again.\n",
         name = employee.name.full(),
         reiwa = year.reiwa(),
-        link = link(context, actor, periods),
+        link = link(context, &actor.tenant, periods),
         year = year.year(),
     );
     Some(message(
         context,
-        actor,
+        &actor.tenant,
         to,
         format!("令和{}年分 年末調整の申告が差し戻されました", year.reiwa()),
         body,
@@ -137,12 +177,12 @@ pub(crate) fn reopened(
          Please review the dependants and insurance sections and submit again.\n",
         name = employee.name.full(),
         reiwa = year.reiwa(),
-        link = link(context, actor, periods),
+        link = link(context, &actor.tenant, periods),
         year = year.year(),
     );
     Some(message(
         context,
-        actor,
+        &actor.tenant,
         to,
         format!("令和{}年分 年末調整の再提出のお願い(再年調)", year.reiwa()),
         body,

@@ -4,9 +4,10 @@
 use nencho_filings::{Actor, Filing, FilingAction, FilingPeriods};
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
-use nencho_ports::{FilingQuery, FilingRow, FilingWrite};
-use nencho_tenancy::Company;
+use nencho_ports::{FilingQuery, FilingRow, FilingWrite, OutboxMessage};
+use nencho_tenancy::{Company, Tenant};
 
+use super::mails::RequestMail;
 use super::{author, mails};
 use crate::authorization::{list_department, require};
 use crate::sign_in::CurrentUser;
@@ -96,19 +97,18 @@ pub async fn remind(
     let mut query = query(company_id, tax_year, department, None);
     loop {
         let page = context.store.list_filings(actor.tenant.id, &query).await?;
-        for row in &page.rows {
-            let due = row.filing.as_ref().is_some_and(|filing| {
-                filing.status != nencho_filings::FilingStatus::NotRequested
-                    && filing.status.awaits_employee()
-            });
-            if !due || !recipients.includes(row.employee.id) {
-                continue;
-            }
-            outcome.done += 1;
-            match mails::request(context, actor, &company, &row.employee, &periods, true) {
-                Some(mail) => context.store.enqueue_mail(&mail).await?,
-                None => outcome.without_email += 1,
-            }
+        let reminders = reminders_of(
+            context,
+            &actor.tenant,
+            &company,
+            &periods,
+            &page.rows,
+            &recipients,
+            RequestMail::Reminder,
+            &mut outcome,
+        );
+        for mail in &reminders {
+            context.store.enqueue_mail(mail).await?;
         }
         match page.next {
             Some(next) => query.after = Some(next),
@@ -116,6 +116,44 @@ pub async fn remind(
         }
     }
     Ok(outcome)
+}
+
+/// Whether the reminders are for this declaration: requested but not submitted (依頼中, 入力中,
+/// 差戻し).
+fn awaits_reminder(row: &FilingRow) -> bool {
+    row.filing.as_ref().is_some_and(|filing| {
+        filing.status != nencho_filings::FilingStatus::NotRequested
+            && filing.status.awaits_employee()
+    })
+}
+
+/// The reminders (督促) of one page of the progress list, by staff or automatic (`kind`): one
+/// mail per employee among `recipients` whose declaration awaits them, counted in `outcome`
+/// (those without an e-mail address as `without_email`). Shared by [`remind`] and the automatic
+/// reminders of the worker.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reminders_of(
+    context: &AppContext,
+    tenant: &Tenant,
+    company: &Company,
+    periods: &FilingPeriods,
+    rows: &[FilingRow],
+    recipients: &Recipients,
+    kind: RequestMail,
+    outcome: &mut Outcome,
+) -> Vec<OutboxMessage> {
+    let mut mails = Vec::new();
+    for row in rows {
+        if !awaits_reminder(row) || !recipients.includes(row.employee.id) {
+            continue;
+        }
+        outcome.done += 1;
+        match mails::request(context, tenant, company, &row.employee, periods, kind) {
+            Some(mail) => mails.push(mail),
+            None => outcome.without_email += 1,
+        }
+    }
+    mails
 }
 
 async fn prepare(
@@ -145,7 +183,7 @@ async fn prepare(
     Ok((company, periods, department))
 }
 
-fn query(
+pub(crate) fn query(
     company_id: CompanyId,
     tax_year: TaxYear,
     department: Option<String>,
@@ -194,6 +232,13 @@ fn request_write(
         expected_version: before.version,
         event: applied.event,
         changes: applied.changes,
-        mail: mails::request(context, actor, company, &row.employee, periods, false),
+        mail: mails::request(
+            context,
+            &actor.tenant,
+            company,
+            &row.employee,
+            periods,
+            RequestMail::Request,
+        ),
     })
 }
