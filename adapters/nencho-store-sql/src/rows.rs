@@ -67,6 +67,7 @@ pub fn company(row: &impl RowReader) -> Result<Company, StoreError> {
                 LoginIdScheme::from_code(&scheme)
                     .ok_or_else(|| corrupt(format!("login id scheme {scheme:?}")))?
             },
+            auto_reminders: row.boolean("auto_reminders")?,
         },
         registered_at: row.timestamp("registered_at")?,
     })

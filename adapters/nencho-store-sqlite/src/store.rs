@@ -297,7 +297,8 @@ impl CompanyStore for SqliteStore {
         }
         sqlx::query(
             "INSERT INTO companies (tenant_id, id, name, registered_at, corporate_number, address, \
-             tax_office, contact, login_id_scheme) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             tax_office, contact, login_id_scheme, auto_reminders) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(tenant_id.as_uuid())
         .bind(company.id.as_uuid())
@@ -313,6 +314,7 @@ impl CompanyStore for SqliteStore {
         .bind(&company.profile.tax_office)
         .bind(&company.profile.contact)
         .bind(company.profile.login_id_scheme.code())
+        .bind(company.profile.auto_reminders)
         .execute(&self.pool)
         .await
         .map_err(store_error)?;
@@ -326,7 +328,7 @@ impl CompanyStore for SqliteStore {
     ) -> Result<Option<Company>, StoreError> {
         sqlx::query(
             "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
-             contact, login_id_scheme FROM companies \
+             contact, login_id_scheme, auto_reminders FROM companies \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant_id.as_uuid())
@@ -342,7 +344,7 @@ impl CompanyStore for SqliteStore {
     async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError> {
         sqlx::query(
             "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
-             contact, login_id_scheme FROM companies \
+             contact, login_id_scheme, auto_reminders FROM companies \
              WHERE tenant_id = $1 ORDER BY name, id",
         )
         .bind(tenant_id.as_uuid())
@@ -376,7 +378,8 @@ fn update_company_query(
 ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     sqlx::query(
         "UPDATE companies SET name = $3, corporate_number = $4, address = $5, tax_office = $6, \
-         contact = $7, login_id_scheme = $8 WHERE tenant_id = $1 AND id = $2",
+         contact = $7, login_id_scheme = $8, auto_reminders = $9 \
+         WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant_id.as_uuid())
     .bind(company.id.as_uuid())
@@ -391,4 +394,5 @@ fn update_company_query(
     .bind(company.profile.tax_office.clone())
     .bind(company.profile.contact.clone())
     .bind(company.profile.login_id_scheme.code())
+    .bind(company.profile.auto_reminders)
 }

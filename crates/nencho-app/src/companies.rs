@@ -10,7 +10,7 @@ use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
 /// A company form as submitted: every field as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CompanyForm {
     pub name: String,
     pub corporate_number: String,
@@ -18,6 +18,8 @@ pub struct CompanyForm {
     pub tax_office: String,
     pub contact: String,
     pub login_id_scheme: String,
+    /// Whether the worker mails the automatic reminders before the deadline.
+    pub auto_reminders: bool,
 }
 
 /// Which fields of a company form are wrong; all of them at once.
@@ -28,6 +30,20 @@ pub enum CompanyFieldError {
     CorporateNumber(nencho_tenancy::CorporateNumberError),
     TooLong { field: &'static str, max: usize },
     LoginIdScheme,
+}
+
+impl Default for CompanyForm {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            corporate_number: String::new(),
+            address: String::new(),
+            tax_office: String::new(),
+            contact: String::new(),
+            login_id_scheme: String::new(),
+            auto_reminders: true,
+        }
+    }
 }
 
 const TEXT_MAX: usize = 200;
@@ -81,6 +97,7 @@ impl CompanyForm {
                     tax_office: self.tax_office.trim().to_owned(),
                     contact: self.contact.trim().to_owned(),
                     login_id_scheme,
+                    auto_reminders: self.auto_reminders,
                 },
             )),
             _ => Err(errors),
@@ -205,6 +222,7 @@ mod tests {
             tax_office: "麹町".into(),
             contact: "03-0000-0000".into(),
             login_id_scheme: "email".into(),
+            auto_reminders: false,
         }
     }
 
@@ -217,6 +235,7 @@ mod tests {
             "7000012050002"
         );
         assert_eq!(profile.login_id_scheme, LoginIdScheme::Email);
+        assert!(!profile.auto_reminders);
         let blank_number = CompanyForm {
             corporate_number: "  ".into(),
             login_id_scheme: String::new(),

@@ -72,7 +72,7 @@ impl LoginIdScheme {
 }
 
 /// What the declaration forms print about the payer (給与の支払者), and company settings.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompanyProfile {
     /// 法人番号; `None` for a payer that is an individual (whose 個人番号 is not stored here).
     pub corporate_number: Option<CorporateNumber>,
@@ -83,6 +83,22 @@ pub struct CompanyProfile {
     /// A telephone number or contact person for employees' questions.
     pub contact: String,
     pub login_id_scheme: LoginIdScheme,
+    /// Whether the worker mails the automatic reminders before the filing deadline (YEA-4);
+    /// on by default.
+    pub auto_reminders: bool,
+}
+
+impl Default for CompanyProfile {
+    fn default() -> Self {
+        Self {
+            corporate_number: None,
+            address: String::new(),
+            tax_office: String::new(),
+            contact: String::new(),
+            login_id_scheme: LoginIdScheme::default(),
+            auto_reminders: true,
+        }
+    }
 }
 
 impl Company {
@@ -122,5 +138,10 @@ mod scheme_tests {
             assert_eq!(LoginIdScheme::from_code(scheme.code()), Some(scheme));
         }
         assert_eq!(LoginIdScheme::default(), LoginIdScheme::EmployeeNumber);
+    }
+
+    #[test]
+    fn automatic_reminders_are_on_by_default() {
+        assert!(CompanyProfile::default().auto_reminders);
     }
 }

@@ -7,7 +7,7 @@ use nencho_app::companies::{
     CompanyForm, CompanySaved, find_company, list_companies, register_company, update_company,
 };
 use nencho_kernel::CompanyId;
-use nencho_tenancy::Company;
+use nencho_tenancy::{Company, CompanyProfile};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
@@ -66,6 +66,9 @@ pub struct CompanyFormBody {
     contact: String,
     #[serde(default)]
     login_id_scheme: String,
+    /// A checkbox: absent from the POST when unchecked, which is off.
+    #[serde(default)]
+    auto_reminders: Option<String>,
     #[serde(default)]
     csrf_token: String,
 }
@@ -79,6 +82,7 @@ impl CompanyFormBody {
             tax_office: self.tax_office.clone(),
             contact: self.contact.clone(),
             login_id_scheme: self.login_id_scheme.clone(),
+            auto_reminders: self.auto_reminders.is_some(),
         }
     }
 
@@ -94,9 +98,22 @@ impl CompanyFormBody {
             tax_office: company.profile.tax_office.clone(),
             contact: company.profile.contact.clone(),
             login_id_scheme: company.profile.login_id_scheme.code().to_owned(),
+            auto_reminders: checked(company.profile.auto_reminders),
             csrf_token: String::new(),
         }
     }
+
+    /// The empty form of a new company: the settings' defaults.
+    fn new_company() -> Self {
+        Self {
+            auto_reminders: checked(CompanyProfile::default().auto_reminders),
+            ..Self::default()
+        }
+    }
+}
+
+fn checked(on: bool) -> Option<String> {
+    on.then(|| "on".to_owned())
 }
 
 fn form_page(
@@ -157,6 +174,13 @@ fn form_page(
             hint: None,
             error: error_of("login_id_scheme"),
         },
+        Field {
+            name: "auto_reminders",
+            label: t.company_auto_reminders,
+            value: body.auto_reminders.clone().unwrap_or_default(),
+            hint: None,
+            error: None,
+        },
     ];
     CompanyFormPage {
         layout,
@@ -216,7 +240,7 @@ pub async fn new_form(request: &Request, services: Data<&Arc<HttpServices>>) -> 
         return failure(&site, &nencho_app::AppError::Forbidden).await;
     }
     let t = site.lang.words();
-    let body = CompanyFormBody::default();
+    let body = CompanyFormBody::new_company();
     page(
         &form_page(
             &site,

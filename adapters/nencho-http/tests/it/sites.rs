@@ -740,6 +740,41 @@ async fn the_admin_registers_a_company_and_every_wrong_field_is_named() {
     assert!(list.contains(r#"<td class="name">株式会社アクメ</td>"#));
 }
 
+#[tokio::test]
+async fn automatic_reminders_are_on_for_a_new_company_and_an_unchecked_box_turns_them_off() {
+    let (store, _services, notice) = site().await;
+    let mut admin = browser(&store, "acme.localhost:8080");
+    log_in_as_admin(&mut admin, &notice).await;
+    let checked = r#"name="auto_reminders" value="on" checked"#;
+
+    let (_, page, _) = admin.get("/admin/companies/new").await;
+    assert!(
+        page.contains("提出期限前に自動で督促メールを送る"),
+        "{page}"
+    );
+    assert!(page.contains(checked), "on by default: {page}");
+    let (status, _, location) = admin
+        .post(
+            "/admin/companies/new",
+            &[("name", "株式会社アクメ"), ("auto_reminders", "on")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    let (_, page, _) = admin.get(&location).await;
+    assert!(page.contains(checked), "{page}");
+
+    let action = location.trim_end_matches("?saved=1").to_owned();
+    let (status, _, _) = admin.post(&action, &[("name", "株式会社アクメ")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = admin.get(&location).await;
+    assert!(page.contains(r#"name="auto_reminders""#), "{page}");
+    assert!(
+        !page.contains(checked),
+        "absent from the POST is off: {page}"
+    );
+}
+
 mod employee_list {
     use super::*;
     use nencho_identity::{CompanyRole, Role};

@@ -202,6 +202,7 @@ pub async fn company_settings_are_kept_and_updated(store: &dyn Store) {
         LoginIdScheme::EmployeeNumber,
         "the default"
     );
+    assert!(company.profile.auto_reminders, "on by default");
     company.profile.corporate_number = Some(CorporateNumber::parse("7000012050002").unwrap());
     company.profile.address = "東京都千代田区霞が関3-1-1".into();
     company.profile.tax_office = "麹町".into();
@@ -215,6 +216,7 @@ pub async fn company_settings_are_kept_and_updated(store: &dyn Store) {
     company.name = CompanyName::parse("株式会社アクメホールディングス").unwrap();
     company.profile.corporate_number = None;
     company.profile.login_id_scheme = LoginIdScheme::Email;
+    company.profile.auto_reminders = false;
     store.update_company(acme.id, &company).await.unwrap();
     assert_eq!(
         store.list_companies(acme.id).await.unwrap(),

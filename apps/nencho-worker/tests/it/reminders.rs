@@ -227,3 +227,92 @@ async fn the_worker_looks_for_due_reminders_at_start() {
     let (status, log) = worker.terminate().await;
     assert!(status.success(), "{log:?}");
 }
+
+#[tokio::test]
+async fn a_company_that_turned_automatic_reminders_off_gets_none() {
+    let working_dir = tempfile::tempdir().unwrap();
+    let settings = Settings::load(&SettingsArgs {
+        data_dir: Some(working_dir.path().join("state")),
+        ..SettingsArgs::default()
+    })
+    .unwrap();
+    let store = nencho_bootstrap::store::open(&settings.database)
+        .await
+        .unwrap();
+    let clock = Arc::new(FixedClock::at(datetime!(2026-11-20 01:00 UTC)));
+    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    context.clock = clock.clone();
+    let tenant = open_tenant(
+        &context,
+        OpenTenantRequest {
+            slug: "acme",
+            name: "株式会社アクメ",
+            contact_email: "hr@acme.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap()
+    .tenant;
+    let admin = CurrentUser {
+        tenant: tenant.clone(),
+        user: store.list_users(tenant.id).await.unwrap().remove(0),
+        session: TokenHash::from_hex("0".repeat(64)),
+    };
+    let mut company = Company::register(
+        tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        clock.as_ref(),
+    );
+    company.profile.auto_reminders = false;
+    store.insert_company(tenant.id, &company).await.unwrap();
+    employee(&context, &company, "0001", Some("taro@acme.example")).await;
+    let year = TaxYear::new(2026).unwrap();
+    set_periods(
+        &context,
+        &admin,
+        company.id,
+        year,
+        PeriodsInput {
+            adjustment_start: date!(2026 - 11 - 01),
+            adjustment_end: date!(2027 - 01 - 31),
+            filing_start: date!(2026 - 11 - 10),
+            filing_end: date!(2026 - 11 - 30),
+            refiling: None,
+            year_round_changes: false,
+        },
+    )
+    .await
+    .unwrap();
+    request_filings(&context, &admin, company.id, year, Recipients::Everyone)
+        .await
+        .unwrap();
+    let automatic = || {
+        let store = store.clone();
+        async move {
+            store
+                .list_mail(tenant.id, 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|mail| mail.subject.starts_with("【自動送信】"))
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // 11/27 09:00: the 3-day reminder would be due, but the company turned reminders off.
+    set_clock(&clock, datetime!(2026-11-27 00:00 UTC));
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert!(
+        report.sent.is_empty() && report.failed.is_empty() && report.already_sent == 0,
+        "{report:?}"
+    );
+    assert!(automatic().await.is_empty());
+
+    // Turned back on: the reminder still due is sent, once.
+    company.profile.auto_reminders = true;
+    store.update_company(tenant.id, &company).await.unwrap();
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert_eq!(automatic().await.len(), 1);
+}

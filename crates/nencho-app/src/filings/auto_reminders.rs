@@ -2,7 +2,8 @@
 //! who has not submitted (依頼中, 入力中, 差戻し) on the schedule of
 //! [`nencho_filings::due_reminder`] — 7, 3 and 1 days before the filing period's last day and on
 //! the last day, from 09:00 Japan time — in every company of every contract that has not ended,
-//! for the tax year whose adjustment is under way.
+//! for the tax year whose adjustment is under way — except companies that turned them off
+//! (`CompanyProfile::auto_reminders`).
 //!
 //! Each reminder day is sent once per company and year however many workers run and however
 //! often: the store claims the day and queues the mails in one transaction
@@ -52,7 +53,7 @@ impl ReminderReport {
 }
 
 /// Sends the reminders due at `now` in every company of every contract that has not ended (a
-/// contract under notice of its end is still served). Safe to run as often as wanted and from
+/// contract under notice of its end is still served) that has not turned them off. Safe to run as often as wanted and from
 /// several workers at once. Fails only when the contracts cannot be listed; a company that fails
 /// is reported and the others go on.
 pub async fn send_due_reminders(
@@ -79,6 +80,9 @@ pub async fn send_due_reminders(
             }
         };
         for company in companies {
+            if !company.profile.auto_reminders {
+                continue;
+            }
             match remind_company(context, &tenant, &company, tax_year, now).await {
                 Ok(Some(Some(sent))) => report.sent.push(sent),
                 Ok(Some(None)) => report.already_sent += 1,
