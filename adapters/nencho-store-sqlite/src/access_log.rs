@@ -18,15 +18,22 @@ impl AccessLogStore for SqliteStore {
         if records.is_empty() {
             return Ok(());
         }
+        let times = records
+            .iter()
+            .map(|record| utc(record.at))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut transaction = self.begin_write().await?;
-        for chunk in records.chunks(ROWS_PER_STATEMENT) {
+        for (chunk, times) in records
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(times.chunks(ROWS_PER_STATEMENT))
+        {
             let mut insert = QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO access_records (tenant_id, at, client_ip, user_agent, method, path, \
                  route, status, duration_ms, request_id, user_id) ",
             );
-            insert.push_values(chunk, |mut row, record| {
+            insert.push_values(chunk.iter().zip(times), |mut row, (record, at)| {
                 row.push_bind(record.tenant_id.as_uuid())
-                    .push_bind(utc(record.at))
+                    .push_bind(at.as_str())
                     .push_bind(record.client_ip.map(|ip| ip.to_string()))
                     .push_bind(record.user_agent.as_str())
                     .push_bind(record.method.as_str())
@@ -63,8 +70,8 @@ impl AccessLogStore for SqliteStore {
                      ORDER BY at, id LIMIT $4",
                 )
                 .bind(tenant_id.as_uuid())
-                .bind(utc(from))
-                .bind(utc(to))
+                .bind(utc(from)?)
+                .bind(utc(to)?)
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await,
@@ -76,9 +83,9 @@ impl AccessLogStore for SqliteStore {
                      ORDER BY at, id LIMIT $6",
                 )
                 .bind(tenant_id.as_uuid())
-                .bind(utc(from))
-                .bind(utc(to))
-                .bind(utc(cursor.at))
+                .bind(utc(from)?)
+                .bind(utc(to)?)
+                .bind(utc(cursor.at)?)
                 .bind(cursor.id)
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
@@ -89,8 +96,16 @@ impl AccessLogStore for SqliteStore {
     }
 }
 
-/// Times are stored and compared as text here, so always in UTC: the order of the text is then
-/// the order of the times.
-fn utc(at: OffsetDateTime) -> OffsetDateTime {
+/// Times are stored and compared as text here, so they are written in UTC with a fixed width
+/// (nine fractional digits): the order of the text is then the order of the times. sqlx's own
+/// RFC 3339 encoding drops a zero fraction, which sorts `…:00Z` after `…:00.5Z`. sqlx reads
+/// either form back.
+const SORTABLE_TIME: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:9]Z"
+);
+
+pub(crate) fn utc(at: OffsetDateTime) -> Result<String, StoreError> {
     at.to_offset(nencho_kernel::UtcOffset::UTC)
+        .format(SORTABLE_TIME)
+        .map_err(|error| StoreError::Backend(format!("cannot write the time {at}: {error}")))
 }

@@ -159,7 +159,7 @@ impl StoreMaintenance for SqliteStore {
         .map_err(store_error)?
         .rows_affected();
         let access_records = sqlx::query("DELETE FROM access_records WHERE at < $1")
-            .bind(cutoffs.access_records_before)
+            .bind(crate::access_log::utc(cutoffs.access_records_before)?)
             .execute(&mut *transaction)
             .await
             .map_err(store_error)?
