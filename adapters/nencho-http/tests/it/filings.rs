@@ -21,6 +21,7 @@ on_both_stores!(
     a_declaration_goes_from_request_through_return_and_approval_to_the_payroll_csv,
     bad_input_is_refused_with_the_right_status_and_saves_nothing,
     a_clerk_enters_a_paper_declaration_for_an_employee_without_an_id,
+    an_approver_approves_the_selected_declarations_at_once,
 );
 
 const HOST: &str = "acme.localhost:8080";
@@ -897,4 +898,215 @@ async fn a_clerk_enters_a_paper_declaration_for_an_employee_without_an_id(store:
         clerk.get(&format!("/filings/{year}")).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+/// Proxy-enters a complete declaration for `employee` (all questions "no"); submits it when
+/// `submit`, else leaves it 入力中. Returns the stored declaration.
+async fn proxy_file<E: poem::Endpoint>(
+    browser: &mut Browser<E>,
+    services: &HttpServices,
+    employee: &Employee,
+    year: TaxYear,
+    submit: bool,
+) -> Filing {
+    let base = format!("/admin/employees/{}/filings/{}", employee.id, year.year());
+    let no: Vec<(&str, &str)> = QUESTIONS.iter().map(|(name, _)| (*name, "no")).collect();
+    let answer = save_step(browser, &base, "questions", &no).await;
+    redirected_to(&answer, &format!("{base}/step/self"));
+    if submit {
+        let self_step = [
+            ("estimated_salary", "3,600,000"),
+            ("other_income", "0"),
+            ("disability", "none"),
+        ];
+        let answer = save_step(browser, &base, "self", &self_step).await;
+        redirected_to(&answer, &format!("{base}/step/next_year"));
+        let answer = save_step(browser, &base, "next_year", &[("next_year_same", "yes")]).await;
+        redirected_to(&answer, &format!("{base}/review"));
+        let (status, page, _) = browser.get(&format!("{base}/review")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let version = hidden(&page, "version");
+        let (status, page, _) = browser
+            .post(&format!("{base}/submit"), &[("version", version.as_str())])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    }
+    services
+        .app
+        .store
+        .find_filing_of(employee.tenant_id, employee.id, year)
+        .await
+        .unwrap()
+        .expect("the declaration is stored")
+}
+
+/// Every `selected` checkbox value on `page`.
+fn selectable(page: &str) -> Vec<String> {
+    let marker = r#"name="selected" value=""#;
+    page.match_indices(marker)
+        .map(|(at, _)| {
+            page[at + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .collect()
+}
+
+async fn an_approver_approves_the_selected_declarations_at_once(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let year = world.year;
+    let company = world.company.id;
+    let tenant = world.company.tenant_id;
+    world.open_periods().await;
+    let services = world.services.clone();
+    let mut filed = Vec::new();
+    for number in ["E0101", "E0102", "E0103"] {
+        let employee = employee_record(tenant, company, number, None);
+        services
+            .app
+            .store
+            .insert_employee(tenant, &employee)
+            .await
+            .unwrap();
+        let submit = number != "E0103";
+        filed.push(proxy_file(&mut world.admin, &services, &employee, year, submit).await);
+    }
+    let (first, second, draft) = (&filed[0], &filed[1], &filed[2]);
+    assert_eq!(draft.status, FilingStatus::Draft);
+    // A declaration of another company of the tenant, submitted there.
+    let other = Company::register(
+        tenant,
+        CompanyName::parse("株式会社ビー").unwrap(),
+        &SystemClock,
+    );
+    services
+        .app
+        .store
+        .insert_company(tenant, &other)
+        .await
+        .unwrap();
+    let stranger = employee_record(tenant, other.id, "B0001", None);
+    services
+        .app
+        .store
+        .insert_employee(tenant, &stranger)
+        .await
+        .unwrap();
+    let (status, page, _) = world
+        .admin
+        .get(&format!(
+            "/admin/companies/{}/periods/{}",
+            other.id,
+            year.year()
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (start, end, next_end) = (
+        format!("{}-01-01", year.year()),
+        format!("{}-12-31", year.year()),
+        format!("{}-01-31", year.year() + 1),
+    );
+    let (status, page, _) = world
+        .admin
+        .post(
+            &format!("/admin/companies/{}/periods/{}", other.id, year.year()),
+            &[
+                ("adjustment_start", start.as_str()),
+                ("adjustment_end", next_end.as_str()),
+                ("filing_start", start.as_str()),
+                ("filing_end", end.as_str()),
+                ("refiling_start", ""),
+                ("refiling_end", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let foreign = proxy_file(&mut world.admin, &services, &stranger, year, true).await;
+    assert_eq!(foreign.status, FilingStatus::Submitted);
+
+    let dashboard = format!("/admin/companies/{company}/filings/{}", year.year());
+    let approve = format!("{dashboard}/approve");
+    let value = |filing: &Filing| format!("{}:{}", filing.id, filing.version);
+
+    // The 承認者 sees a checkbox on each 提出済 row only, and the button.
+    let mut approver = world.staff.remove(2);
+    let (status, page, _) = approver.get(&dashboard).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"id="approve-selected""#), "{page}");
+    let mut offered = selectable(&page);
+    offered.sort();
+    let mut expected = vec![value(first), value(second)];
+    expected.sort();
+    assert_eq!(offered, expected);
+
+    // A malformed value is refused, nothing approved.
+    let (status, page, _) = approver
+        .post(
+            &approve,
+            &[("selected", "not-a-filing"), ("selected", &value(first))],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    let (status, _, _) = approver.get(&dashboard).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, page, _) = approver.post(&approve, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+
+    // The 担当者 is offered nothing and refused.
+    let mut clerk = world.staff.remove(1);
+    let (status, page, _) = clerk.get(&dashboard).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(!page.contains(r#"id="approve-selected""#), "{page}");
+    assert!(selectable(&page).is_empty(), "{page}");
+    let (status, page, _) = clerk.post(&approve, &[("selected", &value(first))]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+
+    let (status, _, _) = approver.get(&dashboard).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, page, _) = approver
+        .post(
+            &approve,
+            &[
+                ("selected", &value(first)),
+                ("selected", &value(second)),
+                ("selected", &value(draft)),
+                ("selected", &value(&foreign)),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("2件を承認しました"), "{page}");
+    assert!(
+        page.contains(r#"<td class="number">E0103</td><td class="name">山田 太郎</td><td class="reason">未提出</td>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<td class="number">—</td><td class="name">—</td><td class="reason">対象外</td>"#
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains("B0001"),
+        "another company's employee is not named"
+    );
+    let stored = |filing: &Filing| {
+        let services = services.clone();
+        let id = filing.id;
+        async move {
+            services
+                .app
+                .store
+                .find_filing(tenant, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(stored(first).await, FilingStatus::Approved);
+    assert_eq!(stored(second).await, FilingStatus::Approved);
+    assert_eq!(stored(draft).await, FilingStatus::Draft);
+    assert_eq!(stored(&foreign).await, FilingStatus::Submitted);
 }

@@ -4,7 +4,7 @@
 
 use nencho_filings::{
     Actor, ComputedAmounts, Declaration, Filing, FilingAction, FilingPeriods, FilingStatus, Form,
-    Problem, ValueChange, compute, diff, forms_of, validate,
+    Problem, ValueChange, compute, diff, forms_of, transition, validate,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
@@ -12,7 +12,7 @@ use nencho_ports::{FilingHistory, FilingPage, FilingQuery, StatusCounts};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
 
 use super::{Change, filing_or_new, mails, persist, previous_approved, require_for_employee};
-use crate::authorization::{list_department, require};
+use crate::authorization::{list_department, require, scoped_departments};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -232,6 +232,17 @@ pub async fn approve_filing(
     expected_version: i64,
 ) -> Result<Filing, AppError> {
     let (filing, _) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
+    approve_loaded(context, actor, &filing, expected_version).await
+}
+
+/// The approval of a declaration already loaded and checked for scope: no problems, then the
+/// workflow's transition with optimistic concurrency on the version.
+async fn approve_loaded(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing: &Filing,
+    expected_version: i64,
+) -> Result<Filing, AppError> {
     let problems = validate(&filing.document, filing.tax_year);
     if !problems.is_empty() {
         return Err(AppError::Incomplete(problems));
@@ -240,7 +251,7 @@ pub async fn approve_filing(
         context,
         actor,
         Change {
-            filing: &filing,
+            filing,
             expected_version,
             document: None,
             action: FilingAction::Approve,
@@ -249,6 +260,133 @@ pub async fn approve_filing(
         },
     )
     .await
+}
+
+/// At most this many declarations in one 一括承認.
+pub const BULK_APPROVAL_LIMIT: usize = 500;
+
+/// Why one declaration of a 一括承認 was left as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Not 提出済 (a draft, returned, already approved…): the workflow refuses the approval.
+    NotSubmitted,
+    /// `validate` reports problems.
+    HasProblems,
+    /// The version differs from the one the reviewer selected.
+    Changed,
+    /// Unknown, of another company or year, or outside the reviewer's departments.
+    OutOfScope,
+}
+
+impl SkipReason {
+    pub fn japanese(self) -> &'static str {
+        match self {
+            SkipReason::NotSubmitted => "未提出",
+            SkipReason::HasProblems => "入力内容に不備があります",
+            SkipReason::Changed => "他の人が更新しました",
+            SkipReason::OutOfScope => "対象外",
+        }
+    }
+}
+
+/// One declaration left as it was; the employee is named only when in the reviewer's scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedApproval {
+    pub filing_id: FilingId,
+    pub employee_number: String,
+    pub employee_name: String,
+    pub reason: SkipReason,
+}
+
+/// What a 一括承認 did.
+#[derive(Debug, Default)]
+pub struct BulkApproval {
+    pub approved: usize,
+    pub skipped: Vec<SkippedApproval>,
+}
+
+/// 一括承認: approves each selected declaration (id and the version the reviewer saw) of the
+/// company and year as [`approve_filing`] would. ApproveFilings is checked once for the company;
+/// each declaration that cannot be approved is skipped with its reason, never failing the
+/// others. A selection repeated is taken once. Only a store failure ends the request (those
+/// approved before it stay approved).
+pub async fn approve_many(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    selected: Vec<(FilingId, i64)>,
+) -> Result<BulkApproval, AppError> {
+    if selected.len() > BULK_APPROVAL_LIMIT {
+        return Err(AppError::Invalid {
+            field: "selected",
+            message: format!("一度に承認できるのは{BULK_APPROVAL_LIMIT}件までです。"),
+        });
+    }
+    let permission = Permission::ApproveFilings;
+    let grants = require(context, actor, permission, Some(company_id)).await?;
+    let departments = scoped_departments(&grants, permission, company_id);
+    let tenant = actor.tenant.id;
+    let mut seen = std::collections::HashSet::new();
+    let mut result = BulkApproval::default();
+    for (filing_id, expected_version) in selected {
+        if !seen.insert(filing_id) {
+            continue;
+        }
+        let skip = |employee: Option<&Employee>, reason| SkippedApproval {
+            filing_id,
+            employee_number: employee
+                .map(|employee| employee.number.to_string())
+                .unwrap_or_default(),
+            employee_name: employee
+                .map(|employee| employee.name.full())
+                .unwrap_or_default(),
+            reason,
+        };
+        let filing = context
+            .store
+            .find_filing(tenant, filing_id)
+            .await?
+            .filter(|filing| filing.company_id == company_id && filing.tax_year == tax_year);
+        let Some(filing) = filing else {
+            result.skipped.push(skip(None, SkipReason::OutOfScope));
+            continue;
+        };
+        let employee = context
+            .store
+            .find_employee(tenant, filing.employee_id)
+            .await?
+            .filter(|employee| {
+                employee.company_id == company_id
+                    && (departments.is_empty()
+                        || employee
+                            .department
+                            .as_ref()
+                            .is_some_and(|department| departments.contains(department)))
+            });
+        let Some(employee) = employee else {
+            result.skipped.push(skip(None, SkipReason::OutOfScope));
+            continue;
+        };
+        let reason = if filing.version != expected_version {
+            Some(SkipReason::Changed)
+        } else if transition(filing.status, &FilingAction::Approve, Actor::Staff).is_err() {
+            Some(SkipReason::NotSubmitted)
+        } else {
+            match approve_loaded(context, actor, &filing, expected_version).await {
+                Ok(_) => None,
+                Err(AppError::Incomplete(_)) => Some(SkipReason::HasProblems),
+                Err(AppError::Conflict(_)) => Some(SkipReason::Changed),
+                Err(AppError::Refused(_)) => Some(SkipReason::NotSubmitted),
+                Err(error) => return Err(error),
+            }
+        };
+        match reason {
+            None => result.approved += 1,
+            Some(reason) => result.skipped.push(skip(Some(&employee), reason)),
+        }
+    }
+    Ok(result)
 }
 
 /// 再年調: reopens an approved declaration with a reason; the employee is mailed and may

@@ -11,8 +11,8 @@ use nencho_app::filings::payroll::{payroll_page, start_payroll_export};
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Outcome, Recipients, remind, request_filings};
 use nencho_app::filings::review::{
-    DashboardRequest, approve_filing, dashboard, proxy_save, proxy_submit, reopen_filing,
-    return_filing, review, review_employee,
+    BULK_APPROVAL_LIMIT, DashboardRequest, SkipReason, approve_filing, approve_many, dashboard,
+    proxy_save, proxy_submit, reopen_filing, return_filing, review, review_employee,
 };
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
@@ -1238,6 +1238,186 @@ async fn a_declaration_reopened_inside_the_filing_period_waits_for_the_refiling_
 // ---------------------------------------------------------------------------------------------
 // 5. Roles and their scope
 // ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn approve_many_approves_the_submitted_and_skips_the_rest_with_reasons() {
+    let tenant = tenant().await;
+    let context = &tenant.world.context;
+    let first = &tenant.company;
+    let second = company(&tenant.world, &tenant.notice, "株式会社ビー").await;
+    set_clock(&tenant.world, IN_FILING_2026);
+    open_2026(&tenant, first).await;
+    open_2026(&tenant, &second).await;
+    let new = |number| NewEmployee::numbered(number).department("総務部");
+    let a1 = proxy_submitted(&tenant, &employee(&tenant.world, first, new("A1")).await).await;
+    let a2 = proxy_submitted(&tenant, &employee(&tenant.world, first, new("A2")).await).await;
+    let drafted = employee(&tenant.world, first, new("A3")).await;
+    let a3 = proxy_save(
+        context,
+        &tenant.admin,
+        drafted.id,
+        year(2026),
+        0,
+        complete_document(),
+    )
+    .await
+    .unwrap();
+    // Corrected by staff after submission into a declaration with problems: still 提出済.
+    let flawed = employee(&tenant.world, first, new("A4")).await;
+    let submitted = proxy_submitted(&tenant, &flawed).await;
+    let a4 = proxy_save(
+        context,
+        &tenant.admin,
+        flawed.id,
+        year(2026),
+        submitted.version,
+        Declaration::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(a4.status, FilingStatus::Submitted);
+    let a5 = proxy_submitted(&tenant, &employee(&tenant.world, first, new("A5")).await).await;
+    let sales = employee(
+        &tenant.world,
+        first,
+        NewEmployee::numbered("A6").department("営業部"),
+    )
+    .await;
+    let a6 = proxy_submitted(&tenant, &sales).await;
+    let b1 = proxy_submitted(
+        &tenant,
+        &employee(&tenant.world, &second, NewEmployee::numbered("B1")).await,
+    )
+    .await;
+
+    // A 担当者 may not approve at all.
+    let clerk = staff(&tenant, "clerk", first, CompanyRole::Clerk, &[]).await;
+    assert!(matches!(
+        approve_many(
+            context,
+            &clerk,
+            first.id,
+            year(2026),
+            vec![(a1.id, a1.version)]
+        )
+        .await,
+        Err(AppError::Forbidden)
+    ));
+
+    let approver = staff(&tenant, "approver", first, CompanyRole::Approver, &[]).await;
+    let done = approve_many(
+        context,
+        &approver,
+        first.id,
+        year(2026),
+        vec![
+            (a1.id, a1.version),
+            (a2.id, a2.version),
+            (a3.id, a3.version),
+            (a4.id, a4.version),
+            (a5.id, a5.version - 1),
+            (b1.id, b1.version),
+            (a1.id, a1.version),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.approved, 2);
+    let skipped: Vec<_> = done
+        .skipped
+        .iter()
+        .map(|skip| {
+            (
+                skip.filing_id,
+                skip.employee_number.as_str(),
+                skip.employee_name.as_str(),
+                skip.reason,
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (a3.id, "A3", "山田 太郎A3", SkipReason::NotSubmitted),
+            (a4.id, "A4", "山田 太郎A4", SkipReason::HasProblems),
+            (a5.id, "A5", "山田 太郎A5", SkipReason::Changed),
+            (b1.id, "", "", SkipReason::OutOfScope),
+        ]
+    );
+    assert_eq!(
+        SkipReason::HasProblems.japanese(),
+        "入力内容に不備があります"
+    );
+    for approved in [&a1, &a2] {
+        let stored = review(context, &approver, approved.id)
+            .await
+            .unwrap()
+            .filing;
+        assert_eq!(stored.status, FilingStatus::Approved);
+        assert_eq!(stored.version, approved.version + 1);
+    }
+    for left in [&a3, &a4, &a5] {
+        let stored = review(context, &approver, left.id).await.unwrap().filing;
+        assert_eq!(stored.version, left.version);
+    }
+    assert_eq!(
+        review(context, &tenant.admin, b1.id)
+            .await
+            .unwrap()
+            .filing
+            .status,
+        FilingStatus::Submitted
+    );
+
+    // Another year, or another department for an approver narrowed to one: 対象外.
+    let general = staff(
+        &tenant,
+        "general",
+        first,
+        CompanyRole::Approver,
+        &["総務部"],
+    )
+    .await;
+    let done = approve_many(
+        context,
+        &general,
+        first.id,
+        year(2026),
+        vec![(a6.id, a6.version)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.approved, 0);
+    assert_eq!(done.skipped[0].reason, SkipReason::OutOfScope);
+    let done = approve_many(
+        context,
+        &approver,
+        first.id,
+        year(2025),
+        vec![(a5.id, a5.version)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.skipped[0].reason, SkipReason::OutOfScope);
+
+    // More than the cap: refused as a whole.
+    let too_many = vec![(a5.id, a5.version); BULK_APPROVAL_LIMIT + 1];
+    assert!(matches!(
+        approve_many(context, &approver, first.id, year(2026), too_many).await,
+        Err(AppError::Invalid {
+            field: "selected",
+            ..
+        })
+    ));
+    assert_eq!(
+        review(context, &approver, a5.id)
+            .await
+            .unwrap()
+            .filing
+            .status,
+        FilingStatus::Submitted
+    );
+}
 
 #[tokio::test]
 async fn company_roles_reach_only_their_company_departments_and_powers() {

@@ -71,6 +71,10 @@ pub fn routes(route: Route) -> Route {
             get(settlement::template),
         )
         .at(
+            "/admin/companies/:id/filings/:year/approve",
+            post(staff::approve_selected),
+        )
+        .at(
             "/admin/companies/:id/filings/:year/:kind",
             post(staff::send_requests),
         )

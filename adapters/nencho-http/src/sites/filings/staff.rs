@@ -10,11 +10,11 @@ use nencho_app::companies::companies_with;
 use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Recipients, remind, request_filings};
-use nencho_app::filings::review::{DashboardRequest, dashboard};
+use nencho_app::filings::review::{DashboardRequest, approve_many, dashboard};
 use nencho_filings::FilingStatus;
 use nencho_identity::Permission;
 use nencho_kernel::{
-    CompanyId, Date, EmployeeId, JAPAN_STANDARD_TIME, TaxYear, parse_japanese_date,
+    CompanyId, Date, EmployeeId, FilingId, JAPAN_STANDARD_TIME, TaxYear, parse_japanese_date,
 };
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
@@ -100,6 +100,8 @@ struct RowView {
     requestable: bool,
     /// Requested but not submitted: a reminder may go to this one employee.
     remindable: bool,
+    /// 提出済: `{filing_id}:{version}` for the 一括承認 checkbox.
+    approvable: Option<String>,
 }
 
 #[derive(Template)]
@@ -122,6 +124,7 @@ struct DashboardPage {
     may_request: bool,
     may_proxy: bool,
     may_export: bool,
+    may_approve: bool,
 }
 
 #[derive(Deserialize)]
@@ -208,6 +211,11 @@ pub async fn show_dashboard(
             requestable: row.status() == FilingStatus::NotRequested,
             remindable: row.status() != FilingStatus::NotRequested
                 && row.status().awaits_employee(),
+            approvable: row
+                .filing
+                .as_ref()
+                .filter(|filing| filing.status == FilingStatus::Submitted)
+                .map(|filing| format!("{}:{}", filing.id, filing.version)),
         })
         .collect();
     page(
@@ -242,6 +250,7 @@ pub async fn show_dashboard(
             may_request: may(Permission::RequestFilings),
             may_proxy: may(Permission::EditFilings),
             may_export: may(Permission::ExportPayroll),
+            may_approve: may(Permission::ApproveFilings),
         },
         StatusCode::OK,
     )
@@ -314,6 +323,105 @@ pub async fn send_requests(
             &format!("/admin/companies/{company_id}/periods/{}", tax_year.year()),
             "期間を設定する",
         ),
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+struct SkippedView {
+    number: String,
+    name: String,
+    reason: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_bulk_approval.html")]
+struct BulkApprovalPage {
+    layout: Layout,
+    dashboard: String,
+    approved: usize,
+    skipped: Vec<SkippedView>,
+}
+
+/// One `selected` value of the dashboard: `{filing_id}:{version}`.
+fn parse_selected(value: &str) -> Option<(FilingId, i64)> {
+    let (id, version) = value.split_once(':')?;
+    Some((id.trim().parse().ok()?, version.trim().parse().ok()?))
+}
+
+/// 一括承認: approves the declarations checked on the dashboard (`selected`, repeated) and
+/// says how many were approved and which were left, with why.
+#[handler]
+pub async fn approve_selected(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    let token = fields
+        .iter()
+        .find(|(name, _)| name == "csrf_token")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default();
+    if !site.csrf_ok(token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
+        return plain_not_found();
+    };
+    let dashboard = format!("/admin/companies/{company_id}/filings/{}", tax_year.year());
+    let refuse = |status: StatusCode, body: &str| {
+        crate::sites::render::message(
+            site.layout().with_user(&current),
+            status,
+            site.lang.words().error_title,
+            body,
+            &dashboard,
+            "進捗に戻る",
+        )
+    };
+    let mut selected = Vec::new();
+    for (_, value) in fields.iter().filter(|(name, _)| name == "selected") {
+        match parse_selected(value) {
+            Some(one) => selected.push(one),
+            None => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "選択された申告書の指定が正しくありません。画面を開き直してください。",
+                );
+            }
+        }
+    }
+    if selected.is_empty() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "承認する申告書を選択してください。",
+        );
+    }
+    match approve_many(&services.app, &current, company_id, tax_year, selected).await {
+        Ok(done) => page(
+            &BulkApprovalPage {
+                layout: site.layout().with_user(&current),
+                dashboard: dashboard.clone(),
+                approved: done.approved,
+                skipped: done
+                    .skipped
+                    .into_iter()
+                    .map(|skip| SkippedView {
+                        number: skip.employee_number,
+                        name: skip.employee_name,
+                        reason: skip.reason.japanese(),
+                    })
+                    .collect(),
+            },
+            StatusCode::OK,
+        ),
+        Err(AppError::Invalid { message, .. }) => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, &message)
+        }
         Err(error) => failure(&site, &error).await,
     }
 }
