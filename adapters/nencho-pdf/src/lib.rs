@@ -8,7 +8,6 @@
 
 mod font;
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use krilla::Document;
@@ -450,31 +449,6 @@ impl Layout<'_> {
             width: CONTENT_WIDTH,
         });
     }
-}
-
-/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 5987's encoding): the
-/// Japanese `filename` for browsers that read `filename*`, `fallback` (ASCII) for the others.
-pub fn content_disposition(filename: &str, fallback: &str) -> String {
-    let ascii: String = fallback
-        .chars()
-        .map(|character| {
-            if character.is_ascii_graphic() && character != '"' && character != '\\' {
-                character
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for byte in filename.bytes() {
-        let plain = byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte);
-        if plain {
-            encoded.push(char::from(byte));
-        } else {
-            let _ = write!(encoded, "%{byte:02X}");
-        }
-    }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]

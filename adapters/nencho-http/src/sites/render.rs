@@ -97,8 +97,43 @@ pub fn percent_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 5987's encoding): the
+/// Japanese `filename` for browsers that read `filename*`, `fallback` (ASCII) for the others.
+pub fn content_disposition(filename: &str, fallback: &str) -> String {
+    let ascii: String = fallback
+        .chars()
+        .map(|character| {
+            if character.is_ascii_graphic() && character != '"' && character != '\\' {
+                character
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = percent_encode(filename.as_bytes());
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 /// A CSV file as a `data:` URL, so that it is downloaded from the page and never kept on the
 /// server (generated passwords, settlement results).
 pub fn csv_data_url(bytes: &[u8], charset: &str) -> String {
     format!("data:text/csv;charset={charset},{}", percent_encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_name_is_encoded_for_every_browser() {
+        assert_eq!(
+            content_disposition("申告書 令和8年.pdf", "declarations-2026.pdf"),
+            "attachment; filename=\"declarations-2026.pdf\"; \
+             filename*=UTF-8''%E7%94%B3%E5%91%8A%E6%9B%B8%20%E4%BB%A4%E5%92%8C8%E5%B9%B4.pdf"
+        );
+        assert_eq!(
+            content_disposition("a\"b.pdf", "a\"b\\c d.pdf"),
+            "attachment; filename=\"a_b_c_d.pdf\"; filename*=UTF-8''a%22b.pdf"
+        );
+    }
 }

@@ -247,7 +247,7 @@ async fn respond(
             .with_content_type("application/pdf")
             .with_header(
                 header::CONTENT_DISPOSITION,
-                nencho_pdf::content_disposition(filename, fallback),
+                crate::sites::render::content_disposition(filename, fallback),
             )
             .with_header(header::CACHE_CONTROL, "no-store")
             .into_response(),
