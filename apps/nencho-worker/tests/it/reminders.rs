@@ -16,6 +16,54 @@ use nencho_tenancy::{Company, CompanyName, Employee, EmployeeNumber, EmploymentT
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
+/// A worker's view of one contract on a fresh SQLite store, with its ADMIN.
+struct World {
+    store: Arc<dyn nencho_ports::Store>,
+    clock: Arc<FixedClock>,
+    context: nencho_app::AppContext,
+    tenant: nencho_tenancy::Tenant,
+    admin: CurrentUser,
+}
+
+/// acme opened on the store under `data_dir`, at 2026-11-20 10:00 JST.
+async fn acme_on_november_20(data_dir: &std::path::Path) -> World {
+    let settings = Settings::load(&SettingsArgs {
+        data_dir: Some(data_dir.join("state")),
+        ..SettingsArgs::default()
+    })
+    .unwrap();
+    let store = nencho_bootstrap::store::open(&settings.database)
+        .await
+        .unwrap();
+    let clock = Arc::new(FixedClock::at(datetime!(2026-11-20 01:00 UTC)));
+    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    context.clock = clock.clone();
+    let tenant = open_tenant(
+        &context,
+        OpenTenantRequest {
+            slug: "acme",
+            name: "株式会社アクメ",
+            contact_email: "hr@acme.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap()
+    .tenant;
+    let admin = CurrentUser {
+        tenant: tenant.clone(),
+        user: store.list_users(tenant.id).await.unwrap().remove(0),
+        session: TokenHash::from_hex("0".repeat(64)),
+    };
+    World {
+        store,
+        clock,
+        context,
+        tenant,
+        admin,
+    }
+}
+
 fn set_clock(clock: &FixedClock, at: OffsetDateTime) {
     clock.advance(at - clock.now());
 }
@@ -59,35 +107,14 @@ async fn employee(
 #[tokio::test]
 async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline() {
     let working_dir = tempfile::tempdir().unwrap();
-    let settings = Settings::load(&SettingsArgs {
-        data_dir: Some(working_dir.path().join("state")),
-        ..SettingsArgs::default()
-    })
-    .unwrap();
-    let store = nencho_bootstrap::store::open(&settings.database)
-        .await
-        .unwrap();
     // 2026-11-20 10:00 in Japan: inside the filing period 11/10〜11/30.
-    let clock = Arc::new(FixedClock::at(datetime!(2026-11-20 01:00 UTC)));
-    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone());
-    context.clock = clock.clone();
-    let tenant = open_tenant(
-        &context,
-        OpenTenantRequest {
-            slug: "acme",
-            name: "株式会社アクメ",
-            contact_email: "hr@acme.example",
-            admin_email: None,
-        },
-    )
-    .await
-    .unwrap()
-    .tenant;
-    let admin = CurrentUser {
-        tenant: tenant.clone(),
-        user: store.list_users(tenant.id).await.unwrap().remove(0),
-        session: TokenHash::from_hex("0".repeat(64)),
-    };
+    let World {
+        store,
+        clock,
+        context,
+        tenant,
+        admin,
+    } = acme_on_november_20(working_dir.path()).await;
     let company = Company::register(
         tenant.id,
         CompanyName::parse("株式会社エー").unwrap(),
@@ -231,34 +258,13 @@ async fn the_worker_looks_for_due_reminders_at_start() {
 #[tokio::test]
 async fn a_company_that_turned_automatic_reminders_off_gets_none() {
     let working_dir = tempfile::tempdir().unwrap();
-    let settings = Settings::load(&SettingsArgs {
-        data_dir: Some(working_dir.path().join("state")),
-        ..SettingsArgs::default()
-    })
-    .unwrap();
-    let store = nencho_bootstrap::store::open(&settings.database)
-        .await
-        .unwrap();
-    let clock = Arc::new(FixedClock::at(datetime!(2026-11-20 01:00 UTC)));
-    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone());
-    context.clock = clock.clone();
-    let tenant = open_tenant(
-        &context,
-        OpenTenantRequest {
-            slug: "acme",
-            name: "株式会社アクメ",
-            contact_email: "hr@acme.example",
-            admin_email: None,
-        },
-    )
-    .await
-    .unwrap()
-    .tenant;
-    let admin = CurrentUser {
-        tenant: tenant.clone(),
-        user: store.list_users(tenant.id).await.unwrap().remove(0),
-        session: TokenHash::from_hex("0".repeat(64)),
-    };
+    let World {
+        store,
+        clock,
+        context,
+        tenant,
+        admin,
+    } = acme_on_november_20(working_dir.path()).await;
     let mut company = Company::register(
         tenant.id,
         CompanyName::parse("株式会社エー").unwrap(),
