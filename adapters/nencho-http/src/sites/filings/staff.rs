@@ -372,6 +372,17 @@ pub async fn approve_selected(
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
         return plain_not_found();
     };
+    // The permission before the selection is read: a role without it gets 403 whatever it posts.
+    if let Err(error) = require(
+        &services.app,
+        &current,
+        Permission::ApproveFilings,
+        Some(company_id),
+    )
+    .await
+    {
+        return failure(&site, &error).await;
+    }
     let dashboard = format!("/admin/companies/{company_id}/filings/{}", tax_year.year());
     let refuse = |status: StatusCode, body: &str| {
         crate::sites::render::message(
@@ -593,6 +604,18 @@ pub async fn save_periods(
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
         return plain_not_found();
     };
+    // ManagePeriods before the dates are read: an unreadable date would otherwise show the form
+    // again (422) to every ViewFilings role, which may read the periods but not set them.
+    if let Err(error) = require(
+        &services.app,
+        &current,
+        Permission::ManagePeriods,
+        Some(company_id),
+    )
+    .await
+    {
+        return failure(&site, &error).await;
+    }
     let parsed = parse_periods(&form);
     let result = match parsed {
         Ok(input) => set_periods(&services.app, &current, company_id, tax_year, input).await,
