@@ -41,9 +41,13 @@ pub struct ComputedAmounts {
     pub next_year_withholding_spouse: bool,
 }
 
-/// The calculator request that the declaration stands for.
+/// The calculator request that the declaration stands for. The salary is the declared estimate
+/// of the whole year (前職分 included); the 前職分's 社会保険料等 and 源泉徴収税額 are added to
+/// the declared social insurance and the tax withheld, so that a settlement only adds this
+/// employer's own totals ([`Declaration::previous_employment_totals`]).
 pub fn tax_request(declaration: &Declaration) -> YearEndAdjustmentRequest {
     let taxpayer = &declaration.taxpayer;
+    let previous = declaration.previous_employment_totals();
     let mut life = LifeInsurancePremiums::default();
     for policy in &declaration.life_policies {
         let slot = match (policy.kind, policy.contract) {
@@ -71,9 +75,9 @@ pub fn tax_request(declaration: &Declaration) -> YearEndAdjustmentRequest {
     });
     YearEndAdjustmentRequest {
         salary_total: taxpayer.estimated_salary,
-        tax_withheld: Yen::ZERO,
+        tax_withheld: previous.tax_withheld,
         last_salary_tax_unwithheld: Yen::ZERO,
-        social_insurance: declaration.social_insurance.iter().map(|p| p.amount).sum(),
+        social_insurance: declared_social_insurance(declaration) + previous.social_insurance,
         small_business_mutual_aid: declaration.mutual_aid.iter().map(|p| p.amount).sum(),
         other_income: taxpayer.other_income,
         life_insurance: life,
@@ -110,7 +114,7 @@ pub fn compute(declaration: &Declaration, tax_year: TaxYear) -> Result<ComputedA
         housing_loan_credit: request.housing_loan_credit,
         life_premiums: request.life_insurance,
         earthquake_premiums: request.earthquake_insurance,
-        declared_social_insurance: request.social_insurance,
+        declared_social_insurance: declared_social_insurance(declaration),
         mutual_aid: request.small_business_mutual_aid,
         relative_classes: request
             .relatives
@@ -129,6 +133,11 @@ pub fn compute(declaration: &Declaration, tax_year: TaxYear) -> Result<ComputedA
             )
         }),
     })
+}
+
+/// 社会保険料 the employee paid themselves, as declared on the 保険料控除申告書.
+fn declared_social_insurance(declaration: &Declaration) -> Yen {
+    declaration.social_insurance.iter().map(|p| p.amount).sum()
 }
 
 fn tax_spouse(spouse: &SpouseEntry) -> Spouse {

@@ -34,6 +34,11 @@ pub struct Declaration {
     pub mutual_aid: Vec<MutualAidPayment>,
     #[serde(default)]
     pub housing_loan: Option<HousingLoan>,
+    /// 前職分: salaries of the year from employers the employee left before joining (中途入社),
+    /// as their 源泉徴収票 state them; the year-end adjustment includes them. Added within
+    /// schema version 1: a stored document without it has none.
+    #[serde(default)]
+    pub previous_employments: Vec<PreviousEmployment>,
     /// 翌年分の扶養控除等(異動)申告書: the family expected for next year, for next year's
     /// monthly withholding. Added within schema version 1: a stored document without it reads
     /// as unanswered.
@@ -58,6 +63,7 @@ impl Default for Declaration {
             social_insurance: Vec::new(),
             mutual_aid: Vec::new(),
             housing_loan: None,
+            previous_employments: Vec::new(),
             next_year: NextYearSection::default(),
             carried_over_unconfirmed: false,
         }
@@ -68,13 +74,60 @@ impl Declaration {
     /// Next year's starting point (繰越): family, policies and circumstances carried over,
     /// amounts of the year (premiums paid, incomes) kept as last year's figures for the employee
     /// to confirm or change, and the document marked as unconfirmed. The next-year section is
-    /// copied as it was (the employee confirms it with the rest).
+    /// copied as it was (the employee confirms it with the rest). 前職分 belongs to its year
+    /// alone: it is dropped and its question asked again.
     pub fn carry_over(&self) -> Declaration {
-        Declaration {
+        let mut next = Declaration {
             carried_over_unconfirmed: true,
+            previous_employments: Vec::new(),
             ..self.clone()
-        }
+        };
+        next.answers.had_previous_employer = None;
+        next
     }
+
+    /// The sums of the 前職分 (every previous employer of the year).
+    pub fn previous_employment_totals(&self) -> PreviousEmploymentTotals {
+        self.previous_employments
+            .iter()
+            .fold(PreviousEmploymentTotals::default(), |sums, job| {
+                PreviousEmploymentTotals {
+                    salary: sums.salary + job.salary,
+                    social_insurance: sums.social_insurance + job.social_insurance,
+                    tax_withheld: sums.tax_withheld + job.tax_withheld,
+                }
+            })
+    }
+}
+
+/// 前職分: one earlier employer of the year, from its 給与所得の源泉徴収票 (the employee hands in
+/// the slip; the year-end adjustment adds its amounts, 所得税法190条 and 所得税基本通達190-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviousEmployment {
+    /// 支払者の氏名又は名称.
+    pub payer_name: String,
+    /// 支払者の住所(居所)又は所在地.
+    #[serde(default)]
+    pub payer_address: String,
+    /// 退職年月日.
+    pub left_on: Date,
+    /// 支払金額.
+    pub salary: Yen,
+    /// 社会保険料等の金額.
+    #[serde(default)]
+    pub social_insurance: Yen,
+    /// 源泉徴収税額.
+    #[serde(default)]
+    pub tax_withheld: Yen,
+}
+
+/// The 前職分 summed over a declaration's previous employers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PreviousEmploymentTotals {
+    pub salary: Yen,
+    pub social_insurance: Yen,
+    pub tax_withheld: Yen,
 }
 
 impl Declaration {
@@ -117,6 +170,10 @@ pub struct Answers {
     pub paid_social_insurance: Option<bool>,
     pub paid_mutual_aid: Option<bool>,
     pub has_housing_loan: Option<bool>,
+    /// 「今年、入社前に他の勤務先から給与を受け取りましたか?」(中途入社). Added within schema
+    /// version 1 and not required: unanswered counts as no.
+    #[serde(default)]
+    pub had_previous_employer: Option<bool>,
 }
 
 impl Answers {

@@ -17,6 +17,9 @@ pub enum Form {
     Insurance,
     /// 給与所得者の(特定増改築等)住宅借入金等特別控除申告書.
     HousingLoan,
+    /// 前職分の源泉徴収票: not a 申告書 but the slips of earlier employers of the year, handed in
+    /// with the declarations (中途入社); listed with them so review and print show the 前職分.
+    PreviousEmployment,
     /// 翌年分の給与所得者の扶養控除等(異動)申告書, filed with this year's adjustment for next
     /// year's monthly withholding.
     DependentsNextYear,
@@ -30,6 +33,7 @@ impl Form {
             Form::SpecificRelative => "特定親族特別控除申告書",
             Form::Insurance => "保険料控除申告書",
             Form::HousingLoan => "住宅借入金等特別控除申告書",
+            Form::PreviousEmployment => "前職分の源泉徴収票(提出分)",
             Form::DependentsNextYear => "翌年分 扶養控除等(異動)申告書",
         }
     }
@@ -51,6 +55,9 @@ pub fn forms_of(declaration: &Declaration, relative_classes: &[RelativeClass]) -
     }
     if declaration.housing_loan.is_some() {
         forms.push(Form::HousingLoan);
+    }
+    if !declaration.previous_employments.is_empty() {
+        forms.push(Form::PreviousEmployment);
     }
     forms.push(Form::DependentsNextYear);
     forms

@@ -90,6 +90,11 @@ pub fn flatten(document: &Declaration) -> Vec<FlatField> {
             "質問: 住宅ローン控除を受ける",
             answers.has_housing_loan,
         ),
+        (
+            "answers.had_previous_employer",
+            "質問: 今年、入社前に他の勤務先から給与を受け取った",
+            answers.had_previous_employer,
+        ),
     ] {
         let value = match answer {
             Some(true) => "はい",
@@ -122,6 +127,40 @@ pub fn flatten(document: &Declaration) -> Vec<FlatField> {
         taxpayer.working_student,
     );
     fields.text("taxpayer.school", "本人: 学校名", &taxpayer.school);
+    for (index, job) in document.previous_employments.iter().enumerate() {
+        let path = format!("previous_employments[{index}]");
+        let label = format!("前職{}", index + 1);
+        fields.text(
+            &format!("{path}.payer_name"),
+            &format!("{label}: 支払者の名称"),
+            &job.payer_name,
+        );
+        fields.text(
+            &format!("{path}.payer_address"),
+            &format!("{label}: 支払者の所在地"),
+            &job.payer_address,
+        );
+        fields.text(
+            &format!("{path}.left_on"),
+            &format!("{label}: 退職年月日"),
+            &job.left_on.to_string(),
+        );
+        fields.yen(
+            &format!("{path}.salary"),
+            &format!("{label}: 支払金額"),
+            job.salary,
+        );
+        fields.yen(
+            &format!("{path}.social_insurance"),
+            &format!("{label}: 社会保険料等の金額"),
+            job.social_insurance,
+        );
+        fields.yen(
+            &format!("{path}.tax_withheld"),
+            &format!("{label}: 源泉徴収税額"),
+            job.tax_withheld,
+        );
+    }
     if let Some(spouse) = &document.spouse {
         fields.spouse("spouse", "配偶者", spouse);
     }

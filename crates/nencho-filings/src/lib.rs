@@ -20,8 +20,8 @@ pub use computation::{ComputedAmounts, compute, tax_request};
 pub use document::{
     Answers, Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind, HousingLoan,
     LifeContractAge, LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, NextYearSection,
-    PersonName, RelativeEntry, SCHEMA_VERSION, SocialInsurancePayment, SpouseEntry,
-    TaxpayerSection,
+    PersonName, PreviousEmployment, PreviousEmploymentTotals, RelativeEntry, SCHEMA_VERSION,
+    SocialInsurancePayment, SpouseEntry, TaxpayerSection,
 };
 pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};

@@ -52,6 +52,7 @@ pub fn validate(declaration: &Declaration, tax_year: TaxYear) -> Vec<Problem> {
             "勤労学生の場合は学校名を入力してください。",
         );
     }
+    previous_employment_problems(&mut problems, declaration, tax_year);
     match (answers.has_spouse, &declaration.spouse) {
         (Some(true), None) => problems.add("spouse", "配偶者の情報を入力してください。"),
         (Some(false), Some(_)) => problems.add(
@@ -201,6 +202,79 @@ pub fn validate(declaration: &Declaration, tax_year: TaxYear) -> Vec<Problem> {
         problems.add("document", &format!("計算できません: {error}"));
     }
     problems.0
+}
+
+/// 前職分: each previous employer as its 源泉徴収票 states it — named, left within the year,
+/// with 源泉徴収税額 and 社会保険料等 each within the salary paid — and the year's salary
+/// estimate covering them (it is the whole year's, the 基礎控除 and 配偶者控除 tests read it).
+fn previous_employment_problems(
+    problems: &mut Problems,
+    declaration: &Declaration,
+    tax_year: TaxYear,
+) {
+    match (
+        declaration.answers.had_previous_employer,
+        declaration.previous_employments.is_empty(),
+    ) {
+        (Some(true), true) => problems.add(
+            "previous_employments",
+            "前職の源泉徴収票の内容を1件以上入力してください。",
+        ),
+        (Some(false) | None, false) => problems.add(
+            "previous_employments",
+            "「入社前の給与はない」と回答していますが、前職の情報があります。",
+        ),
+        _ => {}
+    }
+    for (index, job) in declaration.previous_employments.iter().enumerate() {
+        let path = format!("previous_employments[{index}]");
+        let what = format!("前職{}", index + 1);
+        problems.required(
+            &format!("{path}.payer_name"),
+            &format!("{what}の支払者の名称"),
+            &job.payer_name,
+        );
+        if job.left_on.year() != tax_year.year() {
+            problems.add(
+                &format!("{path}.left_on"),
+                &format!(
+                    "{what}の退職年月日は{}年中の日付を入力してください(前年以前の退職分は年末調整に含めません)。",
+                    tax_year.year()
+                ),
+            );
+        }
+        problems.amount(
+            &format!("{path}.salary"),
+            &format!("{what}の支払金額"),
+            job.salary,
+        );
+        for (field, name, value) in [
+            (
+                "social_insurance",
+                "社会保険料等の金額",
+                job.social_insurance,
+            ),
+            ("tax_withheld", "源泉徴収税額", job.tax_withheld),
+        ] {
+            let field_path = format!("{path}.{field}");
+            problems.amount(&field_path, &format!("{what}の{name}"), value);
+            if value > job.salary {
+                problems.add(
+                    &field_path,
+                    &format!(
+                        "{what}の{name}が支払金額を超えています。源泉徴収票を確認してください。"
+                    ),
+                );
+            }
+        }
+    }
+    let previous_salary = declaration.previous_employment_totals().salary;
+    if declaration.taxpayer.estimated_salary < previous_salary {
+        problems.add(
+            "taxpayer.estimated_salary",
+            "給与の収入金額(見積額)は前職の支払金額を含めた1年分を入力してください。",
+        );
+    }
 }
 
 /// The 翌年分 扶養控除等申告書: the question must be answered when this year's family is not
@@ -389,6 +463,7 @@ mod next_year_tests {
                 paid_social_insurance: Some(false),
                 paid_mutual_aid: Some(false),
                 has_housing_loan: Some(false),
+                had_previous_employer: None,
             },
             ..Declaration::default()
         };
@@ -507,5 +582,130 @@ mod next_year_tests {
         let computed = compute(&document, year()).unwrap();
         assert!(computed.next_year_relative_classes.is_empty());
         assert!(computed.next_year_withholding_spouse);
+    }
+}
+
+#[cfg(test)]
+mod previous_employment_tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::computation::tax_request;
+    use crate::document::PreviousEmployment;
+    use crate::forms::{Form, forms_of};
+    use crate::history::flatten;
+
+    fn year() -> TaxYear {
+        TaxYear::new(2026).unwrap()
+    }
+
+    fn job(salary: i64, social: i64, tax: i64) -> PreviousEmployment {
+        PreviousEmployment {
+            payer_name: "株式会社前職".into(),
+            payer_address: "大阪市北区梅田1-1-1".into(),
+            left_on: date!(2026 - 03 - 31),
+            salary: Yen::new(salary),
+            social_insurance: Yen::new(social),
+            tax_withheld: Yen::new(tax),
+        }
+    }
+
+    /// Every question answered "no" but the previous employer, with one slip; salary estimate
+    /// 5,000,000 for the whole year.
+    fn mid_year_hire() -> Declaration {
+        let mut document = Declaration::default();
+        document.answers.has_spouse = Some(false);
+        document.answers.has_dependents = Some(false);
+        document.answers.paid_life_insurance = Some(false);
+        document.answers.paid_earthquake_insurance = Some(false);
+        document.answers.paid_social_insurance = Some(false);
+        document.answers.paid_mutual_aid = Some(false);
+        document.answers.has_housing_loan = Some(false);
+        document.answers.had_previous_employer = Some(true);
+        document.next_year.same_as_this_year = Some(true);
+        document.taxpayer.estimated_salary = Yen::new(5_000_000);
+        document.previous_employments = vec![job(1_200_000, 180_000, 30_000)];
+        document
+    }
+
+    fn paths(document: &Declaration) -> Vec<String> {
+        validate(document, year())
+            .into_iter()
+            .map(|problem| problem.path)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_slip_is_valid_and_is_listed_with_the_forms() {
+        let document = mid_year_hire();
+        assert_eq!(paths(&document), Vec::<String>::new());
+        assert!(forms_of(&document, &[]).contains(&Form::PreviousEmployment));
+        let labels: Vec<String> = flatten(&document)
+            .into_iter()
+            .filter(|field| field.path.starts_with("previous_employments[0]"))
+            .map(|field| format!("{}={}", field.label, field.value))
+            .collect();
+        assert!(
+            labels.contains(&"前職1: 支払金額=1,200,000円".to_owned()),
+            "{labels:?}"
+        );
+        assert!(
+            labels.contains(&"前職1: 退職年月日=2026-03-31".to_owned()),
+            "{labels:?}"
+        );
+        // Unanswered counts as no: no slip, no form, nothing to fix.
+        let mut unanswered = document.clone();
+        unanswered.answers.had_previous_employer = None;
+        unanswered.previous_employments.clear();
+        assert_eq!(paths(&unanswered), Vec::<String>::new());
+        assert!(!forms_of(&unanswered, &[]).contains(&Form::PreviousEmployment));
+    }
+
+    #[test]
+    fn a_slip_of_another_year_or_amounts_beyond_the_salary_are_problems() {
+        let mut document = mid_year_hire();
+        document.previous_employments[0].left_on = date!(2025 - 12 - 31);
+        document.previous_employments[0].tax_withheld = Yen::new(1_300_000);
+        document.previous_employments[0].payer_name = " ".into();
+        document.previous_employments.push(job(5_000_000, 0, 0));
+        let found = paths(&document);
+        for path in [
+            "previous_employments[0].payer_name",
+            "previous_employments[0].left_on",
+            "previous_employments[0].tax_withheld",
+            // 1,200,000 + 5,000,000 paid before joining but 5,000,000 estimated for the year.
+            "taxpayer.estimated_salary",
+        ] {
+            assert!(found.contains(&path.to_owned()), "{path}: {found:?}");
+        }
+        let mut missing = mid_year_hire();
+        missing.previous_employments.clear();
+        assert_eq!(paths(&missing), vec!["previous_employments".to_owned()]);
+        let mut contradicted = mid_year_hire();
+        contradicted.answers.had_previous_employer = Some(false);
+        assert_eq!(
+            paths(&contradicted),
+            vec!["previous_employments".to_owned()]
+        );
+    }
+
+    #[test]
+    fn the_slips_add_to_the_request_and_do_not_carry_over() {
+        let mut document = mid_year_hire();
+        document
+            .previous_employments
+            .push(job(300_000, 45_000, 6_000));
+        let request = tax_request(&document);
+        // The estimate already covers the whole year's salary; social insurance and tax
+        // withheld come from the slips (所得税法190条: 前職分 included).
+        assert_eq!(request.salary_total, Yen::new(5_000_000));
+        assert_eq!(request.social_insurance, Yen::new(225_000));
+        assert_eq!(request.tax_withheld, Yen::new(36_000));
+        let computed = crate::compute(&document, year()).unwrap();
+        assert_eq!(computed.deductions.social_insurance, Yen::new(225_000));
+        assert_eq!(computed.declared_social_insurance, Yen::ZERO);
+        let next = document.carry_over();
+        assert!(next.previous_employments.is_empty());
+        assert_eq!(next.answers.had_previous_employer, None);
     }
 }

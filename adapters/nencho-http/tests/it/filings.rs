@@ -22,6 +22,7 @@ on_both_stores!(
     bad_input_is_refused_with_the_right_status_and_saves_nothing,
     a_clerk_enters_a_paper_declaration_for_an_employee_without_an_id,
     an_approver_approves_the_selected_declarations_at_once,
+    a_mid_year_hire_declares_the_previous_employers_slip,
 );
 
 const HOST: &str = "acme.localhost:8080";
@@ -1109,4 +1110,135 @@ async fn an_approver_approves_the_selected_declarations_at_once(store: Arc<dyn S
     assert_eq!(stored(second).await, FilingStatus::Approved);
     assert_eq!(stored(draft).await, FilingStatus::Draft);
     assert_eq!(stored(&foreign).await, FilingStatus::Submitted);
+}
+
+/// 中途入社: the question brings the 前職 step; a slip without its 支払金額 is refused next to
+/// the field and nothing is saved; the slip shows on the review page as its own form, in the
+/// history, and in the payroll CSV's 前職 columns after approval.
+async fn a_mid_year_hire_declares_the_previous_employers_slip(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let year = world.year.year();
+    let company = world.company.id;
+    world.open_periods().await;
+    let tenant = world.company.tenant_id;
+    let newcomer = employee_of(&world.services, tenant, company).await;
+    let base = format!("/admin/employees/{newcomer}/filings/{year}");
+    let admin = &mut world.admin;
+
+    let (_, page, _) = admin.get(&format!("{base}/step/questions")).await;
+    assert!(
+        page.contains("他の勤務先から給与を受け取りましたか"),
+        "{page}"
+    );
+    let mut answers: Vec<(&str, &str)> = QUESTIONS.iter().map(|(name, _)| (*name, "no")).collect();
+    answers.push(("had_previous_employer", "yes"));
+    let answer = save_step(admin, &base, "questions", &answers).await;
+    redirected_to(&answer, &format!("{base}/step/self"));
+    let self_step = [
+        ("estimated_salary", "5,000,000"),
+        ("other_income", "0"),
+        ("disability", "none"),
+    ];
+    let answer = save_step(admin, &base, "self", &self_step).await;
+    redirected_to(&answer, &format!("{base}/step/previous"));
+
+    let slip = |salary: &'static str| {
+        vec![
+            ("p0_payer", "株式会社前職"),
+            ("p0_address", "大阪市北区梅田1-1-1"),
+            ("p0_left_on", "2026-03-31"),
+            ("p0_salary", salary),
+            ("p0_social", "180,000"),
+            ("p0_tax", "30,000"),
+        ]
+    };
+    let before = world
+        .services
+        .app
+        .store
+        .find_filing_of(tenant, newcomer, world.year)
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, page, _) = save_step(admin, &base, "previous", &slip("")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains(r#"id="p0_salary""#), "{page}");
+    assert!(page.contains("株式会社前職"), "what was typed is kept");
+    let after = world
+        .services
+        .app
+        .store
+        .find_filing_of(tenant, newcomer, world.year)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.version, before.version, "nothing saved");
+
+    // The slip's left_on must be within the adjustment's year to be submitted.
+    let left_on = format!("{year}-03-31");
+    let mut good = slip("1,200,000");
+    good[2] = ("p0_left_on", left_on.as_str());
+    let answer = save_step(admin, &base, "previous", &good).await;
+    redirected_to(&answer, &format!("{base}/step/next_year"));
+    let answer = save_step(admin, &base, "next_year", &[("next_year_same", "yes")]).await;
+    redirected_to(&answer, &format!("{base}/review"));
+    let (status, page, _) = admin.get(&format!("{base}/review")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("前職分の源泉徴収票(提出分)"), "{page}");
+    assert!(page.contains("1,200,000円"), "{page}");
+    assert!(page.contains(r#"id="submit-filing""#), "{page}");
+    let version = hidden(&page, "version");
+    let (status, page, _) = admin
+        .post(&format!("{base}/submit"), &[("version", version.as_str())])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+
+    let filing = world
+        .services
+        .app
+        .store
+        .find_filing_of(tenant, newcomer, world.year)
+        .await
+        .unwrap()
+        .unwrap();
+    let review = format!("/admin/filings/{}", filing.id);
+    let (status, page, _) = admin.get(&review).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("前職1: 源泉徴収税額"),
+        "the history names the slip's values"
+    );
+    let version = hidden(&page, "version");
+    let (status, page, _) = admin
+        .post(
+            &format!("{review}/approve"),
+            &[("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+
+    let (status, csv, _) = admin
+        .get(&format!(
+            "/admin/companies/{company}/filings/{year}/payroll.csv"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let number = world
+        .services
+        .app
+        .store
+        .find_employee(tenant, newcomer)
+        .await
+        .unwrap()
+        .unwrap()
+        .number
+        .to_string();
+    let row = payroll_row(&csv, &number);
+    assert_eq!(row["前職 支払金額"], "1200000");
+    assert_eq!(row["前職 社会保険料等"], "180000");
+    assert_eq!(row["前職 源泉徴収税額"], "30000");
+    assert_eq!(row["前職 支払者"], "株式会社前職");
+    assert_eq!(row["前職 退職日"], left_on);
+    // The 社会保険料控除 covers the slip's 180,000 (nothing else declared).
+    assert_eq!(row["社会保険料控除額(申告分)"], "180000");
 }

@@ -241,6 +241,7 @@ impl World {
                 paid_social_insurance: Some(false),
                 paid_mutual_aid: Some(false),
                 has_housing_loan: Some(false),
+                had_previous_employer: None,
             },
             taxpayer: TaxpayerSection {
                 estimated_salary: Yen::new(5_000_000),

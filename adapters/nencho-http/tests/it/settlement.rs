@@ -169,6 +169,7 @@ async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
                 paid_social_insurance: Some(false),
                 paid_mutual_aid: Some(false),
                 has_housing_loan: Some(false),
+                had_previous_employer: None,
             },
             taxpayer: TaxpayerSection {
                 estimated_salary: Yen::new(5_000_000),

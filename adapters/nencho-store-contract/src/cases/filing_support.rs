@@ -4,8 +4,8 @@
 use nencho_filings::{
     Answers, DateRange, Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind,
     FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, HousingLoan, LifeContractAge,
-    LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, PersonName, RelativeEntry,
-    SocialInsurancePayment, SpouseEntry, TaxpayerSection, ValueChange,
+    LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, PersonName, PreviousEmployment,
+    RelativeEntry, SocialInsurancePayment, SpouseEntry, TaxpayerSection, ValueChange,
 };
 use nencho_identity::Role;
 use nencho_kernel::{Clock, EmailAddress, EmployeeId, FilingId, FixedClock, TaxYear, UserId, Yen};
@@ -186,6 +186,7 @@ pub(super) fn full_declaration() -> Declaration {
             paid_social_insurance: Some(true),
             paid_mutual_aid: Some(true),
             has_housing_loan: Some(true),
+            had_previous_employer: Some(true),
         },
         taxpayer: TaxpayerSection {
             estimated_salary: Yen::new(6_500_000),
@@ -259,6 +260,14 @@ pub(super) fn full_declaration() -> Declaration {
             year_end_balance: Yen::new(28_000_000),
             credit_limit: Yen::new(196_000),
         }),
+        previous_employments: vec![PreviousEmployment {
+            payer_name: "株式会社前職".into(),
+            payer_address: "大阪市北区1-1".into(),
+            left_on: date!(2026 - 03 - 31),
+            salary: Yen::new(1_200_000),
+            social_insurance: Yen::new(180_000),
+            tax_withheld: Yen::new(30_000),
+        }],
         carried_over_unconfirmed: true,
         ..Declaration::default()
     }

@@ -175,7 +175,8 @@ fn check_scope(own: &OwnFiling, document: &Declaration) -> Result<(), AppError> 
         EditScope::DependantsAndInsurance => {
             let before = &own.filing.document;
             let untouched = before.taxpayer == document.taxpayer
-                && before.housing_loan == document.housing_loan;
+                && before.housing_loan == document.housing_loan
+                && before.previous_employments == document.previous_employments;
             if untouched {
                 Ok(())
             } else {

@@ -6,7 +6,7 @@
 //! The adapter reads the totals file (its wire format is not this layer's business) and hands
 //! typed [`TotalsLine`]s to [`settle`].
 
-use nencho_filings::{FilingStatus, tax_request};
+use nencho_filings::{FilingStatus, PreviousEmploymentTotals, tax_request};
 use nencho_kernel::{CompanyId, TaxYear, Yen};
 use nencho_tax::{TaxError, YearEndAdjustmentResult, compute_year_end_adjustment};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
@@ -48,6 +48,8 @@ pub enum SettlementOutcome {
 pub struct SettlementLine {
     pub totals: TotalsLine,
     pub employee: Employee,
+    /// 前職分 of the approved declaration (zero when none or not approved).
+    pub previous: PreviousEmploymentTotals,
     pub outcome: SettlementOutcome,
 }
 
@@ -89,8 +91,10 @@ pub struct SettlementTotals {
     pub not_approved: usize,
     /// 年調年税額, summed over the computed.
     pub annual_tax: Yen,
-    /// 徴収税額 of the computed.
+    /// 徴収税額 of the computed (this employer's).
     pub tax_withheld: Yen,
+    /// 前職分の源泉徴収税額 of the computed.
+    pub previous_tax_withheld: Yen,
     /// 未徴収分への充当.
     pub applied_to_last_salary_tax: Yen,
     /// 還付額.
@@ -122,9 +126,9 @@ pub async fn start_settlement(
 }
 
 /// Settles each line against the employee's approved declaration of `tax_year`: the request is
-/// the declaration's ([`tax_request`]) with the salary, the tax withheld and the unwithheld part
-/// from the totals, and the social insurance and mutual aid withheld from salary added to the
-/// declared ones. An employee number unknown in the company, or a declaration the engine
+/// the declaration's ([`tax_request`]) with the salary (plus the 前職分), the tax withheld (added
+/// to the 前職分's) and the unwithheld part from the totals, and the social insurance and mutual
+/// aid withheld from salary added to the declared ones. An employee number unknown in the company, or a declaration the engine
 /// refuses, is a row error; with any row error nothing is computed.
 pub async fn settle(
     context: &AppContext,
@@ -160,12 +164,20 @@ pub async fn settle(
             .find_filing_of(tenant, employee.id, tax_year)
             .await?
             .filter(|filing| filing.status == FilingStatus::Approved);
+        let previous = approved
+            .as_ref()
+            .map_or_else(PreviousEmploymentTotals::default, |filing| {
+                filing.document.previous_employment_totals()
+            });
         let outcome = match approved {
             None => SettlementOutcome::NotApproved,
             Some(filing) => {
+                // The declaration's request carries the 前職分's social insurance and tax
+                // withheld; its salary is the estimate, replaced by this employer's total
+                // plus the 前職分.
                 let mut request = tax_request(&filing.document);
-                request.salary_total = totals.salary_total;
-                request.tax_withheld = totals.tax_withheld;
+                request.salary_total = totals.salary_total + previous.salary;
+                request.tax_withheld += totals.tax_withheld;
                 request.last_salary_tax_unwithheld = totals.last_salary_tax_unwithheld;
                 request.social_insurance += totals.social_insurance;
                 request.small_business_mutual_aid += totals.small_business_mutual_aid;
@@ -189,6 +201,7 @@ pub async fn settle(
         settled.push(SettlementLine {
             totals,
             employee,
+            previous,
             outcome,
         });
     }
@@ -219,6 +232,7 @@ fn sum(lines: &[SettlementLine]) -> SettlementTotals {
         }
         totals.annual_tax += result.annual_tax;
         totals.tax_withheld += line.totals.tax_withheld;
+        totals.previous_tax_withheld += line.previous.tax_withheld;
         totals.applied_to_last_salary_tax += result.applied_to_last_salary_tax;
         totals.refund += result.refund;
         totals.additional_collection += result.additional_collection;

@@ -259,6 +259,7 @@ fn complete_document() -> Declaration {
             paid_social_insurance: Some(false),
             paid_mutual_aid: Some(false),
             has_housing_loan: Some(false),
+            had_previous_employer: None,
         },
         taxpayer: TaxpayerSection {
             estimated_salary: Yen::new(6_000_000),

@@ -9,7 +9,9 @@ use nencho_app::filings::review::{approve_filing, proxy_save, proxy_submit};
 use nencho_app::filings::settlement::{SettlementOutcome, TotalsLine, settle, start_settlement};
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::users::assign_company_role;
-use nencho_filings::{Answers, Declaration, SocialInsurancePayment, TaxpayerSection};
+use nencho_filings::{
+    Answers, Declaration, PreviousEmployment, SocialInsurancePayment, TaxpayerSection,
+};
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, TokenHash, User, UserStatus,
 };
@@ -72,6 +74,7 @@ fn single_declaration(declared_social_insurance: i64) -> Declaration {
             paid_social_insurance: Some(declared_social_insurance > 0),
             paid_mutual_aid: Some(false),
             has_housing_loan: Some(false),
+            had_previous_employer: None,
         },
         taxpayer: TaxpayerSection {
             estimated_salary: yen(5_000_000),
@@ -269,6 +272,64 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     assert_eq!(totals.applied_to_last_salary_tax, yen(8_200));
     assert_eq!(totals.annual_tax, yen(183_600));
     assert_eq!(totals.tax_withheld, yen(220_000));
+
+    // A mid-year hire (中途入社) whose previous employer's 源泉徴収票 is on the approved
+    // declaration: 1,200,000 paid, 180,000 社会保険料等, 30,000 withheld there; this company's
+    // totals are 3,800,000, 540,000 and 90,000. The year-end adjustment covers both
+    // (所得税法190条; rules §11): 5,000,000 of salary, 720,000 of social insurance and 120,000
+    // withheld — the calculator contract's example again, so the same 年調年税額 91,800 and
+    // refund 28,200, paid back by this company.
+    let newcomer = employee(&world, &company, "0005").await;
+    let mut mid_year = single_declaration(0);
+    mid_year.answers.had_previous_employer = Some(true);
+    mid_year.previous_employments = vec![PreviousEmployment {
+        payer_name: "株式会社前職".into(),
+        payer_address: "大阪市北区梅田1-1-1".into(),
+        left_on: date!(2026 - 03 - 31),
+        salary: yen(1_200_000),
+        social_insurance: yen(180_000),
+        tax_withheld: yen(30_000),
+    }];
+    approved(&world, &admin, &newcomer, mid_year).await;
+    let with_previous = settle(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![line(2, "0005", 3_800_000, 90_000, 540_000)],
+    )
+    .await
+    .unwrap();
+    assert!(
+        with_previous.errors.is_empty(),
+        "{:?}",
+        with_previous.errors
+    );
+    let settled = &with_previous.lines[0];
+    assert_eq!(settled.previous.salary, yen(1_200_000));
+    let result = settled.result().expect("computed");
+    assert_eq!(result.employment_income, yen(3_560_000));
+    assert_eq!(result.deductions.social_insurance, yen(720_000));
+    assert_eq!(result.taxable_income, yen(1_800_000));
+    assert_eq!(result.annual_tax, yen(91_800));
+    assert_eq!(result.difference, yen(-28_200));
+    assert_eq!(result.refund, yen(28_200));
+    assert_eq!(with_previous.totals.tax_withheld, yen(90_000));
+    assert_eq!(with_previous.totals.previous_tax_withheld, yen(30_000));
+    // Taro's declaration has no 前職分: the same upload settles on this company's salary alone
+    // (rules §1.2: 3,800,000 × 80% − 440,000 = 2,600,000), a different result.
+    let without_previous = settle(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![line(2, "0001", 3_800_000, 90_000, 540_000)],
+    )
+    .await
+    .unwrap();
+    let alone = without_previous.lines[0].result().expect("computed");
+    assert_eq!(alone.employment_income, yen(2_600_000));
+    assert_ne!(alone.annual_tax, yen(91_800));
 
     // An unknown employee number is a row error, and then nothing is computed.
     let refused = settle(

@@ -182,6 +182,7 @@ fn step_label(step: Step, w: &FilingWords) -> &'static str {
     match step {
         Step::Questions => w.step_questions,
         Step::Taxpayer => w.step_self,
+        Step::Previous => w.step_previous,
         Step::Spouse => w.step_spouse,
         Step::Relatives => w.step_relatives,
         Step::Insurance => w.step_insurance,
@@ -215,6 +216,7 @@ struct StepPage {
     errors: FieldErrors,
     has_previous: bool,
     relative_rows: Vec<usize>,
+    previous_rows: Vec<usize>,
     next_relative_rows: Vec<usize>,
     life_rows: Vec<usize>,
     earthquake_rows: Vec<usize>,
@@ -503,6 +505,7 @@ fn step_page(
             steps: step_links(document, Some(step), w),
             has_previous: step.previous(document).is_some(),
             relative_rows: rows(&fields, "r"),
+            previous_rows: rows(&fields, "p"),
             next_relative_rows: rows(&fields, "n"),
             life_rows: rows(&fields, "l"),
             earthquake_rows: rows(&fields, "e"),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use nencho_filings::{
     Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind, HousingLoan,
     LifeContractAge, LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, PersonName,
-    RelativeEntry, SocialInsurancePayment, SpouseEntry,
+    PreviousEmployment, RelativeEntry, SocialInsurancePayment, SpouseEntry,
 };
 use nencho_kernel::{Date, Yen, parse_japanese_date};
 
@@ -16,6 +16,8 @@ use nencho_kernel::{Date, Yen, parse_japanese_date};
 pub enum Step {
     Questions,
     Taxpayer,
+    /// 前職分: the 源泉徴収票 of earlier employers of the year (中途入社).
+    Previous,
     Spouse,
     Relatives,
     Insurance,
@@ -25,9 +27,10 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 8] = [
         Step::Questions,
         Step::Taxpayer,
+        Step::Previous,
         Step::Spouse,
         Step::Relatives,
         Step::Insurance,
@@ -39,6 +42,7 @@ impl Step {
         match self {
             Step::Questions => "questions",
             Step::Taxpayer => "self",
+            Step::Previous => "previous",
             Step::Spouse => "spouse",
             Step::Relatives => "relatives",
             Step::Insurance => "insurance",
@@ -56,6 +60,7 @@ impl Step {
         let answers = &document.answers;
         match self {
             Step::Questions | Step::Taxpayer | Step::NextYear => true,
+            Step::Previous => answers.had_previous_employer == Some(true),
             Step::Spouse => answers.has_spouse == Some(true),
             Step::Relatives => answers.has_dependents == Some(true),
             Step::Insurance => [
@@ -104,6 +109,10 @@ pub const QUESTIONS: [&str; 7] = [
     "has_housing_loan",
 ];
 
+/// 「今年、入社前に他の勤務先から給与を受け取りましたか?」: asked with the others but not
+/// required (it came within schema version 1; unanswered is no).
+pub const PREVIOUS_EMPLOYER_QUESTION: &str = "had_previous_employer";
+
 /// The question of the next-year step (「来年も扶養する家族は今年と同じですか?」).
 pub const NEXT_YEAR_SAME: &str = "next_year_same";
 
@@ -117,7 +126,11 @@ const NEXT_SPOUSE_TYPED: [&str; 4] = [
 
 /// The free-text fields of one row of each list (by row prefix): a row with all of them blank
 /// is the spare row the page offers, not an entry.
-const TYPED_FIELDS: [(&str, &[&str]); 6] = [
+const TYPED_FIELDS: [(&str, &[&str]); 7] = [
+    (
+        "p",
+        &["payer", "address", "left_on", "salary", "social", "tax"],
+    ),
     (
         "r",
         &["name", "kana", "relationship", "birth_date", "income"],
@@ -145,6 +158,7 @@ fn answer_slot<'a>(document: &'a mut Declaration, name: &str) -> Option<&'a mut 
         "paid_social_insurance" => &mut answers.paid_social_insurance,
         "paid_mutual_aid" => &mut answers.paid_mutual_aid,
         "has_housing_loan" => &mut answers.has_housing_loan,
+        PREVIOUS_EMPLOYER_QUESTION => &mut answers.had_previous_employer,
         _ => return None,
     })
 }
@@ -156,7 +170,7 @@ pub fn fields_of(document: &Declaration) -> Fields {
         fields.insert(name, value);
     };
     let mut copy = document.clone();
-    for name in QUESTIONS {
+    for name in QUESTIONS.into_iter().chain([PREVIOUS_EMPLOYER_QUESTION]) {
         if let Some(Some(answer)) = answer_slot(&mut copy, name).map(|slot| *slot) {
             put(name.into(), if answer { "yes" } else { "no" }.into());
         }
@@ -172,6 +186,14 @@ pub fn fields_of(document: &Declaration) -> Fields {
     put("single_parent".into(), flag(taxpayer.single_parent));
     put("working_student".into(), flag(taxpayer.working_student));
     put("school".into(), taxpayer.school.clone());
+    for (i, job) in document.previous_employments.iter().enumerate() {
+        put(format!("p{i}_payer"), job.payer_name.clone());
+        put(format!("p{i}_address"), job.payer_address.clone());
+        put(format!("p{i}_left_on"), job.left_on.to_string());
+        put(format!("p{i}_salary"), amount(job.salary));
+        put(format!("p{i}_social"), amount(job.social_insurance));
+        put(format!("p{i}_tax"), amount(job.tax_withheld));
+    }
     if let Some(spouse) = &document.spouse {
         spouse_fields(&mut put, "spouse", spouse);
     }
@@ -320,6 +342,19 @@ pub fn apply(
                     *slot = answer;
                 }
             }
+            next.answers.had_previous_employer =
+                match reader.text(PREVIOUS_EMPLOYER_QUESTION).as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    "" => None,
+                    _ => {
+                        reader.fail(
+                            PREVIOUS_EMPLOYER_QUESTION,
+                            "「はい」か「いいえ」を選んでください",
+                        );
+                        None
+                    }
+                };
             // A "no" removes what the section held, so the forms agree with the answers.
             let answers = next.answers;
             if answers.has_spouse == Some(false) {
@@ -343,6 +378,9 @@ pub fn apply(
             if answers.has_housing_loan == Some(false) {
                 next.housing_loan = None;
             }
+            if answers.had_previous_employer != Some(true) {
+                next.previous_employments.clear();
+            }
         }
         Step::Taxpayer => {
             let taxpayer = &mut next.taxpayer;
@@ -353,6 +391,19 @@ pub fn apply(
             taxpayer.single_parent = reader.flag("single_parent");
             taxpayer.working_student = reader.flag("working_student");
             taxpayer.school = reader.text("school");
+        }
+        Step::Previous => {
+            next.previous_employments = reader.rows("p", |reader, i| {
+                let left_on = reader.date(&format!("p{i}_left_on"));
+                PreviousEmployment {
+                    payer_name: reader.required(&format!("p{i}_payer")),
+                    payer_address: reader.text(&format!("p{i}_address")),
+                    left_on: left_on.unwrap_or(Date::MIN),
+                    salary: reader.amount(&format!("p{i}_salary"), false),
+                    social_insurance: reader.amount(&format!("p{i}_social"), true),
+                    tax_withheld: reader.amount(&format!("p{i}_tax"), true),
+                }
+            });
         }
         Step::Spouse => {
             next.spouse = Some(reader.spouse("spouse"));
@@ -634,8 +685,36 @@ mod tests {
             ("paid_social_insurance", "no"),
             ("paid_mutual_aid", "no"),
             ("has_housing_loan", "no"),
+            ("had_previous_employer", "yes"),
         ]);
         document = apply(Step::Questions, &document, &questions).unwrap();
+        let previous = posted(&[
+            ("p0_payer", "株式会社前職"),
+            ("p0_address", ""),
+            ("p0_left_on", "令和8年3月31日"),
+            ("p0_salary", "１，２００，０００"),
+            ("p0_social", "180000"),
+            ("p0_tax", ""),
+            ("p1_payer", ""),
+        ]);
+        document = apply(Step::Previous, &document, &previous).unwrap();
+        assert_eq!(
+            document.previous_employments.len(),
+            1,
+            "the spare row is dropped"
+        );
+        let job = &document.previous_employments[0];
+        assert_eq!(job.left_on.to_string(), "2026-03-31");
+        assert_eq!(
+            (job.salary, job.social_insurance, job.tax_withheld),
+            (Yen::new(1_200_000), Yen::new(180_000), Yen::ZERO)
+        );
+        let no_salary = posted(&[("p0_payer", "株式会社前職"), ("p0_left_on", "2026-03-31")]);
+        assert!(
+            apply(Step::Previous, &document, &no_salary)
+                .unwrap_err()
+                .contains_key("p0_salary")
+        );
         let spouse = posted(&[
             ("spouse_name", "山田 花子"),
             ("spouse_birth_date", "平成2年4月1日"),
@@ -686,6 +765,8 @@ mod tests {
             }
         }
         assert_eq!(Step::Questions.next(&document), Some(Step::Taxpayer));
+        assert_eq!(Step::Taxpayer.next(&document), Some(Step::Previous));
+        assert_eq!(Step::Previous.next(&document), Some(Step::Spouse));
         assert_eq!(Step::Relatives.next(&document), Some(Step::Insurance));
         assert_eq!(Step::Insurance.next(&document), Some(Step::NextYear));
         assert_eq!(Step::NextYear.next(&document), None);
@@ -749,5 +830,8 @@ mod tests {
         }
         let next = apply(Step::Questions, &document, &fields).unwrap();
         assert_eq!(next.spouse, None);
+        // The previous-employer question is optional: left out, it is unanswered (no).
+        assert_eq!(next.answers.had_previous_employer, None);
+        assert!(!Step::Previous.applies(&next));
     }
 }

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::payroll::{PayrollRow, payroll_page, start_payroll_export};
 use nencho_csv::CsvEncoding;
-use nencho_filings::{DisabilityKind, LifeContractAge, LifePolicyKind, RelativeEntry};
+use nencho_filings::{
+    Declaration, DisabilityKind, LifeContractAge, LifePolicyKind, PreviousEmployment, RelativeEntry,
+};
 use nencho_kernel::{CompanyId, Yen, format_japan_datetime};
 use nencho_tax::RelativeClass;
 use poem::web::{Data, Path, Query};
@@ -76,6 +78,12 @@ pub fn header() -> Vec<String> {
         "扶養控除・障害者控除等の額",
         "基礎控除額",
         "住宅借入金等特別控除額",
+        "前職 支払金額",
+        "前職 社会保険料等",
+        "前職 源泉徴収税額",
+        "前職 支払者",
+        "前職 支払者の所在地",
+        "前職 退職日",
         "翌年 今年と同じ家族",
         "翌年 源泉控除対象配偶者",
         "翌年 控除対象扶養親族の数",
@@ -205,6 +213,7 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
         yen(deductions.basic),
         yen(computed.housing_loan_credit),
     ];
+    cells.extend(previous_employment_cells(document));
     cells.extend(next_year_cells(row));
     for index in 0..RELATIVE_COLUMNS {
         match (
@@ -225,6 +234,24 @@ pub fn row(row: &PayrollRow) -> Vec<String> {
     }
     cells.push(serde_json::to_string(document).unwrap_or_default());
     cells
+}
+
+/// 前職分: the sums of every earlier employer of the year, and their names, addresses and
+/// leaving dates in the document's order, joined with ` / ` (the 源泉徴収票's 摘要 lists each).
+fn previous_employment_cells(document: &Declaration) -> [String; 6] {
+    let sums = document.previous_employment_totals();
+    let jobs = &document.previous_employments;
+    let joined = |part: fn(&PreviousEmployment) -> String| {
+        jobs.iter().map(part).collect::<Vec<_>>().join(" / ")
+    };
+    [
+        yen(sums.salary),
+        yen(sums.social_insurance),
+        yen(sums.tax_withheld),
+        joined(|job| job.payer_name.clone()),
+        joined(|job| job.payer_address.clone()),
+        joined(|job| job.left_on.to_string()),
+    ]
 }
 
 /// The 翌年分 扶養控除等申告書 for next year's monthly withholding: whether the family stays the

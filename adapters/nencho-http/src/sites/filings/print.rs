@@ -47,6 +47,7 @@ fn year_label(year: TaxYear) -> String {
 /// 扶養控除等(異動)申告書 carries next year.
 fn official_title(form: Form, year: TaxYear) -> String {
     match form {
+        Form::PreviousEmployment => format!("令和{}年分 {}", year.reiwa(), form.japanese_name()),
         Form::DependentsNextYear => format!(
             "令和{}年分 給与所得者の{}",
             year.reiwa() + 1,

@@ -36,7 +36,7 @@ pub const MAX_TOTALS_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The results' columns, in order (the CSV's header and the table's). Documented in
 /// docs/payroll-export.md.
-pub const RESULT_COLUMNS: [&str; 28] = [
+pub const RESULT_COLUMNS: [&str; 31] = [
     "社員番号",
     "氏名",
     "状況",
@@ -45,6 +45,9 @@ pub const RESULT_COLUMNS: [&str; 28] = [
     "未徴収税額",
     "社会保険料等(給与から控除)",
     "小規模企業共済等掛金(給与から控除)",
+    "前職の支払金額",
+    "前職の社会保険料等",
+    "前職の源泉徴収税額",
     "給与所得控除後の給与等の金額",
     "所得金額調整控除",
     "社会保険料控除",
@@ -80,6 +83,9 @@ fn cells(line: &SettlementLine, amount: fn(Yen) -> String) -> Vec<String> {
         amount(totals.last_salary_tax_unwithheld),
         amount(totals.social_insurance),
         amount(totals.small_business_mutual_aid),
+        amount(line.previous.salary),
+        amount(line.previous.social_insurance),
+        amount(line.previous.tax_withheld),
     ];
     match line.result() {
         Some(result) => {
@@ -155,6 +161,7 @@ struct Summary {
     not_approved: usize,
     annual_tax: String,
     tax_withheld: String,
+    previous_tax_withheld: String,
     applied: String,
     refund: String,
     additional_collection: String,
@@ -477,6 +484,7 @@ pub async fn upload(
         not_approved: sums.not_approved,
         annual_tax: shown(sums.annual_tax),
         tax_withheld: shown(sums.tax_withheld),
+        previous_tax_withheld: shown(sums.previous_tax_withheld),
         applied: shown(sums.applied_to_last_salary_tax),
         refund: shown(sums.refund),
         additional_collection: shown(sums.additional_collection),

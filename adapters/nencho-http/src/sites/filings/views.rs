@@ -34,7 +34,10 @@ pub fn amount_lines(computed: &ComputedAmounts) -> Vec<Line> {
             "給与所得控除後の給与等の金額(見積)",
             yen(computed.employment_income),
         ),
-        line("社会保険料控除(申告分)", yen(deductions.social_insurance)),
+        line(
+            "社会保険料控除(申告分・前職分)",
+            yen(deductions.social_insurance),
+        ),
         line(
             "小規模企業共済等掛金控除",
             yen(deductions.small_business_mutual_aid),
@@ -114,6 +117,7 @@ pub fn form_views(
                     "mutual_aid[",
                 ]),
                 Form::HousingLoan => pick(&["housing_loan."]),
+                Form::PreviousEmployment => pick(&["previous_employments["]),
                 Form::DependentsNextYear => pick(&["next_year."]),
             };
             if let Some(computed) = computed {
@@ -171,7 +175,7 @@ pub fn form_views(
                             yen(deductions.earthquake_insurance),
                         ));
                         lines.push(line(
-                            "社会保険料控除額(申告分)",
+                            "社会保険料控除額(申告分・前職分)",
                             yen(deductions.social_insurance),
                         ));
                         lines.push(line(
@@ -184,6 +188,15 @@ pub fn form_views(
                             "住宅借入金等特別控除額(計算)",
                             yen(computed.housing_loan_credit),
                         ));
+                    }
+                    Form::PreviousEmployment => {
+                        let sums = document.previous_employment_totals();
+                        lines.push(line("前職分の合計: 支払金額", yen(sums.salary)));
+                        lines.push(line(
+                            "前職分の合計: 社会保険料等の金額",
+                            yen(sums.social_insurance),
+                        ));
+                        lines.push(line("前職分の合計: 源泉徴収税額", yen(sums.tax_withheld)));
                     }
                     Form::DependentsNextYear => {
                         let (spouse, relatives) = document.next_year_family();

@@ -37,6 +37,7 @@ pub struct FilingWords {
     pub proxy_banner: &'static str,
     pub step_questions: &'static str,
     pub step_self: &'static str,
+    pub step_previous: &'static str,
     pub step_spouse: &'static str,
     pub step_relatives: &'static str,
     pub step_insurance: &'static str,
@@ -48,7 +49,7 @@ pub struct FilingWords {
     pub forms_title: &'static str,
     pub no_employee_record: &'static str,
     /// The guided questions: (field, question, help text).
-    pub questions: [(&'static str, &'static str, &'static str); 7],
+    pub questions: [(&'static str, &'static str, &'static str); 8],
 }
 
 pub const JA: FilingWords = FilingWords {
@@ -84,6 +85,7 @@ pub const JA: FilingWords = FilingWords {
     proxy_banner: "代理入力: 担当者が従業員に代わって入力しています(履歴に記録されます)。",
     step_questions: "質問",
     step_self: "ご本人",
+    step_previous: "前職の給与",
     step_spouse: "配偶者",
     step_relatives: "扶養する親族",
     step_insurance: "保険料",
@@ -132,6 +134,11 @@ pub const JA: FilingWords = FilingWords {
             "住宅ローン控除(住宅借入金等特別控除)を受けますか?",
             "2年目以降の方が対象です(1年目は確定申告が必要です)。税務署から届いた証明書と、金融機関の残高証明書をご用意ください。",
         ),
+        (
+            "had_previous_employer",
+            "今年、この会社に入社する前に、他の勤務先から給与を受け取りましたか?",
+            "年の途中で入社した方が対象です。前の勤務先から受け取った「給与所得の源泉徴収票」をご用意ください(前職分も合わせて年末調整します)。該当しない方は「いいえ」を選んでください。",
+        ),
     ],
 };
 
@@ -168,6 +175,7 @@ pub const EN: FilingWords = FilingWords {
     proxy_banner: "Proxy entry: staff are entering this for the employee (recorded in the history).",
     step_questions: "Questions",
     step_self: "You",
+    step_previous: "Previous employer",
     step_spouse: "Spouse",
     step_relatives: "Dependants",
     step_insurance: "Insurance",
@@ -215,6 +223,11 @@ pub const EN: FilingWords = FilingWords {
             "has_housing_loan",
             "Do you claim the home-loan credit (住宅借入金等特別控除)?",
             "From the second year on (the first year needs a tax return). Have the tax office's certificate and your bank's balance certificate at hand.",
+        ),
+        (
+            "had_previous_employer",
+            "Before joining this company, were you paid a salary by another employer this year (前職)?",
+            "For those who joined during the year. Have the withholding slip (給与所得の源泉徴収票) from your previous employer at hand: its amounts are included in this year-end adjustment. Otherwise answer no.",
         ),
     ],
 };
