@@ -140,7 +140,7 @@ fn declared_social_insurance(declaration: &Declaration) -> Yen {
     declaration.social_insurance.iter().map(|p| p.amount).sum()
 }
 
-fn tax_spouse(spouse: &SpouseEntry) -> Spouse {
+pub(crate) fn tax_spouse(spouse: &SpouseEntry) -> Spouse {
     Spouse {
         birth_date: spouse.birth_date,
         total_income: spouse.estimated_income,
@@ -149,7 +149,7 @@ fn tax_spouse(spouse: &SpouseEntry) -> Spouse {
     }
 }
 
-fn tax_relative(relative: &RelativeEntry) -> Relative {
+pub(crate) fn tax_relative(relative: &RelativeEntry) -> Relative {
     Relative {
         birth_date: relative.birth_date,
         total_income: relative.estimated_income,

@@ -13,6 +13,7 @@ mod forms;
 mod history;
 mod periods;
 mod reminders;
+mod slip;
 mod validation;
 mod workflow;
 
@@ -29,6 +30,9 @@ pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatte
 pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_year};
 pub use reminders::{
     REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,
+};
+pub use slip::{
+    MidYearChange, SLIP_NAMED_PERSONS, SlipEmployee, SlipPerson, WithholdingSlip, withholding_slip,
 };
 pub use validation::{Problem, validate};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

@@ -35,9 +35,9 @@ pub use housing_loan::housing_loan_credit;
 pub use income_tax::{annual_tax_with_surtax, computed_income_tax, taxable_income};
 pub use insurance::{earthquake_insurance_deduction, life_insurance_deduction};
 pub use personal_deductions::{
-    basic_deduction, dependent_deduction, disability_deduction, is_same_livelihood_spouse,
-    personal_status_deduction, single_parent_child_income_limit, specific_relative_deduction,
-    spouse_deduction,
+    basic_deduction, dependent_deduction, disability_deduction, is_elderly_spouse,
+    is_same_livelihood_spouse, personal_status_deduction, single_parent_child_income_limit,
+    specific_relative_deduction, spouse_deduction,
 };
 pub use relatives::{
     PROVISIONAL_LIMITS_YEAR, RelativeClass, age_at_year_end, classify_relative,

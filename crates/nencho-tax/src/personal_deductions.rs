@@ -23,6 +23,12 @@ pub fn is_same_livelihood_spouse(rules: &TaxYearRules, spouse: &Spouse) -> bool 
     spouse.total_income <= rules.dependent_income_limit
 }
 
+/// Whether the spouse is 70 or older at the year end: a 同一生計配偶者 of that age is a
+/// 老人控除対象配偶者 (所得税法2条①33号の3).
+pub fn is_elderly_spouse(rules: &TaxYearRules, spouse: &Spouse) -> bool {
+    age_at_end_of(spouse.birth_date, rules.year) >= rules.ages.elderly_from
+}
+
 /// 配偶者控除 (所得税法83条) or 配偶者特別控除 (83条の2), whichever applies; zero when the
 /// employee's 合計所得金額 exceeds 1,000万 or the spouse's exceeds 133万.
 ///
@@ -42,8 +48,7 @@ pub fn spouse_deduction(rules: &TaxYearRules, employee_total_income: Yen, spouse
     };
     let amount_in_column = |amounts: &[Yen; 3]| amounts.get(column).copied().unwrap_or(Yen::ZERO);
     if is_same_livelihood_spouse(rules, spouse) {
-        let elderly = age_at_end_of(spouse.birth_date, rules.year) >= rules.ages.elderly_from;
-        if elderly {
+        if is_elderly_spouse(rules, spouse) {
             amount_in_column(&spouse_rules.elderly_spouse_deduction)
         } else {
             amount_in_column(&spouse_rules.spouse_deduction)

@@ -6,7 +6,10 @@
 //! The adapter reads the totals file (its wire format is not this layer's business) and hands
 //! typed [`TotalsLine`]s to [`settle`].
 
-use nencho_filings::{FilingStatus, PreviousEmploymentTotals, tax_request};
+use nencho_filings::{
+    FilingStatus, PreviousEmploymentTotals, SlipEmployee, WithholdingSlip, tax_request,
+    withholding_slip,
+};
 use nencho_kernel::{CompanyId, TaxYear, Yen};
 use nencho_tax::{TaxError, YearEndAdjustmentResult, compute_year_end_adjustment};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
@@ -51,6 +54,8 @@ pub struct SettlementLine {
     /// 前職分 of the approved declaration (zero when none or not approved).
     pub previous: PreviousEmploymentTotals,
     pub outcome: SettlementOutcome,
+    /// The 給与所得の源泉徴収票 of a computed employee (`None` for 未承認).
+    pub slip: Option<Box<WithholdingSlip>>,
 }
 
 impl SettlementLine {
@@ -169,6 +174,7 @@ pub async fn settle(
             .map_or_else(PreviousEmploymentTotals::default, |filing| {
                 filing.document.previous_employment_totals()
             });
+        let mut slip = None;
         let outcome = match approved {
             None => SettlementOutcome::NotApproved,
             Some(filing) => {
@@ -181,8 +187,23 @@ pub async fn settle(
                 request.last_salary_tax_unwithheld = totals.last_salary_tax_unwithheld;
                 request.social_insurance += totals.social_insurance;
                 request.small_business_mutual_aid += totals.small_business_mutual_aid;
-                match compute_year_end_adjustment(tax_year, &request) {
-                    Ok(result) => SettlementOutcome::Computed(Box::new(result)),
+                let slip_employee = SlipEmployee {
+                    salary_paid: totals.salary_total,
+                    tax_withheld: totals.tax_withheld,
+                    birth_date: employee.birth_date,
+                    hired_on: employee.hire_date,
+                    left_on: employee.leave_date,
+                };
+                let computed = compute_year_end_adjustment(tax_year, &request).and_then(|result| {
+                    let written =
+                        withholding_slip(tax_year, &filing.document, &result, &slip_employee)?;
+                    Ok((result, written))
+                });
+                match computed {
+                    Ok((result, written)) => {
+                        slip = Some(Box::new(written));
+                        SettlementOutcome::Computed(Box::new(result))
+                    }
                     Err(TaxError::UnsupportedYear(year)) => {
                         return Err(AppError::Invalid {
                             field: "tax_year",
@@ -203,6 +224,7 @@ pub async fn settle(
             employee,
             previous,
             outcome,
+            slip,
         });
     }
     if !errors.is_empty() {
