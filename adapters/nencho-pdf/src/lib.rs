@@ -7,6 +7,7 @@
 //! view model its pages show, so the PDF and the screen say the same words.
 
 mod font;
+mod slip;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ use krilla::text::{GlyphId, KrillaGlyph};
 
 use font::Face;
 pub use font::{FONT_ENV, PrintFont, WELL_KNOWN_FONTS};
+pub use slip::{SlipPerson, WithholdingSlipSheet, render_withholding_slips};
 
 /// What went wrong while printing.
 #[derive(Debug, thiserror::Error)]
@@ -451,5 +453,7 @@ impl Layout<'_> {
     }
 }
 
+#[cfg(test)]
+mod slip_tests;
 #[cfg(test)]
 mod tests;

@@ -85,6 +85,10 @@ macro_rules! store_contract_tests {
             access_records_never_cross_tenants,
             the_purge_removes_access_records_older_than_ninety_days_in_every_tenant,
             a_reminder_day_is_claimed_once_with_its_mails_per_company_and_tenant,
+            attachments_round_trip_with_their_content_oldest_first,
+            an_attachment_needs_a_declaration_of_the_tenant,
+            attachments_never_cross_tenants,
+            the_attachments_of_a_tenant_page_in_id_order,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -11,10 +11,14 @@ use crate::PgStore;
 use crate::outbox::enqueue_in;
 
 /// Every tenant-owned table with the statement that counts one tenant's rows. The purge itself is
-/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0011), which deletes in these tables. A table
+/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0013), which deletes in these tables. A table
 /// with a `tenant_id` column missing here makes the purge refuse to run (and the contract test
 /// fail): add it here, to that function, and to the SQLite store.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    (
+        "filing_attachments",
+        "SELECT COUNT(*) AS n FROM filing_attachments WHERE tenant_id = $1",
+    ),
     (
         "filing_reminders",
         "SELECT COUNT(*) AS n FROM filing_reminders WHERE tenant_id = $1",

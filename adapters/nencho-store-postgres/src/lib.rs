@@ -8,6 +8,7 @@
 //! the configured URL. Entry point: [`PgStore::connect`].
 
 mod access_log;
+mod attachments;
 mod contract_end;
 mod employees;
 mod filings;

@@ -6,6 +6,7 @@
 //! The SQL itself stays in each adapter: the dialects and PostgreSQL's tenant transactions differ.
 
 pub mod access_log;
+pub mod attachments;
 pub mod columns;
 mod error;
 pub mod filings;

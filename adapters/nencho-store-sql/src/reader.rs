@@ -21,6 +21,8 @@ pub trait RowReader {
     /// Any integer column, widened.
     fn integer(&self, column: &str) -> Result<i64, StoreError>;
     fn boolean(&self, column: &str) -> Result<bool, StoreError>;
+    /// A binary column: `bytea` in PostgreSQL, `BLOB` in SQLite.
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError>;
 }
 
 macro_rules! row_reader {
@@ -58,6 +60,9 @@ macro_rules! row_reader {
                 $integer
             }
             fn boolean(&self, column: &str) -> Result<bool, StoreError> {
+                self.try_get(column).map_err(store_error)
+            }
+            fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError> {
                 self.try_get(column).map_err(store_error)
             }
         }

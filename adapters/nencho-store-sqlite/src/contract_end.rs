@@ -15,6 +15,11 @@ use crate::outbox::enqueue_in;
 /// the purge refuse to run (and the contract test fail): add it here, in both stores.
 const TENANT_TABLES: &[(&str, &str, &str)] = &[
     (
+        "filing_attachments",
+        "DELETE FROM filing_attachments WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM filing_attachments WHERE tenant_id = $1",
+    ),
+    (
         "filing_reminders",
         "DELETE FROM filing_reminders WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM filing_reminders WHERE tenant_id = $1",

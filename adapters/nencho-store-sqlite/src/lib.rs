@@ -7,6 +7,7 @@
 //! [`SqliteStore::open`].
 
 mod access_log;
+mod attachments;
 mod contract_end;
 mod employees;
 mod filings;

@@ -5,22 +5,31 @@
 //! employees (every company, departed ones included, in keyset pages), users, role assignments,
 //! login history (per user), then the declarations: each company's periods, the declarations
 //! (every company, every opened tax year, in pages of [`FILING_PAGE_SIZE`]), and again the same
-//! declarations for their values, their transitions and their changed values — so the adapter
-//! that writes it never holds the whole tenant. Users come without their password hashes:
-//! [`ExportedUser`] has no field for one.
+//! declarations for their values, their transitions and their changed values, and last the
+//! documents attached to them (添付書類): their metadata in pages of [`ATTACHMENT_PAGE_SIZE`],
+//! then each document's content, one at a time ([`ExportPage::AttachmentFile`]) — so the adapter
+//! that writes it never holds the whole tenant, nor more than one document. Users come without
+//! their password hashes: [`ExportedUser`] has no field for one.
 //!
 //! A ZIP is written one file after the other, so each declaration table is a pass of its own
 //! over the store (`FilingCursor`): `list_filings` with the departed employees included, one
-//! keyset page per company and year.
+//! keyset page per company and year. The documents are two passes too (`attachments_after`
+//! in id order): the metadata for `attachments.csv`, then the contents, which stop at the last
+//! document the first pass listed (ids are time-ordered, so one attached meanwhile is left out;
+//! one removed meanwhile keeps its row but has no file).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use nencho_filings::{ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods, compute};
+use nencho_filings::{
+    Attachment, ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods, compute,
+};
 use nencho_identity::{
     CompanyRole, DisplayName, LoginAttempt, LoginId, Permission, Role, UserStatus,
 };
-use nencho_kernel::{CompanyId, EmailAddress, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
+use nencho_kernel::{
+    AttachmentId, CompanyId, EmailAddress, FilingId, OffsetDateTime, TaxYear, TenantId, UserId,
+};
 use nencho_ports::{EmployeeQuery, FilingQuery, Store};
 use nencho_tenancy::{Company, Employee, EmployeeNumber, Tenant};
 
@@ -33,6 +42,10 @@ pub const EMPLOYEE_PAGE_SIZE: u32 = 5_000;
 
 /// Declarations per page read from the store (each carries its whole document).
 pub const FILING_PAGE_SIZE: u32 = 500;
+
+/// Attached documents' metadata per page read from the store (their contents are read one at a
+/// time).
+pub const ATTACHMENT_PAGE_SIZE: u32 = 500;
 
 /// A user as exported: everything but the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +91,25 @@ pub struct ExportedHistory<T> {
     pub entries: Vec<T>,
 }
 
+/// Whose declaration a document is attached to, as the history files name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentOwner {
+    pub company_id: CompanyId,
+    pub employee_number: EmployeeNumber,
+    pub tax_year: TaxYear,
+}
+
+/// A document's metadata as exported (its content comes later, in
+/// [`ExportPage::AttachmentFile`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedAttachment {
+    pub attachment: Attachment,
+    /// `None` when the declaration or its employee is no longer found (never expected).
+    pub owner: Option<AttachmentOwner>,
+    /// The uploader's login ID; `None` when the user is unknown.
+    pub uploaded_by_login_id: Option<LoginId>,
+}
+
 /// One page of the export. Pages of a table come together and in the order of
 /// [`ExportTable::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +152,15 @@ pub enum ExportPage {
         company: Arc<Company>,
         filings: Vec<ExportedHistory<FieldChange>>,
     },
+    /// Attached documents' metadata, in id order (time order).
+    Attachments(Vec<ExportedAttachment>),
+    /// One document with its content (at most `nencho_filings::MAX_ATTACHMENT_BYTES`), after
+    /// every [`ExportPage::Attachments`] page, in the same order. Its table is
+    /// [`ExportTable::Attachments`]: the file goes beside `attachments.csv`, not in it.
+    AttachmentFile {
+        attachment: Attachment,
+        content: Vec<u8>,
+    },
 }
 
 /// The tables of the export, in the order they come.
@@ -135,10 +176,11 @@ pub enum ExportTable {
     FilingValues,
     FilingHistory,
     FilingChanges,
+    Attachments,
 }
 
 impl ExportTable {
-    pub const ALL: [ExportTable; 10] = [
+    pub const ALL: [ExportTable; 11] = [
         ExportTable::Companies,
         ExportTable::Employees,
         ExportTable::Users,
@@ -149,6 +191,7 @@ impl ExportTable {
         ExportTable::FilingValues,
         ExportTable::FilingHistory,
         ExportTable::FilingChanges,
+        ExportTable::Attachments,
     ];
 
     /// The table's place in [`ExportTable::ALL`].
@@ -164,6 +207,7 @@ impl ExportTable {
             ExportTable::FilingValues => 7,
             ExportTable::FilingHistory => 8,
             ExportTable::FilingChanges => 9,
+            ExportTable::Attachments => 10,
         }
     }
 }
@@ -181,6 +225,7 @@ impl ExportPage {
             Self::FilingValues { .. } => ExportTable::FilingValues,
             Self::FilingHistory { .. } => ExportTable::FilingHistory,
             Self::FilingChanges { .. } => ExportTable::FilingChanges,
+            Self::Attachments(_) | Self::AttachmentFile { .. } => ExportTable::Attachments,
         }
     }
 }
@@ -205,6 +250,17 @@ enum Stage {
     Declarations {
         table: ExportTable,
         cursor: FilingCursor,
+    },
+    /// The documents' metadata after this id.
+    Attachments {
+        after: Option<AttachmentId>,
+    },
+    /// The documents' contents: `queue` (ids of the current page) first, then those after
+    /// `after`, up to `last` (the last one the metadata pass listed).
+    AttachmentFiles {
+        queue: std::collections::VecDeque<AttachmentId>,
+        after: Option<AttachmentId>,
+        last: AttachmentId,
     },
     Done,
 }
@@ -308,6 +364,8 @@ pub struct FullExport {
     stage: Stage,
     companies: Vec<Arc<Company>>,
     users: Vec<Arc<ExportedUser>>,
+    /// The last document the metadata pass listed.
+    last_attachment: Option<AttachmentId>,
 }
 
 impl std::fmt::Debug for FullExport {
@@ -340,6 +398,7 @@ pub async fn start_export(
         stage: Stage::Companies,
         companies: Vec::new(),
         users: Vec::new(),
+        last_attachment: None,
     })
 }
 
@@ -497,16 +556,129 @@ impl FullExport {
                                 table: ExportTable::FilingChanges,
                                 cursor: FilingCursor::start(),
                             },
-                            _ => Stage::Done,
+                            _ => Stage::Attachments { after: None },
                         };
                         continue;
                     };
                     self.stage = Stage::Declarations { table, cursor };
                     return Ok(Some(self.declaration_page(table, company, filings).await?));
                 }
+                Stage::Attachments { after } => {
+                    let attachments = self
+                        .store
+                        .attachments_after(self.tenant_id(), after, ATTACHMENT_PAGE_SIZE)
+                        .await?;
+                    let Some(last) = attachments.last().map(|attachment| attachment.id) else {
+                        self.stage = match self.last_attachment {
+                            Some(last) => Stage::AttachmentFiles {
+                                queue: Default::default(),
+                                after: None,
+                                last,
+                            },
+                            None => Stage::Done,
+                        };
+                        continue;
+                    };
+                    self.last_attachment = Some(last);
+                    self.stage = if attachments.len() < ATTACHMENT_PAGE_SIZE as usize {
+                        Stage::AttachmentFiles {
+                            queue: Default::default(),
+                            after: None,
+                            last,
+                        }
+                    } else {
+                        Stage::Attachments { after: Some(last) }
+                    };
+                    return Ok(Some(self.attachment_page(attachments).await?));
+                }
+                Stage::AttachmentFiles {
+                    mut queue,
+                    after,
+                    last,
+                } => {
+                    let Some(id) = queue.pop_front() else {
+                        // Past the last one listed, or none left: the stage stays `Done`.
+                        if after.is_some_and(|after| after >= last) {
+                            continue;
+                        }
+                        let ids: std::collections::VecDeque<AttachmentId> = self
+                            .store
+                            .attachments_after(self.tenant_id(), after, ATTACHMENT_PAGE_SIZE)
+                            .await?
+                            .into_iter()
+                            .map(|attachment| attachment.id)
+                            .take_while(|id| *id <= last)
+                            .collect();
+                        let Some(&next_after) = ids.back() else {
+                            continue;
+                        };
+                        self.stage = Stage::AttachmentFiles {
+                            queue: ids,
+                            after: Some(next_after),
+                            last,
+                        };
+                        continue;
+                    };
+                    self.stage = Stage::AttachmentFiles { queue, after, last };
+                    // One removed since the metadata pass has no file.
+                    if let Some((attachment, content)) =
+                        self.store.attachment_content(self.tenant_id(), id).await?
+                    {
+                        return Ok(Some(ExportPage::AttachmentFile {
+                            attachment,
+                            content,
+                        }));
+                    }
+                }
                 Stage::Done => return Ok(None),
             }
         }
+    }
+
+    /// The page of `attachments.csv` for a page of documents: each with its declaration's
+    /// company, employee number and year (one look-up per declaration of the page) and its
+    /// uploader's login ID.
+    async fn attachment_page(&self, attachments: Vec<Attachment>) -> Result<ExportPage, AppError> {
+        let login_ids: HashMap<UserId, &LoginId> = self
+            .users
+            .iter()
+            .map(|user| (user.id, &user.login_id))
+            .collect();
+        let mut owners: HashMap<FilingId, Option<AttachmentOwner>> = HashMap::new();
+        let mut exported = Vec::with_capacity(attachments.len());
+        for attachment in attachments {
+            let owner = match owners.get(&attachment.filing_id) {
+                Some(owner) => owner.clone(),
+                None => {
+                    let owner = self.owner_of(attachment.filing_id).await?;
+                    owners.insert(attachment.filing_id, owner.clone());
+                    owner
+                }
+            };
+            exported.push(ExportedAttachment {
+                uploaded_by_login_id: login_ids
+                    .get(&attachment.uploaded_by)
+                    .map(|id| (*id).clone()),
+                owner,
+                attachment,
+            });
+        }
+        Ok(ExportPage::Attachments(exported))
+    }
+
+    async fn owner_of(&self, filing_id: FilingId) -> Result<Option<AttachmentOwner>, AppError> {
+        let Some(filing) = self.store.find_filing(self.tenant_id(), filing_id).await? else {
+            return Ok(None);
+        };
+        let employee = self
+            .store
+            .find_employee(self.tenant_id(), filing.employee_id)
+            .await?;
+        Ok(employee.map(|employee| AttachmentOwner {
+            company_id: filing.company_id,
+            employee_number: employee.number,
+            tax_year: filing.tax_year,
+        }))
     }
 
     /// The page of `table` for a batch of declarations of `company`.
@@ -577,7 +749,7 @@ impl FullExport {
 mod tests {
     use std::collections::BTreeSet;
 
-    use nencho_filings::FilingStatus;
+    use nencho_filings::{AttachmentFormat, AttachmentKind, FilingStatus};
     use nencho_identity::{PasswordState, User};
     use nencho_kernel::{Clock, EmployeeId, FixedClock};
     use nencho_ports::FilingWrite;
@@ -745,5 +917,312 @@ mod tests {
                 .is_none(),
             "it stays done"
         );
+    }
+
+    /// A tenant with an admin, a company, an opened year and one employee's declaration.
+    async fn tenant_with_a_filing(
+        store: &Arc<dyn Store>,
+        slug: &str,
+        clock: &FixedClock,
+    ) -> (Tenant, User, Arc<Company>, Employee, Filing) {
+        let tenant = Tenant::open(
+            Slug::parse(slug).unwrap(),
+            TenantName::parse("株式会社アクメ").unwrap(),
+            EmailAddress::parse("hr@acme.example").unwrap(),
+            clock,
+        );
+        let admin = User {
+            id: UserId::generate(clock),
+            tenant_id: tenant.id,
+            login_id: LoginId::parse("admin").unwrap(),
+            display_name: DisplayName::parse("管理 太郎").unwrap(),
+            email: None,
+            role: Role::Admin,
+            status: UserStatus::Active,
+            password: PasswordState::NotSet,
+            created_at: clock.now(),
+        };
+        store.open_tenant(&tenant, &admin).await.unwrap();
+        let company = Company::register(
+            tenant.id,
+            CompanyName::parse("株式会社エー").unwrap(),
+            clock,
+        );
+        store.insert_company(tenant.id, &company).await.unwrap();
+        let employee = employee(&company, 7, clock);
+        store
+            .apply_employees(tenant.id, company.id, std::slice::from_ref(&employee), &[])
+            .await
+            .unwrap();
+        let (periods, change) = periods(&company, 2026);
+        store
+            .put_periods(tenant.id, &periods, &change)
+            .await
+            .unwrap();
+        let mut filing = Filing::new(
+            FilingId::generate(clock),
+            tenant.id,
+            company.id,
+            employee.id,
+            TaxYear::new(2026).unwrap(),
+            clock.now(),
+        );
+        filing.status = FilingStatus::Draft;
+        filing.version = 1;
+        store
+            .write_filings(
+                tenant.id,
+                &[FilingWrite {
+                    filing: filing.clone(),
+                    expected_version: 0,
+                    event: None,
+                    changes: Vec::new(),
+                    mail: None,
+                }],
+            )
+            .await
+            .unwrap();
+        (tenant, admin, Arc::new(company), employee, filing)
+    }
+
+    async fn attach(
+        store: &Arc<dyn Store>,
+        filing: &Filing,
+        by: UserId,
+        kind: AttachmentKind,
+        content: &[u8],
+        clock: &FixedClock,
+    ) -> Attachment {
+        let format = AttachmentFormat::sniff(content).unwrap();
+        let attachment = Attachment {
+            id: AttachmentId::generate(clock),
+            tenant_id: filing.tenant_id,
+            filing_id: filing.id,
+            kind,
+            file_name: format!("../証明書.{}", format.extension()),
+            format,
+            size: content.len() as u64,
+            uploaded_by: by,
+            uploaded_at: clock.now(),
+        };
+        store
+            .insert_attachment(filing.tenant_id, &attachment, content)
+            .await
+            .unwrap();
+        attachment
+    }
+
+    /// The documents come last: their metadata (with the declaration's company, employee number
+    /// and year, and the uploader's login ID), then each content once, in the same order; not
+    /// another tenant's; not one attached after the metadata pass, and no file for one removed
+    /// since.
+    #[tokio::test]
+    async fn attachments_come_last_metadata_first_then_each_content() {
+        let directory = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory.path(),
+            )))
+            .await
+            .unwrap(),
+        );
+        let clock = FixedClock::at(datetime!(2026-11-25 00:00 UTC));
+        let (tenant, admin, company, employee, filing) =
+            tenant_with_a_filing(&store, "acme", &clock).await;
+        let (_, beta_admin, _, _, beta_filing) = tenant_with_a_filing(&store, "beta", &clock).await;
+        let pdf = b"%PDF-1.7 certificate".to_vec();
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3].to_vec();
+        let png = b"\x89PNG\r\n\x1a\nremoved".to_vec();
+        let life = attach(
+            &store,
+            &filing,
+            admin.id,
+            AttachmentKind::LifeInsurance,
+            &pdf,
+            &clock,
+        )
+        .await;
+        clock.advance(time::Duration::seconds(1));
+        let quake = attach(
+            &store,
+            &filing,
+            UserId::generate(&clock),
+            AttachmentKind::EarthquakeInsurance,
+            &jpeg,
+            &clock,
+        )
+        .await;
+        clock.advance(time::Duration::seconds(1));
+        let removed = attach(
+            &store,
+            &filing,
+            admin.id,
+            AttachmentKind::Other,
+            &png,
+            &clock,
+        )
+        .await;
+        attach(
+            &store,
+            &beta_filing,
+            beta_admin.id,
+            AttachmentKind::Other,
+            b"%PDF-1.4 beta's",
+            &clock,
+        )
+        .await;
+
+        let mut export = FullExport {
+            store: Arc::clone(&store),
+            tenant: tenant.clone(),
+            exported_at: clock.now(),
+            stage: Stage::Companies,
+            companies: Vec::new(),
+            users: Vec::new(),
+            last_attachment: None,
+        };
+        let mut tables = Vec::new();
+        let mut listed = Vec::new();
+        let mut files = Vec::new();
+        while let Some(page) = export.next_page().await.unwrap() {
+            if tables.last() != Some(&page.table()) {
+                tables.push(page.table());
+            }
+            match page {
+                ExportPage::Attachments(attachments) => {
+                    assert!(files.is_empty(), "the metadata before any content");
+                    listed.extend(attachments);
+                    // Meanwhile one is removed and another attached.
+                    assert!(
+                        store
+                            .delete_attachment(tenant.id, removed.id)
+                            .await
+                            .unwrap()
+                    );
+                    clock.advance(time::Duration::seconds(1));
+                    attach(
+                        &store,
+                        &filing,
+                        admin.id,
+                        AttachmentKind::Other,
+                        &pdf,
+                        &clock,
+                    )
+                    .await;
+                }
+                ExportPage::AttachmentFile {
+                    attachment,
+                    content,
+                } => files.push((attachment, content)),
+                _ => {}
+            }
+        }
+        assert_eq!(tables.last(), Some(&ExportTable::Attachments));
+        assert_eq!(
+            tables
+                .iter()
+                .filter(|t| **t == ExportTable::Attachments)
+                .count(),
+            1,
+            "its pages come together, last"
+        );
+        let owner = AttachmentOwner {
+            company_id: company.id,
+            employee_number: employee.number.clone(),
+            tax_year: TaxYear::new(2026).unwrap(),
+        };
+        assert_eq!(
+            listed,
+            [
+                ExportedAttachment {
+                    attachment: life.clone(),
+                    owner: Some(owner.clone()),
+                    uploaded_by_login_id: Some(admin.login_id.clone()),
+                },
+                ExportedAttachment {
+                    attachment: quake.clone(),
+                    owner: Some(owner.clone()),
+                    uploaded_by_login_id: None,
+                },
+                ExportedAttachment {
+                    attachment: removed.clone(),
+                    owner: Some(owner),
+                    uploaded_by_login_id: Some(admin.login_id.clone()),
+                },
+            ],
+            "the tenant's three, in id order, not beta's"
+        );
+        assert_eq!(
+            files,
+            [(life, pdf), (quake, jpeg)],
+            "each content once; none for the removed one, nor the one attached meanwhile"
+        );
+        assert!(export.next_page().await.unwrap().is_none(), "it stays done");
+    }
+
+    /// More documents than a page: every one listed and every content handed out once.
+    #[tokio::test]
+    async fn attachments_are_paged() {
+        let directory = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory.path(),
+            )))
+            .await
+            .unwrap(),
+        );
+        let clock = FixedClock::at(datetime!(2026-11-25 00:00 UTC));
+        let (tenant, admin, _, _, filing) = tenant_with_a_filing(&store, "acme", &clock).await;
+        let count = ATTACHMENT_PAGE_SIZE as usize * 2 + 1;
+        let mut ids = Vec::new();
+        for n in 0..count {
+            // UUIDv7 ids are ordered by the millisecond only.
+            clock.advance(time::Duration::milliseconds(2));
+            let content = format!("%PDF-1.7 {n}");
+            ids.push(
+                attach(
+                    &store,
+                    &filing,
+                    admin.id,
+                    AttachmentKind::Other,
+                    content.as_bytes(),
+                    &clock,
+                )
+                .await
+                .id,
+            );
+        }
+        ids.sort();
+        let mut export = FullExport {
+            store: Arc::clone(&store),
+            tenant,
+            exported_at: clock.now(),
+            stage: Stage::Attachments { after: None },
+            companies: Vec::new(),
+            users: Vec::new(),
+            last_attachment: None,
+        };
+        let mut pages = Vec::new();
+        let mut listed = Vec::new();
+        let mut files = Vec::new();
+        while let Some(page) = export.next_page().await.unwrap() {
+            match page {
+                ExportPage::Attachments(attachments) => {
+                    pages.push(attachments.len());
+                    listed.extend(attachments.into_iter().map(|a| a.attachment.id));
+                }
+                ExportPage::AttachmentFile {
+                    attachment,
+                    content,
+                } => {
+                    assert_eq!(content, format!("%PDF-1.7 {}", files.len()).into_bytes());
+                    files.push(attachment.id);
+                }
+                other => panic!("only documents: {other:?}"),
+            }
+        }
+        assert_eq!(pages, [500, 500, 1]);
+        assert_eq!(listed, ids);
+        assert_eq!(files, ids);
     }
 }

@@ -6,9 +6,12 @@
 //! Every deduction is computed by `nencho-tax` from the document ([`compute`]); nothing on a
 //! form is a hand-entered deduction amount.
 
+mod attachments;
 mod computation;
 mod document;
 mod filing;
+#[cfg(test)]
+mod fixtures;
 mod forms;
 mod history;
 mod periods;
@@ -17,6 +20,11 @@ mod slip;
 mod validation;
 mod workflow;
 
+pub use attachments::{
+    Attachment, AttachmentError, AttachmentFormat, AttachmentKind, ExpectedAttachment,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_FILING, check_attachment, clean_file_name,
+    expected_attachments,
+};
 pub use computation::{ComputedAmounts, compute, tax_request};
 pub use document::{
     Answers, Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind, HousingLoan,

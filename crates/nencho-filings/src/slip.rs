@@ -414,17 +414,7 @@ mod tests {
     }
 
     fn relative(who: &str, birth_date: Date) -> RelativeEntry {
-        RelativeEntry {
-            name: name(who),
-            relationship: "子".into(),
-            birth_date,
-            estimated_income: Yen::ZERO,
-            lives_together: true,
-            lineal_ascendant: false,
-            disability: DisabilityKind::None,
-            claimed_by_other_earner: false,
-            non_resident: false,
-        }
+        crate::fixtures::relative(who, "子", birth_date)
     }
 
     /// A 2026 mid-year hire with a spouse, a child of 21, a child of 11 and a mother of 76 who

@@ -428,46 +428,22 @@ mod next_year_tests {
 
     use super::*;
     use crate::document::{DisabilityKind, PersonName, RelativeEntry};
+    use crate::fixtures::{answered_no, problem_paths, relative, year_2026};
     use crate::forms::{Form, forms_of};
     use crate::history::flatten;
 
     fn year() -> TaxYear {
-        TaxYear::new(2026).unwrap()
+        year_2026()
     }
 
     fn child(name: &str, birth_date: Date) -> RelativeEntry {
-        RelativeEntry {
-            name: PersonName {
-                name: name.into(),
-                kana: String::new(),
-            },
-            relationship: "長男".into(),
-            birth_date,
-            estimated_income: Yen::ZERO,
-            lives_together: true,
-            lineal_ascendant: false,
-            disability: DisabilityKind::None,
-            claimed_by_other_earner: false,
-            non_resident: false,
-        }
+        relative(name, "長男", birth_date)
     }
 
     /// Everything answered, one child (born 2011-06-01: 15 at the end of 2026, 16 in 2027).
     fn with_child() -> Declaration {
-        let mut document = Declaration {
-            answers: crate::Answers {
-                has_spouse: Some(false),
-                has_dependents: Some(true),
-                paid_life_insurance: Some(false),
-                paid_earthquake_insurance: Some(false),
-                paid_social_insurance: Some(false),
-                paid_mutual_aid: Some(false),
-                has_housing_loan: Some(false),
-                had_previous_employer: None,
-            },
-            ..Declaration::default()
-        };
-        document.taxpayer.estimated_salary = Yen::new(5_000_000);
+        let mut document = answered_no();
+        document.answers.has_dependents = Some(true);
         document
             .relatives
             .push(child("山田 一郎", date!(2011 - 06 - 01)));
@@ -475,10 +451,7 @@ mod next_year_tests {
     }
 
     fn paths(document: &Declaration) -> Vec<String> {
-        validate(document, year())
-            .into_iter()
-            .map(|problem| problem.path)
-            .collect()
+        problem_paths(document)
     }
 
     #[test]
@@ -592,12 +565,9 @@ mod previous_employment_tests {
     use super::*;
     use crate::computation::tax_request;
     use crate::document::PreviousEmployment;
+    use crate::fixtures::{answered_no, problem_paths, year_2026};
     use crate::forms::{Form, forms_of};
     use crate::history::flatten;
-
-    fn year() -> TaxYear {
-        TaxYear::new(2026).unwrap()
-    }
 
     fn job(salary: i64, social: i64, tax: i64) -> PreviousEmployment {
         PreviousEmployment {
@@ -613,26 +583,15 @@ mod previous_employment_tests {
     /// Every question answered "no" but the previous employer, with one slip; salary estimate
     /// 5,000,000 for the whole year.
     fn mid_year_hire() -> Declaration {
-        let mut document = Declaration::default();
-        document.answers.has_spouse = Some(false);
-        document.answers.has_dependents = Some(false);
-        document.answers.paid_life_insurance = Some(false);
-        document.answers.paid_earthquake_insurance = Some(false);
-        document.answers.paid_social_insurance = Some(false);
-        document.answers.paid_mutual_aid = Some(false);
-        document.answers.has_housing_loan = Some(false);
+        let mut document = answered_no();
         document.answers.had_previous_employer = Some(true);
         document.next_year.same_as_this_year = Some(true);
-        document.taxpayer.estimated_salary = Yen::new(5_000_000);
         document.previous_employments = vec![job(1_200_000, 180_000, 30_000)];
         document
     }
 
     fn paths(document: &Declaration) -> Vec<String> {
-        validate(document, year())
-            .into_iter()
-            .map(|problem| problem.path)
-            .collect()
+        problem_paths(document)
     }
 
     #[test]
@@ -701,7 +660,7 @@ mod previous_employment_tests {
         assert_eq!(request.salary_total, Yen::new(5_000_000));
         assert_eq!(request.social_insurance, Yen::new(225_000));
         assert_eq!(request.tax_withheld, Yen::new(36_000));
-        let computed = crate::compute(&document, year()).unwrap();
+        let computed = crate::compute(&document, year_2026()).unwrap();
         assert_eq!(computed.deductions.social_insurance, Yen::new(225_000));
         assert_eq!(computed.declared_social_insurance, Yen::ZERO);
         let next = document.carry_over();

@@ -74,6 +74,10 @@ uuid_id!(
     FilingId
 );
 uuid_id!(
+    /// A document attached to a declaration (控除証明書の画像, …).
+    AttachmentId
+);
+uuid_id!(
     /// A maintenance notice (SVC-6): platform data, not owned by a tenant.
     NoticeId
 );

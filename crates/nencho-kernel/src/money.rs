@@ -124,11 +124,12 @@ impl Sum for Yen {
     }
 }
 
-/// Japanese convention: thousands separated by commas, followed by 円 (e.g. `1,234,567円`).
-impl fmt::Display for Yen {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Yen {
+    /// The amount with thousands separated by commas and no unit (`1,234,567`), for forms that
+    /// print 円 once in the box (源泉徴収票).
+    pub fn grouped(self) -> String {
         let digits = self.0.unsigned_abs().to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
         if self.0 < 0 {
             grouped.push('-');
         }
@@ -138,8 +139,14 @@ impl fmt::Display for Yen {
             }
             grouped.push(digit);
         }
-        grouped.push('円');
-        f.write_str(&grouped)
+        grouped
+    }
+}
+
+/// Japanese convention: thousands separated by commas, followed by 円 (e.g. `1,234,567円`).
+impl fmt::Display for Yen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}円", self.grouped())
     }
 }
 

@@ -7,6 +7,7 @@
 //! port has a mockall mock (`MockTenantStore`, …) for use-case unit tests.
 
 mod access_log;
+mod attachments;
 mod backup;
 mod crypto;
 mod employees;
@@ -25,6 +26,9 @@ pub use access_log::MockAccessLogStore;
 pub use access_log::{
     AccessCursor, AccessLogStore, AccessPage, AccessRecord, path_without_query, user_agent_of,
 };
+pub use attachments::AttachmentStore;
+#[cfg(feature = "mocks")]
+pub use attachments::MockAttachmentStore;
 #[cfg(feature = "mocks")]
 pub use backup::MockBackupRunner;
 pub use backup::{BackupError, BackupRunner};

@@ -161,6 +161,7 @@ pub trait Store:
     + crate::AccessLogStore
     + crate::NoticeStore
     + crate::ReminderStore
+    + crate::AttachmentStore
 {
 }
 
@@ -182,5 +183,6 @@ impl<T> Store for T where
         + crate::AccessLogStore
         + crate::NoticeStore
         + crate::ReminderStore
+        + crate::AttachmentStore
 {
 }

@@ -1,14 +1,17 @@
 //! The full export (SVC-3): ADMIN and administrators download every kind of the tenant's data as
 //! a ZIP of CSV files (`companies.csv`, `employees.csv`, `users.csv`, `roles.csv`,
 //! `login_history.csv`, the declarations' `filing_periods.csv`, `filings.csv`,
-//! `filing_values.csv`, `filing_history.csv`, `filing_changes.csv`, and a `README.txt`
-//! describing them), in UTF-8 with a BOM or in CP932.
+//! `filing_values.csv`, `filing_history.csv`, `filing_changes.csv`, the attached documents'
+//! `attachments.csv`, and a `README.txt` describing them), in UTF-8 with a BOM or in CP932, and
+//! each attached document as it was uploaded, `attachments/{attachment id}.{pdf|jpg|png}` (the
+//! uploaded file name is only a cell of `attachments.csv`, never part of a path).
 //!
 //! The use case hands the data out page by page ([`FullExport::next_page`]); each page is
 //! encoded and deflated straight into an unnamed temporary file in the OS temp dir (the ZIP
 //! writer needs to seek), which is then streamed as the response body and vanishes when the
-//! body is dropped. Memory stays bounded by one page (5,000 employees, 500 declarations),
-//! whatever the tenant's size.
+//! body is dropped. Documents are stored as they are (JPEG, PNG and PDF are compressed already),
+//! one at a time. Memory stays bounded by one page (5,000 employees, 500 declarations, 500
+//! documents' metadata) or one document (10 MB), whatever the tenant's size.
 
 use std::fmt::Write as _;
 use std::io::{Seek, SeekFrom, Write};
@@ -18,11 +21,13 @@ use askama::Template;
 use encoding_rs::{EncoderResult, SHIFT_JIS};
 use nencho_app::AppError;
 use nencho_app::export::{
-    ExportPage, ExportTable, ExportedFiling, ExportedHistory, ExportedRole, ExportedUser,
-    FullExport,
+    ExportPage, ExportTable, ExportedAttachment, ExportedFiling, ExportedHistory, ExportedRole,
+    ExportedUser, FullExport,
 };
 use nencho_csv::{Column, CsvEncoding};
-use nencho_filings::{DateRange, FieldChange, FilingEvent, FilingPeriods, flatten};
+use nencho_filings::{
+    Attachment, AttachmentFormat, DateRange, FieldChange, FilingEvent, FilingPeriods, flatten,
+};
 use nencho_identity::{CompanyRole, LoginAttempt, LoginOutcome, Role, UserStatus};
 use nencho_kernel::{Date, OffsetDateTime, Yen};
 use nencho_tenancy::{Company, Employee, LoginIdScheme};
@@ -57,24 +62,24 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）を、CSVファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles, login history and the year-end adjustment declarations (periods, every value, history) as a ZIP of CSV files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history, the year-end adjustment declarations (periods, every value, history) and their attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, attachments.csv (attached documents), the attachments folder (the documents' files)",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -270,7 +275,18 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::FilingValues => "filing_values.csv",
         ExportTable::FilingHistory => "filing_history.csv",
         ExportTable::FilingChanges => "filing_changes.csv",
+        ExportTable::Attachments => "attachments.csv",
     }
+}
+
+/// Where a document goes in the ZIP: its id and the extension of its (sniffed) format, nothing
+/// the uploader chose.
+fn attachment_path(attachment: &Attachment) -> String {
+    format!(
+        "attachments/{}.{}",
+        attachment.id,
+        attachment.format.extension()
+    )
 }
 
 const COMPANY_HEADER: [&str; 9] = [
@@ -395,6 +411,23 @@ const CHANGE_HEADER: [&str; 11] = [
     "変更後",
 ];
 
+const ATTACHMENT_HEADER: [&str; 14] = [
+    "添付書類ID",
+    "申告書ID",
+    "会社ID",
+    "社員番号",
+    "年分",
+    "種類",
+    "種類コード",
+    "ファイル名",
+    "形式",
+    "大きさ（バイト）",
+    "添付者ID",
+    "添付者のログインID",
+    "添付日時",
+    "ZIP内のファイル",
+];
+
 fn header(table: ExportTable) -> Vec<&'static str> {
     match table {
         ExportTable::Companies => COMPANY_HEADER.to_vec(),
@@ -411,6 +444,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::FilingValues => VALUE_HEADER.to_vec(),
         ExportTable::FilingHistory => EVENT_HEADER.to_vec(),
         ExportTable::FilingChanges => CHANGE_HEADER.to_vec(),
+        ExportTable::Attachments => ATTACHMENT_HEADER.to_vec(),
     }
 }
 
@@ -737,6 +771,49 @@ fn change_lines(out: &mut String, company: &Company, history: &ExportedHistory<F
     }
 }
 
+fn format_name(format: AttachmentFormat) -> &'static str {
+    match format {
+        AttachmentFormat::Pdf => "PDF",
+        AttachmentFormat::Jpeg => "JPEG",
+        AttachmentFormat::Png => "PNG",
+    }
+}
+
+fn attachment_line(out: &mut String, exported: &ExportedAttachment) {
+    let attachment = &exported.attachment;
+    let [company_id, employee_number, tax_year] = match &exported.owner {
+        Some(owner) => [
+            owner.company_id.to_string(),
+            owner.employee_number.as_str().to_owned(),
+            owner.tax_year.year().to_string(),
+        ],
+        None => [String::new(), String::new(), String::new()],
+    };
+    push_line(
+        out,
+        &[
+            attachment.id.to_string(),
+            attachment.filing_id.to_string(),
+            company_id,
+            employee_number,
+            tax_year,
+            attachment.kind.japanese_name().to_owned(),
+            attachment.kind.code().to_owned(),
+            attachment.file_name.clone(),
+            format_name(attachment.format).to_owned(),
+            attachment.size.to_string(),
+            attachment.uploaded_by.to_string(),
+            exported
+                .uploaded_by_login_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            time_text(attachment.uploaded_at),
+            attachment_path(attachment),
+        ],
+    );
+}
+
 /// Encodes `text` onto `out`; for CP932 a character it lacks becomes `?`. Returns how many did.
 pub(super) fn encode_into(text: &str, encoding: CsvEncoding, out: &mut Vec<u8>) -> u64 {
     match encoding {
@@ -821,6 +898,37 @@ impl<W: Write + Seek> ZipOut<W> {
         }
         Ok(())
     }
+
+    /// Writes one document as it is (stored, not deflated: it is compressed already), after every
+    /// CSV file.
+    fn write_document(
+        &mut self,
+        attachment: &Attachment,
+        content: &[u8],
+    ) -> Result<(), ExportFailure> {
+        self.reach(ExportTable::Attachments)?;
+        let options = self
+            .options
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(zip_time(attachment.uploaded_at));
+        self.zip.start_file(attachment_path(attachment), options)?;
+        self.zip.write_all(content)?;
+        Ok(())
+    }
+}
+
+/// A time as a ZIP entry's (local, JST) modification time.
+fn zip_time(at: OffsetDateTime) -> zip::DateTime {
+    let at = jst(at);
+    zip::DateTime::from_date_and_time(
+        u16::try_from(at.year()).unwrap_or(1980),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+    )
+    .unwrap_or_default()
 }
 
 fn write_zip(
@@ -829,16 +937,7 @@ fn write_zip(
     encoding: CsvEncoding,
     file: std::fs::File,
 ) -> Result<std::fs::File, ExportFailure> {
-    let at = jst(export.exported_at());
-    let modified = zip::DateTime::from_date_and_time(
-        u16::try_from(at.year()).unwrap_or(1980),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-    )
-    .unwrap_or_default();
+    let modified = zip_time(export.exported_at());
     let mut out = ZipOut {
         zip: ZipWriter::new(file),
         encoding,
@@ -853,6 +952,14 @@ fn write_zip(
     };
     let mut text = String::new();
     while let Some(page) = handle.block_on(export.next_page())? {
+        if let ExportPage::AttachmentFile {
+            attachment,
+            content,
+        } = &page
+        {
+            out.write_document(attachment, content)?;
+            continue;
+        }
         text.clear();
         let rows = match &page {
             ExportPage::Companies(companies) => {
@@ -905,10 +1012,17 @@ fn write_zip(
                     .for_each(|h| change_lines(&mut text, company, h));
                 filings.iter().map(|h| h.entries.len()).sum()
             }
+            ExportPage::Attachments(attachments) => {
+                attachments
+                    .iter()
+                    .for_each(|a| attachment_line(&mut text, a));
+                attachments.len()
+            }
+            ExportPage::AttachmentFile { .. } => 0,
         };
         out.write_rows(page.table(), &text, rows as u64)?;
     }
-    out.reach(ExportTable::FilingChanges)?;
+    out.reach(ExportTable::Attachments)?;
     let readme = readme(&export, encoding, &out.rows, out.replaced);
     out.zip.start_file("README.txt", out.options)?;
     out.buffer.clear();
@@ -996,7 +1110,15 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          \r\n\
          ■ filing_changes.csv（申告書の変更履歴、{changes}件）\r\n\
          申告書ID, 会社ID, 社員番号, 年分（西暦）, 日時, 操作者ID（ユーザーID）, 操作者, 項目パス, 項目名, 変更前, 変更後\r\n\
-         変更された値を1項目1行で、申告書ごとに古い順に並べたものです。値がなかった側は空欄です。\r\n",
+         変更された値を1項目1行で、申告書ごとに古い順に並べたものです。値がなかった側は空欄です。\r\n\
+         \r\n\
+         ■ attachments.csv（添付書類、{attachments}件）\r\n\
+         添付書類ID, 申告書ID, 会社ID, 社員番号, 年分（西暦）, 種類（生命保険料控除証明書など）, 種類コード（life_insurance など）, ファイル名（添付したときの名前）, 形式（PDF／JPEG／PNG）, 大きさ（バイト）, 添付者ID（ユーザーID）, 添付者のログインID, 添付日時, ZIP内のファイル\r\n\
+         添付した順です。申告書IDで filings.csv と対応します。\r\n\
+         \r\n\
+         ■ attachments フォルダ（添付書類のファイル）\r\n\
+         添付書類を添付されたときのままの内容で、1書類1ファイル、attachments/添付書類ID.拡張子（pdf／jpg／png）の名前で入れています。attachments.csv の「ZIP内のファイル」列がその名前です。\r\n\
+         エクスポートの途中で削除された書類は、attachments.csv に行があってもファイルがないことがあります。\r\n",
         companies = rows[0],
         employees = rows[1],
         users = rows[2],
@@ -1007,6 +1129,7 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         values = rows[7],
         events = rows[8],
         changes = rows[9],
+        attachments = rows[10],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

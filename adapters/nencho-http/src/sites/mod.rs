@@ -18,6 +18,7 @@ mod render;
 mod roles;
 mod sign_in;
 mod site_access;
+mod upload;
 
 pub use site_access::AllowListGate;
 

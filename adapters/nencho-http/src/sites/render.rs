@@ -100,6 +100,15 @@ pub fn percent_encode(bytes: &[u8]) -> String {
 /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 5987's encoding): the
 /// Japanese `filename` for browsers that read `filename*`, `fallback` (ASCII) for the others.
 pub fn content_disposition(filename: &str, fallback: &str) -> String {
+    disposition("attachment", filename, fallback)
+}
+
+/// As [`content_disposition`], for a file the browser shows itself (an attached certificate).
+pub fn inline_disposition(filename: &str, fallback: &str) -> String {
+    disposition("inline", filename, fallback)
+}
+
+fn disposition(kind: &str, filename: &str, fallback: &str) -> String {
     let ascii: String = fallback
         .chars()
         .map(|character| {
@@ -111,7 +120,7 @@ pub fn content_disposition(filename: &str, fallback: &str) -> String {
         })
         .collect();
     let encoded = percent_encode(filename.as_bytes());
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// A CSV file as a `data:` URL, so that it is downloaded from the page and never kept on the

@@ -15,7 +15,6 @@ use nencho_filings::FilingStatus;
 use nencho_identity::{CompanyRole, LoginId, Role, UserStatus};
 use nencho_kernel::{Clock, SystemClock, UserId};
 use nencho_ports::Store;
-use nencho_tenancy::{Company, CompanyName};
 use poem::test::{TestForm, TestFormField};
 
 use crate::sites::{Browser, browser, csrf_token, log_in_as_admin, new_person, open_site};
@@ -66,6 +65,11 @@ fn form(fields: &[(&'static str, &str)]) -> Body {
 
 fn upload() -> Body {
     Body::Upload(vec![("encoding", "auto".to_owned())])
+}
+
+/// An attachment upload with an empty file: refused as empty (422) once the permission holds.
+fn empty_attachment() -> Body {
+    Body::Upload(vec![("kind", "other".to_owned())])
 }
 
 struct Row {
@@ -145,28 +149,8 @@ async fn token_of<E: poem::Endpoint>(browser: &mut Browser<E>, page: &str) -> St
 async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn Store>) {
     let (services, notice) = open_site(&store).await;
     let tenant = notice.tenant.id;
-    let company_a = Company::register(
-        tenant,
-        CompanyName::parse("株式会社エー").unwrap(),
-        &SystemClock,
-    );
-    let company_b = Company::register(
-        tenant,
-        CompanyName::parse("株式会社ビー").unwrap(),
-        &SystemClock,
-    );
-    services
-        .app
-        .store
-        .insert_company(tenant, &company_a)
-        .await
-        .unwrap();
-    services
-        .app
-        .store
-        .insert_company(tenant, &company_b)
-        .await
-        .unwrap();
+    let company_a = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
+    let company_b = crate::sites::registered_company(&services, tenant, "株式会社ビー").await;
     let (a, b) = (company_a.id, company_b.id);
 
     let mut admin = browser(&store, HOST);
@@ -305,6 +289,7 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         ("refiling_end", ""),
     ];
     let nobody = nencho_kernel::EmployeeId::generate(&SystemClock).to_string();
+    let no_document = nencho_kernel::AttachmentId::generate(&SystemClock);
 
     let table: Vec<Row> = vec![
         // The account (every role, own data): a wrong address, a wrong current password.
@@ -514,6 +499,22 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[("version", "1")]),
             [CF, CF, NO, NO, NO, NO],
         ),
+        // … 添付書類 by proxy: an empty file; a document the declaration does not have.
+        row(
+            format!("/admin/employees/{employee}/filings/{year}/attachments"),
+            empty_attachment(),
+            [UE, UE, UE, UE, NO, NO],
+        ),
+        row(
+            format!("/admin/employees/{employee_b}/filings/{year}/attachments"),
+            empty_attachment(),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/employees/{employee}/filings/{year}/attachments/{no_document}/delete"),
+            form(&[]),
+            [NF, NF, NF, NF, NO, NO],
+        ),
         // … and one's own declaration: nobody here has an employee record.
         row(
             format!("/filings/{year}/step/questions"),
@@ -536,6 +537,16 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         row(
             format!("/filings/{year}/withdraw"),
             form(&[("version", "0")]),
+            [NF, NF, NF, NF, NF, NF],
+        ),
+        row(
+            format!("/filings/{year}/attachments"),
+            empty_attachment(),
+            [NF, NF, NF, NF, NF, NF],
+        ),
+        row(
+            format!("/filings/{year}/attachments/{no_document}/delete"),
+            form(&[]),
             [NF, NF, NF, NF, NF, NF],
         ),
     ];

@@ -1,25 +1,28 @@
 //! The full export (SVC-3) through the HTTP surface: the ADMIN downloads the ZIP in UTF-8 and in
 //! CP932 and finds every employee in it, and every declaration with its periods, values and
-//! history; a 参照者 and a general user are refused; after the contract has ended nothing is
+//! history, and its attached documents (`attachments.csv` and each file as uploaded, not another
+//! tenant's); a 参照者 and a general user are refused; after the contract has ended nothing is
 //! exported. On SQLite and on PostgreSQL.
 
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
-use nencho_app::tenancy::ActivationNotice;
+use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
 use nencho_filings::{
-    DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus,
-    LifeContractAge, LifePolicy, LifePolicyKind, ValueChange, compute, flatten,
+    Attachment, AttachmentFormat, AttachmentKind, DateRange, Declaration, FieldChange, Filing,
+    FilingEvent, FilingPeriods, FilingStatus, LifeContractAge, LifePolicy, LifePolicyKind,
+    ValueChange, compute, flatten,
 };
 use nencho_http::HttpServices;
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, RoleAssignment, User, UserStatus,
 };
-use nencho_kernel::{Clock, EmployeeId, FilingId, SystemClock, TaxYear, UserId, Yen};
+use nencho_kernel::{
+    AttachmentId, Clock, EmployeeId, FilingId, SystemClock, TaxYear, TenantId, UserId, Yen,
+};
 use nencho_ports::{EmployeeQuery, FilingWrite, PeriodChange, Store};
 use nencho_tenancy::{
-    Company, CompanyName, ContractStatus, Employee, EmployeeNumber, EmploymentType, PersonName,
-    PostalCode,
+    Company, ContractStatus, Employee, EmployeeNumber, EmploymentType, PersonName, PostalCode,
 };
 use poem::http::StatusCode;
 use time::macros::date;
@@ -63,17 +66,7 @@ fn employee(company: &Company, number: &str, name: [&str; 4], leave: bool) -> Em
 /// has left) and 𠮷田 (a character CP932 lacks).
 async fn with_employees(services: &HttpServices, company: &Company) -> Company {
     let tenant = company.tenant_id;
-    let other = Company::register(
-        tenant,
-        CompanyName::parse("株式会社ビー").unwrap(),
-        &SystemClock,
-    );
-    services
-        .app
-        .store
-        .insert_company(tenant, &other)
-        .await
-        .unwrap();
+    let other = crate::sites::registered_company(services, tenant, "株式会社ビー").await;
     let first = [
         employee(
             company,
@@ -133,8 +126,9 @@ fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files
 }
 
-const FILES: [&str; 11] = [
+const FILES: [&str; 12] = [
     "README.txt",
+    "attachments.csv",
     "companies.csv",
     "employees.csv",
     "filing_changes.csv",
@@ -420,6 +414,97 @@ const VALUE_HEADER: &str = "申告書ID,会社ID,社員番号,氏名,年分,項�
 const EVENT_HEADER: &str = "申告書ID,会社ID,社員番号,年分,日時,操作者ID,操作者,操作,変更前の状態,変更後の状態,コメント,代理入力";
 const CHANGE_HEADER: &str =
     "申告書ID,会社ID,社員番号,年分,日時,操作者ID,操作者,項目パス,項目名,変更前,変更後";
+const ATTACHMENT_HEADER: &str = "添付書類ID,申告書ID,会社ID,社員番号,年分,種類,種類コード,ファイル名,形式,大きさ（バイト）,添付者ID,添付者のログインID,添付日時,ZIP内のファイル";
+
+/// Stores a document on the declaration, as the upload does.
+async fn attach(
+    store: &Arc<dyn Store>,
+    tenant: TenantId,
+    filing: FilingId,
+    uploaded_by: UserId,
+    kind: AttachmentKind,
+    file_name: &str,
+    content: &[u8],
+) -> Attachment {
+    let attachment = Attachment {
+        id: AttachmentId::generate(&SystemClock),
+        tenant_id: tenant,
+        filing_id: filing,
+        kind,
+        file_name: file_name.into(),
+        format: AttachmentFormat::sniff(content).unwrap(),
+        size: content.len() as u64,
+        uploaded_by,
+        uploaded_at: SystemClock.now(),
+    };
+    store
+        .insert_attachment(tenant, &attachment, content)
+        .await
+        .unwrap();
+    attachment
+}
+
+/// Another contract, "beta", with a declaration and one document attached to it.
+async fn another_tenant_with_a_document(services: &HttpServices) -> Attachment {
+    let beta = open_tenant(
+        &services.app,
+        OpenTenantRequest {
+            slug: "beta",
+            name: "株式会社ベータ",
+            contact_email: "hr@beta.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap();
+    let tenant = beta.tenant.id;
+    let company = crate::sites::registered_company(services, tenant, "株式会社ベータ工業").await;
+    let store = &services.app.store;
+    let member = employee(
+        &company,
+        "E0001",
+        ["鈴木", "一郎", "スズキ", "イチロウ"],
+        false,
+    );
+    store
+        .apply_employees(tenant, company.id, std::slice::from_ref(&member), &[])
+        .await
+        .unwrap();
+    let member = stored_employee(store, &company, "E0001").await;
+    let mut filing = Filing::new(
+        FilingId::generate(&SystemClock),
+        tenant,
+        company.id,
+        member.id,
+        TaxYear::new(2026).unwrap(),
+        SystemClock.now(),
+    );
+    filing.status = FilingStatus::Draft;
+    filing.version = 1;
+    store
+        .write_filings(
+            tenant,
+            &[FilingWrite {
+                filing: filing.clone(),
+                expected_version: 0,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+    attach(
+        store,
+        tenant,
+        filing.id,
+        UserId::generate(&SystemClock),
+        AttachmentKind::LifeInsurance,
+        "beta.pdf",
+        b"%PDF-1.7 beta's certificate",
+    )
+    .await
+}
 
 /// Opens `year` for the company, as the periods page does.
 async fn open_year(
@@ -583,13 +668,88 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         .await
         .unwrap();
 
+    // Two documents on 山田's declaration (a name with a path and a comma in it), and one on
+    // another contract's.
+    let pdf: Vec<u8> = b"%PDF-1.7\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).cycle().take(70_000))
+        .collect();
+    let jpeg: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0]
+        .into_iter()
+        .chain((0..50_000u32).map(|n| (n * 7 % 251) as u8))
+        .collect();
+    let certificate = attach(
+        &store,
+        tenant,
+        submitted.id,
+        admin_user.id,
+        AttachmentKind::LifeInsurance,
+        "../保険/証明書,2026.pdf",
+        &pdf,
+    )
+    .await;
+    let photo = attach(
+        &store,
+        tenant,
+        submitted.id,
+        admin_user.id,
+        AttachmentKind::EarthquakeInsurance,
+        "IMG_0001.jpeg",
+        &jpeg,
+    )
+    .await;
+    let foreign = another_tenant_with_a_document(&services).await;
+    let documents = [
+        (
+            &certificate,
+            format!("attachments/{}.pdf", certificate.id),
+            &pdf,
+        ),
+        (&photo, format!("attachments/{}.jpg", photo.id), &jpeg),
+    ];
+    let mut expected_files: Vec<String> = FILES.map(str::to_owned).to_vec();
+    expected_files.extend(documents.iter().map(|(_, path, _)| path.clone()));
+    expected_files.sort();
+
     let mut admin = logged_in_admin(&store, &notice).await;
     let response = admin
         .get_bytes("/admin/export/download?encoding=utf8")
         .await;
     response.assert_status_is_ok();
-    let files = unzip(response.0.into_body().into_vec().await.unwrap());
-    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), FILES);
+    let zip_bytes = response.0.into_body().into_vec().await.unwrap();
+    let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes.clone())).unwrap();
+    for (_, path, _) in &documents {
+        assert_eq!(
+            archive.by_name(path).unwrap().compression(),
+            zip::CompressionMethod::Stored,
+            "{path} is stored as it is"
+        );
+    }
+    assert_eq!(
+        archive.by_name("filings.csv").unwrap().compression(),
+        zip::CompressionMethod::Deflated
+    );
+    let files = unzip(zip_bytes);
+    assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected_files);
+    for (_, path, content) in &documents {
+        assert!(files[path] == **content, "{path} has the uploaded bytes");
+    }
+    for bytes in files.values() {
+        let id = foreign.id.to_string();
+        assert!(
+            !bytes
+                .windows(id.len())
+                .any(|window| window == id.as_bytes()),
+            "nothing of the other contract's document"
+        );
+        assert!(!bytes.windows(13).any(|w| w == b"beta's certif"));
+    }
+    assert!(
+        !files
+            .keys()
+            .any(|name| name.contains(&foreign.id.to_string()))
+    );
     let text = |name: &str| {
         assert!(files[name].starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
         String::from_utf8(files[name][3..].to_vec()).unwrap()
@@ -730,8 +890,55 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         .map(str::to_owned)
     );
 
+    let attachments = records(&text("attachments.csv"));
+    assert_eq!(attachments[0].join(","), ATTACHMENT_HEADER);
+    assert_eq!(attachments.len(), 3, "the header and the two documents");
+    for (document, path, content) in &documents {
+        let row = attachments
+            .iter()
+            .find(|row| row[0] == document.id.to_string())
+            .expect("a row per document");
+        let format = if document.format == AttachmentFormat::Pdf {
+            "PDF"
+        } else {
+            "JPEG"
+        };
+        let uploaded_at = document
+            .uploaded_at
+            .to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap())
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second]"
+            ))
+            .unwrap();
+        assert_eq!(
+            row[1..],
+            [
+                submitted.id.to_string().as_str(),
+                company.id.to_string().as_str(),
+                "E0001",
+                "2026",
+                document.kind.japanese_name(),
+                document.kind.code(),
+                document.file_name.as_str(),
+                format,
+                content.len().to_string().as_str(),
+                admin_user.id.to_string().as_str(),
+                "admin",
+                uploaded_at.as_str(),
+                path.as_str(),
+            ]
+            .map(str::to_owned)
+        );
+    }
+    assert_eq!(
+        attachments[1][0],
+        certificate.id.to_string(),
+        "in the order they were attached"
+    );
+
     let readme = text("README.txt");
     for counted in [
+        "attachments.csv（添付書類、2件）".to_owned(),
         "filing_periods.csv（年末調整の期間、2件）".to_owned(),
         "filings.csv（申告書、2件）".to_owned(),
         format!("filing_values.csv（申告書の項目、{expected}件）"),
@@ -748,7 +955,13 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         .await;
     response.assert_status_is_ok();
     let files = unzip(response.0.into_body().into_vec().await.unwrap());
-    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), FILES);
+    assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected_files);
+    for (_, path, content) in &documents {
+        assert!(
+            files[path] == **content,
+            "{path}: the same bytes in a CP932 export"
+        );
+    }
     let decode = |name: &str| {
         let bytes = &files[name];
         assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{name}: no BOM");
@@ -756,7 +969,17 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         assert!(!malformed, "{name} is CP932");
         text.into_owned()
     };
+    let attachments = records(&decode("attachments.csv"));
+    assert_eq!(attachments.len(), 3);
+    assert!(
+        attachments
+            .iter()
+            .any(|row| row[0] == certificate.id.to_string()
+                && row[7] == "../保険/証明書,2026.pdf"
+                && row[5] == "生命保険料控除証明書")
+    );
     for (name, header) in [
+        ("attachments.csv", ATTACHMENT_HEADER),
         ("filing_periods.csv", PERIOD_HEADER),
         ("filings.csv", FILING_HEADER),
         ("filing_values.csv", VALUE_HEADER),

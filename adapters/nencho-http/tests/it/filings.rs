@@ -11,7 +11,7 @@ use nencho_http::HttpServices;
 use nencho_identity::{CompanyRole, Role};
 use nencho_kernel::{Clock, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear, Yen};
 use nencho_ports::Store;
-use nencho_tenancy::{Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName};
+use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType, PersonName};
 use poem::http::StatusCode;
 use time::macros::date;
 
@@ -34,7 +34,7 @@ pub(crate) fn this_year() -> TaxYear {
 }
 
 /// The value of the hidden input `name` on `page`.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
     let start = page
         .find(&marker)
@@ -93,29 +93,20 @@ pub(crate) async fn employee_of(
 
 /// acme with company A, its ADMIN logged in, an employee with an ID, a 担当者 and a 承認者 of A
 /// — all logged in on browsers of their own.
-struct World<E> {
-    services: Arc<HttpServices>,
-    company: Company,
-    employee: Employee,
-    year: TaxYear,
-    admin: Browser<E>,
-    staff: Vec<Browser<E>>,
+pub(crate) struct World<E> {
+    pub(crate) services: Arc<HttpServices>,
+    pub(crate) company: Company,
+    pub(crate) employee: Employee,
+    pub(crate) year: TaxYear,
+    pub(crate) admin: Browser<E>,
+    pub(crate) staff: Vec<Browser<E>>,
+    pub(crate) notice: nencho_app::tenancy::ActivationNotice,
 }
 
-async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
+pub(crate) async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
     let (services, notice) = open_site(store).await;
     let tenant = notice.tenant.id;
-    let company = Company::register(
-        tenant,
-        CompanyName::parse("株式会社エー").unwrap(),
-        &SystemClock,
-    );
-    services
-        .app
-        .store
-        .insert_company(tenant, &company)
-        .await
-        .unwrap();
+    let company = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(store, HOST);
     log_in_as_admin(&mut admin, &notice).await;
     let admin_user: CurrentUser = nencho_app::sign_in::authenticate(
@@ -161,12 +152,13 @@ async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
         year: this_year(),
         admin,
         staff,
+        notice,
     }
 }
 
 impl<E: poem::Endpoint> World<E> {
     /// The ADMIN opens the year with a filing period that contains today.
-    async fn open_periods(&mut self) {
+    pub(crate) async fn open_periods(&mut self) {
         let year = self.year.year();
         let path = format!("/admin/companies/{}/periods/{year}", self.company.id);
         let (status, page, _) = self.admin.get(&path).await;
@@ -197,7 +189,7 @@ impl<E: poem::Endpoint> World<E> {
         )));
     }
 
-    async fn filing(&self) -> Filing {
+    pub(crate) async fn filing(&self) -> Filing {
         self.services
             .app
             .store
@@ -209,7 +201,7 @@ impl<E: poem::Endpoint> World<E> {
 }
 
 /// GETs the step, then posts `fields` with the page's version; returns the answer.
-async fn save_step<E: poem::Endpoint>(
+pub(crate) async fn save_step<E: poem::Endpoint>(
     employee: &mut Browser<E>,
     base: &str,
     step: &str,
@@ -224,7 +216,19 @@ async fn save_step<E: poem::Endpoint>(
     employee.post(&path, &form).await
 }
 
-fn redirected_to(answer: &(StatusCode, String, Option<String>), target: &str) {
+/// Approves the declaration whose review `page` (at `review`) was just shown, with its version.
+async fn approve_shown<E: poem::Endpoint>(browser: &mut Browser<E>, review: &str, page: &str) {
+    let version = hidden(page, "version");
+    let (status, answer, _) = browser
+        .post(
+            &format!("{review}/approve"),
+            &[("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{answer}");
+}
+
+pub(crate) fn redirected_to(answer: &(StatusCode, String, Option<String>), target: &str) {
     assert_eq!(
         (answer.0, answer.2.as_deref()),
         (StatusCode::SEE_OTHER, Some(target)),
@@ -233,7 +237,7 @@ fn redirected_to(answer: &(StatusCode, String, Option<String>), target: &str) {
     );
 }
 
-const QUESTIONS: [(&str, &str); 7] = [
+pub(crate) const QUESTIONS: [(&str, &str); 7] = [
     ("has_spouse", "yes"),
     ("has_dependents", "yes"),
     ("paid_life_insurance", "yes"),
@@ -244,7 +248,7 @@ const QUESTIONS: [(&str, &str); 7] = [
 ];
 
 /// Both policies: 一般(新) 100,000円 and 介護医療 `care_premium`.
-fn policies(care_premium: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn policies(care_premium: &str) -> Vec<(&'static str, String)> {
     vec![
         ("l0_insurer", "A生命保険株式会社".into()),
         ("l0_type", "終身".into()),
@@ -263,7 +267,7 @@ fn policies(care_premium: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn borrowed<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn borrowed<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields
         .iter()
         .map(|(name, value)| (*name, value.as_str()))
@@ -576,14 +580,7 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
     let (status, page, _) = approver.get(&review).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains(r#"id="approve-filing""#), "{page}");
-    let version = hidden(&page, "version");
-    let (status, page, _) = approver
-        .post(
-            &format!("{review}/approve"),
-            &[("version", version.as_str())],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    approve_shown(&mut approver, &review, &page).await;
     let approved = world.filing().await;
     assert_eq!(approved.status, FilingStatus::Approved);
     let (_, page, _) = employee.get(&base).await;
@@ -976,17 +973,7 @@ async fn an_approver_approves_the_selected_declarations_at_once(store: Arc<dyn S
     let (first, second, draft) = (&filed[0], &filed[1], &filed[2]);
     assert_eq!(draft.status, FilingStatus::Draft);
     // A declaration of another company of the tenant, submitted there.
-    let other = Company::register(
-        tenant,
-        CompanyName::parse("株式会社ビー").unwrap(),
-        &SystemClock,
-    );
-    services
-        .app
-        .store
-        .insert_company(tenant, &other)
-        .await
-        .unwrap();
+    let other = crate::sites::registered_company(&services, tenant, "株式会社ビー").await;
     let stranger = employee_record(tenant, other.id, "B0001", None);
     services
         .app
@@ -1208,14 +1195,7 @@ async fn a_mid_year_hire_declares_the_previous_employers_slip(store: Arc<dyn Sto
         page.contains("前職1: 源泉徴収税額"),
         "the history names the slip's values"
     );
-    let version = hidden(&page, "version");
-    let (status, page, _) = admin
-        .post(
-            &format!("{review}/approve"),
-            &[("version", version.as_str())],
-        )
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    approve_shown(admin, &review, &page).await;
 
     let (status, csv, _) = admin
         .get(&format!(

@@ -232,17 +232,8 @@ pub(crate) async fn site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, Activati
     )
     .await
     .unwrap();
-    let company = Company::register(
-        notice.tenant.id,
-        CompanyName::parse("株式会社エー").unwrap(),
-        &SystemClock,
-    );
-    services
-        .app
-        .store
-        .insert_company(notice.tenant.id, &company)
-        .await
-        .unwrap();
+    let company =
+        crate::sites::registered_company(&services, notice.tenant.id, "株式会社エー").await;
     (services, notice, company)
 }
 

@@ -62,6 +62,7 @@ macro_rules! on_both_stores {
 }
 
 mod access_log;
+mod attachments;
 mod authorization_posts;
 mod contract_end;
 mod export;

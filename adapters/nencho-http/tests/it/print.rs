@@ -31,7 +31,7 @@ const HOST: &str = "acme.localhost:8080";
 const PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
 
 /// Whether the machine has a Japanese font; see the module's note.
-fn font_present(test: &str) -> bool {
+pub(crate) fn font_present(test: &str) -> bool {
     match nencho_pdf::PrintFont::locate() {
         Ok(_) => true,
         Err(error) if std::env::var("CI").as_deref() == Ok("true") => {

@@ -11,9 +11,8 @@ use nencho_filings::{Answers, Declaration, TaxpayerSection};
 use nencho_identity::{CompanyRole, Role};
 use nencho_kernel::{Clock, EmployeeId, SystemClock, Yen};
 use nencho_ports::Store;
-use nencho_tenancy::{Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName};
+use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType, PersonName};
 use poem::http::StatusCode;
-use poem::test::{TestForm, TestFormField};
 use time::macros::date;
 
 use crate::filings::this_year;
@@ -22,6 +21,7 @@ use crate::sites::{Browser, browser, csrf_token, log_in_as_admin, new_person, op
 on_both_stores!(
     uploaded_totals_settle_to_the_refund_and_a_bad_file_computes_nothing,
     a_forged_token_and_a_viewer_are_refused,
+    the_same_upload_prints_the_withholding_slips_of_the_approved,
 );
 
 const HOST: &str = "acme.localhost:8080";
@@ -34,28 +34,11 @@ async fn upload<E: poem::Endpoint>(
     token: &str,
     extra: &[(&str, &str)],
 ) -> (StatusCode, Vec<u8>) {
-    let mut form = TestForm::new()
-        .text("csrf_token", token)
-        .text("encoding", "auto");
-    for (name, value) in extra {
-        form = form.text(*name, *value);
-    }
-    let form = form.field(
-        TestFormField::bytes(file.to_vec())
-            .name("file")
-            .filename("totals.csv")
-            .content_type("text/csv"),
-    );
-    let response = browser
-        .client
-        .post(path)
-        .header("host", HOST)
-        .header("cookie", browser.cookie_header())
-        .multipart(form)
-        .send()
+    let mut fields = vec![("csrf_token", token), ("encoding", "auto")];
+    fields.extend_from_slice(extra);
+    let (status, body, _) = browser
+        .post_file(path, &fields, "totals.csv", file, "text/csv")
         .await;
-    let status = response.0.status();
-    let body = response.0.into_body().into_vec().await.unwrap();
     (status, body)
 }
 
@@ -70,17 +53,7 @@ struct World<E> {
 async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
     let (services, notice) = open_site(store).await;
     let tenant = notice.tenant.id;
-    let company = Company::register(
-        tenant,
-        CompanyName::parse("株式会社エー").unwrap(),
-        &SystemClock,
-    );
-    services
-        .app
-        .store
-        .insert_company(tenant, &company)
-        .await
-        .unwrap();
+    let company = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(store, HOST);
     log_in_as_admin(&mut admin, &notice).await;
     let admin_user: CurrentUser = nencho_app::sign_in::authenticate(
@@ -345,4 +318,57 @@ async fn a_forged_token_and_a_viewer_are_refused(store: Arc<dyn Store>) {
         ))
         .await;
     assert!(!dashboard.contains("settlement-link"));
+}
+
+/// 源泉徴収票(PDF): the same upload with `format=slips` answers one page per employee with an
+/// approved declaration (E0001; E0002 has none), titled with the year and the company; a file
+/// with nobody approved answers a page saying so.
+async fn the_same_upload_prints_the_withholding_slips_of_the_approved(store: Arc<dyn Store>) {
+    if !crate::print::font_present("the_same_upload_prints_the_withholding_slips_of_the_approved") {
+        return;
+    }
+    let mut world = world(&store).await;
+    let path = settlement_path(&world.company);
+    let (status, form, _) = world.admin.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains(r#"name="format" value="slips""#), "{form}");
+    let token = csrf_token(&form);
+    let (status, body) = upload(
+        &mut world.admin,
+        &path,
+        TOTALS.as_bytes(),
+        &token,
+        &[("format", "slips")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert!(body.starts_with(b"%PDF-"), "a PDF");
+    let document = lopdf::Document::load_mem(&body).unwrap();
+    assert_eq!(document.get_pages().len(), 1, "E0001 only");
+    let title: String = "給与所得の源泉徴収票"
+        .encode_utf16()
+        .map(|unit| format!("{unit:04X}"))
+        .collect();
+    assert!(
+        String::from_utf8_lossy(&body)
+            .to_uppercase()
+            .contains(&title),
+        "the document is titled as the slips"
+    );
+
+    let nobody = "社員番号,給与等の総額,徴収税額,社会保険料等\r\nE0002,4000000,80000,580000\r\n";
+    let (status, body) = upload(
+        &mut world.admin,
+        &path,
+        nobody.as_bytes(),
+        &token,
+        &[("format", "slips")],
+    )
+    .await;
+    let page = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("源泉徴収票を作成できる従業員がいません"),
+        "{page}"
+    );
 }

@@ -86,6 +86,75 @@ impl<E: poem::Endpoint> Browser<E> {
         self.finish(response).await
     }
 
+    /// Posts a `multipart/form-data` form as a browser does: `fields` (the last page's CSRF
+    /// token added unless given) and one file in the field `file`. Returns the status, the body
+    /// as bytes and the redirect target.
+    pub(crate) async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content: &[u8],
+        content_type: &str,
+    ) -> (StatusCode, Vec<u8>, Option<String>) {
+        let token = csrf_token(&self.last_page);
+        let mut form = poem::test::TestForm::new();
+        if !fields.iter().any(|(name, _)| *name == "csrf_token") {
+            form = form.text("csrf_token", token);
+        }
+        for (name, value) in fields {
+            form = form.text(*name, *value);
+        }
+        let form = form.field(
+            poem::test::TestFormField::bytes(content.to_vec())
+                .name("file")
+                .filename(file_name)
+                .content_type(content_type),
+        );
+        let response = self
+            .client
+            .post(path)
+            .header("host", &self.host)
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await;
+        self.remember(&response);
+        let status = response.0.status();
+        let location = response
+            .0
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (
+            status,
+            response.0.into_body().into_vec().await.unwrap(),
+            location,
+        )
+    }
+
+    /// GETs a file: the status, the headers and the exact bytes.
+    pub(crate) async fn get_file(
+        &mut self,
+        path: &str,
+    ) -> (StatusCode, poem::http::HeaderMap, Vec<u8>) {
+        let response = self
+            .client
+            .get(path)
+            .header("host", &self.host)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await;
+        let status = response.0.status();
+        let headers = response.0.headers().clone();
+        (
+            status,
+            headers,
+            response.0.into_body().into_vec().await.unwrap(),
+        )
+    }
+
     async fn finish(&mut self, response: TestResponse) -> (StatusCode, String, Option<String>) {
         self.remember(&response);
         let status = response.0.status();
@@ -233,6 +302,26 @@ pub(crate) async fn open_site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, Act
     .await
     .unwrap();
     (services, notice)
+}
+
+/// Registers the company `name` in `tenant` straight in the store (no page involved).
+pub(crate) async fn registered_company(
+    services: &HttpServices,
+    tenant: nencho_kernel::TenantId,
+    name: &str,
+) -> nencho_tenancy::Company {
+    let company = nencho_tenancy::Company::register(
+        tenant,
+        nencho_tenancy::CompanyName::parse(name).unwrap(),
+        &nencho_kernel::SystemClock,
+    );
+    services
+        .app
+        .store
+        .insert_company(tenant, &company)
+        .await
+        .unwrap();
+    company
 }
 
 pub(crate) fn browser(store: &impl AsStore, host: &str) -> Browser<impl poem::Endpoint> {
@@ -779,9 +868,7 @@ mod employee_list {
     use super::*;
     use nencho_identity::{CompanyRole, Role};
     use nencho_kernel::{Clock, EmployeeId, SystemClock};
-    use nencho_tenancy::{
-        Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName,
-    };
+    use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType, PersonName};
     use time::macros::date;
 
     fn employee(company: &Company, number: usize, family: &str) -> Employee {
@@ -813,28 +900,8 @@ mod employee_list {
     async fn the_list_pages_by_fifty_searches_and_a_viewer_sees_only_their_company() {
         let (store, services, notice) = site().await;
         let tenant = notice.tenant.id;
-        let company_a = Company::register(
-            tenant,
-            CompanyName::parse("株式会社エー").unwrap(),
-            &SystemClock,
-        );
-        let company_b = Company::register(
-            tenant,
-            CompanyName::parse("株式会社ビー").unwrap(),
-            &SystemClock,
-        );
-        services
-            .app
-            .store
-            .insert_company(tenant, &company_a)
-            .await
-            .unwrap();
-        services
-            .app
-            .store
-            .insert_company(tenant, &company_b)
-            .await
-            .unwrap();
+        let company_a = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
+        let company_b = crate::sites::registered_company(&services, tenant, "株式会社ビー").await;
         let mut staff: Vec<Employee> = (1..=120)
             .map(|n| employee(&company_a, n, if n == 77 { "佐藤" } else { "山田" }))
             .collect();
@@ -946,8 +1013,6 @@ mod employee_list {
 mod authorization_matrix {
     use super::*;
     use nencho_identity::{CompanyRole, LoginId, Role, UserStatus};
-    use nencho_kernel::SystemClock;
-    use nencho_tenancy::{Company, CompanyName};
 
     const OK: u16 = 200;
     const NO: u16 = 403;
@@ -958,18 +1023,8 @@ mod authorization_matrix {
     async fn every_page_answers_every_role_as_the_table_says(store: Arc<dyn Store>) {
         let (services, notice) = open_site(&store).await;
         let tenant = notice.tenant.id;
-        let a = Company::register(
-            tenant,
-            CompanyName::parse("株式会社エー").unwrap(),
-            &SystemClock,
-        );
-        let b = Company::register(
-            tenant,
-            CompanyName::parse("株式会社ビー").unwrap(),
-            &SystemClock,
-        );
-        services.app.store.insert_company(tenant, &a).await.unwrap();
-        services.app.store.insert_company(tenant, &b).await.unwrap();
+        let a = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
+        let b = crate::sites::registered_company(&services, tenant, "株式会社ビー").await;
 
         let mut admin = browser(&store, "acme.localhost:8080");
         log_in_as_admin(&mut admin, &notice).await;
@@ -1060,6 +1115,21 @@ mod authorization_matrix {
         .await
         .unwrap()
         .id;
+        // A document attached to it by the ADMIN.
+        let attachment = nencho_app::filings::attachments::attach_proxy(
+            &services.app,
+            &admin_user,
+            employee,
+            year,
+            nencho_app::filings::attachments::NewAttachment {
+                kind: nencho_filings::AttachmentKind::Other,
+                file_name: "scan.pdf".into(),
+                content: b"%PDF-1.7\n".to_vec(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
         let year = year.year();
         // (path, [ADMIN, 管理者, 承認者(A), 担当者(A), 参照者(A), 一般ユーザー])
         let table: Vec<(String, [u16; 6])> = vec![
@@ -1144,6 +1214,15 @@ mod authorization_matrix {
             ),
             (
                 format!("/filings/{year}/step/questions"),
+                [NF, NF, NF, NF, NF, NF],
+            ),
+            // 添付書類: a reviewer's view follows view_filings; one's own is nobody's here.
+            (
+                format!("/admin/attachments/{attachment}"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/filings/{year}/attachments/{attachment}"),
                 [NF, NF, NF, NF, NF, NF],
             ),
         ];
@@ -1240,22 +1319,11 @@ mod authorization_matrix {
 async fn roles_given_on_the_roles_page_open_exactly_that_company() {
     use nencho_identity::{DisplayName, LoginId, PasswordState, Role, User, UserStatus};
     use nencho_kernel::{Clock, SystemClock, UserId};
-    use nencho_tenancy::{Company, CompanyName};
 
     let (store, services, notice) = site().await;
     let tenant = notice.tenant.id;
-    let a = Company::register(
-        tenant,
-        CompanyName::parse("株式会社エー").unwrap(),
-        &SystemClock,
-    );
-    let b = Company::register(
-        tenant,
-        CompanyName::parse("株式会社ビー").unwrap(),
-        &SystemClock,
-    );
-    services.app.store.insert_company(tenant, &a).await.unwrap();
-    services.app.store.insert_company(tenant, &b).await.unwrap();
+    let a = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
+    let b = crate::sites::registered_company(&services, tenant, "株式会社ビー").await;
     let hanako = User {
         id: UserId::generate(&SystemClock),
         tenant_id: tenant,
@@ -1366,17 +1434,10 @@ async fn roles_given_on_the_roles_page_open_exactly_that_company() {
 #[tokio::test]
 async fn the_admin_makes_a_general_user_an_administrator_and_back() {
     use nencho_identity::{CompanyRole, Role};
-    use nencho_kernel::SystemClock;
-    use nencho_tenancy::{Company, CompanyName};
 
     let (store, services, notice) = site().await;
     let tenant = notice.tenant.id;
-    let a = Company::register(
-        tenant,
-        CompanyName::parse("株式会社エー").unwrap(),
-        &SystemClock,
-    );
-    services.app.store.insert_company(tenant, &a).await.unwrap();
+    let a = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(&store, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
     let admin_user = nencho_app::sign_in::authenticate(

@@ -214,8 +214,9 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         .put_periods(tenant.id, &periods, &opened)
         .await
         .unwrap();
+    let declaration = filing(&taro, year(2026), FilingStatus::Submitted, clock);
     let write = FilingWrite {
-        filing: filing(&taro, year(2026), FilingStatus::Submitted, clock),
+        filing: declaration.clone(),
         expected_version: 0,
         event: Some(event(
             admin,
@@ -227,6 +228,19 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         mail: Some(mail(&tenant, clock)),
     };
     store.write_filings(tenant.id, &[write]).await.unwrap();
+    let document = super::attachments::attachment(
+        &declaration,
+        nencho_filings::AttachmentKind::LifeInsurance,
+        "生命保険料控除証明書.png",
+        nencho_filings::AttachmentFormat::Png,
+        super::attachments::TINY_PNG,
+        admin,
+        clock,
+    );
+    store
+        .insert_attachment(tenant.id, &document, super::attachments::TINY_PNG)
+        .await
+        .unwrap();
     assert!(
         store
             .claim_reminder(
@@ -287,7 +301,7 @@ pub async fn purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing
         "the fixture must put rows in every tenant-owned table; empty: {empty:?}"
     );
     assert!(
-        acme_before.len() >= 14,
+        acme_before.len() >= 17,
         "the catalogue lists every tenant table: {acme_before:?}"
     );
 
@@ -331,6 +345,22 @@ pub async fn purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing
     assert!(
         !store.list_companies(beta.id).await.unwrap().is_empty()
             && !store.list_users(beta.id).await.unwrap().is_empty()
+    );
+    assert!(
+        store
+            .attachments_after(acme.id, None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the documents attached to the declarations are gone with them"
+    );
+    assert_eq!(
+        store
+            .attachments_after(beta.id, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
     );
 
     // The tombstone: found by id and listed as purged, no site, the slug still taken.

@@ -1,6 +1,7 @@
 //! The contract cases. Each takes a freshly migrated, empty store.
 
 mod access_log;
+mod attachments;
 mod contract_end;
 mod employees;
 mod filing_progress;
@@ -18,6 +19,7 @@ mod support;
 mod tenancy;
 
 pub use access_log::*;
+pub use attachments::*;
 pub use contract_end::*;
 pub use employees::*;
 pub use filing_progress::*;

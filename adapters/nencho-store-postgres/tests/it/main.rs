@@ -39,4 +39,6 @@ store_contract_tests!(open_fresh_store);
 
 mod row_level_security;
 
+mod attachments;
+
 mod bulk_apply;

@@ -50,3 +50,37 @@ async fn a_closed_store_does_not_answer() {
     store.close().await;
     assert!(store.ping().await.is_err());
 }
+
+#[tokio::test]
+async fn a_stored_attachment_of_an_unknown_kind_or_format_is_corrupt() {
+    use nencho_ports::{AttachmentStore, StoreError, TenantStore};
+
+    let directory = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+        directory.path(),
+    )))
+    .await
+    .unwrap();
+    nencho_store_contract::cases::attachments_never_cross_tenants(&store).await;
+    let acme = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|tenant| tenant.slug.as_str() == "acme")
+        .unwrap();
+    let stored = store.attachments_after(acme.id, None, 10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    for corruption in [
+        "UPDATE filing_attachments SET kind = 'passport'",
+        "UPDATE filing_attachments SET kind = 'social_insurance', format = 'gif'",
+    ] {
+        sqlx::query(corruption).execute(store.pool()).await.unwrap();
+        let listed = store.list_attachments(acme.id, stored[0].filing_id).await;
+        assert!(matches!(listed, Err(StoreError::Corrupt(_))), "{listed:?}");
+        let read = store.attachment_content(acme.id, stored[0].id).await;
+        assert!(matches!(read, Err(StoreError::Corrupt(_))), "{read:?}");
+        let paged = store.attachments_after(acme.id, None, 10).await;
+        assert!(matches!(paged, Err(StoreError::Corrupt(_))), "{paged:?}");
+    }
+}

@@ -5,6 +5,7 @@
 //! mail that announces them land in one store transaction, with optimistic concurrency on the
 //! filing's version.
 
+pub mod attachments;
 pub mod auto_reminders;
 mod mails;
 pub mod own;

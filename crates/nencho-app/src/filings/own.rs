@@ -2,8 +2,8 @@
 //! a step, submit, take it back before review. The company's periods decide what may change.
 
 use nencho_filings::{
-    Actor, ComputedAmounts, Declaration, EditScope, Filing, FilingAction, FilingPeriods, Form,
-    Problem, compute, forms_of, validate,
+    Actor, Attachment, ComputedAmounts, Declaration, EditScope, ExpectedAttachment, Filing,
+    FilingAction, FilingPeriods, Form, Problem, compute, expected_attachments, forms_of, validate,
 };
 use nencho_kernel::TaxYear;
 use nencho_ports::FilingHistory;
@@ -30,6 +30,9 @@ pub struct OwnFiling {
     /// What the employee may change today.
     pub scope: EditScope,
     pub history: FilingHistory,
+    /// The documents attached, oldest first, and those the declaration calls for.
+    pub attachments: Vec<Attachment>,
+    pub expected_attachments: Vec<ExpectedAttachment>,
 }
 
 /// The actor's own declaration for `tax_year`. [`AppError::NotFound`] when the actor has no
@@ -69,7 +72,10 @@ pub async fn own_filing(
         .as_ref()
         .map(|amounts| amounts.relative_classes.clone())
         .unwrap_or_default();
+    let attachments = super::attachments::attachments_of(context, &filing).await?;
     Ok(OwnFiling {
+        attachments,
+        expected_attachments: expected_attachments(&filing.document),
         forms: forms_of(&filing.document, &classes),
         problems: validate(&filing.document, tax_year),
         employee,

@@ -3,8 +3,9 @@
 //! reopen with a reason; and proxy entry (代理入力) for an employee who filed on paper.
 
 use nencho_filings::{
-    Actor, ComputedAmounts, Declaration, Filing, FilingAction, FilingPeriods, FilingStatus, Form,
-    Problem, ValueChange, compute, diff, forms_of, transition, validate,
+    Actor, Attachment, ComputedAmounts, Declaration, ExpectedAttachment, Filing, FilingAction,
+    FilingPeriods, FilingStatus, Form, Problem, ValueChange, compute, diff, expected_attachments,
+    forms_of, transition, validate,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
@@ -106,6 +107,9 @@ pub struct FilingReview {
     /// Last year's approved declaration and what differs from it.
     pub last_year: Option<Filing>,
     pub changes_since_last_year: Vec<ValueChange>,
+    /// The documents attached, oldest first, and those the declaration calls for.
+    pub attachments: Vec<Attachment>,
+    pub expected_attachments: Vec<ExpectedAttachment>,
 }
 
 /// Opens a declaration for review.
@@ -155,7 +159,10 @@ async fn review_of(
         .as_ref()
         .map(|amounts| amounts.relative_classes.clone())
         .unwrap_or_default();
+    let attachments = super::attachments::attachments_of(context, &filing).await?;
     Ok(FilingReview {
+        attachments,
+        expected_attachments: expected_attachments(&filing.document),
         forms: forms_of(&filing.document, &classes),
         problems: validate(&filing.document, filing.tax_year),
         computed,

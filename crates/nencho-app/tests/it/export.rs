@@ -98,7 +98,9 @@ async fn the_export_of_5003_employees_pages_through_every_company_and_table_in_o
             | ExportPage::Filings { .. }
             | ExportPage::FilingValues { .. }
             | ExportPage::FilingHistory { .. }
-            | ExportPage::FilingChanges { .. } => panic!("no tax year is opened: {page:?}"),
+            | ExportPage::FilingChanges { .. }
+            | ExportPage::Attachments(_)
+            | ExportPage::AttachmentFile { .. } => panic!("no tax year is opened: {page:?}"),
         }
     }
     assert_eq!(

@@ -255,7 +255,10 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
 
     // Without an approved declaration: listed, not computed.
     assert_eq!(settlement.lines[2].outcome, SettlementOutcome::NotApproved);
-    assert!(settlement.lines[2].slip.is_none(), "no slip without an approved declaration");
+    assert!(
+        settlement.lines[2].slip.is_none(),
+        "no slip without an approved declaration"
+    );
     assert_eq!(settlement.lines[2].status_name(), "未承認");
     // Above 2,000万円: outside 年末調整 (rules §11.1, 所得税法190条).
     let fourth = settlement.lines[3].result().expect("computed");
@@ -319,13 +322,20 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     assert_eq!(with_previous.totals.previous_tax_withheld, yen(30_000));
     // Its 源泉徴収票: 支払金額 and 社会保険料等 cover both employers, the 源泉徴収税額 is the
     // 年調年税額, and the 摘要 names the previous employer.
-    let slip = settled.slip.as_ref().expect("a computed employee has a slip");
+    let slip = settled
+        .slip
+        .as_ref()
+        .expect("a computed employee has a slip");
     assert_eq!(slip.payment, yen(5_000_000));
     assert_eq!(slip.employment_income, yen(3_560_000));
     assert_eq!(slip.social_insurance, yen(720_000));
     assert_eq!(slip.total_deductions, yen(1_760_000));
     assert_eq!(slip.tax, yen(91_800));
-    assert!(slip.remarks[0].contains("株式会社前職"), "{:?}", slip.remarks);
+    assert!(
+        slip.remarks[0].contains("株式会社前職"),
+        "{:?}",
+        slip.remarks
+    );
     // Taro's declaration has no 前職分: the same upload settles on this company's salary alone
     // (rules §1.2: 3,800,000 × 80% − 440,000 = 2,600,000), a different result.
     let without_previous = settle(

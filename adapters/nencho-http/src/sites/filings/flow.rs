@@ -22,6 +22,7 @@ use poem::web::{Data, Form, Json, Path, Query};
 use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
 
+use super::attachments::{AttachmentsView, attachments_view};
 use super::form::{FieldErrors, Fields, Step, apply, fields_of, row_count};
 use super::views::{EventView, FormView, Line, amount_lines, event_views, form_views};
 use super::words::{FilingWords, filing_words};
@@ -60,6 +61,8 @@ struct Loaded {
     deadline: Option<String>,
     history: nencho_ports::FilingHistory,
     opened: bool,
+    attachments: Vec<nencho_filings::Attachment>,
+    expected_attachments: Vec<nencho_filings::ExpectedAttachment>,
 }
 
 async fn load(
@@ -84,6 +87,8 @@ async fn load(
                 problems: own.problems,
                 scope: own.scope,
                 history: own.history,
+                attachments: own.attachments,
+                expected_attachments: own.expected_attachments,
             })
         }
         Subject::Proxy(employee) => {
@@ -98,6 +103,8 @@ async fn load(
                 forms: review.forms,
                 problems: review.problems,
                 history: review.history,
+                attachments: review.attachments,
+                expected_attachments: review.expected_attachments,
             })
         }
     }
@@ -273,6 +280,7 @@ struct ReviewPage {
     problems: Vec<Problem>,
     can_submit: bool,
     can_withdraw: bool,
+    attachments: AttachmentsView,
 }
 
 /// Rows to show for a list: the entered ones and one spare.
@@ -368,6 +376,8 @@ fn notice_text(w: &FilingWords, code: Option<&str>) -> Option<&'static str> {
         "saved" => Some(w.saved),
         "submitted" => Some(w.submitted),
         "withdrawn" => Some(w.withdrawn),
+        "attached" => Some(w.attached),
+        "detached" => Some(w.detached),
         _ => None,
     }
 }
@@ -651,8 +661,9 @@ pub async fn own_review(
     request: &Request,
     services: Data<&Arc<HttpServices>>,
     Path(year): Path<String>,
+    Query(query): Query<NoticeQuery>,
 ) -> Response {
-    show_review(request, &services, None, &year).await
+    show_review(request, &services, None, &year, query.notice.as_deref()).await
 }
 
 #[handler]
@@ -660,8 +671,16 @@ pub async fn proxy_review(
     request: &Request,
     services: Data<&Arc<HttpServices>>,
     Path((employee, year)): Path<(String, String)>,
+    Query(query): Query<NoticeQuery>,
 ) -> Response {
-    show_review(request, &services, Some(&employee), &year).await
+    show_review(
+        request,
+        &services,
+        Some(&employee),
+        &year,
+        query.notice.as_deref(),
+    )
+    .await
 }
 
 async fn show_review(
@@ -669,6 +688,7 @@ async fn show_review(
     services: &Arc<HttpServices>,
     employee: Option<&str>,
     year: &str,
+    notice: Option<&str>,
 ) -> Response {
     let context = match enter(request, services).await {
         Ok(context) => context,
@@ -681,16 +701,33 @@ async fn show_review(
         Ok(loaded) => loaded,
         Err(error) => return failure(&context.site, &error).await,
     };
-    review_page(&context, subject, &loaded, StatusCode::OK)
+    let notice = notice_text(filing_words(context.site.lang), notice);
+    review_page(&context, subject, &loaded, notice, StatusCode::OK)
 }
 
 fn review_page(
     context: &Context<'_>,
     subject: Subject,
     loaded: &Loaded,
+    notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
     let w = filing_words(context.site.lang);
+    let mut layout = context.site.layout().with_user(&context.current);
+    if let Some(notice) = notice {
+        layout = layout.with_notice(notice);
+    }
+    let base = subject.base(loaded.filing.tax_year);
+    let year = loaded.filing.tax_year.year();
+    let attachments = attachments_view(
+        &loaded.attachments,
+        &loaded.expected_attachments,
+        |id| match subject {
+            Subject::Own => format!("/filings/{year}/attachments/{id}"),
+            Subject::Proxy(_) => format!("/admin/attachments/{id}"),
+        },
+        editable(subject, loaded).then_some(base.as_str()),
+    );
     let document = &loaded.filing.document;
     let submittable = matches!(
         loaded.filing.status,
@@ -701,7 +738,8 @@ fn review_page(
     );
     page(
         &ReviewPage {
-            layout: context.site.layout().with_user(&context.current),
+            layout,
+            attachments,
             w,
             h: header(subject, loaded, w),
             steps: step_links(document, None, w),
@@ -813,7 +851,7 @@ async fn act(
                 Ok(loaded) => loaded,
                 Err(error) => return failure(&context.site, &error).await,
             };
-            review_page(&context, subject, &loaded, StatusCode::CONFLICT)
+            review_page(&context, subject, &loaded, None, StatusCode::CONFLICT)
         }
         Err(error) => failure(&context.site, &error).await,
     }

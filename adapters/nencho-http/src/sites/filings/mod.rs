@@ -2,12 +2,14 @@
 //! that shows the deductions live, the staff's dashboard, periods and review, and the payroll
 //! export.
 
+mod attachments;
 mod flow;
 mod form;
 mod payroll;
 mod print;
 mod review;
 mod settlement;
+mod slips;
 mod staff;
 mod views;
 mod words;
@@ -29,6 +31,15 @@ pub fn routes(route: Route) -> Route {
         .at("/filings/:year/print.pdf", get(print::own_pdf))
         .at("/filings/:year/submit", post(flow::own_submit))
         .at("/filings/:year/withdraw", post(flow::own_withdraw))
+        .at("/filings/:year/attachments", post(attachments::own_upload))
+        .at(
+            "/filings/:year/attachments/:id",
+            get(attachments::own_download),
+        )
+        .at(
+            "/filings/:year/attachments/:id/delete",
+            post(attachments::own_delete),
+        )
         .at(
             "/admin/employees/:employee/filings/:year",
             get(flow::proxy_overview),
@@ -49,6 +60,15 @@ pub fn routes(route: Route) -> Route {
             "/admin/employees/:employee/filings/:year/submit",
             post(flow::proxy_submit_handler),
         )
+        .at(
+            "/admin/employees/:employee/filings/:year/attachments",
+            post(attachments::proxy_upload),
+        )
+        .at(
+            "/admin/employees/:employee/filings/:year/attachments/:id/delete",
+            post(attachments::proxy_delete),
+        )
+        .at("/admin/attachments/:id", get(attachments::staff_download))
         .at("/admin/filings", get(staff::companies))
         .at(
             "/admin/companies/:id/filings/:year",

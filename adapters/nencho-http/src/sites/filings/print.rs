@@ -238,9 +238,24 @@ async fn respond(
     fallback: &str,
     back: &str,
 ) -> Response {
+    let render = move |font: &PrintFont| nencho_pdf::render(&printout, font);
+    respond_pdf(site, current, render, filename, fallback, back).await
+}
+
+/// Writes a PDF with `render` and the machine's Japanese font on a blocking thread (laying out
+/// hundreds of pages is CPU work); the response downloads it as `filename` (`fallback` for old
+/// browsers), or explains in Japanese why it could not be printed, linking `back`.
+pub(super) async fn respond_pdf(
+    site: &Site<'_>,
+    current: &CurrentUser,
+    render: impl FnOnce(&PrintFont) -> Result<Vec<u8>, PdfError> + Send + 'static,
+    filename: &str,
+    fallback: &str,
+    back: &str,
+) -> Response {
     let written = tokio::task::spawn_blocking(move || {
         let font = PrintFont::locate()?;
-        nencho_pdf::render(&printout, &font)
+        render(&font)
     })
     .await;
     match written {

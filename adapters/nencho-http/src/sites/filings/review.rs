@@ -15,6 +15,7 @@ use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
+use super::attachments::{AttachmentsView, attachments_view};
 use super::views::{
     ChangeView, EventView, FormView, Line, amount_lines, change_views, event_views, form_views,
 };
@@ -58,6 +59,7 @@ struct StaffReviewPage {
     can_approve: bool,
     can_reopen: bool,
     can_proxy: bool,
+    attachments: AttachmentsView,
 }
 
 /// Whether `scope` reaches `company` (any department of it).
@@ -133,6 +135,12 @@ pub async fn show(
             can_approve: submitted && may(Permission::ApproveFilings),
             can_reopen: filing.status == FilingStatus::Approved && may(Permission::ApproveFilings),
             can_proxy: may(Permission::EditFilings),
+            attachments: attachments_view(
+                &found.attachments,
+                &found.expected_attachments,
+                |id| format!("/admin/attachments/{id}"),
+                None,
+            ),
         },
         StatusCode::OK,
     )

@@ -5,7 +5,8 @@
 //!
 //! Stateless: the file is read in memory (at most [`MAX_TOTALS_BYTES`]) and nothing is stored.
 //! The results CSV is in the page as `data:` links (UTF-8 with BOM and Shift_JIS), and the same
-//! upload with `format=csv` answers the CSV itself. Columns: docs/payroll-export.md.
+//! upload with `format=csv` answers the CSV itself, and with `format=slips` the 源泉徴収票 as one
+//! PDF ([`super::slips`]). Columns: docs/payroll-export.md.
 
 use std::sync::Arc;
 
@@ -22,7 +23,6 @@ use poem::http::StatusCode;
 use poem::web::{Data, Multipart, Path, Query};
 use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
-use tokio::io::AsyncReadExt;
 
 use crate::HttpServices;
 use crate::sites::account::failure;
@@ -30,6 +30,7 @@ use crate::sites::context::Site;
 use crate::sites::export::{UTF8_BOM, encode_into, push_line};
 use crate::sites::layout::Layout;
 use crate::sites::render::{message, page, plain_not_found, rejected_form};
+use crate::sites::upload::{UploadProblem, receive_upload};
 
 /// The largest totals file accepted (some 100,000 employees' rows).
 pub const MAX_TOTALS_BYTES: u64 = 10 * 1024 * 1024;
@@ -286,71 +287,27 @@ pub async fn template(
 }
 
 /// The upload form's fields.
-struct Upload {
+struct TotalsUpload {
     file: Vec<u8>,
     encoding: Option<CsvEncoding>,
-    /// `csv` answers the results CSV instead of the page.
+    /// `csv` answers the results CSV instead of the page, `slips` the 源泉徴収票.
     format: String,
     /// The results CSV's encoding.
     output: CsvEncoding,
 }
 
-enum UploadProblem {
-    Forged,
-    TooLarge,
-    Broken(String),
-}
-
 /// Reads the multipart form; the file is read only after the CSRF token was checked.
-async fn receive(site: &Site<'_>, multipart: &mut Multipart) -> Result<Upload, UploadProblem> {
-    let mut csrf_token = String::new();
-    let mut fields = Upload {
-        file: Vec::new(),
-        encoding: None,
-        format: String::new(),
-        output: CsvEncoding::Utf8,
-    };
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(error) => return Err(UploadProblem::Broken(error.to_string())),
-        };
-        match field.name() {
-            Some("csrf_token") => {
-                csrf_token = field.text().await.unwrap_or_default();
-                if !site.csrf_ok(&csrf_token) {
-                    return Err(UploadProblem::Forged);
-                }
-            }
-            Some("encoding") => {
-                fields.encoding = encoding_option(&field.text().await.unwrap_or_default());
-            }
-            Some("format") => fields.format = field.text().await.unwrap_or_default(),
-            Some("output") => {
-                fields.output = encoding_option(&field.text().await.unwrap_or_default())
-                    .unwrap_or(CsvEncoding::Utf8);
-            }
-            Some("file") => {
-                if !site.csrf_ok(&csrf_token) {
-                    return Err(UploadProblem::Forged);
-                }
-                let mut reader = field.into_async_read().take(MAX_TOTALS_BYTES + 1);
-                reader
-                    .read_to_end(&mut fields.file)
-                    .await
-                    .map_err(|error| UploadProblem::Broken(error.to_string()))?;
-                if u64::try_from(fields.file.len()).unwrap_or(u64::MAX) > MAX_TOTALS_BYTES {
-                    return Err(UploadProblem::TooLarge);
-                }
-            }
-            _ => {}
-        }
-    }
-    if !site.csrf_ok(&csrf_token) {
-        return Err(UploadProblem::Forged);
-    }
-    Ok(fields)
+async fn receive(
+    site: &Site<'_>,
+    multipart: &mut Multipart,
+) -> Result<TotalsUpload, UploadProblem> {
+    let posted = receive_upload(site, multipart, "file", MAX_TOTALS_BYTES).await?;
+    Ok(TotalsUpload {
+        encoding: encoding_option(posted.field("encoding")),
+        format: posted.field("format").to_owned(),
+        output: encoding_option(posted.field("output")).unwrap_or(CsvEncoding::Utf8),
+        file: posted.file,
+    })
 }
 
 const NOTHING_COMPUTED: &str = "ファイルに誤りがあります。次の行を直してからもう一度アップロードしてください(何も計算していません)。";
@@ -369,6 +326,41 @@ fn file_errors(view: &mut SettlementPage, errors: TotalsErrors) {
             message: error.message,
         })
         .collect();
+}
+
+/// The 源泉徴収票 of every computed employee as one PDF (one page each, in the file's order), or
+/// a page saying there is none to print (nobody in the file has an approved declaration).
+async fn withholding_slips(
+    site: &Site<'_>,
+    current: &CurrentUser,
+    settlement: &Settlement,
+    back: &str,
+) -> Response {
+    let sheets = super::slips::sheets(settlement);
+    if sheets.is_empty() {
+        return message(
+            site.layout().with_user(current),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "源泉徴収票",
+            "源泉徴収票を作成できる従業員がいません(ファイルの従業員に承認済みの申告書がありません)。",
+            back,
+            "年末調整の精算",
+        );
+    }
+    let company = settlement
+        .company
+        .name
+        .as_str()
+        .split_whitespace()
+        .collect::<String>();
+    let reiwa = settlement.tax_year.reiwa();
+    let title = format!("令和{reiwa}年分 給与所得の源泉徴収票 {company}");
+    let filename = format!("源泉徴収票_令和{reiwa}年分_{company}.pdf");
+    let fallback = format!("withholding-slips-{}.pdf", settlement.tax_year.year());
+    let render = move |font: &nencho_pdf::PrintFont| {
+        nencho_pdf::render_withholding_slips(&title, &sheets, font)
+    };
+    super::print::respond_pdf(site, current, render, &filename, &fallback, back).await
 }
 
 /// `POST …/settlement`: the upload → the results (or every error, nothing computed).
@@ -459,6 +451,9 @@ pub async fn upload(
             })
             .collect();
         return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if fields.format == "slips" {
+        return withholding_slips(&site, &current, &settlement, &back).await;
     }
     if fields.format == "csv" {
         let (charset, suffix) = match fields.output {

@@ -11,6 +11,7 @@ use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Recipients, remind, request_filings};
 use nencho_app::filings::review::{DashboardRequest, approve_many, dashboard};
+use nencho_app::sign_in::CurrentUser;
 use nencho_filings::FilingStatus;
 use nencho_identity::Permission;
 use nencho_kernel::{
@@ -373,15 +374,16 @@ pub async fn approve_selected(
         return plain_not_found();
     };
     // The permission before the selection is read: a role without it gets 403 whatever it posts.
-    if let Err(error) = require(
-        &services.app,
+    if let Err(refused) = permitted(
+        &site,
+        &services,
         &current,
         Permission::ApproveFilings,
-        Some(company_id),
+        company_id,
     )
     .await
     {
-        return failure(&site, &error).await;
+        return refused;
     }
     let dashboard = format!("/admin/companies/{company_id}/filings/{}", tax_year.year());
     let refuse = |status: StatusCode, body: &str| {
@@ -489,15 +491,16 @@ pub async fn periods_form(
     };
     // The page is where the periods are set (docs/declarations.md): ManagePeriods, though the
     // use case lets every ViewFilings role read them (the dashboard shows their summary).
-    if let Err(error) = require(
-        &services.app,
+    if let Err(refused) = permitted(
+        &site,
+        &services,
         &current,
         Permission::ManagePeriods,
-        Some(company_id),
+        company_id,
     )
     .await
     {
-        return failure(&site, &error).await;
+        return refused;
     }
     let (periods, changes) = match periods_of(&services.app, &current, company_id, tax_year).await {
         Ok(found) => found,
@@ -559,7 +562,7 @@ fn changes_view(changes: &[nencho_ports::PeriodChange]) -> Vec<(String, String, 
 #[allow(clippy::too_many_arguments)]
 fn periods_page(
     site: &Site<'_>,
-    current: &nencho_app::sign_in::CurrentUser,
+    current: &CurrentUser,
     company_id: CompanyId,
     tax_year: TaxYear,
     form: &PeriodsForm,
@@ -606,15 +609,16 @@ pub async fn save_periods(
     };
     // ManagePeriods before the dates are read: an unreadable date would otherwise show the form
     // again (422) to every ViewFilings role, which may read the periods but not set them.
-    if let Err(error) = require(
-        &services.app,
+    if let Err(refused) = permitted(
+        &site,
+        &services,
         &current,
         Permission::ManagePeriods,
-        Some(company_id),
+        company_id,
     )
     .await
     {
-        return failure(&site, &error).await;
+        return refused;
     }
     let parsed = parse_periods(&form);
     let result = match parsed {
@@ -670,4 +674,19 @@ fn parse_periods(form: &PeriodsForm) -> Result<PeriodsInput, String> {
         refiling,
         year_round_changes: form.year_round_changes.is_some(),
     })
+}
+
+/// The refusal page unless `current` holds `permission` in the company: checked before a form
+/// is read, so that a role without it gets 403 whatever it posts.
+async fn permitted(
+    site: &Site<'_>,
+    services: &HttpServices,
+    current: &CurrentUser,
+    permission: Permission,
+    company_id: CompanyId,
+) -> Result<(), Response> {
+    match require(&services.app, current, permission, Some(company_id)).await {
+        Ok(_) => Ok(()),
+        Err(error) => Err(failure(site, &error).await),
+    }
 }

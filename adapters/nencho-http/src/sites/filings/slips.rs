@@ -1,0 +1,152 @@
+//! 給与所得の源泉徴収票 (受給者交付用) as one PDF for the company, from a settlement: each computed
+//! employee's [`WithholdingSlip`] worded box by box for `nencho-pdf`. Amounts are grouped
+//! without the unit (the form prints 円 once per box), dates in 和暦, counts as digits, and a
+//! zero amount or count is left blank as on a hand-written slip.
+
+use nencho_app::filings::settlement::{Settlement, SettlementLine};
+use nencho_filings::{MidYearChange, SlipPerson, WithholdingSlip};
+use nencho_kernel::{Date, Yen, format_wareki};
+use nencho_pdf::{SlipPerson as SheetPerson, WithholdingSlipSheet};
+use nencho_tenancy::Company;
+
+/// The sheets of every employee with a slip, in the settlement's order.
+pub(super) fn sheets(settlement: &Settlement) -> Vec<WithholdingSlipSheet> {
+    settlement
+        .lines
+        .iter()
+        .filter_map(|line| {
+            let slip = line.slip.as_deref()?;
+            Some(sheet(line, slip, &settlement.company))
+        })
+        .collect()
+}
+
+fn amount(value: Yen) -> String {
+    if value == Yen::ZERO {
+        String::new()
+    } else {
+        value.grouped()
+    }
+}
+
+fn count(value: u32) -> String {
+    if value == 0 {
+        String::new()
+    } else {
+        value.to_string()
+    }
+}
+
+fn mark(applies: bool) -> String {
+    if applies { "*" } else { "" }.to_owned()
+}
+
+fn wareki(date: Date) -> String {
+    format_wareki(date).unwrap_or_else(|| date.to_string())
+}
+
+fn person(person: &SlipPerson) -> SheetPerson {
+    let mut class = person.class.unwrap_or_default().to_owned();
+    if person.non_resident {
+        if !class.is_empty() {
+            class.push(' ');
+        }
+        class.push_str("非居住者");
+    }
+    SheetPerson {
+        kana: person.name.kana.clone(),
+        name: person.name.name.clone(),
+        class,
+    }
+}
+
+fn sheet(line: &SettlementLine, slip: &WithholdingSlip, company: &Company) -> WithholdingSlipSheet {
+    let employee = &line.employee;
+    let profile = &company.profile;
+    let (joined_or_left, joined_or_left_on) = match slip.mid_year {
+        Some(MidYearChange::Joined(date)) => ("就職", wareki(date)),
+        Some(MidYearChange::Left(date)) => ("退職", wareki(date)),
+        None => ("", String::new()),
+    };
+    let housing = slip.housing_residence_start.is_some();
+    WithholdingSlipSheet {
+        title: format!("令和{}年分 給与所得の源泉徴収票", slip.tax_year.reiwa()),
+        recipient_address: employee.address.clone(),
+        recipient_number: employee.number.to_string(),
+        recipient_kana: format!("{} {}", employee.name.family_kana, employee.name.given_kana)
+            .trim()
+            .to_owned(),
+        recipient_name: employee.name.full(),
+        recipient_position: String::new(),
+        kind: "給料・賞与".to_owned(),
+        payment: slip.payment.grouped(),
+        employment_income: if slip.adjusted {
+            slip.employment_income.grouped()
+        } else {
+            String::new()
+        },
+        total_deductions: amount(slip.total_deductions),
+        tax: slip.tax.grouped(),
+        spouse_presence: if slip.has_deductible_spouse {
+            "有"
+        } else {
+            ""
+        }
+        .to_owned(),
+        spouse_elderly: mark(slip.elderly_spouse),
+        spouse_deduction: amount(slip.spouse_deduction),
+        specific_dependents: count(slip.specific_dependents),
+        elderly_dependents: count(slip.elderly_dependents),
+        elderly_living_together: count(slip.elderly_living_together),
+        other_dependents: count(slip.other_dependents),
+        young_dependents: count(slip.young_dependents),
+        special_disabled: count(slip.special_disabled),
+        special_disabled_living_together: count(slip.special_disabled_living_together),
+        other_disabled: count(slip.other_disabled),
+        non_resident_relatives: count(slip.non_resident_relatives),
+        social_insurance: amount(slip.social_insurance),
+        mutual_aid_within: amount(slip.mutual_aid),
+        life_insurance_deduction: amount(slip.life_insurance_deduction),
+        earthquake_insurance_deduction: amount(slip.earthquake_insurance_deduction),
+        housing_loan_credit: amount(slip.housing_loan_credit),
+        remarks: slip.remarks.clone(),
+        new_life_premium: amount(slip.new_life_premium),
+        old_life_premium: amount(slip.old_life_premium),
+        care_medical_premium: amount(slip.care_medical_premium),
+        new_pension_premium: amount(slip.new_pension_premium),
+        old_pension_premium: amount(slip.old_pension_premium),
+        housing_loan_count: if housing { "1" } else { "" }.to_owned(),
+        housing_residence_start: slip.housing_residence_start.map(wareki).unwrap_or_default(),
+        housing_year_end_balance: amount(slip.housing_year_end_balance),
+        housing_credit_available: amount(slip.housing_loan_credit_available),
+        spouse: slip.spouse.as_ref().map(person).unwrap_or_default(),
+        spouse_income: if slip.spouse.is_some() {
+            slip.spouse_income.grouped()
+        } else {
+            String::new()
+        },
+        national_pension: amount(slip.national_pension),
+        old_long_term_premium: amount(slip.old_long_term_premium),
+        basic_deduction: amount(slip.basic_deduction),
+        income_adjustment: amount(slip.income_adjustment),
+        specific_relative_deduction: amount(slip.specific_relative_deduction),
+        dependents: slip.dependents.iter().map(person).collect(),
+        young: slip.young.iter().map(person).collect(),
+        minor: mark(slip.minor),
+        foreigner: String::new(),
+        death_retirement: String::new(),
+        disaster: String::new(),
+        otsu: String::new(),
+        disabled_special: mark(slip.disability == nencho_filings::DisabilityKind::Special),
+        disabled_other: mark(slip.disability == nencho_filings::DisabilityKind::General),
+        widow: mark(slip.widow),
+        single_parent: mark(slip.single_parent),
+        working_student: mark(slip.working_student),
+        joined_or_left: joined_or_left.to_owned(),
+        joined_or_left_on,
+        birth_date: wareki(slip.birth_date),
+        payer_address: profile.address.clone(),
+        payer_name: company.name.as_str().to_owned(),
+        payer_phone: profile.contact.clone(),
+    }
+}
