@@ -89,6 +89,11 @@ macro_rules! store_contract_tests {
             an_attachment_needs_a_declaration_of_the_tenant,
             attachments_never_cross_tenants,
             the_attachments_of_a_tenant_page_in_id_order,
+            slip_consent_is_given_withdrawn_and_given_again_per_company,
+            issued_slips_round_trip_whole_with_their_mails_and_are_replaced,
+            issued_slips_page_in_employee_and_year_order,
+            issued_slips_and_consents_never_cross_tenants,
+            issuing_slips_is_all_or_nothing,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -19,6 +19,7 @@ mod operator_log;
 mod outbox;
 mod reminders;
 mod roles;
+mod slips;
 mod store;
 
 pub use store::{APPLICATION_ROLE, PgStore, PgStoreOptions};

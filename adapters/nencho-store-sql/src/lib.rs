@@ -14,6 +14,7 @@ pub mod ip_allow_list;
 pub mod notices;
 mod reader;
 pub mod rows;
+pub mod slips;
 
 pub use error::{corrupt, store_error};
 pub use reader::RowReader;

@@ -15,6 +15,16 @@ use crate::outbox::enqueue_in;
 /// the purge refuse to run (and the contract test fail): add it here, in both stores.
 const TENANT_TABLES: &[(&str, &str, &str)] = &[
     (
+        "withholding_slips",
+        "DELETE FROM withholding_slips WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM withholding_slips WHERE tenant_id = $1",
+    ),
+    (
+        "slip_consents",
+        "DELETE FROM slip_consents WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM slip_consents WHERE tenant_id = $1",
+    ),
+    (
         "filing_attachments",
         "DELETE FROM filing_attachments WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM filing_attachments WHERE tenant_id = $1",

@@ -18,6 +18,7 @@ mod operator_log;
 mod outbox;
 mod reminders;
 mod roles;
+mod slips;
 mod store;
 
 pub use store::{SqliteStore, SqliteStoreOptions};

@@ -5,11 +5,14 @@
 //! employees (every company, departed ones included, in keyset pages), users, role assignments,
 //! login history (per user), then the declarations: each company's periods, the declarations
 //! (every company, every opened tax year, in pages of [`FILING_PAGE_SIZE`]), and again the same
-//! declarations for their values, their transitions and their changed values, and last the
-//! documents attached to them (添付書類): their metadata in pages of [`ATTACHMENT_PAGE_SIZE`],
-//! then each document's content, one at a time ([`ExportPage::AttachmentFile`]) — so the adapter
-//! that writes it never holds the whole tenant, nor more than one document. Users come without
-//! their password hashes: [`ExportedUser`] has no field for one.
+//! declarations for their values, their transitions and their changed values, then the
+//! employees' consents to receive their 源泉徴収票 electronically (per company, the consenting
+//! ones among keyset pages of employees) and the issued slips (in pages of [`SLIP_PAGE_SIZE`]),
+//! and last the documents attached to the declarations (添付書類): their metadata in pages of
+//! [`ATTACHMENT_PAGE_SIZE`], then each document's content, one at a time
+//! ([`ExportPage::AttachmentFile`]) — so the adapter that writes it never holds the whole tenant,
+//! nor more than one document. Users come without their password hashes: [`ExportedUser`] has no
+//! field for one.
 //!
 //! A ZIP is written one file after the other, so each declaration table is a pass of its own
 //! over the store (`FilingCursor`): `list_filings` with the departed employees included, one
@@ -17,18 +20,27 @@
 //! in id order): the metadata for `attachments.csv`, then the contents, which stop at the last
 //! document the first pass listed (ids are time-ordered, so one attached meanwhile is left out;
 //! one removed meanwhile keeps its row but has no file).
+//!
+//! The store has no paging of consents: per company, `consented_employees` gives the set of
+//! consenting employees, the company's employees are paged again (keyset, departed ones
+//! included) and each one in the set gets its time from `slip_consent` (one withdrawn meanwhile
+//! is left out); the pass moves to the next company once every one of the set is found. The
+//! issued slips are paged by `issued_slips_after` ((employee id, tax year) order), each with
+//! its employee's current number and its issuer's login ID.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use nencho_filings::{
-    Attachment, ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods, compute,
+    Attachment, ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods, IssuedSlip,
+    compute,
 };
 use nencho_identity::{
     CompanyRole, DisplayName, LoginAttempt, LoginId, Permission, Role, UserStatus,
 };
 use nencho_kernel::{
-    AttachmentId, CompanyId, EmailAddress, FilingId, OffsetDateTime, TaxYear, TenantId, UserId,
+    AttachmentId, CompanyId, EmailAddress, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId,
+    UserId,
 };
 use nencho_ports::{EmployeeQuery, FilingQuery, Store};
 use nencho_tenancy::{Company, Employee, EmployeeNumber, Tenant};
@@ -46,6 +58,9 @@ pub const FILING_PAGE_SIZE: u32 = 500;
 /// Attached documents' metadata per page read from the store (their contents are read one at a
 /// time).
 pub const ATTACHMENT_PAGE_SIZE: u32 = 500;
+
+/// Issued 源泉徴収票 per page read from the store.
+pub const SLIP_PAGE_SIZE: u32 = 500;
 
 /// A user as exported: everything but the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +125,23 @@ pub struct ExportedAttachment {
     pub uploaded_by_login_id: Option<LoginId>,
 }
 
+/// An employee's consent to receive the 源泉徴収票 electronically (電子交付).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedSlipConsent {
+    pub employee: Employee,
+    pub consented_at: OffsetDateTime,
+}
+
+/// An issued 源泉徴収票 as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedSlip {
+    pub slip: IssuedSlip,
+    /// The employee's number now; `None` when the employee is no longer found (never expected).
+    pub employee_number: Option<EmployeeNumber>,
+    /// The issuer's login ID; `None` when the user is unknown.
+    pub issued_by_login_id: Option<LoginId>,
+}
+
 /// One page of the export. Pages of a table come together and in the order of
 /// [`ExportTable::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +184,14 @@ pub enum ExportPage {
         company: Arc<Company>,
         filings: Vec<ExportedHistory<FieldChange>>,
     },
+    /// The consenting employees of one company, in employee-number order (departed ones
+    /// included).
+    SlipConsents {
+        company: Arc<Company>,
+        consents: Vec<ExportedSlipConsent>,
+    },
+    /// Issued 源泉徴収票, in (employee id, tax year) order.
+    WithholdingSlips(Vec<ExportedSlip>),
     /// Attached documents' metadata, in id order (time order).
     Attachments(Vec<ExportedAttachment>),
     /// One document with its content (at most `nencho_filings::MAX_ATTACHMENT_BYTES`), after
@@ -176,11 +216,13 @@ pub enum ExportTable {
     FilingValues,
     FilingHistory,
     FilingChanges,
+    SlipConsents,
+    WithholdingSlips,
     Attachments,
 }
 
 impl ExportTable {
-    pub const ALL: [ExportTable; 11] = [
+    pub const ALL: [ExportTable; 13] = [
         ExportTable::Companies,
         ExportTable::Employees,
         ExportTable::Users,
@@ -191,6 +233,8 @@ impl ExportTable {
         ExportTable::FilingValues,
         ExportTable::FilingHistory,
         ExportTable::FilingChanges,
+        ExportTable::SlipConsents,
+        ExportTable::WithholdingSlips,
         ExportTable::Attachments,
     ];
 
@@ -207,7 +251,9 @@ impl ExportTable {
             ExportTable::FilingValues => 7,
             ExportTable::FilingHistory => 8,
             ExportTable::FilingChanges => 9,
-            ExportTable::Attachments => 10,
+            ExportTable::SlipConsents => 10,
+            ExportTable::WithholdingSlips => 11,
+            ExportTable::Attachments => 12,
         }
     }
 }
@@ -225,6 +271,8 @@ impl ExportPage {
             Self::FilingValues { .. } => ExportTable::FilingValues,
             Self::FilingHistory { .. } => ExportTable::FilingHistory,
             Self::FilingChanges { .. } => ExportTable::FilingChanges,
+            Self::SlipConsents { .. } => ExportTable::SlipConsents,
+            Self::WithholdingSlips(_) => ExportTable::WithholdingSlips,
             Self::Attachments(_) | Self::AttachmentFile { .. } => ExportTable::Attachments,
         }
     }
@@ -250,6 +298,17 @@ enum Stage {
     Declarations {
         table: ExportTable,
         cursor: FilingCursor,
+    },
+    /// The consents of the company at this index: its consenting employees not yet handed out
+    /// (loaded when the stage reaches the company), among its employees after this number.
+    SlipConsents {
+        index: usize,
+        after: Option<EmployeeNumber>,
+        consenting: Option<BTreeSet<EmployeeId>>,
+    },
+    /// The issued slips after this (employee, year).
+    WithholdingSlips {
+        after: Option<(EmployeeId, TaxYear)>,
     },
     /// The documents' metadata after this id.
     Attachments {
@@ -556,12 +615,96 @@ impl FullExport {
                                 table: ExportTable::FilingChanges,
                                 cursor: FilingCursor::start(),
                             },
-                            _ => Stage::Attachments { after: None },
+                            _ => Stage::SlipConsents {
+                                index: 0,
+                                after: None,
+                                consenting: None,
+                            },
                         };
                         continue;
                     };
                     self.stage = Stage::Declarations { table, cursor };
                     return Ok(Some(self.declaration_page(table, company, filings).await?));
+                }
+                Stage::SlipConsents {
+                    index,
+                    after,
+                    consenting,
+                } => {
+                    let Some(company) = self.companies.get(index).cloned() else {
+                        self.stage = Stage::WithholdingSlips { after: None };
+                        continue;
+                    };
+                    let next_company = Stage::SlipConsents {
+                        index: index + 1,
+                        after: None,
+                        consenting: None,
+                    };
+                    let mut consenting = match consenting {
+                        Some(consenting) => consenting,
+                        None => {
+                            self.store
+                                .consented_employees(self.tenant_id(), company.id)
+                                .await?
+                        }
+                    };
+                    if consenting.is_empty() {
+                        self.stage = next_company;
+                        continue;
+                    }
+                    let query = EmployeeQuery {
+                        include_departed: true,
+                        after,
+                        ..EmployeeQuery::first_page(company.id, EMPLOYEE_PAGE_SIZE)
+                    };
+                    let page = self.store.list_employees(self.tenant_id(), &query).await?;
+                    let mut consents = Vec::new();
+                    for employee in page.employees {
+                        if !consenting.remove(&employee.id) {
+                            continue;
+                        }
+                        // One withdrawn meanwhile is left out.
+                        if let Some(consented_at) = self
+                            .store
+                            .slip_consent(self.tenant_id(), employee.id)
+                            .await?
+                        {
+                            consents.push(ExportedSlipConsent {
+                                employee,
+                                consented_at,
+                            });
+                        }
+                    }
+                    // Every consenting employee found, or no page left: the next company.
+                    self.stage = match page.next {
+                        Some(next) if !consenting.is_empty() => Stage::SlipConsents {
+                            index,
+                            after: Some(next),
+                            consenting: Some(consenting),
+                        },
+                        _ => next_company,
+                    };
+                    if consents.is_empty() {
+                        continue;
+                    }
+                    return Ok(Some(ExportPage::SlipConsents { company, consents }));
+                }
+                Stage::WithholdingSlips { after } => {
+                    let slips = self
+                        .store
+                        .issued_slips_after(self.tenant_id(), after, SLIP_PAGE_SIZE)
+                        .await?;
+                    let Some(last) = slips.last().map(|slip| (slip.employee_id, slip.tax_year))
+                    else {
+                        self.stage = Stage::Attachments { after: None };
+                        continue;
+                    };
+                    self.stage = if slips.len() < SLIP_PAGE_SIZE as usize {
+                        Stage::Attachments { after: None }
+                    } else {
+                        Stage::WithholdingSlips { after: Some(last) }
+                    };
+                    return Ok(Some(self.slip_page(slips).await?));
                 }
                 Stage::Attachments { after } => {
                     let attachments = self
@@ -664,6 +807,38 @@ impl FullExport {
             });
         }
         Ok(ExportPage::Attachments(exported))
+    }
+
+    /// The page of `withholding_slips.csv` for a page of issued slips: each with its employee's
+    /// number (one look-up per employee of the page) and its issuer's login ID.
+    async fn slip_page(&self, slips: Vec<IssuedSlip>) -> Result<ExportPage, AppError> {
+        let login_ids: HashMap<UserId, &LoginId> = self
+            .users
+            .iter()
+            .map(|user| (user.id, &user.login_id))
+            .collect();
+        let mut numbers: HashMap<EmployeeId, Option<EmployeeNumber>> = HashMap::new();
+        let mut exported = Vec::with_capacity(slips.len());
+        for slip in slips {
+            let employee_number = match numbers.get(&slip.employee_id) {
+                Some(number) => number.clone(),
+                None => {
+                    let number = self
+                        .store
+                        .find_employee(self.tenant_id(), slip.employee_id)
+                        .await?
+                        .map(|employee| employee.number);
+                    numbers.insert(slip.employee_id, number.clone());
+                    number
+                }
+            };
+            exported.push(ExportedSlip {
+                issued_by_login_id: login_ids.get(&slip.issued_by).map(|id| (*id).clone()),
+                employee_number,
+                slip,
+            });
+        }
+        Ok(ExportPage::WithholdingSlips(exported))
     }
 
     async fn owner_of(&self, filing_id: FilingId) -> Result<Option<AttachmentOwner>, AppError> {
@@ -1224,5 +1399,282 @@ mod tests {
         assert_eq!(pages, [500, 500, 1]);
         assert_eq!(listed, ids);
         assert_eq!(files, ids);
+    }
+
+    fn issued_slip(employee: &Employee, year: i32, by: UserId, clock: &FixedClock) -> IssuedSlip {
+        use nencho_filings::{DisabilityKind, SlipParties, WithholdingSlip};
+        use nencho_kernel::Yen;
+        let tax_year = TaxYear::new(year).unwrap();
+        IssuedSlip {
+            employee_id: employee.id,
+            company_id: employee.company_id,
+            tax_year,
+            parties: SlipParties {
+                recipient_number: employee.number.as_str().into(),
+                recipient_name: "山田 太郎".into(),
+                recipient_kana: "ヤマダ タロウ".into(),
+                recipient_address: employee.address.clone(),
+                payer_name: "株式会社エー".into(),
+                payer_address: "東京都千代田区丸の内1-1-1".into(),
+                payer_phone: "03-1234-5678".into(),
+            },
+            slip: WithholdingSlip {
+                tax_year,
+                adjusted: true,
+                payment: Yen::new(5_000_000),
+                employment_income: Yen::new(3_560_000),
+                total_deductions: Yen::new(1_500_000),
+                tax: Yen::new(100_000),
+                has_deductible_spouse: false,
+                elderly_spouse: false,
+                spouse_deduction: Yen::ZERO,
+                specific_dependents: 0,
+                elderly_dependents: 0,
+                elderly_living_together: 0,
+                other_dependents: 0,
+                young_dependents: 0,
+                special_disabled: 0,
+                special_disabled_living_together: 0,
+                other_disabled: 0,
+                non_resident_relatives: 0,
+                social_insurance: Yen::new(720_000),
+                mutual_aid: Yen::ZERO,
+                life_insurance_deduction: Yen::ZERO,
+                earthquake_insurance_deduction: Yen::ZERO,
+                housing_loan_credit: Yen::ZERO,
+                housing_loan_credit_available: Yen::ZERO,
+                housing_residence_start: None,
+                housing_year_end_balance: Yen::ZERO,
+                new_life_premium: Yen::ZERO,
+                old_life_premium: Yen::ZERO,
+                care_medical_premium: Yen::ZERO,
+                new_pension_premium: Yen::ZERO,
+                old_pension_premium: Yen::ZERO,
+                spouse: None,
+                spouse_income: Yen::ZERO,
+                national_pension: Yen::ZERO,
+                old_long_term_premium: Yen::ZERO,
+                basic_deduction: Yen::new(580_000),
+                income_adjustment: Yen::ZERO,
+                specific_relative_deduction: Yen::ZERO,
+                dependents: Vec::new(),
+                young: Vec::new(),
+                minor: false,
+                disability: DisabilityKind::None,
+                widow: false,
+                single_parent: false,
+                working_student: false,
+                mid_year: None,
+                birth_date: employee.birth_date,
+                remarks: Vec::new(),
+            },
+            issued_at: clock.now(),
+            issued_by: by,
+        }
+    }
+
+    /// Consents come per company in employee-number order (a withdrawn one left out, a departed
+    /// one included), then the issued slips with the employee's number and the issuer's login
+    /// ID, before the documents; not another tenant's.
+    #[tokio::test]
+    async fn consents_then_issued_slips_come_before_the_documents() {
+        let directory = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory.path(),
+            )))
+            .await
+            .unwrap(),
+        );
+        let clock = FixedClock::at(datetime!(2026-11-25 00:00 UTC));
+        let (tenant, admin, company, seventh, filing) =
+            tenant_with_a_filing(&store, "acme", &clock).await;
+        let (beta, beta_admin, _, beta_employee, _) =
+            tenant_with_a_filing(&store, "beta", &clock).await;
+        let others: Vec<Employee> = [100, 9].map(|n| employee(&company, n, &clock)).to_vec();
+        store
+            .apply_employees(tenant.id, company.id, &others, &[])
+            .await
+            .unwrap();
+        let (departed, ninth) = (&others[0], &others[1]);
+        assert!(departed.leave_date.is_some());
+        let mut consented = Vec::new();
+        for employee in [departed, &seventh, ninth] {
+            clock.advance(time::Duration::seconds(1));
+            store
+                .set_slip_consent(tenant.id, employee.id, Some(clock.now()))
+                .await
+                .unwrap();
+            consented.push((employee.clone(), clock.now()));
+        }
+        store
+            .set_slip_consent(tenant.id, ninth.id, None)
+            .await
+            .unwrap();
+        store
+            .set_slip_consent(beta.id, beta_employee.id, Some(clock.now()))
+            .await
+            .unwrap();
+        let mut slips = vec![
+            issued_slip(&seventh, 2026, admin.id, &clock),
+            issued_slip(&seventh, 2025, UserId::generate(&clock), &clock),
+            issued_slip(departed, 2026, admin.id, &clock),
+        ];
+        store.issue_slips(tenant.id, &slips, &[]).await.unwrap();
+        store
+            .issue_slips(
+                beta.id,
+                &[issued_slip(&beta_employee, 2026, beta_admin.id, &clock)],
+                &[],
+            )
+            .await
+            .unwrap();
+        attach(
+            &store,
+            &filing,
+            admin.id,
+            AttachmentKind::Other,
+            b"%PDF-1.7",
+            &clock,
+        )
+        .await;
+
+        let mut export = FullExport {
+            store: Arc::clone(&store),
+            tenant: tenant.clone(),
+            exported_at: clock.now(),
+            stage: Stage::Companies,
+            companies: Vec::new(),
+            users: Vec::new(),
+            last_attachment: None,
+        };
+        let mut tables = Vec::new();
+        let mut consents = Vec::new();
+        let mut exported = Vec::new();
+        while let Some(page) = export.next_page().await.unwrap() {
+            if tables.last() != Some(&page.table()) {
+                tables.push(page.table());
+            }
+            match page {
+                ExportPage::SlipConsents {
+                    company: of,
+                    consents: page,
+                } => {
+                    assert_eq!(of.id, company.id);
+                    consents.extend(page);
+                }
+                ExportPage::WithholdingSlips(page) => exported.extend(page),
+                _ => {}
+            }
+        }
+        assert!(
+            tables.ends_with(&[
+                ExportTable::SlipConsents,
+                ExportTable::WithholdingSlips,
+                ExportTable::Attachments
+            ]),
+            "{tables:?}"
+        );
+        assert_eq!(
+            consents
+                .iter()
+                .map(|c| (c.employee.number.as_str(), c.consented_at))
+                .collect::<Vec<_>>(),
+            [
+                (seventh.number.as_str(), consented[1].1),
+                (departed.number.as_str(), consented[0].1),
+            ],
+            "in number order, the departed one too, not the withdrawn one nor beta's"
+        );
+        slips.sort_by_key(|slip| (slip.employee_id, slip.tax_year));
+        let login = |by: UserId| (by == admin.id).then(|| admin.login_id.clone());
+        assert_eq!(
+            exported,
+            slips
+                .into_iter()
+                .map(|slip| ExportedSlip {
+                    employee_number: Some(if slip.employee_id == seventh.id {
+                        seventh.number.clone()
+                    } else {
+                        departed.number.clone()
+                    }),
+                    issued_by_login_id: login(slip.issued_by),
+                    slip,
+                })
+                .collect::<Vec<_>>(),
+            "the tenant's three in (employee, year) order, not beta's"
+        );
+    }
+
+    /// Consents are found past the first page of employees; issued slips come in pages.
+    #[tokio::test]
+    async fn consents_and_slips_are_paged() {
+        let directory = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory.path(),
+            )))
+            .await
+            .unwrap(),
+        );
+        let clock = FixedClock::at(datetime!(2026-11-25 00:00 UTC));
+        let (tenant, admin, company, _, _) = tenant_with_a_filing(&store, "acme", &clock).await;
+        let employees: Vec<Employee> = (10..=EMPLOYEE_PAGE_SIZE + 10)
+            .map(|n| employee(&company, n, &clock))
+            .collect();
+        store
+            .apply_employees(tenant.id, company.id, &employees, &[])
+            .await
+            .unwrap();
+        let (first, last) = (&employees[0], employees.last().unwrap());
+        for employee in [last, first] {
+            store
+                .set_slip_consent(tenant.id, employee.id, Some(clock.now()))
+                .await
+                .unwrap();
+        }
+        let slips: Vec<IssuedSlip> = employees[..SLIP_PAGE_SIZE as usize + 1]
+            .iter()
+            .flat_map(|employee| {
+                [2025, 2026].map(|year| issued_slip(employee, year, admin.id, &clock))
+            })
+            .collect();
+        store.issue_slips(tenant.id, &slips, &[]).await.unwrap();
+        let mut export = FullExport {
+            store: Arc::clone(&store),
+            tenant,
+            exported_at: clock.now(),
+            stage: Stage::Companies,
+            companies: Vec::new(),
+            users: Vec::new(),
+            last_attachment: None,
+        };
+        let mut consent_pages = Vec::new();
+        let mut slip_pages = Vec::new();
+        let mut seen = BTreeSet::new();
+        while let Some(page) = export.next_page().await.unwrap() {
+            match page {
+                ExportPage::SlipConsents { consents, .. } => consent_pages.push(
+                    consents
+                        .into_iter()
+                        .map(|c| c.employee.number)
+                        .collect::<Vec<_>>(),
+                ),
+                ExportPage::WithholdingSlips(page) => {
+                    slip_pages.push(page.len());
+                    for exported in page {
+                        assert!(seen.insert((exported.slip.employee_id, exported.slip.tax_year)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(
+            consent_pages,
+            [vec![first.number.clone()], vec![last.number.clone()]],
+            "one per page of employees"
+        );
+        assert_eq!(slip_pages, [500, 500, 2]);
+        assert_eq!(seen.len(), slips.len());
     }
 }

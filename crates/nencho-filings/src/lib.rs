@@ -40,7 +40,8 @@ pub use reminders::{
     REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,
 };
 pub use slip::{
-    MidYearChange, SLIP_NAMED_PERSONS, SlipEmployee, SlipPerson, WithholdingSlip, withholding_slip,
+    IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipEmployee, SlipParties, SlipPerson,
+    WithholdingSlip, withholding_slip,
 };
 pub use validation::{Problem, validate};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

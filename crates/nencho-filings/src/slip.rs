@@ -5,11 +5,12 @@
 //! dependants are counted by class, 障害者 and 非居住者 among the spouse and 扶養親族 (本人を
 //! 除く), and 前職分, the fifth and later dependants and the 特定親族 go to the 摘要.
 
-use nencho_kernel::{Date, TaxYear, Yen};
+use nencho_kernel::{CompanyId, Date, EmployeeId, OffsetDateTime, TaxYear, UserId, Yen};
 use nencho_tax::{
     RelativeClass, TaxError, YearEndAdjustmentResult, age_at_year_end, classify_relative,
     is_elderly_spouse, is_same_livelihood_spouse, rules_for,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::computation::{tax_relative, tax_spouse};
 use crate::document::{
@@ -33,16 +34,17 @@ pub struct SlipEmployee {
 }
 
 /// A person named on the slip, with the 区分 printed beside the name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlipPerson {
     pub name: PersonName,
     /// 老人, 特定, 同居老親等 (or none), and whether the person lives abroad (非居住者).
-    pub class: Option<&'static str>,
+    pub class: Option<String>,
     pub non_resident: bool,
 }
 
 /// 中途就・退職.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MidYearChange {
     Joined(Date),
     Left(Date),
@@ -50,7 +52,8 @@ pub enum MidYearChange {
 
 /// Every value of one 源泉徴収票. Amounts of an employee outside 年末調整 (`adjusted` false) are
 /// only the payment and the tax withheld; the rest stay zero and the 摘要 says 年末調整未済.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialised as it is when a slip is issued to the employee ([`IssuedSlip`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithholdingSlip {
     pub tax_year: TaxYear,
     pub adjusted: bool,
@@ -117,6 +120,35 @@ pub struct WithholdingSlip {
     pub birth_date: Date,
     /// (摘要), in order.
     pub remarks: Vec<String>,
+}
+
+/// The recipient's and the payer's particulars as printed, taken when the slip is issued (a
+/// later move or a renamed company does not change an issued slip).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlipParties {
+    /// 受給者番号 (the employee number), 氏名, フリガナ, 住所.
+    pub recipient_number: String,
+    pub recipient_name: String,
+    pub recipient_kana: String,
+    pub recipient_address: String,
+    /// 支払者: 氏名又は名称, 住所, 電話 (the company's contact).
+    pub payer_name: String,
+    pub payer_address: String,
+    pub payer_phone: String,
+}
+
+/// A 源泉徴収票 issued to an employee electronically (電子交付, 所得税法231条②: with the
+/// employee's consent): what it states, for whom, by whom and when. Issuing again for the same
+/// year replaces it (a corrected slip).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedSlip {
+    pub employee_id: EmployeeId,
+    pub company_id: CompanyId,
+    pub tax_year: TaxYear,
+    pub parties: SlipParties,
+    pub slip: WithholdingSlip,
+    pub issued_at: OffsetDateTime,
+    pub issued_by: UserId,
 }
 
 /// The slip of an employee whose approved `declaration` was settled into `result` (the
@@ -272,9 +304,9 @@ pub fn withholding_slip(
             continue;
         }
         let class = classify_relative(rules, &tax_relative(relative));
-        let person = |class_name: Option<&'static str>| SlipPerson {
+        let person = |class_name: Option<&str>| SlipPerson {
             name: relative.name.clone(),
-            class: class_name,
+            class: class_name.map(str::to_owned),
             non_resident: relative.non_resident,
         };
         match class {
@@ -528,7 +560,7 @@ mod tests {
         let named: Vec<_> = slip
             .dependents
             .iter()
-            .map(|p| (p.name.name.as_str(), p.class))
+            .map(|p| (p.name.name.as_str(), p.class.as_deref()))
             .collect();
         assert_eq!(
             named,

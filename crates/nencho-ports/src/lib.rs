@@ -19,6 +19,7 @@ mod notices;
 mod operator_log;
 mod outbox;
 mod reminders;
+mod slips;
 mod store;
 
 #[cfg(feature = "mocks")]
@@ -61,6 +62,9 @@ pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
 #[cfg(feature = "mocks")]
 pub use reminders::MockReminderStore;
 pub use reminders::ReminderStore;
+#[cfg(feature = "mocks")]
+pub use slips::MockSlipStore;
+pub use slips::SlipStore;
 
 #[cfg(feature = "mocks")]
 pub use mail::MockMailer;

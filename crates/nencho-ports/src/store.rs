@@ -162,6 +162,7 @@ pub trait Store:
     + crate::NoticeStore
     + crate::ReminderStore
     + crate::AttachmentStore
+    + crate::SlipStore
 {
 }
 
@@ -184,5 +185,6 @@ impl<T> Store for T where
         + crate::NoticeStore
         + crate::ReminderStore
         + crate::AttachmentStore
+        + crate::SlipStore
 {
 }

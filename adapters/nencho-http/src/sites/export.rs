@@ -1,17 +1,19 @@
 //! The full export (SVC-3): ADMIN and administrators download every kind of the tenant's data as
 //! a ZIP of CSV files (`companies.csv`, `employees.csv`, `users.csv`, `roles.csv`,
 //! `login_history.csv`, the declarations' `filing_periods.csv`, `filings.csv`,
-//! `filing_values.csv`, `filing_history.csv`, `filing_changes.csv`, the attached documents'
-//! `attachments.csv`, and a `README.txt` describing them), in UTF-8 with a BOM or in CP932, and
-//! each attached document as it was uploaded, `attachments/{attachment id}.{pdf|jpg|png}` (the
-//! uploaded file name is only a cell of `attachments.csv`, never part of a path).
+//! `filing_values.csv`, `filing_history.csv`, `filing_changes.csv`, the 源泉徴収票's electronic
+//! delivery (電子交付) `slip_consents.csv` (the consents) and `withholding_slips.csv` (the issued
+//! slips), the attached documents' `attachments.csv`, and a `README.txt` describing them), in
+//! UTF-8 with a BOM or in CP932, and each attached document as it was uploaded,
+//! `attachments/{attachment id}.{pdf|jpg|png}` (the uploaded file name is only a cell of
+//! `attachments.csv`, never part of a path).
 //!
 //! The use case hands the data out page by page ([`FullExport::next_page`]); each page is
 //! encoded and deflated straight into an unnamed temporary file in the OS temp dir (the ZIP
 //! writer needs to seek), which is then streamed as the response body and vanishes when the
 //! body is dropped. Documents are stored as they are (JPEG, PNG and PDF are compressed already),
 //! one at a time. Memory stays bounded by one page (5,000 employees, 500 declarations, 500
-//! documents' metadata) or one document (10 MB), whatever the tenant's size.
+//! issued slips, 500 documents' metadata) or one document (10 MB), whatever the tenant's size.
 
 use std::fmt::Write as _;
 use std::io::{Seek, SeekFrom, Write};
@@ -22,7 +24,7 @@ use encoding_rs::{EncoderResult, SHIFT_JIS};
 use nencho_app::AppError;
 use nencho_app::export::{
     ExportPage, ExportTable, ExportedAttachment, ExportedFiling, ExportedHistory, ExportedRole,
-    ExportedUser, FullExport,
+    ExportedSlip, ExportedSlipConsent, ExportedUser, FullExport,
 };
 use nencho_csv::{Column, CsvEncoding};
 use nencho_filings::{
@@ -62,24 +64,24 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles, login history, the year-end adjustment declarations (periods, every value, history) and their attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips) and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, attachments.csv (attached documents), the attachments folder (the documents' files)",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), attachments.csv (attached documents), the attachments folder (the documents' files)",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -275,6 +277,8 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::FilingValues => "filing_values.csv",
         ExportTable::FilingHistory => "filing_history.csv",
         ExportTable::FilingChanges => "filing_changes.csv",
+        ExportTable::SlipConsents => "slip_consents.csv",
+        ExportTable::WithholdingSlips => "withholding_slips.csv",
         ExportTable::Attachments => "attachments.csv",
     }
 }
@@ -411,6 +415,47 @@ const CHANGE_HEADER: [&str; 11] = [
     "変更後",
 ];
 
+const SLIP_CONSENT_HEADER: [&str; 3] = ["社員番号", "会社ID", "同意日時"];
+const SLIP_HEADER: [&str; 37] = [
+    "会社ID",
+    "従業員ID",
+    "社員番号",
+    "年分",
+    "交付日時",
+    "交付者ID",
+    "交付者のログインID",
+    "受給者番号",
+    "受給者の氏名",
+    "受給者のフリガナ",
+    "受給者の住所",
+    "支払者の名称",
+    "支払者の住所",
+    "支払者の電話番号",
+    "年末調整済",
+    "支払金額",
+    "給与所得控除後の金額",
+    "所得控除の額の合計額",
+    "源泉徴収税額",
+    "控除対象配偶者の有無",
+    "配偶者（特別）控除の額",
+    "特定扶養親族の数",
+    "老人扶養親族の数",
+    "うち同居老親等の数",
+    "その他の扶養親族の数",
+    "16歳未満扶養親族の数",
+    "特別障害者の数",
+    "うち同居の特別障害者の数",
+    "その他の障害者の数",
+    "非居住者である親族の数",
+    "社会保険料等の金額",
+    "生命保険料の控除額",
+    "地震保険料の控除額",
+    "住宅借入金等特別控除の額",
+    "基礎控除の額",
+    "摘要",
+    "交付内容（JSON）",
+];
+
 const ATTACHMENT_HEADER: [&str; 14] = [
     "添付書類ID",
     "申告書ID",
@@ -444,6 +489,8 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::FilingValues => VALUE_HEADER.to_vec(),
         ExportTable::FilingHistory => EVENT_HEADER.to_vec(),
         ExportTable::FilingChanges => CHANGE_HEADER.to_vec(),
+        ExportTable::SlipConsents => SLIP_CONSENT_HEADER.to_vec(),
+        ExportTable::WithholdingSlips => SLIP_HEADER.to_vec(),
         ExportTable::Attachments => ATTACHMENT_HEADER.to_vec(),
     }
 }
@@ -771,6 +818,95 @@ fn change_lines(out: &mut String, company: &Company, history: &ExportedHistory<F
     }
 }
 
+fn slip_consent_line(out: &mut String, company: &Company, consent: &ExportedSlipConsent) {
+    push_line(
+        out,
+        &[
+            consent.employee.number.as_str().to_owned(),
+            company.id.to_string(),
+            time_text(consent.consented_at),
+        ],
+    );
+}
+
+/// One issued 源泉徴収票: who, when and by whom, the parties, the main boxes, and the whole
+/// `IssuedSlip` as JSON (what `serde_json` reads back).
+fn slip_line(out: &mut String, exported: &ExportedSlip) {
+    let issued = &exported.slip;
+    let parties = &issued.parties;
+    let slip = &issued.slip;
+    let mut cells = vec![
+        issued.company_id.to_string(),
+        issued.employee_id.to_string(),
+        exported
+            .employee_number
+            .as_ref()
+            .map(|number| number.as_str().to_owned())
+            .unwrap_or_default(),
+        issued.tax_year.year().to_string(),
+        time_text(issued.issued_at),
+        issued.issued_by.to_string(),
+        exported
+            .issued_by_login_id
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        parties.recipient_number.clone(),
+        parties.recipient_name.clone(),
+        parties.recipient_kana.clone(),
+        parties.recipient_address.clone(),
+        parties.payer_name.clone(),
+        parties.payer_address.clone(),
+        parties.payer_phone.clone(),
+        yes_no(slip.adjusted),
+    ];
+    cells.extend(
+        [
+            slip.payment,
+            slip.employment_income,
+            slip.total_deductions,
+            slip.tax,
+        ]
+        .map(yen_text),
+    );
+    cells.push(
+        if slip.has_deductible_spouse {
+            "有"
+        } else {
+            "無"
+        }
+        .to_owned(),
+    );
+    cells.push(yen_text(slip.spouse_deduction));
+    cells.extend(
+        [
+            slip.specific_dependents,
+            slip.elderly_dependents,
+            slip.elderly_living_together,
+            slip.other_dependents,
+            slip.young_dependents,
+            slip.special_disabled,
+            slip.special_disabled_living_together,
+            slip.other_disabled,
+            slip.non_resident_relatives,
+        ]
+        .map(|count| count.to_string()),
+    );
+    cells.extend(
+        [
+            slip.social_insurance,
+            slip.life_insurance_deduction,
+            slip.earthquake_insurance_deduction,
+            slip.housing_loan_credit,
+            slip.basic_deduction,
+        ]
+        .map(yen_text),
+    );
+    cells.push(slip.remarks.join(" / "));
+    cells.push(serde_json::to_string(issued).unwrap_or_default());
+    push_line(out, &cells);
+}
+
 fn format_name(format: AttachmentFormat) -> &'static str {
     match format {
         AttachmentFormat::Pdf => "PDF",
@@ -1012,6 +1148,16 @@ fn write_zip(
                     .for_each(|h| change_lines(&mut text, company, h));
                 filings.iter().map(|h| h.entries.len()).sum()
             }
+            ExportPage::SlipConsents { company, consents } => {
+                consents
+                    .iter()
+                    .for_each(|c| slip_consent_line(&mut text, company, c));
+                consents.len()
+            }
+            ExportPage::WithholdingSlips(slips) => {
+                slips.iter().for_each(|s| slip_line(&mut text, s));
+                slips.len()
+            }
             ExportPage::Attachments(attachments) => {
                 attachments
                     .iter()
@@ -1112,6 +1258,19 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          申告書ID, 会社ID, 社員番号, 年分（西暦）, 日時, 操作者ID（ユーザーID）, 操作者, 項目パス, 項目名, 変更前, 変更後\r\n\
          変更された値を1項目1行で、申告書ごとに古い順に並べたものです。値がなかった側は空欄です。\r\n\
          \r\n\
+         ■ slip_consents.csv（源泉徴収票の電子交付への同意、{consents}件）\r\n\
+         社員番号, 会社ID, 同意日時\r\n\
+         源泉徴収票を電子交付で受け取ることに同意している従業員（退職者を含む）を、会社ごとに社員番号順に並べたものです。同意していない、または同意を取り消した従業員の行はありません。\r\n\
+         \r\n\
+         ■ withholding_slips.csv（交付した源泉徴収票、{slips}件）\r\n\
+         会社ID, 従業員ID, 社員番号, 年分（西暦）, 交付日時, 交付者ID（ユーザーID）, 交付者のログインID, \
+         受給者番号, 受給者の氏名, 受給者のフリガナ, 受給者の住所, 支払者の名称, 支払者の住所, 支払者の電話番号, 年末調整済（はい／いいえ）, \
+         支払金額, 給与所得控除後の金額, 所得控除の額の合計額, 源泉徴収税額, 控除対象配偶者の有無（有／無）, 配偶者（特別）控除の額, \
+         特定扶養親族の数, 老人扶養親族の数, うち同居老親等の数, その他の扶養親族の数, 16歳未満扶養親族の数, 特別障害者の数, うち同居の特別障害者の数, その他の障害者の数, 非居住者である親族の数, \
+         社会保険料等の金額, 生命保険料の控除額, 地震保険料の控除額, 住宅借入金等特別控除の額, 基礎控除の額, 摘要（「 / 」区切り）, 交付内容（JSON）\r\n\
+         電子交付した源泉徴収票を、従業員・年分ごとに1行で並べたものです（同じ年分を交付し直した場合は最新のもの）。受給者と支払者の欄は交付したときの記載のままです。社員番号は現在の番号です。金額は円単位の整数（桁区切りなし）です。\r\n\
+         交付内容（JSON）は交付した源泉徴収票の全項目で、そのまま読み込み直せる形式です（正確に読み込み直すには UTF-8 でエクスポートしてください）。\r\n\
+         \r\n\
          ■ attachments.csv（添付書類、{attachments}件）\r\n\
          添付書類ID, 申告書ID, 会社ID, 社員番号, 年分（西暦）, 種類（生命保険料控除証明書など）, 種類コード（life_insurance など）, ファイル名（添付したときの名前）, 形式（PDF／JPEG／PNG）, 大きさ（バイト）, 添付者ID（ユーザーID）, 添付者のログインID, 添付日時, ZIP内のファイル\r\n\
          添付した順です。申告書IDで filings.csv と対応します。\r\n\
@@ -1129,7 +1288,9 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         values = rows[7],
         events = rows[8],
         changes = rows[9],
-        attachments = rows[10],
+        consents = rows[10],
+        slips = rows[11],
+        attachments = rows[12],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

@@ -549,6 +549,12 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[]),
             [NF, NF, NF, NF, NF, NF],
         ),
+        // 源泉徴収票の電子交付への同意: one's own, an employee record needed.
+        row(
+            "/slips/consent".into(),
+            form(&[("consent", "yes")]),
+            [NF, NF, NF, NF, NF, NF],
+        ),
     ];
 
     // Every answer that differs from the table, so one run lists them all.

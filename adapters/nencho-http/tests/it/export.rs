@@ -1,7 +1,8 @@
 //! The full export (SVC-3) through the HTTP surface: the ADMIN downloads the ZIP in UTF-8 and in
 //! CP932 and finds every employee in it, and every declaration with its periods, values and
 //! history, and its attached documents (`attachments.csv` and each file as uploaded, not another
-//! tenant's); a 参照者 and a general user are refused; after the contract has ended nothing is
+//! tenant's), the consents to receive the 源泉徴収票 electronically and the issued slips (not
+//! another tenant's); a 参照者 and a general user are refused; after the contract has ended nothing is
 //! exported. On SQLite and on PostgreSQL.
 
 use std::io::{Cursor, Read};
@@ -9,9 +10,9 @@ use std::sync::Arc;
 
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
 use nencho_filings::{
-    Attachment, AttachmentFormat, AttachmentKind, DateRange, Declaration, FieldChange, Filing,
-    FilingEvent, FilingPeriods, FilingStatus, LifeContractAge, LifePolicy, LifePolicyKind,
-    ValueChange, compute, flatten,
+    Attachment, AttachmentFormat, AttachmentKind, DateRange, Declaration, DisabilityKind,
+    FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, IssuedSlip, LifeContractAge,
+    LifePolicy, LifePolicyKind, SlipParties, ValueChange, WithholdingSlip, compute, flatten,
 };
 use nencho_http::HttpServices;
 use nencho_identity::{
@@ -25,7 +26,7 @@ use nencho_tenancy::{
     Company, ContractStatus, Employee, EmployeeNumber, EmploymentType, PersonName, PostalCode,
 };
 use poem::http::StatusCode;
-use time::macros::date;
+use time::macros::{date, datetime};
 
 use crate::AsStore;
 use crate::import::{Browser, NEW_PASSWORD, browser, site};
@@ -35,6 +36,7 @@ on_both_stores!(
     a_viewer_and_a_general_user_may_not_export,
     nothing_is_exported_after_the_contract_has_ended,
     declarations_are_exported_with_their_periods_values_and_history,
+    consents_and_issued_slips_are_exported,
 );
 
 fn employee(company: &Company, number: &str, name: [&str; 4], leave: bool) -> Employee {
@@ -126,7 +128,7 @@ fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files
 }
 
-const FILES: [&str; 12] = [
+const FILES: [&str; 14] = [
     "README.txt",
     "attachments.csv",
     "companies.csv",
@@ -138,7 +140,9 @@ const FILES: [&str; 12] = [
     "filings.csv",
     "login_history.csv",
     "roles.csv",
+    "slip_consents.csv",
     "users.csv",
+    "withholding_slips.csv",
 ];
 
 async fn the_admin_downloads_every_table_in_utf8_and_in_cp932(store: Arc<dyn Store>) {
@@ -1019,4 +1023,309 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
             ]),
         "{values:?}"
     );
+}
+
+const SLIP_CONSENT_HEADER: &str = "社員番号,会社ID,同意日時";
+const SLIP_HEADER: &str = "会社ID,従業員ID,社員番号,年分,交付日時,交付者ID,交付者のログインID,受給者番号,受給者の氏名,受給者のフリガナ,受給者の住所,支払者の名称,支払者の住所,支払者の電話番号,年末調整済,支払金額,給与所得控除後の金額,所得控除の額の合計額,源泉徴収税額,控除対象配偶者の有無,配偶者（特別）控除の額,特定扶養親族の数,老人扶養親族の数,うち同居老親等の数,その他の扶養親族の数,16歳未満扶養親族の数,特別障害者の数,うち同居の特別障害者の数,その他の障害者の数,非居住者である親族の数,社会保険料等の金額,生命保険料の控除額,地震保険料の控除額,住宅借入金等特別控除の額,基礎控除の額,摘要,交付内容（JSON）";
+
+/// The 2026 slip of `employee`, every counted box distinct, issued at `issued_at` by `by`.
+fn issued_slip(
+    employee: &Employee,
+    payer: &str,
+    issued_at: nencho_kernel::OffsetDateTime,
+    by: UserId,
+) -> IssuedSlip {
+    let tax_year = TaxYear::new(2026).unwrap();
+    IssuedSlip {
+        employee_id: employee.id,
+        company_id: employee.company_id,
+        tax_year,
+        parties: SlipParties {
+            recipient_number: employee.number.as_str().into(),
+            recipient_name: format!("{} {}", employee.name.family, employee.name.given),
+            recipient_kana: format!("{} {}", employee.name.family_kana, employee.name.given_kana),
+            recipient_address: employee.address.clone(),
+            payer_name: payer.into(),
+            payer_address: "東京都千代田区大手町1-1-1".into(),
+            payer_phone: "03-1234-5678".into(),
+        },
+        slip: WithholdingSlip {
+            tax_year,
+            adjusted: true,
+            payment: Yen::new(5_000_000),
+            employment_income: Yen::new(3_560_000),
+            total_deductions: Yen::new(2_155_000),
+            tax: Yen::new(70_200),
+            has_deductible_spouse: true,
+            elderly_spouse: false,
+            spouse_deduction: Yen::new(380_000),
+            specific_dependents: 1,
+            elderly_dependents: 2,
+            elderly_living_together: 1,
+            other_dependents: 3,
+            young_dependents: 4,
+            special_disabled: 5,
+            special_disabled_living_together: 6,
+            other_disabled: 7,
+            non_resident_relatives: 8,
+            social_insurance: Yen::new(720_000),
+            mutual_aid: Yen::new(144_000),
+            life_insurance_deduction: Yen::new(55_000),
+            earthquake_insurance_deduction: Yen::new(25_000),
+            housing_loan_credit: Yen::new(120_000),
+            housing_loan_credit_available: Yen::new(210_000),
+            housing_residence_start: Some(date!(2022 - 03 - 20)),
+            housing_year_end_balance: Yen::new(30_000_000),
+            new_life_premium: Yen::new(100_000),
+            old_life_premium: Yen::ZERO,
+            care_medical_premium: Yen::ZERO,
+            new_pension_premium: Yen::ZERO,
+            old_pension_premium: Yen::ZERO,
+            spouse: None,
+            spouse_income: Yen::ZERO,
+            national_pension: Yen::ZERO,
+            old_long_term_premium: Yen::ZERO,
+            basic_deduction: Yen::new(580_000),
+            income_adjustment: Yen::ZERO,
+            specific_relative_deduction: Yen::ZERO,
+            dependents: Vec::new(),
+            young: Vec::new(),
+            minor: false,
+            disability: DisabilityKind::None,
+            widow: false,
+            single_parent: false,
+            working_student: false,
+            mid_year: None,
+            birth_date: employee.birth_date,
+            remarks: vec![
+                "前職分 支払金額1,200,000円".into(),
+                "住宅借入金等特別控除の区分 \"住\"".into(),
+            ],
+        },
+        issued_at,
+        issued_by: by,
+    }
+}
+
+/// Another contract, "beta", whose employee consented and was issued a slip.
+async fn another_tenant_with_a_slip(services: &HttpServices) -> IssuedSlip {
+    let beta = open_tenant(
+        &services.app,
+        OpenTenantRequest {
+            slug: "beta",
+            name: "株式会社ベータ",
+            contact_email: "hr@beta.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap();
+    let tenant = beta.tenant.id;
+    let company = crate::sites::registered_company(services, tenant, "株式会社ベータ工業").await;
+    let store = &services.app.store;
+    let member = employee(
+        &company,
+        "E0001",
+        ["鈴木", "一郎", "スズキ", "イチロウ"],
+        false,
+    );
+    store
+        .apply_employees(tenant, company.id, std::slice::from_ref(&member), &[])
+        .await
+        .unwrap();
+    let member = stored_employee(store, &company, "E0001").await;
+    store
+        .set_slip_consent(tenant, member.id, Some(SystemClock.now()))
+        .await
+        .unwrap();
+    let slip = issued_slip(
+        &member,
+        "株式会社ベータ工業",
+        SystemClock.now(),
+        UserId::generate(&SystemClock),
+    );
+    store
+        .issue_slips(tenant, std::slice::from_ref(&slip), &[])
+        .await
+        .unwrap();
+    slip
+}
+
+async fn consents_and_issued_slips_are_exported(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
+    let other = with_employees(&services, &company).await;
+    let tenant = notice.tenant.id;
+    let admin_user = store
+        .list_users(tenant)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|user| user.login_id.as_str() == "admin")
+        .unwrap();
+    // 山田 consented and was issued his 2026 slip; 髙橋 consented and withdrew; 佐藤 (departed)
+    // never consented.
+    let yamada = stored_employee(&store, &company, "E0001").await;
+    let takahashi = stored_employee(&store, &company, "E0002").await;
+    stored_employee(&store, &other, "B0001").await;
+    store
+        .set_slip_consent(tenant, yamada.id, Some(datetime!(2026-12-01 01:02:03 UTC)))
+        .await
+        .unwrap();
+    store
+        .set_slip_consent(
+            tenant,
+            takahashi.id,
+            Some(datetime!(2026-12-02 00:00:00 UTC)),
+        )
+        .await
+        .unwrap();
+    store
+        .set_slip_consent(tenant, takahashi.id, None)
+        .await
+        .unwrap();
+    let slip = issued_slip(
+        &yamada,
+        "株式会社エー",
+        datetime!(2027-01-20 00:30:00 UTC),
+        admin_user.id,
+    );
+    store
+        .issue_slips(tenant, std::slice::from_ref(&slip), &[])
+        .await
+        .unwrap();
+    let foreign = another_tenant_with_a_slip(&services).await;
+
+    let mut admin = logged_in_admin(&store, &notice).await;
+    let response = admin
+        .get_bytes("/admin/export/download?encoding=utf8")
+        .await;
+    response.assert_status_is_ok();
+    let files = unzip(response.0.into_body().into_vec().await.unwrap());
+    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), FILES);
+    for bytes in files.values() {
+        for marker in [foreign.employee_id.to_string(), "ベータ".to_owned()] {
+            assert!(
+                !bytes
+                    .windows(marker.len())
+                    .any(|window| window == marker.as_bytes()),
+                "nothing of the other contract's slip: {marker}"
+            );
+        }
+    }
+    let text = |name: &str| {
+        assert!(files[name].starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
+        String::from_utf8(files[name][3..].to_vec()).unwrap()
+    };
+
+    let consents = records(&text("slip_consents.csv"));
+    assert_eq!(consents[0].join(","), SLIP_CONSENT_HEADER);
+    assert_eq!(
+        consents[1..],
+        [[
+            "E0001",
+            company.id.to_string().as_str(),
+            "2026-12-01 10:02:03"
+        ]
+        .map(str::to_owned)],
+        "山田 only, at his consent's time in JST: not the withdrawn one nor beta's"
+    );
+    let employees = text("employees.csv");
+    assert!(
+        employees.starts_with(
+            "社員番号,姓,名,姓カナ,名カナ,生年月日,郵便番号,住所,メールアドレス,部署,雇用区分,入社日,退職日,会社ID,会社名,従業員ID,ユーザーID,更新日時\r\n"
+        ),
+        "employees.csv keeps its columns: {employees}"
+    );
+
+    let slips = records(&text("withholding_slips.csv"));
+    assert_eq!(slips[0].join(","), SLIP_HEADER);
+    assert_eq!(slips.len(), 2, "the header and 山田's slip");
+    let column = |name: &str| SLIP_HEADER.split(',').position(|c| c == name).unwrap();
+    let row = &slips[1];
+    assert_eq!(row.len(), SLIP_HEADER.split(',').count());
+    let company_id = company.id.to_string();
+    let yamada_id = yamada.id.to_string();
+    let admin_id = admin_user.id.to_string();
+    let expected = [
+        ("会社ID", company_id.as_str()),
+        ("従業員ID", yamada_id.as_str()),
+        ("社員番号", "E0001"),
+        ("年分", "2026"),
+        ("交付日時", "2027-01-20 09:30:00"),
+        ("交付者ID", admin_id.as_str()),
+        ("交付者のログインID", "admin"),
+        ("受給者番号", "E0001"),
+        ("受給者の氏名", "山田 太郎"),
+        ("受給者のフリガナ", "ヤマダ タロウ"),
+        ("受給者の住所", "東京都千代田区丸の内1-1-1\n年調ビル5階"),
+        ("支払者の名称", "株式会社エー"),
+        ("支払者の住所", "東京都千代田区大手町1-1-1"),
+        ("支払者の電話番号", "03-1234-5678"),
+        ("年末調整済", "はい"),
+        ("支払金額", "5000000"),
+        ("給与所得控除後の金額", "3560000"),
+        ("所得控除の額の合計額", "2155000"),
+        ("源泉徴収税額", "70200"),
+        ("控除対象配偶者の有無", "有"),
+        ("配偶者（特別）控除の額", "380000"),
+        ("特定扶養親族の数", "1"),
+        ("老人扶養親族の数", "2"),
+        ("うち同居老親等の数", "1"),
+        ("その他の扶養親族の数", "3"),
+        ("16歳未満扶養親族の数", "4"),
+        ("特別障害者の数", "5"),
+        ("うち同居の特別障害者の数", "6"),
+        ("その他の障害者の数", "7"),
+        ("非居住者である親族の数", "8"),
+        ("社会保険料等の金額", "720000"),
+        ("生命保険料の控除額", "55000"),
+        ("地震保険料の控除額", "25000"),
+        ("住宅借入金等特別控除の額", "120000"),
+        ("基礎控除の額", "580000"),
+        (
+            "摘要",
+            "前職分 支払金額1,200,000円 / 住宅借入金等特別控除の区分 \"住\"",
+        ),
+    ];
+    for (name, value) in expected {
+        assert_eq!(row[column(name)], value, "{name}");
+    }
+    let read_back: IssuedSlip = serde_json::from_str(&row[column("交付内容（JSON）")]).unwrap();
+    assert_eq!(read_back, slip, "the JSON reads back as the issued slip");
+
+    let readme = text("README.txt");
+    for counted in [
+        "slip_consents.csv（源泉徴収票の電子交付への同意、1件）",
+        "withholding_slips.csv（交付した源泉徴収票、1件）",
+        "employees.csv（従業員、4件",
+    ] {
+        assert!(readme.contains(counted), "{counted} in {readme}");
+    }
+    let (_, form) = admin.get("/admin/export").await;
+    assert!(form.contains("withholding_slips.csv"), "the page lists it");
+
+    // CP932: the same rows, Excel's way.
+    let response = admin
+        .get_bytes("/admin/export/download?encoding=sjis")
+        .await;
+    response.assert_status_is_ok();
+    let files = unzip(response.0.into_body().into_vec().await.unwrap());
+    let decode = |name: &str| {
+        let bytes = &files[name];
+        assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{name}: no BOM");
+        let (text, _, malformed) = encoding_rs::SHIFT_JIS.decode(bytes);
+        assert!(!malformed, "{name} is CP932");
+        text.into_owned()
+    };
+    let consents = records(&decode("slip_consents.csv"));
+    assert_eq!(consents[0].join(","), SLIP_CONSENT_HEADER);
+    assert_eq!(consents.len(), 2);
+    let slips = records(&decode("withholding_slips.csv"));
+    assert_eq!(slips[0].join(","), SLIP_HEADER);
+    assert_eq!(slips.len(), 2);
+    assert_eq!(slips[1][column("受給者の氏名")], "山田 太郎");
+    assert_eq!(slips[1][column("源泉徴収税額")], "70200");
+    let read_back: IssuedSlip =
+        serde_json::from_str(&slips[1][column("交付内容（JSON）")]).unwrap();
+    assert_eq!(read_back, slip, "nothing CP932 lacks here");
 }

@@ -73,6 +73,7 @@ mod metrics;
 mod print;
 mod settlement;
 mod sites;
+mod slips;
 mod tax_api;
 mod tax_identical;
 

@@ -1225,6 +1225,9 @@ mod authorization_matrix {
                 format!("/filings/{year}/attachments/{attachment}"),
                 [NF, NF, NF, NF, NF, NF],
             ),
+            // 源泉徴収票 (電子交付): one's own only.
+            ("/slips".into(), [NF, NF, NF, NF, NF, NF]),
+            (format!("/slips/{year}/print.pdf"), [NF, NF, NF, NF, NF, NF]),
         ];
         let mut anonymous = crate::sites::browser(&store, "acme.localhost:8080");
         for (path, expected) in &table {

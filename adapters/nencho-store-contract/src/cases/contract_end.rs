@@ -241,6 +241,24 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         .insert_attachment(tenant.id, &document, super::attachments::TINY_PNG)
         .await
         .unwrap();
+    store
+        .set_slip_consent(tenant.id, taro.id, Some(now))
+        .await
+        .unwrap();
+    store
+        .issue_slips(
+            tenant.id,
+            &[super::slips::issued(
+                &taro,
+                year(2026),
+                10_000,
+                admin,
+                clock,
+            )],
+            &[mail(&tenant, clock)],
+        )
+        .await
+        .unwrap();
     assert!(
         store
             .claim_reminder(
@@ -301,7 +319,7 @@ pub async fn purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing
         "the fixture must put rows in every tenant-owned table; empty: {empty:?}"
     );
     assert!(
-        acme_before.len() >= 17,
+        acme_before.len() >= 19,
         "the catalogue lists every tenant table: {acme_before:?}"
     );
 
@@ -331,6 +349,14 @@ pub async fn purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing
         rows_of(&acme_before),
         "the report names every table and what it deleted there"
     );
+    for table in ["slip_consents", "withholding_slips"] {
+        assert!(
+            acme_before
+                .iter()
+                .any(|count| count.table == table && count.rows == 1),
+            "{table} is counted and purged: {acme_before:?}"
+        );
+    }
     let after = store.count_tenant_rows(acme.id).await.unwrap();
     assert_eq!(after.len(), acme_before.len());
     assert!(
@@ -362,6 +388,39 @@ pub async fn purging_a_tenant_deletes_every_row_of_it_in_every_table_and_nothing
             .len(),
         1
     );
+
+    assert!(
+        store
+            .issued_slips_after(acme.id, None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the slips issued to the employees are gone with them"
+    );
+    assert_eq!(
+        store
+            .issued_slips_after(beta.id, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let beta_employees = store
+        .issued_slips_after(beta.id, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|slip| slip.employee_id);
+    for employee_id in beta_employees {
+        assert!(
+            store
+                .slip_consent(beta.id, employee_id)
+                .await
+                .unwrap()
+                .is_some(),
+            "another tenant's consent is kept"
+        );
+    }
 
     // The tombstone: found by id and listed as purged, no site, the slug still taken.
     let tombstone = store.find_tenant(acme.id).await.unwrap().unwrap();

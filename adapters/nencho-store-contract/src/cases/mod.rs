@@ -15,6 +15,7 @@ mod notices;
 mod outbox;
 mod reminders;
 mod retention;
+mod slips;
 mod support;
 mod tenancy;
 
@@ -32,4 +33,5 @@ pub use notices::*;
 pub use outbox::*;
 pub use reminders::*;
 pub use retention::*;
+pub use slips::*;
 pub use tenancy::*;

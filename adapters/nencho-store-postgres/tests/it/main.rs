@@ -42,3 +42,5 @@ mod row_level_security;
 mod attachments;
 
 mod bulk_apply;
+
+mod slips;

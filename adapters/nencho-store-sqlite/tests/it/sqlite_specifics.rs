@@ -84,3 +84,47 @@ async fn a_stored_attachment_of_an_unknown_kind_or_format_is_corrupt() {
         assert!(matches!(paged, Err(StoreError::Corrupt(_))), "{paged:?}");
     }
 }
+
+#[tokio::test]
+async fn a_stored_slip_whose_content_is_not_a_slip_is_corrupt() {
+    use nencho_ports::{SlipStore, StoreError, TenantStore};
+
+    let directory = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+        directory.path(),
+    )))
+    .await
+    .unwrap();
+    nencho_store_contract::cases::issued_slips_and_consents_never_cross_tenants(&store).await;
+    let acme = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|tenant| tenant.slug.as_str() == "acme")
+        .unwrap();
+    let stored = store.issued_slips_after(acme.id, None, 10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let slip = &stored[0];
+    // Valid content, but the slip of another year than its row's; then no slip at all.
+    sqlx::query("UPDATE withholding_slips SET tax_year = tax_year - 1")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let year = nencho_kernel::TaxYear::new(slip.tax_year.year() - 1).unwrap();
+    for corruption in [
+        None,
+        Some("UPDATE withholding_slips SET content = '{}'"),
+        Some("UPDATE withholding_slips SET content = 'not json'"),
+    ] {
+        if let Some(corruption) = corruption {
+            sqlx::query(corruption).execute(store.pool()).await.unwrap();
+        }
+        let read = store
+            .find_issued_slip(acme.id, slip.employee_id, year)
+            .await;
+        assert!(matches!(read, Err(StoreError::Corrupt(_))), "{read:?}");
+        let paged = store.issued_slips_after(acme.id, None, 10).await;
+        assert!(matches!(paged, Err(StoreError::Corrupt(_))), "{paged:?}");
+    }
+}

@@ -15,6 +15,7 @@ pub mod print;
 pub mod requests;
 pub mod review;
 pub mod settlement;
+pub mod slips;
 
 use nencho_filings::{Actor, Author, Declaration, Filing, FilingAction, FilingStatus};
 use nencho_identity::Permission;

@@ -99,6 +99,8 @@ async fn the_export_of_5003_employees_pages_through_every_company_and_table_in_o
             | ExportPage::FilingValues { .. }
             | ExportPage::FilingHistory { .. }
             | ExportPage::FilingChanges { .. }
+            | ExportPage::SlipConsents { .. }
+            | ExportPage::WithholdingSlips(_)
             | ExportPage::Attachments(_)
             | ExportPage::AttachmentFile { .. } => panic!("no tax year is opened: {page:?}"),
         }

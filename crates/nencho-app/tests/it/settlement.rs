@@ -7,6 +7,7 @@ use nencho_app::AppError;
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::review::{approve_filing, proxy_save, proxy_submit};
 use nencho_app::filings::settlement::{SettlementOutcome, TotalsLine, settle, start_settlement};
+use nencho_app::filings::slips::issue_slips;
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::users::assign_company_role;
 use nencho_filings::{
@@ -15,8 +16,8 @@ use nencho_filings::{
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, TokenHash, User, UserStatus,
 };
-use nencho_kernel::{Clock, EmployeeId, TaxYear, UserId, Yen};
-use nencho_ports::{CompanyStore, EmployeeStore, UserStore};
+use nencho_kernel::{Clock, EmailAddress, EmployeeId, TaxYear, UserId, Yen};
+use nencho_ports::{CompanyStore, EmployeeStore, OutboxStore, SlipStore, UserStore};
 use nencho_tenancy::{Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName};
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -350,6 +351,91 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     let alone = without_previous.lines[0].result().expect("computed");
     assert_eq!(alone.employment_income, yen(2_600_000));
     assert_ne!(alone.annual_tax, yen(91_800));
+
+    // 電子交付: issued only to the consenting employee (who is told by e-mail), listed for
+    // paper otherwise; issuing again replaces the year's slip.
+    let mut consenting = employee(&world, &company, "0006").await;
+    consenting.email = Some(EmailAddress::parse("hanako@acme.example").unwrap());
+    world
+        .store
+        .update_employee(company.tenant_id, &consenting)
+        .await
+        .unwrap();
+    approved(&world, &admin, &consenting, single_declaration(0)).await;
+    world
+        .store
+        .set_slip_consent(company.tenant_id, consenting.id, Some(world.clock.now()))
+        .await
+        .unwrap();
+    let issued = issue_slips(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![
+            line(2, "0006", 5_000_000, 120_000, 720_000),
+            line(3, "0001", 5_000_000, 120_000, 720_000),
+            line(4, "0003", 4_000_000, 80_000, 580_000),
+        ],
+    )
+    .await
+    .unwrap();
+    let numbers = |employees: &[Employee]| -> Vec<String> {
+        employees.iter().map(|e| e.number.to_string()).collect()
+    };
+    assert_eq!(numbers(&issued.issued), ["0006"]);
+    assert_eq!(numbers(&issued.without_consent), ["0001"]);
+    assert_eq!(numbers(&issued.not_approved), ["0003"]);
+    let slip = world
+        .store
+        .find_issued_slip(company.tenant_id, consenting.id, year())
+        .await
+        .unwrap()
+        .expect("issued");
+    assert_eq!(slip.slip.tax, yen(91_800));
+    assert_eq!(slip.parties.payer_name, "株式会社エー");
+    assert_eq!(slip.issued_by, admin.user.id);
+    assert!(
+        world
+            .store
+            .find_issued_slip(company.tenant_id, taro.id, year())
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing issued without consent"
+    );
+    let mails = world.store.list_mail(company.tenant_id, 50).await.unwrap();
+    let notice = mails
+        .iter()
+        .find(|mail| mail.subject == "令和8年分 源泉徴収票の交付のお知らせ")
+        .expect("the employee is told");
+    assert_eq!(notice.to.as_str(), "hanako@acme.example");
+    assert!(notice.body.contains("/slips"), "{}", notice.body);
+    // A corrected upload issues again: the year's slip is replaced (年調年税額 of 4,000,000).
+    issue_slips(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![line(2, "0006", 4_000_000, 80_000, 580_000)],
+    )
+    .await
+    .unwrap();
+    let replaced = world
+        .store
+        .find_issued_slip(company.tenant_id, consenting.id, year())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(replaced.slip.payment, yen(4_000_000));
+    assert_eq!(
+        world
+            .store
+            .issued_slip_years(company.tenant_id, consenting.id)
+            .await
+            .unwrap(),
+        [year()]
+    );
 
     // An unknown employee number is a row error, and then nothing is computed.
     let refused = settle(

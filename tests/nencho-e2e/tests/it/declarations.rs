@@ -22,6 +22,9 @@ use crate::server::{RunningServer, open_contract};
 use crate::smtp_sink::SmtpSink;
 use crate::{MAIL_PATIENCE, choose_new_password, log_in, server_settings};
 
+/// A tiny PNG (1×1): the photo of a certificate the employee attaches.
+const CERTIFICATE_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa75\x81\x84\0\0\0\0IEND\xaeB`\x82";
+
 const SLUG: &str = "nenchou";
 const TENANT_NAME: &str = "年調サポート社労士法人";
 const ADMIN_EMAIL: &str = "admin@nenchou.example";
@@ -300,6 +303,37 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
                 .await;
         }
     }
+    // The checklist asks for the policy's certificate; a photo of it is attached.
+    let wanted = texts(&browser, "#attachment-checklist li").await;
+    if !wanted
+        .iter()
+        .any(|text| text.contains("□ 生命保険料控除証明書") && text.contains("あおぞら生命"))
+    {
+        browser
+            .fail(&format!(
+                "the checklist should ask for the certificate: {wanted:#?}"
+            ))
+            .await;
+    }
+    let photo = files.path().join("certificate.png");
+    std::fs::write(&photo, CERTIFICATE_PNG).unwrap();
+    browser
+        .click(r#"#attachment-kind option[value="life_insurance"]"#)
+        .await;
+    browser.choose_file("#attachment-file", &photo).await;
+    browser.click("#attach").await;
+    browser.wait_for("#attachment-list tr.attachment").await;
+    let wanted = texts(&browser, "#attachment-checklist li").await;
+    if !wanted
+        .iter()
+        .any(|text| text.contains("✓ 生命保険料控除証明書"))
+    {
+        browser
+            .fail(&format!(
+                "the checklist should tick the certificate: {wanted:#?}"
+            ))
+            .await;
+    }
     browser.click("#submit-filing").await;
     browser.wait_for_path(&base).await;
     wait_for_status(&browser, "submitted", "提出済").await;
@@ -315,6 +349,18 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     open_review(&browser, EMPLOYEE_NUMBER).await;
     wait_for_status(&browser, "submitted", "提出済").await;
     expect_amounts(&browser, &expected, CARE_PREMIUM_FIRST).await;
+    // The reviewer sees the attached certificate beside the amounts.
+    let listed = texts(&browser, "#attachment-list tr.attachment").await;
+    if !listed
+        .iter()
+        .any(|text| text.contains("生命保険料控除証明書") && text.contains("certificate.png"))
+    {
+        browser
+            .fail(&format!(
+                "the review page should list the certificate: {listed:#?}"
+            ))
+            .await;
+    }
     if !browser.find_all("#approve-filing").await.is_empty() {
         browser
             .fail("a 担当者 is offered to approve (#approve-filing)")

@@ -5,6 +5,7 @@
 mod attachments;
 mod flow;
 mod form;
+mod own_slips;
 mod payroll;
 mod print;
 mod review;
@@ -69,6 +70,9 @@ pub fn routes(route: Route) -> Route {
             post(attachments::proxy_delete),
         )
         .at("/admin/attachments/:id", get(attachments::staff_download))
+        .at("/slips", get(own_slips::show))
+        .at("/slips/consent", post(own_slips::consent))
+        .at("/slips/:year/print.pdf", get(own_slips::pdf))
         .at("/admin/filings", get(staff::companies))
         .at(
             "/admin/companies/:id/filings/:year",

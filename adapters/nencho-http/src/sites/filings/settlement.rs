@@ -13,8 +13,9 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::settlement::{
-    Settlement, SettlementLine, TotalsLine, settle, start_settlement,
+    Settlement, SettlementLine, SettlementRowError, TotalsLine, settle, start_settlement,
 };
+use nencho_app::filings::slips::issue_slips;
 use nencho_app::sign_in::CurrentUser;
 use nencho_csv::{CsvEncoding, TotalsErrors, payroll_totals_template, read_payroll_totals};
 use nencho_kernel::{CompanyId, TaxYear, Yen};
@@ -328,6 +329,21 @@ fn file_errors(view: &mut SettlementPage, errors: TotalsErrors) {
         .collect();
 }
 
+/// The page listing the totals' row errors (an employee number the company does not have …):
+/// nothing was computed or issued.
+fn row_errors(mut view: SettlementPage, errors: Vec<SettlementRowError>) -> Response {
+    view.alert = Some(NOTHING_COMPUTED.to_owned());
+    view.errors = errors
+        .into_iter()
+        .map(|error| ErrorRow {
+            row: error.row,
+            column: "社員番号".to_owned(),
+            message: error.message,
+        })
+        .collect();
+    page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
 /// The 源泉徴収票 of every computed employee as one PDF (one page each, in the file's order), or
 /// a page saying there is none to print (nobody in the file has an approved declaration).
 async fn withholding_slips(
@@ -434,23 +450,24 @@ pub async fn upload(
             social_insurance: row.social_insurance,
             small_business_mutual_aid: row.small_business_mutual_aid,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if fields.format == "issue" {
+        let outcome = match issue_slips(&services.app, &current, company.id, tax_year, lines).await
+        {
+            Ok(outcome) => outcome,
+            Err(error) => return failure(&site, &error).await,
+        };
+        if !outcome.errors.is_empty() {
+            return row_errors(view, outcome.errors);
+        }
+        return super::slips::issued_page(view.layout, &company, tax_year, &outcome);
+    }
     let settlement = match settle(&services.app, &current, company.id, tax_year, lines).await {
         Ok(settlement) => settlement,
         Err(error) => return failure(&site, &error).await,
     };
     if !settlement.errors.is_empty() {
-        view.alert = Some(NOTHING_COMPUTED.to_owned());
-        view.errors = settlement
-            .errors
-            .into_iter()
-            .map(|error| ErrorRow {
-                row: error.row,
-                column: "社員番号".to_owned(),
-                message: error.message,
-            })
-            .collect();
-        return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
+        return row_errors(view, settlement.errors);
     }
     if fields.format == "slips" {
         return withholding_slips(&site, &current, &settlement, &back).await;

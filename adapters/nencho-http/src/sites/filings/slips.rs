@@ -3,11 +3,19 @@
 //! without the unit (the form prints 円 once per box), dates in 和暦, counts as digits, and a
 //! zero amount or count is left blank as on a hand-written slip.
 
-use nencho_app::filings::settlement::{Settlement, SettlementLine};
-use nencho_filings::{MidYearChange, SlipPerson, WithholdingSlip};
+use askama::Template;
+use nencho_app::filings::settlement::Settlement;
+use nencho_app::filings::slips::{IssueOutcome, slip_parties};
+use nencho_kernel::TaxYear;
+use nencho_tenancy::{Company, Employee};
+use poem::Response;
+use poem::http::StatusCode;
+
+use crate::sites::layout::Layout;
+use crate::sites::render::page;
+use nencho_filings::{MidYearChange, SlipParties, SlipPerson, WithholdingSlip};
 use nencho_kernel::{Date, Yen, format_wareki};
 use nencho_pdf::{SlipPerson as SheetPerson, WithholdingSlipSheet};
-use nencho_tenancy::Company;
 
 /// The sheets of every employee with a slip, in the settlement's order.
 pub(super) fn sheets(settlement: &Settlement) -> Vec<WithholdingSlipSheet> {
@@ -16,7 +24,10 @@ pub(super) fn sheets(settlement: &Settlement) -> Vec<WithholdingSlipSheet> {
         .iter()
         .filter_map(|line| {
             let slip = line.slip.as_deref()?;
-            Some(sheet(line, slip, &settlement.company))
+            Some(sheet(
+                &slip_parties(&line.employee, &settlement.company),
+                slip,
+            ))
         })
         .collect()
 }
@@ -46,7 +57,7 @@ fn wareki(date: Date) -> String {
 }
 
 fn person(person: &SlipPerson) -> SheetPerson {
-    let mut class = person.class.unwrap_or_default().to_owned();
+    let mut class = person.class.clone().unwrap_or_default();
     if person.non_resident {
         if !class.is_empty() {
             class.push(' ');
@@ -60,9 +71,8 @@ fn person(person: &SlipPerson) -> SheetPerson {
     }
 }
 
-fn sheet(line: &SettlementLine, slip: &WithholdingSlip, company: &Company) -> WithholdingSlipSheet {
-    let employee = &line.employee;
-    let profile = &company.profile;
+/// One slip worded for print, with the particulars it was issued with.
+pub(super) fn sheet(parties: &SlipParties, slip: &WithholdingSlip) -> WithholdingSlipSheet {
     let (joined_or_left, joined_or_left_on) = match slip.mid_year {
         Some(MidYearChange::Joined(date)) => ("就職", wareki(date)),
         Some(MidYearChange::Left(date)) => ("退職", wareki(date)),
@@ -71,12 +81,10 @@ fn sheet(line: &SettlementLine, slip: &WithholdingSlip, company: &Company) -> Wi
     let housing = slip.housing_residence_start.is_some();
     WithholdingSlipSheet {
         title: format!("令和{}年分 給与所得の源泉徴収票", slip.tax_year.reiwa()),
-        recipient_address: employee.address.clone(),
-        recipient_number: employee.number.to_string(),
-        recipient_kana: format!("{} {}", employee.name.family_kana, employee.name.given_kana)
-            .trim()
-            .to_owned(),
-        recipient_name: employee.name.full(),
+        recipient_address: parties.recipient_address.clone(),
+        recipient_number: parties.recipient_number.clone(),
+        recipient_kana: parties.recipient_kana.clone(),
+        recipient_name: parties.recipient_name.clone(),
         recipient_position: String::new(),
         kind: "給料・賞与".to_owned(),
         payment: slip.payment.grouped(),
@@ -145,8 +153,58 @@ fn sheet(line: &SettlementLine, slip: &WithholdingSlip, company: &Company) -> Wi
         joined_or_left: joined_or_left.to_owned(),
         joined_or_left_on,
         birth_date: wareki(slip.birth_date),
-        payer_address: profile.address.clone(),
-        payer_name: company.name.as_str().to_owned(),
-        payer_phone: profile.contact.clone(),
+        payer_address: parties.payer_address.clone(),
+        payer_name: parties.payer_name.clone(),
+        payer_phone: parties.payer_phone.clone(),
     }
+}
+
+struct Person {
+    number: String,
+    name: String,
+}
+
+fn people(employees: &[Employee]) -> Vec<Person> {
+    employees
+        .iter()
+        .map(|employee| Person {
+            number: employee.number.to_string(),
+            name: employee.name.full(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_slips_issued.html")]
+struct IssuedPage {
+    layout: Layout,
+    company_id: String,
+    company_name: String,
+    year: i32,
+    year_label: String,
+    issued: Vec<Person>,
+    without_consent: Vec<Person>,
+    not_approved: Vec<Person>,
+}
+
+/// What 電子交付 did: who received their slip, who must get it on paper, who has none.
+pub(super) fn issued_page(
+    layout: Layout,
+    company: &Company,
+    tax_year: TaxYear,
+    outcome: &IssueOutcome,
+) -> Response {
+    page(
+        &IssuedPage {
+            layout,
+            company_id: company.id.to_string(),
+            company_name: company.name.as_str().to_owned(),
+            year: tax_year.year(),
+            year_label: format!("令和{}年分", tax_year.reiwa()),
+            issued: people(&outcome.issued),
+            without_consent: people(&outcome.without_consent),
+            not_approved: people(&outcome.not_approved),
+        },
+        StatusCode::OK,
+    )
 }

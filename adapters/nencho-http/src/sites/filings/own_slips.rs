@@ -1,0 +1,170 @@
+//! The employee's 源泉徴収票 (電子交付): `/slips` shows whether they consent to electronic
+//! delivery (with the form to consent or withdraw) and the slips issued to them;
+//! `/slips/{year}/print.pdf` prints one as issued.
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::filings::slips::{
+    own_slip, own_slip_consent, own_slip_years, set_own_slip_consent,
+};
+use nencho_kernel::{TaxYear, format_japan_datetime};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path, Query};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::print::respond_pdf;
+use crate::HttpServices;
+use crate::sites::account::failure;
+use crate::sites::context::{Site, see_other};
+use crate::sites::layout::Layout;
+use crate::sites::render::{page, plain_not_found, rejected_form};
+
+struct SlipYear {
+    year: i32,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/slips.html")]
+struct SlipsPage {
+    layout: Layout,
+    /// When the employee consented (`None`: not consenting).
+    consented_at: Option<String>,
+    years: Vec<SlipYear>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// `GET /slips`.
+#[handler]
+pub async fn show(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    let consented = match own_slip_consent(&services.app, &current).await {
+        Ok(consented) => consented,
+        Err(nencho_app::AppError::NotFound) => {
+            return crate::sites::render::message(
+                site.layout().with_user(&current),
+                StatusCode::NOT_FOUND,
+                "源泉徴収票",
+                "従業員として登録されていないため、源泉徴収票はありません。",
+                "/",
+                site.lang.words().back_home,
+            );
+        }
+        Err(error) => return failure(&site, &error).await,
+    };
+    let years = match own_slip_years(&services.app, &current).await {
+        Ok(years) => years,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let mut layout = site.layout().with_user(&current);
+    match query.notice.as_deref() {
+        Some("consented") => layout = layout.with_notice("電子交付に同意しました。"),
+        Some("withdrawn") => layout = layout.with_notice("電子交付への同意を撤回しました。"),
+        _ => {}
+    }
+    page(
+        &SlipsPage {
+            layout,
+            consented_at: consented.map(format_japan_datetime),
+            years: years
+                .into_iter()
+                .map(|year| SlipYear {
+                    year: year.year(),
+                    label: format!("令和{}年分({}年分)", year.reiwa(), year.year()),
+                })
+                .collect(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    csrf_token: String,
+    /// `yes` consents, `no` withdraws.
+    consent: String,
+}
+
+/// `POST /slips/consent`.
+#[handler]
+pub async fn consent(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<ConsentForm>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let consent = match form.consent.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return crate::sites::render::message(
+                site.layout().with_user(&current),
+                StatusCode::BAD_REQUEST,
+                "源泉徴収票",
+                "同意するかどうかを選んでください。",
+                "/slips",
+                "源泉徴収票",
+            );
+        }
+    };
+    match set_own_slip_consent(&services.app, &current, consent).await {
+        Ok(()) => see_other(if consent {
+            "/slips?notice=consented"
+        } else {
+            "/slips?notice=withdrawn"
+        }),
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+/// `GET /slips/{year}/print.pdf`: the slip as issued.
+#[handler]
+pub async fn pdf(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(year): Path<String>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    let Some(year) = year
+        .parse::<i32>()
+        .ok()
+        .and_then(|year| TaxYear::new(year).ok())
+    else {
+        return plain_not_found();
+    };
+    let issued = match own_slip(&services.app, &current, year).await {
+        Ok(issued) => issued,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let sheet = super::slips::sheet(&issued.parties, &issued.slip);
+    let reiwa = year.reiwa();
+    let title = format!("令和{reiwa}年分 給与所得の源泉徴収票");
+    let filename = format!("源泉徴収票_令和{reiwa}年分.pdf");
+    let fallback = format!("withholding-slip-{}.pdf", year.year());
+    let render = move |font: &nencho_pdf::PrintFont| {
+        nencho_pdf::render_withholding_slips(&title, &[sheet], font)
+    };
+    respond_pdf(&site, &current, render, &filename, &fallback, "/slips").await
+}

@@ -1,0 +1,189 @@
+//! 源泉徴収票の電子交付: the employee consents (or withdraws) to receive the 給与所得の源泉徴収票
+//! electronically (所得税法231条②, 同施行令356条: the employer may deliver it by electronic
+//! means only with the employee's consent); staff issue the slips of a settlement to the
+//! consenting employees — each is stored as issued, replacing that year's earlier one, and the
+//! employee is told by e-mail — and the others are listed for paper delivery; the employee opens
+//! their slips from their menu.
+
+use nencho_filings::{IssuedSlip, SlipParties};
+use nencho_kernel::{CompanyId, OffsetDateTime, TaxYear};
+use nencho_ports::OutboxMessage;
+use nencho_tenancy::{Company, Employee};
+
+use super::settlement::{SettlementLine, SettlementRowError, TotalsLine, settle};
+use crate::sign_in::CurrentUser;
+use crate::{AppContext, AppError};
+
+/// The particulars printed on a slip, as they are now.
+pub fn slip_parties(employee: &Employee, company: &Company) -> SlipParties {
+    let name = &employee.name;
+    SlipParties {
+        recipient_number: employee.number.to_string(),
+        recipient_name: name.full(),
+        recipient_kana: format!("{} {}", name.family_kana, name.given_kana)
+            .trim()
+            .to_owned(),
+        recipient_address: employee.address.clone(),
+        payer_name: company.name.as_str().to_owned(),
+        payer_address: company.profile.address.clone(),
+        payer_phone: company.profile.contact.clone(),
+    }
+}
+
+async fn own_employee(context: &AppContext, actor: &CurrentUser) -> Result<Employee, AppError> {
+    context
+        .store
+        .find_employee_by_user(actor.tenant.id, actor.user.id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// When the actor consented to electronic delivery, if they have.
+pub async fn own_slip_consent(
+    context: &AppContext,
+    actor: &CurrentUser,
+) -> Result<Option<OffsetDateTime>, AppError> {
+    let employee = own_employee(context, actor).await?;
+    Ok(context
+        .store
+        .slip_consent(actor.tenant.id, employee.id)
+        .await?)
+}
+
+/// The actor consents (`true`) or withdraws their consent (`false`). Slips issued before stay
+/// readable; later ones are handed on paper.
+pub async fn set_own_slip_consent(
+    context: &AppContext,
+    actor: &CurrentUser,
+    consent: bool,
+) -> Result<(), AppError> {
+    let employee = own_employee(context, actor).await?;
+    let at = consent.then(|| context.clock.now());
+    context
+        .store
+        .set_slip_consent(actor.tenant.id, employee.id, at)
+        .await?;
+    Ok(())
+}
+
+/// The years the actor has a slip of, newest first.
+pub async fn own_slip_years(
+    context: &AppContext,
+    actor: &CurrentUser,
+) -> Result<Vec<TaxYear>, AppError> {
+    let employee = own_employee(context, actor).await?;
+    Ok(context
+        .store
+        .issued_slip_years(actor.tenant.id, employee.id)
+        .await?)
+}
+
+/// The actor's slip of the year.
+pub async fn own_slip(
+    context: &AppContext,
+    actor: &CurrentUser,
+    tax_year: TaxYear,
+) -> Result<IssuedSlip, AppError> {
+    let employee = own_employee(context, actor).await?;
+    context
+        .store
+        .find_issued_slip(actor.tenant.id, employee.id, tax_year)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// What issuing did: every computed employee is either issued or listed for paper delivery.
+#[derive(Debug, Default)]
+pub struct IssueOutcome {
+    /// Issued electronically (and told by e-mail when they have an address).
+    pub issued: Vec<Employee>,
+    /// Computed but without consent: hand them the slip on paper (the settlement's PDF).
+    pub without_consent: Vec<Employee>,
+    /// Without an approved declaration: no slip.
+    pub not_approved: Vec<Employee>,
+    /// The totals' row errors: nothing was issued.
+    pub errors: Vec<SettlementRowError>,
+}
+
+/// Issues the slips of the settlement of `lines` to the consenting employees (ExportPayroll over
+/// the whole company, as for the settlement). All or nothing: with any row error nothing is
+/// issued.
+pub async fn issue_slips(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    lines: Vec<TotalsLine>,
+) -> Result<IssueOutcome, AppError> {
+    let settlement = settle(context, actor, company_id, tax_year, lines).await?;
+    if !settlement.errors.is_empty() {
+        return Ok(IssueOutcome {
+            errors: settlement.errors,
+            ..IssueOutcome::default()
+        });
+    }
+    let tenant = actor.tenant.id;
+    let consented = context
+        .store
+        .consented_employees(tenant, company_id)
+        .await?;
+    let now = context.clock.now();
+    let mut outcome = IssueOutcome::default();
+    let mut slips = Vec::new();
+    let mut mails = Vec::new();
+    for SettlementLine { employee, slip, .. } in settlement.lines {
+        match slip {
+            None => outcome.not_approved.push(employee),
+            Some(_) if !consented.contains(&employee.id) => outcome.without_consent.push(employee),
+            Some(slip) => {
+                if let Some(mail) =
+                    issued_mail(context, actor, &settlement.company, &employee, tax_year)
+                {
+                    mails.push(mail);
+                }
+                slips.push(IssuedSlip {
+                    employee_id: employee.id,
+                    company_id,
+                    tax_year,
+                    parties: slip_parties(&employee, &settlement.company),
+                    slip: *slip,
+                    issued_at: now,
+                    issued_by: actor.user.id,
+                });
+                outcome.issued.push(employee);
+            }
+        }
+    }
+    context.store.issue_slips(tenant, &slips, &mails).await?;
+    Ok(outcome)
+}
+
+/// 「源泉徴収票を交付しました」 to the employee's address, with the link to their slips.
+fn issued_mail(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company: &Company,
+    employee: &Employee,
+    tax_year: TaxYear,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let reiwa = tax_year.reiwa();
+    let link = format!("{}/slips", context.site.site_url(&actor.tenant.slug));
+    let body = format!(
+        "{name} 様\n\n\
+         {company}から令和{reiwa}年分の給与所得の源泉徴収票を電子交付しました。\n\
+         次のページからご覧ください(PDFで保存・印刷できます)。\n\n{link}\n\n\
+         ---\n\
+         Your withholding slip (源泉徴収票) for {year} from {company} is ready: {link}\n",
+        name = employee.name.full(),
+        company = company.name.as_str(),
+        year = tax_year.year(),
+    );
+    Some(OutboxMessage::new(
+        actor.tenant.id,
+        to.clone(),
+        format!("令和{reiwa}年分 源泉徴収票の交付のお知らせ"),
+        body,
+        context.clock.as_ref(),
+    ))
+}
