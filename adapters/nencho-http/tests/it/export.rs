@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
 use nencho_filings::{
-    Attachment, AttachmentFormat, AttachmentKind, DateRange, Declaration, DisabilityKind,
-    FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, IssuedSlip, LifeContractAge,
-    LifePolicy, LifePolicyKind, SlipParties, ValueChange, WithholdingSlip, compute, flatten,
+    Attachment, AttachmentFormat, AttachmentKind, DateRange, Declaration, FieldChange, Filing,
+    FilingEvent, FilingPeriods, FilingStatus, IssuedSlip, LifeContractAge, LifePolicy,
+    LifePolicyKind, SlipParties, ValueChange, WithholdingSlip, compute, flatten,
 };
 use nencho_http::HttpServices;
 use nencho_identity::{
@@ -1050,14 +1050,12 @@ fn issued_slip(
             payer_phone: "03-1234-5678".into(),
         },
         slip: WithholdingSlip {
-            tax_year,
             adjusted: true,
             payment: Yen::new(5_000_000),
             employment_income: Yen::new(3_560_000),
             total_deductions: Yen::new(2_155_000),
             tax: Yen::new(70_200),
             has_deductible_spouse: true,
-            elderly_spouse: false,
             spouse_deduction: Yen::new(380_000),
             specific_dependents: 1,
             elderly_dependents: 2,
@@ -1077,30 +1075,12 @@ fn issued_slip(
             housing_residence_start: Some(date!(2022 - 03 - 20)),
             housing_year_end_balance: Yen::new(30_000_000),
             new_life_premium: Yen::new(100_000),
-            old_life_premium: Yen::ZERO,
-            care_medical_premium: Yen::ZERO,
-            new_pension_premium: Yen::ZERO,
-            old_pension_premium: Yen::ZERO,
-            spouse: None,
-            spouse_income: Yen::ZERO,
-            national_pension: Yen::ZERO,
-            old_long_term_premium: Yen::ZERO,
             basic_deduction: Yen::new(580_000),
-            income_adjustment: Yen::ZERO,
-            specific_relative_deduction: Yen::ZERO,
-            dependents: Vec::new(),
-            young: Vec::new(),
-            minor: false,
-            disability: DisabilityKind::None,
-            widow: false,
-            single_parent: false,
-            working_student: false,
-            mid_year: None,
-            birth_date: employee.birth_date,
             remarks: vec![
                 "前職分 支払金額1,200,000円".into(),
                 "住宅借入金等特別控除の区分 \"住\"".into(),
             ],
+            ..WithholdingSlip::empty(tax_year, employee.birth_date)
         },
         issued_at,
         issued_by: by,

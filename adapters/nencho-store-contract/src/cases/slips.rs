@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use nencho_filings::{
-    DisabilityKind, IssuedSlip, MidYearChange, PersonName, SlipParties, SlipPerson, WithholdingSlip,
+    IssuedSlip, MidYearChange, PersonName, SlipParties, SlipPerson, WithholdingSlip,
 };
 use nencho_kernel::{Clock, EmailAddress, EmployeeId, FixedClock, TaxYear, TenantId, UserId, Yen};
 use nencho_ports::{OutboxMessage, Store};
@@ -31,24 +31,19 @@ fn person(name: &str, kana: &str, class: Option<&str>) -> SlipPerson {
 /// (persons, optional dates, the 摘要), so a column dropped on the way shows.
 fn withholding_slip(tax_year: TaxYear, tax: i64) -> WithholdingSlip {
     WithholdingSlip {
-        tax_year,
         adjusted: true,
         payment: Yen::new(5_000_000),
         employment_income: Yen::new(3_560_000),
         total_deductions: Yen::new(4_155_000),
         tax: Yen::new(tax),
         has_deductible_spouse: true,
-        elderly_spouse: false,
         spouse_deduction: Yen::new(380_000),
         specific_dependents: 1,
         elderly_dependents: 1,
         elderly_living_together: 1,
-        other_dependents: 0,
         young_dependents: 1,
         special_disabled: 1,
         special_disabled_living_together: 1,
-        other_disabled: 0,
-        non_resident_relatives: 0,
         social_insurance: Yen::new(720_000),
         mutual_aid: Yen::new(144_000),
         life_insurance_deduction: Yen::new(55_000),
@@ -58,34 +53,22 @@ fn withholding_slip(tax_year: TaxYear, tax: i64) -> WithholdingSlip {
         housing_residence_start: Some(date!(2022 - 03 - 20)),
         housing_year_end_balance: Yen::new(30_000_000),
         new_life_premium: Yen::new(100_000),
-        old_life_premium: Yen::ZERO,
         care_medical_premium: Yen::new(40_000),
-        new_pension_premium: Yen::ZERO,
-        old_pension_premium: Yen::ZERO,
         spouse: Some(person("山田 花子", "ヤマダ ハナコ", None)),
-        spouse_income: Yen::ZERO,
         national_pension: Yen::new(199_080),
-        old_long_term_premium: Yen::ZERO,
         basic_deduction: Yen::new(1_040_000),
-        income_adjustment: Yen::ZERO,
-        specific_relative_deduction: Yen::ZERO,
         dependents: vec![
             person("山田 一郎", "ヤマダ イチロウ", Some("特定")),
             person("山田 梅", "ヤマダ ウメ", Some("同居老親等")),
         ],
         young: vec![person("山田 次郎", "ヤマダ ジロウ", None)],
-        minor: false,
-        disability: DisabilityKind::None,
-        widow: false,
-        single_parent: false,
-        working_student: false,
         mid_year: Some(MidYearChange::Joined(date!(2026 - 04 - 01))),
-        birth_date: date!(1990 - 04 - 01),
         remarks: vec![
             "前職分 支払金額1,200,000円 源泉徴収税額30,000円 社会保険料等180,000円 \
              大阪市北区梅田1-1-1 株式会社前職 2026-03-31退職"
                 .into(),
         ],
+        ..WithholdingSlip::empty(tax_year, date!(1990 - 04 - 01))
     }
 }
 
