@@ -10,7 +10,6 @@
 
 use std::sync::Arc;
 
-use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
 use nencho_filings::FilingStatus;
 use nencho_identity::{CompanyRole, LoginId, Role, UserStatus};
 use nencho_kernel::{Clock, SystemClock, UserId};
@@ -214,28 +213,8 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
     let unused = unused.id;
 
     // Another tenant's ADMIN, whose cookies (session and CSRF) are presented on acme's site.
-    let beta = open_tenant(
-        &services.app,
-        OpenTenantRequest {
-            slug: "beta",
-            name: "ベータ",
-            contact_email: "hr@beta.example",
-            admin_email: None,
-        },
-    )
-    .await
-    .unwrap();
-    let mut beta_admin = browser(&store, "beta.localhost:8080");
-    beta_admin.get("/login").await;
-    beta_admin
-        .post(
-            "/login",
-            &[
-                ("login_id", "admin"),
-                ("password", beta.initial_password.expose()),
-            ],
-        )
-        .await;
+    let beta = crate::sites::open_beta(&services).await;
+    let mut beta_admin = crate::sites::beta_admin(&store, &beta).await;
     let beta_token = token_of(&mut beta_admin, "/password/initial").await;
     let beta_admin_id = services
         .app

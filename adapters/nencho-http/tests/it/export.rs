@@ -8,7 +8,7 @@
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
-use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
+use nencho_app::tenancy::ActivationNotice;
 use nencho_filings::{
     Attachment, AttachmentFormat, AttachmentKind, DateRange, Declaration, FieldChange, Filing,
     FilingEvent, FilingPeriods, FilingStatus, IssuedSlip, LifeContractAge, LifePolicy,
@@ -450,17 +450,7 @@ async fn attach(
 
 /// Another contract, "beta", with a declaration and one document attached to it.
 async fn another_tenant_with_a_document(services: &HttpServices) -> Attachment {
-    let beta = open_tenant(
-        &services.app,
-        OpenTenantRequest {
-            slug: "beta",
-            name: "株式会社ベータ",
-            contact_email: "hr@beta.example",
-            admin_email: None,
-        },
-    )
-    .await
-    .unwrap();
+    let beta = crate::sites::open_beta(services).await;
     let tenant = beta.tenant.id;
     let company = crate::sites::registered_company(services, tenant, "株式会社ベータ工業").await;
     let store = &services.app.store;
@@ -1089,17 +1079,7 @@ fn issued_slip(
 
 /// Another contract, "beta", whose employee consented and was issued a slip.
 async fn another_tenant_with_a_slip(services: &HttpServices) -> IssuedSlip {
-    let beta = open_tenant(
-        &services.app,
-        OpenTenantRequest {
-            slug: "beta",
-            name: "株式会社ベータ",
-            contact_email: "hr@beta.example",
-            admin_email: None,
-        },
-    )
-    .await
-    .unwrap();
+    let beta = crate::sites::open_beta(services).await;
     let tenant = beta.tenant.id;
     let company = crate::sites::registered_company(services, tenant, "株式会社ベータ工業").await;
     let store = &services.app.store;

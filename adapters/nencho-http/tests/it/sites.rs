@@ -304,6 +304,41 @@ pub(crate) async fn open_site(store: &Arc<dyn Store>) -> (Arc<HttpServices>, Act
     (services, notice)
 }
 
+/// Opens the contract "beta": another tenant beside acme.
+pub(crate) async fn open_beta(services: &HttpServices) -> ActivationNotice {
+    open_tenant(
+        &services.app,
+        OpenTenantRequest {
+            slug: "beta",
+            name: "株式会社ベータ",
+            contact_email: "hr@beta.example",
+            admin_email: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// beta's ADMIN, logged in with the initial password on beta's site (the forced change not
+/// done yet).
+pub(crate) async fn beta_admin(
+    store: &impl AsStore,
+    beta: &ActivationNotice,
+) -> Browser<impl poem::Endpoint> {
+    let mut admin = browser(store, "beta.localhost:8080");
+    admin.get("/login").await;
+    admin
+        .post(
+            "/login",
+            &[
+                ("login_id", "admin"),
+                ("password", beta.initial_password.expose()),
+            ],
+        )
+        .await;
+    admin
+}
+
 /// Registers the company `name` in `tenant` straight in the store (no page involved).
 pub(crate) async fn registered_company(
     services: &HttpServices,
@@ -616,17 +651,7 @@ async fn the_language_switch_turns_the_site_english_and_only_returns_to_local_pa
 #[tokio::test]
 async fn a_session_of_one_tenant_is_worthless_on_another() {
     let (store, services, notice) = site().await;
-    open_tenant(
-        &services.app,
-        OpenTenantRequest {
-            slug: "beta",
-            name: "ベータ",
-            contact_email: "hr@beta.example",
-            admin_email: None,
-        },
-    )
-    .await
-    .unwrap();
+    open_beta(&services).await;
     let mut acme = browser(&store, "acme.localhost:8080");
     acme.get("/login").await;
     acme.post(
@@ -1067,28 +1092,8 @@ mod authorization_matrix {
         ] = <[_; 5]>::try_from(people).ok().unwrap();
 
         // Another tenant's ADMIN, with its session cookie presented on acme's site.
-        let beta = open_tenant(
-            &services.app,
-            OpenTenantRequest {
-                slug: "beta",
-                name: "ベータ",
-                contact_email: "hr@beta.example",
-                admin_email: None,
-            },
-        )
-        .await
-        .unwrap();
-        let mut beta_admin = crate::sites::browser(&store, "beta.localhost:8080");
-        beta_admin.get("/login").await;
-        beta_admin
-            .post(
-                "/login",
-                &[
-                    ("login_id", "admin"),
-                    ("password", beta.initial_password.expose()),
-                ],
-            )
-            .await;
+        let beta = open_beta(&services).await;
+        let beta_admin = beta_admin(&store, &beta).await;
         let mut intruder = crate::sites::browser(&store, "acme.localhost:8080");
         intruder.cookies = beta_admin.cookies.clone();
 
