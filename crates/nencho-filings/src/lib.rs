@@ -43,5 +43,5 @@ pub use slip::{
     IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipEmployee, SlipParties, SlipPerson,
     WithholdingSlip, withholding_slip,
 };
-pub use validation::{Problem, validate};
+pub use validation::{Problem, validate, validate_for_employee};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

@@ -204,6 +204,25 @@ pub fn validate(declaration: &Declaration, tax_year: TaxYear) -> Vec<Problem> {
     problems.0
 }
 
+/// [`validate`] for an employee who joined on `hired_on`: one who joined during the tax year
+/// (中途入社) must answer whether an earlier employer paid them that year, because the
+/// adjustment must include that salary (所得税法190条) — the question is otherwise optional.
+pub fn validate_for_employee(
+    declaration: &Declaration,
+    tax_year: TaxYear,
+    hired_on: Option<Date>,
+) -> Vec<Problem> {
+    let mut problems = Problems(validate(declaration, tax_year));
+    let joined_this_year = hired_on.is_some_and(|date| date.year() == tax_year.year());
+    if joined_this_year && declaration.answers.had_previous_employer.is_none() {
+        problems.add(
+            "answers.had_previous_employer",
+            "今年入社されたため、入社前に他の勤務先から給与を受け取ったかどうかを回答してください。",
+        );
+    }
+    problems.0
+}
+
 /// 前職分: each previous employer as its 源泉徴収票 states it — named, left within the year,
 /// with 源泉徴収税額 and 社会保険料等 each within the salary paid — and the year's salary
 /// estimate covering them (it is the whole year's, the 基礎控除 and 配偶者控除 tests read it).
@@ -646,6 +665,31 @@ mod previous_employment_tests {
             paths(&contradicted),
             vec!["previous_employments".to_owned()]
         );
+    }
+
+    #[test]
+    fn a_mid_year_hire_must_answer_the_previous_employer_question() {
+        let mut document = mid_year_hire();
+        document.answers.had_previous_employer = None;
+        document.previous_employments.clear();
+        let paths = |hired_on| -> Vec<String> {
+            validate_for_employee(&document, year_2026(), hired_on)
+                .into_iter()
+                .map(|problem| problem.path)
+                .collect()
+        };
+        assert_eq!(
+            paths(Some(date!(2026 - 04 - 01))),
+            ["answers.had_previous_employer"]
+        );
+        assert!(
+            paths(Some(date!(2015 - 04 - 01))).is_empty(),
+            "joined before"
+        );
+        assert!(paths(None).is_empty(), "hire date unknown");
+        document.answers.had_previous_employer = Some(false);
+        let answered = validate_for_employee(&document, year_2026(), Some(date!(2026 - 04 - 01)));
+        assert!(answered.is_empty(), "{answered:?}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use nencho_filings::{
     Actor, Attachment, ComputedAmounts, Declaration, EditScope, ExpectedAttachment, Filing,
-    FilingAction, FilingPeriods, Form, Problem, compute, expected_attachments, forms_of, validate,
+    FilingAction, FilingPeriods, Form, Problem, compute, expected_attachments, forms_of,
+    validate_for_employee,
 };
 use nencho_kernel::TaxYear;
 use nencho_ports::FilingHistory;
@@ -77,7 +78,7 @@ pub async fn own_filing(
         attachments,
         expected_attachments: expected_attachments(&filing.document),
         forms: forms_of(&filing.document, &classes),
-        problems: validate(&filing.document, tax_year),
+        problems: validate_for_employee(&filing.document, tax_year, employee.hire_date),
         employee,
         company,
         periods,

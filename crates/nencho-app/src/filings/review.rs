@@ -5,7 +5,7 @@
 use nencho_filings::{
     Actor, Attachment, ComputedAmounts, Declaration, ExpectedAttachment, Filing, FilingAction,
     FilingPeriods, FilingStatus, Form, Problem, ValueChange, compute, diff, expected_attachments,
-    forms_of, transition, validate,
+    forms_of, transition, validate_for_employee,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
@@ -164,7 +164,7 @@ async fn review_of(
         attachments,
         expected_attachments: expected_attachments(&filing.document),
         forms: forms_of(&filing.document, &classes),
-        problems: validate(&filing.document, filing.tax_year),
+        problems: validate_for_employee(&filing.document, filing.tax_year, employee.hire_date),
         computed,
         history,
         last_year,
@@ -238,8 +238,8 @@ pub async fn approve_filing(
     filing_id: FilingId,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
-    let (filing, _) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
-    approve_loaded(context, actor, &filing, expected_version).await
+    let (filing, employee) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
+    approve_loaded(context, actor, &filing, &employee, expected_version).await
 }
 
 /// The approval of a declaration already loaded and checked for scope: no problems, then the
@@ -248,9 +248,10 @@ async fn approve_loaded(
     context: &AppContext,
     actor: &CurrentUser,
     filing: &Filing,
+    employee: &Employee,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
-    let problems = validate(&filing.document, filing.tax_year);
+    let problems = validate_for_employee(&filing.document, filing.tax_year, employee.hire_date);
     if !problems.is_empty() {
         return Err(AppError::Incomplete(problems));
     }
@@ -380,7 +381,7 @@ pub async fn approve_many(
         } else if transition(filing.status, &FilingAction::Approve, Actor::Staff).is_err() {
             Some(SkipReason::NotSubmitted)
         } else {
-            match approve_loaded(context, actor, &filing, expected_version).await {
+            match approve_loaded(context, actor, &filing, &employee, expected_version).await {
                 Ok(_) => None,
                 Err(AppError::Incomplete(_)) => Some(SkipReason::HasProblems),
                 Err(AppError::Conflict(_)) => Some(SkipReason::Changed),
@@ -453,7 +454,7 @@ pub async fn proxy_submit(
 ) -> Result<Filing, AppError> {
     let employee = employee_in_scope(context, actor, Permission::EditFilings, employee_id).await?;
     let filing = filing_or_new(context, &employee, tax_year).await?;
-    let problems = validate(&filing.document, tax_year);
+    let problems = validate_for_employee(&filing.document, tax_year, employee.hire_date);
     if !problems.is_empty() {
         return Err(AppError::Incomplete(problems));
     }
