@@ -12,28 +12,23 @@
 // A benchmark measures durations with `Instant`, not through the application's `Clock`.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nencho_app::AppContext;
 use nencho_app::filings::attachments::{NewAttachment, attach_proxy, reviewed_attachment};
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::sign_in::CurrentUser;
-use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
-use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_filings::AttachmentKind;
-use nencho_identity::{
-    LoginId, LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy, TokenHash,
-};
 use nencho_kernel::{Clock, Date, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear};
 use nencho_ports::Store;
 use nencho_store_contract::postgres::TestDatabase;
 use nencho_store_postgres::{PgStore, PgStoreOptions};
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
-use nencho_tenancy::{
-    Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName, SiteAddress,
-};
+use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType, PersonName};
 use time::Duration as Days;
 
 const STORE_VARIABLE: &str = "NENCHO_ATTACHMENTS_BENCH_STORE";
@@ -65,27 +60,6 @@ fn main() {
                 assert!(status.success(), "the {store} run failed");
             }
         }
-    }
-}
-
-fn context(store: Arc<dyn Store>) -> AppContext {
-    AppContext {
-        store,
-        hasher: Arc::new(Pbkdf2Hasher::new(
-            PasswordHashPolicy::CURRENT,
-            2,
-            Arc::new(OsRandom),
-        )),
-        random: Arc::new(OsRandom),
-        clock: Arc::new(SystemClock),
-        site: SiteAddress {
-            scheme: "https".into(),
-            base_domain: "nencho.example".into(),
-            port: None,
-        },
-        password_policy: PasswordPolicy::default(),
-        session_policy: SessionPolicy::default(),
-        throttle: LoginThrottlePolicy::default(),
     }
 }
 
@@ -207,43 +181,14 @@ fn run_one(store_name: &str) {
     runtime.block_on(async {
         let directory = tempfile::tempdir().unwrap();
         let (store, _keep_alive, sqlite) = open(store_name, directory.path()).await;
-        let context = context(store.clone());
-        let notice = open_tenant(
-            &context,
-            OpenTenantRequest {
-                slug: "acme",
-                name: "株式会社アクメ",
-                contact_email: "hr@acme.example",
-                admin_email: None,
-            },
-        )
-        .await
-        .unwrap();
-        let company = Company::register(
-            notice.tenant.id,
-            CompanyName::parse("株式会社エー").unwrap(),
-            &SystemClock,
-        );
-        store
-            .insert_company(notice.tenant.id, &company)
-            .await
-            .unwrap();
-        let admin = store
-            .find_user_by_login_id(notice.tenant.id, &LoginId::parse("admin").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        let actor = CurrentUser {
-            tenant: notice.tenant.clone(),
-            user: admin.clone(),
-            session: TokenHash::from_hex("00"),
-        };
+        let context = support::context(store.clone());
+        let (company, actor) = support::acme_with_company(&context).await;
         let declarations = RUNS.div_ceil(PER_DECLARATION);
         let employees: Vec<Employee> = (0..declarations * SIZES.len())
             .map(|index| employee(&actor, &company, index))
             .collect();
         store
-            .apply_employees(notice.tenant.id, company.id, &employees, &[])
+            .apply_employees(actor.tenant.id, company.id, &employees, &[])
             .await
             .unwrap();
         let today = SystemClock.now().to_offset(JAPAN_STANDARD_TIME).date();
@@ -277,7 +222,7 @@ fn run_one(store_name: &str) {
                 let reopened = open_sqlite(&path).await;
                 let store: Arc<dyn Store> = reopened.clone();
                 (
-                    self::context(store),
+                    support::context(store),
                     Some(reopened),
                     Some(path),
                     before,

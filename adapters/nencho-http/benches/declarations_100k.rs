@@ -11,32 +11,27 @@
 // A benchmark measures durations with `Instant`, not through the application's `Clock`.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nencho_app::AppContext;
 use nencho_app::filings::own::save_own_filing;
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::requests::{Recipients, request_filings};
 use nencho_app::filings::review::{DashboardRequest, dashboard};
 use nencho_app::sign_in::CurrentUser;
-use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
-use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_filings::{
     Declaration, FilingStatus, LifeContractAge, LifePolicy, LifePolicyKind,
     PersonName as FilingName, RelativeEntry,
-};
-use nencho_identity::{
-    LoginId, LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy, TokenHash,
 };
 use nencho_kernel::{Clock, Date, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear, Yen};
 use nencho_ports::Store;
 use nencho_store_contract::postgres::TestDatabase;
 use nencho_store_postgres::{PgStore, PgStoreOptions};
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
-use nencho_tenancy::{
-    Company, CompanyName, Employee, EmployeeNumber, EmploymentType, PersonName, SiteAddress,
-};
+use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType, PersonName};
 use time::Duration as Days;
 
 const STORE_VARIABLE: &str = "NENCHO_DECLARATIONS_BENCH_STORE";
@@ -69,27 +64,6 @@ fn employees() -> usize {
         .ok()
         .and_then(|count| count.parse().ok())
         .unwrap_or(100_000)
-}
-
-fn context(store: Arc<dyn Store>) -> AppContext {
-    AppContext {
-        store,
-        hasher: Arc::new(Pbkdf2Hasher::new(
-            PasswordHashPolicy::CURRENT,
-            2,
-            Arc::new(OsRandom),
-        )),
-        random: Arc::new(OsRandom),
-        clock: Arc::new(SystemClock),
-        site: SiteAddress {
-            scheme: "https".into(),
-            base_domain: "nencho.example".into(),
-            port: None,
-        },
-        password_policy: PasswordPolicy::default(),
-        session_policy: SessionPolicy::default(),
-        throttle: LoginThrottlePolicy::default(),
-    }
 }
 
 async fn open(
@@ -212,48 +186,19 @@ fn run_one(store_name: &str) {
     runtime.block_on(async {
         let directory = tempfile::tempdir().unwrap();
         let (store, _keep_alive) = open(store_name, directory.path()).await;
-        let context = context(store.clone());
-        let notice = open_tenant(
-            &context,
-            OpenTenantRequest {
-                slug: "acme",
-                name: "株式会社アクメ",
-                contact_email: "hr@acme.example",
-                admin_email: None,
-            },
-        )
-        .await
-        .unwrap();
-        let company = Company::register(
-            notice.tenant.id,
-            CompanyName::parse("株式会社エー").unwrap(),
-            &SystemClock,
-        );
-        store
-            .insert_company(notice.tenant.id, &company)
-            .await
-            .unwrap();
-        let admin = store
-            .find_user_by_login_id(notice.tenant.id, &LoginId::parse("admin").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        let actor = CurrentUser {
-            tenant: notice.tenant.clone(),
-            user: admin.clone(),
-            session: TokenHash::from_hex("00"),
-        };
+        let context = support::context(store.clone());
+        let (company, actor) = support::acme_with_company(&context).await;
 
         let count = employees();
         let started = Instant::now();
         let mut batch = Vec::with_capacity(5_000);
         for index in 0..count {
             // The ADMIN is employee 0, so the same actor also files a declaration of their own.
-            let user = (index == 0).then_some(admin.id);
+            let user = (index == 0).then_some(actor.user.id);
             batch.push(employee(&actor, &company, index, user));
             if batch.len() == 5_000 || index + 1 == count {
                 store
-                    .apply_employees(notice.tenant.id, company.id, &batch, &[])
+                    .apply_employees(actor.tenant.id, company.id, &batch, &[])
                     .await
                     .unwrap();
                 batch.clear();
@@ -343,10 +288,10 @@ fn run_one(store_name: &str) {
 
         let mut version = store
             .find_filing_of(
-                notice.tenant.id,
+                actor.tenant.id,
                 {
                     let first = store
-                        .find_employee_by_user(notice.tenant.id, admin.id)
+                        .find_employee_by_user(actor.tenant.id, actor.user.id)
                         .await
                         .unwrap()
                         .unwrap();

@@ -17,30 +17,25 @@
 // A benchmark measures durations with `Instant`, not through the application's `Clock`.
 #![allow(clippy::disallowed_methods)]
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nencho_app::AppContext;
 use nencho_app::import::{
     FirstPassword, IMPORT_CHUNK, ImportSource, ImportedEmployee, RowsResult, apply_import_streamed,
     preview_import_streamed,
 };
-use nencho_app::sign_in::CurrentUser;
-use nencho_app::tenancy::{OpenTenantRequest, open_tenant};
-use nencho_crypto::{OsRandom, Pbkdf2Hasher};
 use nencho_csv::{EmployeeRow, ImportOptions, validate_all_with};
-use nencho_identity::{
-    LoginId, LoginThrottlePolicy, PasswordHashPolicy, PasswordPolicy, SessionPolicy, TokenHash,
-};
-use nencho_kernel::SystemClock;
 use nencho_ports::Store;
 use nencho_store_contract::postgres::TestDatabase;
 use nencho_store_postgres::{PgStore, PgStoreOptions};
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
-use nencho_tenancy::{Company, CompanyName, EmployeeNumber, PersonName, SiteAddress};
+use nencho_tenancy::{EmployeeNumber, PersonName};
 
 const DEFAULT_ROWS: usize = 100_000;
 const STORE_VARIABLE: &str = "NENCHO_IMPORT_BENCH_STORE";
@@ -186,28 +181,6 @@ impl ImportSource for FileRows {
     }
 }
 
-fn context(store: Arc<dyn Store>) -> AppContext {
-    AppContext {
-        store,
-        // The production policy: the ADMIN's initial password is hashed once, no row is.
-        hasher: Arc::new(Pbkdf2Hasher::new(
-            PasswordHashPolicy::CURRENT,
-            2,
-            Arc::new(OsRandom),
-        )),
-        random: Arc::new(OsRandom),
-        clock: Arc::new(SystemClock),
-        site: SiteAddress {
-            scheme: "https".into(),
-            base_domain: "nencho.example".into(),
-            port: None,
-        },
-        password_policy: PasswordPolicy::default(),
-        session_policy: SessionPolicy::default(),
-        throttle: LoginThrottlePolicy::default(),
-    }
-}
-
 fn run_one(store_name: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -244,37 +217,8 @@ fn run_one(store_name: &str) {
             }
             other => panic!("unknown store {other}"),
         };
-        let context = context(store.clone());
-        let notice = open_tenant(
-            &context,
-            OpenTenantRequest {
-                slug: "acme",
-                name: "株式会社アクメ",
-                contact_email: "hr@acme.example",
-                admin_email: None,
-            },
-        )
-        .await
-        .unwrap();
-        let company = Company::register(
-            notice.tenant.id,
-            CompanyName::parse("株式会社エー").unwrap(),
-            &SystemClock,
-        );
-        store
-            .insert_company(notice.tenant.id, &company)
-            .await
-            .unwrap();
-        let admin = store
-            .find_user_by_login_id(notice.tenant.id, &LoginId::parse("admin").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        let actor = CurrentUser {
-            tenant: notice.tenant.clone(),
-            user: admin,
-            session: TokenHash::from_hex("00"),
-        };
+        let context = support::context(store.clone());
+        let (company, actor) = support::acme_with_company(&context).await;
 
         let count = rows();
         let path = directory.path().join("employees.csv");
@@ -344,7 +288,7 @@ fn run_one(store_name: &str) {
         }
         assert_eq!(
             store
-                .count_employees(notice.tenant.id, company.id)
+                .count_employees(actor.tenant.id, company.id)
                 .await
                 .unwrap(),
             count as u64
