@@ -1,10 +1,13 @@
 //! The declarations issue's "done when" journey, in a real headless Chromium: the ADMIN opens the
 //! filing period and requests the declarations; the employee answers the questions (a spouse, a
 //! child of 20, two life insurance policies), sees the deductions computed — live while typing a
-//! premium — and submits; the 担当者 returns the declaration with a comment, which reaches the
+//! premium —, attaches a photo of a certificate the checklist asks for, and submits; the 担当者
+//! sees the certificate and returns the declaration with a comment, which reaches the
 //! employee by mail and on the page; the employee fixes a premium and submits again; the 承認者
 //! sees the history and the changed value and approves; the payroll export holds the employee's
-//! row with the deductions this test computes on its own from the NTA rules.
+//! row with the deductions this test computes on its own from the NTA rules; the employee
+//! consents to electronic delivery, the ADMIN issues the 源泉徴収票 from the payroll totals, and
+//! the employee is told by mail and finds it on their page.
 //!
 //! Once on SQLite and once on PostgreSQL, through one function.
 
@@ -539,6 +542,53 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
              {found:?}\nheader: {header:?}\nrow: {row:?}"
         );
     }
+    log_out(&browser, &site).await;
+
+    // 8. 源泉徴収票の電子交付: the employee consents on their 源泉徴収票 page; the ADMIN uploads
+    // the payroll totals on the settlement page and issues; the employee is told by mail and
+    // finds the slip on the page.
+    log_in(&browser, &employee_id, EMPLOYEE_PASSWORD, "/").await;
+    browser.click("#menu-slips").await;
+    browser.wait_for_path("/slips").await;
+    browser.wait_for(r#"#no-slips"#).await;
+    browser.click("#give-consent").await;
+    browser
+        .wait_for(r#"#consent-status[data-consented="true"]"#)
+        .await;
+    log_out(&browser, &site).await;
+    log_in(&browser, &contract.admin_id, ADMIN_PASSWORD, "/").await;
+    browser.goto(&format!("{site}{dashboard}/settlement")).await;
+    let totals = files.path().join("totals.csv");
+    std::fs::write(
+        &totals,
+        format!("社員番号,給与等の総額,徴収税額,社会保険料等\r\n{EMPLOYEE_NUMBER},{SALARY},120000,720000\r\n"),
+    )
+    .unwrap();
+    browser.choose_file("#file", &totals).await;
+    browser.click("#issue-slips").await;
+    let issued = browser.wait_for("#issued-count").await;
+    let issued = browser.text_of(&issued).await;
+    if !issued.contains("1人に電子交付しました") {
+        browser
+            .fail(&format!(
+                "the slip should be issued to the employee: {issued:?}"
+            ))
+            .await;
+    }
+    log_out(&browser, &site).await;
+    let notice = sink
+        .wait_for_mail(EMPLOYEE_EMAIL, "源泉徴収票の交付のお知らせ", MAIL_PATIENCE)
+        .await;
+    assert!(
+        notice.text_body.contains("/slips"),
+        "the mail links the slips page: {}",
+        notice.text_body
+    );
+    log_in(&browser, &employee_id, EMPLOYEE_PASSWORD, "/").await;
+    browser.goto(&format!("{site}/slips")).await;
+    let slip = browser.wait_for("a.slip-pdf").await;
+    let href = browser.attribute(&slip, "href").await.unwrap_or_default();
+    assert_eq!(href, format!("/slips/{year}/print.pdf"));
 
     browser.close().await;
     server.stop().await;
