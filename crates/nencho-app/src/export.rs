@@ -934,6 +934,24 @@ mod tests {
 
     use super::*;
 
+    /// An export of `tenant` starting at `stage` (the tests look at one part of the pass).
+    fn export_from(
+        store: &Arc<dyn Store>,
+        tenant: Tenant,
+        exported_at: OffsetDateTime,
+        stage: Stage,
+    ) -> FullExport {
+        FullExport {
+            store: Arc::clone(store),
+            tenant,
+            exported_at,
+            stage,
+            companies: Vec::new(),
+            users: Vec::new(),
+            last_attachment: None,
+        }
+    }
+
     fn employee(company: &Company, n: u32, clock: &FixedClock) -> Employee {
         Employee {
             id: EmployeeId::generate(clock),
@@ -1247,15 +1265,7 @@ mod tests {
         )
         .await;
 
-        let mut export = FullExport {
-            store: Arc::clone(&store),
-            tenant: tenant.clone(),
-            exported_at: clock.now(),
-            stage: Stage::Companies,
-            companies: Vec::new(),
-            users: Vec::new(),
-            last_attachment: None,
-        };
+        let mut export = export_from(&store, tenant.clone(), clock.now(), Stage::Companies);
         let mut tables = Vec::new();
         let mut listed = Vec::new();
         let mut files = Vec::new();
@@ -1368,15 +1378,12 @@ mod tests {
             );
         }
         ids.sort();
-        let mut export = FullExport {
-            store: Arc::clone(&store),
+        let mut export = export_from(
+            &store,
             tenant,
-            exported_at: clock.now(),
-            stage: Stage::Attachments { after: None },
-            companies: Vec::new(),
-            users: Vec::new(),
-            last_attachment: None,
-        };
+            clock.now(),
+            Stage::Attachments { after: None },
+        );
         let mut pages = Vec::new();
         let mut listed = Vec::new();
         let mut files = Vec::new();
@@ -1499,15 +1506,7 @@ mod tests {
         )
         .await;
 
-        let mut export = FullExport {
-            store: Arc::clone(&store),
-            tenant: tenant.clone(),
-            exported_at: clock.now(),
-            stage: Stage::Companies,
-            companies: Vec::new(),
-            users: Vec::new(),
-            last_attachment: None,
-        };
+        let mut export = export_from(&store, tenant.clone(), clock.now(), Stage::Companies);
         let mut tables = Vec::new();
         let mut consents = Vec::new();
         let mut exported = Vec::new();
@@ -1600,15 +1599,7 @@ mod tests {
             })
             .collect();
         store.issue_slips(tenant.id, &slips, &[]).await.unwrap();
-        let mut export = FullExport {
-            store: Arc::clone(&store),
-            tenant,
-            exported_at: clock.now(),
-            stage: Stage::Companies,
-            companies: Vec::new(),
-            users: Vec::new(),
-            last_attachment: None,
-        };
+        let mut export = export_from(&store, tenant, clock.now(), Stage::Companies);
         let mut consent_pages = Vec::new();
         let mut slip_pages = Vec::new();
         let mut seen = BTreeSet::new();
