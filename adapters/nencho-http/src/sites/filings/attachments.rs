@@ -12,7 +12,6 @@ use nencho_app::filings::attachments::{
     AttachmentFile, NewAttachment, attach_own, attach_proxy, own_attachment, proxy_employee,
     remove_own, remove_proxy, reviewed_attachment,
 };
-use nencho_app::filings::parse_tax_year;
 use nencho_app::sign_in::CurrentUser;
 use nencho_filings::{Attachment, AttachmentKind, ExpectedAttachment, MAX_ATTACHMENT_BYTES};
 use nencho_kernel::{AttachmentId, EmployeeId, TaxYear, format_japan_datetime};
@@ -21,6 +20,7 @@ use poem::web::{Data, Form, Multipart, Path};
 use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
 
+use super::year_of;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
@@ -128,12 +128,6 @@ fn served((attachment, content): AttachmentFile) -> Response {
         .with_header(header::CACHE_CONTROL, "private, no-store")
         .with_header("X-Content-Type-Options", "nosniff")
         .into_response()
-}
-
-fn year_of(text: &str) -> Option<TaxYear> {
-    text.parse::<i32>()
-        .ok()
-        .and_then(|year| parse_tax_year(year).ok())
 }
 
 /// Whose declaration: the actor's own, or an employee's for staff.

@@ -10,7 +10,6 @@ use nencho_app::AppError;
 use nencho_app::filings::own::{
     own_filing, save_own_filing, submit_own_filing, withdraw_own_filing,
 };
-use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::review::{proxy_save, proxy_submit, review_employee};
 use nencho_app::sign_in::CurrentUser;
 use nencho_filings::{
@@ -26,6 +25,7 @@ use super::attachments::{AttachmentsView, attachments_view};
 use super::form::{FieldErrors, Fields, Step, apply, fields_of, row_count};
 use super::views::{EventView, FormView, Line, amount_lines, event_views, form_views};
 use super::words::{FilingWords, filing_words};
+use super::year_of;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
@@ -314,12 +314,6 @@ fn subject_of(employee: Option<&str>) -> Option<Subject> {
         None => Some(Subject::Own),
         Some(text) => text.parse().ok().map(Subject::Proxy),
     }
-}
-
-fn year_of(text: &str) -> Option<TaxYear> {
-    text.parse::<i32>()
-        .ok()
-        .and_then(|year| parse_tax_year(year).ok())
 }
 
 async fn overview(

@@ -18,6 +18,13 @@ mod words;
 use poem::http::header;
 use poem::{IntoResponse, Response, Route, get, handler, post};
 
+/// The tax year of a URL's `{year}`; `None` (answered as not found) when it is not one.
+fn year_of(text: &str) -> Option<nencho_kernel::TaxYear> {
+    text.parse::<i32>()
+        .ok()
+        .and_then(|year| nencho_app::filings::parse_tax_year(year).ok())
+}
+
 /// Adds the declaration routes to a tenant site's routes.
 pub fn routes(route: Route) -> Route {
     route

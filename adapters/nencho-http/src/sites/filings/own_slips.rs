@@ -8,7 +8,7 @@ use askama::Template;
 use nencho_app::filings::slips::{
     own_slip, own_slip_consent, own_slip_years, set_own_slip_consent,
 };
-use nencho_kernel::{TaxYear, format_japan_datetime};
+use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
@@ -147,11 +147,7 @@ pub async fn pdf(
         Ok(entered) => entered,
         Err(response) => return response,
     };
-    let Some(year) = year
-        .parse::<i32>()
-        .ok()
-        .and_then(|year| TaxYear::new(year).ok())
-    else {
+    let Some(year) = super::year_of(&year) else {
         return plain_not_found();
     };
     let issued = match own_slip(&services.app, &current, year).await {

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::payroll::{PayrollRow, payroll_page, start_payroll_export};
 use nencho_csv::CsvEncoding;
 use nencho_filings::{
@@ -307,7 +306,7 @@ pub async fn download(
     let Ok(company_id) = id.parse::<CompanyId>() else {
         return plain_not_found();
     };
-    let Some(tax_year) = year.parse().ok().and_then(|year| parse_tax_year(year).ok()) else {
+    let Some(tax_year) = super::year_of(&year) else {
         return plain_not_found();
     };
     if let Err(error) = start_payroll_export(&services.app, &current, company_id).await {

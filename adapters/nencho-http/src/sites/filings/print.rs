@@ -22,6 +22,7 @@ use poem::{IntoResponse, Request, Response, handler};
 
 use super::views::{self, amount_lines, form_views};
 use super::words::JA;
+use super::year_of;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::Site;
@@ -275,12 +276,6 @@ pub(super) async fn respond_pdf(
             back,
         ),
     }
-}
-
-fn year_of(text: &str) -> Option<TaxYear> {
-    text.parse::<i32>()
-        .ok()
-        .and_then(|year| nencho_app::filings::parse_tax_year(year).ok())
 }
 
 /// The name without spaces, for a file name.

@@ -11,7 +11,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::settlement::{
     Settlement, SettlementLine, SettlementRowError, TotalsLine, settle, start_settlement,
 };
@@ -223,11 +222,7 @@ async fn open(
 ) -> Result<(CurrentUser, Company, TaxYear), Response> {
     let current = site.require_user().await?;
     let company_id = id.parse::<CompanyId>().map_err(|_| plain_not_found())?;
-    let tax_year = year
-        .parse()
-        .ok()
-        .and_then(|year| parse_tax_year(year).ok())
-        .ok_or_else(plain_not_found)?;
+    let tax_year = super::year_of(year).ok_or_else(plain_not_found)?;
     match start_settlement(&services.app, &current, company_id).await {
         Ok(company) => Ok((current, company, tax_year)),
         Err(error) => Err(failure(site, &error).await),

@@ -7,7 +7,6 @@ use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::{grants_of, require};
 use nencho_app::companies::companies_with;
-use nencho_app::filings::parse_tax_year;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Recipients, remind, request_filings};
 use nencho_app::filings::review::{DashboardRequest, approve_many, dashboard};
@@ -138,7 +137,7 @@ pub struct DashboardQuery {
 
 fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
     let company = id.parse().ok()?;
-    let year = parse_tax_year(year.parse().ok()?).ok()?;
+    let year = super::year_of(year)?;
     Some((company, year))
 }
 
