@@ -232,14 +232,23 @@ pub async fn own_attachment(
     tax_year: TaxYear,
     attachment_id: AttachmentId,
 ) -> Result<AttachmentFile, AppError> {
-    let own = own_filing(context, actor, tax_year).await?;
-    let file = context
+    let tenant = actor.tenant.id;
+    let employee = context
         .store
-        .attachment_content(actor.tenant.id, attachment_id)
+        .find_employee_by_user(tenant, actor.user.id)
         .await?
-        .filter(|(attachment, _)| own.filing.version > 0 && attachment.filing_id == own.filing.id)
         .ok_or(AppError::NotFound)?;
-    Ok(file)
+    let filing = context
+        .store
+        .find_filing_of(tenant, employee.id, tax_year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    context
+        .store
+        .attachment_content(tenant, attachment_id)
+        .await?
+        .filter(|(attachment, _)| attachment.filing_id == filing.id)
+        .ok_or(AppError::NotFound)
 }
 
 /// One document for a reviewer: ViewFilings over the employee of its declaration (company and

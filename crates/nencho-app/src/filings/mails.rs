@@ -188,3 +188,34 @@ pub(crate) fn reopened(
         body,
     ))
 }
+
+/// 「源泉徴収票の交付のお知らせ」 (電子交付) to the employee's address, with the link to their
+/// slips; `None` without an address.
+pub(crate) fn slip_issued(
+    context: &AppContext,
+    tenant: &Tenant,
+    company: &Company,
+    employee: &Employee,
+    tax_year: nencho_kernel::TaxYear,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let reiwa = tax_year.reiwa();
+    let link = format!("{}/slips", context.site.site_url(&tenant.slug));
+    let body = format!(
+        "{name} 様\n\n\
+         {company}から令和{reiwa}年分の給与所得の源泉徴収票を電子交付しました。\n\
+         次のページからご覧ください(PDFで保存・印刷できます)。\n\n{link}\n\n\
+         ---\n\
+         Your withholding slip (源泉徴収票) for {year} from {company} is ready: {link}\n",
+        name = employee.name.full(),
+        company = company.name.as_str(),
+        year = tax_year.year(),
+    );
+    Some(message(
+        context,
+        tenant,
+        to,
+        format!("令和{reiwa}年分 源泉徴収票の交付のお知らせ"),
+        body,
+    ))
+}

@@ -7,7 +7,6 @@
 
 use nencho_filings::{IssuedSlip, SlipParties};
 use nencho_kernel::{CompanyId, OffsetDateTime, TaxYear};
-use nencho_ports::OutboxMessage;
 use nencho_tenancy::{Company, Employee};
 
 use super::settlement::{SettlementLine, SettlementRowError, TotalsLine, settle};
@@ -136,9 +135,13 @@ pub async fn issue_slips(
             None => outcome.not_approved.push(employee),
             Some(_) if !consented.contains(&employee.id) => outcome.without_consent.push(employee),
             Some(slip) => {
-                if let Some(mail) =
-                    issued_mail(context, actor, &settlement.company, &employee, tax_year)
-                {
+                if let Some(mail) = super::mails::slip_issued(
+                    context,
+                    &actor.tenant,
+                    &settlement.company,
+                    &employee,
+                    tax_year,
+                ) {
                     mails.push(mail);
                 }
                 slips.push(IssuedSlip {
@@ -156,34 +159,4 @@ pub async fn issue_slips(
     }
     context.store.issue_slips(tenant, &slips, &mails).await?;
     Ok(outcome)
-}
-
-/// 「源泉徴収票を交付しました」 to the employee's address, with the link to their slips.
-fn issued_mail(
-    context: &AppContext,
-    actor: &CurrentUser,
-    company: &Company,
-    employee: &Employee,
-    tax_year: TaxYear,
-) -> Option<OutboxMessage> {
-    let to = employee.email.as_ref()?;
-    let reiwa = tax_year.reiwa();
-    let link = format!("{}/slips", context.site.site_url(&actor.tenant.slug));
-    let body = format!(
-        "{name} 様\n\n\
-         {company}から令和{reiwa}年分の給与所得の源泉徴収票を電子交付しました。\n\
-         次のページからご覧ください(PDFで保存・印刷できます)。\n\n{link}\n\n\
-         ---\n\
-         Your withholding slip (源泉徴収票) for {year} from {company} is ready: {link}\n",
-        name = employee.name.full(),
-        company = company.name.as_str(),
-        year = tax_year.year(),
-    );
-    Some(OutboxMessage::new(
-        actor.tenant.id,
-        to.clone(),
-        format!("令和{reiwa}年分 源泉徴収票の交付のお知らせ"),
-        body,
-        context.clock.as_ref(),
-    ))
 }
