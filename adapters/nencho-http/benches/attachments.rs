@@ -41,26 +41,7 @@ const PER_DECLARATION: usize = 6;
 const SIZES: [(&str, usize); 2] = [("4 MB", 4_000_000), ("300 KB", 300_000)];
 
 fn main() {
-    if !std::env::args().any(|argument| argument == "--bench")
-        && std::env::var(STORE_VARIABLE).is_err()
-    {
-        println!(
-            "attachments: a benchmark; run it with `cargo bench -p nencho-http --bench attachments`"
-        );
-        return;
-    }
-    match std::env::var(STORE_VARIABLE) {
-        Ok(store) => run_one(&store),
-        Err(_) => {
-            for store in ["sqlite", "postgres"] {
-                let status = std::process::Command::new(std::env::current_exe().unwrap())
-                    .env(STORE_VARIABLE, store)
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "the {store} run failed");
-            }
-        }
-    }
+    support::run_on_each_store("attachments", STORE_VARIABLE, run_one);
 }
 
 async fn open_sqlite(path: &Path) -> Arc<SqliteStore> {

@@ -37,26 +37,7 @@ use time::Duration as Days;
 const STORE_VARIABLE: &str = "NENCHO_DECLARATIONS_BENCH_STORE";
 
 fn main() {
-    if !std::env::args().any(|argument| argument == "--bench")
-        && std::env::var(STORE_VARIABLE).is_err()
-    {
-        println!(
-            "declarations_100k: a benchmark; run it with `cargo bench -p nencho-http --bench declarations_100k`"
-        );
-        return;
-    }
-    match std::env::var(STORE_VARIABLE) {
-        Ok(store) => run_one(&store),
-        Err(_) => {
-            for store in ["sqlite", "postgres"] {
-                let status = std::process::Command::new(std::env::current_exe().unwrap())
-                    .env(STORE_VARIABLE, store)
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "the {store} run failed");
-            }
-        }
-    }
+    support::run_on_each_store("declarations_100k", STORE_VARIABLE, run_one);
 }
 
 fn employees() -> usize {

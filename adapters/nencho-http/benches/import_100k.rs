@@ -41,28 +41,7 @@ const DEFAULT_ROWS: usize = 100_000;
 const STORE_VARIABLE: &str = "NENCHO_IMPORT_BENCH_STORE";
 
 fn main() {
-    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this binary without it, and
-    // a benchmark is not a test.
-    if !std::env::args().any(|argument| argument == "--bench")
-        && std::env::var(STORE_VARIABLE).is_err()
-    {
-        println!(
-            "import_100k: a benchmark; run it with `cargo bench -p nencho-http --bench import_100k`"
-        );
-        return;
-    }
-    match std::env::var(STORE_VARIABLE) {
-        Ok(store) => run_one(&store),
-        Err(_) => {
-            for store in ["sqlite", "postgres"] {
-                let status = std::process::Command::new(std::env::current_exe().unwrap())
-                    .env(STORE_VARIABLE, store)
-                    .status()
-                    .unwrap();
-                assert!(status.success(), "the {store} run failed");
-            }
-        }
-    }
+    support::run_on_each_store("import_100k", STORE_VARIABLE, run_one);
 }
 
 fn rows() -> usize {

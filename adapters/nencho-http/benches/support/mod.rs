@@ -1,5 +1,6 @@
-//! What every benchmark of this crate sets up the same way: the application's context on a
-//! store, and the contract "acme" with company A and its ADMIN as the actor.
+//! What every benchmark of this crate does the same way: running once per store, the
+//! application's context on a store, and the contract "acme" with company A and its ADMIN as
+//! the actor.
 
 use std::sync::Arc;
 
@@ -13,6 +14,29 @@ use nencho_identity::{
 use nencho_kernel::SystemClock;
 use nencho_ports::Store;
 use nencho_tenancy::{Company, CompanyName, SiteAddress};
+
+/// The benchmark's `main`: `run_one(store)` for the store named in `variable`, or, when it is
+/// unset, this binary again for "sqlite" and then "postgres" (each store in a fresh process).
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs the binary without it, and a
+/// benchmark is not a test, so then it only says how to run it.
+pub fn run_on_each_store(name: &str, variable: &str, run_one: fn(&str)) {
+    if !std::env::args().any(|argument| argument == "--bench") && std::env::var(variable).is_err() {
+        println!("{name}: a benchmark; run it with `cargo bench -p nencho-http --bench {name}`");
+        return;
+    }
+    match std::env::var(variable) {
+        Ok(store) => run_one(&store),
+        Err(_) => {
+            for store in ["sqlite", "postgres"] {
+                let status = std::process::Command::new(std::env::current_exe().unwrap())
+                    .env(variable, store)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "the {store} run failed");
+            }
+        }
+    }
+}
 
 /// The context the web server builds, on `store` (two concurrent password hashes).
 pub fn context(store: Arc<dyn Store>) -> AppContext {
