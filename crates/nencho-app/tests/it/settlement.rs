@@ -284,7 +284,34 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     // (所得税法190条; rules §11): 5,000,000 of salary, 720,000 of social insurance and 120,000
     // withheld — the calculator contract's example again, so the same 年調年税額 91,800 and
     // refund 28,200, paid back by this company.
-    let newcomer = employee(&world, &company, "0005").await;
+    let mut newcomer = employee(&world, &company, "0005").await;
+    newcomer.hire_date = Some(date!(2026 - 04 - 01));
+    world
+        .store
+        .update_employee(company.tenant_id, &newcomer)
+        .await
+        .unwrap();
+    // Hired this year, the previous-employer question must be answered before submitting.
+    let unanswered = proxy_save(
+        context,
+        &admin,
+        newcomer.id,
+        year(),
+        0,
+        single_declaration(0),
+    )
+    .await
+    .unwrap();
+    match proxy_submit(context, &admin, newcomer.id, year(), unanswered.version).await {
+        Err(AppError::Incomplete(problems)) => assert_eq!(
+            problems
+                .iter()
+                .map(|problem| problem.path.as_str())
+                .collect::<Vec<_>>(),
+            ["answers.had_previous_employer"]
+        ),
+        other => panic!("a mid-year hire's unanswered question is a problem: {other:?}"),
+    }
     let mut mid_year = single_declaration(0);
     mid_year.answers.had_previous_employer = Some(true);
     mid_year.previous_employments = vec![PreviousEmployment {
@@ -295,7 +322,22 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
         social_insurance: yen(180_000),
         tax_withheld: yen(30_000),
     }];
-    approved(&world, &admin, &newcomer, mid_year).await;
+    let saved = proxy_save(
+        context,
+        &admin,
+        newcomer.id,
+        year(),
+        unanswered.version,
+        mid_year,
+    )
+    .await
+    .unwrap();
+    let submitted = proxy_submit(context, &admin, newcomer.id, year(), saved.version)
+        .await
+        .unwrap();
+    approve_filing(context, &admin, submitted.id, submitted.version)
+        .await
+        .unwrap();
     let with_previous = settle(
         context,
         &admin,
