@@ -94,6 +94,12 @@ macro_rules! store_contract_tests {
             issued_slips_page_in_employee_and_year_order,
             issued_slips_and_consents_never_cross_tenants,
             issuing_slips_is_all_or_nothing,
+            receipts_are_recorded_replaced_and_withdrawn_with_their_history,
+            every_certificate_received_leaves_nothing_awaited,
+            a_document_write_recounts_with_the_receipts_on_record,
+            only_handed_in_declarations_of_current_employees_are_awaited,
+            receipts_page_in_declaration_and_key_order,
+            receipts_never_cross_tenants,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

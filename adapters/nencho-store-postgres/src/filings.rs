@@ -35,7 +35,8 @@ macro_rules! select_filings {
 /// The progress list: current employees of `$2` with their filing for the year `$3`, after the
 /// number `$4` ('' = the first page), `$5`–`$7` the search patterns (NULL = no search), `$8` the
 /// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
-/// whether departed employees are listed too, `$11` the department when one is asked.
+/// whether departed employees are listed too, `$11` the department (when one is asked: else bound
+/// and unused), `$12` whether only declarations waiting for certificates.
 ///
 /// The filing is looked up per employee by (tenant, employee, year) in a LATERAL subquery that
 /// cannot be flattened (`LIMIT 1`): right after a bulk request the statistics still say the
@@ -57,6 +58,15 @@ macro_rules! list_filings {
           WHERE e.tenant_id = f.tenant_id AND e.id = f.employee_id LIMIT 1) e ON true \
           WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.status = $8 AND ", $department)
     };
+    // Only the declarations waiting for certificates (`$12`): few, read from
+    // `filings_awaiting_originals`, each with its employee looked up by key.
+    (awaiting, $department:literal) => {
+        list_filings!(@ "FROM filings f JOIN LATERAL (SELECT * FROM employees e \
+          WHERE e.tenant_id = f.tenant_id AND e.id = f.employee_id LIMIT 1) e ON true \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
+          AND f.originals_pending > 0 AND f.status IN ('submitted', 'returned', 'approved') \
+          AND ", $department)
+    };
     (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
@@ -67,14 +77,16 @@ macro_rules! list_filings {
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
              f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
-             f.version ",
+             f.version, coalesce(f.originals_pending, 0) AS originals_pending ",
             $from,
             "e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
              AND ($10::boolean OR e.leave_date IS NULL) \
              AND ($5::text IS NULL OR e.employee_number ILIKE $5 ESCAPE '\\' \
                   OR e.family_name || e.given_name ILIKE $6 ESCAPE '\\' \
                   OR e.family_name_kana || e.given_name_kana ILIKE $7 ESCAPE '\\') \
-             AND ($8::text IS NULL OR coalesce(f.status, 'not_requested') = $8) ",
+             AND ($8::text IS NULL OR coalesce(f.status, 'not_requested') = $8) \
+             AND (NOT $12::boolean OR (f.originals_pending > 0 \
+                  AND f.status IN ('submitted', 'returned', 'approved'))) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -392,11 +404,13 @@ impl FilingStore for PgStore {
             }
             _ => false,
         };
-        let text = match (by_status, query.department.is_some()) {
-            (false, false) => list_filings!(employees, ""),
-            (false, true) => list_filings!(employees, "AND e.department = $11 "),
-            (true, false) => list_filings!(by_status, ""),
-            (true, true) => list_filings!(by_status, "AND e.department = $11 "),
+        let text = match (query.awaiting_originals, by_status, query.department.is_some()) {
+            (true, _, false) => list_filings!(awaiting, "AND $11::text IS NULL "),
+            (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
+            (false, false, false) => list_filings!(employees, "AND $11::text IS NULL "),
+            (false, false, true) => list_filings!(employees, "AND e.department = $11 "),
+            (false, true, false) => list_filings!(by_status, "AND $11::text IS NULL "),
+            (false, true, true) => list_filings!(by_status, "AND e.department = $11 "),
         };
         // One row more than asked tells whether another page follows.
         let mut statement = sqlx::query(text)
@@ -416,9 +430,9 @@ impl FilingStore for PgStore {
             .bind(query.status.map(|status| status.code()))
             .bind(i64::from(query.limit) + 1)
             .bind(query.include_departed);
-        if let Some(department) = &query.department {
-            statement = statement.bind(department.clone());
-        }
+        statement = statement
+            .bind(query.department.clone())
+            .bind(query.awaiting_originals);
         let mut found = self
             .fetch_all_scoped(tenant_id, statement)
             .await?
@@ -427,6 +441,7 @@ impl FilingStore for PgStore {
                 Ok(FilingRow {
                     employee: rows::employee(row)?,
                     filing: filing_rows::optional_filing(row)?,
+                    originals_pending: filing_rows::originals_pending(row)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

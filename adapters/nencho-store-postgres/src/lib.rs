@@ -16,6 +16,7 @@ mod identity;
 mod ip_allow_list;
 mod notices;
 mod operator_log;
+mod originals;
 mod outbox;
 mod reminders;
 mod roles;

@@ -73,6 +73,7 @@ impl PgStore {
             pool,
         };
         store.verify_application_role().await?;
+        store.count_unknown_originals().await?;
         Ok(store)
     }
 

@@ -80,7 +80,8 @@ pub fn period_change(row: &impl RowReader) -> Result<PeriodChange, StoreError> {
 /// filing_company_id, f.employee_id, f.tax_year, f.status, f.schema_version, f.document,
 /// f.proxy_entered, f.reopened, f.last_comment, f.requested_at, f.submitted_at, f.approved_at,
 /// f.updated_at AS filing_updated_at, f.version`.
-pub fn filing(row: &impl RowReader) -> Result<Filing, StoreError> {
+/// The declaration of a `filings` row: its `document` and `schema_version` columns.
+pub fn document(row: &impl RowReader) -> Result<Declaration, StoreError> {
     let schema_version = row.integer("schema_version")?;
     let document: Declaration = serde_json::from_str(&row.text("document")?)
         .map_err(|error| corrupt(format!("declaration document: {error}")))?;
@@ -90,6 +91,11 @@ pub fn filing(row: &impl RowReader) -> Result<Filing, StoreError> {
             document.schema_version
         )));
     }
+    Ok(document)
+}
+
+pub fn filing(row: &impl RowReader) -> Result<Filing, StoreError> {
+    let document = document(row)?;
     Ok(Filing {
         id: FilingId::from_uuid(row.uuid("filing_id")?),
         tenant_id: TenantId::from_uuid(row.uuid("filing_tenant_id")?),
@@ -115,6 +121,12 @@ pub fn optional_filing(row: &impl RowReader) -> Result<Option<Filing>, StoreErro
         Some(_) => filing(row).map(Some),
         None => Ok(None),
     }
+}
+
+/// The progress list's `originals_pending` (0 without a declaration).
+pub fn originals_pending(row: &impl RowReader) -> Result<u32, StoreError> {
+    u32::try_from(row.integer("originals_pending")?)
+        .map_err(|_| corrupt("originals_pending out of range"))
 }
 
 /// A `filing_events` row: `at, actor_id, actor_name, from_status, to_status, action, comment,

@@ -12,6 +12,7 @@ mod error;
 pub mod filings;
 pub mod ip_allow_list;
 pub mod notices;
+pub mod originals;
 mod reader;
 pub mod rows;
 pub mod slips;

@@ -34,7 +34,8 @@ macro_rules! select_filings {
 /// The progress list: current employees of `$2` with their filing for the year `$3`, after the
 /// number `$4` ('' = the first page), `$5`–`$7` the search patterns (NULL = no search), `$8` the
 /// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
-/// whether departed employees are listed too, `$11` the department when one is asked.
+/// whether departed employees are listed too, `$11` the department (when one is asked: else the
+/// parameter is bound and unused), `$12` whether only declarations waiting for certificates.
 macro_rules! list_filings {
     ($department:literal) => {
         concat!(
@@ -46,7 +47,7 @@ macro_rules! list_filings {
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
              f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
-             f.version \
+             f.version, coalesce(f.originals_pending, 0) AS originals_pending \
              FROM employees e LEFT JOIN filings f \
              ON f.tenant_id = e.tenant_id AND f.company_id = e.company_id AND f.employee_id = e.id \
              AND f.tax_year = $3 \
@@ -55,7 +56,9 @@ macro_rules! list_filings {
              AND ($5 IS NULL OR e.employee_number LIKE $5 ESCAPE '\\' \
                   OR e.family_name || e.given_name LIKE $6 ESCAPE '\\' \
                   OR e.family_name_kana || e.given_name_kana LIKE $7 ESCAPE '\\') \
-             AND ($8 IS NULL OR coalesce(f.status, 'not_requested') = $8) ",
+             AND ($8 IS NULL OR coalesce(f.status, 'not_requested') = $8) \
+             AND (NOT $12 OR (f.originals_pending > 0 \
+                  AND f.status IN ('submitted', 'returned', 'approved'))) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -334,7 +337,7 @@ impl FilingStore for SqliteStore {
         };
         let text = match query.department {
             Some(_) => list_filings!("AND e.department = $11 "),
-            None => list_filings!(""),
+            None => list_filings!("AND $11 IS NULL "),
         };
         // One row more than asked tells whether another page follows.
         let mut statement = sqlx::query(text)
@@ -354,9 +357,9 @@ impl FilingStore for SqliteStore {
             .bind(query.status.map(|status| status.code()))
             .bind(i64::from(query.limit) + 1)
             .bind(query.include_departed);
-        if let Some(department) = &query.department {
-            statement = statement.bind(department.clone());
-        }
+        statement = statement
+            .bind(query.department.clone())
+            .bind(query.awaiting_originals);
         let mut found = statement
             .fetch_all(&self.pool)
             .await
@@ -366,6 +369,7 @@ impl FilingStore for SqliteStore {
                 Ok(FilingRow {
                     employee: rows::employee(row)?,
                     filing: filing_rows::optional_filing(row)?,
+                    originals_pending: filing_rows::originals_pending(row)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -61,6 +61,7 @@ impl SqliteStore {
             .map_err(store_error)?;
         let store = Self { pool };
         store.apply_migrations().await?;
+        store.count_unknown_originals().await?;
         Ok(store)
     }
 

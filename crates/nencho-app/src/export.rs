@@ -394,6 +394,7 @@ impl FilingCursor {
                 search: None,
                 department: None,
                 include_departed: true,
+                awaiting_originals: false,
                 after: self.after.take(),
                 limit: FILING_PAGE_SIZE,
             };

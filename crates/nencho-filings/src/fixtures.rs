@@ -3,7 +3,10 @@
 
 use nencho_kernel::{Date, TaxYear, Yen};
 
-use crate::document::{Answers, Declaration, DisabilityKind, PersonName, RelativeEntry};
+use crate::document::{
+    Answers, Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind, LifeContractAge,
+    LifePolicy, LifePolicyKind, PersonName, RelativeEntry,
+};
 use crate::validation::validate;
 
 pub(crate) fn year_2026() -> TaxYear {
@@ -54,4 +57,28 @@ pub(crate) fn problem_paths(document: &Declaration) -> Vec<String> {
         .into_iter()
         .map(|problem| problem.path)
         .collect()
+}
+
+/// A new-contract general life policy of 80,000円 a year (a certificate is called for).
+pub(crate) fn life_policy(insurer: &str) -> LifePolicy {
+    LifePolicy {
+        insurer: insurer.to_owned(),
+        policy_type: String::new(),
+        kind: LifePolicyKind::General,
+        contract: LifeContractAge::New,
+        period: String::new(),
+        beneficiary: String::new(),
+        premium: Yen::new(80_000),
+    }
+}
+
+/// An earthquake policy of 30,000円 a year.
+pub(crate) fn earthquake_policy(insurer: &str) -> EarthquakePolicy {
+    EarthquakePolicy {
+        insurer: insurer.to_owned(),
+        kind: EarthquakePolicyKind::Earthquake,
+        insured_object: String::new(),
+        period: String::new(),
+        premium: Yen::new(30_000),
+    }
 }

@@ -14,6 +14,7 @@ mod filing;
 mod fixtures;
 mod forms;
 mod history;
+mod originals;
 mod periods;
 mod reminders;
 mod slip;
@@ -35,6 +36,10 @@ pub use document::{
 pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
+pub use originals::{
+    NOT_RECEIVED, OriginalError, OriginalLine, OriginalMethod, OriginalReceipt, awaits_originals,
+    original_lines, pending_originals, receipt_change,
+};
 pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_year};
 pub use reminders::{
     REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,

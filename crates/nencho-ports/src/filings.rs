@@ -74,6 +74,8 @@ pub struct FilingQuery {
     /// Employees with a leave date are left out unless this is set (the dashboard shows the
     /// current staff; the full export every declaration).
     pub include_departed: bool,
+    /// Only declarations waiting for certificates (see [`crate::OriginalStore`]).
+    pub awaiting_originals: bool,
     pub after: Option<EmployeeNumber>,
     pub limit: u32,
 }
@@ -82,6 +84,8 @@ pub struct FilingQuery {
 pub struct FilingRow {
     pub employee: Employee,
     pub filing: Option<Filing>,
+    /// How many certificates the declaration calls for have not been received (0 without one).
+    pub originals_pending: u32,
 }
 
 impl FilingRow {

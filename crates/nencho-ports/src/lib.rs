@@ -17,6 +17,7 @@ mod ip_allow_list;
 mod mail;
 mod notices;
 mod operator_log;
+mod originals;
 mod outbox;
 mod reminders;
 mod slips;
@@ -56,6 +57,9 @@ pub use ip_allow_list::MockIpAllowListStore;
 #[cfg(feature = "mocks")]
 pub use operator_log::MockOperatorLogStore;
 pub use operator_log::{OperatorAction, OperatorLogStore};
+#[cfg(feature = "mocks")]
+pub use originals::MockOriginalStore;
+pub use originals::{OriginalReceiptWrite, OriginalStore};
 #[cfg(feature = "mocks")]
 pub use outbox::MockOutboxStore;
 pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};

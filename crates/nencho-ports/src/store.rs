@@ -163,6 +163,7 @@ pub trait Store:
     + crate::ReminderStore
     + crate::AttachmentStore
     + crate::SlipStore
+    + crate::OriginalStore
 {
 }
 
@@ -186,5 +187,6 @@ impl<T> Store for T where
         + crate::ReminderStore
         + crate::AttachmentStore
         + crate::SlipStore
+    + crate::OriginalStore
 {
 }

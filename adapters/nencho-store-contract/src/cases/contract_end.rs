@@ -214,7 +214,8 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         .put_periods(tenant.id, &periods, &opened)
         .await
         .unwrap();
-    let declaration = filing(&taro, year(2026), FilingStatus::Submitted, clock);
+    let mut declaration = filing(&taro, year(2026), FilingStatus::Submitted, clock);
+    declaration.document = full_declaration();
     let write = FilingWrite {
         filing: declaration.clone(),
         expected_version: 0,
@@ -239,6 +240,20 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
     );
     store
         .insert_attachment(tenant.id, &document, super::attachments::TINY_PNG)
+        .await
+        .unwrap();
+    let certificate = nencho_filings::expected_attachments(&declaration.document).remove(0);
+    store
+        .write_original_receipt(
+            tenant.id,
+            &super::originals::receipt_write(
+                &declaration,
+                &certificate.original_key(),
+                Some(nencho_filings::OriginalMethod::Paper),
+                admin,
+                clock,
+            ),
+        )
         .await
         .unwrap();
     store

@@ -110,6 +110,7 @@ async fn progress(store: &dyn Store, clock: &FixedClock) -> Progress {
 fn query(company: &Company) -> FilingQuery {
     FilingQuery {
         include_departed: false,
+        awaiting_originals: false,
         company_id: company.id,
         tax_year: year(2026),
         status: None,

@@ -94,6 +94,7 @@ pub async fn filings_and_periods_never_cross_tenants(store: &dyn Store) {
             beta.id,
             &FilingQuery {
                 include_departed: false,
+                awaiting_originals: false,
                 company_id: honsha.id,
                 tax_year: year(2026),
                 status: None,

@@ -7,7 +7,9 @@ use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Postgres, Transaction};
 
 use crate::outbox::{enqueue_all_in, enqueue_in};
+use crate::originals::{insert_change_in, recount_originals_in};
 use nencho_store_sql::filings::document_columns;
+use nencho_store_sql::originals::pending_without_receipts;
 use nencho_store_sql::store_error;
 
 async fn insert_filing_in(
@@ -18,8 +20,8 @@ async fn insert_filing_in(
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-         submitted_at, approved_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         submitted_at, approved_at, updated_at, version, originals_pending) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(filing.tenant_id.as_uuid())
     .bind(filing.id.as_uuid())
@@ -37,6 +39,8 @@ async fn insert_filing_in(
     .bind(filing.approved_at)
     .bind(filing.updated_at)
     .bind(filing.version)
+    // A new declaration has no receipts yet.
+    .bind(pending_without_receipts(&filing.document))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -53,7 +57,8 @@ async fn update_filing_in(
     let updated = sqlx::query(
         "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
          proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
-         submitted_at = $11, approved_at = $12, updated_at = $13, version = $14 \
+         submitted_at = $11, approved_at = $12, updated_at = $13, version = $14, \
+         originals_pending = $15 \
          WHERE tenant_id = $1 AND id = $2 AND version = $3",
     )
     .bind(filing.tenant_id.as_uuid())
@@ -70,6 +75,7 @@ async fn update_filing_in(
     .bind(filing.approved_at)
     .bind(filing.updated_at)
     .bind(filing.version)
+    .bind(pending_without_receipts(&filing.document))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -78,6 +84,10 @@ async fn update_filing_in(
             "filing {} is no longer at version {expected_version}",
             filing.id
         )));
+    }
+    // The row is ours now: count again with the receipts already recorded.
+    if pending_without_receipts(&filing.document) > 0 {
+        recount_originals_in(transaction, filing.tenant_id, filing.id, &filing.document).await?;
     }
     Ok(())
 }
@@ -148,6 +158,7 @@ pub(super) async fn insert_new_in(
     let mut approved_at = Vec::with_capacity(count);
     let mut updated_at = Vec::with_capacity(count);
     let mut version = Vec::with_capacity(count);
+    let mut originals_pending = Vec::with_capacity(count);
     for write in writes {
         let filing = &write.filing;
         let (schema, text) = document_columns(&filing.document)?;
@@ -166,17 +177,18 @@ pub(super) async fn insert_new_in(
         approved_at.push(filing.approved_at);
         updated_at.push(filing.updated_at);
         version.push(filing.version);
+        originals_pending.push(pending_without_receipts(&filing.document));
     }
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-         submitted_at, approved_at, updated_at, version) \
+         submitted_at, approved_at, updated_at, version, originals_pending) \
          SELECT $1, v.* FROM UNNEST($2::uuid[], $3::uuid[], $4::uuid[], $5::int4[], $6::text[], \
          $7::int4[], $8::text[], $9::bool[], $10::bool[], $11::text[], $12::timestamptz[], \
-         $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int8[]) \
+         $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int8[], $17::int8[]) \
          AS v(id, company_id, employee_id, tax_year, status, schema_version, document, \
          proxy_entered, reopened, last_comment, requested_at, submitted_at, approved_at, \
-         updated_at, version)",
+         updated_at, version, originals_pending)",
     )
     .bind(tenant_id.as_uuid())
     .bind(id)
@@ -194,6 +206,7 @@ pub(super) async fn insert_new_in(
     .bind(approved_at)
     .bind(updated_at)
     .bind(version)
+    .bind(originals_pending)
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -267,22 +280,7 @@ async fn changes_in(
 ) -> Result<(), StoreError> {
     let filing = &write.filing;
     for change in &write.changes {
-        sqlx::query(
-            "INSERT INTO filing_changes (tenant_id, filing_id, at, actor_id, actor_name, path, \
-             label, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(filing.tenant_id.as_uuid())
-        .bind(filing.id.as_uuid())
-        .bind(change.at)
-        .bind(change.actor.as_uuid())
-        .bind(change.actor_name.as_str())
-        .bind(change.change.path.as_str())
-        .bind(change.change.label.as_str())
-        .bind(change.change.before.as_deref())
-        .bind(change.change.after.as_deref())
-        .execute(&mut **transaction)
-        .await
-        .map_err(store_error)?;
+        insert_change_in(transaction, filing.tenant_id, filing.id, change).await?;
     }
     Ok(())
 }

@@ -44,3 +44,5 @@ mod attachments;
 mod bulk_apply;
 
 mod slips;
+
+mod originals;

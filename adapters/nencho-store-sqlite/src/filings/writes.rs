@@ -6,7 +6,9 @@ use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Sqlite, Transaction};
 
 use crate::outbox::enqueue_in;
+use crate::originals::{insert_change_in, recount_originals_in};
 use nencho_store_sql::filings::document_columns;
+use nencho_store_sql::originals::pending_without_receipts;
 use nencho_store_sql::store_error;
 
 async fn insert_filing_in(
@@ -17,8 +19,8 @@ async fn insert_filing_in(
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-         submitted_at, approved_at, updated_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         submitted_at, approved_at, updated_at, version, originals_pending) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(filing.tenant_id.as_uuid())
     .bind(filing.id.as_uuid())
@@ -36,6 +38,8 @@ async fn insert_filing_in(
     .bind(filing.approved_at)
     .bind(filing.updated_at)
     .bind(filing.version)
+    // A new declaration has no receipts yet.
+    .bind(pending_without_receipts(&filing.document))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -52,7 +56,8 @@ async fn update_filing_in(
     let updated = sqlx::query(
         "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
          proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
-         submitted_at = $11, approved_at = $12, updated_at = $13, version = $14 \
+         submitted_at = $11, approved_at = $12, updated_at = $13, version = $14, \
+         originals_pending = $15 \
          WHERE tenant_id = $1 AND id = $2 AND version = $3",
     )
     .bind(filing.tenant_id.as_uuid())
@@ -69,6 +74,7 @@ async fn update_filing_in(
     .bind(filing.approved_at)
     .bind(filing.updated_at)
     .bind(filing.version)
+    .bind(pending_without_receipts(&filing.document))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -77,6 +83,10 @@ async fn update_filing_in(
             "filing {} is no longer at version {expected_version}",
             filing.id
         )));
+    }
+    // The row is ours now: count again with the receipts already recorded.
+    if pending_without_receipts(&filing.document) > 0 {
+        recount_originals_in(transaction, filing.tenant_id, filing.id, &filing.document).await?;
     }
     Ok(())
 }
@@ -113,22 +123,7 @@ pub(super) async fn write_in(
         .map_err(store_error)?;
     }
     for change in &write.changes {
-        sqlx::query(
-            "INSERT INTO filing_changes (tenant_id, filing_id, at, actor_id, actor_name, path, \
-             label, before_value, after_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(filing.tenant_id.as_uuid())
-        .bind(filing.id.as_uuid())
-        .bind(change.at)
-        .bind(change.actor.as_uuid())
-        .bind(change.actor_name.as_str())
-        .bind(change.change.path.as_str())
-        .bind(change.change.label.as_str())
-        .bind(change.change.before.as_deref())
-        .bind(change.change.after.as_deref())
-        .execute(&mut **transaction)
-        .await
-        .map_err(store_error)?;
+        insert_change_in(transaction, filing.tenant_id, filing.id, change).await?;
     }
     if let Some(mail) = &write.mail {
         enqueue_in(transaction, mail).await?;

@@ -128,3 +128,20 @@ async fn a_stored_slip_whose_content_is_not_a_slip_is_corrupt() {
         assert!(matches!(paged, Err(StoreError::Corrupt(_))), "{paged:?}");
     }
 }
+
+#[tokio::test]
+async fn declarations_without_a_count_of_awaited_certificates_are_counted_on_open() {
+    let directory = tempfile::tempdir().unwrap();
+    let options = SqliteStoreOptions::at(SqliteStore::default_path(directory.path()));
+    let store = SqliteStore::open(&options).await.unwrap();
+    nencho_store_contract::cases::every_certificate_received_leaves_nothing_awaited(&store).await;
+    // The state of a database migrated from before the count.
+    sqlx::query("UPDATE filings SET originals_pending = NULL")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let reopened = SqliteStore::open(&options).await.unwrap();
+    nencho_store_contract::cases::the_counts_of_every_certificate_received_are_back(&reopened)
+        .await;
+}

@@ -106,6 +106,7 @@ pub async fn print_company(
     loop {
         let query = FilingQuery {
             include_departed: true,
+            awaiting_originals: false,
             company_id,
             tax_year,
             status: Some(FilingStatus::Approved),

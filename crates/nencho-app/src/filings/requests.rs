@@ -191,6 +191,7 @@ pub(crate) fn query(
 ) -> FilingQuery {
     FilingQuery {
         include_departed: false,
+        awaiting_originals: false,
         company_id,
         tax_year,
         status,

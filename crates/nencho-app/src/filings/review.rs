@@ -69,6 +69,7 @@ pub async fn dashboard(
     };
     let query = FilingQuery {
         include_departed: false,
+        awaiting_originals: false,
         company_id,
         tax_year,
         status: request.status,

@@ -1,0 +1,27 @@
+//! What the contract cannot reach through the port: declarations stored before the count of
+//! awaited certificates existed are counted when the store connects.
+
+use nencho_store_postgres::{PgStore, PgStoreOptions};
+use sqlx::{Connection, PgConnection};
+
+use crate::fresh_database;
+
+#[tokio::test]
+async fn declarations_without_a_count_are_counted_on_connect() {
+    let Some((database, store)) = fresh_database("originals_recount").await else {
+        return;
+    };
+    nencho_store_contract::cases::every_certificate_received_leaves_nothing_awaited(&store).await;
+    // As the owner: the state of a database migrated from before the count.
+    let mut owner = PgConnection::connect(&database.url).await.unwrap();
+    sqlx::query("UPDATE filings SET originals_pending = NULL")
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    store.close().await;
+    let reconnected = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
+        .await
+        .unwrap();
+    nencho_store_contract::cases::the_counts_of_every_certificate_received_are_back(&reconnected)
+        .await;
+}
