@@ -64,7 +64,7 @@ async fn a_certificate_is_attached_checked_and_opened_by_those_who_may(store: Ar
     let (status, page, _) = employee.get(&review).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(
-        page.contains(r#"<li data-provided="false">□ 生命保険料控除証明書: 生命保険1 (A生命保険株式会社)</li>"#),
+        page.contains(r#"<li data-provided="false" data-original="">□ 生命保険料控除証明書: 生命保険1 (A生命保険株式会社)"#),
         "{page}"
     );
     assert!(page.contains(r#"id="no-attachments""#));
@@ -125,7 +125,7 @@ async fn a_certificate_is_attached_checked_and_opened_by_those_who_may(store: Ar
     let (_, page, _) = employee.get(&format!("{review}?notice=attached")).await;
     assert!(page.contains("書類を添付しました。"), "{page}");
     assert!(
-        page.contains(r#"<li data-provided="true">✓ 生命保険料控除証明書"#),
+        page.contains(r#"<li data-provided="true" data-original="">✓ 生命保険料控除証明書"#),
         "{page}"
     );
     let ids = listed(&page);

@@ -70,6 +70,7 @@ mod filings;
 mod import;
 mod maintenance;
 mod metrics;
+mod originals;
 mod print;
 mod settlement;
 mod sites;

@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod auto_reminders;
 mod mails;
+pub mod originals;
 pub mod own;
 pub mod payroll;
 pub mod periods;

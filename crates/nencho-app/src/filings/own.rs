@@ -2,8 +2,9 @@
 //! a step, submit, take it back before review. The company's periods decide what may change.
 
 use nencho_filings::{
-    Actor, Attachment, ComputedAmounts, Declaration, EditScope, ExpectedAttachment, Filing,
-    FilingAction, FilingPeriods, Form, Problem, compute, expected_attachments, forms_of,
+    OriginalLine,
+    Actor, Attachment, ComputedAmounts, Declaration, EditScope, Filing,
+    FilingAction, FilingPeriods, Form, Problem, compute, forms_of,
     validate_for_employee,
 };
 use nencho_kernel::TaxYear;
@@ -31,9 +32,10 @@ pub struct OwnFiling {
     /// What the employee may change today.
     pub scope: EditScope,
     pub history: FilingHistory,
-    /// The documents attached, oldest first, and those the declaration calls for.
+    /// The documents attached, oldest first, and the certificates the declaration calls for
+    /// with their receipts (原本).
     pub attachments: Vec<Attachment>,
-    pub expected_attachments: Vec<ExpectedAttachment>,
+    pub originals: Vec<OriginalLine>,
 }
 
 /// The actor's own declaration for `tax_year`. [`AppError::NotFound`] when the actor has no
@@ -74,9 +76,10 @@ pub async fn own_filing(
         .map(|amounts| amounts.relative_classes.clone())
         .unwrap_or_default();
     let attachments = super::attachments::attachments_of(context, &filing).await?;
+    let originals = super::originals::originals_of(context, &filing).await?;
     Ok(OwnFiling {
         attachments,
-        expected_attachments: expected_attachments(&filing.document),
+        originals,
         forms: forms_of(&filing.document, &classes),
         problems: validate_for_employee(&filing.document, tax_year, employee.hire_date),
         employee,

@@ -3,9 +3,9 @@
 //! reopen with a reason; and proxy entry (代理入力) for an employee who filed on paper.
 
 use nencho_filings::{
-    Actor, Attachment, ComputedAmounts, Declaration, ExpectedAttachment, Filing, FilingAction,
-    FilingPeriods, FilingStatus, Form, Problem, ValueChange, compute, diff, expected_attachments,
-    forms_of, transition, validate_for_employee,
+    OriginalLine,
+    Actor, Attachment, ComputedAmounts, Declaration, Filing, FilingAction,
+    FilingPeriods, FilingStatus, Form, Problem, ValueChange, compute, diff, forms_of, transition, validate_for_employee,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
@@ -24,6 +24,8 @@ pub struct DashboardRequest {
     pub status: Option<FilingStatus>,
     pub search: Option<String>,
     pub department: Option<String>,
+    /// Only declarations waiting for certificates (原本未着).
+    pub awaiting_originals: bool,
     /// The `next` of the previous page.
     pub after: Option<String>,
 }
@@ -34,6 +36,8 @@ pub struct Dashboard {
     pub tax_year: TaxYear,
     pub periods: Option<FilingPeriods>,
     pub counts: StatusCounts,
+    /// Declarations handed in whose certificates have not all arrived (原本未着).
+    pub awaiting_originals: u64,
     pub page: FilingPage,
 }
 
@@ -69,7 +73,7 @@ pub async fn dashboard(
     };
     let query = FilingQuery {
         include_departed: false,
-        awaiting_originals: false,
+        awaiting_originals: request.awaiting_originals,
         company_id,
         tax_year,
         status: request.status,
@@ -83,6 +87,10 @@ pub async fn dashboard(
         .store
         .status_counts(tenant, company_id, tax_year, query.department.as_deref())
         .await?;
+    let awaiting_originals = context
+        .store
+        .awaiting_originals_count(tenant, company_id, tax_year, query.department.as_deref())
+        .await?;
     let periods = context
         .store
         .find_periods(tenant, company_id, tax_year)
@@ -92,6 +100,7 @@ pub async fn dashboard(
         tax_year,
         periods,
         counts,
+        awaiting_originals,
         page,
     })
 }
@@ -108,9 +117,10 @@ pub struct FilingReview {
     /// Last year's approved declaration and what differs from it.
     pub last_year: Option<Filing>,
     pub changes_since_last_year: Vec<ValueChange>,
-    /// The documents attached, oldest first, and those the declaration calls for.
+    /// The documents attached, oldest first, and the certificates the declaration calls for
+    /// with their receipts (原本).
     pub attachments: Vec<Attachment>,
-    pub expected_attachments: Vec<ExpectedAttachment>,
+    pub originals: Vec<OriginalLine>,
 }
 
 /// Opens a declaration for review.
@@ -161,9 +171,10 @@ async fn review_of(
         .map(|amounts| amounts.relative_classes.clone())
         .unwrap_or_default();
     let attachments = super::attachments::attachments_of(context, &filing).await?;
+    let originals = super::originals::originals_of(context, &filing).await?;
     Ok(FilingReview {
         attachments,
-        expected_attachments: expected_attachments(&filing.document),
+        originals,
         forms: forms_of(&filing.document, &classes),
         problems: validate_for_employee(&filing.document, filing.tax_year, employee.hire_date),
         computed,

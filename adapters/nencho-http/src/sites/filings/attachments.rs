@@ -13,13 +13,14 @@ use nencho_app::filings::attachments::{
     remove_own, remove_proxy, reviewed_attachment,
 };
 use nencho_app::sign_in::CurrentUser;
-use nencho_filings::{Attachment, AttachmentKind, ExpectedAttachment, MAX_ATTACHMENT_BYTES};
+use nencho_filings::{Attachment, AttachmentKind, MAX_ATTACHMENT_BYTES, OriginalLine};
 use nencho_kernel::{AttachmentId, EmployeeId, TaxYear, format_japan_datetime};
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Form, Multipart, Path};
 use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
 
+use super::originals::{OriginalView, original_view};
 use super::year_of;
 use crate::HttpServices;
 use crate::sites::account::failure;
@@ -39,20 +40,25 @@ pub(super) struct AttachmentItem {
     pub delete_action: Option<String>,
 }
 
-/// A document the declaration calls for, and whether one of its kind is attached.
+/// A document the declaration calls for, whether one of its kind is attached, and whether its
+/// original has arrived.
 pub(super) struct ChecklistItem {
     pub kind: &'static str,
     pub subject: String,
     pub provided: bool,
+    pub original: OriginalView,
 }
 
-/// The attachments section of a page.
+/// The attachments section of a page (the documents the declaration calls for are also where
+/// their originals' receipts show: see [`original_view`]).
 pub(super) struct AttachmentsView {
     pub items: Vec<AttachmentItem>,
     pub checklist: Vec<ChecklistItem>,
     /// Where the upload form posts; `None` when the documents cannot change now.
     pub upload_action: Option<String>,
     pub kinds: Vec<(&'static str, &'static str)>,
+    /// Where the reviewer's receipt forms post; `None` for whoever may not record receipts.
+    pub receipt_action: Option<String>,
 }
 
 /// `1.2MB`, `340KB`.
@@ -64,13 +70,15 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
-/// The section for `attachments` and `expected`: documents link to `href(id)`; with
-/// `changeable_base` (the declaration's base path) the page offers upload and delete forms.
+/// The section for `attachments` and the certificates of `originals`: documents link to
+/// `href(id)`; with `changeable_base` (the declaration's base path) the page offers upload and
+/// delete forms, with `receipt_action` the reviewer's receipt forms.
 pub(super) fn attachments_view(
     attachments: &[Attachment],
-    expected: &[ExpectedAttachment],
+    originals: &[OriginalLine],
     href: impl Fn(AttachmentId) -> String,
     changeable_base: Option<&str>,
+    receipt_action: Option<String>,
 ) -> AttachmentsView {
     let items = attachments
         .iter()
@@ -87,9 +95,10 @@ pub(super) fn attachments_view(
         .collect();
     // The n-th expected document of a kind is provided when n documents of it are attached.
     let mut seen = std::collections::HashMap::<AttachmentKind, usize>::new();
-    let checklist = expected
+    let checklist = originals
         .iter()
-        .map(|wanted| {
+        .map(|line| {
+            let wanted = &line.expected;
             let position = seen.entry(wanted.kind).or_default();
             *position += 1;
             let attached = attachments
@@ -100,6 +109,7 @@ pub(super) fn attachments_view(
                 kind: wanted.kind.japanese_name(),
                 subject: wanted.subject.clone(),
                 provided: attached >= *position,
+                original: original_view(line),
             }
         })
         .collect();
@@ -111,6 +121,7 @@ pub(super) fn attachments_view(
             .into_iter()
             .map(|kind| (kind.code(), kind.japanese_name()))
             .collect(),
+        receipt_action,
     }
 }
 

@@ -62,7 +62,7 @@ struct Loaded {
     history: nencho_ports::FilingHistory,
     opened: bool,
     attachments: Vec<nencho_filings::Attachment>,
-    expected_attachments: Vec<nencho_filings::ExpectedAttachment>,
+    originals: Vec<nencho_filings::OriginalLine>,
 }
 
 async fn load(
@@ -88,7 +88,7 @@ async fn load(
                 scope: own.scope,
                 history: own.history,
                 attachments: own.attachments,
-                expected_attachments: own.expected_attachments,
+                originals: own.originals,
             })
         }
         Subject::Proxy(employee) => {
@@ -104,7 +104,7 @@ async fn load(
                 problems: review.problems,
                 history: review.history,
                 attachments: review.attachments,
-                expected_attachments: review.expected_attachments,
+                originals: review.originals,
             })
         }
     }
@@ -715,12 +715,14 @@ fn review_page(
     let year = loaded.filing.tax_year.year();
     let attachments = attachments_view(
         &loaded.attachments,
-        &loaded.expected_attachments,
+        &loaded.originals,
         |id| match subject {
             Subject::Own => format!("/filings/{year}/attachments/{id}"),
             Subject::Proxy(_) => format!("/admin/attachments/{id}"),
         },
         editable(subject, loaded).then_some(base.as_str()),
+        // Receipts are recorded on the reviewer's page of the declaration.
+        None,
     );
     let document = &loaded.filing.document;
     let submittable = matches!(

@@ -3,6 +3,7 @@
 //! export.
 
 mod attachments;
+mod originals;
 mod flow;
 mod form;
 mod own_slips;
@@ -77,6 +78,7 @@ pub fn routes(route: Route) -> Route {
             post(attachments::proxy_delete),
         )
         .at("/admin/attachments/:id", get(attachments::staff_download))
+        .at("/admin/filings/:id/originals", post(originals::record))
         .at("/slips", get(own_slips::show))
         .at("/slips/consent", post(own_slips::consent))
         .at("/slips/:year/print.pdf", get(own_slips::pdf))

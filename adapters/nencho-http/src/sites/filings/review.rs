@@ -137,9 +137,11 @@ pub async fn show(
             can_proxy: may(Permission::EditFilings),
             attachments: attachments_view(
                 &found.attachments,
-                &found.expected_attachments,
+                &found.originals,
                 |id| format!("/admin/attachments/{id}"),
                 None,
+                may(Permission::ReturnFilings)
+                    .then(|| format!("/admin/filings/{}/originals", filing.id)),
             ),
         },
         StatusCode::OK,

@@ -11,7 +11,7 @@ use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Recipients, remind, request_filings};
 use nencho_app::filings::review::{DashboardRequest, approve_many, dashboard};
 use nencho_app::sign_in::CurrentUser;
-use nencho_filings::FilingStatus;
+use nencho_filings::{FilingStatus, awaits_originals};
 use nencho_identity::Permission;
 use nencho_kernel::{
     CompanyId, Date, EmployeeId, FilingId, JAPAN_STANDARD_TIME, TaxYear, parse_japanese_date,
@@ -102,6 +102,8 @@ struct RowView {
     remindable: bool,
     /// 提出済: `{filing_id}:{version}` for the 一括承認 checkbox.
     approvable: Option<String>,
+    /// Handed in with certificates not yet received (原本未着): how many.
+    originals_pending: u32,
 }
 
 #[derive(Template)]
@@ -116,6 +118,10 @@ struct DashboardPage {
     counts: Vec<CountView>,
     total: u64,
     status: String,
+    /// 原本未着: declarations handed in whose certificates have not all arrived.
+    awaiting_originals: u64,
+    /// `pending` when the list shows only those.
+    originals: &'static str,
     search: String,
     rows: Vec<RowView>,
     next_after: Option<String>,
@@ -130,9 +136,15 @@ struct DashboardPage {
 #[derive(Deserialize)]
 pub struct DashboardQuery {
     status: Option<String>,
+    /// `pending`: only declarations waiting for certificates (原本未着).
+    originals: Option<String>,
     q: Option<String>,
     after: Option<String>,
     notice: Option<String>,
+}
+
+fn awaiting_originals(filter: Option<&str>) -> bool {
+    filter == Some("pending")
 }
 
 fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
@@ -166,6 +178,7 @@ pub async fn show_dashboard(
             status,
             search: query.q.clone(),
             department: None,
+            awaiting_originals: awaiting_originals(query.originals.as_deref()),
             after: query.after.clone(),
         },
     )
@@ -216,6 +229,11 @@ pub async fn show_dashboard(
                 .as_ref()
                 .filter(|filing| filing.status == FilingStatus::Submitted)
                 .map(|filing| format!("{}:{}", filing.id, filing.version)),
+            originals_pending: if awaits_originals(row.status()) {
+                row.originals_pending
+            } else {
+                0
+            },
         })
         .collect();
     page(
@@ -243,6 +261,12 @@ pub async fn show_dashboard(
                 .map(FilingStatus::code)
                 .unwrap_or_default()
                 .to_owned(),
+            awaiting_originals: board.awaiting_originals,
+            originals: if awaiting_originals(query.originals.as_deref()) {
+                "pending"
+            } else {
+                ""
+            },
             search: query.q.unwrap_or_default(),
             rows,
             next_after: board.page.next.map(|next| next.as_str().to_owned()),

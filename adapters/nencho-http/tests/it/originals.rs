@@ -1,0 +1,134 @@
+//! The certificates' originals (控除証明書等の原本) through the HTTP surface, on SQLite and on
+//! PostgreSQL: an employee hands in a declaration with a life policy; the dashboard counts it as
+//! 原本未着 and lists it under that filter; a 承認者 records the paper original on the
+//! declaration's page (a forged token and a second identical record change nothing), the
+//! history says who and when, the employee sees it received, the count drops to zero; the record
+//! is withdrawn and the declaration waits again.
+
+use std::sync::Arc;
+
+use nencho_ports::Store;
+use poem::http::StatusCode;
+
+use crate::filings::{QUESTIONS, borrowed, hidden, policies, redirected_to, save_step, world};
+
+on_both_stores!(an_original_is_received_counted_and_withdrawn);
+
+/// The dashboard's 原本未着 count on `page`.
+fn awaiting(page: &str) -> u64 {
+    let marker = r#"<span id="originals-pending-count">"#;
+    let start = page.find(marker).expect("the 原本未着 count") + marker.len();
+    page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let year = world.year.year();
+    world.open_periods().await;
+    let mut employee = world.staff.remove(0);
+    let base = format!("/filings/{year}");
+
+    // The employee declares a life policy and hands the declaration in.
+    let mut answers: Vec<(&str, &str)> = QUESTIONS.iter().map(|(name, _)| (*name, "no")).collect();
+    answers[2] = ("paid_life_insurance", "yes");
+    let answer = save_step(&mut employee, &base, "questions", &answers).await;
+    redirected_to(&answer, &format!("{base}/step/self"));
+    let policy = policies("60,000");
+    let answer = save_step(&mut employee, &base, "insurance", &borrowed(&policy[..7])).await;
+    assert_eq!(answer.0, StatusCode::SEE_OTHER, "{}", answer.1);
+    let review = format!("{base}/review");
+    let (_, page, _) = employee.get(&review).await;
+    assert!(
+        page.contains(r#"<span class="original">原本: 未受領</span>"#),
+        "{page}"
+    );
+    assert!(
+        !page.contains("receive-paper"),
+        "the employee does not record receipts"
+    );
+    let version = hidden(&page, "version");
+    let (status, page, _) = employee
+        .post(&format!("{base}/submit"), &[("version", version.as_str())])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+
+    // The dashboard counts it and lists it under 原本未着.
+    let mut approver = world.staff.remove(1);
+    let dashboard = format!("/admin/companies/{}/filings/{year}", world.company.id);
+    let (status, page, _) = approver.get(&dashboard).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(awaiting(&page), 1, "{page}");
+    assert!(page.contains(r#"data-pending="1">原本未着 1</span>"#), "{page}");
+    let (_, page, _) = approver
+        .get(&format!("{dashboard}?originals=pending"))
+        .await;
+    assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
+
+    // The 承認者 records the paper original on the declaration's page.
+    let filing = world.filing().await;
+    let declaration = format!("/admin/filings/{}", filing.id);
+    let (status, page, _) = approver.get(&declaration).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"data-original="">"#), "{page}");
+    let key = hidden(&page, "key");
+    assert_eq!(key, "life_insurance:生命保険1 (A生命保険株式会社)");
+    let receive = format!("{declaration}/originals");
+    let (status, _, _) = approver
+        .post(
+            &receive,
+            &[
+                ("key", key.as_str()),
+                ("method", "paper"),
+                ("csrf_token", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    approver.get(&declaration).await;
+    let (status, page, location) = approver
+        .post(&receive, &[("key", key.as_str()), ("method", "paper")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("{declaration}#attachments").as_str())
+    );
+    let (_, page, _) = approver.get(&declaration).await;
+    assert!(page.contains(r#"data-original="paper">"#), "{page}");
+    assert!(page.contains("原本: 原本受領 ("), "{page}");
+    assert!(page.contains("withdraw-receipt"), "{page}");
+    assert!(
+        page.contains(
+            "<td>原本: 生命保険料控除証明書 生命保険1 (A生命保険株式会社)</td><td>未受領</td><td>原本受領</td>"
+        ),
+        "the history says it: {page}"
+    );
+    let (status, page, _) = approver
+        .post(&receive, &[("key", key.as_str()), ("method", "paper")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("すでにその状態です"), "{page}");
+    let (_, page, _) = approver.get(&dashboard).await;
+    assert_eq!(awaiting(&page), 0, "{page}");
+    assert!(!page.contains("原本未着 1</span>"), "{page}");
+    let (_, page, _) = approver
+        .get(&format!("{dashboard}?originals=pending"))
+        .await;
+    assert!(page.contains("該当する従業員はいません。"), "{page}");
+    let (_, page, _) = employee.get(&review).await;
+    assert!(page.contains("原本: 原本受領 ("), "{page}");
+
+    // Withdrawn: the declaration waits again.
+    approver.get(&declaration).await;
+    let (status, _, _) = approver
+        .post(&receive, &[("key", key.as_str()), ("method", "none")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = approver.get(&dashboard).await;
+    assert_eq!(awaiting(&page), 1, "{page}");
+}
