@@ -394,6 +394,16 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[]),
             [CF, CF, NO, NO, NO, NO],
         ),
+        row(
+            format!("/admin/companies/{a}/filings/{year}/remind-originals"),
+            form(&[]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{b}/filings/{year}/remind-originals"),
+            form(&[("employee", &nobody)]),
+            [CF, CF, NO, NO, NO, NO],
+        ),
         // … approve_filings, 一括承認: the declaration is 入力中, so it is skipped (未提出); an
         // empty or malformed selection is refused to those who may approve, and to nobody else
         // before the permission.

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use nencho_kernel::EmailAddress;
 use nencho_ports::Store;
 use poem::http::StatusCode;
 
@@ -69,6 +70,33 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
         .await;
     assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
 
+    // A reminder names the certificate still missing (the employee now has an address).
+    let mut employee_record = world.employee.clone();
+    employee_record.email = Some(EmailAddress::parse("taro@acme.example").unwrap());
+    store
+        .update_employee(world.company.tenant_id, &employee_record)
+        .await
+        .unwrap();
+    let (status, page, location) = approver
+        .post(&format!("{dashboard}/remind-originals"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (_, page, _) = approver.get(&location.unwrap()).await;
+    assert!(page.contains("1件に原本の提出を督促しました。"), "{page}");
+    let mails = store.list_mail(world.company.tenant_id, 10).await.unwrap();
+    let reminder = mails
+        .iter()
+        .find(|mail| mail.subject.contains("控除証明書等の原本の提出のお願い"))
+        .expect("the reminder is queued");
+    assert_eq!(reminder.to.as_str(), "taro@acme.example");
+    assert!(
+        reminder
+            .body
+            .contains("・生命保険料控除証明書: 生命保険1 (A生命保険株式会社)"),
+        "{}",
+        reminder.body
+    );
+
     // The 承認者 records the paper original on the declaration's page.
     let filing = world.filing().await;
     let declaration = format!("/admin/filings/{}", filing.id);
@@ -115,6 +143,19 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     assert!(page.contains("すでにその状態です"), "{page}");
     let (_, page, _) = approver.get(&dashboard).await;
     assert_eq!(awaiting(&page), 0, "{page}");
+    assert!(!page.contains(r#"id="remind-originals""#), "nothing to remind of");
+    approver
+        .post(&format!("{dashboard}/remind-originals"), &[])
+        .await;
+    let mails = store.list_mail(world.company.tenant_id, 10).await.unwrap();
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|mail| mail.subject.contains("原本の提出のお願い"))
+            .count(),
+        1,
+        "no second reminder once everything arrived"
+    );
     assert!(!page.contains("原本未着 1</span>"), "{page}");
     let (_, page, _) = approver
         .get(&format!("{dashboard}?originals=pending"))

@@ -1,6 +1,6 @@
 //! The texts of the declaration mails: Japanese first, English below, plain text.
 
-use nencho_filings::{FilingPeriods, ReminderDay};
+use nencho_filings::{ExpectedAttachment, FilingPeriods, ReminderDay};
 use nencho_kernel::{EmailAddress, format_wareki};
 use nencho_ports::OutboxMessage;
 use nencho_tenancy::{Company, Employee, Tenant};
@@ -114,6 +114,46 @@ pub(crate) fn request(
         link = link(context, tenant, periods),
         year = year.year(),
         end = periods.filing.end,
+    );
+    Some(message(context, tenant, to, subject, body))
+}
+
+/// 原本の督促: the certificates whose originals (or electronic data) have not reached the
+/// company, one per line; `None` without an e-mail address.
+pub(crate) fn originals_reminder(
+    context: &AppContext,
+    tenant: &Tenant,
+    company: &Company,
+    employee: &Employee,
+    periods: &FilingPeriods,
+    missing: &[ExpectedAttachment],
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let year = periods.tax_year;
+    let list: String = missing
+        .iter()
+        .map(|wanted| format!("・{}: {}\n", wanted.kind.japanese_name(), wanted.subject))
+        .collect();
+    let subject = format!(
+        "令和{}年分 年末調整: 控除証明書等の原本の提出のお願い",
+        year.reiwa()
+    );
+    let body = format!(
+        "{name} 様\n\n\
+         {sender} です。令和{reiwa}年分の年末調整の申告に必要な次の書類が、まだ会社に届いていません。\n\n\
+         {list}\n\
+         原本(紙の証明書)を担当者に提出するか、電子的控除証明書のデータがある場合は会社の指示に従って提出してください。\
+         写真やコピーは原本の代わりになりません。行き違いで提出済みの場合はご容赦ください。\n\
+         申告の内容はこちらで確認できます: {link}\n\n\
+         ----\n\
+         The company has not yet received the original certificates listed above for your {year_number} \
+         year-end adjustment. Please hand in the paper originals (photos and copies do not replace \
+         them) or their electronic data as your company instructs.\n",
+        name = employee.name.full(),
+        sender = company.name.as_str(),
+        reiwa = year.reiwa(),
+        link = link(context, tenant, periods),
+        year_number = year.year(),
     );
     Some(message(context, tenant, to, subject, body))
 }

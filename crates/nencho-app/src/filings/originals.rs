@@ -9,10 +9,11 @@ use nencho_filings::{
     receipt_change,
 };
 use nencho_identity::Permission;
-use nencho_kernel::FilingId;
+use nencho_kernel::{CompanyId, FilingId, TaxYear};
 use nencho_ports::OriginalReceiptWrite;
 
-use super::{actor_name, require_for_employee};
+use super::requests::{Outcome, Recipients, prepare, query};
+use super::{actor_name, mails, require_for_employee};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -92,4 +93,56 @@ pub async fn record_original(
     };
     context.store.write_original_receipt(tenant, &write).await?;
     Ok(())
+}
+
+/// 原本の督促: a mail to everyone among `recipients` whose handed-in declaration still waits for
+/// certificates, naming each one missing. Changes no declaration. Needs RequestFilings, as
+/// every reminder does.
+pub async fn remind_originals(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    recipients: Recipients,
+) -> Result<Outcome, AppError> {
+    let (company, periods, department) = prepare(context, actor, company_id, tax_year).await?;
+    let tenant = actor.tenant.id;
+    let mut outcome = Outcome::default();
+    let mut query = query(company_id, tax_year, department, None);
+    query.awaiting_originals = true;
+    loop {
+        let page = context.store.list_filings(tenant, &query).await?;
+        for row in &page.rows {
+            let Some(filing) = &row.filing else { continue };
+            if !recipients.includes(row.employee.id) {
+                continue;
+            }
+            let missing: Vec<_> = originals_of(context, filing)
+                .await?
+                .into_iter()
+                .filter(|line| line.receipt.is_none())
+                .map(|line| line.expected)
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            outcome.done += 1;
+            match mails::originals_reminder(
+                context,
+                &actor.tenant,
+                &company,
+                &row.employee,
+                &periods,
+                &missing,
+            ) {
+                Some(mail) => context.store.enqueue_mail(&mail).await?,
+                None => outcome.without_email += 1,
+            }
+        }
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    Ok(outcome)
 }

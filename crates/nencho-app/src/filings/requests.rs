@@ -26,7 +26,7 @@ pub enum Recipients {
 }
 
 impl Recipients {
-    fn includes(&self, employee: EmployeeId) -> bool {
+    pub(crate) fn includes(&self, employee: EmployeeId) -> bool {
         match self {
             Recipients::Everyone => true,
             Recipients::Only(ids) => ids.contains(&employee),
@@ -156,7 +156,9 @@ pub(crate) fn reminders_of(
     mails
 }
 
-async fn prepare(
+/// The company, its periods of the year (a reminder names the deadline) and the department the
+/// actor's RequestFilings is narrowed to, if any.
+pub(crate) async fn prepare(
     context: &AppContext,
     actor: &CurrentUser,
     company_id: CompanyId,

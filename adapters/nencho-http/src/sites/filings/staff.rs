@@ -7,6 +7,7 @@ use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::{grants_of, require};
 use nencho_app::companies::companies_with;
+use nencho_app::filings::originals::remind_originals;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Recipients, remind, request_filings};
 use nencho_app::filings::review::{DashboardRequest, approve_many, dashboard};
@@ -287,7 +288,8 @@ pub struct RequestForm {
     employee: Option<String>,
 }
 
-/// 依頼 (`kind == "request"`) or 督促 (`"remind"`), for one employee or everyone due.
+/// 依頼 (`kind == "request"`), 督促 (`"remind"`) or 原本の督促 (`"remind-originals"`), for one
+/// employee or everyone due.
 #[handler]
 pub async fn send_requests(
     request: &Request,
@@ -317,16 +319,18 @@ pub async fn send_requests(
             request_filings(&services.app, &current, company_id, tax_year, recipients).await
         }
         "remind" => remind(&services.app, &current, company_id, tax_year, recipients).await,
+        "remind-originals" => {
+            remind_originals(&services.app, &current, company_id, tax_year, recipients).await
+        }
         _ => return plain_not_found(),
     };
     match outcome {
         Ok(outcome) => {
-            let verb = if kind == "request" {
-                "依頼"
-            } else {
-                "督促"
+            let mut notice = match kind.as_str() {
+                "request" => format!("{}件を依頼しました。", outcome.done),
+                "remind" => format!("{}件を督促しました。", outcome.done),
+                _ => format!("{}件に原本の提出を督促しました。", outcome.done),
             };
-            let mut notice = format!("{}件を{verb}しました。", outcome.done);
             if outcome.without_email > 0 {
                 notice.push_str(&format!(
                     "うち{}件はメールアドレスがないため、別の方法でお知らせください。",
