@@ -1,7 +1,8 @@
 //! The declarations at 100,000 employees, on SQLite and on PostgreSQL: what the progress
 //! dashboard costs (counts by status and one page, unfiltered and filtered), what a bulk request
-//! costs, and what saving one step of the employee's flow costs — through the real use cases
-//! (`nencho_app::filings`) and stores.
+//! costs, what saving one step of the employee's flow costs, and — with a tenth of the company
+//! handed in — the 原本未着 filter and recording an original received — through the real use
+//! cases (`nencho_app::filings`) and stores.
 //!
 //! A benchmark, not a test: `cargo bench -p nencho-http --bench declarations_100k`.
 //! `NENCHO_DECLARATIONS_BENCH_STORE=sqlite|postgres` runs one store; `…_EMPLOYEES` changes the
@@ -17,6 +18,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use nencho_app::filings::originals::record_original;
 use nencho_app::filings::own::save_own_filing;
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::requests::{Recipients, request_filings};
@@ -27,7 +29,7 @@ use nencho_filings::{
     PersonName as FilingName, RelativeEntry,
 };
 use nencho_kernel::{Clock, Date, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear, Yen};
-use nencho_ports::Store;
+use nencho_ports::{FilingQuery, FilingWrite, Store};
 use nencho_store_contract::postgres::TestDatabase;
 use nencho_store_postgres::{PgStore, PgStoreOptions};
 use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
@@ -213,6 +215,7 @@ fn run_one(store_name: &str) {
             status,
             search: search.map(str::to_owned),
             department: None,
+            awaiting_originals: false,
             after: None,
         };
         let mut samples = Vec::new();
@@ -296,6 +299,99 @@ fn run_one(store_name: &str) {
         println!(
             "  save one step of the flow (load, check, diff, write) {}",
             summary(samples)
+        );
+
+        // Mid-season: a tenth of the company has handed in a declaration with a certificate.
+        let handed_in = count / 10;
+        let step = Instant::now();
+        let mut query = FilingQuery {
+            company_id: company.id,
+            tax_year: year,
+            status: None,
+            search: None,
+            department: None,
+            include_departed: false,
+            awaiting_originals: false,
+            after: None,
+            limit: 500,
+        };
+        let mut submitted = 0;
+        while submitted < handed_in {
+            let page = store.list_filings(actor.tenant.id, &query).await.unwrap();
+            let writes: Vec<FilingWrite> = page
+                .rows
+                .iter()
+                .filter_map(|row| row.filing.clone())
+                .filter(|filing| filing.status == FilingStatus::Requested)
+                .take(handed_in - submitted)
+                .map(|mut filing| {
+                    let expected_version = filing.version;
+                    filing.status = FilingStatus::Submitted;
+                    filing.document = document(60_000);
+                    filing.version += 1;
+                    FilingWrite {
+                        filing,
+                        expected_version,
+                        event: None,
+                        changes: Vec::new(),
+                        mail: None,
+                    }
+                })
+                .collect();
+            submitted += writes.len();
+            store.write_filings(actor.tenant.id, &writes).await.unwrap();
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
+        }
+        println!(
+            "  {submitted} declarations handed in with a certificate ({:.1} s)",
+            step.elapsed().as_secs_f64()
+        );
+        let awaiting = DashboardRequest {
+            awaiting_originals: true,
+            ..board(None, None)
+        };
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            let step = Instant::now();
+            let shown = dashboard(&context, &actor, company.id, year, awaiting.clone())
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            assert_eq!(shown.awaiting_originals, submitted as u64);
+            assert_eq!(shown.page.rows.len(), 50.min(submitted));
+        }
+        println!("  {:<48} {}", "dashboard filtered 原本未着", summary(samples));
+
+        let awaited: Vec<_> = dashboard(&context, &actor, company.id, year, awaiting.clone())
+            .await
+            .unwrap()
+            .page
+            .rows
+            .into_iter()
+            .filter_map(|row| row.filing)
+            .collect();
+        let key = nencho_filings::expected_attachments(&document(60_000))[0].original_key();
+        let mut samples = Vec::new();
+        for filing in &awaited {
+            let step = Instant::now();
+            record_original(&context, &actor, filing.id, &key, "paper")
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+        }
+        println!(
+            "  record one original received (check, write, recount) {}",
+            summary(samples)
+        );
+        let shown = dashboard(&context, &actor, company.id, year, awaiting)
+            .await
+            .unwrap();
+        assert_eq!(
+            shown.awaiting_originals,
+            (submitted - awaited.len()) as u64
         );
     });
 }

@@ -4,7 +4,8 @@
 //! premium —, attaches a photo of a certificate the checklist asks for, and submits; the 担当者
 //! sees the certificate and returns the declaration with a comment, which reaches the
 //! employee by mail and on the page; the employee fixes a premium and submits again; the 承認者
-//! sees the history and the changed value and approves; the payroll export holds the employee's
+//! sees the history and the changed value, records the certificates' paper originals as received
+//! (the dashboard's 原本未着 count goes from 1 to 0) and approves; the payroll export holds the employee's
 //! row with the deductions this test computes on its own from the NTA rules; the employee
 //! consents to electronic delivery, the ADMIN issues the 源泉徴収票 from the payroll totals, and
 //! the employee is told by mail and finds it on their page.
@@ -421,6 +422,7 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     // 6. The 承認者 sees the history and the changed value, and approves.
     accept_invitation(&browser, &approver_link, &approver_id, APPROVER_PASSWORD).await;
     browser.goto(&format!("{site}{dashboard}")).await;
+    expect_awaiting_originals(&browser, "1").await;
     open_review(&browser, EMPLOYEE_NUMBER).await;
     wait_for_status(&browser, "submitted", "提出済").await;
     let history = texts(&browser, "#history tr.event").await;
@@ -451,8 +453,39 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
             ))
             .await;
     }
+    // The paper certificates have reached the company: the 承認者 records each of them.
+    let certificates = browser
+        .find_all("#attachment-checklist .receive-paper")
+        .await
+        .len();
+    if certificates != 2 {
+        browser
+            .fail(&format!(
+                "each of the two policies' certificates should await its original: {certificates}"
+            ))
+            .await;
+    }
+    for received in 1..=certificates {
+        browser.click("#attachment-checklist .receive-paper").await;
+        browser
+            .wait_until(
+                &format!("{received} certificate(s) recorded as received"),
+                async |client| {
+                    let found = client
+                        .find_all(Locator::Css(
+                            r#"#attachment-checklist li[data-original="paper"]"#,
+                        ))
+                        .await
+                        .ok()?;
+                    (found.len() == received).then_some(())
+                },
+            )
+            .await;
+    }
     browser.click("#approve-filing").await;
     wait_for_status(&browser, "approved", "承認済").await;
+    browser.goto(&format!("{site}{dashboard}")).await;
+    expect_awaiting_originals(&browser, "0").await;
     log_out(&browser, &site).await;
 
     // 7. The ADMIN downloads the payroll CSV: the employee's row holds the expected figures.
@@ -766,6 +799,19 @@ async fn expect_amounts(browser: &Browser, expected: &Expected, care_premium: i6
         ("基礎控除", expected.basic),
     ] {
         wait_for_amount(browser, label, amount).await;
+    }
+}
+
+/// The dashboard's 原本未着 count reads `count`.
+async fn expect_awaiting_originals(browser: &Browser, count: &str) {
+    let shown = browser.wait_for("#originals-pending-count").await;
+    let shown = browser.text_of(&shown).await;
+    if shown.trim() != count {
+        browser
+            .fail(&format!(
+                "the dashboard should count {count} declaration(s) awaiting originals: {shown:?}"
+            ))
+            .await;
     }
 }
 
