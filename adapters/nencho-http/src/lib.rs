@@ -68,6 +68,7 @@ pub fn logged_endpoint(
 ) -> impl Endpoint + 'static {
     let services = Arc::new(services);
     let trusted_proxies = services.trusted_proxies.clone();
+    let https = services.app.site.is_secure();
     let calculator_limiter = rate_limit::CalculatorRateLimiter(Arc::new(
         rate_limit::ClientRateLimiter::for_calculator(clock.clone()),
     ));
@@ -92,7 +93,7 @@ pub fn logged_endpoint(
     .data(metrics.clone())
     .with(client_ip::ResolveClient(trusted_proxies))
     .with(CookieJarManager::new())
-    .with(security_headers::middleware())
+    .with(security_headers::middleware(https))
     .with(CatchPanic::new())
     .with(metrics::Instrument(metrics))
     .with(Tracing)

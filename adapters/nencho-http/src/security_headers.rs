@@ -1,9 +1,21 @@
 use poem::middleware::SetHeader;
 
+/// How long browsers keep to HTTPS for a site after seeing it (one year, ASVS V9.1.1 / V14.4.5).
+const HSTS: &str = "max-age=31536000";
+
 /// Headers every response carries (OWASP ASVS V14.4): no sniffing, no framing, no referrer
-/// leaks, and a content security policy that admits only this site's own resources.
-pub fn middleware() -> SetHeader {
-    SetHeader::new()
+/// leaks, and a content security policy that admits only this site's own resources. Sites
+/// served over HTTPS (`site_scheme = https`: TLS ends at the deployment's proxy, SEC-6) also
+/// tell browsers never to come back over plain HTTP (HSTS, per site: not for other subdomains,
+/// which are other contracts' sites).
+pub fn middleware(https: bool) -> SetHeader {
+    let headers = SetHeader::new();
+    let headers = if https {
+        headers.overriding("Strict-Transport-Security", HSTS)
+    } else {
+        headers
+    };
+    headers
         .overriding("X-Content-Type-Options", "nosniff")
         .overriding("X-Frame-Options", "DENY")
         .overriding("Referrer-Policy", "same-origin")

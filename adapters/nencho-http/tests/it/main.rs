@@ -157,6 +157,18 @@ impl AsStore for SqliteStore {
 
 /// The services over `store`, with a fast password hasher and the system clock.
 pub fn services(store: &impl AsStore) -> HttpServices {
+    services_at(
+        store,
+        SiteAddress {
+            scheme: "http".into(),
+            base_domain: "localhost".into(),
+            port: Some(8080),
+        },
+    )
+}
+
+/// [`services`] for sites at `site`.
+fn services_at(store: &impl AsStore, site: SiteAddress) -> HttpServices {
     let store = store.as_store();
     let fast = PasswordHashPolicy {
         iterations: 1_000,
@@ -167,11 +179,7 @@ pub fn services(store: &impl AsStore) -> HttpServices {
         hasher: Arc::new(Pbkdf2Hasher::new(fast, 2, Arc::new(OsRandom))),
         random: Arc::new(OsRandom),
         clock: Arc::new(SystemClock),
-        site: SiteAddress {
-            scheme: "http".into(),
-            base_domain: "localhost".into(),
-            port: Some(8080),
-        },
+        site,
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
@@ -217,6 +225,28 @@ async fn readiness_is_503_and_liveness_200_when_the_store_is_gone() {
         .assert_json(serde_json::json!({ "status": "unavailable" }))
         .await;
     client.get("/healthz").send().await.assert_status_is_ok();
+}
+
+#[tokio::test]
+async fn sites_served_over_https_ask_browsers_to_keep_to_https() {
+    let (_directory, store) = store().await;
+    let response = client(&store).get("/").send().await;
+    assert!(
+        response.0.headers().get("Strict-Transport-Security").is_none(),
+        "no HSTS over plain HTTP (a browser would ignore it, and a development site must stay reachable)"
+    );
+    for path in ["/", "/healthz"] {
+        let secure = services_at(
+            &store,
+            SiteAddress {
+                scheme: "https".into(),
+                base_domain: "nencho.example".into(),
+                port: None,
+            },
+        );
+        let response = TestClient::new(endpoint(secure)).get(path).send().await;
+        response.assert_header("Strict-Transport-Security", "max-age=31536000");
+    }
 }
 
 #[tokio::test]
