@@ -363,7 +363,11 @@ fn run_one(store_name: &str) {
             assert_eq!(shown.awaiting_originals, submitted as u64);
             assert_eq!(shown.page.rows.len(), 50.min(submitted));
         }
-        println!("  {:<48} {}", "dashboard filtered 原本未着", summary(samples));
+        println!(
+            "  {:<48} {}",
+            "dashboard filtered 原本未着",
+            summary(samples)
+        );
 
         let awaited: Vec<_> = dashboard(&context, &actor, company.id, year, awaiting.clone())
             .await
@@ -389,9 +393,6 @@ fn run_one(store_name: &str) {
         let shown = dashboard(&context, &actor, company.id, year, awaiting)
             .await
             .unwrap();
-        assert_eq!(
-            shown.awaiting_originals,
-            (submitted - awaited.len()) as u64
-        );
+        assert_eq!(shown.awaiting_originals, (submitted - awaited.len()) as u64);
     });
 }

@@ -404,7 +404,11 @@ impl FilingStore for PgStore {
             }
             _ => false,
         };
-        let text = match (query.awaiting_originals, by_status, query.department.is_some()) {
+        let text = match (
+            query.awaiting_originals,
+            by_status,
+            query.department.is_some(),
+        ) {
             (true, _, false) => list_filings!(awaiting, "AND $11::text IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11::text IS NULL "),

@@ -119,8 +119,8 @@ impl OriginalStore for PgStore {
         self.fetch_all_scoped(tenant_id, query)
             .await?
             .iter()
-        .map(receipt)
-        .collect()
+            .map(receipt)
+            .collect()
     }
 
     async fn write_original_receipt(
@@ -173,8 +173,13 @@ impl OriginalStore for PgStore {
         .await
         .map_err(store_error)?
         .ok_or_else(|| StoreError::Conflict("no such declaration in the tenant".into()))?;
-        recount_originals_in(&mut transaction, tenant_id, write.filing_id, &document(&row)?)
-            .await?;
+        recount_originals_in(
+            &mut transaction,
+            tenant_id,
+            write.filing_id,
+            &document(&row)?,
+        )
+        .await?;
         insert_change_in(&mut transaction, tenant_id, write.filing_id, &write.change).await?;
         transaction.commit().await.map_err(store_error)
     }
@@ -224,7 +229,7 @@ impl OriginalStore for PgStore {
         self.fetch_all_scoped(tenant_id, query)
             .await?
             .iter()
-        .map(filed_receipt)
-        .collect()
+            .map(filed_receipt)
+            .collect()
     }
 }

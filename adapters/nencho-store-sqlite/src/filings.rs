@@ -4,7 +4,7 @@
 mod writes;
 
 use async_trait::async_trait;
-use nencho_filings::{Filing, FilingPeriods};
+use nencho_filings::{Filing, FilingPeriods, FilingStatus};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
     FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
@@ -37,7 +37,29 @@ macro_rules! select_filings {
 /// whether departed employees are listed too, `$11` the department (when one is asked: else the
 /// parameter is bound and unused), `$12` whether only declarations waiting for certificates.
 macro_rules! list_filings {
-    ($department:literal) => {
+    // Every employee in number order, each with the year's filing if any.
+    (employees, $department:literal) => {
+        list_filings!(@ "FROM employees e LEFT JOIN filings f \
+          ON f.tenant_id = e.tenant_id AND f.company_id = e.company_id AND f.employee_id = e.id \
+          AND f.tax_year = $3 WHERE ", $department)
+    };
+    // Only the filings of one status (`$8`, never 'not_requested'), read from
+    // `filings_by_status` with each employee looked up by key (CROSS JOIN keeps the filings as
+    // the outer loop), so a rare status does not walk the whole company.
+    (by_status, $department:literal) => {
+        list_filings!(@ "FROM filings f CROSS JOIN employees e \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.status = $8 \
+          AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
+    };
+    // Only the declarations waiting for certificates (`$12`), read from the partial index
+    // `filings_awaiting_originals` the same way.
+    (awaiting, $department:literal) => {
+        list_filings!(@ "FROM filings f CROSS JOIN employees e \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
+          AND f.originals_pending > 0 AND f.status IN ('submitted', 'returned', 'approved') \
+          AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
+    };
+    (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
              e.given_name, e.family_name_kana, e.given_name_kana, e.birth_date, e.postal_code, \
@@ -47,11 +69,9 @@ macro_rules! list_filings {
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
              f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
-             f.version, coalesce(f.originals_pending, 0) AS originals_pending \
-             FROM employees e LEFT JOIN filings f \
-             ON f.tenant_id = e.tenant_id AND f.company_id = e.company_id AND f.employee_id = e.id \
-             AND f.tax_year = $3 \
-             WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
+             f.version, coalesce(f.originals_pending, 0) AS originals_pending ",
+            $from,
+            "e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
              AND ($10 OR e.leave_date IS NULL) \
              AND ($5 IS NULL OR e.employee_number LIKE $5 ESCAPE '\\' \
                   OR e.family_name || e.given_name LIKE $6 ESCAPE '\\' \
@@ -64,6 +84,9 @@ macro_rules! list_filings {
         )
     };
 }
+
+/// Up to this many filings of a status are read directly when the list is filtered by it.
+const FEW_FILINGS: i64 = 5_000;
 
 /// `SELECT <every filing_periods column but tenant_id> FROM filing_periods <rest>`.
 macro_rules! select_periods {
@@ -335,9 +358,39 @@ impl FilingStore for SqliteStore {
             Some((number, name, kana)) => (Some(number), Some(name), Some(kana)),
             None => (None, None, None),
         };
-        let text = match query.department {
-            Some(_) => list_filings!("AND e.department = $11 "),
-            None => list_filings!("AND $11 IS NULL "),
+        // A status filter reads the filings of that status when they are few (an index-only
+        // count decides); for a common status, walking the employees in number order finds a
+        // page sooner.
+        let by_status = match query.status {
+            Some(status) if status != FilingStatus::NotRequested => {
+                let few: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM filings \
+                     WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3 \
+                     AND status = $4 LIMIT $5)",
+                )
+                .bind(tenant_id.as_uuid())
+                .bind(query.company_id.as_uuid())
+                .bind(query.tax_year.year())
+                .bind(status.code())
+                .bind(FEW_FILINGS + 1)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(store_error)?;
+                few <= FEW_FILINGS
+            }
+            _ => false,
+        };
+        let text = match (
+            query.awaiting_originals,
+            by_status,
+            query.department.is_some(),
+        ) {
+            (true, _, false) => list_filings!(awaiting, "AND $11 IS NULL "),
+            (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
+            (false, false, false) => list_filings!(employees, "AND $11 IS NULL "),
+            (false, false, true) => list_filings!(employees, "AND e.department = $11 "),
+            (false, true, false) => list_filings!(by_status, "AND $11 IS NULL "),
+            (false, true, true) => list_filings!(by_status, "AND e.department = $11 "),
         };
         // One row more than asked tells whether another page follows.
         let mut statement = sqlx::query(text)

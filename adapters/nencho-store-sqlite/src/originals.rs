@@ -167,8 +167,13 @@ impl OriginalStore for SqliteStore {
         .await
         .map_err(store_error)?
         .ok_or_else(|| StoreError::Conflict("no such declaration in the tenant".into()))?;
-        recount_originals_in(&mut transaction, tenant_id, write.filing_id, &document(&row)?)
-            .await?;
+        recount_originals_in(
+            &mut transaction,
+            tenant_id,
+            write.filing_id,
+            &document(&row)?,
+        )
+        .await?;
         insert_change_in(&mut transaction, tenant_id, write.filing_id, &write.change).await?;
         transaction.commit().await.map_err(store_error)
     }

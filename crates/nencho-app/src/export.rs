@@ -8,11 +8,12 @@
 //! declarations for their values, their transitions and their changed values, then the
 //! employees' consents to receive their 源泉徴収票 electronically (per company, the consenting
 //! ones among keyset pages of employees) and the issued slips (in pages of [`SLIP_PAGE_SIZE`]),
-//! and last the documents attached to the declarations (添付書類): their metadata in pages of
-//! [`ATTACHMENT_PAGE_SIZE`], then each document's content, one at a time
-//! ([`ExportPage::AttachmentFile`]) — so the adapter that writes it never holds the whole tenant,
-//! nor more than one document. Users come without their password hashes: [`ExportedUser`] has no
-//! field for one.
+//! then the certificates' originals received for the declarations (控除証明書等の原本, in pages
+//! of [`ORIGINAL_PAGE_SIZE`]), and last the documents attached to the declarations (添付書類):
+//! their metadata in pages of [`ATTACHMENT_PAGE_SIZE`], then each document's content, one at a
+//! time ([`ExportPage::AttachmentFile`]) — so the adapter that writes it never holds the whole
+//! tenant, nor more than one document. Users come without their password hashes:
+//! [`ExportedUser`] has no field for one.
 //!
 //! A ZIP is written one file after the other, so each declaration table is a pass of its own
 //! over the store (`FilingCursor`): `list_filings` with the departed employees included, one
@@ -26,14 +27,18 @@
 //! included) and each one in the set gets its time from `slip_consent` (one withdrawn meanwhile
 //! is left out); the pass moves to the next company once every one of the set is found. The
 //! issued slips are paged by `issued_slips_after` ((employee id, tax year) order), each with
-//! its employee's current number and its issuer's login ID.
+//! its employee's current number and its issuer's login ID. The originals' receipts are paged
+//! by `original_receipts_after` ((declaration id, key) order), each with its declaration's
+//! company, employee and year and the employee's current number (one `find_filing` and one
+//! `find_employee` per declaration of the page), and the document kind and subject its key
+//! names.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use nencho_filings::{
-    Attachment, ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods, IssuedSlip,
-    compute,
+    Attachment, AttachmentKind, ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods,
+    IssuedSlip, OriginalReceipt, compute,
 };
 use nencho_identity::{
     CompanyRole, DisplayName, LoginAttempt, LoginId, Permission, Role, UserStatus,
@@ -61,6 +66,9 @@ pub const ATTACHMENT_PAGE_SIZE: u32 = 500;
 
 /// Issued 源泉徴収票 per page read from the store.
 pub const SLIP_PAGE_SIZE: u32 = 500;
+
+/// Receipts of certificates' originals per page read from the store.
+pub const ORIGINAL_PAGE_SIZE: u32 = 500;
 
 /// A user as exported: everything but the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +150,39 @@ pub struct ExportedSlip {
     pub issued_by_login_id: Option<LoginId>,
 }
 
+/// Whose declaration a received original belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalOwner {
+    pub company_id: CompanyId,
+    pub employee_id: EmployeeId,
+    /// The employee's number now; `None` when the employee is no longer found (never expected).
+    pub employee_number: Option<EmployeeNumber>,
+    pub tax_year: TaxYear,
+}
+
+/// A certificate's original received for a declaration (控除証明書等の原本), as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedOriginal {
+    pub filing_id: FilingId,
+    /// `None` when the declaration is no longer found (never expected).
+    pub owner: Option<OriginalOwner>,
+    /// The document kind the key names (its part before the first `:`); `None` for a code this
+    /// version does not know.
+    pub kind: Option<AttachmentKind>,
+    /// What the certificate is for: the key after its first `:` (生命保険1 (A生命)); the whole
+    /// key when it has none.
+    pub subject: String,
+    pub receipt: OriginalReceipt,
+}
+
+impl ExportedOriginal {
+    /// The kind and subject of a receipt's key (`{AttachmentKind code}:{subject}`).
+    pub fn split_key(key: &str) -> (Option<AttachmentKind>, String) {
+        let (kind, subject) = nencho_filings::parse_original_key(key);
+        (kind, subject.to_owned())
+    }
+}
+
 /// One page of the export. Pages of a table come together and in the order of
 /// [`ExportTable::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +233,8 @@ pub enum ExportPage {
     },
     /// Issued 源泉徴収票, in (employee id, tax year) order.
     WithholdingSlips(Vec<ExportedSlip>),
+    /// Certificates' originals received for the declarations, in (declaration id, key) order.
+    FilingOriginals(Vec<ExportedOriginal>),
     /// Attached documents' metadata, in id order (time order).
     Attachments(Vec<ExportedAttachment>),
     /// One document with its content (at most `nencho_filings::MAX_ATTACHMENT_BYTES`), after
@@ -218,11 +261,12 @@ pub enum ExportTable {
     FilingChanges,
     SlipConsents,
     WithholdingSlips,
+    FilingOriginals,
     Attachments,
 }
 
 impl ExportTable {
-    pub const ALL: [ExportTable; 13] = [
+    pub const ALL: [ExportTable; 14] = [
         ExportTable::Companies,
         ExportTable::Employees,
         ExportTable::Users,
@@ -235,6 +279,7 @@ impl ExportTable {
         ExportTable::FilingChanges,
         ExportTable::SlipConsents,
         ExportTable::WithholdingSlips,
+        ExportTable::FilingOriginals,
         ExportTable::Attachments,
     ];
 
@@ -253,7 +298,8 @@ impl ExportTable {
             ExportTable::FilingChanges => 9,
             ExportTable::SlipConsents => 10,
             ExportTable::WithholdingSlips => 11,
-            ExportTable::Attachments => 12,
+            ExportTable::FilingOriginals => 12,
+            ExportTable::Attachments => 13,
         }
     }
 }
@@ -273,6 +319,7 @@ impl ExportPage {
             Self::FilingChanges { .. } => ExportTable::FilingChanges,
             Self::SlipConsents { .. } => ExportTable::SlipConsents,
             Self::WithholdingSlips(_) => ExportTable::WithholdingSlips,
+            Self::FilingOriginals(_) => ExportTable::FilingOriginals,
             Self::Attachments(_) | Self::AttachmentFile { .. } => ExportTable::Attachments,
         }
     }
@@ -309,6 +356,10 @@ enum Stage {
     /// The issued slips after this (employee, year).
     WithholdingSlips {
         after: Option<(EmployeeId, TaxYear)>,
+    },
+    /// The originals' receipts after this (declaration, key).
+    FilingOriginals {
+        after: Option<(FilingId, String)>,
     },
     /// The documents' metadata after this id.
     Attachments {
@@ -697,15 +748,34 @@ impl FullExport {
                         .await?;
                     let Some(last) = slips.last().map(|slip| (slip.employee_id, slip.tax_year))
                     else {
-                        self.stage = Stage::Attachments { after: None };
+                        self.stage = Stage::FilingOriginals { after: None };
                         continue;
                     };
                     self.stage = if slips.len() < SLIP_PAGE_SIZE as usize {
-                        Stage::Attachments { after: None }
+                        Stage::FilingOriginals { after: None }
                     } else {
                         Stage::WithholdingSlips { after: Some(last) }
                     };
                     return Ok(Some(self.slip_page(slips).await?));
+                }
+                Stage::FilingOriginals { after } => {
+                    let receipts = self
+                        .store
+                        .original_receipts_after(self.tenant_id(), after, ORIGINAL_PAGE_SIZE)
+                        .await?;
+                    let Some(last) = receipts
+                        .last()
+                        .map(|(filing_id, receipt)| (*filing_id, receipt.key.clone()))
+                    else {
+                        self.stage = Stage::Attachments { after: None };
+                        continue;
+                    };
+                    self.stage = if receipts.len() < ORIGINAL_PAGE_SIZE as usize {
+                        Stage::Attachments { after: None }
+                    } else {
+                        Stage::FilingOriginals { after: Some(last) }
+                    };
+                    return Ok(Some(self.original_page(receipts).await?));
                 }
                 Stage::Attachments { after } => {
                     let attachments = self
@@ -840,6 +910,53 @@ impl FullExport {
             });
         }
         Ok(ExportPage::WithholdingSlips(exported))
+    }
+
+    /// The page of `filing_originals.csv` for a page of receipts: each with its declaration's
+    /// company, employee and year and the employee's current number (one look-up of each per
+    /// declaration of the page), and the kind and subject of its key.
+    async fn original_page(
+        &self,
+        receipts: Vec<(FilingId, OriginalReceipt)>,
+    ) -> Result<ExportPage, AppError> {
+        let mut owners: HashMap<FilingId, Option<OriginalOwner>> = HashMap::new();
+        let mut exported = Vec::with_capacity(receipts.len());
+        for (filing_id, receipt) in receipts {
+            let owner = match owners.get(&filing_id) {
+                Some(owner) => owner.clone(),
+                None => {
+                    let owner = self.original_owner(filing_id).await?;
+                    owners.insert(filing_id, owner.clone());
+                    owner
+                }
+            };
+            let (kind, subject) = ExportedOriginal::split_key(&receipt.key);
+            exported.push(ExportedOriginal {
+                filing_id,
+                owner,
+                kind,
+                subject,
+                receipt,
+            });
+        }
+        Ok(ExportPage::FilingOriginals(exported))
+    }
+
+    async fn original_owner(&self, filing_id: FilingId) -> Result<Option<OriginalOwner>, AppError> {
+        let Some(filing) = self.store.find_filing(self.tenant_id(), filing_id).await? else {
+            return Ok(None);
+        };
+        let employee_number = self
+            .store
+            .find_employee(self.tenant_id(), filing.employee_id)
+            .await?
+            .map(|employee| employee.number);
+        Ok(Some(OriginalOwner {
+            company_id: filing.company_id,
+            employee_id: filing.employee_id,
+            employee_number,
+            tax_year: filing.tax_year,
+        }))
     }
 
     async fn owner_of(&self, filing_id: FilingId) -> Result<Option<AttachmentOwner>, AppError> {
@@ -1628,5 +1745,124 @@ mod tests {
         );
         assert_eq!(slip_pages, [500, 500, 2]);
         assert_eq!(seen.len(), slips.len());
+    }
+
+    /// More receipts than a page, on two declarations: every one handed out once, in
+    /// (declaration, key) order, each with its declaration's owner and its key's kind.
+    #[tokio::test]
+    async fn originals_are_paged() {
+        use nencho_filings::{OriginalMethod, ValueChange};
+        use nencho_ports::OriginalReceiptWrite;
+
+        let directory = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory.path(),
+            )))
+            .await
+            .unwrap(),
+        );
+        let clock = FixedClock::at(datetime!(2026-11-25 00:00 UTC));
+        let (tenant, admin, company, seventh, filing) =
+            tenant_with_a_filing(&store, "acme", &clock).await;
+        let ninth = employee(&company, 9, &clock);
+        store
+            .apply_employees(tenant.id, company.id, std::slice::from_ref(&ninth), &[])
+            .await
+            .unwrap();
+        let mut other = Filing::new(
+            FilingId::generate(&clock),
+            tenant.id,
+            company.id,
+            ninth.id,
+            TaxYear::new(2026).unwrap(),
+            clock.now(),
+        );
+        other.version = 1;
+        store
+            .write_filings(
+                tenant.id,
+                &[FilingWrite {
+                    filing: other.clone(),
+                    expected_version: 0,
+                    event: None,
+                    changes: Vec::new(),
+                    mail: None,
+                }],
+            )
+            .await
+            .unwrap();
+        let count = ORIGINAL_PAGE_SIZE as usize * 2 + 1;
+        let mut written = Vec::new();
+        for n in 0..count {
+            let on = if n % 2 == 0 { &filing } else { &other };
+            let key = format!("other:書類{n:04}");
+            let receipt = OriginalReceipt {
+                key: key.clone(),
+                method: OriginalMethod::Paper,
+                at: clock.now(),
+                actor: admin.id,
+                actor_name: "管理 太郎 (admin)".into(),
+            };
+            store
+                .write_original_receipt(
+                    tenant.id,
+                    &OriginalReceiptWrite {
+                        filing_id: on.id,
+                        key: key.clone(),
+                        receipt: Some(receipt),
+                        change: FieldChange {
+                            at: clock.now(),
+                            actor: admin.id,
+                            actor_name: "管理 太郎 (admin)".into(),
+                            change: ValueChange {
+                                path: format!("originals.{key}"),
+                                label: key.clone(),
+                                before: None,
+                                after: Some("原本受領".into()),
+                            },
+                        },
+                    },
+                )
+                .await
+                .unwrap();
+            written.push((on.id, key));
+        }
+        written.sort();
+        let mut export = export_from(
+            &store,
+            tenant,
+            clock.now(),
+            Stage::FilingOriginals { after: None },
+        );
+        let mut pages = Vec::new();
+        let mut listed = Vec::new();
+        while let Some(page) = export.next_page().await.unwrap() {
+            let ExportPage::FilingOriginals(page) = page else {
+                panic!("only originals: {page:?}");
+            };
+            pages.push(page.len());
+            for original in page {
+                let employee = if original.filing_id == filing.id {
+                    &seventh
+                } else {
+                    &ninth
+                };
+                assert_eq!(
+                    original.owner,
+                    Some(OriginalOwner {
+                        company_id: company.id,
+                        employee_id: employee.id,
+                        employee_number: Some(employee.number.clone()),
+                        tax_year: TaxYear::new(2026).unwrap(),
+                    })
+                );
+                assert_eq!(original.kind, Some(AttachmentKind::Other));
+                assert_eq!(format!("other:{}", original.subject), original.receipt.key);
+                listed.push((original.filing_id, original.receipt.key));
+            }
+        }
+        assert_eq!(pages, [500, 500, 1]);
+        assert_eq!(listed, written, "each once, in (declaration, key) order");
     }
 }

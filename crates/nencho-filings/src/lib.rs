@@ -38,7 +38,7 @@ pub use forms::{Form, forms_of};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
 pub use originals::{
     NOT_RECEIVED, OriginalError, OriginalLine, OriginalMethod, OriginalReceipt, awaits_originals,
-    original_lines, pending_originals, receipt_change,
+    original_lines, parse_original_key, pending_originals, receipt_change,
 };
 pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_year};
 pub use reminders::{

@@ -7,7 +7,7 @@
 
 use nencho_kernel::{OffsetDateTime, UserId};
 
-use crate::attachments::{ExpectedAttachment, expected_attachments};
+use crate::attachments::{AttachmentKind, ExpectedAttachment, expected_attachments};
 use crate::document::Declaration;
 use crate::history::ValueChange;
 use crate::workflow::FilingStatus;
@@ -68,6 +68,16 @@ impl ExpectedAttachment {
     /// changed) stops counting, and its receipt stays on record.
     pub fn original_key(&self) -> String {
         format!("{}:{}", self.kind.code(), self.subject)
+    }
+}
+
+/// The kind and the subject an [`ExpectedAttachment::original_key`] names (the part before and
+/// after its first `:`); no kind for a code this version does not know, and the whole key as
+/// the subject when it has no `:`.
+pub fn parse_original_key(key: &str) -> (Option<AttachmentKind>, &str) {
+    match key.split_once(':') {
+        Some((code, subject)) => (AttachmentKind::from_code(code), subject),
+        None => (None, key),
     }
 }
 
@@ -139,7 +149,9 @@ pub fn receipt_change(
         return Err(OriginalError::Unchanged);
     }
     let word = |method: Option<OriginalMethod>| {
-        method.map_or(NOT_RECEIVED, OriginalMethod::japanese_name).to_owned()
+        method
+            .map_or(NOT_RECEIVED, OriginalMethod::japanese_name)
+            .to_owned()
     };
     Ok(ValueChange {
         path: format!("originals.{key}"),
@@ -209,7 +221,10 @@ mod tests {
         assert_eq!(pending_originals(&document, &received), 2);
         let lines = original_lines(
             &document,
-            &[receipt("life_insurance:生命保険2 (B生命)", OriginalMethod::Paper)],
+            &[receipt(
+                "life_insurance:生命保険2 (B生命)",
+                OriginalMethod::Paper,
+            )],
         );
         assert!(lines.iter().all(|line| line.receipt.is_none()));
     }
@@ -229,12 +244,7 @@ mod tests {
             })
         );
         let on_record = [receipt(key, OriginalMethod::Paper)];
-        let changed = receipt_change(
-            &document,
-            &on_record,
-            key,
-            Some(OriginalMethod::Electronic),
-        );
+        let changed = receipt_change(&document, &on_record, key, Some(OriginalMethod::Electronic));
         assert_eq!(
             changed.map(|change| (change.before, change.after)),
             Ok((
@@ -275,6 +285,18 @@ mod tests {
             ),
             Err(OriginalError::Unchanged)
         );
+    }
+
+    #[test]
+    fn a_key_reads_back_as_its_kind_and_subject() {
+        for expected in expected_attachments(&declaration()) {
+            assert_eq!(
+                parse_original_key(&expected.original_key()),
+                (Some(expected.kind), expected.subject.as_str())
+            );
+        }
+        assert_eq!(parse_original_key("passport:x:y"), (None, "x:y"));
+        assert_eq!(parse_original_key("no-colon"), (None, "no-colon"));
     }
 
     #[test]

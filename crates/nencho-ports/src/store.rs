@@ -187,6 +187,6 @@ impl<T> Store for T where
         + crate::ReminderStore
         + crate::AttachmentStore
         + crate::SlipStore
-    + crate::OriginalStore
+        + crate::OriginalStore
 {
 }

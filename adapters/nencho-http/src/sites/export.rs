@@ -3,7 +3,8 @@
 //! `login_history.csv`, the declarations' `filing_periods.csv`, `filings.csv`,
 //! `filing_values.csv`, `filing_history.csv`, `filing_changes.csv`, the 源泉徴収票's electronic
 //! delivery (電子交付) `slip_consents.csv` (the consents) and `withholding_slips.csv` (the issued
-//! slips), the attached documents' `attachments.csv`, and a `README.txt` describing them), in
+//! slips), the certificates' originals received (控除証明書等の原本) `filing_originals.csv`, the
+//! attached documents' `attachments.csv`, and a `README.txt` describing them), in
 //! UTF-8 with a BOM or in CP932, and each attached document as it was uploaded,
 //! `attachments/{attachment id}.{pdf|jpg|png}` (the uploaded file name is only a cell of
 //! `attachments.csv`, never part of a path).
@@ -13,7 +14,8 @@
 //! writer needs to seek), which is then streamed as the response body and vanishes when the
 //! body is dropped. Documents are stored as they are (JPEG, PNG and PDF are compressed already),
 //! one at a time. Memory stays bounded by one page (5,000 employees, 500 declarations, 500
-//! issued slips, 500 documents' metadata) or one document (10 MB), whatever the tenant's size.
+//! issued slips, 500 originals' receipts, 500 documents' metadata) or one document (10 MB),
+//! whatever the tenant's size.
 
 use std::fmt::Write as _;
 use std::io::{Seek, SeekFrom, Write};
@@ -23,8 +25,8 @@ use askama::Template;
 use encoding_rs::{EncoderResult, SHIFT_JIS};
 use nencho_app::AppError;
 use nencho_app::export::{
-    ExportPage, ExportTable, ExportedAttachment, ExportedFiling, ExportedHistory, ExportedRole,
-    ExportedSlip, ExportedSlipConsent, ExportedUser, FullExport,
+    ExportPage, ExportTable, ExportedAttachment, ExportedFiling, ExportedHistory, ExportedOriginal,
+    ExportedRole, ExportedSlip, ExportedSlipConsent, ExportedUser, FullExport,
 };
 use nencho_csv::{Column, CsvEncoding};
 use nencho_filings::{
@@ -64,24 +66,24 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles, login history, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips) and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), attachments.csv (attached documents), the attachments folder (the documents' files)",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -279,6 +281,7 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::FilingChanges => "filing_changes.csv",
         ExportTable::SlipConsents => "slip_consents.csv",
         ExportTable::WithholdingSlips => "withholding_slips.csv",
+        ExportTable::FilingOriginals => "filing_originals.csv",
         ExportTable::Attachments => "attachments.csv",
     }
 }
@@ -456,6 +459,23 @@ const SLIP_HEADER: [&str; 37] = [
     "交付内容（JSON）",
 ];
 
+const ORIGINAL_HEADER: [&str; 14] = [
+    "申告書ID",
+    "会社ID",
+    "従業員ID",
+    "社員番号",
+    "年分",
+    "種類",
+    "種類コード",
+    "対象",
+    "書類キー",
+    "受領方法",
+    "受領方法コード",
+    "記録日時",
+    "操作者ID",
+    "操作者",
+];
+
 const ATTACHMENT_HEADER: [&str; 14] = [
     "添付書類ID",
     "申告書ID",
@@ -491,6 +511,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::FilingChanges => CHANGE_HEADER.to_vec(),
         ExportTable::SlipConsents => SLIP_CONSENT_HEADER.to_vec(),
         ExportTable::WithholdingSlips => SLIP_HEADER.to_vec(),
+        ExportTable::FilingOriginals => ORIGINAL_HEADER.to_vec(),
         ExportTable::Attachments => ATTACHMENT_HEADER.to_vec(),
     }
 }
@@ -907,6 +928,50 @@ fn slip_line(out: &mut String, exported: &ExportedSlip) {
     push_line(out, &cells);
 }
 
+/// One certificate's original received: whose declaration, which certificate (the kind and
+/// subject its key names, and the key itself, as the store keeps it), how, when and by whom.
+fn original_line(out: &mut String, exported: &ExportedOriginal) {
+    let receipt = &exported.receipt;
+    let [company_id, employee_id, employee_number, tax_year] = match &exported.owner {
+        Some(owner) => [
+            owner.company_id.to_string(),
+            owner.employee_id.to_string(),
+            owner
+                .employee_number
+                .as_ref()
+                .map(|number| number.as_str().to_owned())
+                .unwrap_or_default(),
+            owner.tax_year.year().to_string(),
+        ],
+        None => [String::new(), String::new(), String::new(), String::new()],
+    };
+    push_line(
+        out,
+        &[
+            exported.filing_id.to_string(),
+            company_id,
+            employee_id,
+            employee_number,
+            tax_year,
+            exported
+                .kind
+                .map(|kind| kind.japanese_name().to_owned())
+                .unwrap_or_default(),
+            exported
+                .kind
+                .map(|kind| kind.code().to_owned())
+                .unwrap_or_default(),
+            exported.subject.clone(),
+            receipt.key.clone(),
+            receipt.method.japanese_name().to_owned(),
+            receipt.method.code().to_owned(),
+            time_text(receipt.at),
+            receipt.actor.to_string(),
+            receipt.actor_name.clone(),
+        ],
+    );
+}
+
 fn format_name(format: AttachmentFormat) -> &'static str {
     match format {
         AttachmentFormat::Pdf => "PDF",
@@ -1158,6 +1223,10 @@ fn write_zip(
                 slips.iter().for_each(|s| slip_line(&mut text, s));
                 slips.len()
             }
+            ExportPage::FilingOriginals(originals) => {
+                originals.iter().for_each(|o| original_line(&mut text, o));
+                originals.len()
+            }
             ExportPage::Attachments(attachments) => {
                 attachments
                     .iter()
@@ -1271,6 +1340,12 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          電子交付した源泉徴収票を、従業員・年分ごとに1行で並べたものです（同じ年分を交付し直した場合は最新のもの）。受給者と支払者の欄は交付したときの記載のままです。社員番号は現在の番号です。金額は円単位の整数（桁区切りなし）です。\r\n\
          交付内容（JSON）は交付した源泉徴収票の全項目で、そのまま読み込み直せる形式です（正確に読み込み直すには UTF-8 でエクスポートしてください）。\r\n\
          \r\n\
+         ■ filing_originals.csv（控除証明書等の原本の受領記録、{originals}件）\r\n\
+         申告書ID, 会社ID, 従業員ID, 社員番号, 年分（西暦）, 種類（生命保険料控除証明書など）, 種類コード（life_insurance など）, 対象（例: 生命保険1 (A生命)）, 書類キー（種類コード:対象）, \
+         受領方法（原本受領／電子データで確認）, 受領方法コード（paper／electronic）, 記録日時, 操作者ID（ユーザーID）, 操作者\r\n\
+         控除証明書等の原本（紙の原本または電子的控除証明書）を受け取ったと記録した書類を、申告書ごとに書類キー順に1行で並べたものです。記録を取り消した書類の行はありません。\
+         申告書IDで filings.csv と対応します。社員番号は現在の番号です。申告内容の変更で求められなくなった書類の記録も含みます。\r\n\
+         \r\n\
          ■ attachments.csv（添付書類、{attachments}件）\r\n\
          添付書類ID, 申告書ID, 会社ID, 社員番号, 年分（西暦）, 種類（生命保険料控除証明書など）, 種類コード（life_insurance など）, ファイル名（添付したときの名前）, 形式（PDF／JPEG／PNG）, 大きさ（バイト）, 添付者ID（ユーザーID）, 添付者のログインID, 添付日時, ZIP内のファイル\r\n\
          添付した順です。申告書IDで filings.csv と対応します。\r\n\
@@ -1290,7 +1365,8 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         changes = rows[9],
         consents = rows[10],
         slips = rows[11],
-        attachments = rows[12],
+        originals = rows[12],
+        attachments = rows[13],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

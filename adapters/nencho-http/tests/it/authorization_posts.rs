@@ -452,17 +452,26 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         // receipt is refused by the rules; a malformed method only after the permission.
         row(
             format!("/admin/filings/{filing}/originals"),
-            form(&[("key", "life_insurance:生命保険1 (A生命)"), ("method", "paper")]),
+            form(&[
+                ("key", "life_insurance:生命保険1 (A生命)"),
+                ("method", "paper"),
+            ]),
             [CF, CF, CF, CF, NO, NO],
         ),
         row(
             format!("/admin/filings/{filing}/originals"),
-            form(&[("key", "life_insurance:生命保険1 (A生命)"), ("method", "scan")]),
+            form(&[
+                ("key", "life_insurance:生命保険1 (A生命)"),
+                ("method", "scan"),
+            ]),
             [UE, UE, UE, UE, NO, NO],
         ),
         row(
             format!("/admin/filings/{filing_b}/originals"),
-            form(&[("key", "life_insurance:生命保険1 (A生命)"), ("method", "none")]),
+            form(&[
+                ("key", "life_insurance:生命保険1 (A生命)"),
+                ("method", "none"),
+            ]),
             [CF, CF, NO, NO, NO, NO],
         ),
         // … export_payroll: the settlement without a file.

@@ -2,8 +2,10 @@
 //! CP932 and finds every employee in it, and every declaration with its periods, values and
 //! history, and its attached documents (`attachments.csv` and each file as uploaded, not another
 //! tenant's), the consents to receive the 源泉徴収票 electronically and the issued slips (not
-//! another tenant's); a 参照者 and a general user are refused; after the contract has ended nothing is
-//! exported. On SQLite and on PostgreSQL.
+//! another tenant's), the certificates' originals received (`filing_originals.csv`: the recorded
+//! ones, not a withdrawn one nor another tenant's; just the header without any); a 参照者 and a
+//! general user are refused; after the contract has ended nothing is exported. On SQLite and on
+//! PostgreSQL.
 
 use std::io::{Cursor, Read};
 use std::sync::Arc;
@@ -37,6 +39,7 @@ on_both_stores!(
     nothing_is_exported_after_the_contract_has_ended,
     declarations_are_exported_with_their_periods_values_and_history,
     consents_and_issued_slips_are_exported,
+    received_originals_are_exported,
 );
 
 fn employee(company: &Company, number: &str, name: [&str; 4], leave: bool) -> Employee {
@@ -128,13 +131,14 @@ fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files
 }
 
-const FILES: [&str; 14] = [
+const FILES: [&str; 15] = [
     "README.txt",
     "attachments.csv",
     "companies.csv",
     "employees.csv",
     "filing_changes.csv",
     "filing_history.csv",
+    "filing_originals.csv",
     "filing_periods.csv",
     "filing_values.csv",
     "filings.csv",
@@ -242,6 +246,15 @@ async fn the_admin_downloads_every_table_in_utf8_and_in_cp932(store: Arc<dyn Sto
     assert!(text("roles.csv").starts_with("会社ID,会社名,ユーザーID,ログインID,役割,部署\r\n"));
     let readme = text("README.txt");
     assert!(readme.contains("employees.csv（従業員、4件"), "{readme}");
+    assert_eq!(
+        text("filing_originals.csv"),
+        format!("{ORIGINAL_HEADER}\r\n"),
+        "no original received: just the header"
+    );
+    assert!(
+        readme.contains("filing_originals.csv（控除証明書等の原本の受領記録、0件）"),
+        "{readme}"
+    );
 
     // CP932, as Excel reads it.
     let response = admin
@@ -266,6 +279,11 @@ async fn the_admin_downloads_every_table_in_utf8_and_in_cp932(store: Arc<dyn Sto
     ] {
         assert!(employees.contains(expected), "{expected} in {employees}");
     }
+    assert_eq!(
+        decode("filing_originals.csv"),
+        format!("{ORIGINAL_HEADER}\r\n"),
+        "just the header in CP932 too"
+    );
     let readme = decode("README.txt");
     assert!(
         readme.contains("「?」に置き換えました: 1文字"),
@@ -1293,4 +1311,252 @@ async fn consents_and_issued_slips_are_exported(store: Arc<dyn Store>) {
     let read_back: IssuedSlip =
         serde_json::from_str(&slips[1][column("交付内容（JSON）")]).unwrap();
     assert_eq!(read_back, slip, "nothing CP932 lacks here");
+}
+
+const ORIGINAL_HEADER: &str = "申告書ID,会社ID,従業員ID,社員番号,年分,種類,種類コード,対象,書類キー,受領方法,受領方法コード,記録日時,操作者ID,操作者";
+
+/// A handed-in 2026 declaration of `employee` with one new-contract life policy (premium 60,000
+/// from `insurer`): it calls for that certificate.
+async fn declaration_with_a_policy(
+    store: &Arc<dyn Store>,
+    employee: &Employee,
+    insurer: &str,
+) -> Filing {
+    let now = SystemClock.now();
+    let mut filing = Filing::new(
+        FilingId::generate(&SystemClock),
+        employee.tenant_id,
+        employee.company_id,
+        employee.id,
+        TaxYear::new(2026).unwrap(),
+        now,
+    );
+    filing.document.life_policies.push(LifePolicy {
+        insurer: insurer.into(),
+        policy_type: "終身".into(),
+        kind: LifePolicyKind::General,
+        contract: LifeContractAge::New,
+        period: "終身".into(),
+        beneficiary: "妻".into(),
+        premium: Yen::new(60_000),
+    });
+    filing.status = FilingStatus::Submitted;
+    filing.submitted_at = Some(now);
+    filing.version = 1;
+    store
+        .write_filings(
+            employee.tenant_id,
+            &[FilingWrite {
+                filing: filing.clone(),
+                expected_version: 0,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+    filing
+}
+
+/// The key of the only certificate `filing` calls for.
+fn certificate_key(filing: &Filing) -> String {
+    let expected = nencho_filings::expected_attachments(&filing.document);
+    assert_eq!(expected.len(), 1, "{expected:?}");
+    expected[0].original_key()
+}
+
+/// `at` as the export writes times: JST, `YYYY-MM-DD HH:MM:SS`.
+fn jst_text(at: nencho_kernel::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap())
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
+        .unwrap()
+}
+
+async fn received_originals_are_exported(store: Arc<dyn Store>) {
+    let (services, notice, company) = site(&store).await;
+    let other = with_employees(&services, &company).await;
+    let tenant = notice.tenant.id;
+    let admin_user = store
+        .list_users(tenant)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|user| user.login_id.as_str() == "admin")
+        .unwrap();
+    open_year(&store, &company, 2026, &admin_user, true).await;
+    open_year(&store, &other, 2026, &admin_user, true).await;
+    // 山田 (current) hands in a life policy of A生命, 佐藤 (departed) one of B生命, 髙橋 one of
+    // C生命.
+    let yamada = stored_employee(&store, &company, "E0001").await;
+    let takahashi = stored_employee(&store, &company, "E0002").await;
+    let sato = stored_employee(&store, &other, "B0001").await;
+    let yamada_filing = declaration_with_a_policy(&store, &yamada, "A生命, 東京支社").await;
+    let sato_filing = declaration_with_a_policy(&store, &sato, "B生命").await;
+    let takahashi_filing = declaration_with_a_policy(&store, &takahashi, "C生命").await;
+
+    // The ADMIN records 山田's paper original and 佐藤's electronic data; 髙橋's is recorded
+    // and withdrawn.
+    let mut admin = logged_in_admin(&store, &notice).await;
+    let current = nencho_app::sign_in::authenticate(
+        &services.app,
+        &notice.tenant,
+        &admin.cookies["nencho_session"],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let yamada_key = certificate_key(&yamada_filing);
+    assert_eq!(yamada_key, "life_insurance:生命保険1 (A生命, 東京支社)");
+    let sato_key = certificate_key(&sato_filing);
+    let takahashi_key = certificate_key(&takahashi_filing);
+    for (filing, key, method) in [
+        (&yamada_filing, &yamada_key, "paper"),
+        (&sato_filing, &sato_key, "electronic"),
+        (&takahashi_filing, &takahashi_key, "paper"),
+        (&takahashi_filing, &takahashi_key, "none"),
+    ] {
+        nencho_app::filings::originals::record_original(
+            &services.app,
+            &current,
+            filing.id,
+            key,
+            method,
+        )
+        .await
+        .unwrap();
+    }
+    // Another contract's receipt on its own declaration.
+    let foreign = another_tenant_with_a_document(&services).await;
+    store
+        .write_original_receipt(
+            foreign.tenant_id,
+            &nencho_ports::OriginalReceiptWrite {
+                filing_id: foreign.filing_id,
+                key: "life_insurance:生命保険1 (ベータ生命)".into(),
+                receipt: Some(nencho_filings::OriginalReceipt {
+                    key: "life_insurance:生命保険1 (ベータ生命)".into(),
+                    method: nencho_filings::OriginalMethod::Paper,
+                    at: SystemClock.now(),
+                    actor: foreign.uploaded_by,
+                    actor_name: "ベータ 管理".into(),
+                }),
+                change: FieldChange {
+                    at: SystemClock.now(),
+                    actor: foreign.uploaded_by,
+                    actor_name: "ベータ 管理".into(),
+                    change: ValueChange {
+                        path: "originals.life_insurance:生命保険1 (ベータ生命)".into(),
+                        label: "原本: 生命保険料控除証明書 生命保険1 (ベータ生命)".into(),
+                        before: Some("未受領".into()),
+                        after: Some("原本受領".into()),
+                    },
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let receipt_of = |filing: FilingId| {
+        let store = store.clone();
+        async move {
+            let receipts = store.original_receipts(tenant, filing).await.unwrap();
+            assert_eq!(receipts.len(), 1);
+            receipts.into_iter().next().unwrap()
+        }
+    };
+    let yamada_receipt = receipt_of(yamada_filing.id).await;
+    let sato_receipt = receipt_of(sato_filing.id).await;
+    let actor_name = format!("{} (admin)", admin_user.display_name.as_str());
+    assert_eq!(yamada_receipt.actor_name, actor_name);
+
+    let response = admin
+        .get_bytes("/admin/export/download?encoding=utf8")
+        .await;
+    response.assert_status_is_ok();
+    let files = unzip(response.0.into_body().into_vec().await.unwrap());
+    assert_eq!(files.keys().map(String::as_str).collect::<Vec<_>>(), FILES);
+    let text = |name: &str| {
+        assert!(files[name].starts_with(b"\xEF\xBB\xBF"), "{name} has a BOM");
+        String::from_utf8(files[name][3..].to_vec()).unwrap()
+    };
+    let originals = records(&text("filing_originals.csv"));
+    assert_eq!(originals[0].join(","), ORIGINAL_HEADER);
+    let row = |filing: &Filing,
+               employee: &Employee,
+               subject: &str,
+               key: &str,
+               method: [&str; 2],
+               receipt: &nencho_filings::OriginalReceipt| {
+        vec![
+            filing.id.to_string(),
+            employee.company_id.to_string(),
+            employee.id.to_string(),
+            employee.number.as_str().to_owned(),
+            "2026".to_owned(),
+            "生命保険料控除証明書".to_owned(),
+            "life_insurance".to_owned(),
+            subject.to_owned(),
+            key.to_owned(),
+            method[0].to_owned(),
+            method[1].to_owned(),
+            jst_text(receipt.at),
+            admin_user.id.to_string(),
+            actor_name.clone(),
+        ]
+    };
+    let mut expected = vec![
+        row(
+            &yamada_filing,
+            &yamada,
+            "生命保険1 (A生命, 東京支社)",
+            &yamada_key,
+            ["原本受領", "paper"],
+            &yamada_receipt,
+        ),
+        row(
+            &sato_filing,
+            &sato,
+            "生命保険1 (B生命)",
+            &sato_key,
+            ["電子データで確認", "electronic"],
+            &sato_receipt,
+        ),
+    ];
+    expected.sort();
+    assert_eq!(
+        originals[1..],
+        expected,
+        "山田's and the departed 佐藤's, in declaration order; not 髙橋's withdrawn one nor beta's"
+    );
+    for bytes in files.values() {
+        assert!(
+            !bytes
+                .windows("ベータ生命".len())
+                .any(|w| w == "ベータ生命".as_bytes()),
+            "nothing of the other contract's receipt"
+        );
+    }
+    let readme = text("README.txt");
+    assert!(
+        readme.contains("filing_originals.csv（控除証明書等の原本の受領記録、2件）"),
+        "{readme}"
+    );
+    let (_, form) = admin.get("/admin/export").await;
+    assert!(form.contains("filing_originals.csv"), "the page lists it");
+
+    // CP932: the same rows, Excel's way.
+    let response = admin
+        .get_bytes("/admin/export/download?encoding=sjis")
+        .await;
+    response.assert_status_is_ok();
+    let files = unzip(response.0.into_body().into_vec().await.unwrap());
+    let bytes = &files["filing_originals.csv"];
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "no BOM");
+    let (decoded, _, malformed) = encoding_rs::SHIFT_JIS.decode(bytes);
+    assert!(!malformed, "CP932");
+    let originals = records(&decoded);
+    assert_eq!(originals[0].join(","), ORIGINAL_HEADER);
+    assert_eq!(originals[1..], expected, "nothing CP932 lacks here");
 }

@@ -232,7 +232,11 @@ async fn sites_served_over_https_ask_browsers_to_keep_to_https() {
     let (_directory, store) = store().await;
     let response = client(&store).get("/").send().await;
     assert!(
-        response.0.headers().get("Strict-Transport-Security").is_none(),
+        response
+            .0
+            .headers()
+            .get("Strict-Transport-Security")
+            .is_none(),
         "no HSTS over plain HTTP (a browser would ignore it, and a development site must stay reachable)"
     );
     for path in ["/", "/healthz"] {

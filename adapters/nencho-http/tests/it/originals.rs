@@ -64,7 +64,10 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     let (status, page, _) = approver.get(&dashboard).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(awaiting(&page), 1, "{page}");
-    assert!(page.contains(r#"data-pending="1">原本未着 1</span>"#), "{page}");
+    assert!(
+        page.contains(r#"data-pending="1">原本未着 1</span>"#),
+        "{page}"
+    );
     let (_, page, _) = approver
         .get(&format!("{dashboard}?originals=pending"))
         .await;
@@ -143,7 +146,10 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     assert!(page.contains("すでにその状態です"), "{page}");
     let (_, page, _) = approver.get(&dashboard).await;
     assert_eq!(awaiting(&page), 0, "{page}");
-    assert!(!page.contains(r#"id="remind-originals""#), "nothing to remind of");
+    assert!(
+        !page.contains(r#"id="remind-originals""#),
+        "nothing to remind of"
+    );
     approver
         .post(&format!("{dashboard}/remind-originals"), &[])
         .await;

@@ -32,7 +32,9 @@ pub(super) fn receipt_write(
 ) -> OriginalReceiptWrite {
     clock.advance(time::Duration::milliseconds(1));
     let word = |method: Option<OriginalMethod>| {
-        method.map_or("未受領", OriginalMethod::japanese_name).to_owned()
+        method
+            .map_or("未受領", OriginalMethod::japanese_name)
+            .to_owned()
     };
     OriginalReceiptWrite {
         filing_id: filing.id,
@@ -113,7 +115,10 @@ pub async fn receipts_are_recorded_replaced_and_withdrawn_with_their_history(sto
     let clock = clock();
     let (acme, admin, honsha, taro, declaration) = handed_in(store, "acme", &clock).await;
     let keys = keys(&declaration.document);
-    assert!(keys.len() >= 2, "the full declaration calls for certificates");
+    assert!(
+        keys.len() >= 2,
+        "the full declaration calls for certificates"
+    );
     let all = u32::try_from(keys.len()).unwrap();
     assert_eq!(pending_of(store, &honsha, &taro).await, all);
     assert!(
@@ -131,10 +136,7 @@ pub async fn receipts_are_recorded_replaced_and_withdrawn_with_their_history(sto
         admin,
         &clock,
     );
-    store
-        .write_original_receipt(acme.id, &paper)
-        .await
-        .unwrap();
+    store.write_original_receipt(acme.id, &paper).await.unwrap();
     assert_eq!(
         store
             .original_receipts(acme.id, declaration.id)
@@ -176,10 +178,7 @@ pub async fn receipts_are_recorded_replaced_and_withdrawn_with_their_history(sto
     );
     assert_eq!(pending_of(store, &honsha, &taro).await, all);
 
-    let history = store
-        .filing_history(acme.id, declaration.id)
-        .await
-        .unwrap();
+    let history = store.filing_history(acme.id, declaration.id).await.unwrap();
     assert_eq!(
         history.changes,
         [paper.change, electronic.change, withdrawn.change]
@@ -355,7 +354,15 @@ pub async fn only_handed_in_declarations_of_current_employees_are_awaited(store:
             .is_empty()
     );
     query.department = Some("総務部".into());
-    assert_eq!(store.list_filings(acme.id, &query).await.unwrap().rows.len(), 1);
+    assert_eq!(
+        store
+            .list_filings(acme.id, &query)
+            .await
+            .unwrap()
+            .rows
+            .len(),
+        1
+    );
 }
 
 pub async fn receipts_page_in_declaration_and_key_order(store: &dyn Store) {
@@ -385,7 +392,9 @@ pub async fn receipts_page_in_declaration_and_key_order(store: &dyn Store) {
             break;
         }
         assert!(page.len() <= 2);
-        after = page.last().map(|(filing_id, receipt)| (*filing_id, receipt.key.clone()));
+        after = page
+            .last()
+            .map(|(filing_id, receipt)| (*filing_id, receipt.key.clone()));
         seen.extend(page.into_iter().map(|(filing_id, receipt)| {
             assert_eq!(filing_id, declaration.id);
             receipt.key

@@ -6,8 +6,8 @@ use nencho_kernel::TenantId;
 use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Postgres, Transaction};
 
-use crate::outbox::{enqueue_all_in, enqueue_in};
 use crate::originals::{insert_change_in, recount_originals_in};
+use crate::outbox::{enqueue_all_in, enqueue_in};
 use nencho_store_sql::filings::document_columns;
 use nencho_store_sql::originals::pending_without_receipts;
 use nencho_store_sql::store_error;

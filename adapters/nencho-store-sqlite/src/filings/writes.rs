@@ -5,8 +5,8 @@ use nencho_filings::Filing;
 use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Sqlite, Transaction};
 
-use crate::outbox::enqueue_in;
 use crate::originals::{insert_change_in, recount_originals_in};
+use crate::outbox::enqueue_in;
 use nencho_store_sql::filings::document_columns;
 use nencho_store_sql::originals::pending_without_receipts;
 use nencho_store_sql::store_error;

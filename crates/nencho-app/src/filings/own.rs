@@ -2,10 +2,8 @@
 //! a step, submit, take it back before review. The company's periods decide what may change.
 
 use nencho_filings::{
-    OriginalLine,
-    Actor, Attachment, ComputedAmounts, Declaration, EditScope, Filing,
-    FilingAction, FilingPeriods, Form, Problem, compute, forms_of,
-    validate_for_employee,
+    Actor, Attachment, ComputedAmounts, Declaration, EditScope, Filing, FilingAction,
+    FilingPeriods, Form, OriginalLine, Problem, compute, forms_of, validate_for_employee,
 };
 use nencho_kernel::TaxYear;
 use nencho_ports::FilingHistory;

@@ -3,9 +3,9 @@
 //! reopen with a reason; and proxy entry (代理入力) for an employee who filed on paper.
 
 use nencho_filings::{
-    OriginalLine,
-    Actor, Attachment, ComputedAmounts, Declaration, Filing, FilingAction,
-    FilingPeriods, FilingStatus, Form, Problem, ValueChange, compute, diff, forms_of, transition, validate_for_employee,
+    Actor, Attachment, ComputedAmounts, Declaration, Filing, FilingAction, FilingPeriods,
+    FilingStatus, Form, OriginalLine, Problem, ValueChange, compute, diff, forms_of, transition,
+    validate_for_employee,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};

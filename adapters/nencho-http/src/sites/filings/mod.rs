@@ -3,9 +3,9 @@
 //! export.
 
 mod attachments;
-mod originals;
 mod flow;
 mod form;
+mod originals;
 mod own_slips;
 mod payroll;
 mod print;
