@@ -1,12 +1,13 @@
 //! The documents attached to declarations (添付書類), their content beside them.
 
 use async_trait::async_trait;
-use nencho_filings::Attachment;
+use nencho_filings::{Attachment, FieldChange};
 use nencho_kernel::{AttachmentId, FilingId, TenantId};
 use nencho_ports::{AttachmentStore, StoreError};
 use nencho_store_sql::attachments::{attachment, insert_error, size_column};
 use nencho_store_sql::{RowReader, store_error};
 
+use crate::originals::insert_change_in;
 use crate::store::PgStore;
 
 #[async_trait]
@@ -16,6 +17,7 @@ impl AttachmentStore for PgStore {
         tenant_id: TenantId,
         attachment: &Attachment,
         content: &[u8],
+        change: &FieldChange,
     ) -> Result<(), StoreError> {
         let size = size_column(tenant_id, attachment)?;
         // The foreign key (tenant_id, filing_id) → filings refuses a declaration the tenant does
@@ -39,6 +41,7 @@ impl AttachmentStore for PgStore {
         .execute(&mut *transaction)
         .await
         .map_err(insert_error)?;
+        insert_change_in(&mut transaction, tenant_id, attachment.filing_id, change).await?;
         transaction.commit().await.map_err(store_error)
     }
 
@@ -82,11 +85,24 @@ impl AttachmentStore for PgStore {
         &self,
         tenant_id: TenantId,
         attachment_id: AttachmentId,
+        change: &FieldChange,
     ) -> Result<bool, StoreError> {
-        let query = sqlx::query("DELETE FROM filing_attachments WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id.as_uuid())
-            .bind(attachment_id.as_uuid());
-        Ok(self.execute_scoped(tenant_id, query).await? > 0)
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let deleted = sqlx::query(
+            "DELETE FROM filing_attachments WHERE tenant_id = $1 AND id = $2 RETURNING filing_id",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(attachment_id.as_uuid())
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        let Some(row) = deleted else {
+            return Ok(false);
+        };
+        let filing_id = FilingId::from_uuid(row.uuid("filing_id")?);
+        insert_change_in(&mut transaction, tenant_id, filing_id, change).await?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(true)
     }
 
     async fn attachments_after(

@@ -1,12 +1,13 @@
 //! The documents attached to declarations (添付書類), their content beside them.
 
 use async_trait::async_trait;
-use nencho_filings::Attachment;
+use nencho_filings::{Attachment, FieldChange};
 use nencho_kernel::{AttachmentId, FilingId, TenantId};
 use nencho_ports::{AttachmentStore, StoreError};
 use nencho_store_sql::attachments::{attachment, insert_error, size_column};
 use nencho_store_sql::{RowReader, store_error};
 
+use crate::originals::insert_change_in;
 use crate::store::SqliteStore;
 
 #[async_trait]
@@ -16,10 +17,12 @@ impl AttachmentStore for SqliteStore {
         tenant_id: TenantId,
         attachment: &Attachment,
         content: &[u8],
+        change: &FieldChange,
     ) -> Result<(), StoreError> {
         let size = size_column(tenant_id, attachment)?;
         // The foreign key (tenant_id, filing_id) → filings refuses a declaration the tenant does
         // not have; the primary key an id already used. Both are conflicts.
+        let mut transaction = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO filing_attachments (tenant_id, id, filing_id, kind, file_name, format, \
              size, uploaded_by, uploaded_at, content) \
@@ -35,10 +38,11 @@ impl AttachmentStore for SqliteStore {
         .bind(attachment.uploaded_by.as_uuid())
         .bind(attachment.uploaded_at)
         .bind(content)
-        .execute(&self.pool)
+        .execute(&mut *transaction)
         .await
         .map_err(insert_error)?;
-        Ok(())
+        insert_change_in(&mut transaction, tenant_id, attachment.filing_id, change).await?;
+        transaction.commit().await.map_err(store_error)
     }
 
     async fn list_attachments(
@@ -83,16 +87,24 @@ impl AttachmentStore for SqliteStore {
         &self,
         tenant_id: TenantId,
         attachment_id: AttachmentId,
+        change: &FieldChange,
     ) -> Result<bool, StoreError> {
-        let deleted =
-            sqlx::query("DELETE FROM filing_attachments WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant_id.as_uuid())
-                .bind(attachment_id.as_uuid())
-                .execute(&self.pool)
-                .await
-                .map_err(store_error)?
-                .rows_affected();
-        Ok(deleted > 0)
+        let mut transaction = self.begin_write().await?;
+        let deleted = sqlx::query(
+            "DELETE FROM filing_attachments WHERE tenant_id = $1 AND id = $2 RETURNING filing_id",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(attachment_id.as_uuid())
+        .fetch_optional(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        let Some(row) = deleted else {
+            return Ok(false);
+        };
+        let filing_id = FilingId::from_uuid(row.uuid("filing_id")?);
+        insert_change_in(&mut transaction, tenant_id, filing_id, change).await?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(true)
     }
 
     async fn attachments_after(

@@ -1317,10 +1317,25 @@ mod tests {
             uploaded_at: clock.now(),
         };
         store
-            .insert_attachment(filing.tenant_id, &attachment, content)
+            .insert_attachment(
+                filing.tenant_id,
+                &attachment,
+                content,
+                &line(&attachment, true),
+            )
             .await
             .unwrap();
         attachment
+    }
+
+    /// The history line of `attachment` attached or removed, by its uploader.
+    fn line(attachment: &Attachment, attached: bool) -> FieldChange {
+        FieldChange {
+            at: attachment.uploaded_at,
+            actor: attachment.uploaded_by,
+            actor_name: "admin".into(),
+            change: attachment.history_change(attached),
+        }
     }
 
     /// The documents come last: their metadata (with the declaration's company, employee number
@@ -1398,7 +1413,7 @@ mod tests {
                     // Meanwhile one is removed and another attached.
                     assert!(
                         store
-                            .delete_attachment(tenant.id, removed.id)
+                            .delete_attachment(tenant.id, removed.id, &line(&removed, false))
                             .await
                             .unwrap()
                     );

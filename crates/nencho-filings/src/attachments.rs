@@ -11,6 +11,7 @@
 use nencho_kernel::{AttachmentId, FilingId, OffsetDateTime, TenantId, UserId, Yen};
 
 use crate::document::{Declaration, LifeContractAge};
+use crate::history::ValueChange;
 
 /// The largest file accepted: a phone photo of a certificate is 2–5 MB.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -169,6 +170,19 @@ pub struct Attachment {
     pub size: u64,
     pub uploaded_by: UserId,
     pub uploaded_at: OffsetDateTime,
+}
+
+impl Attachment {
+    /// The line the declaration's history keeps when this document is attached (`attached`)
+    /// or removed, so reviewers see who added or took away which file and when.
+    pub fn history_change(&self, attached: bool) -> ValueChange {
+        ValueChange {
+            path: format!("attachments.{}", self.id),
+            label: format!("添付書類: {}", self.kind.japanese_name()),
+            before: (!attached).then(|| self.file_name.clone()),
+            after: attached.then(|| self.file_name.clone()),
+        }
+    }
 }
 
 /// Why a file is refused, in Japanese.

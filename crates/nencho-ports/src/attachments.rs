@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use nencho_filings::Attachment;
+use nencho_filings::{Attachment, FieldChange};
 use nencho_kernel::{AttachmentId, FilingId, TenantId};
 
 use crate::StoreError;
@@ -10,13 +10,15 @@ use crate::StoreError;
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait AttachmentStore: Send + Sync {
-    /// Stores `attachment` with its `content`. The declaration must exist in the tenant (else
-    /// [`StoreError::Conflict`]); an id already used is a conflict too.
+    /// Stores `attachment` with its `content` and appends `change` to its declaration's history
+    /// ([`Attachment::history_change`]), in one transaction. The declaration must exist in the
+    /// tenant (else [`StoreError::Conflict`]); an id already used is a conflict too.
     async fn insert_attachment(
         &self,
         tenant_id: TenantId,
         attachment: &Attachment,
         content: &[u8],
+        change: &FieldChange,
     ) -> Result<(), StoreError>;
     /// The declaration's documents, oldest first.
     async fn list_attachments(
@@ -30,11 +32,13 @@ pub trait AttachmentStore: Send + Sync {
         tenant_id: TenantId,
         attachment_id: AttachmentId,
     ) -> Result<Option<(Attachment, Vec<u8>)>, StoreError>;
-    /// Removes one document; `false` when there was none.
+    /// Removes one document and appends `change` to its declaration's history, in one
+    /// transaction; `false` (and no history) when there was none.
     async fn delete_attachment(
         &self,
         tenant_id: TenantId,
         attachment_id: AttachmentId,
+        change: &FieldChange,
     ) -> Result<bool, StoreError>;
     /// The tenant's documents after `after` in id order (time order), at most `limit`, without
     /// content: the full export (SVC-3) pages through them and reads each content in turn.

@@ -160,6 +160,10 @@ async fn a_certificate_is_attached_checked_and_opened_by_those_who_may(store: Ar
         !page.contains(r#"id="attachment-upload""#),
         "reviewers do not upload here"
     );
+    assert!(
+        page.contains("<td>添付書類: 生命保険料控除証明書</td><td>—</td><td>seimei-hoken.png</td>"),
+        "the history says who attached what: {page}"
+    );
     let (status, _, bytes) = approver.get_file(&staff_link).await;
     assert_eq!((status, bytes.as_slice()), (StatusCode::OK, PNG));
     let tenant = world.company.tenant_id;
@@ -240,6 +244,11 @@ async fn a_certificate_is_attached_checked_and_opened_by_those_who_may(store: Ar
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(stored_count(&world).await, 1);
+    let (_, page, _) = clerk.get(&format!("/admin/filings/{}", filing.id)).await;
+    assert!(
+        page.contains("<td>添付書類: その他の書類</td><td>scan.pdf</td><td>—</td>"),
+        "the history says who removed what: {page}"
+    );
     // A guessed id of no document of this declaration: not found, nothing removed.
     let (status, _, _) = clerk
         .post(&format!("{proxy}/attachments/{}/delete", ids[1]), &[])

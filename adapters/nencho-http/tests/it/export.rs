@@ -459,8 +459,14 @@ async fn attach(
         uploaded_by,
         uploaded_at: SystemClock.now(),
     };
+    let line = nencho_filings::FieldChange {
+        at: attachment.uploaded_at,
+        actor: attachment.uploaded_by,
+        actor_name: "admin".into(),
+        change: attachment.history_change(true),
+    };
     store
-        .insert_attachment(tenant, &attachment, content)
+        .insert_attachment(tenant, &attachment, content, &line)
         .await
         .unwrap();
     attachment
@@ -885,14 +891,22 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
     );
     let changes = records(&text("filing_changes.csv"));
     assert_eq!(changes[0].join(","), CHANGE_HEADER);
-    assert_eq!(changes.len(), 2);
     assert_eq!(
-        changes[1][2..4],
+        changes.len(),
+        4,
+        "the header, the premium and the two documents attached: {changes:?}"
+    );
+    let premium = changes
+        .iter()
+        .find(|row| row[7] == "life_policies[0].premium")
+        .expect("the premium's change");
+    assert_eq!(
+        premium[2..4],
         ["E0001", "2026"].map(str::to_owned),
         "{changes:?}"
     );
     assert_eq!(
-        changes[1][7..],
+        premium[7..],
         [
             "life_policies[0].premium",
             "生命保険1: 支払保険料",
@@ -901,6 +915,13 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         ]
         .map(str::to_owned)
     );
+    for (document, _, _) in &documents {
+        let attached = changes
+            .iter()
+            .find(|row| row[7] == format!("attachments.{}", document.id))
+            .expect("each document's attaching is in the history");
+        assert_eq!(attached[10], document.file_name, "{attached:?}");
+    }
 
     let attachments = records(&text("attachments.csv"));
     assert_eq!(attachments[0].join(","), ATTACHMENT_HEADER);
@@ -960,7 +981,7 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         "filings.csv（申告書、2件）".to_owned(),
         format!("filing_values.csv（申告書の項目、{expected}件）"),
         "filing_history.csv（申告書の操作履歴、1件）".to_owned(),
-        "filing_changes.csv（申告書の変更履歴、1件）".to_owned(),
+        "filing_changes.csv（申告書の変更履歴、3件）".to_owned(),
         "employees.csv（従業員、4件".to_owned(),
     ] {
         assert!(readme.contains(&counted), "{counted} in {readme}");

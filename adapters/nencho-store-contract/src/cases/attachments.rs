@@ -2,7 +2,9 @@
 //! listed oldest first, deleted once, paged through for the export, and never seen, read or
 //! deleted by another tenant. (The contract's purge removing them is in `contract_end`.)
 
-use nencho_filings::{Attachment, AttachmentFormat, AttachmentKind, Filing, FilingStatus};
+use nencho_filings::{
+    Attachment, AttachmentFormat, AttachmentKind, FieldChange, Filing, FilingStatus,
+};
 use nencho_kernel::{AttachmentId, Clock, FilingId, FixedClock, TenantId, UserId};
 use nencho_ports::{Store, StoreError};
 use nencho_tenancy::{Company, Tenant};
@@ -43,6 +45,16 @@ pub(super) fn attachment(
         size: content.len() as u64,
         uploaded_by: uploader,
         uploaded_at: clock.now(),
+    }
+}
+
+/// The history line of `attachment` attached (`attached`) or removed, by its uploader now.
+pub(super) fn line(attachment: &Attachment, attached: bool) -> FieldChange {
+    FieldChange {
+        at: attachment.uploaded_at,
+        actor: attachment.uploaded_by,
+        actor_name: "admin".into(),
+        change: attachment.history_change(attached),
     }
 }
 
@@ -114,7 +126,7 @@ pub async fn attachments_round_trip_with_their_content_oldest_first(store: &dyn 
         (&jpeg, photo.as_slice()),
     ] {
         store
-            .insert_attachment(acme.id, document, content)
+            .insert_attachment(acme.id, document, content, &line(document, true))
             .await
             .unwrap();
     }
@@ -181,7 +193,9 @@ pub async fn attachments_round_trip_with_their_content_oldest_first(store: &dyn 
         &clock,
     );
     reused.id = png.id;
-    let again = store.insert_attachment(acme.id, &reused, TINY_PNG).await;
+    let again = store
+        .insert_attachment(acme.id, &reused, TINY_PNG, &line(&reused, true))
+        .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert_eq!(
         store.attachment_content(acme.id, png.id).await.unwrap(),
@@ -189,11 +203,41 @@ pub async fn attachments_round_trip_with_their_content_oldest_first(store: &dyn 
     );
 
     // Deleted once.
-    assert!(store.delete_attachment(acme.id, png.id).await.unwrap());
-    assert!(!store.delete_attachment(acme.id, png.id).await.unwrap());
+    clock.advance(time::Duration::milliseconds(1));
+    let removal = FieldChange {
+        at: clock.now(),
+        ..line(&png, false)
+    };
+    assert!(
+        store
+            .delete_attachment(acme.id, png.id, &removal)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_attachment(acme.id, png.id, &removal)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.attachment_content(acme.id, png.id).await.unwrap(),
         None
+    );
+    // Each attach and the one delete are in the declaration's history; the refused insert and
+    // the second delete left nothing there.
+    assert_eq!(
+        store
+            .filing_history(acme.id, declaration.id)
+            .await
+            .unwrap()
+            .changes,
+        [
+            line(&certificate, true),
+            line(&png, true),
+            line(&jpeg, true),
+            removal,
+        ]
     );
     assert_eq!(
         store
@@ -221,7 +265,7 @@ pub async fn an_attachment_needs_a_declaration_of_the_tenant(store: &dyn Store) 
     );
     unknown.filing_id = FilingId::generate(&clock);
     let outcome = store
-        .insert_attachment(acme.id, &unknown, b"%PDF-1.7")
+        .insert_attachment(acme.id, &unknown, b"%PDF-1.7", &line(&unknown, true))
         .await;
     assert!(
         matches!(outcome, Err(StoreError::Conflict(_))),
@@ -240,7 +284,7 @@ pub async fn an_attachment_needs_a_declaration_of_the_tenant(store: &dyn Store) 
     );
     smuggled.tenant_id = beta.id;
     let outcome = store
-        .insert_attachment(beta.id, &smuggled, b"%PDF-1.7")
+        .insert_attachment(beta.id, &smuggled, b"%PDF-1.7", &line(&smuggled, true))
         .await;
     assert!(
         matches!(outcome, Err(StoreError::Conflict(_))),
@@ -259,7 +303,7 @@ pub async fn an_attachment_needs_a_declaration_of_the_tenant(store: &dyn Store) 
     );
     assert!(
         store
-            .insert_attachment(beta.id, &foreign, b"%PDF-1.7")
+            .insert_attachment(beta.id, &foreign, b"%PDF-1.7", &line(&foreign, true))
             .await
             .is_err()
     );
@@ -297,7 +341,7 @@ pub async fn attachments_never_cross_tenants(store: &dyn Store) {
         &clock,
     );
     store
-        .insert_attachment(acme.id, &document, TINY_PNG)
+        .insert_attachment(acme.id, &document, TINY_PNG, &line(&document, true))
         .await
         .unwrap();
     let beta_document = attachment(
@@ -310,7 +354,12 @@ pub async fn attachments_never_cross_tenants(store: &dyn Store) {
         &clock,
     );
     store
-        .insert_attachment(beta.id, &beta_document, TINY_PNG)
+        .insert_attachment(
+            beta.id,
+            &beta_document,
+            TINY_PNG,
+            &line(&beta_document, true),
+        )
         .await
         .unwrap();
 
@@ -331,7 +380,10 @@ pub async fn attachments_never_cross_tenants(store: &dyn Store) {
         "nor reads its document by id"
     );
     assert!(
-        !store.delete_attachment(beta.id, document.id).await.unwrap(),
+        !store
+            .delete_attachment(beta.id, document.id, &line(&document, false))
+            .await
+            .unwrap(),
         "nor deletes it"
     );
     assert_eq!(
@@ -401,7 +453,7 @@ pub async fn the_attachments_of_a_tenant_page_in_id_order(store: &dyn Store) {
             &clock,
         );
         store
-            .insert_attachment(acme.id, &document, &content)
+            .insert_attachment(acme.id, &document, &content, &line(&document, true))
             .await
             .unwrap();
         stored.push(document);
@@ -416,7 +468,12 @@ pub async fn the_attachments_of_a_tenant_page_in_id_order(store: &dyn Store) {
                 &clock,
             );
             store
-                .insert_attachment(beta.id, &beta_document, TINY_PNG)
+                .insert_attachment(
+                    beta.id,
+                    &beta_document,
+                    TINY_PNG,
+                    &line(&beta_document, true),
+                )
                 .await
                 .unwrap();
         }

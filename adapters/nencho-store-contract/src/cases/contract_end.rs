@@ -239,7 +239,12 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         clock,
     );
     store
-        .insert_attachment(tenant.id, &document, super::attachments::TINY_PNG)
+        .insert_attachment(
+            tenant.id,
+            &document,
+            super::attachments::TINY_PNG,
+            &super::attachments::line(&document, true),
+        )
         .await
         .unwrap();
     let certificate = nencho_filings::expected_attachments(&declaration.document).remove(0);

@@ -6,15 +6,15 @@
 //! approved. Reading follows viewing the declaration.
 
 use nencho_filings::{
-    Actor, Attachment, AttachmentKind, EditScope, Filing, FilingAction, FilingStatus,
-    check_attachment, clean_file_name,
+    Actor, Attachment, AttachmentKind, EditScope, FieldChange, Filing, FilingAction, FilingStatus,
+    ValueChange, check_attachment, clean_file_name,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{AttachmentId, EmployeeId, TaxYear};
 use nencho_tenancy::Employee;
 
 use super::own::own_filing;
-use super::{Change, filing_or_new, persist, require_for_employee};
+use super::{Change, actor_name, filing_or_new, persist, require_for_employee};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -152,29 +152,40 @@ async fn attach(
         uploaded_by: actor.user.id,
         uploaded_at: context.clock.now(),
     };
+    let change = history_line(context, actor, attachment.history_change(true));
     context
         .store
-        .insert_attachment(filing.tenant_id, &attachment, &new.content)
+        .insert_attachment(filing.tenant_id, &attachment, &new.content, &change)
         .await?;
     Ok(attachment)
+}
+
+/// `change` as the history keeps it: by the actor, now.
+fn history_line(context: &AppContext, actor: &CurrentUser, change: ValueChange) -> FieldChange {
+    FieldChange {
+        at: context.clock.now(),
+        actor: actor.user.id,
+        actor_name: actor_name(actor),
+        change,
+    }
 }
 
 /// Removes a document of `filing`; [`AppError::NotFound`] when it is not one of its documents.
 async fn remove(
     context: &AppContext,
+    actor: &CurrentUser,
     filing: &Filing,
     attachment_id: AttachmentId,
 ) -> Result<(), AppError> {
-    let belongs = attachments_of(context, filing)
+    let removed = attachments_of(context, filing)
         .await?
-        .iter()
-        .any(|attachment| attachment.id == attachment_id);
-    if !belongs {
-        return Err(AppError::NotFound);
-    }
+        .into_iter()
+        .find(|attachment| attachment.id == attachment_id)
+        .ok_or(AppError::NotFound)?;
+    let change = history_line(context, actor, removed.history_change(false));
     context
         .store
-        .delete_attachment(filing.tenant_id, attachment_id)
+        .delete_attachment(filing.tenant_id, attachment_id, &change)
         .await?;
     Ok(())
 }
@@ -198,7 +209,7 @@ pub async fn remove_own(
     attachment_id: AttachmentId,
 ) -> Result<(), AppError> {
     let filing = own_changeable(context, actor, tax_year).await?;
-    remove(context, &filing, attachment_id).await
+    remove(context, actor, &filing, attachment_id).await
 }
 
 /// Staff attach a document to an employee's declaration (代理入力).
@@ -222,7 +233,7 @@ pub async fn remove_proxy(
     attachment_id: AttachmentId,
 ) -> Result<(), AppError> {
     let (filing, _) = proxy_changeable(context, actor, employee_id, tax_year).await?;
-    remove(context, &filing, attachment_id).await
+    remove(context, actor, &filing, attachment_id).await
 }
 
 /// One document of the employee's own declaration, whatever its status.
