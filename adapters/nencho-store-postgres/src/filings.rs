@@ -404,8 +404,23 @@ impl FilingStore for PgStore {
             }
             _ => false,
         };
+        // Likewise the declarations waiting for certificates: read directly when they are few.
+        let awaiting_few = query.awaiting_originals && {
+            let query = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM filings \
+                 WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3 \
+                 AND originals_pending > 0 \
+                 AND status IN ('submitted', 'returned', 'approved') LIMIT $4) few",
+            )
+            .bind(tenant_id.as_uuid())
+            .bind(query.company_id.as_uuid())
+            .bind(query.tax_year.year())
+            .bind(FEW_FILINGS + 1);
+            let few: i64 = self.fetch_one_scoped(tenant_id, query).await?;
+            few <= FEW_FILINGS
+        };
         let text = match (
-            query.awaiting_originals,
+            awaiting_few,
             by_status,
             query.department.is_some(),
         ) {

@@ -12,6 +12,24 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use crate::store::SqliteStore;
 
+/// The declarations of the company `$2` and year `$3` waiting for certificates, counted from
+/// the partial index `filings_awaiting_originals` alone, minus those of employees who have left
+/// (few; looked up one by one) — no join over every waiting declaration.
+const AWAITING: &str = "SELECT \
+     (SELECT count(*) FROM filings WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3 \
+      AND originals_pending > 0 AND status IN ('submitted', 'returned', 'approved')) \
+     - (SELECT count(*) FROM employees e JOIN filings f \
+        ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+        WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.leave_date IS NOT NULL \
+        AND f.originals_pending > 0 AND f.status IN ('submitted', 'returned', 'approved'))";
+
+/// [`AWAITING`] among the current employees of the department `$4`.
+const AWAITING_IN_DEPARTMENT: &str = "SELECT count(*) FROM employees e JOIN filings f \
+     ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+     WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.department = $4 \
+     AND e.leave_date IS NULL AND f.originals_pending > 0 \
+     AND f.status IN ('submitted', 'returned', 'approved')";
+
 /// Declarations counted per transaction when the store opens (see [`SqliteStore::count_unknown_originals`]).
 const COUNT_BATCH: i64 = 500;
 
@@ -185,20 +203,22 @@ impl OriginalStore for SqliteStore {
         tax_year: TaxYear,
         department: Option<&'a str>,
     ) -> Result<u64, StoreError> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM filings f JOIN employees e \
-             ON e.tenant_id = f.tenant_id AND e.id = f.employee_id \
-             WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
-             AND f.originals_pending > 0 AND f.status IN ('submitted', 'returned', 'approved') \
-             AND e.leave_date IS NULL AND ($4 IS NULL OR e.department = $4)",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(company_id.as_uuid())
-        .bind(tax_year.year())
-        .bind(department)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(store_error)?;
+        let text = if department.is_some() {
+            AWAITING_IN_DEPARTMENT
+        } else {
+            AWAITING
+        };
+        let mut query = sqlx::query_scalar(text)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year());
+        if let Some(department) = department {
+            query = query.bind(department);
+        }
+        let count: i64 = query
+            .fetch_one(&self.pool)
+            .await
+            .map_err(store_error)?;
         u64::try_from(count).map_err(|_| StoreError::Corrupt("negative count".into()))
     }
 
