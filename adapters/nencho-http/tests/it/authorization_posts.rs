@@ -474,6 +474,26 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             ]),
             [CF, CF, NO, NO, NO, NO],
         ),
+        // … and many at once on the intake: the declaration calls for none (skipped, the
+        // page again); an empty or malformed selection only after the permission.
+        row(
+            format!("/admin/companies/{a}/filings/{year}/originals"),
+            form(&[
+                ("receipt", &format!("{filing}:life_insurance:生命保険1 (A生命)")),
+                ("method", "paper"),
+            ]),
+            [SO, SO, SO, SO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{a}/filings/{year}/originals"),
+            form(&[("receipt", "not-a-receipt"), ("method", "paper")]),
+            [UE, UE, UE, UE, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{b}/filings/{year}/originals"),
+            form(&[("method", "paper")]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
         // … export_payroll: the settlement without a file.
         row(
             format!("/admin/companies/{a}/filings/{year}/settlement"),

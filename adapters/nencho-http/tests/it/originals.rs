@@ -178,4 +178,43 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page, _) = approver.get(&dashboard).await;
     assert_eq!(awaiting(&page), 1, "{page}");
+
+    // The intake (原本の受付): found by number, checked, recorded; a second time is skipped.
+    assert!(page.contains(r#"id="intake-link""#), "{page}");
+    let intake = format!("{dashboard}/originals");
+    let (status, page, _) = approver.get(&format!("{intake}?q=E0001")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let value = hidden_checkbox(&page);
+    assert_eq!(value, format!("{}:{key}", filing.id));
+    let (_, other, _) = approver.get(&format!("{intake}?q=E9999")).await;
+    assert!(other.contains(r#"id="nothing-awaited""#), "{other}");
+    let (status, page, location) = approver
+        .post(&intake, &[("receipt", value.as_str()), ("method", "paper")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (_, page, _) = approver.get(&location.unwrap()).await;
+    assert!(
+        page.contains("1件の書類を受領として記録しました。"),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="nothing-awaited""#), "{page}");
+    let (_, page, location) = approver
+        .post(&intake, &[("receipt", value.as_str()), ("method", "paper")])
+        .await;
+    let (_, page, _) = approver
+        .get(&location.unwrap_or_else(|| panic!("{page}")))
+        .await;
+    assert!(
+        page.contains("0件の書類を受領として記録しました。記録しなかった書類: 生命保険1 (A生命保険株式会社): その書類はすでにその状態です。"),
+        "{page}"
+    );
+    let (_, page, _) = approver.get(&dashboard).await;
+    assert_eq!(awaiting(&page), 0, "{page}");
+}
+
+/// The value of the first certificate's checkbox on the intake page.
+fn hidden_checkbox(page: &str) -> String {
+    let marker = r#"<input type="checkbox" name="receipt" value=""#;
+    let start = page.find(marker).expect("a certificate to check") + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
 }

@@ -1178,6 +1178,15 @@ mod authorization_matrix {
                 [OK, OK, NO, NO, NO, NO],
             ),
             (format!("/admin/filings/{filing}"), [OK, OK, OK, OK, OK, NO]),
+            // … return_filings: the intake of the certificates' originals (原本の受付) …
+            (
+                format!("/admin/companies/{a}/filings/{year}/originals"),
+                [OK, OK, OK, OK, NO, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/filings/{year}/originals"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             // Printing (YEA-6) follows viewing; the company's file is the payroll export's
             // (nothing is approved yet, so those who may print it hear "none to print").
             (

@@ -5,12 +5,15 @@
 //! declarations still waiting.
 
 use nencho_filings::{
-    FieldChange, Filing, OriginalLine, OriginalMethod, OriginalReceipt, original_lines,
-    receipt_change,
+    ExpectedAttachment, FieldChange, Filing, OriginalLine, OriginalMethod, OriginalReceipt,
+    original_lines, receipt_change,
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, FilingId, TaxYear};
 use nencho_ports::OriginalReceiptWrite;
+use nencho_tenancy::{Company, Employee, EmployeeNumber};
+
+use crate::authorization::{list_department, require};
 
 use super::requests::{Outcome, Recipients, prepare, query};
 use super::{actor_name, mails, require_for_employee};
@@ -142,6 +145,155 @@ pub async fn remind_originals(
         match page.next {
             Some(next) => query.after = Some(next),
             None => break,
+        }
+    }
+    Ok(outcome)
+}
+
+/// Declarations per page of the intake (原本の受付).
+pub const INTAKE_PAGE_SIZE: u32 = 50;
+
+/// At most this many certificates are recorded by one submission of the intake.
+pub const BULK_RECEIPT_LIMIT: usize = 500;
+
+/// A declaration waiting for certificates, with those still missing.
+#[derive(Debug)]
+pub struct AwaitingDeclaration {
+    pub filing: Filing,
+    pub employee: Employee,
+    pub missing: Vec<ExpectedAttachment>,
+}
+
+/// One page of the intake: the company's handed-in declarations still waiting for
+/// certificates, in employee-number order.
+#[derive(Debug)]
+pub struct Intake {
+    pub company: Company,
+    pub rows: Vec<AwaitingDeclaration>,
+    pub next: Option<EmployeeNumber>,
+}
+
+/// 原本の受付: the declarations of the company and year waiting for certificates (a role
+/// narrowed to departments sees its own), found by employee number, name or kana, so the
+/// clerk opening an envelope finds its employee at once. Needs ReturnFilings.
+pub async fn intake(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    search: Option<String>,
+    after: Option<String>,
+) -> Result<Intake, AppError> {
+    let permission = Permission::ReturnFilings;
+    let grants = require(context, actor, permission, Some(company_id)).await?;
+    let department = list_department(&grants, permission, company_id, None)?;
+    let tenant = actor.tenant.id;
+    let company = context
+        .store
+        .find_company(tenant, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let after = match after.as_deref().filter(|text| !text.is_empty()) {
+        Some(text) => Some(
+            EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
+                field: "after",
+                message: error.to_string(),
+            })?,
+        ),
+        None => None,
+    };
+    let mut query = super::requests::query(company_id, tax_year, department, None);
+    query.awaiting_originals = true;
+    query.search = search.filter(|text| !text.trim().is_empty());
+    query.after = after;
+    query.limit = INTAKE_PAGE_SIZE;
+    let page = context.store.list_filings(tenant, &query).await?;
+    let mut rows = Vec::with_capacity(page.rows.len());
+    for row in page.rows {
+        let Some(filing) = row.filing else { continue };
+        let missing = originals_of(context, &filing)
+            .await?
+            .into_iter()
+            .filter(|line| line.receipt.is_none())
+            .map(|line| line.expected)
+            .collect();
+        rows.push(AwaitingDeclaration {
+            filing,
+            employee: row.employee,
+            missing,
+        });
+    }
+    Ok(Intake {
+        company,
+        rows,
+        next: page.next,
+    })
+}
+
+/// What one submission of the intake did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct BulkReceipt {
+    pub recorded: usize,
+    /// The certificates not recorded, each with why (in Japanese).
+    pub skipped: Vec<String>,
+}
+
+/// Records each selected certificate (declaration and key) of the company and year as received
+/// by `method`, as [`record_original`] would; one that cannot be (another company's, outside the
+/// role's departments, already recorded, no longer called for) is skipped with its reason and
+/// never fails the others. ReturnFilings is checked for the company before the selection is
+/// read.
+pub async fn record_originals(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    selected: Vec<(FilingId, String)>,
+    method: &str,
+) -> Result<BulkReceipt, AppError> {
+    require(context, actor, Permission::ReturnFilings, Some(company_id)).await?;
+    if OriginalMethod::from_code(method).is_none() {
+        return Err(AppError::Invalid {
+            field: "method",
+            message: "受領の方法が正しくありません。".into(),
+        });
+    }
+    if selected.is_empty() {
+        return Err(AppError::Invalid {
+            field: "receipt",
+            message: "受領した書類を選択してください。".into(),
+        });
+    }
+    if selected.len() > BULK_RECEIPT_LIMIT {
+        return Err(AppError::Invalid {
+            field: "receipt",
+            message: format!("一度に記録できるのは{BULK_RECEIPT_LIMIT}件までです。"),
+        });
+    }
+    let tenant = actor.tenant.id;
+    let mut outcome = BulkReceipt::default();
+    let mut seen = std::collections::HashSet::new();
+    for (filing_id, key) in selected {
+        if !seen.insert((filing_id, key.clone())) {
+            continue;
+        }
+        let (_, subject) = nencho_filings::parse_original_key(&key);
+        let in_company = context
+            .store
+            .find_filing(tenant, filing_id)
+            .await?
+            .is_some_and(|filing| filing.company_id == company_id && filing.tax_year == tax_year);
+        if !in_company {
+            outcome.skipped.push(format!("{subject}: 対象外の申告書です。"));
+            continue;
+        }
+        match record_original(context, actor, filing_id, &key, method).await {
+            Ok(()) => outcome.recorded += 1,
+            Err(AppError::Refused(reason)) => outcome.skipped.push(format!("{subject}: {reason}")),
+            Err(AppError::Forbidden | AppError::NotFound) => outcome
+                .skipped
+                .push(format!("{subject}: 担当範囲外の申告書です。")),
+            Err(error) => return Err(error),
         }
     }
     Ok(outcome)

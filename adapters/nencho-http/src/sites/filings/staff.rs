@@ -132,6 +132,8 @@ struct DashboardPage {
     may_proxy: bool,
     may_export: bool,
     may_approve: bool,
+    /// May record certificates' originals (原本の受付).
+    may_receive: bool,
 }
 
 #[derive(Deserialize)]
@@ -276,6 +278,7 @@ pub async fn show_dashboard(
             may_proxy: may(Permission::EditFilings),
             may_export: may(Permission::ExportPayroll),
             may_approve: may(Permission::ApproveFilings),
+            may_receive: may(Permission::ReturnFilings),
         },
         StatusCode::OK,
     )
@@ -467,7 +470,7 @@ pub async fn approve_selected(
 }
 
 /// A notice as a query value, so it survives the redirect.
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     crate::sites::render::percent_encode(text.as_bytes())
 }
 
