@@ -419,11 +419,7 @@ impl FilingStore for PgStore {
             let few: i64 = self.fetch_one_scoped(tenant_id, query).await?;
             few <= FEW_FILINGS
         };
-        let text = match (
-            awaiting_few,
-            by_status,
-            query.department.is_some(),
-        ) {
+        let text = match (awaiting_few, by_status, query.department.is_some()) {
             (true, _, false) => list_filings!(awaiting, "AND $11::text IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11::text IS NULL "),

@@ -397,11 +397,7 @@ impl FilingStore for SqliteStore {
             .map_err(store_error)?;
             few <= FEW_FILINGS
         };
-        let text = match (
-            awaiting_few,
-            by_status,
-            query.department.is_some(),
-        ) {
+        let text = match (awaiting_few, by_status, query.department.is_some()) {
             (true, _, false) => list_filings!(awaiting, "AND $11 IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11 IS NULL "),

@@ -215,10 +215,7 @@ impl OriginalStore for SqliteStore {
         if let Some(department) = department {
             query = query.bind(department);
         }
-        let count: i64 = query
-            .fetch_one(&self.pool)
-            .await
-            .map_err(store_error)?;
+        let count: i64 = query.fetch_one(&self.pool).await.map_err(store_error)?;
         u64::try_from(count).map_err(|_| StoreError::Corrupt("negative count".into()))
     }
 

@@ -479,7 +479,10 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         row(
             format!("/admin/companies/{a}/filings/{year}/originals"),
             form(&[
-                ("receipt", &format!("{filing}:life_insurance:生命保険1 (A生命)")),
+                (
+                    "receipt",
+                    &format!("{filing}:life_insurance:生命保険1 (A生命)"),
+                ),
                 ("method", "paper"),
             ]),
             [SO, SO, SO, SO, NO, NO],

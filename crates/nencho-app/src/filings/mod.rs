@@ -22,11 +22,25 @@ use nencho_filings::{Actor, Author, Declaration, Filing, FilingAction, FilingSta
 use nencho_identity::Permission;
 use nencho_kernel::{Date, JAPAN_STANDARD_TIME};
 use nencho_ports::{FilingWrite, OutboxMessage};
-use nencho_tenancy::Employee;
+use nencho_tenancy::{Employee, EmployeeNumber};
 
 use crate::authorization::{require, scoped_departments};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
+
+/// The `next` of a previous page of employees, as the page's link carries it (empty = the
+/// first page).
+pub(crate) fn page_after(after: Option<&str>) -> Result<Option<EmployeeNumber>, AppError> {
+    after
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
+                field: "after",
+                message: error.to_string(),
+            })
+        })
+        .transpose()
+}
 
 /// Today in Japan: periods are Japanese calendar days.
 pub(crate) fn japan_today(context: &AppContext) -> Date {

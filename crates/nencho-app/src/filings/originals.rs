@@ -193,15 +193,7 @@ pub async fn intake(
         .find_company(tenant, company_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let after = match after.as_deref().filter(|text| !text.is_empty()) {
-        Some(text) => Some(
-            EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
-                field: "after",
-                message: error.to_string(),
-            })?,
-        ),
-        None => None,
-    };
+    let after = super::page_after(after.as_deref())?;
     let mut query = super::requests::query(company_id, tax_year, department, None);
     query.awaiting_originals = true;
     query.search = search.filter(|text| !text.trim().is_empty());
@@ -284,7 +276,9 @@ pub async fn record_originals(
             .await?
             .is_some_and(|filing| filing.company_id == company_id && filing.tax_year == tax_year);
         if !in_company {
-            outcome.skipped.push(format!("{subject}: 対象外の申告書です。"));
+            outcome
+                .skipped
+                .push(format!("{subject}: 対象外の申告書です。"));
             continue;
         }
         match record_original(context, actor, filing_id, &key, method).await {

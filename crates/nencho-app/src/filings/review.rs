@@ -10,7 +10,7 @@ use nencho_filings::{
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
 use nencho_ports::{FilingHistory, FilingPage, FilingQuery, StatusCounts};
-use nencho_tenancy::{Company, Employee, EmployeeNumber};
+use nencho_tenancy::{Company, Employee};
 
 use super::{Change, filing_or_new, mails, persist, previous_approved, require_for_employee};
 use crate::authorization::{list_department, require, scoped_departments};
@@ -62,15 +62,7 @@ pub async fn dashboard(
         .find_company(tenant, company_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let after = match request.after.as_deref().filter(|text| !text.is_empty()) {
-        Some(text) => Some(
-            EmployeeNumber::parse(text).map_err(|error| AppError::Invalid {
-                field: "after",
-                message: error.to_string(),
-            })?,
-        ),
-        None => None,
-    };
+    let after = super::page_after(request.after.as_deref())?;
     let query = FilingQuery {
         include_departed: false,
         awaiting_originals: request.awaiting_originals,

@@ -10,13 +10,13 @@ use askama::Template;
 use nencho_app::AppError;
 use nencho_app::filings::originals::{intake, record_original, record_originals};
 use nencho_filings::{NOT_RECEIVED, OriginalLine};
-use nencho_kernel::{CompanyId, FilingId, TaxYear, format_japan_datetime};
+use nencho_kernel::{FilingId, format_japan_datetime};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::staff::urlencode;
+use super::staff::{company_and_year, urlencode};
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
@@ -126,10 +126,6 @@ pub struct IntakeQuery {
     q: Option<String>,
     after: Option<String>,
     notice: Option<String>,
-}
-
-fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
-    Some((id.parse().ok()?, super::year_of(year)?))
 }
 
 /// 原本の受付: the declarations waiting for certificates, with a checkbox per missing one.

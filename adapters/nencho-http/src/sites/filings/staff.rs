@@ -150,7 +150,7 @@ fn awaiting_originals(filter: Option<&str>) -> bool {
     filter == Some("pending")
 }
 
-fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
+pub(super) fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
     let company = id.parse().ok()?;
     let year = super::year_of(year)?;
     Some((company, year))
