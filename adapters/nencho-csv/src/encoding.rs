@@ -19,6 +19,26 @@ pub enum CsvEncoding {
 }
 
 impl CsvEncoding {
+    /// The code forms and links carry: `utf8`, `sjis`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            CsvEncoding::Utf8 => "utf8",
+            CsvEncoding::ShiftJis => "sjis",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CsvEncoding> {
+        [CsvEncoding::Utf8, CsvEncoding::ShiftJis]
+            .into_iter()
+            .find(|encoding| encoding.code() == code)
+    }
+
+    /// The encoding a download asks for (`?encoding=sjis`); UTF-8 otherwise.
+    pub fn asked(code: Option<&str>) -> CsvEncoding {
+        code.and_then(CsvEncoding::from_code)
+            .unwrap_or(CsvEncoding::Utf8)
+    }
+
     /// The name shown to users: `UTF-8`, `Shift_JIS`.
     pub const fn name(self) -> &'static str {
         match self {

@@ -164,10 +164,7 @@ pub async fn download(
         Ok(export) => export,
         Err(error) => return refused(&site, &error).await,
     };
-    let encoding = match query.encoding.as_deref() {
-        Some("sjis") => CsvEncoding::ShiftJis,
-        _ => CsvEncoding::Utf8,
-    };
+    let encoding = CsvEncoding::asked(query.encoding.as_deref());
     let file_name = format!(
         "nencho-export-{}-{}.zip",
         export.tenant().slug.as_str(),

@@ -224,21 +224,6 @@ impl ImportPage {
     }
 }
 
-fn encoding_option(code: &str) -> Option<CsvEncoding> {
-    match code {
-        "utf8" => Some(CsvEncoding::Utf8),
-        "sjis" => Some(CsvEncoding::ShiftJis),
-        _ => None,
-    }
-}
-
-fn encoding_code(encoding: CsvEncoding) -> &'static str {
-    match encoding {
-        CsvEncoding::Utf8 => "utf8",
-        CsvEncoding::ShiftJis => "sjis",
-    }
-}
-
 /// The staged file of `token`, or `None` when the token is not 32 lowercase hex digits.
 fn staged_path(
     services: &HttpServices,
@@ -707,8 +692,7 @@ pub async fn template(
     if let Err(error) = authorize_import(&services.app, &current, company_id).await {
         return failure(&site, &error).await;
     }
-    let encoding =
-        encoding_option(query.encoding.as_deref().unwrap_or_default()).unwrap_or(CsvEncoding::Utf8);
+    let encoding = CsvEncoding::asked(query.encoding.as_deref());
     let (charset, file_name) = match encoding {
         CsvEncoding::Utf8 => ("utf-8", "employees-template-utf8.csv"),
         CsvEncoding::ShiftJis => ("Shift_JIS", "employees-template-sjis.csv"),
@@ -754,7 +738,7 @@ async fn receive(
                 }
             }
             Some("encoding") => {
-                encoding = encoding_option(&field.text().await.unwrap_or_default());
+                encoding = CsvEncoding::from_code(&field.text().await.unwrap_or_default());
             }
             Some("file") => {
                 // Nothing is written for a form that did not prove its origin first.
@@ -903,7 +887,7 @@ pub async fn upload(
                     view.preview = Some(PreviewView {
                         summary: preview_summary(site.lang, &preview),
                         token,
-                        encoding: encoding_code(encoding),
+                        encoding: encoding.code(),
                     });
                     page(&view, StatusCode::OK)
                 }
@@ -1123,7 +1107,7 @@ pub async fn confirm(
         view.alert = Some(w.expired.to_owned());
         return page(&view, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    match validate_staged(staged.clone(), encoding_option(&body.encoding)).await {
+    match validate_staged(staged.clone(), CsvEncoding::from_code(&body.encoding)).await {
         Ok(Validated::Valid { rows, encoding }) => {
             let first_password = match body.first_password.as_str() {
                 "generated" => FirstPassword::Generated,

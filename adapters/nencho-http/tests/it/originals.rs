@@ -72,6 +72,32 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
         .get(&format!("{dashboard}?originals=pending"))
         .await;
     assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
+    // The same list as CSV, for a spreadsheet: every row, the count of certificates awaited.
+    let (status, headers, csv) = approver
+        .get_file(&format!("{dashboard}/progress.csv?originals=pending"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "社員番号,氏名,フリガナ,部署,メールアドレス,状況,状況コード,代理入力,再年調,依頼日時,提出日時,承認日時,更新日時,原本未着,直近のコメント"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(
+        (cells[0], cells[1], cells[5], cells[6], cells[13]),
+        ("E0001", "山田 太郎", "提出済", "submitted", "1"),
+        "{csv}"
+    );
+    let (_, _, everyone) = approver
+        .get_file(&format!("{dashboard}/progress.csv?status=not_requested&encoding=sjis"))
+        .await;
+    let (everyone, _, malformed) = encoding_rs::SHIFT_JIS.decode(&everyone);
+    assert!(!malformed);
+    assert!(everyone.starts_with("社員番号,"), "{everyone}");
+    assert!(!everyone.contains("E0001"), "{everyone}");
 
     // A reminder names the certificate still missing (the employee now has an address).
     let mut employee_record = world.employee.clone();
@@ -106,6 +132,10 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     let (status, page, _) = approver.get(&declaration).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains(r#"data-original="">"#), "{page}");
+    assert!(
+        page.contains("控除証明書等の原本(または電子データ)がまだ1件届いていません"),
+        "the approver is told before approving: {page}"
+    );
     let key = hidden(&page, "key");
     assert_eq!(key, "life_insurance:生命保険1 (A生命保険株式会社)");
     let receive = format!("{declaration}/originals");
@@ -133,6 +163,7 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     assert!(page.contains(r#"data-original="paper">"#), "{page}");
     assert!(page.contains("原本: 原本受領 ("), "{page}");
     assert!(page.contains("withdraw-receipt"), "{page}");
+    assert!(!page.contains(r#"id="originals-warning""#), "{page}");
     assert!(
         page.contains(
             "<td>原本: 生命保険料控除証明書 生命保険1 (A生命保険株式会社)</td><td>未受領</td><td>原本受領</td>"

@@ -1178,6 +1178,14 @@ mod authorization_matrix {
                 [OK, OK, NO, NO, NO, NO],
             ),
             (format!("/admin/filings/{filing}"), [OK, OK, OK, OK, OK, NO]),
+            (
+                format!("/admin/companies/{a}/filings/{year}/progress.csv"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/filings/{year}/progress.csv?encoding=sjis"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             // … return_filings: the intake of the certificates' originals (原本の受付) …
             (
                 format!("/admin/companies/{a}/filings/{year}/originals"),

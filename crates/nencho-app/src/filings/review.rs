@@ -10,7 +10,7 @@ use nencho_filings::{
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
 use nencho_ports::{FilingHistory, FilingPage, FilingQuery, StatusCounts};
-use nencho_tenancy::{Company, Employee};
+use nencho_tenancy::{Company, Employee, EmployeeNumber};
 
 use super::{Change, filing_or_new, mails, persist, previous_approved, require_for_employee};
 use crate::authorization::{list_department, require, scoped_departments};
@@ -95,6 +95,44 @@ pub async fn dashboard(
         awaiting_originals,
         page,
     })
+}
+
+/// Rows per page of the progress list's CSV.
+pub const PROGRESS_EXPORT_PAGE: u32 = 1_000;
+
+/// One page of the progress list as the dashboard filters it (status, 原本未着, search; a role
+/// narrowed to departments sees its own), after `after`, for the CSV download. Needs
+/// ViewFilings, as the dashboard does.
+pub async fn progress_page(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    request: &DashboardRequest,
+    after: Option<EmployeeNumber>,
+) -> Result<FilingPage, AppError> {
+    let grants = require(context, actor, Permission::ViewFilings, Some(company_id)).await?;
+    let department = list_department(
+        &grants,
+        Permission::ViewFilings,
+        company_id,
+        request.department.as_deref(),
+    )?;
+    let query = FilingQuery {
+        include_departed: false,
+        awaiting_originals: request.awaiting_originals,
+        company_id,
+        tax_year,
+        status: request.status,
+        search: request
+            .search
+            .clone()
+            .filter(|text| !text.trim().is_empty()),
+        department,
+        after,
+        limit: PROGRESS_EXPORT_PAGE,
+    };
+    Ok(context.store.list_filings(actor.tenant.id, &query).await?)
 }
 
 /// A declaration as the reviewer sees it.

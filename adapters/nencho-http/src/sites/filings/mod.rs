@@ -108,6 +108,10 @@ pub fn routes(route: Route) -> Route {
             post(staff::approve_selected),
         )
         .at(
+            "/admin/companies/:id/filings/:year/progress.csv",
+            get(staff::progress_csv),
+        )
+        .at(
             "/admin/companies/:id/filings/:year/originals",
             get(originals::intake_page).post(originals::intake_record),
         )

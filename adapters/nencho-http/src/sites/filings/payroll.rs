@@ -3,8 +3,11 @@
 //! Shift_JIS (CP932) for Excel. Written page by page into a pipe that is the response body, so
 //! memory stays constant however many employees there are. Columns: docs/payroll-export.md.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
+use nencho_app::AppError;
 use nencho_app::filings::payroll::{PayrollRow, payroll_page, start_payroll_export};
 use nencho_csv::CsvEncoding;
 use nencho_filings::{
@@ -12,6 +15,7 @@ use nencho_filings::{
 };
 use nencho_kernel::{CompanyId, Yen, format_japan_datetime};
 use nencho_tax::RelativeClass;
+use nencho_tenancy::EmployeeNumber;
 use poem::web::{Data, Path, Query};
 use poem::{Body, IntoResponse, Request, Response, handler};
 use serde::Deserialize;
@@ -312,32 +316,55 @@ pub async fn download(
     if let Err(error) = start_payroll_export(&services.app, &current, company_id).await {
         return failure(&site, &error).await;
     }
-    let encoding = match query.encoding.as_deref() {
-        Some("sjis") => CsvEncoding::ShiftJis,
-        _ => CsvEncoding::Utf8,
-    };
-    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
+    let encoding = CsvEncoding::asked(query.encoding.as_deref());
+    let file_name = format!("payroll-{}", tax_year.year());
     let services = Arc::clone(&services);
+    stream_csv(encoding, &file_name, header(), move |after| {
+        let services = Arc::clone(&services);
+        let current = current.clone();
+        Box::pin(async move {
+            let (rows, next) =
+                payroll_page(&services.app, &current, company_id, tax_year, after).await?;
+            Ok((rows.iter().map(row).collect(), next))
+        })
+    })
+}
+
+/// One page of CSV rows and where the next page starts (`None` = the last page).
+pub(super) type CsvPage = Result<(Vec<Vec<String>>, Option<EmployeeNumber>), AppError>;
+
+/// A CSV download written page by page into a pipe that is the response body, so memory stays
+/// constant however many rows there are: `header`, then the rows of `next_page(after)` until it
+/// says there is no next page, in UTF-8 with a BOM or in Shift_JIS (CP932) for Excel, as
+/// `{file_stem}[-sjis].csv`. Call it after the permission check: a failure part way is logged
+/// and ends the body early (the file lacks its last rows).
+pub(super) fn stream_csv(
+    encoding: CsvEncoding,
+    file_stem: &str,
+    header: Vec<String>,
+    mut next_page: impl FnMut(Option<EmployeeNumber>) -> Pin<Box<dyn Future<Output = CsvPage> + Send>>
+    + Send
+    + 'static,
+) -> Response {
+    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
     tokio::spawn(async move {
         let mut bytes = Vec::new();
         if encoding == CsvEncoding::Utf8 {
             bytes.extend_from_slice(UTF8_BOM);
         }
         let mut text = String::new();
-        push_line(&mut text, &header());
+        push_line(&mut text, &header);
         let mut after = None;
         loop {
-            let (rows, next) =
-                match payroll_page(&services.app, &current, company_id, tax_year, after).await {
-                    Ok(page) => page,
-                    Err(error) => {
-                        // The body ends early; the truncated file lacks its last rows.
-                        tracing::error!(%error, "the payroll export failed part way");
-                        return;
-                    }
-                };
-            for payroll_row in &rows {
-                push_line(&mut text, &row(payroll_row));
+            let (rows, next) = match next_page(after).await {
+                Ok(page) => page,
+                Err(error) => {
+                    tracing::error!(%error, "a CSV download failed part way");
+                    return;
+                }
+            };
+            for cells in &rows {
+                push_line(&mut text, cells);
             }
             encode_into(&text, encoding, &mut bytes);
             text.clear();
@@ -352,26 +379,16 @@ pub async fn download(
         }
         let _ = writer.shutdown().await;
     });
-    let suffix = if encoding == CsvEncoding::ShiftJis {
-        "-sjis"
+    let (suffix, charset) = if encoding == CsvEncoding::ShiftJis {
+        ("-sjis", "Shift_JIS")
     } else {
-        ""
+        ("", "utf-8")
     };
     Body::from_async_read(reader)
-        .with_content_type(
-            "text/csv; charset=".to_owned()
-                + if encoding == CsvEncoding::ShiftJis {
-                    "Shift_JIS"
-                } else {
-                    "utf-8"
-                },
-        )
+        .with_content_type(format!("text/csv; charset={charset}"))
         .with_header(
             "Content-Disposition",
-            format!(
-                "attachment; filename=\"payroll-{}{suffix}.csv\"",
-                tax_year.year()
-            ),
+            format!("attachment; filename=\"{file_stem}{suffix}.csv\""),
         )
         .with_header("Cache-Control", "no-store")
         .into_response()

@@ -60,6 +60,8 @@ struct StaffReviewPage {
     can_reopen: bool,
     can_proxy: bool,
     attachments: AttachmentsView,
+    /// Certificates the declaration calls for whose originals have not arrived.
+    originals_missing: usize,
 }
 
 /// Whether `scope` reaches `company` (any department of it).
@@ -135,6 +137,11 @@ pub async fn show(
             can_approve: submitted && may(Permission::ApproveFilings),
             can_reopen: filing.status == FilingStatus::Approved && may(Permission::ApproveFilings),
             can_proxy: may(Permission::EditFilings),
+            originals_missing: found
+                .originals
+                .iter()
+                .filter(|line| line.receipt.is_none())
+                .count(),
             attachments: attachments_view(
                 &found.attachments,
                 &found.originals,

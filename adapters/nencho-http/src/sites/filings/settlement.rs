@@ -204,14 +204,6 @@ impl SettlementPage {
     }
 }
 
-fn encoding_option(code: &str) -> Option<CsvEncoding> {
-    match code {
-        "utf8" => Some(CsvEncoding::Utf8),
-        "sjis" => Some(CsvEncoding::ShiftJis),
-        _ => None,
-    }
-}
-
 /// The signed-in user, the company (checked: ExportPayroll over the whole company) and the year;
 /// or the answer to give.
 async fn open(
@@ -267,8 +259,7 @@ pub async fn template(
     if let Err(response) = open(&site, &services, &id, &year).await {
         return response;
     }
-    let encoding =
-        encoding_option(query.encoding.as_deref().unwrap_or_default()).unwrap_or(CsvEncoding::Utf8);
+    let encoding = CsvEncoding::asked(query.encoding.as_deref());
     let (charset, file_name) = match encoding {
         CsvEncoding::Utf8 => ("utf-8", "payroll-totals-template-utf8.csv"),
         CsvEncoding::ShiftJis => ("Shift_JIS", "payroll-totals-template-sjis.csv"),
@@ -299,9 +290,9 @@ async fn receive(
 ) -> Result<TotalsUpload, UploadProblem> {
     let posted = receive_upload(site, multipart, "file", MAX_TOTALS_BYTES).await?;
     Ok(TotalsUpload {
-        encoding: encoding_option(posted.field("encoding")),
+        encoding: CsvEncoding::from_code(posted.field("encoding")),
         format: posted.field("format").to_owned(),
-        output: encoding_option(posted.field("output")).unwrap_or(CsvEncoding::Utf8),
+        output: CsvEncoding::from_code(posted.field("output")).unwrap_or(CsvEncoding::Utf8),
         file: posted.file,
     })
 }
