@@ -30,6 +30,9 @@ const AWAITING_IN_DEPARTMENT: &str = "SELECT count(*) FROM employees e JOIN fili
      AND e.leave_date IS NULL AND f.originals_pending > 0 \
      AND f.status IN ('submitted', 'returned', 'approved')";
 
+/// The name under which [`PgStore::count_unknown_originals`] records that it ran to the end.
+const ORIGINALS_FIX: &str = "0015 originals_pending";
+
 /// Declarations counted per transaction when the store opens (see [`PgStore::count_unknown_originals`]).
 const COUNT_BATCH: i64 = 500;
 
@@ -90,9 +93,19 @@ pub(crate) async fn insert_change_in(
 
 impl PgStore {
     /// Counts the pending certificates of declarations written before the count existed
-    /// (`originals_pending` NULL), tenant by tenant, a batch per transaction; nothing to do on
-    /// later connects.
+    /// (`originals_pending` NULL), tenant by tenant, a batch per transaction, and records in
+    /// `nencho_data_fixes` that it is done, so later connects cost one query, not one per tenant.
     pub(crate) async fn count_unknown_originals(&self) -> Result<(), StoreError> {
+        let done: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM nencho_data_fixes WHERE name = $1)",
+        )
+        .bind(ORIGINALS_FIX)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error)?;
+        if done {
+            return Ok(());
+        }
         for tenant in self.list_tenants().await? {
             loop {
                 let mut transaction = self.begin_for_tenant(tenant.id).await?;
@@ -117,6 +130,14 @@ impl PgStore {
                 transaction.commit().await.map_err(store_error)?;
             }
         }
+        sqlx::query(
+            "INSERT INTO nencho_data_fixes (name, done_at) VALUES ($1, now()) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(ORIGINALS_FIX)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
         Ok(())
     }
 }

@@ -14,10 +14,12 @@ async fn declarations_without_a_count_are_counted_on_connect() {
     nencho_store_contract::cases::every_certificate_received_leaves_nothing_awaited(&store).await;
     // As the owner: the state of a database migrated from before the count.
     let mut owner = PgConnection::connect(&database.url).await.unwrap();
-    sqlx::query("UPDATE filings SET originals_pending = NULL")
-        .execute(&mut owner)
-        .await
-        .unwrap();
+    for before in [
+        "UPDATE filings SET originals_pending = NULL",
+        "DELETE FROM nencho_data_fixes",
+    ] {
+        sqlx::query(before).execute(&mut owner).await.unwrap();
+    }
     store.close().await;
     let reconnected = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
         .await
