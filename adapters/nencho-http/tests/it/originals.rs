@@ -58,6 +58,13 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
 
+    // The employee's page says what the company still waits for.
+    let (_, page, _) = employee.get(&base).await;
+    assert!(
+        page.contains("<li>生命保険料控除証明書: 生命保険1 (A生命保険株式会社)</li>"),
+        "{page}"
+    );
+
     // The dashboard counts it and lists it under 原本未着.
     let mut approver = world.staff.remove(1);
     let dashboard = format!("/admin/companies/{}/filings/{year}", world.company.id);
@@ -200,6 +207,11 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     assert!(page.contains("該当する従業員はいません。"), "{page}");
     let (_, page, _) = employee.get(&review).await;
     assert!(page.contains("原本: 原本受領 ("), "{page}");
+    let (_, page, _) = employee.get(&base).await;
+    assert!(
+        !page.contains(r#"id="originals-missing""#),
+        "nothing is awaited any more: {page}"
+    );
 
     // Withdrawn: the declaration waits again.
     approver.get(&declaration).await;

@@ -209,6 +209,8 @@ struct OverviewPage {
     can_withdraw: bool,
     amounts: Vec<Line>,
     events: Vec<EventView>,
+    /// The certificates of a handed-in declaration whose originals the company still awaits.
+    originals_missing: Vec<String>,
 }
 
 #[derive(Template)]
@@ -355,6 +357,22 @@ async fn overview(
                 && loaded.scope != EditScope::ViewOnly,
             amounts: amounts_of(&loaded),
             events: event_views(&loaded.history),
+            originals_missing: if nencho_filings::awaits_originals(loaded.filing.status) {
+                loaded
+                    .originals
+                    .iter()
+                    .filter(|line| line.receipt.is_none())
+                    .map(|line| {
+                        format!(
+                            "{}: {}",
+                            line.expected.kind.japanese_name(),
+                            line.expected.subject
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         },
         StatusCode::OK,
     )
