@@ -90,6 +90,7 @@ macro_rules! store_contract_tests {
             attachments_never_cross_tenants,
             the_attachments_of_a_tenant_page_in_id_order,
             slip_consent_is_given_withdrawn_and_given_again_per_company,
+            a_paper_consent_keeps_its_method_and_recorder_until_replaced,
             issued_slips_round_trip_whole_with_their_mails_and_are_replaced,
             issued_slips_page_in_employee_and_year_order,
             issued_slips_and_consents_never_cross_tenants,

@@ -96,13 +96,12 @@ impl PgStore {
     /// (`originals_pending` NULL), tenant by tenant, a batch per transaction, and records in
     /// `nencho_data_fixes` that it is done, so later connects cost one query, not one per tenant.
     pub(crate) async fn count_unknown_originals(&self) -> Result<(), StoreError> {
-        let done: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM nencho_data_fixes WHERE name = $1)",
-        )
-        .bind(ORIGINALS_FIX)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(store_error)?;
+        let done: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM nencho_data_fixes WHERE name = $1)")
+                .bind(ORIGINALS_FIX)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(store_error)?;
         if done {
             return Ok(());
         }

@@ -3,8 +3,8 @@
 //! and order by (employee, tax year, company, issue). Read and written the same way by both
 //! stores.
 
-use nencho_filings::IssuedSlip;
-use nencho_kernel::{EmployeeId, TaxYear};
+use nencho_filings::{ConsentMethod, IssuedSlip, SlipConsent};
+use nencho_kernel::{EmployeeId, TaxYear, UserId};
 use nencho_ports::{OutboxMessage, StoreError};
 
 use crate::{RowReader, corrupt, store_error};
@@ -66,4 +66,17 @@ pub fn write_error(error: sqlx::Error) -> StoreError {
         }
         _ => store_error(error),
     }
+}
+
+/// A `slip_consents` row: `consented_at, method, recorded_by, recorded_by_name`. An unknown
+/// method is [`StoreError::Corrupt`].
+pub fn slip_consent(row: &impl RowReader) -> Result<SlipConsent, StoreError> {
+    let method = row.text("method")?;
+    Ok(SlipConsent {
+        at: row.timestamp("consented_at")?,
+        method: ConsentMethod::from_code(&method)
+            .ok_or_else(|| corrupt(format!("slip_consents: unknown method {method:?}")))?,
+        recorded_by: row.optional_uuid("recorded_by")?.map(UserId::from_uuid),
+        recorded_by_name: row.optional_text("recorded_by_name")?,
+    })
 }

@@ -3,10 +3,12 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
-use nencho_filings::IssuedSlip;
-use nencho_kernel::{CompanyId, EmployeeId, OffsetDateTime, TaxYear, TenantId};
+use nencho_filings::{IssuedSlip, SlipConsent};
+use nencho_kernel::{CompanyId, EmployeeId, TaxYear, TenantId};
 use nencho_ports::{OutboxMessage, SlipStore, StoreError};
-use nencho_store_sql::slips::{check_mails, issued_slip, slip_content, tax_year, write_error};
+use nencho_store_sql::slips::{
+    check_mails, issued_slip, slip_consent, slip_content, tax_year, write_error,
+};
 use nencho_store_sql::{RowReader, store_error};
 
 use crate::SqliteStore;
@@ -14,23 +16,29 @@ use crate::outbox::enqueue_in;
 
 #[async_trait]
 impl SlipStore for SqliteStore {
-    async fn set_slip_consent(
+    async fn set_slip_consent<'a>(
         &self,
         tenant_id: TenantId,
         employee_id: EmployeeId,
-        at: Option<OffsetDateTime>,
+        consent: Option<&'a SlipConsent>,
     ) -> Result<(), StoreError> {
-        match at {
+        match consent {
             // The foreign key (tenant_id, employee_id) → employees refuses an employee the
             // tenant does not have.
-            Some(at) => sqlx::query(
-                "INSERT INTO slip_consents (tenant_id, employee_id, consented_at) \
-                 VALUES ($1, $2, $3) ON CONFLICT (tenant_id, employee_id) \
-                 DO UPDATE SET consented_at = excluded.consented_at",
+            Some(consent) => sqlx::query(
+                "INSERT INTO slip_consents \
+                 (tenant_id, employee_id, consented_at, method, recorded_by, recorded_by_name) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, employee_id) \
+                 DO UPDATE SET consented_at = excluded.consented_at, method = excluded.method, \
+                 recorded_by = excluded.recorded_by, \
+                 recorded_by_name = excluded.recorded_by_name",
             )
             .bind(tenant_id.as_uuid())
             .bind(employee_id.as_uuid())
-            .bind(at)
+            .bind(consent.at)
+            .bind(consent.method.code())
+            .bind(consent.recorded_by.map(|user| user.as_uuid()))
+            .bind(consent.recorded_by_name.as_deref())
             .execute(&self.pool)
             .await
             .map_err(write_error)?,
@@ -50,16 +58,17 @@ impl SlipStore for SqliteStore {
         &self,
         tenant_id: TenantId,
         employee_id: EmployeeId,
-    ) -> Result<Option<OffsetDateTime>, StoreError> {
+    ) -> Result<Option<SlipConsent>, StoreError> {
         sqlx::query(
-            "SELECT consented_at FROM slip_consents WHERE tenant_id = $1 AND employee_id = $2",
+            "SELECT consented_at, method, recorded_by, recorded_by_name FROM slip_consents \
+             WHERE tenant_id = $1 AND employee_id = $2",
         )
         .bind(tenant_id.as_uuid())
         .bind(employee_id.as_uuid())
         .fetch_optional(&self.pool)
         .await
         .map_err(store_error)?
-        .map(|row| row.timestamp("consented_at"))
+        .map(|row| slip_consent(&row))
         .transpose()
     }
 

@@ -24,7 +24,7 @@
 //!
 //! The store has no paging of consents: per company, `consented_employees` gives the set of
 //! consenting employees, the company's employees are paged again (keyset, departed ones
-//! included) and each one in the set gets its time from `slip_consent` (one withdrawn meanwhile
+//! included) and each one in the set gets its time, method and recorder from `slip_consent` (one withdrawn meanwhile
 //! is left out); the pass moves to the next company once every one of the set is found. The
 //! issued slips are paged by `issued_slips_after` ((employee id, tax year) order), each with
 //! its employee's current number and its issuer's login ID. The originals' receipts are paged
@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use nencho_filings::{
     Attachment, AttachmentKind, ComputedAmounts, FieldChange, Filing, FilingEvent, FilingPeriods,
-    IssuedSlip, OriginalReceipt, compute,
+    IssuedSlip, OriginalReceipt, SlipConsent, compute,
 };
 use nencho_identity::{
     CompanyRole, DisplayName, LoginAttempt, LoginId, Permission, Role, UserStatus,
@@ -133,11 +133,12 @@ pub struct ExportedAttachment {
     pub uploaded_by_login_id: Option<LoginId>,
 }
 
-/// An employee's consent to receive the 源泉徴収票 electronically (電子交付).
+/// An employee's consent to receive the 源泉徴収票 electronically (電子交付): when, how (online or
+/// on paper) and who recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportedSlipConsent {
     pub employee: Employee,
-    pub consented_at: OffsetDateTime,
+    pub consent: SlipConsent,
 }
 
 /// An issued 源泉徴収票 as exported.
@@ -716,15 +717,12 @@ impl FullExport {
                             continue;
                         }
                         // One withdrawn meanwhile is left out.
-                        if let Some(consented_at) = self
+                        if let Some(consent) = self
                             .store
                             .slip_consent(self.tenant_id(), employee.id)
                             .await?
                         {
-                            consents.push(ExportedSlipConsent {
-                                employee,
-                                consented_at,
-                            });
+                            consents.push(ExportedSlipConsent { employee, consent });
                         }
                     }
                     // Every consenting employee found, or no page left: the next company.
@@ -1601,18 +1599,33 @@ mod tests {
         let mut consented = Vec::new();
         for employee in [departed, &seventh, ninth] {
             clock.advance(time::Duration::seconds(1));
+            // The seventh's consent was given on paper and recorded by the administrator.
+            let consent = if employee.id == seventh.id {
+                SlipConsent {
+                    at: datetime!(2026-11-02 00:00 +9),
+                    method: nencho_filings::ConsentMethod::Paper,
+                    recorded_by: Some(admin.id),
+                    recorded_by_name: Some("管理者 (admin)".into()),
+                }
+            } else {
+                SlipConsent::online(clock.now())
+            };
             store
-                .set_slip_consent(tenant.id, employee.id, Some(clock.now()))
+                .set_slip_consent(tenant.id, employee.id, Some(&consent))
                 .await
                 .unwrap();
-            consented.push((employee.clone(), clock.now()));
+            consented.push((employee.clone(), consent));
         }
         store
             .set_slip_consent(tenant.id, ninth.id, None)
             .await
             .unwrap();
         store
-            .set_slip_consent(beta.id, beta_employee.id, Some(clock.now()))
+            .set_slip_consent(
+                beta.id,
+                beta_employee.id,
+                Some(&SlipConsent::online(clock.now())),
+            )
             .await
             .unwrap();
         let mut slips = vec![
@@ -1670,11 +1683,11 @@ mod tests {
         assert_eq!(
             consents
                 .iter()
-                .map(|c| (c.employee.number.as_str(), c.consented_at))
+                .map(|c| (c.employee.number.as_str(), c.consent.clone()))
                 .collect::<Vec<_>>(),
             [
-                (seventh.number.as_str(), consented[1].1),
-                (departed.number.as_str(), consented[0].1),
+                (seventh.number.as_str(), consented[1].1.clone()),
+                (departed.number.as_str(), consented[0].1.clone()),
             ],
             "in number order, the departed one too, not the withdrawn one nor beta's"
         );
@@ -1721,7 +1734,11 @@ mod tests {
         let (first, last) = (&employees[0], employees.last().unwrap());
         for employee in [last, first] {
             store
-                .set_slip_consent(tenant.id, employee.id, Some(clock.now()))
+                .set_slip_consent(
+                    tenant.id,
+                    employee.id,
+                    Some(&SlipConsent::online(clock.now())),
+                )
                 .await
                 .unwrap();
         }

@@ -45,8 +45,8 @@ pub use reminders::{
     REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,
 };
 pub use slip::{
-    IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipEmployee, SlipParties, SlipPerson,
-    WithholdingSlip, withholding_slip,
+    ConsentMethod, IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipConsent, SlipEmployee,
+    SlipParties, SlipPerson, WithholdingSlip, withholding_slip,
 };
 pub use validation::{Problem, validate, validate_for_employee};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

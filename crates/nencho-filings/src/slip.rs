@@ -208,6 +208,66 @@ pub struct IssuedSlip {
     pub issued_by: UserId,
 }
 
+/// How an employee's consent to electronic delivery (電子交付) was given. 同施行令356条 allows
+/// any means: the employee on the site, or a signed form that staff record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConsentMethod {
+    /// The employee consented on the site (本人がサイトで同意).
+    Online,
+    /// The employee consented in writing and staff recorded it (書面で同意).
+    Paper,
+}
+
+impl ConsentMethod {
+    pub const ALL: [ConsentMethod; 2] = [ConsentMethod::Online, ConsentMethod::Paper];
+
+    /// The stored and exported code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ConsentMethod::Online => "online",
+            ConsentMethod::Paper => "paper",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ConsentMethod> {
+        ConsentMethod::ALL
+            .into_iter()
+            .find(|method| method.code() == code)
+    }
+
+    /// How the pages and the export say it.
+    pub const fn japanese_name(self) -> &'static str {
+        match self {
+            ConsentMethod::Online => "本人がサイトで同意",
+            ConsentMethod::Paper => "書面で同意",
+        }
+    }
+}
+
+/// An employee's consent to receive the 源泉徴収票 electronically (所得税法231条②, 同施行令356条):
+/// when it was given, how, and who recorded it (staff recording a paper consent; nobody for the
+/// employee's own consent on the site).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipConsent {
+    /// When the consent was given (a paper consent: its date at 00:00 JST).
+    pub at: OffsetDateTime,
+    pub method: ConsentMethod,
+    pub recorded_by: Option<UserId>,
+    pub recorded_by_name: Option<String>,
+}
+
+impl SlipConsent {
+    /// The employee's own consent on the site at `at`.
+    pub fn online(at: OffsetDateTime) -> SlipConsent {
+        SlipConsent {
+            at,
+            method: ConsentMethod::Online,
+            recorded_by: None,
+            recorded_by_name: None,
+        }
+    }
+}
+
 /// The slip of an employee whose approved `declaration` was settled into `result` (the
 /// settlement's request: this employer's totals plus the declaration's 前職分).
 pub fn withholding_slip(
@@ -451,6 +511,15 @@ fn previous_employment_remarks(declaration: &Declaration) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn consent_method_codes_read_back() {
+        for method in super::ConsentMethod::ALL {
+            assert_eq!(super::ConsentMethod::from_code(method.code()), Some(method));
+        }
+        assert_eq!(super::ConsentMethod::from_code("fax"), None);
+        assert_eq!(super::ConsentMethod::Paper.japanese_name(), "書面で同意");
+    }
+
     use nencho_tax::compute_year_end_adjustment;
     use time::macros::date;
 

@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
-use nencho_filings::IssuedSlip;
-use nencho_kernel::{CompanyId, EmployeeId, OffsetDateTime, TaxYear, TenantId};
+use nencho_filings::{IssuedSlip, SlipConsent};
+use nencho_kernel::{CompanyId, EmployeeId, TaxYear, TenantId};
 
 use crate::{OutboxMessage, StoreError};
 
@@ -11,19 +11,20 @@ use crate::{OutboxMessage, StoreError};
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait SlipStore: Send + Sync {
-    /// Records the employee's consent at `at` (`Some`), or its withdrawal (`None`).
-    async fn set_slip_consent(
+    /// Records the employee's consent (`Some`: its time, method and recorder, replacing an
+    /// earlier one), or its withdrawal (`None`).
+    async fn set_slip_consent<'a>(
         &self,
         tenant_id: TenantId,
         employee_id: EmployeeId,
-        at: Option<OffsetDateTime>,
+        consent: Option<&'a SlipConsent>,
     ) -> Result<(), StoreError>;
-    /// When the employee consented, if they have (and not withdrawn since).
+    /// The employee's consent, if they have given it (and not withdrawn since).
     async fn slip_consent(
         &self,
         tenant_id: TenantId,
         employee_id: EmployeeId,
-    ) -> Result<Option<OffsetDateTime>, StoreError>;
+    ) -> Result<Option<SlipConsent>, StoreError>;
     /// The employees of the company who have consented.
     async fn consented_employees(
         &self,

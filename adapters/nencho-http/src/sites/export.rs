@@ -415,7 +415,15 @@ const CHANGE_HEADER: [&str; 11] = [
     "変更後",
 ];
 
-const SLIP_CONSENT_HEADER: [&str; 3] = ["社員番号", "会社ID", "同意日時"];
+const SLIP_CONSENT_HEADER: [&str; 7] = [
+    "社員番号",
+    "会社ID",
+    "同意日時",
+    "同意の方法",
+    "同意の方法コード",
+    "記録者ID",
+    "記録者",
+];
 const SLIP_HEADER: [&str; 37] = [
     "会社ID",
     "従業員ID",
@@ -842,7 +850,15 @@ fn slip_consent_line(out: &mut String, company: &Company, consent: &ExportedSlip
         &[
             consent.employee.number.as_str().to_owned(),
             company.id.to_string(),
-            time_text(consent.consented_at),
+            time_text(consent.consent.at),
+            consent.consent.method.japanese_name().to_owned(),
+            consent.consent.method.code().to_owned(),
+            consent
+                .consent
+                .recorded_by
+                .map(|user| user.to_string())
+                .unwrap_or_default(),
+            consent.consent.recorded_by_name.clone().unwrap_or_default(),
         ],
     );
 }

@@ -268,6 +268,14 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         ("refiling_end", ""),
     ];
     let nobody = nencho_kernel::EmployeeId::generate(&SystemClock).to_string();
+    // A paper consent dated the day after tomorrow: refused (422) once the permission holds.
+    let future = (SystemClock
+        .now()
+        .to_offset(nencho_kernel::JAPAN_STANDARD_TIME)
+        .date()
+        + time::Duration::days(2))
+    .to_string();
+    let (employee_text, employee_b_text) = (employee.to_string(), employee_b.to_string());
     let no_document = nencho_kernel::AttachmentId::generate(&SystemClock);
 
     let table: Vec<Row> = vec![
@@ -508,6 +516,37 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             upload(),
             [UE, UE, NO, NO, NO, NO],
         ),
+        // … and the consents to 電子交付 given on paper (書面による同意): a date in the future;
+        // an employee of another company, or none, is not found; a withdrawal of a consent
+        // nobody gave changes nothing.
+        row(
+            format!("/admin/companies/{a}/slips/consents"),
+            form(&[("employee", &employee_text), ("consented_on", &future)]),
+            [UE, UE, UE, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{a}/slips/consents"),
+            form(&[
+                ("employee", &employee_b_text),
+                ("consented_on", "2026-11-02"),
+            ]),
+            [NF, NF, NF, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{a}/slips/consents"),
+            form(&[("employee", &nobody), ("action", "withdraw")]),
+            [NF, NF, NF, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{a}/slips/consents"),
+            form(&[("employee", &employee_text), ("action", "withdraw")]),
+            [SO, SO, SO, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{b}/slips/consents"),
+            form(&[("employee", &employee_b_text), ("consented_on", &future)]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
         // … edit_filings (代理入力): a step without answers, a submission with problems.
         row(
             format!("/admin/employees/{employee}/filings/{year}/step/questions"),
@@ -656,6 +695,13 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
     );
 
     // Nothing the allowed requests did changed anything.
+    for of in [employee, employee_b] {
+        assert_eq!(
+            services.app.store.slip_consent(tenant, of).await.unwrap(),
+            None,
+            "no consent to 電子交付 was recorded"
+        );
+    }
     for (id, company) in [(filing, a), (filing_b, b)] {
         let stored = services
             .app

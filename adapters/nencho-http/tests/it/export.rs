@@ -1059,7 +1059,8 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
     );
 }
 
-const SLIP_CONSENT_HEADER: &str = "社員番号,会社ID,同意日時";
+const SLIP_CONSENT_HEADER: &str =
+    "社員番号,会社ID,同意日時,同意の方法,同意の方法コード,記録者ID,記録者";
 const SLIP_HEADER: &str = "会社ID,従業員ID,社員番号,年分,交付日時,交付者ID,交付者のログインID,受給者番号,受給者の氏名,受給者のフリガナ,受給者の住所,支払者の名称,支払者の住所,支払者の電話番号,年末調整済,支払金額,給与所得控除後の金額,所得控除の額の合計額,源泉徴収税額,控除対象配偶者の有無,配偶者（特別）控除の額,特定扶養親族の数,老人扶養親族の数,うち同居老親等の数,その他の扶養親族の数,16歳未満扶養親族の数,特別障害者の数,うち同居の特別障害者の数,その他の障害者の数,非居住者である親族の数,社会保険料等の金額,生命保険料の控除額,地震保険料の控除額,住宅借入金等特別控除の額,基礎控除の額,摘要,交付内容（JSON）";
 
 /// The 2026 slip of `employee`, every counted box distinct, issued at `issued_at` by `by`.
@@ -1139,7 +1140,11 @@ async fn another_tenant_with_a_slip(services: &HttpServices) -> IssuedSlip {
         .unwrap();
     let member = stored_employee(store, &company, "E0001").await;
     store
-        .set_slip_consent(tenant, member.id, Some(SystemClock.now()))
+        .set_slip_consent(
+            tenant,
+            member.id,
+            Some(&nencho_filings::SlipConsent::online(SystemClock.now())),
+        )
         .await
         .unwrap();
     let slip = issued_slip(
@@ -1166,20 +1171,31 @@ async fn consents_and_issued_slips_are_exported(store: Arc<dyn Store>) {
         .into_iter()
         .find(|user| user.login_id.as_str() == "admin")
         .unwrap();
-    // 山田 consented and was issued his 2026 slip; 髙橋 consented and withdrew; 佐藤 (departed)
-    // never consented.
+    // 山田 consented on paper (recorded by the administrator) and was issued his 2026 slip; 髙橋
+    // consented on the site and withdrew; 佐藤 (departed) never consented.
     let yamada = stored_employee(&store, &company, "E0001").await;
     let takahashi = stored_employee(&store, &company, "E0002").await;
     stored_employee(&store, &other, "B0001").await;
     store
-        .set_slip_consent(tenant, yamada.id, Some(datetime!(2026-12-01 01:02:03 UTC)))
+        .set_slip_consent(
+            tenant,
+            yamada.id,
+            Some(&nencho_filings::SlipConsent {
+                at: datetime!(2026-12-01 00:00:00 +9),
+                method: nencho_filings::ConsentMethod::Paper,
+                recorded_by: Some(admin_user.id),
+                recorded_by_name: Some("管理者 (admin)".to_owned()),
+            }),
+        )
         .await
         .unwrap();
     store
         .set_slip_consent(
             tenant,
             takahashi.id,
-            Some(datetime!(2026-12-02 00:00:00 UTC)),
+            Some(&nencho_filings::SlipConsent::online(datetime!(
+                2026-12-02 00:00:00 UTC
+            ))),
         )
         .await
         .unwrap();
@@ -1228,10 +1244,15 @@ async fn consents_and_issued_slips_are_exported(store: Arc<dyn Store>) {
         [[
             "E0001",
             company.id.to_string().as_str(),
-            "2026-12-01 10:02:03"
+            "2026-12-01 00:00:00",
+            "書面で同意",
+            "paper",
+            admin_user.id.to_string().as_str(),
+            "管理者 (admin)"
         ]
         .map(str::to_owned)],
-        "山田 only, at his consent's time in JST: not the withdrawn one nor beta's"
+        "山田 only, at his consent's day in JST, on paper by the administrator: not the \
+         withdrawn one nor beta's"
     );
     let employees = text("employees.csv");
     assert!(

@@ -99,7 +99,9 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
         "{csv}"
     );
     let (_, _, everyone) = approver
-        .get_file(&format!("{dashboard}/progress.csv?status=not_requested&encoding=sjis"))
+        .get_file(&format!(
+            "{dashboard}/progress.csv?status=not_requested&encoding=sjis"
+        ))
         .await;
     let (everyone, _, malformed) = encoding_rs::SHIFT_JIS.decode(&everyone);
     assert!(!malformed);

@@ -262,7 +262,11 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         .await
         .unwrap();
     store
-        .set_slip_consent(tenant.id, taro.id, Some(now))
+        .set_slip_consent(
+            tenant.id,
+            taro.id,
+            Some(&nencho_filings::SlipConsent::online(now)),
+        )
         .await
         .unwrap();
     store

@@ -6,12 +6,13 @@
 use std::collections::BTreeSet;
 
 use nencho_filings::{
-    IssuedSlip, MidYearChange, PersonName, SlipParties, SlipPerson, WithholdingSlip,
+    ConsentMethod, IssuedSlip, MidYearChange, PersonName, SlipConsent, SlipParties, SlipPerson,
+    WithholdingSlip,
 };
 use nencho_kernel::{Clock, EmailAddress, EmployeeId, FixedClock, TaxYear, TenantId, UserId, Yen};
 use nencho_ports::{OutboxMessage, Store};
 use nencho_tenancy::{Company, Employee, Tenant};
-use time::macros::date;
+use time::macros::{date, datetime};
 
 use super::filing_support::*;
 use super::support::clock;
@@ -159,16 +160,16 @@ pub async fn slip_consent_is_given_withdrawn_and_given_again_per_company(store: 
 
     let first = clock.now();
     store
-        .set_slip_consent(acme.id, taro.id, Some(first))
+        .set_slip_consent(acme.id, taro.id, Some(&SlipConsent::online(first)))
         .await
         .unwrap();
     store
-        .set_slip_consent(acme.id, jiro.id, Some(first))
+        .set_slip_consent(acme.id, jiro.id, Some(&SlipConsent::online(first)))
         .await
         .unwrap();
     assert_eq!(
         store.slip_consent(acme.id, taro.id).await.unwrap(),
-        Some(first)
+        Some(SlipConsent::online(first))
     );
     assert_eq!(store.slip_consent(acme.id, hanako.id).await.unwrap(), None);
     assert_eq!(
@@ -203,26 +204,26 @@ pub async fn slip_consent_is_given_withdrawn_and_given_again_per_company(store: 
     clock.advance(time::Duration::days(3));
     let again = clock.now();
     store
-        .set_slip_consent(acme.id, taro.id, Some(again))
+        .set_slip_consent(acme.id, taro.id, Some(&SlipConsent::online(again)))
         .await
         .unwrap();
     store
-        .set_slip_consent(acme.id, hanako.id, Some(again))
+        .set_slip_consent(acme.id, hanako.id, Some(&SlipConsent::online(again)))
         .await
         .unwrap();
     assert_eq!(
         store.slip_consent(acme.id, taro.id).await.unwrap(),
-        Some(again)
+        Some(SlipConsent::online(again))
     );
     // Given while given: the later time.
     clock.advance(time::Duration::days(1));
     store
-        .set_slip_consent(acme.id, hanako.id, Some(clock.now()))
+        .set_slip_consent(acme.id, hanako.id, Some(&SlipConsent::online(clock.now())))
         .await
         .unwrap();
     assert_eq!(
         store.slip_consent(acme.id, hanako.id).await.unwrap(),
-        Some(clock.now())
+        Some(SlipConsent::online(clock.now()))
     );
     assert_eq!(
         store.consented_employees(acme.id, honsha.id).await.unwrap(),
@@ -237,10 +238,80 @@ pub async fn slip_consent_is_given_withdrawn_and_given_again_per_company(store: 
     // An employee the tenant does not have cannot consent.
     assert!(
         store
-            .set_slip_consent(acme.id, EmployeeId::generate(&clock), Some(clock.now()))
+            .set_slip_consent(
+                acme.id,
+                EmployeeId::generate(&clock),
+                Some(&SlipConsent::online(clock.now()))
+            )
             .await
             .is_err()
     );
+}
+
+pub async fn a_paper_consent_keeps_its_method_and_recorder_until_replaced(store: &dyn Store) {
+    let clock = clock();
+    let (acme, admin, honsha, taro, hanako) = tenant_with_employees(store, "acme", &clock).await;
+    let given = datetime!(2026-11-02 00:00 +9);
+    let paper = SlipConsent {
+        at: given,
+        method: ConsentMethod::Paper,
+        recorded_by: Some(admin),
+        recorded_by_name: Some("管理 花子 (admin)".into()),
+    };
+    store
+        .set_slip_consent(acme.id, taro.id, Some(&paper))
+        .await
+        .unwrap();
+    store
+        .set_slip_consent(acme.id, hanako.id, Some(&SlipConsent::online(clock.now())))
+        .await
+        .unwrap();
+    let read = store.slip_consent(acme.id, taro.id).await.unwrap();
+    assert_eq!(
+        read,
+        Some(paper.clone()),
+        "method, time and recorder read back"
+    );
+    assert_eq!(
+        read.map(|consent| consent.at.to_offset(time::UtcOffset::UTC)),
+        Some(datetime!(2026-11-01 15:00 UTC))
+    );
+    assert_eq!(
+        store.slip_consent(acme.id, hanako.id).await.unwrap(),
+        Some(SlipConsent::online(clock.now())),
+        "an online consent has no recorder"
+    );
+    assert_eq!(
+        store.consented_employees(acme.id, honsha.id).await.unwrap(),
+        BTreeSet::from([taro.id, hanako.id]),
+        "a paper consent counts like an online one"
+    );
+
+    // The employee consents on the site later: the online consent replaces the paper one, its
+    // recorder cleared.
+    clock.advance(time::Duration::days(1));
+    store
+        .set_slip_consent(acme.id, taro.id, Some(&SlipConsent::online(clock.now())))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.slip_consent(acme.id, taro.id).await.unwrap(),
+        Some(SlipConsent::online(clock.now()))
+    );
+    // And a paper consent recorded over an online one takes its place whole.
+    store
+        .set_slip_consent(acme.id, hanako.id, Some(&paper))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.slip_consent(acme.id, hanako.id).await.unwrap(),
+        Some(paper)
+    );
+    store
+        .set_slip_consent(acme.id, hanako.id, None)
+        .await
+        .unwrap();
+    assert_eq!(store.slip_consent(acme.id, hanako.id).await.unwrap(), None);
 }
 
 pub async fn issued_slips_round_trip_whole_with_their_mails_and_are_replaced(store: &dyn Store) {
@@ -462,7 +533,7 @@ pub async fn issued_slips_and_consents_never_cross_tenants(store: &dyn Store) {
     let (beta, beta_admin, beta_honsha, beta_taro, _) =
         tenant_with_employees(store, "beta", &clock).await;
     store
-        .set_slip_consent(acme.id, taro.id, Some(clock.now()))
+        .set_slip_consent(acme.id, taro.id, Some(&SlipConsent::online(clock.now())))
         .await
         .unwrap();
     let slip = issued(&taro, year(2026), 10_000, admin, &clock);
@@ -529,7 +600,7 @@ pub async fn issued_slips_and_consents_never_cross_tenants(store: &dyn Store) {
     // beta names acme's employee: for beta it does not exist.
     assert!(
         store
-            .set_slip_consent(beta.id, taro.id, Some(clock.now()))
+            .set_slip_consent(beta.id, taro.id, Some(&SlipConsent::online(clock.now())))
             .await
             .is_err()
     );

@@ -3,12 +3,15 @@
 //! means only with the employee's consent); staff issue the slips of a settlement to the
 //! consenting employees — each is stored as issued, replacing that year's earlier one, and the
 //! employee is told by e-mail — and the others are listed for paper delivery; the employee opens
-//! their slips from their menu.
+//! their slips from their menu. Staff may also record a consent the employee gave in writing
+//! (書面による同意: 同施行令356条 allows any means), and withdraw it on the employee's request.
 
-use nencho_filings::{IssuedSlip, SlipParties};
-use nencho_kernel::{CompanyId, OffsetDateTime, TaxYear};
+use nencho_filings::{ConsentMethod, IssuedSlip, SlipConsent, SlipParties};
+use nencho_kernel::{CompanyId, Date, EmployeeId, JAPAN_STANDARD_TIME, TaxYear};
 use nencho_tenancy::{Company, Employee};
+use time::Time;
 
+use super::payroll::start_payroll_export;
 use super::settlement::{SettlementLine, SettlementRowError, TotalsLine, settle};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
@@ -37,11 +40,11 @@ async fn own_employee(context: &AppContext, actor: &CurrentUser) -> Result<Emplo
         .ok_or(AppError::NotFound)
 }
 
-/// When the actor consented to electronic delivery, if they have.
+/// The actor's consent to electronic delivery (when and how it was given), if they have one.
 pub async fn own_slip_consent(
     context: &AppContext,
     actor: &CurrentUser,
-) -> Result<Option<OffsetDateTime>, AppError> {
+) -> Result<Option<SlipConsent>, AppError> {
     let employee = own_employee(context, actor).await?;
     Ok(context
         .store
@@ -57,12 +60,77 @@ pub async fn set_own_slip_consent(
     consent: bool,
 ) -> Result<(), AppError> {
     let employee = own_employee(context, actor).await?;
-    let at = consent.then(|| context.clock.now());
+    let consent = consent.then(|| SlipConsent::online(context.clock.now()));
     context
         .store
-        .set_slip_consent(actor.tenant.id, employee.id, at)
+        .set_slip_consent(actor.tenant.id, employee.id, consent.as_ref())
         .await?;
     Ok(())
+}
+
+/// The employee of `company_id` that staff with ExportPayroll over the whole company (as for
+/// issuing the slips) act on; [`AppError::NotFound`] for one of another company or tenant.
+async fn company_employee(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    employee_id: EmployeeId,
+) -> Result<Employee, AppError> {
+    start_payroll_export(context, actor, company_id).await?;
+    context
+        .store
+        .find_employee(actor.tenant.id, employee_id)
+        .await?
+        .filter(|employee| employee.company_id == company_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Staff record the consent the employee gave in writing on `consented_on` (書面による同意,
+/// 同施行令356条): method paper, at 00:00 JST of that day, recorded by the actor. It replaces
+/// any earlier consent. A day after today (JST) is refused.
+pub async fn record_slip_consent(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    employee_id: EmployeeId,
+    consented_on: Date,
+) -> Result<Employee, AppError> {
+    let employee = company_employee(context, actor, company_id, employee_id).await?;
+    if consented_on > super::japan_today(context) {
+        return Err(AppError::Invalid {
+            field: "consented_on",
+            message: "同意日に未来の日付は指定できません".into(),
+        });
+    }
+    let consent = SlipConsent {
+        at: consented_on
+            .with_time(Time::MIDNIGHT)
+            .assume_offset(JAPAN_STANDARD_TIME),
+        method: ConsentMethod::Paper,
+        recorded_by: Some(actor.user.id),
+        recorded_by_name: Some(super::actor_name(actor)),
+    };
+    context
+        .store
+        .set_slip_consent(actor.tenant.id, employee.id, Some(&consent))
+        .await?;
+    Ok(employee)
+}
+
+/// Staff withdraw the employee's consent on their (written) request, however it was given.
+/// Slips issued before stay readable; later ones are handed on paper.
+pub async fn withdraw_slip_consent(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    employee_id: EmployeeId,
+) -> Result<Employee, AppError> {
+    let employee = company_employee(context, actor, company_id, employee_id).await?;
+    context
+        .store
+        .set_slip_consent(actor.tenant.id, employee.id, None)
+        .await?;
+    Ok(employee)
 }
 
 /// The years the actor has a slip of, newest first.

@@ -406,7 +406,11 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     approved(&world, &admin, &consenting, single_declaration(0)).await;
     world
         .store
-        .set_slip_consent(company.tenant_id, consenting.id, Some(world.clock.now()))
+        .set_slip_consent(
+            company.tenant_id,
+            consenting.id,
+            Some(&nencho_filings::SlipConsent::online(world.clock.now())),
+        )
         .await
         .unwrap();
     let issued = issue_slips(

@@ -104,6 +104,10 @@ pub fn routes(route: Route) -> Route {
             get(settlement::template),
         )
         .at(
+            "/admin/companies/:id/slips/consents",
+            post(slips::record_consent),
+        )
+        .at(
             "/admin/companies/:id/filings/:year/approve",
             post(staff::approve_selected),
         )

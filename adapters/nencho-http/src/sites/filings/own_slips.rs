@@ -1,5 +1,6 @@
 //! The employee's 源泉徴収票 (電子交付): `/slips` shows whether they consent to electronic
-//! delivery (with the form to consent or withdraw) and the slips issued to them;
+//! delivery and how it was given (on the site, or on paper as staff recorded it), with the form
+//! to consent or withdraw, and the slips issued to them;
 //! `/slips/{year}/print.pdf` prints one as issued.
 
 use std::sync::Arc;
@@ -8,7 +9,8 @@ use askama::Template;
 use nencho_app::filings::slips::{
     own_slip, own_slip_consent, own_slip_years, set_own_slip_consent,
 };
-use nencho_kernel::format_japan_datetime;
+use nencho_filings::ConsentMethod;
+use nencho_kernel::{JAPAN_STANDARD_TIME, OffsetDateTime, format_japan_datetime};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
@@ -32,7 +34,15 @@ struct SlipsPage {
     layout: Layout,
     /// When the employee consented (`None`: not consenting).
     consented_at: Option<String>,
+    /// How: `None` on the site, else the paper consent's line (書面で同意 (記録: 日付 by name)).
+    paper_record: Option<String>,
     years: Vec<SlipYear>,
+}
+
+/// The day of `at` in Japan: `2026年11月2日`.
+fn japan_date(at: OffsetDateTime) -> String {
+    let day = at.to_offset(JAPAN_STANDARD_TIME).date();
+    format!("{}年{}月{}日", day.year(), u8::from(day.month()), day.day())
 }
 
 #[derive(Deserialize)]
@@ -78,7 +88,22 @@ pub async fn show(
     page(
         &SlipsPage {
             layout,
-            consented_at: consented.map(format_japan_datetime),
+            consented_at: consented.as_ref().map(|given| match given.method {
+                // A paper consent is given on a day (recorded at 00:00 JST).
+                ConsentMethod::Paper => japan_date(given.at),
+                ConsentMethod::Online => format_japan_datetime(given.at),
+            }),
+            paper_record: consented
+                .as_ref()
+                .filter(|given| given.method == ConsentMethod::Paper)
+                .map(|given| {
+                    format!(
+                        "{} (記録: {} by {})",
+                        ConsentMethod::Paper.japanese_name(),
+                        japan_date(given.at),
+                        given.recorded_by_name.as_deref().unwrap_or("不明")
+                    )
+                }),
             years: years
                 .into_iter()
                 .map(|year| SlipYear {

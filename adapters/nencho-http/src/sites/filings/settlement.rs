@@ -221,21 +221,34 @@ async fn open(
     }
 }
 
-/// `GET …/settlement`: the upload form.
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// `GET …/settlement`: the upload form (with the notice of a consent just recorded).
 #[handler]
 pub async fn form(
     request: &Request,
     services: Data<&Arc<HttpServices>>,
     Path((id, year)): Path<(String, String)>,
+    Query(query): Query<NoticeQuery>,
 ) -> Response {
     let Some(site) = Site::of(request, &services) else {
         return plain_not_found();
     };
     match open(&site, &services, &id, &year).await {
-        Ok((current, company, tax_year)) => page(
-            &SettlementPage::new(site.layout().with_user(&current), &company, tax_year),
-            StatusCode::OK,
-        ),
+        Ok((current, company, tax_year)) => {
+            let mut layout = site.layout().with_user(&current);
+            // The notice of a paper consent recorded (or withdrawn) from the 電子交付 page.
+            if let Some(notice) = query.notice.filter(|notice| !notice.is_empty()) {
+                layout = layout.with_notice(notice);
+            }
+            page(
+                &SettlementPage::new(layout, &company, tax_year),
+                StatusCode::OK,
+            )
+        }
         Err(response) => response,
     }
 }
@@ -446,7 +459,13 @@ pub async fn upload(
         if !outcome.errors.is_empty() {
             return row_errors(view, outcome.errors);
         }
-        return super::slips::issued_page(view.layout, &company, tax_year, &outcome);
+        let today = services
+            .app
+            .clock
+            .now()
+            .to_offset(nencho_kernel::JAPAN_STANDARD_TIME)
+            .date();
+        return super::slips::issued_page(view.layout, &company, tax_year, today, &outcome);
     }
     let settlement = match settle(&services.app, &current, company.id, tax_year, lines).await {
         Ok(settlement) => settlement,

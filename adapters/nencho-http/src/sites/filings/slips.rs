@@ -2,17 +2,33 @@
 //! employee's [`WithholdingSlip`] worded box by box for `nencho-pdf`. Amounts are grouped
 //! without the unit (the form prints 円 once per box), dates in 和暦, counts as digits, and a
 //! zero amount or count is left blank as on a hand-written slip.
+//!
+//! Also the page after 電子交付 (who received their slip, who must get it on paper, who has
+//! none), with a form beside each employee without consent to record the consent they gave on
+//! paper (書面による同意), and beside each one issued to record a withdrawal; the form posts to
+//! `POST /admin/companies/{id}/slips/consents`.
+
+use std::sync::Arc;
 
 use askama::Template;
-use nencho_app::filings::settlement::Settlement;
-use nencho_app::filings::slips::{IssueOutcome, slip_parties};
-use nencho_kernel::TaxYear;
+use nencho_app::AppError;
+use nencho_app::filings::settlement::{Settlement, start_settlement};
+use nencho_app::filings::slips::{
+    IssueOutcome, record_slip_consent, slip_parties, withdraw_slip_consent,
+};
+use nencho_kernel::{CompanyId, EmployeeId, TaxYear, parse_japanese_date};
 use nencho_tenancy::{Company, Employee};
-use poem::Response;
 use poem::http::StatusCode;
+use poem::web::{Data, Form, Path};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
 
+use super::staff::urlencode;
+use crate::HttpServices;
+use crate::sites::account::failure;
+use crate::sites::context::{Site, see_other};
 use crate::sites::layout::Layout;
-use crate::sites::render::page;
+use crate::sites::render::{message, page, plain_not_found, rejected_form};
 use nencho_filings::{MidYearChange, SlipParties, SlipPerson, WithholdingSlip};
 use nencho_kernel::{Date, Yen, format_wareki};
 use nencho_pdf::{SlipPerson as SheetPerson, WithholdingSlipSheet};
@@ -160,6 +176,7 @@ pub(super) fn sheet(parties: &SlipParties, slip: &WithholdingSlip) -> Withholdin
 }
 
 struct Person {
+    id: String,
     number: String,
     name: String,
 }
@@ -168,6 +185,7 @@ fn people(employees: &[Employee]) -> Vec<Person> {
     employees
         .iter()
         .map(|employee| Person {
+            id: employee.id.to_string(),
             number: employee.number.to_string(),
             name: employee.name.full(),
         })
@@ -182,6 +200,8 @@ struct IssuedPage {
     company_name: String,
     year: i32,
     year_label: String,
+    /// The latest day a paper consent may be dated (today): the date inputs' `max`.
+    today: String,
     issued: Vec<Person>,
     without_consent: Vec<Person>,
     not_approved: Vec<Person>,
@@ -192,6 +212,7 @@ pub(super) fn issued_page(
     layout: Layout,
     company: &Company,
     tax_year: TaxYear,
+    today: nencho_kernel::Date,
     outcome: &IssueOutcome,
 ) -> Response {
     page(
@@ -201,10 +222,112 @@ pub(super) fn issued_page(
             company_name: company.name.as_str().to_owned(),
             year: tax_year.year(),
             year_label: format!("令和{}年分", tax_year.reiwa()),
+            today: today.to_string(),
             issued: people(&outcome.issued),
             without_consent: people(&outcome.without_consent),
             not_approved: people(&outcome.not_approved),
         },
         StatusCode::OK,
     )
+}
+
+#[derive(Deserialize)]
+pub struct ConsentRecordForm {
+    csrf_token: String,
+    /// The employee's id.
+    employee: String,
+    /// The day the employee consented on paper (西暦 or 和暦); unused for a withdrawal.
+    #[serde(default)]
+    consented_on: String,
+    /// `withdraw` withdraws; anything else (or nothing) records a paper consent.
+    #[serde(default)]
+    action: String,
+    /// The settlement's year to return to; the filings' list without it.
+    #[serde(default)]
+    year: String,
+}
+
+/// `POST /admin/companies/{id}/slips/consents`: staff record the consent an employee gave on
+/// paper (書面による同意, 同施行令356条) with its date, or (`action=withdraw`) its withdrawal on
+/// the employee's request. ExportPayroll over the whole company, checked before the form is
+/// judged; then back to the settlement with a notice.
+#[handler]
+pub async fn record_consent(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    Form(form): Form<ConsentRecordForm>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let Ok(company_id) = id.parse::<CompanyId>() else {
+        return plain_not_found();
+    };
+    // The permission before the form: a role without it gets 403 whatever it posts.
+    if let Err(error) = start_settlement(&services.app, &current, company_id).await {
+        return failure(&site, &error).await;
+    }
+    let Ok(employee_id) = form.employee.trim().parse::<EmployeeId>() else {
+        return failure(&site, &AppError::NotFound).await;
+    };
+    let back = match super::year_of(form.year.trim()) {
+        Some(year) => format!(
+            "/admin/companies/{company_id}/filings/{}/settlement",
+            year.year()
+        ),
+        None => "/admin/filings".to_owned(),
+    };
+    let invalid = |text: &str| {
+        message(
+            site.layout().with_user(&current),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "書面による同意を記録できません",
+            text,
+            &back,
+            "戻る",
+        )
+    };
+    let result = if form.action == "withdraw" {
+        withdraw_slip_consent(&services.app, &current, company_id, employee_id)
+            .await
+            .map(|employee| {
+                format!(
+                    "{} {} の電子交付への同意の撤回を記録しました。",
+                    employee.number,
+                    employee.name.full()
+                )
+            })
+    } else {
+        let Ok(consented_on) = parse_japanese_date(&form.consented_on) else {
+            return invalid("同意日を 2026-11-01 の形で入力してください。");
+        };
+        record_slip_consent(
+            &services.app,
+            &current,
+            company_id,
+            employee_id,
+            consented_on,
+        )
+        .await
+        .map(|employee| {
+            format!(
+                "{} {} の書面による電子交付への同意({}年{}月{}日)を記録しました。",
+                employee.number,
+                employee.name.full(),
+                consented_on.year(),
+                u8::from(consented_on.month()),
+                consented_on.day()
+            )
+        })
+    };
+    match result {
+        Ok(notice) => see_other(&format!("{back}?notice={}", urlencode(&notice))),
+        Err(AppError::Invalid { message, .. }) => invalid(&message),
+        Err(error) => failure(&site, &error).await,
+    }
 }
