@@ -1215,6 +1215,15 @@ mod authorization_matrix {
                 format!("/admin/companies/{a}/filings/{year}/payroll.csv"),
                 [OK, OK, OK, NO, NO, NO],
             ),
+            // … and the consents to electronic 源泉徴収票 (ExportPayroll over the company).
+            (
+                format!("/admin/companies/{a}/slips/consents"),
+                [OK, OK, OK, NO, NO, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/slips/consents"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             // … edit_filings (proxy entry, 代理入力) …
             (
                 format!("/admin/employees/{employee}/filings/{year}"),

@@ -291,7 +291,7 @@ async fn staff_record_a_paper_consent_and_its_withdrawal(store: Arc<dyn Store>) 
     assert!(page.contains("書面で同意 (記録: "), "{page}");
     assert!(
         page.contains(&format!(
-            "{}年{}月{}日 by ",
+            "{}年{}月{}日、",
             signed.year(),
             u8::from(signed.month()),
             signed.day()
@@ -320,6 +320,50 @@ async fn staff_record_a_paper_consent_and_its_withdrawal(store: Arc<dyn Store>) 
             .starts_with(&format!("{settlement}?notice="))
     );
     assert_eq!(store.slip_consent(tenant, employee_id).await.unwrap(), None);
+
+    // The consents' page lists every employee with how they consented, and records too.
+    let (status, page, _) = world
+        .admin
+        .get(&format!("{consents}?q={}", world.employee.number))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let row = format!(
+        r#"<tr class="consent" data-employee="{}" data-method="">"#,
+        world.employee.number
+    );
+    assert!(page.contains(&row), "{page}");
+    assert!(page.contains("同意なし(書面で交付)"), "{page}");
+    let (status, _, location) = world
+        .admin
+        .post(
+            &consents,
+            &[
+                ("employee", employee_text.as_str()),
+                ("consented_on", signed.to_string().as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(
+        location.starts_with(&format!("{consents}?notice=")),
+        "{location}"
+    );
+    let (_, page, _) = world.admin.get(&location).await;
+    assert!(page.contains(r#"data-method="paper">"#), "{page}");
+    assert!(page.contains("書面で同意 ("), "{page}");
+    assert!(page.contains("、記録: "), "{page}");
+    let (_, page, _) = world.admin.get(&settlement).await;
+    assert!(page.contains(r#"id="consents-link""#), "{page}");
+    world
+        .admin
+        .post(
+            &consents,
+            &[("employee", employee_text.as_str()), ("action", "withdraw")],
+        )
+        .await;
+    assert_eq!(store.slip_consent(tenant, employee_id).await.unwrap(), None);
+
     let (_, page, _) = employee.get("/slips").await;
     assert!(page.contains(r#"data-consented="false""#), "{page}");
     assert!(page.contains(&format!(r#"href="/slips/{year}/print.pdf""#)));

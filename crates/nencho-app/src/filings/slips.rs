@@ -228,3 +228,43 @@ pub async fn issue_slips(
     context.store.issue_slips(tenant, &slips, &mails).await?;
     Ok(outcome)
 }
+
+/// Employees per page of the consents' page.
+pub const CONSENT_PAGE_SIZE: u32 = 50;
+
+/// One page of the company's current employees (by number, searchable as the employee list)
+/// with their consent to electronic delivery, for staff who keep the consents given on paper.
+#[derive(Debug)]
+pub struct ConsentPage {
+    pub company: Company,
+    pub rows: Vec<(Employee, Option<SlipConsent>)>,
+    pub next: Option<nencho_tenancy::EmployeeNumber>,
+}
+
+/// The consents' page: ExportPayroll over the whole company, as for issuing the slips.
+pub async fn consent_page(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    search: Option<String>,
+    after: Option<&str>,
+) -> Result<ConsentPage, AppError> {
+    let company = start_payroll_export(context, actor, company_id).await?;
+    let tenant = actor.tenant.id;
+    let query = nencho_ports::EmployeeQuery {
+        search: search.filter(|text| !text.trim().is_empty()),
+        after: super::page_after(after)?,
+        ..nencho_ports::EmployeeQuery::first_page(company_id, CONSENT_PAGE_SIZE)
+    };
+    let page = context.store.list_employees(tenant, &query).await?;
+    let mut rows = Vec::with_capacity(page.employees.len());
+    for employee in page.employees {
+        let consent = context.store.slip_consent(tenant, employee.id).await?;
+        rows.push((employee, consent));
+    }
+    Ok(ConsentPage {
+        company,
+        rows,
+        next: page.next,
+    })
+}

@@ -3,6 +3,7 @@
 //! export.
 
 mod attachments;
+mod consents;
 mod flow;
 mod form;
 mod originals;
@@ -105,7 +106,7 @@ pub fn routes(route: Route) -> Route {
         )
         .at(
             "/admin/companies/:id/slips/consents",
-            post(slips::record_consent),
+            get(consents::show).post(slips::record_consent),
         )
         .at(
             "/admin/companies/:id/filings/:year/approve",

@@ -34,7 +34,7 @@ struct SlipsPage {
     layout: Layout,
     /// When the employee consented (`None`: not consenting).
     consented_at: Option<String>,
-    /// How: `None` on the site, else the paper consent's line (書面で同意 (記録: 日付 by name)).
+    /// How: `None` on the site, else the paper consent's line (書面で同意 (記録: 日付、記録者)).
     paper_record: Option<String>,
     years: Vec<SlipYear>,
 }
@@ -98,7 +98,7 @@ pub async fn show(
                 .filter(|given| given.method == ConsentMethod::Paper)
                 .map(|given| {
                     format!(
-                        "{} (記録: {} by {})",
+                        "{} (記録: {}、{})",
                         ConsentMethod::Paper.japanese_name(),
                         japan_date(given.at),
                         given.recorded_by_name.as_deref().unwrap_or("不明")

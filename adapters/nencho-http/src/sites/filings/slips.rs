@@ -242,7 +242,7 @@ pub struct ConsentRecordForm {
     /// `withdraw` withdraws; anything else (or nothing) records a paper consent.
     #[serde(default)]
     action: String,
-    /// The settlement's year to return to; the filings' list without it.
+    /// The settlement's year to return to; the consents' page without it.
     #[serde(default)]
     year: String,
 }
@@ -280,7 +280,7 @@ pub async fn record_consent(
             "/admin/companies/{company_id}/filings/{}/settlement",
             year.year()
         ),
-        None => "/admin/filings".to_owned(),
+        None => format!("/admin/companies/{company_id}/slips/consents"),
     };
     let invalid = |text: &str| {
         message(
