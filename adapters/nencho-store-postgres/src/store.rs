@@ -440,8 +440,8 @@ impl CompanyStore for PgStore {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
         sqlx::query(
             "INSERT INTO companies (tenant_id, id, name, registered_at, corporate_number, address, \
-             tax_office, contact, login_id_scheme, auto_reminders) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             tax_office, contact, login_id_scheme, auto_reminders, originals_before_approval) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(tenant_id.as_uuid())
         .bind(company.id.as_uuid())
@@ -458,6 +458,7 @@ impl CompanyStore for PgStore {
         .bind(&company.profile.contact)
         .bind(company.profile.login_id_scheme.code())
         .bind(company.profile.auto_reminders)
+        .bind(company.profile.originals_before_approval)
         .execute(&mut *transaction)
         .await
         .map_err(store_error)?;
@@ -472,7 +473,7 @@ impl CompanyStore for PgStore {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
         let row = sqlx::query(
             "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
-             contact, login_id_scheme, auto_reminders FROM companies \
+             contact, login_id_scheme, auto_reminders, originals_before_approval FROM companies \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant_id.as_uuid())
@@ -488,7 +489,7 @@ impl CompanyStore for PgStore {
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
         let found = sqlx::query(
             "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
-             contact, login_id_scheme, auto_reminders FROM companies \
+             contact, login_id_scheme, auto_reminders, originals_before_approval FROM companies \
              WHERE tenant_id = $1 ORDER BY name, id",
         )
         .bind(tenant_id.as_uuid())
@@ -519,7 +520,8 @@ fn update_company_query(
 ) -> sqlx::query::Query<'static, Postgres, PgArguments> {
     sqlx::query(
         "UPDATE companies SET name = $3, corporate_number = $4, address = $5, tax_office = $6, \
-         contact = $7, login_id_scheme = $8, auto_reminders = $9 \
+         contact = $7, login_id_scheme = $8, auto_reminders = $9, \
+         originals_before_approval = $10 \
          WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant_id.as_uuid())
@@ -536,4 +538,5 @@ fn update_company_query(
     .bind(company.profile.contact.clone())
     .bind(company.profile.login_id_scheme.code())
     .bind(company.profile.auto_reminders)
+    .bind(company.profile.originals_before_approval)
 }

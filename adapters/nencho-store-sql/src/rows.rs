@@ -68,6 +68,7 @@ pub fn company(row: &impl RowReader) -> Result<Company, StoreError> {
                     .ok_or_else(|| corrupt(format!("login id scheme {scheme:?}")))?
             },
             auto_reminders: row.boolean("auto_reminders")?,
+            originals_before_approval: row.boolean("originals_before_approval")?,
         },
         registered_at: row.timestamp("registered_at")?,
     })

@@ -20,6 +20,8 @@ pub struct CompanyForm {
     pub login_id_scheme: String,
     /// Whether the worker mails the automatic reminders before the deadline.
     pub auto_reminders: bool,
+    /// Whether approval waits for every certificate's original.
+    pub originals_before_approval: bool,
 }
 
 /// Which fields of a company form are wrong; all of them at once.
@@ -42,6 +44,7 @@ impl Default for CompanyForm {
             contact: String::new(),
             login_id_scheme: String::new(),
             auto_reminders: true,
+            originals_before_approval: false,
         }
     }
 }
@@ -98,6 +101,7 @@ impl CompanyForm {
                     contact: self.contact.trim().to_owned(),
                     login_id_scheme,
                     auto_reminders: self.auto_reminders,
+                    originals_before_approval: self.originals_before_approval,
                 },
             )),
             _ => Err(errors),
@@ -223,6 +227,7 @@ mod tests {
             contact: "03-0000-0000".into(),
             login_id_scheme: "email".into(),
             auto_reminders: false,
+            originals_before_approval: true,
         }
     }
 
@@ -236,6 +241,7 @@ mod tests {
         );
         assert_eq!(profile.login_id_scheme, LoginIdScheme::Email);
         assert!(!profile.auto_reminders);
+        assert!(profile.originals_before_approval);
         let blank_number = CompanyForm {
             corporate_number: "  ".into(),
             login_id_scheme: String::new(),

@@ -86,6 +86,9 @@ pub struct CompanyProfile {
     /// Whether the worker mails the automatic reminders before the filing deadline (YEA-4);
     /// on by default.
     pub auto_reminders: bool,
+    /// Whether a declaration may be approved only once every certificate it calls for has
+    /// arrived (原本の受領を承認の条件にする); off by default.
+    pub originals_before_approval: bool,
 }
 
 impl Default for CompanyProfile {
@@ -97,6 +100,7 @@ impl Default for CompanyProfile {
             contact: String::new(),
             login_id_scheme: LoginIdScheme::default(),
             auto_reminders: true,
+            originals_before_approval: false,
         }
     }
 }

@@ -69,6 +69,9 @@ pub struct CompanyFormBody {
     /// A checkbox: absent from the POST when unchecked, which is off.
     #[serde(default)]
     auto_reminders: Option<String>,
+    /// A checkbox, as `auto_reminders`.
+    #[serde(default)]
+    originals_before_approval: Option<String>,
     #[serde(default)]
     csrf_token: String,
 }
@@ -83,6 +86,7 @@ impl CompanyFormBody {
             contact: self.contact.clone(),
             login_id_scheme: self.login_id_scheme.clone(),
             auto_reminders: self.auto_reminders.is_some(),
+            originals_before_approval: self.originals_before_approval.is_some(),
         }
     }
 
@@ -99,6 +103,7 @@ impl CompanyFormBody {
             contact: company.profile.contact.clone(),
             login_id_scheme: company.profile.login_id_scheme.code().to_owned(),
             auto_reminders: checked(company.profile.auto_reminders),
+            originals_before_approval: checked(company.profile.originals_before_approval),
             csrf_token: String::new(),
         }
     }
@@ -107,6 +112,7 @@ impl CompanyFormBody {
     fn new_company() -> Self {
         Self {
             auto_reminders: checked(CompanyProfile::default().auto_reminders),
+            originals_before_approval: checked(CompanyProfile::default().originals_before_approval),
             ..Self::default()
         }
     }
@@ -178,6 +184,13 @@ fn form_page(
             name: "auto_reminders",
             label: t.company_auto_reminders,
             value: body.auto_reminders.clone().unwrap_or_default(),
+            hint: None,
+            error: None,
+        },
+        Field {
+            name: "originals_before_approval",
+            label: t.company_originals_before_approval,
+            value: body.originals_before_approval.clone().unwrap_or_default(),
             hint: None,
             error: None,
         },

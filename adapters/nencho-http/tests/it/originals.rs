@@ -224,7 +224,53 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     let (_, page, _) = approver.get(&dashboard).await;
     assert_eq!(awaiting(&page), 1, "{page}");
 
+    // A company that approves only once the originals have all arrived refuses the approval,
+    // one by one and in bulk, while one is missing.
+    let mut company = store
+        .find_company(world.company.tenant_id, world.company.id)
+        .await
+        .unwrap()
+        .unwrap();
+    company.profile.originals_before_approval = true;
+    store
+        .update_company(world.company.tenant_id, &company)
+        .await
+        .unwrap();
+    let version = world.filing().await.version.to_string();
+    approver.get(&declaration).await;
+    let (status, page, _) = approver
+        .post(
+            &format!("{declaration}/approve"),
+            &[("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(
+        page.contains(
+            "控除証明書等の原本(または電子データ)がまだ1件届いていないため承認できません"
+        ),
+        "{page}"
+    );
+    approver.get(&dashboard).await;
+    let selected = format!("{}:{version}", filing.id);
+    let (status, page, _) = approver
+        .post(
+            &format!("{dashboard}/approve"),
+            &[("selected", selected.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("控除証明書等の原本が届いていません"),
+        "{page}"
+    );
+    assert_eq!(
+        world.filing().await.status,
+        nencho_filings::FilingStatus::Submitted
+    );
+
     // The intake (原本の受付): found by number, checked, recorded; a second time is skipped.
+    let (_, page, _) = approver.get(&dashboard).await;
     assert!(page.contains(r#"id="intake-link""#), "{page}");
     let intake = format!("{dashboard}/originals");
     let (status, page, _) = approver.get(&format!("{intake}?q=E0001")).await;
@@ -255,6 +301,20 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     );
     let (_, page, _) = approver.get(&dashboard).await;
     assert_eq!(awaiting(&page), 0, "{page}");
+
+    // Everything arrived: the approval goes through.
+    approver.get(&declaration).await;
+    let (status, page, _) = approver
+        .post(
+            &format!("{declaration}/approve"),
+            &[("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(
+        world.filing().await.status,
+        nencho_filings::FilingStatus::Approved
+    );
 }
 
 /// The value of the first certificate's checkbox on the intake page.

@@ -889,6 +889,42 @@ async fn automatic_reminders_are_on_for_a_new_company_and_an_unchecked_box_turns
     );
 }
 
+#[tokio::test]
+async fn approval_after_the_originals_is_off_for_a_new_company_and_a_checked_box_turns_it_on() {
+    let (store, _services, notice) = site().await;
+    let mut admin = browser(&store, "acme.localhost:8080");
+    log_in_as_admin(&mut admin, &notice).await;
+    let checked = r#"name="originals_before_approval" value="on" checked"#;
+
+    let (_, page, _) = admin.get("/admin/companies/new").await;
+    assert!(
+        page.contains(
+            "控除証明書等の原本(または電子データ)がすべて届くまで申告書を承認できないようにする"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains(checked), "off by default: {page}");
+    let (status, _, location) = admin
+        .post(
+            "/admin/companies/new",
+            &[
+                ("name", "株式会社アクメ"),
+                ("originals_before_approval", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = admin.get(&location.unwrap()).await;
+    assert!(page.contains(checked), "{page}");
+    let company = store
+        .store
+        .list_companies(notice.tenant.id)
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(company.profile.originals_before_approval);
+}
+
 mod employee_list {
     use super::*;
     use nencho_identity::{CompanyRole, Role};

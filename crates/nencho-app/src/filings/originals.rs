@@ -41,6 +41,29 @@ pub(crate) async fn originals_of(
 /// withdraw the record.
 pub const WITHDRAW: &str = "none";
 
+/// How many certificates of `filing` still have no original, when its company approves only
+/// once they all have arrived (`CompanyProfile::originals_before_approval`); `None` when the
+/// approval may go ahead.
+pub(crate) async fn originals_blocking_approval(
+    context: &AppContext,
+    filing: &Filing,
+) -> Result<Option<usize>, AppError> {
+    let company = context
+        .store
+        .find_company(filing.tenant_id, filing.company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !company.profile.originals_before_approval {
+        return Ok(None);
+    }
+    let missing = originals_of(context, filing)
+        .await?
+        .iter()
+        .filter(|line| line.receipt.is_none())
+        .count();
+    Ok((missing > 0).then_some(missing))
+}
+
 /// Records that the certificate `key` of the declaration arrived by `method` (an
 /// [`OriginalMethod`] code), or withdraws the record ([`WITHDRAW`]), with a line in the
 /// declaration's history. The form is judged only after the permission.

@@ -12,6 +12,7 @@ use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
 use nencho_ports::{FilingHistory, FilingPage, FilingQuery, StatusCounts};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
 
+use super::originals::originals_blocking_approval;
 use super::{Change, filing_or_new, mails, persist, previous_approved, require_for_employee};
 use crate::authorization::{list_department, require, scoped_departments};
 use crate::sign_in::CurrentUser;
@@ -297,6 +298,11 @@ async fn approve_loaded(
     if !problems.is_empty() {
         return Err(AppError::Incomplete(problems));
     }
+    if let Some(missing) = originals_blocking_approval(context, filing).await? {
+        return Err(AppError::Refused(format!(
+            "控除証明書等の原本(または電子データ)がまだ{missing}件届いていないため承認できません(会社の設定)。受領を記録してから承認してください。"
+        )));
+    }
     persist(
         context,
         actor,
@@ -326,6 +332,9 @@ pub enum SkipReason {
     Changed,
     /// Unknown, of another company or year, or outside the reviewer's departments.
     OutOfScope,
+    /// The company approves only once every certificate's original has arrived, and some have
+    /// not.
+    OriginalsMissing,
 }
 
 impl SkipReason {
@@ -335,6 +344,7 @@ impl SkipReason {
             SkipReason::HasProblems => "入力内容に不備があります",
             SkipReason::Changed => "他の人が更新しました",
             SkipReason::OutOfScope => "対象外",
+            SkipReason::OriginalsMissing => "控除証明書等の原本が届いていません",
         }
     }
 }
@@ -422,6 +432,11 @@ pub async fn approve_many(
             Some(SkipReason::Changed)
         } else if transition(filing.status, &FilingAction::Approve, Actor::Staff).is_err() {
             Some(SkipReason::NotSubmitted)
+        } else if originals_blocking_approval(context, &filing)
+            .await?
+            .is_some()
+        {
+            Some(SkipReason::OriginalsMissing)
         } else {
             match approve_loaded(context, actor, &filing, &employee, expected_version).await {
                 Ok(_) => None,
