@@ -43,7 +43,7 @@ pub(crate) fn page_after(after: Option<&str>) -> Result<Option<EmployeeNumber>, 
 }
 
 /// Today in Japan: periods are Japanese calendar days.
-pub(crate) fn japan_today(context: &AppContext) -> Date {
+pub fn japan_today(context: &AppContext) -> Date {
     context.clock.now().to_offset(JAPAN_STANDARD_TIME).date()
 }
 

@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use askama::Template;
+use nencho_app::filings::japan_today;
 use nencho_app::filings::slips::consent_page;
-use nencho_kernel::{CompanyId, JAPAN_STANDARD_TIME, format_japan_datetime};
+use nencho_kernel::{CompanyId, format_japan_datetime};
 use poem::http::StatusCode;
 use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
@@ -78,13 +79,7 @@ pub async fn show(
     if let Some(notice) = query.notice.filter(|notice| !notice.is_empty()) {
         layout = layout.with_notice(notice);
     }
-    let today = services
-        .app
-        .clock
-        .now()
-        .to_offset(JAPAN_STANDARD_TIME)
-        .date()
-        .to_string();
+    let today = japan_today(&services.app).to_string();
     page(
         &ConsentsPage {
             layout,

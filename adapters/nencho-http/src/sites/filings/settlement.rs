@@ -459,12 +459,7 @@ pub async fn upload(
         if !outcome.errors.is_empty() {
             return row_errors(view, outcome.errors);
         }
-        let today = services
-            .app
-            .clock
-            .now()
-            .to_offset(nencho_kernel::JAPAN_STANDARD_TIME)
-            .date();
+        let today = nencho_app::filings::japan_today(&services.app);
         return super::slips::issued_page(view.layout, &company, tax_year, today, &outcome);
     }
     let settlement = match settle(&services.app, &current, company.id, tax_year, lines).await {

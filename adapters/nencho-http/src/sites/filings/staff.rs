@@ -7,6 +7,7 @@ use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::{grants_of, require};
 use nencho_app::companies::companies_with;
+use nencho_app::filings::japan_today;
 use nencho_app::filings::originals::remind_originals;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Recipients, remind, request_filings};
@@ -16,8 +17,8 @@ use nencho_csv::CsvEncoding;
 use nencho_filings::{FilingStatus, awaits_originals};
 use nencho_identity::Permission;
 use nencho_kernel::{
-    CompanyId, Date, EmployeeId, FilingId, JAPAN_STANDARD_TIME, OffsetDateTime, TaxYear,
-    format_japan_datetime, parse_japanese_date,
+    CompanyId, Date, EmployeeId, FilingId, OffsetDateTime, TaxYear, format_japan_datetime,
+    parse_japanese_date,
 };
 use nencho_ports::FilingRow;
 use poem::http::StatusCode;
@@ -36,13 +37,7 @@ use crate::sites::render::{page, plain_not_found, rejected_form};
 
 /// The tax year the pages open by default: the one whose adjustment is under way in Japan.
 pub fn default_year(services: &HttpServices) -> i32 {
-    let today = services
-        .app
-        .clock
-        .now()
-        .to_offset(JAPAN_STANDARD_TIME)
-        .date();
-    nencho_filings::adjustment_year(today)
+    nencho_filings::adjustment_year(japan_today(&services.app))
 }
 
 struct CompanyLink {
