@@ -481,3 +481,93 @@ async fn the_company_file_holds_only_the_approved_declarations() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(String::from_utf8_lossy(&page).contains("承認済みの申告書はありません"));
 }
+
+/// Every page's text as a reader extracts it, without the layout's spaces and line breaks.
+fn text_of(pdf: &[u8]) -> String {
+    let document = lopdf::Document::load_mem(pdf).expect("the PDF parses");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    document
+        .extract_text(&pages)
+        .expect("text extraction")
+        .split_whitespace()
+        .collect()
+}
+
+#[tokio::test]
+async fn the_printout_says_which_certificates_originals_arrived() {
+    if !font_present("the_printout_says_which_certificates_originals_arrived") {
+        return;
+    }
+    let world = world().await;
+    let (_, employee) = world.filer("E0001", "山田", false).await;
+    let app = &world.services.app;
+    // The declaration (handed in) also declares two life policies.
+    let mut filing = app
+        .store
+        .find_filing_of(world.tenant.id, employee.id, world.year)
+        .await
+        .unwrap()
+        .unwrap();
+    let expected_version = filing.version;
+    filing.version += 1;
+    for insurer in ["あおぞら生命", "みなと生命"] {
+        filing
+            .document
+            .life_policies
+            .push(nencho_filings::LifePolicy {
+                insurer: insurer.into(),
+                policy_type: "終身".into(),
+                kind: nencho_filings::LifePolicyKind::General,
+                contract: nencho_filings::LifeContractAge::New,
+                period: "終身".into(),
+                beneficiary: "妻".into(),
+                premium: Yen::new(60_000),
+            });
+    }
+    app.store
+        .write_filings(
+            world.tenant.id,
+            &[nencho_ports::FilingWrite {
+                filing: filing.clone(),
+                expected_version,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+    let first = nencho_filings::expected_attachments(&filing.document)[0].original_key();
+    nencho_app::filings::originals::record_original(
+        app,
+        &world.admin.current,
+        filing.id,
+        &first,
+        "paper",
+    )
+    .await
+    .unwrap();
+
+    let (status, headers, pdf) = world
+        .get(
+            &world.admin.cookie,
+            &format!("/admin/filings/{}/print.pdf", filing.id),
+        )
+        .await;
+    assert_pdf(status, &headers, &pdf);
+    let text = text_of(&pdf);
+    // The section of the computed amounts ends with the certificates, label and state in two
+    // columns (a long label wraps, so the extracted text interleaves them).
+    let (_, originals) = text
+        .split_once("控除証明書等の原本")
+        .unwrap_or_else(|| panic!("a block of the originals: {text}"));
+    let first = originals.find("生命保険1").expect("the first policy");
+    let received = originals.find("原本受領(").expect("its receipt");
+    let second = originals.find("生命保険2").expect("the second policy");
+    let awaited = originals.find("未受領").expect("not received");
+    assert!(
+        first < received && received < second && second < awaited,
+        "{originals}"
+    );
+    assert_eq!(originals.matches("原本受領").count(), 1, "{originals}");
+}

@@ -3,7 +3,9 @@
 //! employee's own, for one a reviewer may see, and every approved one of a company and year
 //! (the archive). The same permissions as viewing and as the payroll export.
 
-use nencho_filings::{ComputedAmounts, Filing, FilingStatus, Form, compute, forms_of};
+use nencho_filings::{
+    ComputedAmounts, Filing, FilingStatus, Form, OriginalLine, compute, forms_of,
+};
 use nencho_kernel::{CompanyId, FilingId, OffsetDateTime, TaxYear};
 use nencho_ports::{FilingHistory, FilingQuery};
 use nencho_tenancy::{Company, Employee};
@@ -27,6 +29,9 @@ pub struct PrintableFiling {
     pub forms: Vec<Form>,
     /// Who approved it and when, from the history (the latest approval).
     pub approval: Option<Approval>,
+    /// The certificates it calls for and whether their originals arrived: the employer keeps
+    /// the certificates with the declaration for seven years, and the printout says which.
+    pub originals: Vec<OriginalLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +64,7 @@ pub async fn print_own(
     let own = own_filing(context, actor, tax_year).await?;
     Ok(PrintableFiling {
         approval: approval_of(&own.filing, &own.history),
+        originals: own.originals,
         company: own.company,
         employee: own.employee,
         filing: own.filing,
@@ -82,6 +88,7 @@ pub async fn print_reviewed(
         .ok_or(AppError::NotFound)?;
     Ok(PrintableFiling {
         approval: approval_of(&found.filing, &found.history),
+        originals: found.originals,
         company,
         employee: found.employee,
         filing: found.filing,
@@ -127,7 +134,9 @@ pub async fn print_company(
                 .map(|amounts| amounts.relative_classes.clone())
                 .unwrap_or_default();
             let history = context.store.filing_history(tenant, filing.id).await?;
+            let originals = super::originals::originals_of(context, &filing).await?;
             printable.push(PrintableFiling {
+                originals,
                 forms: forms_of(&filing.document, &classes),
                 approval: approval_of(&filing, &history),
                 company: company.clone(),

@@ -183,6 +183,26 @@ fn chapter(printable: &PrintableFiling) -> Chapter {
         heading: JA.amounts.into(),
         lines: amounts,
     });
+    if !printable.originals.is_empty() {
+        blocks.push(Block {
+            heading: "控除証明書等の原本".into(),
+            lines: printable
+                .originals
+                .iter()
+                .map(|original| {
+                    let view = super::originals::original_view(original);
+                    Line::new(
+                        format!(
+                            "{}: {}",
+                            original.expected.kind.japanese_name(),
+                            original.expected.subject
+                        ),
+                        view.text,
+                    )
+                })
+                .collect(),
+        });
+    }
     sections.push(Section {
         title: format!("{} {}", year_label(year), JA.amounts),
         subtitle,
