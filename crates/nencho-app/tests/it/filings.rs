@@ -2050,3 +2050,141 @@ async fn the_dashboard_counts_by_status_and_payroll_gets_only_approved_rows() {
         Err(AppError::Forbidden)
     ));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The certificates' originals: company and department scope
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn originals_are_received_and_reminded_only_within_the_role_s_company_and_departments() {
+    use nencho_app::filings::originals::{
+        intake, record_original, record_originals, remind_originals,
+    };
+    let tenant = tenant().await;
+    let context = &tenant.world.context;
+    let first = &tenant.company;
+    let second = company(&tenant.world, &tenant.notice, "株式会社ビー").await;
+    set_clock(&tenant.world, IN_FILING_2026);
+    open_2026(&tenant, first).await;
+    open_2026(&tenant, &second).await;
+    let general = employee(
+        &tenant.world,
+        first,
+        NewEmployee::numbered("A1")
+            .department("総務部")
+            .email("a1@acme.example"),
+    )
+    .await;
+    let sales = employee(
+        &tenant.world,
+        first,
+        NewEmployee::numbered("A2")
+            .department("営業部")
+            .email("a2@acme.example"),
+    )
+    .await;
+    let other = employee(&tenant.world, &second, NewEmployee::numbered("B1")).await;
+    let a1 = proxy_submitted(&tenant, &general).await;
+    let a2 = proxy_submitted(&tenant, &sales).await;
+    let b1 = proxy_submitted(&tenant, &other).await;
+    let key = nencho_filings::expected_attachments(&a1.document)
+        .first()
+        .expect("the complete declaration calls for a certificate")
+        .original_key();
+
+    // A 担当者 narrowed to 営業部 sees and receives only that department's.
+    let sales_clerk = staff(
+        &tenant,
+        "sales.clerk",
+        first,
+        CompanyRole::Clerk,
+        &["営業部"],
+    )
+    .await;
+    let page = intake(context, &sales_clerk, first.id, year(2026), None, None)
+        .await
+        .unwrap();
+    let listed: Vec<&str> = page
+        .rows
+        .iter()
+        .map(|row| row.employee.number.as_str())
+        .collect();
+    assert_eq!(listed, ["A2"]);
+    assert!(matches!(
+        record_original(context, &sales_clerk, a1.id, &key, "paper").await,
+        Err(AppError::Forbidden)
+    ));
+    let outcome = record_originals(
+        context,
+        &sales_clerk,
+        first.id,
+        year(2026),
+        vec![
+            (a1.id, key.clone()),
+            (a2.id, key.clone()),
+            (b1.id, key.clone()),
+        ],
+        "paper",
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.recorded, 1, "{outcome:?}");
+    assert_eq!(outcome.skipped.len(), 2, "{outcome:?}");
+    assert!(
+        outcome.skipped[0].ends_with("担当範囲外の申告書です。"),
+        "{outcome:?}"
+    );
+    assert!(
+        outcome.skipped[1].ends_with("対象外の申告書です。"),
+        "{outcome:?}"
+    );
+    let receipts = |filing: nencho_kernel::FilingId| {
+        let store = context.store.clone();
+        let tenant_id = tenant.notice.tenant.id;
+        async move {
+            store
+                .original_receipts(tenant_id, filing)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(receipts(a1.id).await, 0);
+    assert_eq!(receipts(a2.id).await, 1);
+    assert_eq!(receipts(b1.id).await, 0);
+
+    // A 参照者 may look but not receive; another company's 承認者 reaches none of it.
+    let viewer = staff(&tenant, "viewer", first, CompanyRole::Viewer, &[]).await;
+    assert!(matches!(
+        intake(context, &viewer, first.id, year(2026), None, None).await,
+        Err(AppError::Forbidden)
+    ));
+    let approver_b = staff(&tenant, "approver.b", &second, CompanyRole::Approver, &[]).await;
+    assert!(matches!(
+        record_original(context, &approver_b, a1.id, &key, "paper").await,
+        Err(AppError::Forbidden)
+    ));
+
+    // The reminder of the narrowed clerk goes to its department only (A2 still owes the
+    // certificates other than the one received).
+    let subject = "令和8年分 年末調整: 控除証明書等の原本の提出のお願い";
+    let before = mail_with_subject(&tenant, subject).await.len();
+    let reminded = remind_originals(
+        context,
+        &sales_clerk,
+        first.id,
+        year(2026),
+        Recipients::Everyone,
+    )
+    .await
+    .unwrap();
+    let after = mail_with_subject(&tenant, subject).await;
+    assert_eq!(reminded.done, 1);
+    assert_eq!(after.len() - before, 1);
+    assert!(
+        after
+            .iter()
+            .all(|mail| mail.to.as_str() == "a2@acme.example"),
+        "{after:?}"
+    );
+}
