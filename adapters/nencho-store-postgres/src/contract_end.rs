@@ -11,10 +11,14 @@ use crate::PgStore;
 use crate::outbox::enqueue_in;
 
 /// Every tenant-owned table with the statement that counts one tenant's rows. The purge itself is
-/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0015), which deletes in these tables. A table
+/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0020), which deletes in these tables. A table
 /// with a `tenant_id` column missing here makes the purge refuse to run (and the contract test
 /// fail): add it here, to that function, and to the SQLite store.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    (
+        "replaced_withholding_slips",
+        "SELECT COUNT(*) AS n FROM replaced_withholding_slips WHERE tenant_id = $1",
+    ),
     (
         "withholding_slips",
         "SELECT COUNT(*) AS n FROM withholding_slips WHERE tenant_id = $1",

@@ -4,7 +4,7 @@
 //! stores.
 
 use nencho_filings::{ConsentMethod, IssuedSlip, SlipConsent};
-use nencho_kernel::{EmployeeId, TaxYear, UserId};
+use nencho_kernel::{EmployeeId, OffsetDateTime, TaxYear, UserId};
 use nencho_ports::{OutboxMessage, StoreError};
 
 use crate::{RowReader, corrupt, store_error};
@@ -43,6 +43,11 @@ pub fn issued_slip(row: &impl RowReader) -> Result<IssuedSlip, StoreError> {
         )));
     }
     Ok(slip)
+}
+
+/// A `replaced_withholding_slips` row: the columns of [`issued_slip`] and `replaced_at`.
+pub fn replaced_slip(row: &impl RowReader) -> Result<(IssuedSlip, OffsetDateTime), StoreError> {
+    Ok((issued_slip(row)?, row.timestamp("replaced_at")?))
 }
 
 /// A `tax_year` column.

@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use nencho_filings::{IssuedSlip, SlipConsent};
-use nencho_kernel::{CompanyId, EmployeeId, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, EmployeeId, OffsetDateTime, TaxYear, TenantId};
 use nencho_ports::{OutboxMessage, SlipStore, StoreError};
 use nencho_store_sql::slips::{
-    check_mails, issued_slip, slip_consent, slip_content, tax_year, write_error,
+    check_mails, issued_slip, replaced_slip, slip_consent, slip_content, tax_year, write_error,
 };
 use nencho_store_sql::{RowReader, store_error};
 
@@ -106,6 +106,22 @@ impl SlipStore for SqliteStore {
         // An error returns before the commit: dropping the transaction rolls everything back.
         let mut transaction = self.begin_write().await?;
         for (slip, content) in slips.iter().zip(contents) {
+            // The slip being replaced, if any, is kept as it was (訂正前).
+            sqlx::query(
+                "INSERT INTO replaced_withholding_slips (tenant_id, employee_id, tax_year, \
+                 issued_at, replaced_at, content) \
+                 SELECT tenant_id, employee_id, tax_year, issued_at, $4, content \
+                 FROM withholding_slips \
+                 WHERE tenant_id = $1 AND employee_id = $2 AND tax_year = $3 \
+                 ON CONFLICT (tenant_id, employee_id, tax_year, issued_at) DO NOTHING",
+            )
+            .bind(tenant_id.as_uuid())
+            .bind(slip.employee_id.as_uuid())
+            .bind(slip.tax_year.year())
+            .bind(slip.issued_at)
+            .execute(&mut *transaction)
+            .await
+            .map_err(write_error)?;
             // The foreign key (tenant_id, employee_id) → employees refuses an employee the
             // tenant does not have; the primary key makes a second issue of the year replace.
             sqlx::query(
@@ -130,6 +146,28 @@ impl SlipStore for SqliteStore {
             enqueue_in(&mut transaction, mail).await?;
         }
         transaction.commit().await.map_err(store_error)
+    }
+
+    async fn replaced_slips(
+        &self,
+        tenant_id: TenantId,
+        employee_id: EmployeeId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<(IssuedSlip, OffsetDateTime)>, StoreError> {
+        sqlx::query(
+            "SELECT employee_id, tax_year, content, replaced_at FROM replaced_withholding_slips \
+             WHERE tenant_id = $1 AND employee_id = $2 AND tax_year = $3 \
+             ORDER BY issued_at DESC",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(employee_id.as_uuid())
+        .bind(tax_year.year())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(replaced_slip)
+        .collect()
     }
 
     async fn find_issued_slip(

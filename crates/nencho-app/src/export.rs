@@ -149,6 +149,8 @@ pub struct ExportedSlip {
     pub employee_number: Option<EmployeeNumber>,
     /// The issuer's login ID; `None` when the user is unknown.
     pub issued_by_login_id: Option<LoginId>,
+    /// When a corrected slip replaced this one (訂正前); `None` for the slip in force.
+    pub replaced_at: Option<OffsetDateTime>,
 }
 
 /// Whose declaration a received original belongs to.
@@ -901,11 +903,25 @@ impl FullExport {
                     number
                 }
             };
+            let replaced = self
+                .store
+                .replaced_slips(self.tenant_id(), slip.employee_id, slip.tax_year)
+                .await?;
             exported.push(ExportedSlip {
                 issued_by_login_id: login_ids.get(&slip.issued_by).map(|id| (*id).clone()),
-                employee_number,
+                employee_number: employee_number.clone(),
                 slip,
+                replaced_at: None,
             });
+            // The slips a correction replaced follow the one in force, newest first.
+            for (old, replaced_at) in replaced {
+                exported.push(ExportedSlip {
+                    issued_by_login_id: login_ids.get(&old.issued_by).map(|id| (*id).clone()),
+                    employee_number: employee_number.clone(),
+                    slip: old,
+                    replaced_at: Some(replaced_at),
+                });
+            }
         }
         Ok(ExportPage::WithholdingSlips(exported))
     }
@@ -1628,12 +1644,19 @@ mod tests {
             )
             .await
             .unwrap();
+        // The departed employee's slip was corrected once: the first one follows as 訂正前.
+        let first = issued_slip(departed, 2026, admin.id, &clock);
+        store
+            .issue_slips(tenant.id, std::slice::from_ref(&first), &[])
+            .await
+            .unwrap();
         let mut slips = vec![
             issued_slip(&seventh, 2026, admin.id, &clock),
             issued_slip(&seventh, 2025, UserId::generate(&clock), &clock),
             issued_slip(departed, 2026, admin.id, &clock),
         ];
         store.issue_slips(tenant.id, &slips, &[]).await.unwrap();
+        let corrected_at = slips[2].issued_at;
         store
             .issue_slips(
                 beta.id,
@@ -1693,21 +1716,32 @@ mod tests {
         );
         slips.sort_by_key(|slip| (slip.employee_id, slip.tax_year));
         let login = |by: UserId| (by == admin.id).then(|| admin.login_id.clone());
+        let mut expected = Vec::new();
+        for slip in slips {
+            let corrected = slip.employee_id == departed.id;
+            let employee_number = Some(if slip.employee_id == seventh.id {
+                seventh.number.clone()
+            } else {
+                departed.number.clone()
+            });
+            expected.push(ExportedSlip {
+                employee_number: employee_number.clone(),
+                issued_by_login_id: login(slip.issued_by),
+                slip,
+                replaced_at: None,
+            });
+            if corrected {
+                expected.push(ExportedSlip {
+                    employee_number,
+                    issued_by_login_id: login(first.issued_by),
+                    slip: first.clone(),
+                    replaced_at: Some(corrected_at),
+                });
+            }
+        }
         assert_eq!(
-            exported,
-            slips
-                .into_iter()
-                .map(|slip| ExportedSlip {
-                    employee_number: Some(if slip.employee_id == seventh.id {
-                        seventh.number.clone()
-                    } else {
-                        departed.number.clone()
-                    }),
-                    issued_by_login_id: login(slip.issued_by),
-                    slip,
-                })
-                .collect::<Vec<_>>(),
-            "the tenant's three in (employee, year) order, not beta's"
+            exported, expected,
+            "the tenant's three in (employee, year) order, each followed by what it replaced, not beta's"
         );
     }
 

@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use nencho_filings::{IssuedSlip, SlipConsent};
-use nencho_kernel::{CompanyId, EmployeeId, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, EmployeeId, OffsetDateTime, TaxYear, TenantId};
 
 use crate::{OutboxMessage, StoreError};
 
@@ -31,7 +31,8 @@ pub trait SlipStore: Send + Sync {
         tenant_id: TenantId,
         company_id: CompanyId,
     ) -> Result<BTreeSet<EmployeeId>, StoreError>;
-    /// Issues `slips` (each replacing the employee's slip of that year, if any) and queues
+    /// Issues `slips` (each replacing the employee's slip of that year, if any, which is kept
+    /// among the [`SlipStore::replaced_slips`] with the new slip's issue time) and queues
     /// `mails` (all of `tenant_id`) in one transaction: all or nothing. A slip or a mail of
     /// another tenant, or an employee unknown in the tenant, is an error and nothing is written.
     async fn issue_slips(
@@ -47,6 +48,14 @@ pub trait SlipStore: Send + Sync {
         employee_id: EmployeeId,
         tax_year: TaxYear,
     ) -> Result<Option<IssuedSlip>, StoreError>;
+    /// The slips of the employee and year that corrected ones replaced (訂正前), newest first,
+    /// each with when it was replaced.
+    async fn replaced_slips(
+        &self,
+        tenant_id: TenantId,
+        employee_id: EmployeeId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<(IssuedSlip, OffsetDateTime)>, StoreError>;
     /// The years the employee has a slip of, newest first.
     async fn issued_slip_years(
         &self,

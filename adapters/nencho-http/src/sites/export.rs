@@ -425,7 +425,7 @@ const SLIP_CONSENT_HEADER: [&str; 7] = [
     "記録者ID",
     "記録者",
 ];
-const SLIP_HEADER: [&str; 37] = [
+const SLIP_HEADER: [&str; 39] = [
     "会社ID",
     "従業員ID",
     "社員番号",
@@ -463,6 +463,8 @@ const SLIP_HEADER: [&str; 37] = [
     "基礎控除の額",
     "摘要",
     "交付内容（JSON）",
+    "訂正前",
+    "訂正された日時",
 ];
 
 const ORIGINAL_HEADER: [&str; 14] = [
@@ -940,6 +942,8 @@ fn slip_line(out: &mut String, exported: &ExportedSlip) {
     );
     cells.push(slip.remarks.join(" / "));
     cells.push(serde_json::to_string(issued).unwrap_or_default());
+    cells.push(yes_no(exported.replaced_at.is_some()));
+    cells.push(exported.replaced_at.map(time_text).unwrap_or_default());
     push_line(out, &cells);
 }
 
@@ -1351,7 +1355,7 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          受給者番号, 受給者の氏名, 受給者のフリガナ, 受給者の住所, 支払者の名称, 支払者の住所, 支払者の電話番号, 年末調整済（はい／いいえ）, \
          支払金額, 給与所得控除後の金額, 所得控除の額の合計額, 源泉徴収税額, 控除対象配偶者の有無（有／無）, 配偶者（特別）控除の額, \
          特定扶養親族の数, 老人扶養親族の数, うち同居老親等の数, その他の扶養親族の数, 16歳未満扶養親族の数, 特別障害者の数, うち同居の特別障害者の数, その他の障害者の数, 非居住者である親族の数, \
-         社会保険料等の金額, 生命保険料の控除額, 地震保険料の控除額, 住宅借入金等特別控除の額, 基礎控除の額, 摘要（「 / 」区切り）, 交付内容（JSON）\r\n\
+         社会保険料等の金額, 生命保険料の控除額, 地震保険料の控除額, 住宅借入金等特別控除の額, 基礎控除の額, 摘要（「 / 」区切り）, 交付内容（JSON）, 訂正前（はい＝訂正された前の源泉徴収票／いいえ＝現在のもの）, 訂正された日時\r\n\
          電子交付した源泉徴収票を、従業員・年分ごとに1行で並べたものです（同じ年分を交付し直した場合は最新のもの）。受給者と支払者の欄は交付したときの記載のままです。社員番号は現在の番号です。金額は円単位の整数（桁区切りなし）です。\r\n\
          交付内容（JSON）は交付した源泉徴収票の全項目で、そのまま読み込み直せる形式です（正確に読み込み直すには UTF-8 でエクスポートしてください）。\r\n\
          \r\n\

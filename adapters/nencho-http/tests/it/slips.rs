@@ -143,6 +143,51 @@ async fn a_consenting_employee_receives_the_issued_slip(store: Arc<dyn Store>) {
         assert_eq!(document.get_pages().len(), 1);
     }
 
+    // Issued again with corrected totals (訂正): the new slip is the one in force, the first is
+    // kept as 訂正前 and prints too; there is no second replaced one, nor one for another year.
+    let corrected = format!(
+        "社員番号,給与等の総額,徴収税額,社会保険料等\r\n{},5100000,125000,730000\r\n",
+        world.employee.number
+    );
+    let (status, page) = issue(&mut world.admin, &settlement, &token, &corrected).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("1人に電子交付しました"), "{page}");
+    let (_, page, _) = employee.get("/slips").await;
+    let replaced = format!("/slips/{year}/replaced/1/print.pdf");
+    assert!(page.contains(&format!(r#"href="{replaced}""#)), "{page}");
+    assert!(page.contains("訂正前の源泉徴収票("), "{page}");
+    let slip_of = |issued: Option<nencho_filings::IssuedSlip>| issued.unwrap().slip.payment;
+    let tenant = world.company.tenant_id;
+    assert_eq!(
+        slip_of(
+            store
+                .find_issued_slip(tenant, world.employee.id, world.year)
+                .await
+                .unwrap()
+        ),
+        nencho_kernel::Yen::new(5_100_000)
+    );
+    let kept = store
+        .replaced_slips(tenant, world.employee.id, world.year)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].0.slip.payment, nencho_kernel::Yen::new(5_000_000));
+    if crate::print::font_present("a_consenting_employee_receives_the_issued_slip") {
+        let (status, headers, body) = employee.get_file(&replaced).await;
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(headers["content-type"], "application/pdf");
+    }
+    for missing in [
+        format!("/slips/{year}/replaced/2/print.pdf"),
+        format!("/slips/{year}/replaced/0/print.pdf"),
+        format!("/slips/{}/replaced/1/print.pdf", year - 1),
+        format!("/slips/{year}/replaced/x/print.pdf"),
+    ] {
+        let (status, _, _) = employee.get_file(&missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+
     // Withdrawn: what was issued stays readable.
     employee.get("/slips").await;
     let (status, _, _) = employee.post("/slips/consent", &[("consent", "no")]).await;
@@ -158,6 +203,8 @@ async fn a_consenting_employee_receives_the_issued_slip(store: Arc<dyn Store>) {
     assert!(page.contains("従業員として登録されていない"), "{page}");
     let (status, _, _) = clerk.get_file(&link).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = clerk.get_file(&replaced).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "only one's own");
 }
 
 async fn staff_record_a_paper_consent_and_its_withdrawal(store: Arc<dyn Store>) {

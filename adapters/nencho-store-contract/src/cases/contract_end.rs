@@ -283,6 +283,21 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         )
         .await
         .unwrap();
+    // Corrected once: the first slip is kept as replaced (訂正前).
+    store
+        .issue_slips(
+            tenant.id,
+            &[super::slips::issued(
+                &taro,
+                year(2026),
+                11_000,
+                admin,
+                clock,
+            )],
+            &[],
+        )
+        .await
+        .unwrap();
     assert!(
         store
             .claim_reminder(

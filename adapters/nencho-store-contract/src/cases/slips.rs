@@ -401,6 +401,38 @@ pub async fn issued_slips_round_trip_whole_with_their_mails_and_are_replaced(sto
         1,
         "no mail, none queued"
     );
+    // The replaced slip is kept as it was (訂正前), with when it was replaced; a second
+    // correction keeps both, newest first.
+    assert_eq!(
+        store
+            .replaced_slips(acme.id, taro.id, year(2026))
+            .await
+            .unwrap(),
+        [(taro_2026.clone(), corrected.issued_at)]
+    );
+    let again = issued(&taro, year(2026), 13_000, admin, &clock);
+    store
+        .issue_slips(acme.id, std::slice::from_ref(&again), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .replaced_slips(acme.id, taro.id, year(2026))
+            .await
+            .unwrap(),
+        [
+            (corrected.clone(), again.issued_at),
+            (taro_2026.clone(), corrected.issued_at)
+        ]
+    );
+    assert!(
+        store
+            .replaced_slips(acme.id, hanako.id, year(2026))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let corrected = again;
 
     // Other years: listed newest first.
     let taro_2024 = issued(&taro, year(2024), 30_000, admin, &clock);

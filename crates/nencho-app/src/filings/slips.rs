@@ -145,6 +145,20 @@ pub async fn own_slip_years(
         .await?)
 }
 
+/// The actor's slips of the year that corrected ones replaced (訂正前), newest first, each with
+/// when it was replaced.
+pub async fn own_replaced_slips(
+    context: &AppContext,
+    actor: &CurrentUser,
+    tax_year: TaxYear,
+) -> Result<Vec<(IssuedSlip, nencho_kernel::OffsetDateTime)>, AppError> {
+    let employee = own_employee(context, actor).await?;
+    Ok(context
+        .store
+        .replaced_slips(actor.tenant.id, employee.id, tax_year)
+        .await?)
+}
+
 /// The actor's slip of the year.
 pub async fn own_slip(
     context: &AppContext,

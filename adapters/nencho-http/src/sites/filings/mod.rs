@@ -83,6 +83,10 @@ pub fn routes(route: Route) -> Route {
         .at("/slips", get(own_slips::show))
         .at("/slips/consent", post(own_slips::consent))
         .at("/slips/:year/print.pdf", get(own_slips::pdf))
+        .at(
+            "/slips/:year/replaced/:number/print.pdf",
+            get(own_slips::replaced_pdf),
+        )
         .at("/admin/filings", get(staff::companies))
         .at(
             "/admin/companies/:id/filings/:year",

@@ -1,15 +1,17 @@
 //! The employee's 源泉徴収票 (電子交付): `/slips` shows whether they consent to electronic
 //! delivery and how it was given (on the site, or on paper as staff recorded it), with the form
-//! to consent or withdraw, and the slips issued to them;
-//! `/slips/{year}/print.pdf` prints one as issued.
+//! to consent or withdraw, and the slips issued to them with those a correction replaced
+//! (訂正前); `/slips/{year}/print.pdf` prints one as issued, `/slips/{year}/replaced/{n}/print.pdf`
+//! the n-th replaced one (1 = the latest replaced).
 
 use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::filings::slips::{
-    own_slip, own_slip_consent, own_slip_years, set_own_slip_consent,
+    own_replaced_slips, own_slip, own_slip_consent, own_slip_years, set_own_slip_consent,
 };
 use nencho_filings::ConsentMethod;
+use nencho_filings::IssuedSlip;
 use nencho_kernel::{JAPAN_STANDARD_TIME, OffsetDateTime, format_japan_datetime};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
@@ -26,6 +28,16 @@ use crate::sites::render::{page, plain_not_found, rejected_form};
 struct SlipYear {
     year: i32,
     label: String,
+    /// The slips of the year a correction replaced, newest first.
+    replaced: Vec<ReplacedSlip>,
+}
+
+/// A replaced slip as listed: its place (1 = the latest replaced), when it was issued and when
+/// the correction replaced it.
+struct ReplacedSlip {
+    number: usize,
+    issued: String,
+    replaced: String,
 }
 
 #[derive(Template)]
@@ -79,6 +91,26 @@ pub async fn show(
         Ok(years) => years,
         Err(error) => return failure(&site, &error).await,
     };
+    let mut listed = Vec::with_capacity(years.len());
+    for year in years {
+        let replaced = match own_replaced_slips(&services.app, &current, year).await {
+            Ok(replaced) => replaced,
+            Err(error) => return failure(&site, &error).await,
+        };
+        listed.push(SlipYear {
+            year: year.year(),
+            label: format!("令和{}年分({}年分)", year.reiwa(), year.year()),
+            replaced: replaced
+                .iter()
+                .enumerate()
+                .map(|(index, (slip, replaced_at))| ReplacedSlip {
+                    number: index + 1,
+                    issued: format_japan_datetime(slip.issued_at),
+                    replaced: format_japan_datetime(*replaced_at),
+                })
+                .collect(),
+        });
+    }
     let mut layout = site.layout().with_user(&current);
     match query.notice.as_deref() {
         Some("consented") => layout = layout.with_notice("電子交付に同意しました。"),
@@ -104,13 +136,7 @@ pub async fn show(
                         given.recorded_by_name.as_deref().unwrap_or("不明")
                     )
                 }),
-            years: years
-                .into_iter()
-                .map(|year| SlipYear {
-                    year: year.year(),
-                    label: format!("令和{}年分({}年分)", year.reiwa(), year.year()),
-                })
-                .collect(),
+            years: listed,
         },
         StatusCode::OK,
     )
@@ -179,13 +205,61 @@ pub async fn pdf(
         Ok(issued) => issued,
         Err(error) => return failure(&site, &error).await,
     };
+    print_slip(&site, &current, &issued, None).await
+}
+
+/// `GET /slips/{year}/replaced/{n}/print.pdf`: the n-th slip of the year a correction replaced
+/// (1 = the latest replaced), as it was issued.
+#[handler]
+pub async fn replaced_pdf(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((year, number)): Path<(String, String)>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    let (Some(year), Ok(number)) = (super::year_of(&year), number.parse::<usize>()) else {
+        return plain_not_found();
+    };
+    let replaced = match own_replaced_slips(&services.app, &current, year).await {
+        Ok(replaced) => replaced,
+        Err(error) => return failure(&site, &error).await,
+    };
+    let Some((issued, _)) = number.checked_sub(1).and_then(|index| replaced.get(index)) else {
+        return plain_not_found();
+    };
+    print_slip(&site, &current, issued, Some(number)).await
+}
+
+/// The slip as a PDF download; `replaced` = its place among the replaced ones (訂正前).
+async fn print_slip(
+    site: &Site<'_>,
+    current: &nencho_app::sign_in::CurrentUser,
+    issued: &IssuedSlip,
+    replaced: Option<usize>,
+) -> Response {
     let sheet = super::slips::sheet(&issued.parties, &issued.slip);
+    let year = issued.tax_year;
     let reiwa = year.reiwa();
-    let title = format!("令和{reiwa}年分 給与所得の源泉徴収票");
-    let filename = format!("源泉徴収票_令和{reiwa}年分.pdf");
-    let fallback = format!("withholding-slip-{}.pdf", year.year());
+    let (title, filename, fallback) = match replaced {
+        None => (
+            format!("令和{reiwa}年分 給与所得の源泉徴収票"),
+            format!("源泉徴収票_令和{reiwa}年分.pdf"),
+            format!("withholding-slip-{}.pdf", year.year()),
+        ),
+        Some(number) => (
+            format!(
+                "令和{reiwa}年分 給与所得の源泉徴収票(訂正前 {}交付)",
+                japan_date(issued.issued_at)
+            ),
+            format!("源泉徴収票_令和{reiwa}年分_訂正前{number}.pdf"),
+            format!("withholding-slip-{}-replaced-{number}.pdf", year.year()),
+        ),
+    };
     let render = move |font: &nencho_pdf::PrintFont| {
         nencho_pdf::render_withholding_slips(&title, &[sheet], font)
     };
-    respond_pdf(&site, &current, render, &filename, &fallback, "/slips").await
+    respond_pdf(site, current, render, &filename, &fallback, "/slips").await
 }
