@@ -63,6 +63,11 @@ pub struct OriginalReceipt {
 }
 
 impl ExpectedAttachment {
+    /// How lists, mails and printouts name it: `生命保険料控除証明書: 生命保険1 (A生命)`.
+    pub fn label(&self) -> String {
+        format!("{}: {}", self.kind.japanese_name(), self.subject)
+    }
+
     /// What a receipt is kept under: the kind and the subject (生命保険1 (A生命)), so a
     /// certificate the declaration no longer calls for (the policy was removed or its insurer
     /// changed) stops counting, and its receipt stays on record.

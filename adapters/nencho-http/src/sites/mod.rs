@@ -7,6 +7,7 @@ mod admin;
 mod companies;
 mod context;
 pub mod csrf;
+mod csv_download;
 mod employees;
 mod export;
 mod filings;

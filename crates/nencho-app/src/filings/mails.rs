@@ -132,7 +132,7 @@ pub(crate) fn originals_reminder(
     let year = periods.tax_year;
     let list: String = missing
         .iter()
-        .map(|wanted| format!("・{}: {}\n", wanted.kind.japanese_name(), wanted.subject))
+        .map(|wanted| format!("・{}\n", wanted.label()))
         .collect();
     let subject = format!(
         "令和{}年分 年末調整: 控除証明書等の原本の提出のお願い",

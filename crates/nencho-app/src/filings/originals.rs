@@ -74,12 +74,23 @@ pub async fn record_original(
     key: &str,
     method: &str,
 ) -> Result<(), AppError> {
-    let tenant = actor.tenant.id;
     let filing = context
         .store
-        .find_filing(tenant, filing_id)
+        .find_filing(actor.tenant.id, filing_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    record_on(context, actor, &filing, key, method).await
+}
+
+/// [`record_original`] for a declaration already read.
+async fn record_on(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing: &Filing,
+    key: &str,
+    method: &str,
+) -> Result<(), AppError> {
+    let tenant = actor.tenant.id;
     let employee = context
         .store
         .find_employee(tenant, filing.employee_id)
@@ -293,18 +304,18 @@ pub async fn record_originals(
             continue;
         }
         let (_, subject) = nencho_filings::parse_original_key(&key);
-        let in_company = context
+        let filing = context
             .store
             .find_filing(tenant, filing_id)
             .await?
-            .is_some_and(|filing| filing.company_id == company_id && filing.tax_year == tax_year);
-        if !in_company {
+            .filter(|filing| filing.company_id == company_id && filing.tax_year == tax_year);
+        let Some(filing) = filing else {
             outcome
                 .skipped
                 .push(format!("{subject}: 対象外の申告書です。"));
             continue;
-        }
-        match record_original(context, actor, filing_id, &key, method).await {
+        };
+        match record_on(context, actor, &filing, &key, method).await {
             Ok(()) => outcome.recorded += 1,
             Err(AppError::Refused(reason)) => outcome.skipped.push(format!("{subject}: {reason}")),
             Err(AppError::Forbidden | AppError::NotFound) => outcome

@@ -285,8 +285,44 @@ pub async fn approve_filing(
     approve_loaded(context, actor, &filing, &employee, expected_version).await
 }
 
-/// The approval of a declaration already loaded and checked for scope: no problems, then the
-/// workflow's transition with optimistic concurrency on the version.
+/// Why a declaration in scope cannot be approved as it stands.
+enum Refusal {
+    /// `validate` reports problems.
+    Problems(Vec<Problem>),
+    /// The company approves only once every certificate's original has arrived; this many have
+    /// not.
+    OriginalsMissing(usize),
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Problems(problems) => AppError::Incomplete(problems),
+            Refusal::OriginalsMissing(missing) => AppError::Refused(format!(
+                "控除証明書等の原本(または電子データ)がまだ{missing}件届いていないため承認できません(会社の設定)。受領を記録してから承認してください。"
+            )),
+        }
+    }
+}
+
+/// What keeps a declaration already loaded and checked for scope from being approved: its
+/// problems first, then the company's rule on the originals.
+async fn approval_refusal(
+    context: &AppContext,
+    filing: &Filing,
+    employee: &Employee,
+) -> Result<Option<Refusal>, AppError> {
+    let problems = validate_for_employee(&filing.document, filing.tax_year, employee.hire_date);
+    if !problems.is_empty() {
+        return Ok(Some(Refusal::Problems(problems)));
+    }
+    Ok(originals_blocking_approval(context, filing)
+        .await?
+        .map(Refusal::OriginalsMissing))
+}
+
+/// The approval of a declaration already loaded and checked for scope: nothing refusing it,
+/// then the workflow's transition with optimistic concurrency on the version.
 async fn approve_loaded(
     context: &AppContext,
     actor: &CurrentUser,
@@ -294,15 +330,19 @@ async fn approve_loaded(
     employee: &Employee,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
-    let problems = validate_for_employee(&filing.document, filing.tax_year, employee.hire_date);
-    if !problems.is_empty() {
-        return Err(AppError::Incomplete(problems));
+    if let Some(refusal) = approval_refusal(context, filing, employee).await? {
+        return Err(refusal.into());
     }
-    if let Some(missing) = originals_blocking_approval(context, filing).await? {
-        return Err(AppError::Refused(format!(
-            "控除証明書等の原本(または電子データ)がまだ{missing}件届いていないため承認できません(会社の設定)。受領を記録してから承認してください。"
-        )));
-    }
+    approve_unchecked(context, actor, filing, expected_version).await
+}
+
+/// The workflow's approval with its history, once [`approval_refusal`] found nothing.
+async fn approve_unchecked(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing: &Filing,
+    expected_version: i64,
+) -> Result<Filing, AppError> {
     persist(
         context,
         actor,
@@ -432,15 +472,14 @@ pub async fn approve_many(
             Some(SkipReason::Changed)
         } else if transition(filing.status, &FilingAction::Approve, Actor::Staff).is_err() {
             Some(SkipReason::NotSubmitted)
-        } else if originals_blocking_approval(context, &filing)
-            .await?
-            .is_some()
-        {
-            Some(SkipReason::OriginalsMissing)
+        } else if let Some(refusal) = approval_refusal(context, &filing, &employee).await? {
+            Some(match refusal {
+                Refusal::Problems(_) => SkipReason::HasProblems,
+                Refusal::OriginalsMissing(_) => SkipReason::OriginalsMissing,
+            })
         } else {
-            match approve_loaded(context, actor, &filing, &employee, expected_version).await {
+            match approve_unchecked(context, actor, &filing, expected_version).await {
                 Ok(_) => None,
-                Err(AppError::Incomplete(_)) => Some(SkipReason::HasProblems),
                 Err(AppError::Conflict(_)) => Some(SkipReason::Changed),
                 Err(AppError::Refused(_)) => Some(SkipReason::NotSubmitted),
                 Err(error) => return Err(error),

@@ -362,13 +362,7 @@ async fn overview(
                     .originals
                     .iter()
                     .filter(|line| line.receipt.is_none())
-                    .map(|line| {
-                        format!(
-                            "{}: {}",
-                            line.expected.kind.japanese_name(),
-                            line.expected.subject
-                        )
-                    })
+                    .map(|line| line.expected.label())
                     .collect()
             } else {
                 Vec::new()

@@ -3,11 +3,8 @@
 //! Shift_JIS (CP932) for Excel. Written page by page into a pipe that is the response body, so
 //! memory stays constant however many employees there are. Columns: docs/payroll-export.md.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
-use nencho_app::AppError;
 use nencho_app::filings::payroll::{PayrollRow, payroll_page, start_payroll_export};
 use nencho_csv::CsvEncoding;
 use nencho_filings::{
@@ -15,17 +12,15 @@ use nencho_filings::{
 };
 use nencho_kernel::{CompanyId, Yen, format_japan_datetime};
 use nencho_tax::RelativeClass;
-use nencho_tenancy::EmployeeNumber;
 use poem::web::{Data, Path, Query};
-use poem::{Body, IntoResponse, Request, Response, handler};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
-use tokio::io::AsyncWriteExt;
 
 use super::views::class_name;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::Site;
-use crate::sites::export::{UTF8_BOM, encode_into, push_line};
+use crate::sites::csv_download::stream_csv;
 use crate::sites::render::plain_not_found;
 
 /// Relatives listed in their own columns; every relative is in the JSON column too.
@@ -328,68 +323,4 @@ pub async fn download(
             Ok((rows.iter().map(row).collect(), next))
         })
     })
-}
-
-/// One page of CSV rows and where the next page starts (`None` = the last page).
-pub(super) type CsvPage = Result<(Vec<Vec<String>>, Option<EmployeeNumber>), AppError>;
-
-/// A CSV download written page by page into a pipe that is the response body, so memory stays
-/// constant however many rows there are: `header`, then the rows of `next_page(after)` until it
-/// says there is no next page, in UTF-8 with a BOM or in Shift_JIS (CP932) for Excel, as
-/// `{file_stem}[-sjis].csv`. Call it after the permission check: a failure part way is logged
-/// and ends the body early (the file lacks its last rows).
-pub(super) fn stream_csv(
-    encoding: CsvEncoding,
-    file_stem: &str,
-    header: Vec<String>,
-    mut next_page: impl FnMut(Option<EmployeeNumber>) -> Pin<Box<dyn Future<Output = CsvPage> + Send>>
-    + Send
-    + 'static,
-) -> Response {
-    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
-    tokio::spawn(async move {
-        let mut bytes = Vec::new();
-        if encoding == CsvEncoding::Utf8 {
-            bytes.extend_from_slice(UTF8_BOM);
-        }
-        let mut text = String::new();
-        push_line(&mut text, &header);
-        let mut after = None;
-        loop {
-            let (rows, next) = match next_page(after).await {
-                Ok(page) => page,
-                Err(error) => {
-                    tracing::error!(%error, "a CSV download failed part way");
-                    return;
-                }
-            };
-            for cells in &rows {
-                push_line(&mut text, cells);
-            }
-            encode_into(&text, encoding, &mut bytes);
-            text.clear();
-            if writer.write_all(&bytes).await.is_err() {
-                return; // the client went away
-            }
-            bytes.clear();
-            match next {
-                Some(next) => after = Some(next),
-                None => break,
-            }
-        }
-        let _ = writer.shutdown().await;
-    });
-    let (suffix, charset) = if encoding == CsvEncoding::ShiftJis {
-        ("-sjis", "Shift_JIS")
-    } else {
-        ("", "utf-8")
-    };
-    Body::from_async_read(reader)
-        .with_content_type(format!("text/csv; charset={charset}"))
-        .with_header(
-            "Content-Disposition",
-            format!("attachment; filename=\"{file_stem}{suffix}.csv\""),
-        )
-        .with_header("Cache-Control", "no-store")
-        .into_response()
 }

@@ -191,14 +191,7 @@ fn chapter(printable: &PrintableFiling) -> Chapter {
                 .iter()
                 .map(|original| {
                     let view = super::originals::original_view(original);
-                    Line::new(
-                        format!(
-                            "{}: {}",
-                            original.expected.kind.japanese_name(),
-                            original.expected.subject
-                        ),
-                        view.text,
-                    )
+                    Line::new(original.expected.label(), view.text)
                 })
                 .collect(),
         });

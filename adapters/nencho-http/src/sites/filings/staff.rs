@@ -26,12 +26,12 @@ use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::payroll::stream_csv;
 use super::review::reaches;
 use super::views::when;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
+use crate::sites::csv_download::stream_csv;
 use crate::sites::layout::Layout;
 use crate::sites::render::{page, plain_not_found, rejected_form};
 
