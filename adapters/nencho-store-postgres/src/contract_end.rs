@@ -68,6 +68,14 @@ const TENANT_TABLES: &[(&str, &str)] = &[
         "SELECT COUNT(*) AS n FROM employees WHERE tenant_id = $1",
     ),
     (
+        "recovery_codes",
+        "SELECT COUNT(*) AS n FROM recovery_codes WHERE tenant_id = $1",
+    ),
+    (
+        "second_factors",
+        "SELECT COUNT(*) AS n FROM second_factors WHERE tenant_id = $1",
+    ),
+    (
         "login_attempts",
         "SELECT COUNT(*) AS n FROM login_attempts WHERE tenant_id = $1",
     ),

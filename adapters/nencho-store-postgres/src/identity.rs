@@ -318,14 +318,15 @@ impl SessionStore for PgStore {
         self.execute_scoped(
             session.tenant_id,
             sqlx::query(
-                "INSERT INTO sessions (tenant_id, token_hash, user_id, created_at, last_seen_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO sessions (tenant_id, token_hash, user_id, created_at, last_seen_at, \
+             stage) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(session.tenant_id.as_uuid())
             .bind(session.token_hash.as_hex())
             .bind(session.user_id.as_uuid())
             .bind(session.created_at)
-            .bind(session.last_seen_at),
+            .bind(session.last_seen_at)
+            .bind(session.stage.as_code()),
         )
         .await?;
         Ok(())
@@ -339,7 +340,7 @@ impl SessionStore for PgStore {
         self.fetch_optional_scoped(
             tenant_id,
             sqlx::query(
-                "SELECT tenant_id, token_hash, user_id, created_at, last_seen_at FROM sessions \
+                "SELECT tenant_id, token_hash, user_id, created_at, last_seen_at, stage FROM sessions \
              WHERE tenant_id = $1 AND token_hash = $2",
             )
             .bind(tenant_id.as_uuid())
@@ -383,6 +384,39 @@ impl SessionStore for PgStore {
         )
         .await?;
         Ok(())
+    }
+
+    async fn complete_session(
+        &self,
+        tenant_id: TenantId,
+        pending: &TokenHash,
+        complete: &Session,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let removed = sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
+            .bind(tenant_id.as_uuid())
+            .bind(pending.as_hex())
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        if removed == 0 {
+            return Err(StoreError::Conflict("the pending session is gone".into()));
+        }
+        sqlx::query(
+            "INSERT INTO sessions (tenant_id, token_hash, user_id, created_at, last_seen_at, \
+             stage) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(complete.tenant_id.as_uuid())
+        .bind(complete.token_hash.as_hex())
+        .bind(complete.user_id.as_uuid())
+        .bind(complete.created_at)
+        .bind(complete.last_seen_at)
+        .bind(complete.stage.as_code())
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        transaction.commit().await.map_err(store_error)
     }
 }
 
@@ -511,10 +545,10 @@ impl LoginHistoryStore for PgStore {
                 sqlx::query_scalar(
                     "SELECT count(*) FROM login_attempts AS failure \
              WHERE failure.tenant_id = $1 AND failure.user_id = $2 AND failure.at >= $3 \
-             AND failure.outcome <> 'success' \
+             AND failure.outcome NOT IN ('success', 'recovery_code', 'password_verified') \
              AND NOT EXISTS (SELECT 1 FROM login_attempts AS success \
                  WHERE success.tenant_id = $1 AND success.user_id = $2 \
-                 AND success.outcome = 'success' AND success.at >= failure.at)",
+                 AND success.outcome IN ('success', 'recovery_code') AND success.at >= failure.at)",
                 )
                 .bind(tenant_id.as_uuid())
                 .bind(user_id.as_uuid())

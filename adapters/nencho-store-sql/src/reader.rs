@@ -20,6 +20,8 @@ pub trait RowReader {
     fn optional_date(&self, column: &str) -> Result<Option<Date>, StoreError>;
     /// Any integer column, widened.
     fn integer(&self, column: &str) -> Result<i64, StoreError>;
+    /// A nullable 64-bit integer column (`int8` in PostgreSQL).
+    fn optional_integer(&self, column: &str) -> Result<Option<i64>, StoreError>;
     fn boolean(&self, column: &str) -> Result<bool, StoreError>;
     /// A binary column: `bytea` in PostgreSQL, `BLOB` in SQLite.
     fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError>;
@@ -58,6 +60,9 @@ macro_rules! row_reader {
             fn integer(&self, $column: &str) -> Result<i64, StoreError> {
                 let $this = self;
                 $integer
+            }
+            fn optional_integer(&self, column: &str) -> Result<Option<i64>, StoreError> {
+                self.try_get(column).map_err(store_error)
             }
             fn boolean(&self, column: &str) -> Result<bool, StoreError> {
                 self.try_get(column).map_err(store_error)

@@ -3,7 +3,8 @@
 
 use nencho_identity::{
     DisplayName, LoginAttempt, LoginId, LoginOutcome, OneTimeToken, PasswordHash, PasswordState,
-    Role, Session, TokenHash, TokenPurpose, User, UserStatus,
+    Role, SecondFactor, Session, SessionStage, TokenHash, TokenPurpose, TotpSecret, User,
+    UserStatus,
 };
 use nencho_kernel::{CompanyId, EmailAddress, TenantId, UserId};
 use nencho_ports::{OperatorAction, OutboxMessage, StoreError};
@@ -112,6 +113,18 @@ pub fn session(row: &impl RowReader) -> Result<Session, StoreError> {
         user_id: UserId::from_uuid(row.uuid("user_id")?),
         created_at: row.timestamp("created_at")?,
         last_seen_at: row.timestamp("last_seen_at")?,
+        stage: SessionStage::from_code(&row.text("stage")?)
+            .ok_or_else(|| corrupt("session stage"))?,
+    })
+}
+
+/// A `second_factors` row: `secret`, `enabled_at`, `last_used_step`.
+pub fn second_factor(row: &impl RowReader) -> Result<SecondFactor, StoreError> {
+    Ok(SecondFactor {
+        secret: TotpSecret::from_bytes(&row.bytes("secret")?)
+            .ok_or_else(|| corrupt("authenticator key length"))?,
+        enabled_at: row.timestamp("enabled_at")?,
+        last_used_step: row.optional_integer("last_used_step")?,
     })
 }
 

@@ -80,6 +80,16 @@ const TENANT_TABLES: &[(&str, &str, &str)] = &[
         "SELECT COUNT(*) AS n FROM employees WHERE tenant_id = $1",
     ),
     (
+        "recovery_codes",
+        "DELETE FROM recovery_codes WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM recovery_codes WHERE tenant_id = $1",
+    ),
+    (
+        "second_factors",
+        "DELETE FROM second_factors WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM second_factors WHERE tenant_id = $1",
+    ),
+    (
         "login_attempts",
         "DELETE FROM login_attempts WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM login_attempts WHERE tenant_id = $1",

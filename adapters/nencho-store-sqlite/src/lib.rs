@@ -19,6 +19,7 @@ mod originals;
 mod outbox;
 mod reminders;
 mod roles;
+mod second_factor;
 mod slips;
 mod store;
 

@@ -22,6 +22,16 @@ pub async fn grants_of(context: &AppContext, actor: &CurrentUser) -> Result<Gran
     })
 }
 
+/// Staff: ADMIN, 管理者, or anyone holding a company role (承認者, 担当者, 参照者) — the IDs that
+/// see other people's data, which the contract may make use 2段階認証.
+pub async fn is_staff(
+    context: &AppContext,
+    tenant_id: nencho_kernel::TenantId,
+    user: &nencho_identity::User,
+) -> Result<bool, AppError> {
+    Ok(user.role.manages_users() || !context.store.roles_of(tenant_id, user.id).await?.is_empty())
+}
+
 /// `Ok` with the grants when `permission` reaches `company` (or, for `None`, anywhere at all);
 /// [`AppError::Forbidden`] otherwise.
 pub async fn require(

@@ -10,6 +10,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("the current password is not correct")]
     WrongCurrentPassword,
+    /// 2段階認証: a code (the app's or a recovery code) that is wrong, used before or too old, or
+    /// an ID locked by failures; deliberately one answer for all.
+    #[error("the verification code is not correct")]
+    WrongCode,
     #[error("the new password is refused: {0:?}")]
     PasswordRejected(PasswordRejection),
     #[error("the two new passwords differ")]

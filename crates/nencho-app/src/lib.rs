@@ -23,6 +23,7 @@ pub mod notices;
 pub mod outbox;
 pub mod password;
 pub mod readiness;
+pub mod second_factor;
 pub mod sign_in;
 pub mod site_access;
 pub mod tenancy;

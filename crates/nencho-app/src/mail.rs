@@ -148,3 +148,66 @@ pub(crate) fn invitation_link(
         body,
     )
 }
+
+/// What happened to a user's 2段階認証, for [`second_factor_notice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecondFactorChange {
+    Enabled,
+    Disabled,
+    /// An administrator (or the operator, for the ADMIN ID) removed it for a lost phone.
+    ResetByAdministrator,
+    RecoveryCodesReplaced,
+    /// A recovery code was used to log in; `left` remain.
+    RecoveryCodeUsed { left: u32 },
+}
+
+pub(crate) fn second_factor_notice(
+    context: &AppContext,
+    tenant: &Tenant,
+    user: &User,
+    to: &EmailAddress,
+    change: SecondFactorChange,
+    at: OffsetDateTime,
+) -> OutboxMessage {
+    let (subject, japanese, english) = match change {
+        SecondFactorChange::Enabled => (
+            "【nencho】2段階認証を設定しました / Two-step verification on",
+            "2段階認証が設定されました。ログインには、パスワードに加えて認証アプリの確認コードが必要になります。他の端末のログインはすべて終了しました。".to_owned(),
+            "Two-step verification was turned on: logging in now needs the authenticator app's code as well as the password. Every other session was ended.".to_owned(),
+        ),
+        SecondFactorChange::Disabled => (
+            "【nencho】2段階認証を解除しました / Two-step verification off",
+            "2段階認証が解除されました。ログインにはパスワードだけが必要です。他の端末のログインはすべて終了しました。".to_owned(),
+            "Two-step verification was turned off: logging in needs only the password. Every other session was ended.".to_owned(),
+        ),
+        SecondFactorChange::ResetByAdministrator => (
+            "【nencho】2段階認証がリセットされました / Two-step verification reset",
+            "管理者の操作により、2段階認証の設定が削除されました。ログインはすべて終了しました。次回ログイン後、あらためて設定してください。".to_owned(),
+            "An administrator removed your two-step verification and every session was ended. Set it up again after your next login.".to_owned(),
+        ),
+        SecondFactorChange::RecoveryCodesReplaced => (
+            "【nencho】リカバリーコードを再発行しました / New recovery codes",
+            "2段階認証のリカバリーコードが再発行されました。以前のリカバリーコードは使えません。".to_owned(),
+            "New recovery codes were issued for two-step verification; the earlier ones no longer work.".to_owned(),
+        ),
+        SecondFactorChange::RecoveryCodeUsed { left } => (
+            "【nencho】リカバリーコードでログインしました / Logged in with a recovery code",
+            format!("認証アプリの確認コードの代わりにリカバリーコードでログインしました。残りのリカバリーコードは {left} 個です。スマートフォンを紛失した場合は、2段階認証を設定し直してください。"),
+            format!("You logged in with a recovery code instead of the app's code; {left} recovery codes are left. If your phone is lost, set up two-step verification again."),
+        ),
+    };
+    let body = format!(
+        "{name} 様\n\n\
+         {tenant} の年末調整電子申請サイトの ID「{login_id}」について({at})\n\
+         {japanese}\n\n\
+         お心当たりがない場合は、すぐに管理者へご連絡ください。\n\n\
+         ----\n\
+         Your ID \"{login_id}\" ({at} JST): {english} If this was not you, contact your \
+         administrator at once.\n",
+        name = user.display_name.as_str(),
+        tenant = tenant.name.as_str(),
+        login_id = user.login_id,
+        at = japan_time(at),
+    );
+    message(context, tenant, to, subject, body)
+}

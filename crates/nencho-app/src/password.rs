@@ -268,3 +268,16 @@ pub async fn issue_initial_password(
         .await?;
     Ok((user, password))
 }
+
+/// The user's current password, checked before a change that could lock them out or weaken the
+/// account (2段階認証 on or off, new recovery codes).
+pub(crate) async fn verify_current(
+    context: &AppContext,
+    user: &nencho_identity::User,
+    password: &str,
+) -> Result<(), AppError> {
+    match user.password.hash() {
+        Some(hash) if context.hasher.verify(password, hash).await? => Ok(()),
+        _ => Err(AppError::WrongCurrentPassword),
+    }
+}

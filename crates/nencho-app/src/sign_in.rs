@@ -2,7 +2,7 @@
 
 use nencho_identity::{
     LoginAttempt, LoginId, LoginOutcome, PasswordHashPolicy, PasswordState, SecretToken, Session,
-    SessionState, TokenHash, User, UserStatus,
+    SessionStage, SessionState, TokenHash, User, UserStatus,
 };
 use nencho_tenancy::Tenant;
 
@@ -14,6 +14,8 @@ pub struct CurrentUser {
     pub tenant: Tenant,
     pub user: User,
     pub session: TokenHash,
+    /// How far the login got: only a complete session opens the site.
+    pub stage: SessionStage,
 }
 
 impl CurrentUser {
@@ -36,6 +38,9 @@ pub struct LoginRequest<'a> {
 pub struct LoggedIn {
     pub token: SecretToken,
     pub must_change_password: bool,
+    /// Not complete when the authenticator's code is still to come, or the contract requires
+    /// 2段階認証 of this user who has none yet.
+    pub stage: SessionStage,
 }
 
 /// Every failure answers [`AppError::InvalidCredentials`] after the same hashing work, so neither
@@ -60,7 +65,7 @@ pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<Lo
         .store
         .count_recent_failures(tenant.id, user.id, context.throttle.window_start(now))
         .await?;
-    let outcome = if context.throttle.is_locked(recent_failures) {
+    let mut outcome = if context.throttle.is_locked(recent_failures) {
         context.hasher.verify_nothing(request.password).await?;
         LoginOutcome::Locked
     } else {
@@ -76,6 +81,14 @@ pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<Lo
             Some(_) => LoginOutcome::Success,
         }
     };
+    let stage = if outcome.is_success() {
+        stage_after_password(context, tenant, &user).await?
+    } else {
+        SessionStage::Complete
+    };
+    if stage == SessionStage::SecondFactorPending {
+        outcome = LoginOutcome::PasswordVerified;
+    }
     context
         .store
         .record_login_attempt(&LoginAttempt {
@@ -87,7 +100,7 @@ pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<Lo
             outcome,
         })
         .await?;
-    if !outcome.is_success() {
+    if !outcome.is_success() && outcome != LoginOutcome::PasswordVerified {
         return Err(AppError::InvalidCredentials);
     }
     upgrade_hash_if_weaker(context, &user, request.password).await?;
@@ -101,12 +114,37 @@ pub async fn login(context: &AppContext, request: LoginRequest<'_>) -> Result<Lo
             user_id: user.id,
             created_at: now,
             last_seen_at: now,
+            stage,
         })
         .await?;
     Ok(LoggedIn {
         token,
         must_change_password: user.password.must_change(),
+        stage,
     })
+}
+
+/// After a right password: the code is still to come for a user with 2段階認証; set-up is due for
+/// staff without it when the contract requires it; otherwise the login is complete.
+async fn stage_after_password(
+    context: &AppContext,
+    tenant: &Tenant,
+    user: &User,
+) -> Result<SessionStage, AppError> {
+    if context
+        .store
+        .second_factor(tenant.id, user.id)
+        .await?
+        .is_some()
+    {
+        return Ok(SessionStage::SecondFactorPending);
+    }
+    if context.store.staff_second_factor_required(tenant.id).await?
+        && crate::authorization::is_staff(context, tenant.id, user).await?
+    {
+        return Ok(SessionStage::EnrolmentRequired);
+    }
+    Ok(SessionStage::Complete)
 }
 
 /// A hash below the current policy is replaced while the password is at hand.
@@ -166,6 +204,7 @@ pub async fn authenticate(
         tenant: tenant.clone(),
         user,
         session: hash,
+        stage: session.stage,
     }))
 }
 

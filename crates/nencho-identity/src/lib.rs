@@ -1,7 +1,7 @@
 //! Identity: who may log in and how — login IDs, users and their roles, the password policy
 //! (NIST SP 800-63B rev. 4), the password-hash policy (PBKDF2 parameters and when to re-hash),
 //! one-time tokens (password reset, e-mail confirmation), sessions and login throttling, and the
-//! login history a user sees.
+//! login history a user sees, and 2段階認証 (TOTP codes and recovery codes).
 //!
 //! Pure domain: no I/O, no clock (times are parameters), no randomness (random bytes are given
 //! by the caller). Entry points: [`PasswordPolicy::check`], [`SessionPolicy::evaluate`],
@@ -13,6 +13,7 @@ mod login_id;
 mod password_hash;
 mod password_policy;
 mod role;
+mod second_factor;
 mod session;
 mod throttle;
 mod token;
@@ -26,7 +27,10 @@ pub use password_policy::{
     InitialPassword, PasswordContext, PasswordPolicy, PasswordRejection, WeakPasswordReason,
 };
 pub use role::Role;
-pub use session::{Session, SessionPolicy, SessionState};
+pub use second_factor::{
+    RecoveryCode, SecondFactor, SecondFactorInput, TotpPolicy, TotpSecret, hotp,
+};
+pub use session::{Session, SessionPolicy, SessionStage, SessionState};
 pub use throttle::LoginThrottlePolicy;
 pub use token::{OneTimeToken, SecretToken, TokenHash, TokenPurpose};
 pub use user::{DisplayName, DisplayNameError, PasswordState, User, UserStatus};

@@ -9,6 +9,13 @@ pub enum LoginOutcome {
     Locked,
     /// The ID has no password yet (invitation not used).
     NoPassword,
+    /// The password was right; the login waits for the authenticator's code (2段階認証). Neither
+    /// a success nor a failure: a row the user did not cause says their password is known.
+    PasswordVerified,
+    /// The authenticator's code (or recovery code) was wrong, used before, or too old.
+    WrongCode,
+    /// Logged in with a recovery code instead of the authenticator's code.
+    RecoveryCode,
 }
 
 impl LoginOutcome {
@@ -19,6 +26,9 @@ impl LoginOutcome {
             Self::Disabled => "disabled",
             Self::Locked => "locked",
             Self::NoPassword => "no_password",
+            Self::PasswordVerified => "password_verified",
+            Self::WrongCode => "wrong_code",
+            Self::RecoveryCode => "recovery_code",
         }
     }
 
@@ -29,12 +39,21 @@ impl LoginOutcome {
             "disabled" => Some(Self::Disabled),
             "locked" => Some(Self::Locked),
             "no_password" => Some(Self::NoPassword),
+            "password_verified" => Some(Self::PasswordVerified),
+            "wrong_code" => Some(Self::WrongCode),
+            "recovery_code" => Some(Self::RecoveryCode),
             _ => None,
         }
     }
 
     pub const fn is_success(self) -> bool {
-        matches!(self, Self::Success)
+        matches!(self, Self::Success | Self::RecoveryCode)
+    }
+
+    /// Whether the attempt counts towards the lock ([`crate::LoginThrottlePolicy`]); the stores'
+    /// count of recent failures follows this (`password_verified` is not one).
+    pub const fn is_failure(self) -> bool {
+        !self.is_success() && !matches!(self, Self::PasswordVerified)
     }
 }
 
@@ -62,6 +81,9 @@ mod tests {
             LoginOutcome::Disabled,
             LoginOutcome::Locked,
             LoginOutcome::NoPassword,
+            LoginOutcome::PasswordVerified,
+            LoginOutcome::WrongCode,
+            LoginOutcome::RecoveryCode,
         ] {
             assert_eq!(LoginOutcome::from_code(outcome.as_code()), Some(outcome));
         }

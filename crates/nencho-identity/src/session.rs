@@ -12,6 +12,38 @@ pub struct Session {
     pub user_id: UserId,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
+    pub stage: SessionStage,
+}
+
+/// How far the login behind a session got. Only a [`SessionStage::Complete`] session opens the
+/// site; the others open the one page that completes them (and logout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    Complete,
+    /// The password was right; the authenticator's code is still to come.
+    SecondFactorPending,
+    /// The password was right, but the contract requires 2段階認証 of this user, who has none
+    /// yet: only its set-up page is open.
+    EnrolmentRequired,
+}
+
+impl SessionStage {
+    pub const fn as_code(self) -> &'static str {
+        match self {
+            Self::Complete => "complete",
+            Self::SecondFactorPending => "second_factor",
+            Self::EnrolmentRequired => "enrolment",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "complete" => Some(Self::Complete),
+            "second_factor" => Some(Self::SecondFactorPending),
+            "enrolment" => Some(Self::EnrolmentRequired),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +76,17 @@ impl SessionPolicy {
     /// does not write on every request. Far below the idle timeout, so no session dies early.
     const TOUCH_GRANULARITY: Duration = Duration::minutes(1);
 
+    /// A password waits this long for its second factor; then the login starts again.
+    pub const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(10);
+
     pub fn evaluate(&self, session: &Session, now: OffsetDateTime) -> SessionState {
-        if now >= session.created_at + self.absolute_lifetime {
+        let lifetime = match session.stage {
+            SessionStage::SecondFactorPending => {
+                Self::SECOND_FACTOR_WINDOW.min(self.absolute_lifetime)
+            }
+            SessionStage::Complete | SessionStage::EnrolmentRequired => self.absolute_lifetime,
+        };
+        if now >= session.created_at + lifetime {
             SessionState::Expired
         } else if now >= session.last_seen_at + self.idle_timeout {
             SessionState::IdleExpired
@@ -72,6 +113,40 @@ mod tests {
             user_id: UserId::generate(clock),
             created_at: clock.now(),
             last_seen_at: clock.now(),
+            stage: SessionStage::Complete,
+        }
+    }
+
+    #[test]
+    fn a_password_waits_ten_minutes_for_its_code() {
+        let clock = FixedClock::at(datetime!(2026-11-25 09:00 UTC));
+        let policy = SessionPolicy::default();
+        let mut session = session(&clock);
+        session.stage = SessionStage::SecondFactorPending;
+        session.last_seen_at = clock.now() + Duration::minutes(9);
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::minutes(9)),
+            SessionState::Active
+        );
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::minutes(10)),
+            SessionState::Expired
+        );
+        session.stage = SessionStage::Complete;
+        assert_eq!(
+            policy.evaluate(&session, clock.now() + Duration::minutes(10)),
+            SessionState::Active
+        );
+    }
+
+    #[test]
+    fn stage_codes_round_trip() {
+        for stage in [
+            SessionStage::Complete,
+            SessionStage::SecondFactorPending,
+            SessionStage::EnrolmentRequired,
+        ] {
+            assert_eq!(SessionStage::from_code(stage.as_code()), Some(stage));
         }
     }
 

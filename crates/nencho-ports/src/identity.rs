@@ -90,6 +90,15 @@ pub trait SessionStore: Send + Sync {
         tenant_id: TenantId,
         token_hash: &TokenHash,
     ) -> Result<(), StoreError>;
+    /// Replaces a session whose login was not complete with `complete` (a new token, so the id
+    /// changes as the session gains its rights), in one transaction. Fails with
+    /// [`StoreError::Conflict`] when `pending` is gone (used by a parallel request, or expired).
+    async fn complete_session(
+        &self,
+        tenant_id: TenantId,
+        pending: &TokenHash,
+        complete: &Session,
+    ) -> Result<(), StoreError>;
 }
 
 /// One-time tokens (password reset, e-mail confirmation), stored only as hashes.

@@ -20,6 +20,7 @@ mod operator_log;
 mod originals;
 mod outbox;
 mod reminders;
+mod second_factor;
 mod slips;
 mod store;
 
@@ -66,6 +67,9 @@ pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
 #[cfg(feature = "mocks")]
 pub use reminders::MockReminderStore;
 pub use reminders::ReminderStore;
+#[cfg(feature = "mocks")]
+pub use second_factor::MockSecondFactorStore;
+pub use second_factor::SecondFactorStore;
 #[cfg(feature = "mocks")]
 pub use slips::MockSlipStore;
 pub use slips::SlipStore;

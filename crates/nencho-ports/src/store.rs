@@ -164,6 +164,7 @@ pub trait Store:
     + crate::AttachmentStore
     + crate::SlipStore
     + crate::OriginalStore
+    + crate::SecondFactorStore
 {
 }
 
@@ -188,5 +189,7 @@ impl<T> Store for T where
         + crate::AttachmentStore
         + crate::SlipStore
         + crate::OriginalStore
+        + crate::SecondFactorStore
+        + crate::SecondFactorStore
 {
 }

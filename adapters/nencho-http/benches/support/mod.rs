@@ -93,6 +93,7 @@ pub async fn acme_with_company(context: &AppContext) -> (Company, CurrentUser) {
         tenant: notice.tenant,
         user: admin,
         session: TokenHash::from_hex("00"),
+        stage: nencho_identity::SessionStage::Complete,
     };
     (company, actor)
 }

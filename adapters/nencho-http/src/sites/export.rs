@@ -682,6 +682,9 @@ fn login_line(out: &mut String, user: &ExportedUser, attempt: &LoginAttempt) {
                 LoginOutcome::Disabled => "無効なID",
                 LoginOutcome::Locked => "ロック中",
                 LoginOutcome::NoPassword => "パスワード未設定",
+                LoginOutcome::PasswordVerified => "パスワード確認済み(確認コード待ち)",
+                LoginOutcome::WrongCode => "確認コード誤り",
+                LoginOutcome::RecoveryCode => "成功(リカバリーコード)",
             }
             .to_owned(),
             attempt.ip_address.clone(),

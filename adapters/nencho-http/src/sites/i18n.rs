@@ -443,11 +443,17 @@ pub fn login_outcome(lang: Lang, outcome: LoginOutcome) -> &'static str {
         (Lang::Ja, LoginOutcome::Disabled) => "失敗(IDが無効)",
         (Lang::Ja, LoginOutcome::Locked) => "失敗(ロック中)",
         (Lang::Ja, LoginOutcome::NoPassword) => "失敗(パスワード未設定)",
+        (Lang::Ja, LoginOutcome::PasswordVerified) => "パスワード確認済み(確認コード待ち)",
+        (Lang::Ja, LoginOutcome::WrongCode) => "失敗(確認コード誤り)",
+        (Lang::Ja, LoginOutcome::RecoveryCode) => "成功(リカバリーコード)",
         (Lang::En, LoginOutcome::Success) => "Success",
         (Lang::En, LoginOutcome::WrongPassword) => "Failed (wrong password)",
         (Lang::En, LoginOutcome::Disabled) => "Failed (ID disabled)",
         (Lang::En, LoginOutcome::Locked) => "Failed (locked)",
         (Lang::En, LoginOutcome::NoPassword) => "Failed (no password set)",
+        (Lang::En, LoginOutcome::PasswordVerified) => "Password right (waiting for the code)",
+        (Lang::En, LoginOutcome::WrongCode) => "Failed (wrong verification code)",
+        (Lang::En, LoginOutcome::RecoveryCode) => "Success (recovery code)",
     }
 }
 

@@ -162,6 +162,7 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
             user_id: admin,
             created_at: now,
             last_seen_at: now,
+            stage: nencho_identity::SessionStage::Complete,
         })
         .await
         .unwrap();

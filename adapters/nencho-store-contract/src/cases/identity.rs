@@ -21,6 +21,7 @@ fn session(
         user_id,
         created_at: clock.now(),
         last_seen_at: clock.now(),
+        stage: nencho_identity::SessionStage::Complete,
     };
     (token, session)
 }

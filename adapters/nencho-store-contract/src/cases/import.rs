@@ -113,6 +113,7 @@ async fn leaver(
         user_id: user.id,
         created_at: clock.now(),
         last_seen_at: clock.now(),
+        stage: nencho_identity::SessionStage::Complete,
     };
     store.insert_session(&session).await.unwrap();
     let mut left = existing.clone();

@@ -16,6 +16,7 @@ fn session(tenant_id: TenantId, user_id: UserId, byte: u8, seen: OffsetDateTime)
         user_id,
         created_at: seen,
         last_seen_at: seen,
+        stage: nencho_identity::SessionStage::Complete,
     }
 }
 

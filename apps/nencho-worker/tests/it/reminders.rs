@@ -54,6 +54,7 @@ async fn acme_on_november_20(data_dir: &std::path::Path) -> World {
         tenant: tenant.clone(),
         user: store.list_users(tenant.id).await.unwrap().remove(0),
         session: TokenHash::from_hex("0".repeat(64)),
+        stage: nencho_identity::SessionStage::Complete,
     };
     World {
         store,

@@ -107,6 +107,7 @@ async fn user(world: &World, notice: &ActivationNotice, login_id: &str, name: &s
         tenant: notice.tenant.clone(),
         user,
         session: TokenHash::from_hex("0".repeat(64)),
+        stage: nencho_identity::SessionStage::Complete,
     }
 }
 

@@ -152,6 +152,7 @@ async fn with_role(
         tenant: admin.tenant.clone(),
         user,
         session: TokenHash::from_hex("0".repeat(64)),
+        stage: nencho_identity::SessionStage::Complete,
     }
 }
 

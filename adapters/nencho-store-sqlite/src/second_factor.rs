@@ -1,0 +1,231 @@
+//! 2段階認証: authenticators, recovery codes and the contract's rule for staff.
+
+use async_trait::async_trait;
+use nencho_identity::{SecondFactor, TokenHash};
+use nencho_kernel::{OffsetDateTime, TenantId, UserId};
+use nencho_ports::{OutboxMessage, SecondFactorStore, StoreError};
+use nencho_store_sql::{corrupt, rows, store_error};
+use sqlx::{Sqlite, Transaction};
+
+use crate::identity::end_sessions_in;
+use crate::outbox::enqueue_in;
+use crate::store::SqliteStore;
+
+async fn insert_recovery_codes_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    tenant_id: TenantId,
+    user_id: UserId,
+    codes: &[TokenHash],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    for code in codes {
+        sqlx::query(
+            "INSERT INTO recovery_codes (tenant_id, user_id, code_hash, used_at) \
+             VALUES ($1, $2, $3, NULL)",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(code.as_hex())
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl SecondFactorStore for SqliteStore {
+    async fn second_factor(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<Option<SecondFactor>, StoreError> {
+        sqlx::query(
+            "SELECT secret, enabled_at, last_used_step FROM second_factors \
+             WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(rows::second_factor)
+        .transpose()
+    }
+
+    async fn users_with_second_factor(
+        &self,
+        tenant_id: TenantId,
+    ) -> Result<Vec<UserId>, StoreError> {
+        let found: Vec<uuid::Uuid> = sqlx::query_scalar(
+            "SELECT user_id FROM second_factors WHERE tenant_id = $1 ORDER BY user_id",
+        )
+        .bind(tenant_id.as_uuid())
+        .fetch_all(self.pool())
+        .await
+        .map_err(store_error)?;
+        Ok(found.into_iter().map(UserId::from_uuid).collect())
+    }
+
+    async fn enable_second_factor(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        factor: &SecondFactor,
+        recovery_codes: &[TokenHash],
+        keep_session: Option<TokenHash>,
+        notice: Option<OutboxMessage>,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO second_factors (tenant_id, user_id, secret, enabled_at, last_used_step) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
+             secret = excluded.secret, enabled_at = excluded.enabled_at, \
+             last_used_step = excluded.last_used_step",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(factor.secret.as_bytes())
+        .bind(factor.enabled_at)
+        .bind(factor.last_used_step)
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?;
+        insert_recovery_codes_in(&mut transaction, tenant_id, user_id, recovery_codes).await?;
+        end_sessions_in(&mut transaction, tenant_id, user_id, keep_session.as_ref()).await?;
+        if let Some(notice) = &notice {
+            enqueue_in(&mut transaction, notice).await?;
+        }
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn disable_second_factor(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        keep_session: Option<TokenHash>,
+        notice: Option<OutboxMessage>,
+    ) -> Result<bool, StoreError> {
+        let mut transaction = self.begin_write().await?;
+        let removed =
+            sqlx::query("DELETE FROM second_factors WHERE tenant_id = $1 AND user_id = $2")
+                .bind(tenant_id.as_uuid())
+                .bind(user_id.as_uuid())
+                .execute(&mut *transaction)
+                .await
+                .map_err(store_error)?
+                .rows_affected();
+        if removed == 0 {
+            return Ok(false);
+        }
+        insert_recovery_codes_in(&mut transaction, tenant_id, user_id, &[]).await?;
+        end_sessions_in(&mut transaction, tenant_id, user_id, keep_session.as_ref()).await?;
+        if let Some(notice) = &notice {
+            enqueue_in(&mut transaction, notice).await?;
+        }
+        transaction.commit().await.map_err(store_error)?;
+        Ok(true)
+    }
+
+    async fn claim_code_step(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        step: i64,
+    ) -> Result<bool, StoreError> {
+        let claimed = sqlx::query(
+            "UPDATE second_factors SET last_used_step = $3 WHERE tenant_id = $1 AND user_id = $2 \
+             AND (last_used_step IS NULL OR last_used_step < $3)",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(step)
+        .execute(self.pool())
+        .await
+        .map_err(store_error)?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        code: &TokenHash,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let used = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $4 WHERE tenant_id = $1 AND user_id = $2 \
+             AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .bind(code.as_hex())
+        .bind(at)
+        .execute(self.pool())
+        .await
+        .map_err(store_error)?;
+        Ok(used.rows_affected() == 1)
+    }
+
+    async fn replace_recovery_codes(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        recovery_codes: &[TokenHash],
+        notice: Option<OutboxMessage>,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        insert_recovery_codes_in(&mut transaction, tenant_id, user_id, recovery_codes).await?;
+        if let Some(notice) = &notice {
+            enqueue_in(&mut transaction, notice).await?;
+        }
+        transaction.commit().await.map_err(store_error)
+    }
+
+    async fn recovery_codes_left(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> Result<u32, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2 \
+             AND used_at IS NULL",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(user_id.as_uuid())
+        .fetch_one(self.pool())
+        .await
+        .map_err(store_error)?;
+        u32::try_from(count).map_err(|_| corrupt("recovery code count"))
+    }
+
+    async fn staff_second_factor_required(&self, tenant_id: TenantId) -> Result<bool, StoreError> {
+        let required: Option<bool> =
+            sqlx::query_scalar("SELECT staff_second_factor_required FROM tenants WHERE id = $1")
+                .bind(tenant_id.as_uuid())
+                .fetch_optional(self.pool())
+                .await
+                .map_err(store_error)?;
+        Ok(required.unwrap_or(false))
+    }
+
+    async fn set_staff_second_factor_required(
+        &self,
+        tenant_id: TenantId,
+        required: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE tenants SET staff_second_factor_required = $2 WHERE id = $1")
+            .bind(tenant_id.as_uuid())
+            .bind(required)
+            .execute(self.pool())
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+}
