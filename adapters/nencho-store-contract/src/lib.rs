@@ -101,6 +101,13 @@ macro_rules! store_contract_tests {
             only_handed_in_declarations_of_current_employees_are_awaited,
             receipts_page_in_declaration_and_key_order,
             receipts_never_cross_tenants,
+            a_second_factor_is_enabled_with_its_codes_and_ends_the_other_sessions,
+            a_code_step_is_claimed_once_and_only_forwards,
+            a_recovery_code_works_once_and_new_codes_replace_all,
+            disabling_a_second_factor_removes_it_and_its_codes_and_ends_sessions,
+            second_factors_and_the_staff_rule_never_cross_tenants,
+            a_pending_session_is_completed_once_under_a_new_token,
+            a_right_password_waiting_for_its_code_neither_locks_nor_unlocks,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

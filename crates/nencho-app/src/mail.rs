@@ -158,7 +158,9 @@ pub(crate) enum SecondFactorChange {
     ResetByAdministrator,
     RecoveryCodesReplaced,
     /// A recovery code was used to log in; `left` remain.
-    RecoveryCodeUsed { left: u32 },
+    RecoveryCodeUsed {
+        left: u32,
+    },
 }
 
 pub(crate) fn second_factor_notice(

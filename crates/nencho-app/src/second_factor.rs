@@ -52,10 +52,7 @@ pub async fn status(
     current: &CurrentUser,
 ) -> Result<SecondFactorStatus, AppError> {
     let tenant = current.tenant.id;
-    let factor = context
-        .store
-        .second_factor(tenant, current.user.id)
-        .await?;
+    let factor = context.store.second_factor(tenant, current.user.id).await?;
     let recovery_codes_left = if factor.is_some() {
         context
             .store
@@ -191,7 +188,12 @@ pub async fn replace_recovery_codes(
             tenant,
             current.user.id,
             &hashes_of(&codes, current.user.id),
-            notice(context, current, SecondFactorChange::RecoveryCodesReplaced, now),
+            notice(
+                context,
+                current,
+                SecondFactorChange::RecoveryCodesReplaced,
+                now,
+            ),
         )
         .await?;
     Ok(codes)
@@ -291,13 +293,13 @@ pub async fn reset_for_user(
 }
 
 /// The contract's rule: ADMIN, 管理者 and every company role must use 2段階認証 (they are made to
-/// set it up at their next login). `ManageSiteAccess`, like the IP allow-list.
+/// set it up at their next login). `ManageUsers`, like the IDs themselves.
 pub async fn set_staff_requirement(
     context: &AppContext,
     actor: &CurrentUser,
     required: bool,
 ) -> Result<(), AppError> {
-    crate::authorization::require(context, actor, Permission::ManageSiteAccess, None).await?;
+    crate::authorization::require(context, actor, Permission::ManageUsers, None).await?;
     if required
         && context
             .store
@@ -320,7 +322,7 @@ pub async fn staff_requirement(
     context: &AppContext,
     actor: &CurrentUser,
 ) -> Result<bool, AppError> {
-    crate::authorization::require(context, actor, Permission::ManageSiteAccess, None).await?;
+    crate::authorization::require(context, actor, Permission::ManageUsers, None).await?;
     Ok(context
         .store
         .staff_second_factor_required(actor.tenant.id)

@@ -139,7 +139,10 @@ async fn stage_after_password(
     {
         return Ok(SessionStage::SecondFactorPending);
     }
-    if context.store.staff_second_factor_required(tenant.id).await?
+    if context
+        .store
+        .staff_second_factor_required(tenant.id)
+        .await?
         && crate::authorization::is_staff(context, tenant.id, user).await?
     {
         return Ok(SessionStage::EnrolmentRequired);

@@ -47,7 +47,9 @@ pub async fn failure(site: &Site<'_>, error: &AppError) -> Response {
                 t.back_home,
             );
         }
-        AppError::Incomplete(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Incomplete(_) | AppError::WrongCode | AppError::WrongCurrentPassword => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         AppError::Invalid { .. } | AppError::Conflict(_) | AppError::ImportRows(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }

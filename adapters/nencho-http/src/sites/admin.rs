@@ -2,12 +2,13 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::password::issue_initial_password;
+use nencho_app::second_factor::{staff_requirement, users_with_second_factor};
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::users::{list_users, set_user_enabled};
 use nencho_identity::{Role, UserStatus};
 use nencho_kernel::UserId;
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path};
+use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
@@ -25,6 +26,7 @@ struct UserRow {
     status: &'static str,
     active: bool,
     is_self: bool,
+    second_factor: bool,
 }
 
 #[derive(Template)]
@@ -33,16 +35,27 @@ struct UsersPage {
     layout: Layout,
     rows: Vec<UserRow>,
     issued: Option<(String, String)>,
+    w2: &'static super::second_factor::SecondFactorWords,
+    staff_rule: bool,
 }
 
 async fn users_page(
     site: &Site<'_>,
     current: &CurrentUser,
     issued: Option<(String, String)>,
+    notice: Option<&str>,
 ) -> Response {
     let t = site.lang.words();
-    match list_users(&site.services.app, current).await {
-        Ok(listed) => {
+    let app = &site.services.app;
+    let listed = async {
+        Ok::<_, nencho_app::AppError>((
+            list_users(app, current).await?,
+            users_with_second_factor(app, current).await?,
+            staff_requirement(app, current).await?,
+        ))
+    };
+    match listed.await {
+        Ok((listed, with_second_factor, staff_rule)) => {
             let rows = listed
                 .into_iter()
                 .map(|user| UserRow {
@@ -61,13 +74,20 @@ async fn users_page(
                     },
                     active: user.status == UserStatus::Active,
                     is_self: user.id == current.user.id,
+                    second_factor: with_second_factor.contains(&user.id),
                 })
                 .collect();
+            let mut layout = site.layout().with_user(current);
+            if let Some(notice) = notice {
+                layout = layout.with_notice(notice);
+            }
             page(
                 &UsersPage {
-                    layout: site.layout().with_user(current),
+                    layout,
                     rows,
                     issued,
+                    w2: super::second_factor::words(site.lang),
+                    staff_rule,
                 },
                 StatusCode::OK,
             )
@@ -77,8 +97,17 @@ async fn users_page(
 }
 
 /// ID-3, ID-5: administrators list IDs, disable and enable them, issue initial passwords.
+#[derive(Deserialize)]
+pub struct UsersQuery {
+    notice: Option<String>,
+}
+
 #[handler]
-pub async fn users(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+pub async fn users(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<UsersQuery>,
+) -> Response {
     let Some(site) = Site::of(request, &services) else {
         return super::render::plain_not_found();
     };
@@ -86,7 +115,13 @@ pub async fn users(request: &Request, services: Data<&Arc<HttpServices>>) -> Res
         Ok(current) => current,
         Err(response) => return response,
     };
-    users_page(&site, &current, None).await
+    let notice = match query.notice.as_deref() {
+        Some("second_factor_reset") => {
+            Some(super::second_factor::words(site.lang).users_reset_done)
+        }
+        _ => None,
+    };
+    users_page(&site, &current, None, notice).await
 }
 
 #[derive(Deserialize)]
@@ -131,7 +166,7 @@ pub async fn user_action(
     };
     match outcome {
         Ok(None) => see_other("/admin/users"),
-        Ok(Some(issued)) => users_page(&site, &current, Some(issued)).await,
+        Ok(Some(issued)) => users_page(&site, &current, Some(issued), None).await,
         Err(error) => failure(&site, &error).await,
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use nencho_app::sign_in::{CurrentUser, authenticate};
-use nencho_identity::SecretToken;
+use nencho_identity::{SecretToken, SessionStage};
 use nencho_tenancy::Tenant;
 use poem::web::Redirect;
 use poem::web::cookie::{Cookie, SameSite};
@@ -131,7 +131,17 @@ impl<'a> Site<'a> {
         self.request.cookie().add(cookie);
     }
 
+    /// The user of a session whose login is complete; a session still waiting for its second
+    /// factor (or for the set-up the contract requires) is nobody here.
     pub async fn current_user(&self) -> Option<CurrentUser> {
+        self.session_user()
+            .await
+            .filter(|current| current.stage == SessionStage::Complete)
+    }
+
+    /// The user behind the session cookie, whatever stage the login reached: only for the pages
+    /// that complete a login (the code, the set-up) and for logout.
+    pub async fn session_user(&self) -> Option<CurrentUser> {
         // Every site page asks for its user before it builds its (synchronous) layout, even the
         // login form: the one await where the maintenance notices are refreshed when their
         // 60-second cache is stale.
@@ -150,9 +160,10 @@ impl<'a> Site<'a> {
     }
 
     /// The logged-in user, or the response to send instead: the login page for no session, the
-    /// forced password change while the password is an initial one (ID-6).
+    /// code page while the second factor is due, the forced password change while the password
+    /// is an initial one (ID-6), the 2段階認証 set-up the contract requires.
     pub async fn require_user(&self) -> Result<CurrentUser, Response> {
-        let Some(current) = self.current_user().await else {
+        let Some(current) = self.session_user().await else {
             let notice = if self.session_cookie().is_some() {
                 "?notice=session_ended"
             } else {
@@ -163,8 +174,18 @@ impl<'a> Site<'a> {
             }
             return Err(see_other(&format!("/login{notice}")));
         };
-        if current.must_change_password() && self.request.uri().path() != "/password/initial" {
+        let path = self.request.uri().path();
+        if current.stage == SessionStage::SecondFactorPending {
+            return Err(see_other(super::second_factor::CODE_PAGE));
+        }
+        if current.must_change_password() && path != "/password/initial" {
             return Err(see_other("/password/initial"));
+        }
+        if current.stage == SessionStage::EnrolmentRequired
+            && !current.must_change_password()
+            && !path.starts_with(super::second_factor::SETTINGS_PAGE)
+        {
+            return Err(see_other(super::second_factor::SETTINGS_PAGE));
         }
         Ok(current)
     }

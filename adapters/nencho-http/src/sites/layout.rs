@@ -96,7 +96,8 @@ impl Layout {
             name: current.user.display_name.as_str().to_owned(),
             login_id: current.user.login_id.to_string(),
             manages_users: current.user.role.manages_users(),
-            restricted: current.must_change_password(),
+            restricted: current.must_change_password()
+                || current.stage != nencho_identity::SessionStage::Complete,
         });
         self
     }

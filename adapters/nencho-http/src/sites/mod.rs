@@ -17,6 +17,7 @@ mod layout;
 mod passwords;
 mod render;
 mod roles;
+mod second_factor;
 mod sign_in;
 mod site_access;
 mod upload;
@@ -66,6 +67,23 @@ pub fn routes() -> Route {
         )
         .at("/email/confirm/:token", get(account::email_confirm))
         .at("/account/logins", get(account::logins))
+        .at(
+            second_factor::CODE_PAGE,
+            get(second_factor::code_form).post(limited(second_factor::code_submit)),
+        )
+        .at(second_factor::SETTINGS_PAGE, get(second_factor::settings))
+        .at(
+            "/account/two-factor/enable",
+            post(limited(second_factor::enable_submit)),
+        )
+        .at(
+            "/account/two-factor/disable",
+            post(limited(second_factor::disable_submit)),
+        )
+        .at(
+            "/account/two-factor/recovery-codes",
+            post(limited(second_factor::recovery_codes_submit)),
+        )
         .at("/admin/companies", get(companies::list))
         .at(
             "/admin/companies/new",
@@ -101,6 +119,14 @@ pub fn routes() -> Route {
             get(roles::show).post(roles::assign),
         )
         .at("/admin/users/:id/tenant-role", post(roles::set_tenant))
+        .at(
+            "/admin/users/second-factor-rule",
+            post(second_factor::staff_rule_submit),
+        )
+        .at(
+            "/admin/users/:id/two-factor/reset",
+            post(second_factor::reset_submit),
+        )
         .at(
             "/admin/users/:id/roles/:company/revoke",
             post(roles::revoke),

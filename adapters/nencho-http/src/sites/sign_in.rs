@@ -3,6 +3,7 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::sign_in::{LoginRequest, login, logout as end_session};
+use nencho_identity::SessionStage;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
@@ -94,10 +95,11 @@ pub async fn login_submit(
     match outcome {
         Ok(logged_in) => {
             site.set_session(&logged_in.token);
-            see_other(if logged_in.must_change_password {
-                "/password/initial"
-            } else {
-                "/"
+            see_other(match logged_in.stage {
+                SessionStage::SecondFactorPending => super::second_factor::CODE_PAGE,
+                _ if logged_in.must_change_password => "/password/initial",
+                SessionStage::EnrolmentRequired => super::second_factor::SETTINGS_PAGE,
+                SessionStage::Complete => "/",
             })
         }
         Err(AppError::InvalidCredentials) => page(
@@ -130,7 +132,7 @@ pub async fn logout(
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout());
     }
-    if let Some(current) = site.current_user().await
+    if let Some(current) = site.session_user().await
         && let Err(error) = end_session(&services.app, &current).await
     {
         return super::account::failure(&site, &error).await;

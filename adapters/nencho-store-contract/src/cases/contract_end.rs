@@ -156,6 +156,21 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
     let clerk = user(&tenant, "clerk", Role::General, clock);
     store.insert_user(tenant.id, &clerk).await.unwrap();
     store
+        .enable_second_factor(
+            tenant.id,
+            clerk.id,
+            &nencho_identity::SecondFactor {
+                secret: nencho_identity::TotpSecret::from_random_bytes([3; 20]),
+                enabled_at: now,
+                last_used_step: None,
+            },
+            &[nencho_identity::TokenHash::from_hex("ab".repeat(32))],
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    store
         .insert_session(&Session {
             token_hash: SecretToken::from_random_bytes([7; 16]).hash(),
             tenant_id: tenant.id,
