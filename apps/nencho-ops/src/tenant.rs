@@ -46,6 +46,10 @@ pub enum TenantCommand {
         /// Send the link here instead of to the contract's contact address.
         #[arg(long, value_name = "ADDRESS")]
         email: Option<String>,
+        /// Also remove the ADMIN's 2段階認証 (phone and recovery codes lost); every session of
+        /// the ADMIN ID ends.
+        #[arg(long)]
+        clear_two_factor: bool,
     },
     /// Give notice of the contract's end (SVC-2): its last day, at least three months from
     /// today (JST). Its users are told by e-mail now and on every page until then; after it,
@@ -140,16 +144,32 @@ pub async fn run(
                 print_notice(&notice, out)
             }
         }
-        TenantCommand::ResetAdmin { slug, email } => {
-            let sent = tenancy::assisted_admin_reset(context, slug, email.as_deref())
-                .await
-                .map_err(|error| failure(error, slug))?;
+        TenantCommand::ResetAdmin {
+            slug,
+            email,
+            clear_two_factor,
+        } => {
+            let sent =
+                tenancy::assisted_admin_reset(context, slug, email.as_deref(), *clear_two_factor)
+                    .await
+                    .map_err(|error| failure(error, slug))?;
             writeln!(
                 out,
                 "ADMIN パスワード再設定リンクを送信します (password reset link queued)"
             )?;
             writeln!(out, "サイト (site):      {slug}")?;
             writeln!(out, "送信先 (sent to):   {}", sent.masked_address)?;
+            if *clear_two_factor {
+                writeln!(
+                    out,
+                    "2段階認証 (two-step): {}",
+                    if sent.second_factor_cleared {
+                        "解除しました (removed)"
+                    } else {
+                        "設定されていません (was not on)"
+                    }
+                )?;
+            }
             writeln!(
                 out,
                 "リンクはメールでのみ届きます。配信はサーバーの送信処理が行います。\n\

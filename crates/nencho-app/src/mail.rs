@@ -154,7 +154,7 @@ pub(crate) fn invitation_link(
 pub(crate) enum SecondFactorChange {
     Enabled,
     Disabled,
-    /// An administrator (or the operator, for the ADMIN ID) removed it for a lost phone.
+    /// An administrator (or support, for the ADMIN ID) removed it for a lost phone.
     ResetByAdministrator,
     RecoveryCodesReplaced,
     /// A recovery code was used to log in; `left` remain.
@@ -184,8 +184,8 @@ pub(crate) fn second_factor_notice(
         ),
         SecondFactorChange::ResetByAdministrator => (
             "【nencho】2段階認証がリセットされました / Two-step verification reset",
-            "管理者の操作により、2段階認証の設定が削除されました。ログインはすべて終了しました。次回ログイン後、あらためて設定してください。".to_owned(),
-            "An administrator removed your two-step verification and every session was ended. Set it up again after your next login.".to_owned(),
+            "管理者(ADMIN ID はサポート窓口)の操作により、2段階認証の設定が削除されました。ログインはすべて終了しました。次回ログイン後、あらためて設定してください。".to_owned(),
+            "An administrator (for the ADMIN ID, support) removed your two-step verification and every session was ended. Set it up again after your next login.".to_owned(),
         ),
         SecondFactorChange::RecoveryCodesReplaced => (
             "【nencho】リカバリーコードを再発行しました / New recovery codes",

@@ -146,9 +146,9 @@ pub async fn disable(
         ));
     }
     let now = context.clock.now();
-    if !accept_code(context, current.tenant.id, &current.user, code, now)
+    if accept_code(context, current.tenant.id, &current.user, code, now)
         .await?
-        .is_some()
+        .is_none()
     {
         return Err(AppError::WrongCode);
     }

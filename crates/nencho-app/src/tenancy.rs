@@ -108,14 +108,19 @@ pub async fn resolve_tenant(context: &AppContext, host: &str) -> Result<Option<T
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssistedResetSent {
     pub masked_address: String,
+    /// The ADMIN's 2段階認証 was removed (asked for, and it was on).
+    pub second_factor_cleared: bool,
 }
 
 /// `nencho-ops tenant reset-admin` (ID-8): a reset link for the ADMIN ID, mailed to the contract's
-/// contact address or one the operator gives. The operator never sees the link.
+/// contact address or one the operator gives. The operator never sees the link. With
+/// `clear_second_factor` (the ADMIN lost the phone and the recovery codes too) the ADMIN's
+/// 2段階認証 is removed as well, every session of the ID ends, and the same address is told.
 pub async fn assisted_admin_reset(
     context: &AppContext,
     slug: &str,
     send_to: Option<&str>,
+    clear_second_factor: bool,
 ) -> Result<AssistedResetSent, AppError> {
     let slug = Slug::parse(slug).map_err(|e| AppError::Invalid {
         field: "slug",
@@ -158,8 +163,25 @@ pub async fn assisted_admin_reset(
     );
     let mail = mail::password_reset_link(context, &tenant, &admin, &to, &link, token.expires_at);
     context.store.issue_token(&token, &mail).await?;
+    let second_factor_cleared = if clear_second_factor {
+        let notice = mail::second_factor_notice(
+            context,
+            &tenant,
+            &admin,
+            &to,
+            mail::SecondFactorChange::ResetByAdministrator,
+            context.clock.now(),
+        );
+        context
+            .store
+            .disable_second_factor(tenant.id, admin.id, None, Some(notice))
+            .await?
+    } else {
+        false
+    };
     Ok(AssistedResetSent {
         masked_address: mask(&to),
+        second_factor_cleared,
     })
 }
 

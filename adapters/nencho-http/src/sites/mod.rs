@@ -74,15 +74,15 @@ pub fn routes() -> Route {
         .at(second_factor::SETTINGS_PAGE, get(second_factor::settings))
         .at(
             "/account/two-factor/enable",
-            post(limited(second_factor::enable_submit)),
+            post(second_factor::enable_submit),
         )
         .at(
             "/account/two-factor/disable",
-            post(limited(second_factor::disable_submit)),
+            post(second_factor::disable_submit),
         )
         .at(
             "/account/two-factor/recovery-codes",
-            post(limited(second_factor::recovery_codes_submit)),
+            post(second_factor::recovery_codes_submit),
         )
         .at("/admin/companies", get(companies::list))
         .at(

@@ -8,7 +8,7 @@ use askama::Template;
 use nencho_app::AppError;
 use nencho_app::second_factor::{
     Enrolment, disable, enable, enrolment_for, new_enrolment, replace_recovery_codes,
-    reset_for_user, set_staff_requirement, status, verify_login,
+    reset_for_user, set_staff_requirement, staff_requirement, status, verify_login,
 };
 use nencho_app::sign_in::CurrentUser;
 use nencho_identity::{RecoveryCode, SessionStage, TotpSecret};
@@ -602,21 +602,18 @@ pub async fn staff_rule_submit(
         Ok(entered) => entered,
         Err(response) => return response,
     };
-    let required = match form.required.as_str() {
-        "true" => true,
-        "false" => false,
-        _ => {
-            return failure(
-                &site,
-                &AppError::Invalid {
-                    field: "required",
-                    message: "true or false".into(),
-                },
-            )
-            .await;
-        }
+    let outcome = match form.required.as_str() {
+        "true" => set_staff_requirement(&services.app, &current, true).await,
+        "false" => set_staff_requirement(&services.app, &current, false).await,
+        // Who may not change the rule hears that first.
+        _ => staff_requirement(&services.app, &current)
+            .await
+            .and(Err(AppError::Invalid {
+                field: "required",
+                message: "true or false".into(),
+            })),
     };
-    match set_staff_requirement(&services.app, &current, required).await {
+    match outcome {
         Ok(()) => see_other("/admin/users"),
         Err(error) => failure(&site, &error).await,
     }

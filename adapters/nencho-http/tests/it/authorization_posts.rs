@@ -295,6 +295,43 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&bad_password),
             [UE, UE, UE, UE, UE, UE],
         ),
+        // 2段階認証 of one's own ID (every role): a wrong current password.
+        row(
+            "/account/two-factor/enable".into(),
+            form(&[
+                ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+                ("code", "123456"),
+                ("password", "not-the-password"),
+            ]),
+            [UE, UE, UE, UE, UE, UE],
+        ),
+        row(
+            "/account/two-factor/disable".into(),
+            form(&[("password", "not-the-password"), ("code", "123456")]),
+            [UE, UE, UE, UE, UE, UE],
+        ),
+        row(
+            "/account/two-factor/recovery-codes".into(),
+            form(&[("password", "not-the-password")]),
+            [UE, UE, UE, UE, UE, UE],
+        ),
+        // manage_users: one's own 2段階認証 is reset on one's own page; another tenant's ID is
+        // not found; the staff rule is true or false.
+        row(
+            "/admin/users/{self}/two-factor/reset".into(),
+            form(&[]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/users/{beta_admin_id}/two-factor/reset"),
+            form(&[]),
+            [NF, NF, NO, NO, NO, NO],
+        ),
+        row(
+            "/admin/users/second-factor-rule".into(),
+            form(&[("required", "maybe")]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
         // manage_users: nobody disables their own ID; enabling an enabled ID changes nothing;
         // another tenant's ID is not found.
         row(

@@ -72,6 +72,7 @@ mod maintenance;
 mod metrics;
 mod originals;
 mod print;
+mod second_factor;
 mod settlement;
 mod sites;
 mod slips;

@@ -1176,6 +1176,7 @@ mod authorization_matrix {
         let table: Vec<(String, [u16; 6])> = vec![
             ("/".into(), [OK, OK, OK, OK, OK, OK]),
             ("/account/logins".into(), [OK, OK, OK, OK, OK, OK]),
+            ("/account/two-factor".into(), [OK, OK, OK, OK, OK, OK]),
             ("/admin/users".into(), [OK, OK, NO, NO, NO, NO]),
             (
                 format!("/admin/users/{someone}/roles"),

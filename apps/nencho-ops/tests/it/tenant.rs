@@ -347,3 +347,102 @@ async fn the_list_shows_contract_data_only() {
     assert_eq!(actions[0].command, "tenant list");
     assert_eq!(actions[0].tenant_slug, None);
 }
+
+#[tokio::test]
+async fn the_assisted_reset_can_remove_the_admins_lost_second_factor() {
+    use nencho_identity::{SecondFactor, Session, SessionStage, TotpSecret};
+    use nencho_kernel::{Clock, SystemClock};
+
+    let site = Site::sqlite();
+    assert_success(&site.ops(OPEN_ACME).await);
+    let store = site.store().await;
+    let acme = tenant(store.as_ref(), "acme").await.unwrap();
+    let admin = store
+        .find_user_by_login_id(acme.id, &LoginId::parse("admin").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let now = SystemClock.now();
+    store
+        .enable_second_factor(
+            acme.id,
+            admin.id,
+            &SecondFactor {
+                secret: TotpSecret::from_random_bytes([5; TotpSecret::BYTES]),
+                enabled_at: now,
+                last_used_step: None,
+            },
+            &[],
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let session = Session {
+        token_hash: nencho_identity::SecretToken::from_random_bytes([1; 16]).hash(),
+        tenant_id: acme.id,
+        user_id: admin.id,
+        created_at: now,
+        last_seen_at: now,
+        stage: SessionStage::Complete,
+    };
+    store.insert_session(&session).await.unwrap();
+
+    // Without the flag the second factor stays.
+    assert_success(&site.ops(&["tenant", "reset-admin", "--slug", "acme"]).await);
+    assert!(
+        store
+            .second_factor(acme.id, admin.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let output = site
+        .ops(&[
+            "tenant",
+            "reset-admin",
+            "--slug",
+            "acme",
+            "--clear-two-factor",
+        ])
+        .await;
+    assert_success(&output);
+    assert!(
+        stdout(&output).contains("2段階認証 (two-step): 解除しました (removed)"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        store
+            .second_factor(acme.id, admin.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .find_session(acme.id, &session.token_hash)
+            .await
+            .unwrap(),
+        None,
+        "the ADMIN's sessions ended"
+    );
+    let mail = store.list_mail(acme.id, 10).await.unwrap();
+    assert!(
+        mail[0].subject.contains("2段階認証がリセットされました")
+            && mail[0].to.as_str() == "admin@acme.example",
+        "{mail:?}"
+    );
+
+    let output = site
+        .ops(&[
+            "tenant",
+            "reset-admin",
+            "--slug",
+            "acme",
+            "--clear-two-factor",
+        ])
+        .await;
+    assert!(stdout(&output).contains("設定されていません (was not on)"));
+}

@@ -510,17 +510,17 @@ async fn hosts_resolve_to_open_contracts_only() {
 async fn the_assisted_admin_reset_mails_the_contract_contact_and_shows_only_a_masked_address() {
     let world = world().await;
     let notice = acme(&world).await;
-    let sent = assisted_admin_reset(&world.context, "acme", None)
+    let sent = assisted_admin_reset(&world.context, "acme", None, false)
         .await
         .unwrap();
     assert_eq!(sent.masked_address, "hr***@acme.example");
     link_mailed_to(&world, &notice, "hr@acme.example", "/password/reset/").await;
-    let elsewhere = assisted_admin_reset(&world.context, "acme", Some("it@acme.example"))
+    let elsewhere = assisted_admin_reset(&world.context, "acme", Some("it@acme.example"), false)
         .await
         .unwrap();
     assert_eq!(elsewhere.masked_address, "it***@acme.example");
     assert!(matches!(
-        assisted_admin_reset(&world.context, "nosuch", None).await,
+        assisted_admin_reset(&world.context, "nosuch", None, false).await,
         Err(AppError::NotFound)
     ));
     let _ = EmailAddress::parse("unused@example.jp");
