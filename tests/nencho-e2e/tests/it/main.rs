@@ -209,6 +209,8 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
             .await;
     }
 
+    two_step_verification(&browser, site, &contract.admin_id, &mut sink).await;
+
     // A host that is no tenant's site is not found.
     assert_eq!(
         status_of(
@@ -223,6 +225,68 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
     browser.close().await;
     server.stop().await;
     drop(sink);
+}
+
+/// 2段階認証 from the user menu: the QR code is drawn, the key goes into an "app" (this test
+/// computes its codes, RFC 6238), the ten recovery codes are shown once and the set-up is
+/// mailed; the next login stops at the code step until the app's code is typed.
+async fn two_step_verification(browser: &Browser, site: &str, admin_id: &str, sink: &mut SmtpSink) {
+    use nencho_identity::{TotpPolicy, TotpSecret};
+    use nencho_kernel::{Clock, SystemClock};
+
+    browser.click(r#"a[href="/account/two-factor"]"#).await;
+    browser.wait_for_path("/account/two-factor").await;
+    assert_every_form_has_a_csrf_token(browser).await;
+    let qr = browser.wait_for(".qr svg").await;
+    let (_, _, width, height) = browser
+        .check(qr.rectangle().await, "measure the QR code")
+        .await;
+    if width < 150.0 || height < 150.0 {
+        browser
+            .fail(&format!(
+                "the QR code is drawn {width}×{height}, too small to scan"
+            ))
+            .await;
+    }
+    let key_element = browser.wait_for("#setup-key").await;
+    let key = browser
+        .attribute(&key_element, "data-key")
+        .await
+        .unwrap_or_default();
+    let Some(secret) = TotpSecret::from_base32(&key) else {
+        browser
+            .fail(&format!("#setup-key holds no key: {key:?}"))
+            .await;
+    };
+    let policy = TotpPolicy::STANDARD;
+    let step = policy.step_at(SystemClock.now());
+    browser
+        .fill("#setup_code", &policy.code_for_step(&secret, step))
+        .await;
+    browser.fill("#setup_password", SECOND_PASSWORD).await;
+    browser.submit_form_of("#setup_password").await;
+    browser.wait_for("#recovery-codes li").await;
+    let codes = browser.find_all("#recovery-codes li").await.len();
+    if codes != 10 {
+        browser
+            .fail(&format!("{codes} recovery codes shown, not 10"))
+            .await;
+    }
+    sink.wait_for_mail(ADMIN_EMAIL, "2段階認証を設定しました", MAIL_PATIENCE)
+        .await;
+
+    browser.goto(&format!("{site}/")).await;
+    browser.click(r#"form[action="/logout"] button"#).await;
+    browser.wait_for_path("/login").await;
+    log_in(browser, admin_id, SECOND_PASSWORD, "/login/two-factor").await;
+    // The app's next code (the set-up's own is spent).
+    let next = policy.step_at(SystemClock.now()).max(step + 1);
+    browser
+        .fill("#code", &policy.code_for_step(&secret, next))
+        .await;
+    browser.submit_form_of("#code").await;
+    browser.wait_for_path("/").await;
+    expect_home_page(browser).await;
 }
 
 /// The web server's settings: its data under `data_dir`, the store at `database_url` (SQLite in
