@@ -108,6 +108,7 @@ macro_rules! store_contract_tests {
             second_factors_and_the_staff_rule_never_cross_tenants,
             a_pending_session_is_completed_once_under_a_new_token,
             a_right_password_waiting_for_its_code_neither_locks_nor_unlocks,
+            the_audit_log_pages_newest_first_and_never_crosses_tenants,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -68,6 +68,10 @@ const TENANT_TABLES: &[(&str, &str)] = &[
         "SELECT COUNT(*) AS n FROM employees WHERE tenant_id = $1",
     ),
     (
+        "audit_log",
+        "SELECT COUNT(*) AS n FROM audit_log WHERE tenant_id = $1",
+    ),
+    (
         "recovery_codes",
         "SELECT COUNT(*) AS n FROM recovery_codes WHERE tenant_id = $1",
     ),

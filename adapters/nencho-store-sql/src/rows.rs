@@ -2,9 +2,9 @@
 //! (a bug or a manual edit), never a panic.
 
 use nencho_identity::{
-    DisplayName, LoginAttempt, LoginId, LoginOutcome, OneTimeToken, PasswordHash, PasswordState,
-    Role, SecondFactor, Session, SessionStage, TokenHash, TokenPurpose, TotpSecret, User,
-    UserStatus,
+    AuditAction, AuditEntry, AuditRecord, DisplayName, LoginAttempt, LoginId, LoginOutcome,
+    OneTimeToken, PasswordHash, PasswordState, Role, SecondFactor, Session, SessionStage,
+    TokenHash, TokenPurpose, TotpSecret, User, UserStatus,
 };
 use nencho_kernel::{CompanyId, EmailAddress, TenantId, UserId};
 use nencho_ports::{OperatorAction, OutboxMessage, StoreError};
@@ -238,5 +238,24 @@ pub fn role_assignment(
         role: nencho_identity::CompanyRole::from_code(&role)
             .ok_or_else(|| corrupt(format!("company role {role:?}")))?,
         departments: crate::columns::departments_from_column(&row.text("departments")?),
+    })
+}
+
+/// An `audit_log` row.
+pub fn audit_record(row: &impl RowReader) -> Result<AuditRecord, StoreError> {
+    let action = row.text("action")?;
+    Ok(AuditRecord {
+        id: row.integer("id")?,
+        entry: AuditEntry {
+            tenant_id: TenantId::from_uuid(row.uuid("tenant_id")?),
+            at: row.timestamp("at")?,
+            actor_id: UserId::from_uuid(row.uuid("actor_id")?),
+            actor_login_id: row.text("actor_login_id")?,
+            actor_name: row.text("actor_name")?,
+            action: AuditAction::from_code(&action)
+                .ok_or_else(|| corrupt(format!("audit action {action:?}")))?,
+            target: row.text("target")?,
+            detail: row.text("detail")?,
+        },
     })
 }

@@ -80,6 +80,11 @@ const TENANT_TABLES: &[(&str, &str, &str)] = &[
         "SELECT COUNT(*) AS n FROM employees WHERE tenant_id = $1",
     ),
     (
+        "audit_log",
+        "DELETE FROM audit_log WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM audit_log WHERE tenant_id = $1",
+    ),
+    (
         "recovery_codes",
         "DELETE FROM recovery_codes WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM recovery_codes WHERE tenant_id = $1",

@@ -38,10 +38,12 @@ pub enum Permission {
     ExportAll,
     /// Keep the contract's IP allow-list (SEC-2).
     ManageSiteAccess,
+    /// See the 操作ログ: what administrators did to IDs, roles, settings and exports.
+    ViewAuditLog,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ManageUsers,
         Permission::ManageCompanies,
         Permission::ManageEmployees,
@@ -55,6 +57,7 @@ impl Permission {
         Permission::ExportPayroll,
         Permission::ExportAll,
         Permission::ManageSiteAccess,
+        Permission::ViewAuditLog,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Permission {
             Self::ExportPayroll => "export_payroll",
             Self::ExportAll => "export_all",
             Self::ManageSiteAccess => "manage_site_access",
+            Self::ViewAuditLog => "view_audit_log",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! by the caller). Entry points: [`PasswordPolicy::check`], [`SessionPolicy::evaluate`],
 //! [`LoginThrottlePolicy::is_locked`], [`User`].
 
+mod audit;
 mod authorization;
 mod login_history;
 mod login_id;
@@ -19,6 +20,7 @@ mod throttle;
 mod token;
 mod user;
 
+pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use authorization::{CompanyRole, Grants, Permission, RoleAssignment, Scope};
 pub use login_history::{LoginAttempt, LoginOutcome};
 pub use login_id::{LoginId, LoginIdError};

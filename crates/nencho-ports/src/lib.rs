@@ -8,6 +8,7 @@
 
 mod access_log;
 mod attachments;
+mod audit_log;
 mod backup;
 mod crypto;
 mod employees;
@@ -32,6 +33,9 @@ pub use access_log::{
 pub use attachments::AttachmentStore;
 #[cfg(feature = "mocks")]
 pub use attachments::MockAttachmentStore;
+pub use audit_log::AuditLogStore;
+#[cfg(feature = "mocks")]
+pub use audit_log::MockAuditLogStore;
 #[cfg(feature = "mocks")]
 pub use backup::MockBackupRunner;
 pub use backup::{BackupError, BackupRunner};

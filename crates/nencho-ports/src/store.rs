@@ -165,6 +165,7 @@ pub trait Store:
     + crate::SlipStore
     + crate::OriginalStore
     + crate::SecondFactorStore
+    + crate::AuditLogStore
 {
 }
 
@@ -190,6 +191,6 @@ impl<T> Store for T where
         + crate::SlipStore
         + crate::OriginalStore
         + crate::SecondFactorStore
-        + crate::SecondFactorStore
+        + crate::AuditLogStore
 {
 }

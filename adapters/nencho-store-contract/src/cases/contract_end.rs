@@ -156,6 +156,19 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
     let clerk = user(&tenant, "clerk", Role::General, clock);
     store.insert_user(tenant.id, &clerk).await.unwrap();
     store
+        .record_audit(&nencho_identity::AuditEntry {
+            tenant_id: tenant.id,
+            at: now,
+            actor_id: admin,
+            actor_login_id: "admin".into(),
+            actor_name: "管理者".into(),
+            action: nencho_identity::AuditAction::UserDisabled,
+            target: "clerk".into(),
+            detail: String::new(),
+        })
+        .await
+        .unwrap();
+    store
         .enable_second_factor(
             tenant.id,
             clerk.id,

@@ -2,6 +2,7 @@
 
 mod access_log;
 mod attachments;
+mod audit_log;
 mod contract_end;
 mod employees;
 mod filing_progress;
@@ -23,6 +24,7 @@ mod tenancy;
 
 pub use access_log::*;
 pub use attachments::*;
+pub use audit_log::*;
 pub use contract_end::*;
 pub use employees::*;
 pub use filing_progress::*;

@@ -1,0 +1,53 @@
+//! The 操作ログ.
+
+use async_trait::async_trait;
+use nencho_identity::{AuditEntry, AuditRecord};
+use nencho_kernel::TenantId;
+use nencho_ports::{AuditLogStore, StoreError};
+use nencho_store_sql::rows;
+
+use crate::store::PgStore;
+
+const INSERT: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, actor_login_id, actor_name, \
+     action, target, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+const PAGE: &str = "SELECT id, tenant_id, at, actor_id, actor_login_id, actor_name, action, \
+     target, detail FROM audit_log WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) \
+     ORDER BY id DESC LIMIT $3";
+
+#[async_trait]
+impl AuditLogStore for PgStore {
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.execute_scoped(
+            entry.tenant_id,
+            sqlx::query(INSERT)
+                .bind(entry.tenant_id.as_uuid())
+                .bind(entry.at)
+                .bind(entry.actor_id.as_uuid())
+                .bind(&entry.actor_login_id)
+                .bind(&entry.actor_name)
+                .bind(entry.action.code())
+                .bind(&entry.target)
+                .bind(&entry.detail),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_records(
+        &self,
+        tenant_id: TenantId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let query = sqlx::query(PAGE)
+            .bind(tenant_id.as_uuid())
+            .bind(before)
+            .bind(i64::from(limit));
+        self.fetch_all_scoped(tenant_id, query)
+            .await?
+            .iter()
+            .map(rows::audit_record)
+            .collect()
+    }
+}
