@@ -132,6 +132,14 @@ pub async fn register_company(
         .store
         .insert_company(actor.tenant.id, &company)
         .await?;
+    crate::audit::record(
+        context,
+        actor,
+        nencho_identity::AuditAction::CompanyRegistered,
+        company.name.as_str(),
+        "",
+    )
+    .await?;
     Ok(CompanySaved::Saved(company))
 }
 
@@ -157,13 +165,53 @@ pub async fn update_company(
         Ok(valid) => valid,
         Err(errors) => return Ok(CompanySaved::Invalid(errors)),
     };
+    let changed = changed_settings(&company, &name, &profile);
     company.name = name;
     company.profile = profile;
     context
         .store
         .update_company(actor.tenant.id, &company)
         .await?;
+    if !changed.is_empty() {
+        crate::audit::record(
+            context,
+            actor,
+            nencho_identity::AuditAction::CompanySettingsChanged,
+            company.name.as_str(),
+            changed.join("、"),
+        )
+        .await?;
+    }
     Ok(CompanySaved::Saved(company))
+}
+
+/// The names of the settings a save changes, as the 操作ログ lists them (a save that changes
+/// nothing records nothing).
+fn changed_settings(
+    before: &Company,
+    name: &CompanyName,
+    after: &CompanyProfile,
+) -> Vec<&'static str> {
+    let old = &before.profile;
+    [
+        (before.name != *name, "会社名"),
+        (old.corporate_number != after.corporate_number, "法人番号"),
+        (old.address != after.address, "所在地"),
+        (old.tax_office != after.tax_office, "所轄税務署"),
+        (old.contact != after.contact, "問い合わせ先"),
+        (
+            old.login_id_scheme != after.login_id_scheme,
+            "ログインIDの方式",
+        ),
+        (old.auto_reminders != after.auto_reminders, "自動督促"),
+        (
+            old.originals_before_approval != after.originals_before_approval,
+            "原本の受領を承認の条件にする",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(changed, label)| changed.then_some(label))
+    .collect()
 }
 
 pub async fn find_company(

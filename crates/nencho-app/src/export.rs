@@ -70,6 +70,9 @@ pub const SLIP_PAGE_SIZE: u32 = 500;
 /// Receipts of certificates' originals per page read from the store.
 pub const ORIGINAL_PAGE_SIZE: u32 = 500;
 
+/// Entries of the 操作ログ per page read from the store.
+pub const AUDIT_PAGE_SIZE: u32 = 500;
+
 /// A user as exported: everything but the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportedUser {
@@ -203,6 +206,8 @@ pub enum ExportPage {
         user: Arc<ExportedUser>,
         attempts: Vec<LoginAttempt>,
     },
+    /// The 操作ログ, newest first (one or more pages).
+    AuditLog(Vec<nencho_identity::AuditRecord>),
     /// Every tax year opened for one company, newest first.
     FilingPeriods {
         company: Arc<Company>,
@@ -257,6 +262,7 @@ pub enum ExportTable {
     Users,
     Roles,
     LoginHistory,
+    AuditLog,
     FilingPeriods,
     Filings,
     FilingValues,
@@ -269,12 +275,13 @@ pub enum ExportTable {
 }
 
 impl ExportTable {
-    pub const ALL: [ExportTable; 14] = [
+    pub const ALL: [ExportTable; 15] = [
         ExportTable::Companies,
         ExportTable::Employees,
         ExportTable::Users,
         ExportTable::Roles,
         ExportTable::LoginHistory,
+        ExportTable::AuditLog,
         ExportTable::FilingPeriods,
         ExportTable::Filings,
         ExportTable::FilingValues,
@@ -294,15 +301,16 @@ impl ExportTable {
             ExportTable::Users => 2,
             ExportTable::Roles => 3,
             ExportTable::LoginHistory => 4,
-            ExportTable::FilingPeriods => 5,
-            ExportTable::Filings => 6,
-            ExportTable::FilingValues => 7,
-            ExportTable::FilingHistory => 8,
-            ExportTable::FilingChanges => 9,
-            ExportTable::SlipConsents => 10,
-            ExportTable::WithholdingSlips => 11,
-            ExportTable::FilingOriginals => 12,
-            ExportTable::Attachments => 13,
+            ExportTable::AuditLog => 5,
+            ExportTable::FilingPeriods => 6,
+            ExportTable::Filings => 7,
+            ExportTable::FilingValues => 8,
+            ExportTable::FilingHistory => 9,
+            ExportTable::FilingChanges => 10,
+            ExportTable::SlipConsents => 11,
+            ExportTable::WithholdingSlips => 12,
+            ExportTable::FilingOriginals => 13,
+            ExportTable::Attachments => 14,
         }
     }
 }
@@ -315,6 +323,7 @@ impl ExportPage {
             Self::Users(_) => ExportTable::Users,
             Self::Roles(_) => ExportTable::Roles,
             Self::LoginHistory { .. } => ExportTable::LoginHistory,
+            Self::AuditLog(_) => ExportTable::AuditLog,
             Self::FilingPeriods { .. } => ExportTable::FilingPeriods,
             Self::Filings { .. } => ExportTable::Filings,
             Self::FilingValues { .. } => ExportTable::FilingValues,
@@ -340,6 +349,10 @@ enum Stage {
     Roles,
     LoginHistory {
         index: usize,
+    },
+    /// The 操作ログ below this id (all, for `None`).
+    AuditLog {
+        before: Option<i64>,
     },
     FilingPeriods {
         index: usize,
@@ -505,6 +518,14 @@ pub async fn start_export(
     if tenant.status.is_over() {
         return Err(AppError::ContractEnded);
     }
+    crate::audit::record(
+        context,
+        actor,
+        nencho_identity::AuditAction::FullExport,
+        "",
+        "",
+    )
+    .await?;
     Ok(FullExport {
         store: Arc::clone(&context.store),
         tenant,
@@ -621,7 +642,7 @@ impl FullExport {
                 }
                 Stage::LoginHistory { index } => {
                     let Some(user) = self.users.get(index).cloned() else {
-                        self.stage = Stage::FilingPeriods { index: 0 };
+                        self.stage = Stage::AuditLog { before: None };
                         continue;
                     };
                     self.stage = Stage::LoginHistory { index: index + 1 };
@@ -633,6 +654,24 @@ impl FullExport {
                         continue;
                     }
                     return Ok(Some(ExportPage::LoginHistory { user, attempts }));
+                }
+                Stage::AuditLog { before } => {
+                    let records = self
+                        .store
+                        .audit_records(self.tenant_id(), before, AUDIT_PAGE_SIZE)
+                        .await?;
+                    self.stage = match records.last() {
+                        Some(last) if records.len() == AUDIT_PAGE_SIZE as usize => {
+                            Stage::AuditLog {
+                                before: Some(last.id),
+                            }
+                        }
+                        _ => Stage::FilingPeriods { index: 0 },
+                    };
+                    if records.is_empty() {
+                        continue;
+                    }
+                    return Ok(Some(ExportPage::AuditLog(records)));
                 }
                 Stage::FilingPeriods { index } => {
                     let Some(company) = self.companies.get(index).cloned() else {

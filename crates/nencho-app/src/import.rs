@@ -426,6 +426,24 @@ pub async fn apply_import_streamed(
     matcher.finish()?;
     if let Some(transaction) = transaction {
         transaction.commit().await?;
+        let company = context.store.find_company(tenant.id, company_id).await?;
+        crate::audit::record(
+            context,
+            actor,
+            nencho_identity::AuditAction::EmployeesImported,
+            company
+                .map(|company| company.name.as_str().to_owned())
+                .unwrap_or_default(),
+            format!(
+                "新規 {}件、更新 {}件、変更なし {}件、ID作成 {}件、ID無効化 {}件",
+                outcome.inserted,
+                outcome.updated,
+                outcome.unchanged,
+                outcome.users_created,
+                outcome.users_disabled
+            ),
+        )
+        .await?;
     }
     Ok(outcome)
 }

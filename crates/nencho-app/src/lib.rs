@@ -8,6 +8,7 @@
 //! [`outbox::OutboxDelivery`], [`readiness::CheckReadiness`], [`maintenance::ApplyMigrations`].
 
 pub mod account;
+pub mod audit;
 pub mod authorization;
 pub mod companies;
 mod context;

@@ -266,6 +266,14 @@ pub async fn issue_initial_password(
             None,
         )
         .await?;
+    crate::audit::record(
+        context,
+        actor,
+        nencho_identity::AuditAction::InitialPasswordIssued,
+        user.login_id.to_string(),
+        "",
+    )
+    .await?;
     Ok((user, password))
 }
 

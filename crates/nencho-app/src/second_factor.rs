@@ -286,10 +286,21 @@ pub async fn reset_for_user(
             now,
         )
     });
-    Ok(context
+    let removed = context
         .store
         .disable_second_factor(tenant.id, target, None, notice)
-        .await?)
+        .await?;
+    if removed {
+        crate::audit::record(
+            context,
+            actor,
+            nencho_identity::AuditAction::SecondFactorReset,
+            user.login_id.to_string(),
+            "",
+        )
+        .await?;
+    }
+    Ok(removed)
 }
 
 /// The contract's rule: ADMIN, 管理者 and every company role must use 2段階認証 (they are made to
@@ -311,10 +322,30 @@ pub async fn set_staff_requirement(
             "必須にする前に、ご自身の2段階認証を設定してください。".into(),
         ));
     }
+    if context
+        .store
+        .staff_second_factor_required(actor.tenant.id)
+        .await?
+        == required
+    {
+        return Ok(());
+    }
     context
         .store
         .set_staff_second_factor_required(actor.tenant.id, required)
         .await?;
+    crate::audit::record(
+        context,
+        actor,
+        nencho_identity::AuditAction::StaffSecondFactorRule,
+        "",
+        if required {
+            "任意 → 必須"
+        } else {
+            "必須 → 任意"
+        },
+    )
+    .await?;
     Ok(())
 }
 

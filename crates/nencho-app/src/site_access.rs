@@ -79,10 +79,34 @@ pub async fn replace_allow_list(
              この IP アドレスを含めてください。 (Your current address {shown} is not in the list: saving it would lock you out.)"
         )));
     }
+    let before = context.store.ip_allow_list(actor.tenant.id).await?;
     context
         .store
         .replace_ip_allow_list(actor.tenant.id, &list)
         .await?;
+    if before != list {
+        let detail = if list.is_empty() {
+            "制限なし".to_owned()
+        } else {
+            list.entries()
+                .iter()
+                .map(|entry| entry.network().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        crate::audit::record(
+            context,
+            actor,
+            nencho_identity::AuditAction::SiteAccessChanged,
+            "",
+            format!(
+                "{}件 → {}件: {detail}",
+                before.entries().len(),
+                list.entries().len()
+            ),
+        )
+        .await?;
+    }
     Ok(list)
 }
 

@@ -3,8 +3,10 @@
 use nencho_identity::{User, UserStatus};
 use nencho_kernel::UserId;
 
+use nencho_identity::AuditAction;
+
 use crate::sign_in::CurrentUser;
-use crate::{AppContext, AppError};
+use crate::{AppContext, AppError, audit};
 
 pub async fn list_users(context: &AppContext, actor: &CurrentUser) -> Result<Vec<User>, AppError> {
     if !actor.user.role.manages_users() {
@@ -44,6 +46,15 @@ pub async fn set_user_enabled(
         .store
         .set_user_status(actor.tenant.id, target, status)
         .await?;
+    // Enabling an enabled ID changes nothing, and records nothing.
+    if user.status != status {
+        let action = if enabled {
+            AuditAction::UserEnabled
+        } else {
+            AuditAction::UserDisabled
+        };
+        audit::record(context, actor, action, user.login_id.to_string(), "").await?;
+    }
     user.status = status;
     Ok(user)
 }
@@ -95,6 +106,18 @@ pub async fn set_tenant_role(
     }
     if user.role != role {
         context.store.set_user_role(tenant, target, role).await?;
+        audit::record(
+            context,
+            actor,
+            AuditAction::TenantRoleChanged,
+            user.login_id.to_string(),
+            format!(
+                "{} → {}",
+                audit::role_name(user.role),
+                audit::role_name(role)
+            ),
+        )
+        .await?;
         user.role = role;
     }
     Ok(user)
@@ -163,7 +186,7 @@ pub async fn assign_company_role(
             message: "ADMIN and administrators already have every power".into(),
         });
     }
-    context
+    let company = context
         .store
         .find_company(tenant, company_id)
         .await?
@@ -189,6 +212,23 @@ pub async fn assign_company_role(
         departments,
     };
     context.store.assign_role(tenant, &assignment).await?;
+    let scope = if assignment.departments.is_empty() {
+        "全部門".to_owned()
+    } else {
+        assignment.departments.join("、")
+    };
+    audit::record(
+        context,
+        actor,
+        AuditAction::CompanyRoleAssigned,
+        user.login_id.to_string(),
+        format!(
+            "{}: {}({scope})",
+            company.name.as_str(),
+            audit::company_role_name(role)
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -205,9 +245,36 @@ pub async fn revoke_company_role(
         None,
     )
     .await?;
+    let tenant = actor.tenant.id;
+    let held = context
+        .store
+        .roles_of(tenant, user_id)
+        .await?
+        .into_iter()
+        .find(|assignment| assignment.company_id == company_id);
     context
         .store
-        .revoke_role(actor.tenant.id, user_id, company_id)
+        .revoke_role(tenant, user_id, company_id)
         .await?;
+    // Revoking a role nobody holds changes nothing, and records nothing.
+    if let Some(held) = held {
+        let user = context.store.find_user(tenant, user_id).await?;
+        let company = context.store.find_company(tenant, company_id).await?;
+        audit::record(
+            context,
+            actor,
+            AuditAction::CompanyRoleRevoked,
+            user.map(|user| user.login_id.to_string())
+                .unwrap_or_default(),
+            format!(
+                "{}: {}",
+                company
+                    .map(|company| company.name.as_str().to_owned())
+                    .unwrap_or_default(),
+                audit::company_role_name(held.role)
+            ),
+        )
+        .await?;
+    }
     Ok(())
 }

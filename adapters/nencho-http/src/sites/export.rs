@@ -66,24 +66,24 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・操作ログ・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、audit_log.csv（操作ログ）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles, login history, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history, the audit log, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, audit_log.csv (audit log), filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -271,6 +271,7 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::Users => "users.csv",
         ExportTable::Roles => "roles.csv",
         ExportTable::LoginHistory => "login_history.csv",
+        ExportTable::AuditLog => "audit_log.csv",
         ExportTable::FilingPeriods => "filing_periods.csv",
         ExportTable::Filings => "filings.csv",
         ExportTable::FilingValues => "filing_values.csv",
@@ -331,6 +332,18 @@ const LOGIN_HEADER: [&str; 6] = [
     "結果",
     "IPアドレス",
     "ブラウザ",
+];
+
+const AUDIT_HEADER: [&str; 9] = [
+    "番号",
+    "日時",
+    "操作者ID",
+    "操作者ログインID",
+    "操作者",
+    "操作",
+    "操作コード",
+    "対象",
+    "内容",
 ];
 
 const PERIOD_HEADER: [&str; 10] = [
@@ -512,6 +525,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::Users => USER_HEADER.to_vec(),
         ExportTable::Roles => ROLE_HEADER.to_vec(),
         ExportTable::LoginHistory => LOGIN_HEADER.to_vec(),
+        ExportTable::AuditLog => AUDIT_HEADER.to_vec(),
         ExportTable::FilingPeriods => PERIOD_HEADER.to_vec(),
         ExportTable::Filings => FILING_HEADER.to_vec(),
         ExportTable::FilingValues => VALUE_HEADER.to_vec(),
@@ -689,6 +703,24 @@ fn login_line(out: &mut String, user: &ExportedUser, attempt: &LoginAttempt) {
             .to_owned(),
             attempt.ip_address.clone(),
             attempt.user_agent.clone(),
+        ],
+    );
+}
+
+fn audit_line(out: &mut String, record: &nencho_identity::AuditRecord) {
+    let entry = &record.entry;
+    push_line(
+        out,
+        &[
+            record.id.to_string(),
+            time_text(entry.at),
+            entry.actor_id.to_string(),
+            entry.actor_login_id.clone(),
+            entry.actor_name.clone(),
+            entry.action.japanese_name().to_owned(),
+            entry.action.code().to_owned(),
+            entry.target.clone(),
+            entry.detail.clone(),
         ],
     );
 }
@@ -1207,6 +1239,10 @@ fn write_zip(
                 attempts.iter().for_each(|a| login_line(&mut text, user, a));
                 attempts.len()
             }
+            ExportPage::AuditLog(records) => {
+                records.iter().for_each(|r| audit_line(&mut text, r));
+                records.len()
+            }
             ExportPage::FilingPeriods { company, periods } => {
                 periods
                     .iter()
@@ -1321,8 +1357,12 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          ADMIN と管理者は全社に対する権限を持つため、ここには含まれません（users.csv の権限列をご覧ください）。\r\n\
          \r\n\
          ■ login_history.csv（ログイン履歴、{logins}件）\r\n\
-         ユーザーID, ログインID, 日時, 結果（成功／パスワード誤り／無効なID／ロック中／パスワード未設定）, IPアドレス, ブラウザ\r\n\
+         ユーザーID, ログインID, 日時, 結果（成功／パスワード誤り／無効なID／ロック中／パスワード未設定／パスワード確認済み(確認コード待ち)／確認コード誤り／成功(リカバリーコード)）, IPアドレス, ブラウザ\r\n\
          ユーザーごとに新しい順です。\r\n\
+         \r\n\
+         ■ audit_log.csv（操作ログ、{audits}件）\r\n\
+         番号, 日時, 操作者ID（ユーザーID）, 操作者のログインID, 操作者, 操作（IDの無効化・会社ごとの権限の付与・全データのエクスポートなど）, 操作コード（user_disabled など）, 対象（ログインID・会社名など）, 内容（変更の内容）\r\n\
+         管理者が行ったIDや権限、会社の設定、IPアドレス制限、2段階認証の変更と、データの出力を、新しい順に並べたものです。操作者のログインIDと氏名は操作したときのままです。\r\n\
          \r\n\
          ■ filing_periods.csv（年末調整の期間、{periods}件）\r\n\
          会社ID, 会社名, 年分（西暦）, 年末調整期間の開始日, 年末調整期間の終了日, 提出期間の開始日, 提出期間の終了日, 再提出期間の開始日, 再提出期間の終了日（再提出期間がなければ空欄）, 通年申告（はい／いいえ）\r\n\
@@ -1380,15 +1420,16 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         users = rows[2],
         roles = rows[3],
         logins = rows[4],
-        periods = rows[5],
-        filings = rows[6],
-        values = rows[7],
-        events = rows[8],
-        changes = rows[9],
-        consents = rows[10],
-        slips = rows[11],
-        originals = rows[12],
-        attachments = rows[13],
+        audits = rows[5],
+        periods = rows[6],
+        filings = rows[7],
+        values = rows[8],
+        events = rows[9],
+        changes = rows[10],
+        consents = rows[11],
+        slips = rows[12],
+        originals = rows[13],
+        attachments = rows[14],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

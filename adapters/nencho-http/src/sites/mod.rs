@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod audit_log;
 mod companies;
 mod context;
 pub mod csrf;
@@ -114,6 +115,7 @@ pub fn routes() -> Route {
             get(site_access::form).post(site_access::save),
         )
         .at("/admin/users", get(admin::users))
+        .at("/admin/audit-log", get(audit_log::show))
         .at(
             "/admin/users/:id/roles",
             get(roles::show).post(roles::assign),

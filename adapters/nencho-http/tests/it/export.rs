@@ -131,9 +131,10 @@ fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
     files
 }
 
-const FILES: [&str; 15] = [
+const FILES: [&str; 16] = [
     "README.txt",
     "attachments.csv",
+    "audit_log.csv",
     "companies.csv",
     "employees.csv",
     "filing_changes.csv",
@@ -242,6 +243,19 @@ async fn the_admin_downloads_every_table_in_utf8_and_in_cp932(store: Arc<dyn Sto
             .lines()
             .any(|line| line.contains(",admin,") && line.contains(",成功,")),
         "the ADMIN's login: {logins}"
+    );
+    let audits = text("audit_log.csv");
+    assert!(
+        audits.starts_with(
+            "番号,日時,操作者ID,操作者ログインID,操作者,操作,操作コード,対象,内容\r\n"
+        ),
+        "{audits}"
+    );
+    assert!(
+        audits
+            .lines()
+            .any(|line| line.contains(",admin,管理者,全データのエクスポート,full_export,")),
+        "the export records itself in the 操作ログ it exports: {audits}"
     );
     assert!(text("roles.csv").starts_with("会社ID,会社名,ユーザーID,ログインID,役割,部署\r\n"));
     let readme = text("README.txt");

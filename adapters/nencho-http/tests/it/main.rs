@@ -63,6 +63,7 @@ macro_rules! on_both_stores {
 
 mod access_log;
 mod attachments;
+mod audit_log;
 mod authorization_posts;
 mod contract_end;
 mod export;

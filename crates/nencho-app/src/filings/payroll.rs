@@ -52,6 +52,23 @@ pub async fn payroll_page(
     if list_department(&grants, Permission::ExportPayroll, company_id, None)?.is_some() {
         return Err(AppError::Forbidden);
     }
+    // The first page starts a download.
+    if after.is_none() {
+        let company = context
+            .store
+            .find_company(actor.tenant.id, company_id)
+            .await?;
+        crate::audit::record(
+            context,
+            actor,
+            nencho_identity::AuditAction::PayrollExport,
+            company
+                .map(|company| company.name.as_str().to_owned())
+                .unwrap_or_default(),
+            tax_year.to_string(),
+        )
+        .await?;
+    }
     let query = FilingQuery {
         include_departed: false,
         awaiting_originals: false,

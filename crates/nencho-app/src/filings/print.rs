@@ -107,6 +107,14 @@ pub async fn print_company(
     tax_year: TaxYear,
 ) -> Result<Vec<PrintableFiling>, AppError> {
     let company = start_payroll_export(context, actor, company_id).await?;
+    crate::audit::record(
+        context,
+        actor,
+        nencho_identity::AuditAction::DeclarationsPrinted,
+        company.name.as_str(),
+        tax_year.to_string(),
+    )
+    .await?;
     let tenant = actor.tenant.id;
     let mut printable = Vec::new();
     let mut after = None;

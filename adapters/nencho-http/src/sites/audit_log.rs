@@ -1,0 +1,135 @@
+//! The 操作ログ page (`/admin/audit-log`, `view_audit_log`): 100 entries newest first, then older
+//! pages by the id they end at.
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::audit::audit_log;
+use nencho_kernel::format_japan_datetime;
+use poem::http::StatusCode;
+use poem::web::{Data, Query};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use super::account::failure;
+use super::context::Site;
+use super::i18n::Lang;
+use super::layout::Layout;
+use super::render::page;
+use crate::HttpServices;
+
+pub struct AuditWords {
+    title: &'static str,
+    lead: &'static str,
+    none: &'static str,
+    time: &'static str,
+    actor: &'static str,
+    action: &'static str,
+    target: &'static str,
+    detail: &'static str,
+    older: &'static str,
+}
+
+const JA: AuditWords = AuditWords {
+    title: "操作ログ",
+    lead: "IDや権限、会社の設定、IPアドレス制限、2段階認証の変更と、データの出力(エクスポート・給与CSV・一括印刷)を、新しい順に記録しています。契約期間中は保存されます。",
+    none: "記録はまだありません。",
+    time: "日時",
+    actor: "操作者",
+    action: "操作",
+    target: "対象",
+    detail: "内容",
+    older: "さらに古い記録",
+};
+
+const EN: AuditWords = AuditWords {
+    title: "Audit log",
+    lead: "Changes to IDs, roles, company settings, the IP restriction and two-step verification, and data taken out (exports, payroll CSV, bulk printing), newest first. Kept for the life of the contract.",
+    none: "Nothing recorded yet.",
+    time: "Time",
+    actor: "By",
+    action: "Action",
+    target: "Target",
+    detail: "Details",
+    older: "Older entries",
+};
+
+fn words(lang: Lang) -> &'static AuditWords {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+struct AuditRow {
+    time: String,
+    actor: String,
+    actor_login_id: String,
+    action: &'static str,
+    action_code: &'static str,
+    target: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/audit_log.html")]
+struct AuditPage {
+    layout: Layout,
+    w: &'static AuditWords,
+    rows: Vec<AuditRow>,
+    next: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    before: Option<String>,
+}
+
+#[handler]
+pub async fn show(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<AuditQuery>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    // A cursor that is no number starts from the newest entry.
+    let before = query.before.and_then(|text| text.parse::<i64>().ok());
+    match audit_log(&services.app, &current, before).await {
+        Ok(found) => {
+            let english = site.lang == Lang::En;
+            let rows = found
+                .records
+                .into_iter()
+                .map(|record| {
+                    let entry = record.entry;
+                    AuditRow {
+                        time: format_japan_datetime(entry.at),
+                        actor: entry.actor_name,
+                        actor_login_id: entry.actor_login_id,
+                        action: if english {
+                            entry.action.english_name()
+                        } else {
+                            entry.action.japanese_name()
+                        },
+                        action_code: entry.action.code(),
+                        target: entry.target,
+                        detail: entry.detail,
+                    }
+                })
+                .collect();
+            page(
+                &AuditPage {
+                    layout: site.layout().with_user(&current),
+                    w: words(site.lang),
+                    rows,
+                    next: found.next,
+                },
+                StatusCode::OK,
+            )
+        }
+        Err(error) => failure(&site, &error).await,
+    }
+}
