@@ -4,7 +4,9 @@ use poem::middleware::SetHeader;
 const HSTS: &str = "max-age=31536000";
 
 /// Headers every response carries (OWASP ASVS V14.4): no sniffing, no framing, no referrer
-/// leaks, and a content security policy that admits only this site's own resources. Sites
+/// leaks, a content security policy that admits only this site's own resources, and no copy in
+/// any cache (ASVS V14.3.2 / 5.0 V14.3.2: the pages carry personal data, an authenticator's key,
+/// recovery codes; a shared PC's browser cache must not keep them). Sites
 /// served over HTTPS (`site_scheme = https`: TLS ends at the deployment's proxy, SEC-6) also
 /// tell browsers never to come back over plain HTTP (HSTS, per site: not for other subdomains,
 /// which are other contracts' sites).
@@ -29,4 +31,5 @@ pub fn middleware(https: bool) -> SetHeader {
             "camera=(), microphone=(), geolocation=()",
         )
         .overriding("Cross-Origin-Opener-Policy", "same-origin")
+        .overriding("Cache-Control", "no-store")
 }

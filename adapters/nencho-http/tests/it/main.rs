@@ -263,6 +263,7 @@ async fn the_landing_page_is_japanese_and_carries_security_headers() {
     response.assert_content_type("text/html; charset=utf-8");
     response.assert_header("X-Content-Type-Options", "nosniff");
     response.assert_header("X-Frame-Options", "DENY");
+    response.assert_header("Cache-Control", "no-store");
     response.assert_header_exist("Content-Security-Policy");
     let body = response.0.into_body().into_string().await.unwrap();
     assert!(body.contains(r#"<html lang="ja">"#));

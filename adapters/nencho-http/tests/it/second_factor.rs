@@ -149,6 +149,13 @@ async fn two_step_verification_is_set_up_with_the_app_and_asked_at_every_login()
     let mut admin = browser(&store, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
 
+    let (status, headers, _) = admin.get_file("/account/two-factor").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "the key is never cached"
+    );
     let (status, page, _) = admin.get("/account/two-factor").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"data-state="off""#));
