@@ -85,6 +85,8 @@ pub struct ExportedUser {
     /// Whether the ID has a password yet (an invitation not used has none).
     pub has_password: bool,
     pub created_at: OffsetDateTime,
+    /// Whether 2段階認証 is on (never its key or recovery codes).
+    pub second_factor: bool,
 }
 
 /// One per-company role, with the names a reader of the export needs.
@@ -594,12 +596,19 @@ impl FullExport {
                     }));
                 }
                 Stage::Users => {
+                    let with_second_factor: BTreeSet<UserId> = self
+                        .store
+                        .users_with_second_factor(self.tenant_id())
+                        .await?
+                        .into_iter()
+                        .collect();
                     let users: Vec<ExportedUser> = self
                         .store
                         .list_users(self.tenant_id())
                         .await?
                         .into_iter()
                         .map(|user| ExportedUser {
+                            second_factor: with_second_factor.contains(&user.id),
                             id: user.id,
                             has_password: user.password.hash().is_some(),
                             login_id: user.login_id,

@@ -307,7 +307,7 @@ const COMPANY_HEADER: [&str; 10] = [
     "登録日時",
 ];
 const EMPLOYEE_EXTRA_HEADER: [&str; 5] = ["会社ID", "会社名", "従業員ID", "ユーザーID", "更新日時"];
-const USER_HEADER: [&str; 8] = [
+const USER_HEADER: [&str; 9] = [
     "ユーザーID",
     "ログインID",
     "氏名",
@@ -316,6 +316,7 @@ const USER_HEADER: [&str; 8] = [
     "状態",
     "パスワード設定済み",
     "登録日時",
+    "2段階認証",
 ];
 const ROLE_HEADER: [&str; 6] = [
     "会社ID",
@@ -662,6 +663,7 @@ fn user_line(out: &mut String, user: &ExportedUser) {
             }
             .to_owned(),
             time_text(user.created_at),
+            yes_no(user.second_factor),
         ],
     );
 }
@@ -1349,8 +1351,8 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          取り込み直すときは、会社ごとに行を分け、最後の5列（会社ID〜更新日時）を削除してから、その会社の取り込み画面でアップロードしてください。\r\n\
          \r\n\
          ■ users.csv（ユーザー、{users}件）\r\n\
-         ユーザーID, ログインID, 氏名, メールアドレス, 権限（ADMIN／管理者／一般ユーザー）, 状態（有効／無効）, パスワード設定済み（はい／いいえ）, 登録日時\r\n\
-         パスワード（ハッシュを含む）は出力しません。\r\n\
+         ユーザーID, ログインID, 氏名, メールアドレス, 権限（ADMIN／管理者／一般ユーザー）, 状態（有効／無効）, パスワード設定済み（はい／いいえ）, 登録日時, 2段階認証（はい＝設定済み／いいえ）\r\n\
+         パスワード（ハッシュを含む）と2段階認証のキー・リカバリーコードは出力しません。\r\n\
          \r\n\
          ■ roles.csv（会社ごとの役割、{roles}件）\r\n\
          会社ID, 会社名, ユーザーID, ログインID, 役割（承認者／担当者／参照者）, 部署（限定している場合、「、」区切り）\r\n\

@@ -119,7 +119,7 @@ async fn logged_in_admin(
 }
 
 /// Every file of the ZIP, by name.
-fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut files = std::collections::BTreeMap::new();
     for index in 0..archive.len() {

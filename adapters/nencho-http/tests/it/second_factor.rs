@@ -213,6 +213,17 @@ async fn two_step_verification_is_set_up_with_the_app_and_asked_at_every_login()
     let (_, page, _) = admin.get("/account/two-factor").await;
     assert!(page.contains(r#"data-state="on""#));
     assert!(page.contains(r#"<dd id="codes-left">10</dd>"#));
+    let (status, _, zip) = admin.get_file("/admin/export/download?encoding=utf8").await;
+    assert_eq!(status, StatusCode::OK);
+    let files = crate::export::unzip(zip);
+    let users = String::from_utf8_lossy(&files["users.csv"]).into_owned();
+    assert!(
+        users
+            .lines()
+            .any(|line| line.contains(",admin,") && line.ends_with(",はい")),
+        "the export says who has it on: {users}"
+    );
+    assert!(!users.contains(&key), "and never the key");
 
     log_out(&mut admin).await;
     assert_eq!(
