@@ -109,6 +109,7 @@ macro_rules! store_contract_tests {
             a_pending_session_is_completed_once_under_a_new_token,
             a_right_password_waiting_for_its_code_neither_locks_nor_unlocks,
             the_audit_log_pages_newest_first_and_never_crosses_tenants,
+            other_sessions_end_and_the_current_one_stays,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

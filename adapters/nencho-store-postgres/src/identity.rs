@@ -386,6 +386,17 @@ impl SessionStore for PgStore {
         Ok(())
     }
 
+    async fn end_other_sessions(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        keep: &TokenHash,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        end_sessions_in(&mut transaction, tenant_id, user_id, Some(keep)).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
     async fn complete_session(
         &self,
         tenant_id: TenantId,

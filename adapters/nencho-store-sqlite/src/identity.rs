@@ -376,6 +376,17 @@ impl SessionStore for SqliteStore {
         Ok(())
     }
 
+    async fn end_other_sessions(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        keep: &TokenHash,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.begin_write().await?;
+        end_sessions_in(&mut transaction, tenant_id, user_id, Some(keep)).await?;
+        transaction.commit().await.map_err(store_error)
+    }
+
     async fn complete_session(
         &self,
         tenant_id: TenantId,

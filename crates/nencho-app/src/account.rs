@@ -82,3 +82,15 @@ pub async fn login_history(
         .list_login_attempts(current.tenant.id, current.user.id, limit)
         .await?)
 }
+
+/// Ends every other session of the user's own ID, e.g. after spotting an unknown login in the
+/// history (LOG-3): a browser left logged in elsewhere is logged out at its next request.
+pub async fn end_other_sessions(
+    context: &AppContext,
+    current: &CurrentUser,
+) -> Result<(), AppError> {
+    Ok(context
+        .store
+        .end_other_sessions(current.tenant.id, current.user.id, &current.session)
+        .await?)
+}

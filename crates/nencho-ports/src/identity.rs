@@ -90,6 +90,13 @@ pub trait SessionStore: Send + Sync {
         tenant_id: TenantId,
         token_hash: &TokenHash,
     ) -> Result<(), StoreError>;
+    /// Ends every session of the user but `keep` (「他の端末からログアウト」).
+    async fn end_other_sessions(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        keep: &TokenHash,
+    ) -> Result<(), StoreError>;
     /// Replaces a session whose login was not complete with `complete` (a new token, so the id
     /// changes as the session gains its rights), in one transaction. Fails with
     /// [`StoreError::Conflict`] when `pending` is gone (used by a parallel request, or expired).

@@ -247,7 +247,11 @@ struct LoginsPage {
 
 /// LOG-3: the user's own login history, from the user menu.
 #[handler]
-pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+pub async fn logins(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<HomeQuery>,
+) -> Response {
     let Some(site) = Site::of(request, &services) else {
         return super::render::plain_not_found();
     };
@@ -255,6 +259,10 @@ pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Re
         Ok(current) => current,
         Err(response) => return response,
     };
+    let mut layout = site.layout().with_user(&current);
+    if query.notice.as_deref() == Some("others_ended") {
+        layout = layout.with_notice(site.lang.words().logins_others_ended);
+    }
     match login_history(&services.app, &current, 200).await {
         Ok(attempts) => {
             let rows = attempts
@@ -266,14 +274,38 @@ pub async fn logins(request: &Request, services: Data<&Arc<HttpServices>>) -> Re
                     browser: attempt.user_agent,
                 })
                 .collect();
-            page(
-                &LoginsPage {
-                    layout: site.layout().with_user(&current),
-                    rows,
-                },
-                StatusCode::OK,
-            )
+            page(&LoginsPage { layout, rows }, StatusCode::OK)
         }
         Err(error) => failure(&site, &error).await,
     }
+}
+
+/// 「他の端末からログアウト」 (`POST /account/logins/end-others`): every other session of one's own
+/// ID ends.
+#[handler]
+pub async fn end_others(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    let Some(site) = Site::of(request, &services) else {
+        return super::render::plain_not_found();
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout());
+    }
+    let current = match site.require_user().await {
+        Ok(current) => current,
+        Err(response) => return response,
+    };
+    match nencho_app::account::end_other_sessions(&services.app, &current).await {
+        Ok(()) => super::context::see_other("/account/logins?notice=others_ended"),
+        Err(error) => failure(&site, &error).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf_token: String,
 }

@@ -68,6 +68,7 @@ pub fn routes() -> Route {
         )
         .at("/email/confirm/:token", get(account::email_confirm))
         .at("/account/logins", get(account::logins))
+        .at("/account/logins/end-others", post(account::end_others))
         .at(
             second_factor::CODE_PAGE,
             get(second_factor::code_form).post(limited(second_factor::code_submit)),

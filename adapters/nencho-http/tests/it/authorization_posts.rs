@@ -295,6 +295,12 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&bad_password),
             [UE, UE, UE, UE, UE, UE],
         ),
+        // Ending one's own other sessions (every role; the test's own session stays).
+        row(
+            "/account/logins/end-others".into(),
+            form(&[]),
+            [SO, SO, SO, SO, SO, SO],
+        ),
         // 2段階認証 of one's own ID (every role): a wrong current password.
         row(
             "/account/two-factor/enable".into(),

@@ -1698,3 +1698,40 @@ async fn administrators_see_the_support_address_and_whom_it_expects_mail_from() 
     );
     assert!(!plain.get("/").await.1.contains(r#"id="support""#));
 }
+
+#[tokio::test]
+async fn logging_out_everywhere_else_ends_the_other_sessions_and_keeps_this_one() {
+    let (store, _services, notice) = site().await;
+    let mut here = browser(&store, "acme.localhost:8080");
+    log_in_as_admin(&mut here, &notice).await;
+    let mut phone = crate::sites::browser(&store, "acme.localhost:8080");
+    phone.get("/login").await;
+    phone
+        .post(
+            "/login",
+            &[("login_id", "admin"), ("password", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(phone.get("/").await.0, StatusCode::OK);
+
+    let (status, page, _) = here.get("/account/logins").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"action="/account/logins/end-others""#));
+    let (status, _, location) = here.post("/account/logins/end-others", &[]).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (
+            StatusCode::SEE_OTHER,
+            Some("/account/logins?notice=others_ended")
+        )
+    );
+    let (status, page, _) = here.get("/account/logins?notice=others_ended").await;
+    assert_eq!(status, StatusCode::OK, "this session stays");
+    assert!(page.contains("他の端末のログインをすべて終了しました。"));
+    let (_, _, location) = phone.get("/").await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/login?notice=session_ended"),
+        "the other one is over"
+    );
+}

@@ -531,3 +531,43 @@ pub async fn a_right_password_waiting_for_its_code_neither_locks_nor_unlocks(sto
         "the new outcomes read back"
     );
 }
+
+pub async fn other_sessions_end_and_the_current_one_stays(store: &dyn Store) {
+    let clock = clock();
+    let acme = tenant("acme", "アクメ", &clock);
+    let admin = user(&acme, "admin", Role::Admin, &clock);
+    let clerk = user(&acme, "clerk", Role::General, &clock);
+    store.open_tenant(&acme, &admin).await.unwrap();
+    store.insert_user(acme.id, &clerk).await.unwrap();
+    let here = session(acme.id, admin.id, 1, SessionStage::Complete, &clock);
+    let phone = session(acme.id, admin.id, 2, SessionStage::Complete, &clock);
+    let pending = session(
+        acme.id,
+        admin.id,
+        3,
+        SessionStage::SecondFactorPending,
+        &clock,
+    );
+    let someone_else = session(acme.id, clerk.id, 4, SessionStage::Complete, &clock);
+    for one in [&here, &phone, &pending, &someone_else] {
+        store.insert_session(one).await.unwrap();
+    }
+    store
+        .end_other_sessions(acme.id, admin.id, &here.token_hash)
+        .await
+        .unwrap();
+    let alive = |token: &nencho_identity::TokenHash| {
+        let token = token.clone();
+        async move { store.find_session(acme.id, &token).await.unwrap().is_some() }
+    };
+    assert!(alive(&here.token_hash).await);
+    assert!(!alive(&phone.token_hash).await);
+    assert!(
+        !alive(&pending.token_hash).await,
+        "a password waiting for its code ends too"
+    );
+    assert!(
+        alive(&someone_else.token_hash).await,
+        "another user's session stays"
+    );
+}
