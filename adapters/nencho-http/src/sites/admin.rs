@@ -37,6 +37,8 @@ struct UsersPage {
     issued: Option<(String, String)>,
     w2: &'static super::second_factor::SecondFactorWords,
     staff_rule: bool,
+    /// Enabled IDs with 2段階認証 on, and all enabled IDs.
+    adoption: (usize, usize),
 }
 
 async fn users_page(
@@ -76,7 +78,12 @@ async fn users_page(
                     is_self: user.id == current.user.id,
                     second_factor: with_second_factor.contains(&user.id),
                 })
-                .collect();
+                .collect::<Vec<UserRow>>();
+            let active: Vec<&UserRow> = rows.iter().filter(|row| row.active).collect();
+            let adoption = (
+                active.iter().filter(|row| row.second_factor).count(),
+                active.len(),
+            );
             let mut layout = site.layout().with_user(current);
             if let Some(notice) = notice {
                 layout = layout.with_notice(notice);
@@ -88,6 +95,7 @@ async fn users_page(
                     issued,
                     w2: super::second_factor::words(site.lang),
                     staff_rule,
+                    adoption,
                 },
                 StatusCode::OK,
             )

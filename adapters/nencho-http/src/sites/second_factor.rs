@@ -72,6 +72,7 @@ pub struct SecondFactorWords {
     pub staff_rule_off: &'static str,
     pub staff_rule_enable: &'static str,
     pub staff_rule_disable: &'static str,
+    pub adoption: &'static str,
 }
 
 const JA: SecondFactorWords = SecondFactorWords {
@@ -118,6 +119,7 @@ const JA: SecondFactorWords = SecondFactorWords {
     staff_rule_off: "現在: 任意",
     staff_rule_enable: "必須にする",
     staff_rule_disable: "任意に戻す",
+    adoption: "2段階認証を設定済みの有効なID",
 };
 
 const EN: SecondFactorWords = SecondFactorWords {
@@ -164,6 +166,7 @@ const EN: SecondFactorWords = SecondFactorWords {
     staff_rule_off: "Now: optional",
     staff_rule_enable: "Require",
     staff_rule_disable: "Make optional",
+    adoption: "Enabled IDs with two-step verification",
 };
 
 pub fn words(lang: Lang) -> &'static SecondFactorWords {

@@ -480,6 +480,10 @@ async fn the_staff_rule_makes_every_role_holder_set_it_up_before_any_other_page(
     );
     let (_, page, _) = admin.get("/admin/users").await;
     assert!(page.contains(r#"data-required="true""#));
+    assert!(
+        page.contains("2段階認証を設定済みの有効なID: 1 / 1"),
+        "the ADMIN alone, with it on"
+    );
 
     let mut clerk = browser(&store, "acme.localhost:8080");
     new_person(
