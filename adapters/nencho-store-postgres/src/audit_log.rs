@@ -6,21 +6,16 @@ use nencho_kernel::TenantId;
 use nencho_ports::{AuditLogStore, StoreError};
 use nencho_store_sql::rows;
 
+use nencho_store_sql::second_factor::{AUDIT_PAGE, INSERT_AUDIT};
+
 use crate::store::PgStore;
-
-const INSERT: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, actor_login_id, actor_name, \
-     action, target, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
-const PAGE: &str = "SELECT id, tenant_id, at, actor_id, actor_login_id, actor_name, action, \
-     target, detail FROM audit_log WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) \
-     ORDER BY id DESC LIMIT $3";
 
 #[async_trait]
 impl AuditLogStore for PgStore {
     async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         self.execute_scoped(
             entry.tenant_id,
-            sqlx::query(INSERT)
+            sqlx::query(INSERT_AUDIT)
                 .bind(entry.tenant_id.as_uuid())
                 .bind(entry.at)
                 .bind(entry.actor_id.as_uuid())
@@ -40,7 +35,7 @@ impl AuditLogStore for PgStore {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let query = sqlx::query(PAGE)
+        let query = sqlx::query(AUDIT_PAGE)
             .bind(tenant_id.as_uuid())
             .bind(before)
             .bind(i64::from(limit));

@@ -15,6 +15,7 @@ pub mod notices;
 pub mod originals;
 mod reader;
 pub mod rows;
+pub mod second_factor;
 pub mod slips;
 
 pub use error::{corrupt, store_error};

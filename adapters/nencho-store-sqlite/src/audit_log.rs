@@ -6,19 +6,14 @@ use nencho_kernel::TenantId;
 use nencho_ports::{AuditLogStore, StoreError};
 use nencho_store_sql::{rows, store_error};
 
+use nencho_store_sql::second_factor::{AUDIT_PAGE, INSERT_AUDIT};
+
 use crate::store::SqliteStore;
-
-const INSERT: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, actor_login_id, actor_name, \
-     action, target, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
-const PAGE: &str = "SELECT id, tenant_id, at, actor_id, actor_login_id, actor_name, action, \
-     target, detail FROM audit_log WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) \
-     ORDER BY id DESC LIMIT $3";
 
 #[async_trait]
 impl AuditLogStore for SqliteStore {
     async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        sqlx::query(INSERT)
+        sqlx::query(INSERT_AUDIT)
             .bind(entry.tenant_id.as_uuid())
             .bind(entry.at)
             .bind(entry.actor_id.as_uuid())
@@ -39,7 +34,7 @@ impl AuditLogStore for SqliteStore {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        sqlx::query(PAGE)
+        sqlx::query(AUDIT_PAGE)
             .bind(tenant_id.as_uuid())
             .bind(before)
             .bind(i64::from(limit))

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use nencho_identity::{SecondFactor, TokenHash};
 use nencho_kernel::{OffsetDateTime, TenantId, UserId};
 use nencho_ports::{OutboxMessage, SecondFactorStore, StoreError};
+use nencho_store_sql::second_factor as sql;
 use nencho_store_sql::{corrupt, rows, store_error};
 use sqlx::{Sqlite, Transaction};
 
@@ -17,23 +18,20 @@ async fn insert_recovery_codes_in(
     user_id: UserId,
     codes: &[TokenHash],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2")
+    sqlx::query(sql::DELETE_CODES)
         .bind(tenant_id.as_uuid())
         .bind(user_id.as_uuid())
         .execute(&mut **transaction)
         .await
         .map_err(store_error)?;
     for code in codes {
-        sqlx::query(
-            "INSERT INTO recovery_codes (tenant_id, user_id, code_hash, used_at) \
-             VALUES ($1, $2, $3, NULL)",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(code.as_hex())
-        .execute(&mut **transaction)
-        .await
-        .map_err(store_error)?;
+        sqlx::query(sql::INSERT_CODE)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(code.as_hex())
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
     }
     Ok(())
 }
@@ -45,31 +43,26 @@ impl SecondFactorStore for SqliteStore {
         tenant_id: TenantId,
         user_id: UserId,
     ) -> Result<Option<SecondFactor>, StoreError> {
-        sqlx::query(
-            "SELECT secret, enabled_at, last_used_step FROM second_factors \
-             WHERE tenant_id = $1 AND user_id = $2",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .fetch_optional(self.pool())
-        .await
-        .map_err(store_error)?
-        .as_ref()
-        .map(rows::second_factor)
-        .transpose()
+        sqlx::query(sql::SELECT_FACTOR)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(store_error)?
+            .as_ref()
+            .map(rows::second_factor)
+            .transpose()
     }
 
     async fn users_with_second_factor(
         &self,
         tenant_id: TenantId,
     ) -> Result<Vec<UserId>, StoreError> {
-        let found: Vec<uuid::Uuid> = sqlx::query_scalar(
-            "SELECT user_id FROM second_factors WHERE tenant_id = $1 ORDER BY user_id",
-        )
-        .bind(tenant_id.as_uuid())
-        .fetch_all(self.pool())
-        .await
-        .map_err(store_error)?;
+        let found: Vec<uuid::Uuid> = sqlx::query_scalar(sql::USERS_WITH_FACTOR)
+            .bind(tenant_id.as_uuid())
+            .fetch_all(self.pool())
+            .await
+            .map_err(store_error)?;
         Ok(found.into_iter().map(UserId::from_uuid).collect())
     }
 
@@ -83,20 +76,15 @@ impl SecondFactorStore for SqliteStore {
         notice: Option<OutboxMessage>,
     ) -> Result<(), StoreError> {
         let mut transaction = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO second_factors (tenant_id, user_id, secret, enabled_at, last_used_step) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, user_id) DO UPDATE SET \
-             secret = excluded.secret, enabled_at = excluded.enabled_at, \
-             last_used_step = excluded.last_used_step",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(factor.secret.as_bytes())
-        .bind(factor.enabled_at)
-        .bind(factor.last_used_step)
-        .execute(&mut *transaction)
-        .await
-        .map_err(store_error)?;
+        sqlx::query(sql::UPSERT_FACTOR)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(factor.secret.as_bytes())
+            .bind(factor.enabled_at)
+            .bind(factor.last_used_step)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?;
         insert_recovery_codes_in(&mut transaction, tenant_id, user_id, recovery_codes).await?;
         end_sessions_in(&mut transaction, tenant_id, user_id, keep_session.as_ref()).await?;
         if let Some(notice) = &notice {
@@ -113,14 +101,13 @@ impl SecondFactorStore for SqliteStore {
         notice: Option<OutboxMessage>,
     ) -> Result<bool, StoreError> {
         let mut transaction = self.begin_write().await?;
-        let removed =
-            sqlx::query("DELETE FROM second_factors WHERE tenant_id = $1 AND user_id = $2")
-                .bind(tenant_id.as_uuid())
-                .bind(user_id.as_uuid())
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?
-                .rows_affected();
+        let removed = sqlx::query(sql::DELETE_FACTOR)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
         if removed == 0 {
             return Ok(false);
         }
@@ -139,16 +126,13 @@ impl SecondFactorStore for SqliteStore {
         user_id: UserId,
         step: i64,
     ) -> Result<bool, StoreError> {
-        let claimed = sqlx::query(
-            "UPDATE second_factors SET last_used_step = $3 WHERE tenant_id = $1 AND user_id = $2 \
-             AND (last_used_step IS NULL OR last_used_step < $3)",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(step)
-        .execute(self.pool())
-        .await
-        .map_err(store_error)?;
+        let claimed = sqlx::query(sql::CLAIM_STEP)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(step)
+            .execute(self.pool())
+            .await
+            .map_err(store_error)?;
         Ok(claimed.rows_affected() == 1)
     }
 
@@ -159,17 +143,14 @@ impl SecondFactorStore for SqliteStore {
         code: &TokenHash,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let used = sqlx::query(
-            "UPDATE recovery_codes SET used_at = $4 WHERE tenant_id = $1 AND user_id = $2 \
-             AND code_hash = $3 AND used_at IS NULL",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .bind(code.as_hex())
-        .bind(at)
-        .execute(self.pool())
-        .await
-        .map_err(store_error)?;
+        let used = sqlx::query(sql::USE_CODE)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .bind(code.as_hex())
+            .bind(at)
+            .execute(self.pool())
+            .await
+            .map_err(store_error)?;
         Ok(used.rows_affected() == 1)
     }
 
@@ -193,15 +174,12 @@ impl SecondFactorStore for SqliteStore {
         tenant_id: TenantId,
         user_id: UserId,
     ) -> Result<u32, StoreError> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2 \
-             AND used_at IS NULL",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(user_id.as_uuid())
-        .fetch_one(self.pool())
-        .await
-        .map_err(store_error)?;
+        let count: i64 = sqlx::query_scalar(sql::CODES_LEFT)
+            .bind(tenant_id.as_uuid())
+            .bind(user_id.as_uuid())
+            .fetch_one(self.pool())
+            .await
+            .map_err(store_error)?;
         u32::try_from(count).map_err(|_| corrupt("recovery code count"))
     }
 
@@ -220,7 +198,7 @@ impl SecondFactorStore for SqliteStore {
         tenant_id: TenantId,
         required: bool,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE tenants SET staff_second_factor_required = $2 WHERE id = $1")
+        sqlx::query(sql::SET_STAFF_RULE)
             .bind(tenant_id.as_uuid())
             .bind(required)
             .execute(self.pool())
