@@ -12,19 +12,20 @@ use tokio::io::AsyncWriteExt;
 
 use super::export::{UTF8_BOM, encode_into, push_line};
 
-/// One page of CSV rows and where the next page starts (`None` = the last page).
-pub(crate) type CsvPage = Result<(Vec<Vec<String>>, Option<EmployeeNumber>), AppError>;
+/// One page of CSV rows and where the next page starts (`None` = the last page): an employee
+/// number for the lists of employees, an id for the 操作ログ.
+pub(crate) type CsvPage<C = EmployeeNumber> = Result<(Vec<Vec<String>>, Option<C>), AppError>;
 
 /// A CSV download written page by page into a pipe that is the response body, so memory stays
 /// constant however many rows there are: `header`, then the rows of `next_page(after)` until it
 /// says there is no next page, in UTF-8 with a BOM or in Shift_JIS (CP932) for Excel, as
 /// `{file_stem}[-sjis].csv`. Call it after the permission check: a failure part way is logged
 /// and ends the body early (the file lacks its last rows).
-pub(crate) fn stream_csv(
+pub(crate) fn stream_csv<C: Send + 'static>(
     encoding: CsvEncoding,
     file_stem: &str,
     header: Vec<String>,
-    mut next_page: impl FnMut(Option<EmployeeNumber>) -> Pin<Box<dyn Future<Output = CsvPage> + Send>>
+    mut next_page: impl FnMut(Option<C>) -> Pin<Box<dyn Future<Output = CsvPage<C>> + Send>>
     + Send
     + 'static,
 ) -> Response {

@@ -335,7 +335,7 @@ const LOGIN_HEADER: [&str; 6] = [
     "ブラウザ",
 ];
 
-const AUDIT_HEADER: [&str; 9] = [
+pub(super) const AUDIT_HEADER: [&str; 9] = [
     "番号",
     "日時",
     "操作者ID",
@@ -710,21 +710,24 @@ fn login_line(out: &mut String, user: &ExportedUser, attempt: &LoginAttempt) {
 }
 
 fn audit_line(out: &mut String, record: &nencho_identity::AuditRecord) {
+    push_line(out, &audit_cells(record));
+}
+
+/// One entry of the 操作ログ as the columns of [`AUDIT_HEADER`] (the export's `audit_log.csv`
+/// and the 操作ログ page's download alike).
+pub(super) fn audit_cells(record: &nencho_identity::AuditRecord) -> Vec<String> {
     let entry = &record.entry;
-    push_line(
-        out,
-        &[
-            record.id.to_string(),
-            time_text(entry.at),
-            entry.actor_id.to_string(),
-            entry.actor_login_id.clone(),
-            entry.actor_name.clone(),
-            entry.action.japanese_name().to_owned(),
-            entry.action.code().to_owned(),
-            entry.target.clone(),
-            entry.detail.clone(),
-        ],
-    );
+    vec![
+        record.id.to_string(),
+        time_text(entry.at),
+        entry.actor_id.to_string(),
+        entry.actor_login_id.clone(),
+        entry.actor_name.clone(),
+        entry.action.japanese_name().to_owned(),
+        entry.action.code().to_owned(),
+        entry.target.clone(),
+        entry.detail.clone(),
+    ]
 }
 
 fn yes_no(value: bool) -> String {

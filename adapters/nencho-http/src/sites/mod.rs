@@ -117,6 +117,7 @@ pub fn routes() -> Route {
         )
         .at("/admin/users", get(admin::users))
         .at("/admin/audit-log", get(audit_log::show))
+        .at("/admin/audit-log.csv", get(audit_log::download))
         .at(
             "/admin/users/:id/roles",
             get(roles::show).post(roles::assign),

@@ -1179,6 +1179,7 @@ mod authorization_matrix {
             ("/account/two-factor".into(), [OK, OK, OK, OK, OK, OK]),
             ("/admin/users".into(), [OK, OK, NO, NO, NO, NO]),
             ("/admin/audit-log".into(), [OK, OK, NO, NO, NO, NO]),
+            ("/admin/audit-log.csv".into(), [OK, OK, NO, NO, NO, NO]),
             (
                 format!("/admin/users/{someone}/roles"),
                 [OK, OK, NO, NO, NO, NO],
