@@ -110,6 +110,8 @@ macro_rules! store_contract_tests {
             a_right_password_waiting_for_its_code_neither_locks_nor_unlocks,
             the_audit_log_pages_newest_first_and_never_crosses_tenants,
             other_sessions_end_and_the_current_one_stays,
+            a_change_request_replaces_the_pending_one_and_is_applied_once,
+            change_requests_never_cross_tenants,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -16,6 +16,10 @@ use crate::outbox::enqueue_in;
 /// fail): add it here, to that function, and to the SQLite store.
 const TENANT_TABLES: &[(&str, &str)] = &[
     (
+        "change_requests",
+        "SELECT COUNT(*) AS n FROM change_requests WHERE tenant_id = $1",
+    ),
+    (
         "replaced_withholding_slips",
         "SELECT COUNT(*) AS n FROM replaced_withholding_slips WHERE tenant_id = $1",
     ),

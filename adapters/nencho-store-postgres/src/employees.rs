@@ -206,7 +206,7 @@ async fn insert_in(
     Ok(())
 }
 
-async fn update_in(
+pub(crate) async fn update_in(
     transaction: &mut Transaction<'static, Postgres>,
     employee: &Employee,
 ) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@
 
 pub mod access_log;
 pub mod attachments;
+pub mod change_requests;
 pub mod columns;
 mod error;
 pub mod filings;

@@ -15,6 +15,11 @@ use crate::outbox::enqueue_in;
 /// the purge refuse to run (and the contract test fail): add it here, in both stores.
 const TENANT_TABLES: &[(&str, &str, &str)] = &[
     (
+        "change_requests",
+        "DELETE FROM change_requests WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM change_requests WHERE tenant_id = $1",
+    ),
+    (
         "replaced_withholding_slips",
         "DELETE FROM replaced_withholding_slips WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM replaced_withholding_slips WHERE tenant_id = $1",

@@ -337,7 +337,7 @@ async fn insert_in(
     Ok(())
 }
 
-async fn update_in(
+pub(crate) async fn update_in(
     transaction: &mut Transaction<'static, Sqlite>,
     employee: &Employee,
 ) -> Result<(), StoreError> {

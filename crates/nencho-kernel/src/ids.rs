@@ -81,6 +81,10 @@ uuid_id!(
     /// A maintenance notice (SVC-6): platform data, not owned by a tenant.
     NoticeId
 );
+uuid_id!(
+    /// An employee's request to correct their master data (登録内容の変更届).
+    ChangeRequestId
+);
 
 #[cfg(test)]
 mod tests {

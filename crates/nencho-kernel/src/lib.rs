@@ -17,7 +17,8 @@ pub use business_days::{add_business_days, business_days_between, is_business_da
 pub use clock::{Clock, FixedClock, JAPAN_STANDARD_TIME, SystemClock, format_japan_datetime};
 pub use email::{EmailAddress, EmailAddressError};
 pub use ids::{
-    AttachmentId, CompanyId, EmployeeId, FilingId, IdParseError, NoticeId, TenantId, UserId,
+    AttachmentId, ChangeRequestId, CompanyId, EmployeeId, FilingId, IdParseError, NoticeId,
+    TenantId, UserId,
 };
 pub use japanese_date::{
     JapaneseDate, JapaneseDateError, JapaneseEra, format_wareki, parse_japanese_date,

@@ -10,6 +10,7 @@ mod access_log;
 mod attachments;
 mod audit_log;
 mod backup;
+mod change_requests;
 mod crypto;
 mod employees;
 mod filings;
@@ -39,6 +40,9 @@ pub use audit_log::MockAuditLogStore;
 #[cfg(feature = "mocks")]
 pub use backup::MockBackupRunner;
 pub use backup::{BackupError, BackupRunner};
+#[cfg(feature = "mocks")]
+pub use change_requests::MockChangeRequestStore;
+pub use change_requests::{ChangeDecision, ChangeRequestStore};
 pub use crypto::{HashError, PasswordHasher, RandomSource};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};

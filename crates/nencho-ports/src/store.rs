@@ -166,6 +166,7 @@ pub trait Store:
     + crate::OriginalStore
     + crate::SecondFactorStore
     + crate::AuditLogStore
+    + crate::ChangeRequestStore
 {
 }
 
@@ -192,5 +193,6 @@ impl<T> Store for T where
         + crate::OriginalStore
         + crate::SecondFactorStore
         + crate::AuditLogStore
+        + crate::ChangeRequestStore
 {
 }

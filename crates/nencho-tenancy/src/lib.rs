@@ -9,6 +9,7 @@ pub mod contract_end;
 mod corporate_number;
 mod employee;
 mod ip_allow_list;
+mod master_change;
 mod site;
 mod slug;
 mod tenant;
@@ -20,6 +21,9 @@ pub use employee::{
     Employee, EmployeeNumber, EmployeeNumberError, EmploymentType, PersonName, PostalCode,
 };
 pub use ip_allow_list::{IpAllowEntry, IpAllowList, IpAllowListError, unmap_ipv4_address};
+pub use master_change::{
+    ChangeRequest, ChangeStatus, MasterChange, MasterChangeError, MasterChangeForm,
+};
 pub use site::SiteAddress;
 pub use slug::{Slug, SlugError};
 pub use tenant::{ContractStatus, Tenant, TenantName, TenantNameError};

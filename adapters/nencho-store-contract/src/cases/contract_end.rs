@@ -237,6 +237,15 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         clock,
     )
     .await;
+    store
+        .insert_change_request(&super::change_requests::request(
+            &taro,
+            admin,
+            "大阪府大阪市北区梅田1-1",
+            clock,
+        ))
+        .await
+        .unwrap();
     let periods = periods(&honsha, year(2026), true);
     let opened = period_change(&periods, admin, "開始", clock);
     store

@@ -3,6 +3,7 @@
 mod access_log;
 mod attachments;
 mod audit_log;
+mod change_requests;
 mod contract_end;
 mod employees;
 mod filing_progress;
@@ -25,6 +26,7 @@ mod tenancy;
 pub use access_log::*;
 pub use attachments::*;
 pub use audit_log::*;
+pub use change_requests::*;
 pub use contract_end::*;
 pub use employees::*;
 pub use filing_progress::*;
