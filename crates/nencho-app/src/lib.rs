@@ -10,6 +10,7 @@
 pub mod account;
 pub mod audit;
 pub mod authorization;
+pub mod change_requests;
 pub mod companies;
 mod context;
 pub mod contract_end;

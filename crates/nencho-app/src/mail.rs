@@ -213,3 +213,38 @@ pub(crate) fn second_factor_notice(
     );
     message(context, tenant, to, subject, body)
 }
+
+/// The employee is told how their 登録内容の変更届 was decided.
+pub(crate) fn change_request_decided(
+    context: &AppContext,
+    tenant: &Tenant,
+    name: &str,
+    to: &EmailAddress,
+    applied: bool,
+    comment: &str,
+) -> OutboxMessage {
+    let (subject, japanese, english) = if applied {
+        (
+            "【nencho】登録内容の変更届を反映しました / Your change request was applied",
+            "お届けいただいた登録内容(氏名・住所)の変更を、従業員情報に反映しました。",
+            "The change of your name or address you asked for is now on your record.",
+        )
+    } else {
+        (
+            "【nencho】登録内容の変更届が差し戻されました / Your change request was declined",
+            "お届けいただいた登録内容の変更は反映されませんでした。コメントをご確認のうえ、必要であれば届け直してください。",
+            "Your change request was not applied. Please read the comment and send it again if needed.",
+        )
+    };
+    let comment_line = if comment.is_empty() {
+        String::new()
+    } else {
+        format!("\nコメント / Comment: {comment}\n")
+    };
+    let body = format!(
+        "{name} 様\n\n{tenant} の年末調整電子申請サイトより。\n{japanese}\n{comment_line}\n\
+         ----\n{english}\n",
+        tenant = tenant.name.as_str(),
+    );
+    message(context, tenant, to, subject, body)
+}

@@ -20,6 +20,8 @@ pub enum AuditAction {
     CompanyRegistered,
     CompanySettingsChanged,
     EmployeesImported,
+    ChangeRequestApplied,
+    ChangeRequestDeclined,
     SiteAccessChanged,
     FullExport,
     PayrollExport,
@@ -27,7 +29,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 17] = [
         Self::UserDisabled,
         Self::UserEnabled,
         Self::InitialPasswordIssued,
@@ -39,6 +41,8 @@ impl AuditAction {
         Self::CompanyRegistered,
         Self::CompanySettingsChanged,
         Self::EmployeesImported,
+        Self::ChangeRequestApplied,
+        Self::ChangeRequestDeclined,
         Self::SiteAccessChanged,
         Self::FullExport,
         Self::PayrollExport,
@@ -58,6 +62,8 @@ impl AuditAction {
             Self::CompanyRegistered => "company_registered",
             Self::CompanySettingsChanged => "company_settings_changed",
             Self::EmployeesImported => "employees_imported",
+            Self::ChangeRequestApplied => "change_request_applied",
+            Self::ChangeRequestDeclined => "change_request_declined",
             Self::SiteAccessChanged => "site_access_changed",
             Self::FullExport => "full_export",
             Self::PayrollExport => "payroll_export",
@@ -82,6 +88,8 @@ impl AuditAction {
             Self::CompanyRegistered => "会社の登録",
             Self::CompanySettingsChanged => "会社の設定変更",
             Self::EmployeesImported => "従業員CSVの取り込み",
+            Self::ChangeRequestApplied => "登録内容の変更届の反映",
+            Self::ChangeRequestDeclined => "登録内容の変更届の差戻し",
             Self::SiteAccessChanged => "IPアドレス制限の変更",
             Self::FullExport => "全データのエクスポート",
             Self::PayrollExport => "給与システム用CSVの出力",
@@ -102,6 +110,8 @@ impl AuditAction {
             Self::CompanyRegistered => "Company registered",
             Self::CompanySettingsChanged => "Company settings changed",
             Self::EmployeesImported => "Employee CSV imported",
+            Self::ChangeRequestApplied => "Change request applied",
+            Self::ChangeRequestDeclined => "Change request declined",
             Self::SiteAccessChanged => "IP restriction changed",
             Self::FullExport => "Full export",
             Self::PayrollExport => "Payroll CSV",

@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod audit_log;
+mod change_requests;
 mod companies;
 mod context;
 pub mod csrf;
@@ -85,6 +86,18 @@ pub fn routes() -> Route {
         .at(
             "/account/two-factor/recovery-codes",
             post(second_factor::recovery_codes_submit),
+        )
+        .at(
+            "/profile",
+            get(change_requests::profile_form).post(change_requests::send_change),
+        )
+        .at(
+            "/admin/companies/:id/change-requests",
+            get(change_requests::pending_list),
+        )
+        .at(
+            "/admin/change-requests/:id",
+            post(change_requests::decide_submit),
         )
         .at("/admin/companies", get(companies::list))
         .at(

@@ -635,6 +635,18 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[]),
             [NF, NF, NF, NF, NO, NO],
         ),
+        // 登録内容の変更届: nobody here has an employee record to change; deciding an unknown
+        // request is manage_employees's, then not found.
+        row(
+            "/profile".into(),
+            form(&[("family", "")]),
+            [NF, NF, NF, NF, NF, NF],
+        ),
+        row(
+            format!("/admin/change-requests/{nobody}"),
+            form(&[("action", "apply")]),
+            [NF, NF, NO, NO, NO, NO],
+        ),
         // … and one's own declaration: nobody here has an employee record.
         row(
             format!("/filings/{year}/step/questions"),

@@ -65,6 +65,7 @@ mod access_log;
 mod attachments;
 mod audit_log;
 mod authorization_posts;
+mod change_requests;
 mod contract_end;
 mod export;
 mod filings;

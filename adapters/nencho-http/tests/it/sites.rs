@@ -1179,6 +1179,11 @@ mod authorization_matrix {
             ("/account/two-factor".into(), [OK, OK, OK, OK, OK, OK]),
             ("/admin/users".into(), [OK, OK, NO, NO, NO, NO]),
             ("/admin/audit-log".into(), [OK, OK, NO, NO, NO, NO]),
+            ("/profile".into(), [OK, OK, OK, OK, OK, OK]),
+            (
+                format!("/admin/companies/{a}/change-requests"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             ("/admin/audit-log.csv".into(), [OK, OK, NO, NO, NO, NO]),
             (
                 format!("/admin/users/{someone}/roles"),
