@@ -31,6 +31,10 @@ pub const FIND: &str = select_change_requests!("WHERE tenant_id = $1 AND id = $2
 pub const OF_EMPLOYEE: &str =
     select_change_requests!("WHERE tenant_id = $1 AND employee_id = $2 ORDER BY id DESC LIMIT $3");
 
+pub const AFTER: &str = select_change_requests!(
+    "WHERE tenant_id = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3"
+);
+
 pub const PENDING: &str = select_change_requests!(
     "WHERE tenant_id = $1 AND company_id = $2 AND status = 'pending' ORDER BY id"
 );

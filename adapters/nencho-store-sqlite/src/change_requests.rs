@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use nencho_kernel::{ChangeRequestId, CompanyId, EmployeeId, TenantId};
 use nencho_ports::{ChangeDecision, ChangeRequestStore, StoreError};
 use nencho_store_sql::change_requests::{
-    DECIDE, DELETE_PENDING, FIND, INSERT, OF_EMPLOYEE, PENDING, change_request,
+    AFTER, DECIDE, DELETE_PENDING, FIND, INSERT, OF_EMPLOYEE, PENDING, change_request,
 };
 use nencho_store_sql::store_error;
 use nencho_tenancy::{ChangeRequest, Employee, PostalCode};
@@ -67,6 +67,22 @@ impl ChangeRequestStore for SqliteStore {
         let rows = sqlx::query(OF_EMPLOYEE)
             .bind(tenant_id.as_uuid())
             .bind(employee_id.as_uuid())
+            .bind(i64::from(limit))
+            .fetch_all(self.pool())
+            .await
+            .map_err(store_error)?;
+        rows.iter().map(change_request).collect()
+    }
+
+    async fn change_requests_after(
+        &self,
+        tenant_id: TenantId,
+        after: Option<ChangeRequestId>,
+        limit: u32,
+    ) -> Result<Vec<ChangeRequest>, StoreError> {
+        let rows = sqlx::query(AFTER)
+            .bind(tenant_id.as_uuid())
+            .bind(after.map(|id| id.as_uuid()))
             .bind(i64::from(limit))
             .fetch_all(self.pool())
             .await

@@ -73,6 +73,9 @@ pub const ORIGINAL_PAGE_SIZE: u32 = 500;
 /// Entries of the 操作ログ per page read from the store.
 pub const AUDIT_PAGE_SIZE: u32 = 500;
 
+/// 登録内容の変更届 per page read from the store.
+pub const CHANGE_PAGE_SIZE: u32 = 500;
+
 /// A user as exported: everything but the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportedUser {
@@ -210,6 +213,8 @@ pub enum ExportPage {
     },
     /// The 操作ログ, newest first (one or more pages).
     AuditLog(Vec<nencho_identity::AuditRecord>),
+    /// 登録内容の変更届 of the tenant, oldest first (one or more pages).
+    ChangeRequests(Vec<nencho_tenancy::ChangeRequest>),
     /// Every tax year opened for one company, newest first.
     FilingPeriods {
         company: Arc<Company>,
@@ -265,6 +270,7 @@ pub enum ExportTable {
     Roles,
     LoginHistory,
     AuditLog,
+    ChangeRequests,
     FilingPeriods,
     Filings,
     FilingValues,
@@ -277,13 +283,14 @@ pub enum ExportTable {
 }
 
 impl ExportTable {
-    pub const ALL: [ExportTable; 15] = [
+    pub const ALL: [ExportTable; 16] = [
         ExportTable::Companies,
         ExportTable::Employees,
         ExportTable::Users,
         ExportTable::Roles,
         ExportTable::LoginHistory,
         ExportTable::AuditLog,
+        ExportTable::ChangeRequests,
         ExportTable::FilingPeriods,
         ExportTable::Filings,
         ExportTable::FilingValues,
@@ -304,15 +311,16 @@ impl ExportTable {
             ExportTable::Roles => 3,
             ExportTable::LoginHistory => 4,
             ExportTable::AuditLog => 5,
-            ExportTable::FilingPeriods => 6,
-            ExportTable::Filings => 7,
-            ExportTable::FilingValues => 8,
-            ExportTable::FilingHistory => 9,
-            ExportTable::FilingChanges => 10,
-            ExportTable::SlipConsents => 11,
-            ExportTable::WithholdingSlips => 12,
-            ExportTable::FilingOriginals => 13,
-            ExportTable::Attachments => 14,
+            ExportTable::ChangeRequests => 6,
+            ExportTable::FilingPeriods => 7,
+            ExportTable::Filings => 8,
+            ExportTable::FilingValues => 9,
+            ExportTable::FilingHistory => 10,
+            ExportTable::FilingChanges => 11,
+            ExportTable::SlipConsents => 12,
+            ExportTable::WithholdingSlips => 13,
+            ExportTable::FilingOriginals => 14,
+            ExportTable::Attachments => 15,
         }
     }
 }
@@ -326,6 +334,7 @@ impl ExportPage {
             Self::Roles(_) => ExportTable::Roles,
             Self::LoginHistory { .. } => ExportTable::LoginHistory,
             Self::AuditLog(_) => ExportTable::AuditLog,
+            Self::ChangeRequests(_) => ExportTable::ChangeRequests,
             Self::FilingPeriods { .. } => ExportTable::FilingPeriods,
             Self::Filings { .. } => ExportTable::Filings,
             Self::FilingValues { .. } => ExportTable::FilingValues,
@@ -355,6 +364,10 @@ enum Stage {
     /// The 操作ログ below this id (all, for `None`).
     AuditLog {
         before: Option<i64>,
+    },
+    /// The change requests after this one (all, for `None`).
+    ChangeRequests {
+        after: Option<nencho_kernel::ChangeRequestId>,
     },
     FilingPeriods {
         index: usize,
@@ -675,12 +688,30 @@ impl FullExport {
                                 before: Some(last.id),
                             }
                         }
-                        _ => Stage::FilingPeriods { index: 0 },
+                        _ => Stage::ChangeRequests { after: None },
                     };
                     if records.is_empty() {
                         continue;
                     }
                     return Ok(Some(ExportPage::AuditLog(records)));
+                }
+                Stage::ChangeRequests { after } => {
+                    let requests = self
+                        .store
+                        .change_requests_after(self.tenant_id(), after, CHANGE_PAGE_SIZE)
+                        .await?;
+                    self.stage = match requests.last() {
+                        Some(last) if requests.len() == CHANGE_PAGE_SIZE as usize => {
+                            Stage::ChangeRequests {
+                                after: Some(last.id),
+                            }
+                        }
+                        _ => Stage::FilingPeriods { index: 0 },
+                    };
+                    if requests.is_empty() {
+                        continue;
+                    }
+                    return Ok(Some(ExportPage::ChangeRequests(requests)));
                 }
                 Stage::FilingPeriods { index } => {
                     let Some(company) = self.companies.get(index).cloned() else {

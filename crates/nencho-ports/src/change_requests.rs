@@ -32,6 +32,13 @@ pub trait ChangeRequestStore: Send + Sync {
         employee_id: EmployeeId,
         limit: u32,
     ) -> Result<Vec<ChangeRequest>, StoreError>;
+    /// Every request of the tenant after `after`, in id (time) order: the full export.
+    async fn change_requests_after(
+        &self,
+        tenant_id: TenantId,
+        after: Option<ChangeRequestId>,
+        limit: u32,
+    ) -> Result<Vec<ChangeRequest>, StoreError>;
     /// The company's pending requests, oldest first.
     async fn pending_change_requests(
         &self,

@@ -66,24 +66,24 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴・操作ログ・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・操作ログ・登録内容の変更届・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、audit_log.csv（操作ログ）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、audit_log.csv（操作ログ）、change_requests.csv（登録内容の変更届）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles, login history, the audit log, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history, the audit log, the change requests, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, audit_log.csv (audit log), filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, audit_log.csv (audit log), change_requests.csv (change requests), filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -272,6 +272,7 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::Roles => "roles.csv",
         ExportTable::LoginHistory => "login_history.csv",
         ExportTable::AuditLog => "audit_log.csv",
+        ExportTable::ChangeRequests => "change_requests.csv",
         ExportTable::FilingPeriods => "filing_periods.csv",
         ExportTable::Filings => "filings.csv",
         ExportTable::FilingValues => "filing_values.csv",
@@ -345,6 +346,26 @@ pub(super) const AUDIT_HEADER: [&str; 9] = [
     "操作コード",
     "対象",
     "内容",
+];
+
+const CHANGE_REQUEST_HEADER: [&str; 17] = [
+    "届出ID",
+    "会社ID",
+    "従業員ID",
+    "届出日時",
+    "届出者ID",
+    "氏",
+    "名",
+    "氏（フリガナ）",
+    "名（フリガナ）",
+    "郵便番号",
+    "住所",
+    "備考",
+    "状態",
+    "状態コード",
+    "処理日時",
+    "処理者",
+    "コメント",
 ];
 
 const PERIOD_HEADER: [&str; 10] = [
@@ -527,6 +548,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::Roles => ROLE_HEADER.to_vec(),
         ExportTable::LoginHistory => LOGIN_HEADER.to_vec(),
         ExportTable::AuditLog => AUDIT_HEADER.to_vec(),
+        ExportTable::ChangeRequests => CHANGE_REQUEST_HEADER.to_vec(),
         ExportTable::FilingPeriods => PERIOD_HEADER.to_vec(),
         ExportTable::Filings => FILING_HEADER.to_vec(),
         ExportTable::FilingValues => VALUE_HEADER.to_vec(),
@@ -728,6 +750,35 @@ pub(super) fn audit_cells(record: &nencho_identity::AuditRecord) -> Vec<String> 
         entry.target.clone(),
         entry.detail.clone(),
     ]
+}
+
+fn change_request_line(out: &mut String, request: &nencho_tenancy::ChangeRequest) {
+    let change = &request.change;
+    push_line(
+        out,
+        &[
+            request.id.to_string(),
+            request.company_id.to_string(),
+            request.employee_id.to_string(),
+            time_text(request.requested_at),
+            request.requested_by.to_string(),
+            change.name.family.clone(),
+            change.name.given.clone(),
+            change.name.family_kana.clone(),
+            change.name.given_kana.clone(),
+            change
+                .postal_code
+                .map(|code| code.to_string())
+                .unwrap_or_default(),
+            change.address.clone(),
+            change.note.clone(),
+            request.status.japanese_name().to_owned(),
+            request.status.code().to_owned(),
+            request.decided_at.map(time_text).unwrap_or_default(),
+            request.decided_by_name.clone().unwrap_or_default(),
+            request.comment.clone(),
+        ],
+    );
 }
 
 fn yes_no(value: bool) -> String {
@@ -1248,6 +1299,12 @@ fn write_zip(
                 records.iter().for_each(|r| audit_line(&mut text, r));
                 records.len()
             }
+            ExportPage::ChangeRequests(requests) => {
+                requests
+                    .iter()
+                    .for_each(|r| change_request_line(&mut text, r));
+                requests.len()
+            }
             ExportPage::FilingPeriods { company, periods } => {
                 periods
                     .iter()
@@ -1369,6 +1426,10 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          番号, 日時, 操作者ID（ユーザーID）, 操作者のログインID, 操作者, 操作（IDの無効化・会社ごとの権限の付与・全データのエクスポートなど）, 操作コード（user_disabled など）, 対象（ログインID・会社名など）, 内容（変更の内容）\r\n\
          管理者が行ったIDや権限、会社の設定、IPアドレス制限、2段階認証の変更と、データの出力を、新しい順に並べたものです。操作者のログインIDと氏名は操作したときのままです。\r\n\
          \r\n\
+         ■ change_requests.csv（登録内容の変更届、{change_requests}件）\r\n\
+         届出ID, 会社ID, 従業員ID, 届出日時, 届出者ID（ユーザーID）, 氏, 名, 氏（フリガナ）, 名（フリガナ）, 郵便番号, 住所, 備考, 状態（確認待ち／反映済み／差戻し）, 状態コード（pending／applied／declined）, 処理日時, 処理者, コメント\r\n\
+         従業員が届け出た氏名・住所の変更（届け出た内容）を、古い順に並べたものです。従業員IDで employees.csv と対応します。\r\n\
+         \r\n\
          ■ filing_periods.csv（年末調整の期間、{periods}件）\r\n\
          会社ID, 会社名, 年分（西暦）, 年末調整期間の開始日, 年末調整期間の終了日, 提出期間の開始日, 提出期間の終了日, 再提出期間の開始日, 再提出期間の終了日（再提出期間がなければ空欄）, 通年申告（はい／いいえ）\r\n\
          会社ごとに新しい年分から順です。\r\n\
@@ -1426,15 +1487,16 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         roles = rows[3],
         logins = rows[4],
         audits = rows[5],
-        periods = rows[6],
-        filings = rows[7],
-        values = rows[8],
-        events = rows[9],
-        changes = rows[10],
-        consents = rows[11],
-        slips = rows[12],
-        originals = rows[13],
-        attachments = rows[14],
+        change_requests = rows[6],
+        periods = rows[7],
+        filings = rows[8],
+        values = rows[9],
+        events = rows[10],
+        changes = rows[11],
+        consents = rows[12],
+        slips = rows[13],
+        originals = rows[14],
+        attachments = rows[15],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

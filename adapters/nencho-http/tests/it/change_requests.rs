@@ -239,4 +239,19 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
             && page.contains("番地を住民票のとおりにしてください")
     );
     assert!(page.contains(r#"data-status="applied""#));
+
+    // Both are in the full export, as asked and as decided.
+    let (status, _, zip) = admin.get_file("/admin/export/download?encoding=utf8").await;
+    assert_eq!(status, StatusCode::OK);
+    let files = crate::export::unzip(zip);
+    let exported = String::from_utf8_lossy(&files["change_requests.csv"]).into_owned();
+    let lines: Vec<&str> = exported.lines().collect();
+    assert_eq!(lines.len(), 3, "{exported}");
+    assert!(
+        lines[1].contains(",大阪府大阪市北区梅田1-1,2026年10月1日に結婚・転居,反映済み,applied,")
+    );
+    assert!(
+        lines[2].contains(",差戻し,declined,")
+            && lines[2].ends_with(",番地を住民票のとおりにしてください")
+    );
 }

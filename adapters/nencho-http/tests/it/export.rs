@@ -131,10 +131,11 @@ pub(crate) fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8
     files
 }
 
-const FILES: [&str; 16] = [
+const FILES: [&str; 17] = [
     "README.txt",
     "attachments.csv",
     "audit_log.csv",
+    "change_requests.csv",
     "companies.csv",
     "employees.csv",
     "filing_changes.csv",

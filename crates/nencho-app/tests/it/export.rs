@@ -114,6 +114,9 @@ async fn the_export_of_5003_employees_pages_through_every_company_and_table_in_o
                     "the export's own start is in the 操作ログ it exports"
                 );
             }
+            ExportPage::ChangeRequests(requests) => {
+                panic!("nobody asked for a change: {requests:?}")
+            }
             ExportPage::FilingPeriods { .. }
             | ExportPage::Filings { .. }
             | ExportPage::FilingValues { .. }
