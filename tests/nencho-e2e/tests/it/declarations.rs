@@ -34,6 +34,8 @@ const TENANT_NAME: &str = "年調サポート社労士法人";
 const ADMIN_EMAIL: &str = "admin@nenchou.example";
 const ADMIN_PASSWORD: &str = "hoshi-no-shita-de-hashiru-usagi";
 const COMPANY: &str = "株式会社シー物産";
+/// Where the employee moved (their 登録内容の変更届).
+const NEW_ADDRESS: &str = "東京都港区芝公園4-2-8";
 
 /// The employee who files, the 担当者 and the 承認者 (employees of the company too).
 const EMPLOYEE_EMAIL: &str = "jiro.tanaka@example.jp";
@@ -341,6 +343,12 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     browser.click("#submit-filing").await;
     browser.wait_for_path(&base).await;
     wait_for_status(&browser, "submitted", "提出済").await;
+    // The employee has moved: a 登録内容の変更届 for the address the forms print.
+    browser.goto(&format!("{site}/profile")).await;
+    browser.fill("#address", NEW_ADDRESS).await;
+    browser.fill("#note", "2026年11月1日に転居").await;
+    browser.submit_form_of("#address").await;
+    browser.wait_for("#pending").await;
     log_out(&browser, &site).await;
 
     // 5. The 担当者 returns it with a comment.
@@ -488,9 +496,29 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     expect_awaiting_originals(&browser, "0").await;
     log_out(&browser, &site).await;
 
-    // 7. The ADMIN downloads the payroll CSV: the employee's row holds the expected figures.
+    // 7. The ADMIN applies the employee's change of address (the employee is told by mail),
+    // then downloads the payroll CSV: the employee's row holds the expected figures.
     browser.goto(&format!("{site}/login")).await;
     log_in(&browser, &contract.admin_id, ADMIN_PASSWORD, "/").await;
+    browser
+        .goto(&format!("{site}/admin/companies/{company}/change-requests"))
+        .await;
+    browser.wait_for("section.change-request").await;
+    if !browser.body_text().await.contains(NEW_ADDRESS) {
+        browser
+            .fail("the change request does not show the new address")
+            .await;
+    }
+    browser
+        .click(r#"section.change-request button[value="apply"]"#)
+        .await;
+    browser.wait_for("#none-pending").await;
+    sink.wait_for_mail(
+        EMPLOYEE_EMAIL,
+        "登録内容の変更届を反映しました",
+        MAIL_PATIENCE,
+    )
+    .await;
     browser.goto(&format!("{site}{dashboard}")).await;
     let link = browser.wait_for("#payroll-utf8").await;
     let path = browser.attribute(&link, "href").await.unwrap_or_default();
