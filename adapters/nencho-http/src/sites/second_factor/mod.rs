@@ -7,174 +7,31 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::second_factor::{
-    Enrolment, disable, enable, enrolment_for, new_enrolment, replace_recovery_codes,
-    reset_for_user, set_staff_requirement, staff_requirement, status, verify_login,
+    Enrolment, disable, enable, enrolment_for, new_enrolment, replace_recovery_codes, status,
+    verify_login,
 };
 use nencho_app::sign_in::CurrentUser;
 use nencho_identity::{RecoveryCode, SessionStage, TotpSecret};
-use nencho_kernel::{UserId, format_japan_datetime};
+use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path, Query};
+use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::account::failure;
 use super::context::{Site, see_other};
-use super::i18n::Lang;
 use super::layout::Layout;
 use super::render::{page, plain_not_found, rejected_form};
 use crate::HttpServices;
 
+mod admin;
+mod words;
+
+pub use admin::{reset_submit, staff_rule_submit};
+pub use words::{SecondFactorWords, words};
+
 pub const CODE_PAGE: &str = "/login/two-factor";
 pub const SETTINGS_PAGE: &str = "/account/two-factor";
-
-pub struct SecondFactorWords {
-    pub title: &'static str,
-    code_title: &'static str,
-    code_lead: &'static str,
-    code_label: &'static str,
-    code_hint: &'static str,
-    code_wrong: &'static str,
-    verify: &'static str,
-    cancel: &'static str,
-    on: &'static str,
-    off: &'static str,
-    enabled_since: &'static str,
-    codes_left: &'static str,
-    required: &'static str,
-    required_now: &'static str,
-    setup_title: &'static str,
-    setup_step1: &'static str,
-    setup_step2: &'static str,
-    setup_step3: &'static str,
-    key_label: &'static str,
-    open_in_app: &'static str,
-    password_label: &'static str,
-    password_wrong: &'static str,
-    enable: &'static str,
-    codes_title: &'static str,
-    codes_lead: &'static str,
-    codes_done: &'static str,
-    new_codes_title: &'static str,
-    new_codes_lead: &'static str,
-    new_codes: &'static str,
-    disable_title: &'static str,
-    disable_lead: &'static str,
-    disable_code_label: &'static str,
-    disable: &'static str,
-    disabled: &'static str,
-    pub users_column: &'static str,
-    pub users_reset: &'static str,
-    pub users_reset_done: &'static str,
-    pub staff_rule_title: &'static str,
-    pub staff_rule_lead: &'static str,
-    pub staff_rule_on: &'static str,
-    pub staff_rule_off: &'static str,
-    pub staff_rule_enable: &'static str,
-    pub staff_rule_disable: &'static str,
-    pub adoption: &'static str,
-}
-
-const JA: SecondFactorWords = SecondFactorWords {
-    title: "2段階認証",
-    code_title: "確認コードの入力",
-    code_lead: "スマートフォンの認証アプリ(Google Authenticator、Microsoft Authenticator など)に表示されている6桁の確認コードを入力してください。",
-    code_label: "確認コード",
-    code_hint: "スマートフォンを紛失したときは、確認コードの代わりにリカバリーコード(XXXX-XXXX-XXXX)を入力できます。",
-    code_wrong: "確認コードが正しくありません。最新のコードを入力してください(同じコードは2回使えません)。",
-    verify: "確認する",
-    cancel: "ログインをやめる",
-    on: "2段階認証は有効です。",
-    off: "2段階認証は設定されていません。",
-    enabled_since: "設定日時",
-    codes_left: "未使用のリカバリーコード",
-    required: "この契約では、管理者・担当者などの2段階認証が必須です。",
-    required_now: "この契約では、管理者・担当者などの2段階認証が必須です。設定が終わるまで他の画面は使えません。",
-    setup_title: "2段階認証を設定する",
-    setup_step1: "1. スマートフォンに認証アプリ(Google Authenticator、Microsoft Authenticator、IIJ SmartKey など)を入れます。",
-    setup_step2: "2. アプリでこのQRコードを読み取ります。読み取れないときは、下のキーを手入力してください。",
-    setup_step3: "3. アプリに表示された6桁のコードと、現在のパスワードを入力して設定します。",
-    key_label: "キー(手入力用)",
-    open_in_app: "このスマートフォンの認証アプリで開く",
-    password_label: "現在のパスワード",
-    password_wrong: "パスワードが正しくありません。",
-    enable: "設定する",
-    codes_title: "リカバリーコード",
-    codes_lead: "スマートフォンを紛失したときに、確認コードの代わりに使えるコードです。各コードは1回だけ使えます。この画面を閉じると二度と表示されません。印刷するか、安全な場所に保管してください。",
-    codes_done: "保管しました",
-    new_codes_title: "リカバリーコードの再発行",
-    new_codes_lead: "新しいリカバリーコードを発行します。これまでのコードは使えなくなります。",
-    new_codes: "再発行する",
-    disable_title: "2段階認証を解除する",
-    disable_lead: "解除すると、パスワードだけでログインできるようになります。",
-    disable_code_label: "確認コードまたはリカバリーコード",
-    disable: "解除する",
-    disabled: "2段階認証を解除しました。",
-    users_column: "2段階認証",
-    users_reset: "2段階認証をリセット",
-    users_reset_done: "2段階認証をリセットしました。本人のログインはすべて終了しました。",
-    staff_rule_title: "管理者・担当者の2段階認証",
-    staff_rule_lead: "必須にすると、ADMIN・管理者と、会社ごとの権限(承認者・担当者・参照者)を持つIDは、次回のログイン時に2段階認証を設定するまで他の画面を使えません。一般ユーザーは任意です。",
-    staff_rule_on: "現在: 必須",
-    staff_rule_off: "現在: 任意",
-    staff_rule_enable: "必須にする",
-    staff_rule_disable: "任意に戻す",
-    adoption: "2段階認証を設定済みの有効なID",
-};
-
-const EN: SecondFactorWords = SecondFactorWords {
-    title: "Two-step verification",
-    code_title: "Enter your verification code",
-    code_lead: "Enter the 6-digit code shown in the authenticator app on your phone (Google Authenticator, Microsoft Authenticator, …).",
-    code_label: "Verification code",
-    code_hint: "If your phone is lost, enter a recovery code (XXXX-XXXX-XXXX) instead.",
-    code_wrong: "The code is not correct. Enter the latest code (a code works only once).",
-    verify: "Verify",
-    cancel: "Cancel login",
-    on: "Two-step verification is on.",
-    off: "Two-step verification is not set up.",
-    enabled_since: "Set up at",
-    codes_left: "Unused recovery codes",
-    required: "This contract requires two-step verification of administrators and staff.",
-    required_now: "This contract requires two-step verification of administrators and staff. Set it up to continue.",
-    setup_title: "Set up two-step verification",
-    setup_step1: "1. Install an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, …).",
-    setup_step2: "2. Scan this QR code with the app, or type the key below.",
-    setup_step3: "3. Enter the 6-digit code the app shows and your current password.",
-    key_label: "Key (to type in)",
-    open_in_app: "Open in this phone's authenticator app",
-    password_label: "Current password",
-    password_wrong: "The password is not correct.",
-    enable: "Turn on",
-    codes_title: "Recovery codes",
-    codes_lead: "Use one of these instead of the app's code if your phone is lost. Each works once. They are shown only now: print them or keep them somewhere safe.",
-    codes_done: "I have kept them",
-    new_codes_title: "New recovery codes",
-    new_codes_lead: "Issue new recovery codes; the earlier ones stop working.",
-    new_codes: "Issue new codes",
-    disable_title: "Turn off two-step verification",
-    disable_lead: "Logging in will then need only the password.",
-    disable_code_label: "Verification code or recovery code",
-    disable: "Turn off",
-    disabled: "Two-step verification was turned off.",
-    users_column: "2-step",
-    users_reset: "Reset two-step verification",
-    users_reset_done: "Two-step verification was reset and the user's sessions ended.",
-    staff_rule_title: "Two-step verification for staff",
-    staff_rule_lead: "When required, ADMIN, administrators and every ID with a company role (approver, clerk, viewer) must set it up at their next login before any other page. General users may choose.",
-    staff_rule_on: "Now: required",
-    staff_rule_off: "Now: optional",
-    staff_rule_enable: "Require",
-    staff_rule_disable: "Make optional",
-    adoption: "Enabled IDs with two-step verification",
-};
-
-pub fn words(lang: Lang) -> &'static SecondFactorWords {
-    match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
-}
 
 /// The key's QR code as inline SVG (black modules on white, quiet zone included). Built from the
 /// URI by the `qrcode` crate, never from user text, so it is safe to embed unescaped.
@@ -544,7 +401,7 @@ pub async fn recovery_codes_submit(
 }
 
 /// The site and its user for a form post, after its CSRF token.
-async fn entered_with_csrf<'a>(
+pub(super) async fn entered_with_csrf<'a>(
     request: &'a Request,
     services: &'a Arc<HttpServices>,
     csrf_token: &str,
@@ -557,67 +414,4 @@ async fn entered_with_csrf<'a>(
     }
     let current = site.require_user().await?;
     Ok((site, current))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
-}
-
-/// An administrator removes a user's 2段階認証 (`POST /admin/users/{id}/two-factor/reset`).
-#[handler]
-pub async fn reset_submit(
-    request: &Request,
-    services: Data<&Arc<HttpServices>>,
-    Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
-        Ok(entered) => entered,
-        Err(response) => return response,
-    };
-    let Ok(target) = id.parse::<UserId>() else {
-        return plain_not_found();
-    };
-    match reset_for_user(&services.app, &current, target).await {
-        Ok(_) => see_other("/admin/users?notice=second_factor_reset"),
-        Err(error) => failure(&site, &error).await,
-    }
-}
-
-#[derive(Deserialize)]
-pub struct StaffRuleForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    required: String,
-}
-
-/// The contract's staff rule (`POST /admin/users/second-factor-rule`).
-#[handler]
-pub async fn staff_rule_submit(
-    request: &Request,
-    services: Data<&Arc<HttpServices>>,
-    Form(form): Form<StaffRuleForm>,
-) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
-        Ok(entered) => entered,
-        Err(response) => return response,
-    };
-    let outcome = match form.required.as_str() {
-        "true" => set_staff_requirement(&services.app, &current, true).await,
-        "false" => set_staff_requirement(&services.app, &current, false).await,
-        // Who may not change the rule hears that first.
-        _ => staff_requirement(&services.app, &current)
-            .await
-            .and(Err(AppError::Invalid {
-                field: "required",
-                message: "true or false".into(),
-            })),
-    };
-    match outcome {
-        Ok(()) => see_other("/admin/users"),
-        Err(error) => failure(&site, &error).await,
-    }
 }
