@@ -84,6 +84,27 @@ pub struct PendingChange {
     pub employee: Employee,
 }
 
+/// How many of the company's requests wait for a decision (`ManageEmployees` there), for the
+/// employee list's link.
+pub async fn pending_count(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+) -> Result<usize, AppError> {
+    require(
+        context,
+        actor,
+        Permission::ManageEmployees,
+        Some(company_id),
+    )
+    .await?;
+    Ok(context
+        .store
+        .pending_change_requests(actor.tenant.id, company_id)
+        .await?
+        .len())
+}
+
 /// The company's pending requests, oldest first.
 pub async fn pending_changes(
     context: &AppContext,

@@ -39,6 +39,8 @@ struct EmployeesPage {
     next_after: Option<String>,
     /// Only who may import sees the link to the import wizard.
     can_import: bool,
+    /// 登録内容の変更届 waiting for a decision (shown to those who decide them).
+    pending_changes: usize,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +114,25 @@ pub async fn list(
                 })
                 .collect();
             let next_after = list.page.next.map(|next| next.as_str().to_owned());
+            let can_import = current.user.role.manages_users();
+            let pending_changes = if can_import {
+                match nencho_app::change_requests::pending_count(
+                    &services.app,
+                    &current,
+                    company_id,
+                )
+                .await
+                {
+                    Ok(count) => count,
+                    Err(error) => {
+                        // The list still serves; only its badge is missing.
+                        tracing::error!(%error, "counting change requests failed");
+                        0
+                    }
+                }
+            } else {
+                0
+            };
             page(
                 &EmployeesPage {
                     layout: site.layout().with_user(&current),
@@ -122,7 +143,8 @@ pub async fn list(
                     include_departed,
                     rows,
                     next_after,
-                    can_import: current.user.role.manages_users(),
+                    can_import,
+                    pending_changes,
                 },
                 StatusCode::OK,
             )

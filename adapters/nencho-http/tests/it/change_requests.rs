@@ -141,6 +141,13 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
     let list = format!("/admin/companies/{}/change-requests", company.id);
     assert_eq!(clerk.get(&list).await.0, StatusCode::FORBIDDEN);
 
+    let (_, employees, _) = admin
+        .get(&format!("/admin/companies/{}/employees", company.id))
+        .await;
+    assert!(
+        employees.contains(r#"<span class="badge" id="pending-changes">1</span>"#),
+        "the employee list says one request waits"
+    );
     let (status, page, _) = admin.get(&list).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("E0001 山田 花子"));
