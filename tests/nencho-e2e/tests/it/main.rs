@@ -211,6 +211,21 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
 
     two_step_verification(&browser, site, &contract.admin_id, &mut sink).await;
 
+    // The 操作ログ lists the IP restriction saved and lifted above, by the ADMIN.
+    browser.click("#menu-audit-log").await;
+    browser.wait_for_path("/admin/audit-log").await;
+    let entries = browser
+        .find_all(r#"tr.audit-entry[data-action="site_access_changed"]"#)
+        .await;
+    if entries.len() != 2 {
+        browser
+            .fail(&format!(
+                "the 操作ログ should list the two changes of the IP restriction, not {}",
+                entries.len()
+            ))
+            .await;
+    }
+
     // A host that is no tenant's site is not found.
     assert_eq!(
         status_of(
