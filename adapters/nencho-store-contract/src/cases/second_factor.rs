@@ -38,6 +38,15 @@ fn notice(tenant_id: TenantId, clock: &FixedClock) -> OutboxMessage {
     )
 }
 
+/// A key set up now, no code used yet.
+fn factor(clock: &FixedClock) -> SecondFactor {
+    SecondFactor {
+        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
+        enabled_at: clock.now(),
+        last_used_step: None,
+    }
+}
+
 fn codes(user_id: UserId) -> (Vec<RecoveryCode>, Vec<nencho_identity::TokenHash>) {
     let codes: Vec<RecoveryCode> = (0u8..3)
         .map(|n| RecoveryCode::from_random_bytes([n; RecoveryCode::RANDOM_BYTES]))
@@ -146,11 +155,7 @@ pub async fn a_code_step_is_claimed_once_and_only_forwards(store: &dyn Store) {
         !store.claim_code_step(acme.id, admin.id, 10).await.unwrap(),
         "no authenticator, nothing to claim"
     );
-    let factor = SecondFactor {
-        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
-        enabled_at: clock.now(),
-        last_used_step: None,
-    };
+    let factor = factor(&clock);
     store
         .enable_second_factor(acme.id, admin.id, &factor, &[], None, None)
         .await
@@ -183,11 +188,7 @@ pub async fn a_recovery_code_works_once_and_new_codes_replace_all(store: &dyn St
     let clerk = user(&acme, "clerk", Role::General, &clock);
     store.open_tenant(&acme, &admin).await.unwrap();
     store.insert_user(acme.id, &clerk).await.unwrap();
-    let factor = SecondFactor {
-        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
-        enabled_at: clock.now(),
-        last_used_step: None,
-    };
+    let factor = factor(&clock);
     let (admin_codes, admin_hashes) = codes(admin.id);
     store
         .enable_second_factor(acme.id, admin.id, &factor, &admin_hashes, None, None)
@@ -281,11 +282,7 @@ pub async fn disabling_a_second_factor_removes_it_and_its_codes_and_ends_session
         store.list_mail(acme.id, 100).await.unwrap().is_empty(),
         "and no notice"
     );
-    let factor = SecondFactor {
-        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
-        enabled_at: clock.now(),
-        last_used_step: None,
-    };
+    let factor = factor(&clock);
     let (_, hashes) = codes(admin.id);
     store
         .enable_second_factor(acme.id, admin.id, &factor, &hashes, None, None)
@@ -343,11 +340,7 @@ pub async fn second_factors_and_the_staff_rule_never_cross_tenants(store: &dyn S
     let beta_admin = user(&beta, "admin", Role::Admin, &clock);
     store.open_tenant(&acme, &acme_admin).await.unwrap();
     store.open_tenant(&beta, &beta_admin).await.unwrap();
-    let factor = SecondFactor {
-        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
-        enabled_at: clock.now(),
-        last_used_step: None,
-    };
+    let factor = factor(&clock);
     let (codes, hashes) = codes(acme_admin.id);
     store
         .enable_second_factor(acme.id, acme_admin.id, &factor, &hashes, None, None)
