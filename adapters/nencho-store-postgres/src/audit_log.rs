@@ -1,7 +1,7 @@
 //! The 操作ログ.
 
 use async_trait::async_trait;
-use nencho_identity::{AuditEntry, AuditRecord};
+use nencho_identity::{AuditAction, AuditEntry, AuditRecord};
 use nencho_kernel::TenantId;
 use nencho_ports::{AuditLogStore, StoreError};
 use nencho_store_sql::rows;
@@ -32,13 +32,15 @@ impl AuditLogStore for PgStore {
     async fn audit_records(
         &self,
         tenant_id: TenantId,
+        action: Option<AuditAction>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditRecord>, StoreError> {
         let query = sqlx::query(AUDIT_PAGE)
             .bind(tenant_id.as_uuid())
             .bind(before)
-            .bind(i64::from(limit));
+            .bind(i64::from(limit))
+            .bind(action.map(AuditAction::code));
         self.fetch_all_scoped(tenant_id, query)
             .await?
             .iter()

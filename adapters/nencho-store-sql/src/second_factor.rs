@@ -34,7 +34,7 @@ pub const SET_STAFF_RULE: &str =
 pub const INSERT_AUDIT: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, actor_login_id, \
      actor_name, action, target, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// Newest first, below an id (all, for NULL).
+/// Newest first, below an id (all, for NULL), of one action (any, for NULL).
 pub const AUDIT_PAGE: &str = "SELECT id, tenant_id, at, actor_id, actor_login_id, actor_name, \
      action, target, detail FROM audit_log WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) \
-     ORDER BY id DESC LIMIT $3";
+     AND ($4 IS NULL OR action = $4) ORDER BY id DESC LIMIT $3";

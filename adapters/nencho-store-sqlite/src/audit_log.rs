@@ -1,7 +1,7 @@
 //! The 操作ログ.
 
 use async_trait::async_trait;
-use nencho_identity::{AuditEntry, AuditRecord};
+use nencho_identity::{AuditAction, AuditEntry, AuditRecord};
 use nencho_kernel::TenantId;
 use nencho_ports::{AuditLogStore, StoreError};
 use nencho_store_sql::{rows, store_error};
@@ -31,6 +31,7 @@ impl AuditLogStore for SqliteStore {
     async fn audit_records(
         &self,
         tenant_id: TenantId,
+        action: Option<AuditAction>,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditRecord>, StoreError> {
@@ -38,6 +39,7 @@ impl AuditLogStore for SqliteStore {
             .bind(tenant_id.as_uuid())
             .bind(before)
             .bind(i64::from(limit))
+            .bind(action.map(AuditAction::code))
             .fetch_all(self.pool())
             .await
             .map_err(store_error)?

@@ -40,15 +40,17 @@ pub struct AuditPage {
     pub next: Option<i64>,
 }
 
+/// One page of the log (of one action, when `action` is given).
 pub async fn audit_log(
     context: &AppContext,
     actor: &CurrentUser,
+    action: Option<AuditAction>,
     before: Option<i64>,
 ) -> Result<AuditPage, AppError> {
     crate::authorization::require(context, actor, Permission::ViewAuditLog, None).await?;
     let mut records = context
         .store
-        .audit_records(actor.tenant.id, before, PAGE + 1)
+        .audit_records(actor.tenant.id, action, before, PAGE + 1)
         .await?;
     let next = if records.len() > PAGE as usize {
         records.truncate(PAGE as usize);

@@ -680,7 +680,7 @@ impl FullExport {
                 Stage::AuditLog { before } => {
                     let records = self
                         .store
-                        .audit_records(self.tenant_id(), before, AUDIT_PAGE_SIZE)
+                        .audit_records(self.tenant_id(), None, before, AUDIT_PAGE_SIZE)
                         .await?;
                     self.stage = match records.last() {
                         Some(last) if records.len() == AUDIT_PAGE_SIZE as usize => {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::audit::audit_log;
+use nencho_identity::AuditAction;
 use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
 use poem::web::{Data, Query};
@@ -30,6 +31,9 @@ pub struct AuditWords {
     older: &'static str,
     csv: &'static str,
     csv_sjis: &'static str,
+    filter: &'static str,
+    every_action: &'static str,
+    show: &'static str,
 }
 
 const JA: AuditWords = AuditWords {
@@ -44,6 +48,9 @@ const JA: AuditWords = AuditWords {
     older: "さらに古い記録",
     csv: "CSVでダウンロード(UTF-8)",
     csv_sjis: "CSVでダウンロード(Excel向け Shift_JIS)",
+    filter: "操作で絞り込む",
+    every_action: "すべての操作",
+    show: "表示",
 };
 
 const EN: AuditWords = AuditWords {
@@ -58,6 +65,9 @@ const EN: AuditWords = AuditWords {
     older: "Older entries",
     csv: "Download as CSV (UTF-8)",
     csv_sjis: "Download as CSV (Shift_JIS for Excel)",
+    filter: "Filter by action",
+    every_action: "Every action",
+    show: "Show",
 };
 
 fn words(lang: Lang) -> &'static AuditWords {
@@ -84,11 +94,21 @@ struct AuditPage {
     w: &'static AuditWords,
     rows: Vec<AuditRow>,
     next: Option<i64>,
+    /// (code, name, chosen) for the filter.
+    actions: Vec<(&'static str, &'static str, bool)>,
+    /// The chosen action's code, carried by the links ("" = every action).
+    chosen: &'static str,
 }
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
     before: Option<String>,
+    action: Option<String>,
+}
+
+/// The action a query asks for; an unknown one is none (every action).
+fn action_of(code: Option<&str>) -> Option<AuditAction> {
+    code.and_then(AuditAction::from_code)
 }
 
 #[handler]
@@ -103,7 +123,8 @@ pub async fn show(
     };
     // A cursor that is no number starts from the newest entry.
     let before = query.before.and_then(|text| text.parse::<i64>().ok());
-    match audit_log(&services.app, &current, before).await {
+    let action = action_of(query.action.as_deref());
+    match audit_log(&services.app, &current, action, before).await {
         Ok(found) => {
             let english = site.lang == Lang::En;
             let rows = found
@@ -126,12 +147,28 @@ pub async fn show(
                     }
                 })
                 .collect();
+            let actions = AuditAction::ALL
+                .into_iter()
+                .map(|each| {
+                    (
+                        each.code(),
+                        if english {
+                            each.english_name()
+                        } else {
+                            each.japanese_name()
+                        },
+                        Some(each) == action,
+                    )
+                })
+                .collect();
             page(
                 &AuditPage {
                     layout: site.layout().with_user(&current),
                     w: words(site.lang),
                     rows,
                     next: found.next,
+                    actions,
+                    chosen: action.map_or("", AuditAction::code),
                 },
                 StatusCode::OK,
             )
@@ -143,6 +180,7 @@ pub async fn show(
 #[derive(Deserialize)]
 pub struct DownloadQuery {
     encoding: Option<String>,
+    action: Option<String>,
 }
 
 /// The whole 操作ログ as CSV (`/admin/audit-log.csv?encoding=utf8|sjis`), newest first, with the
@@ -158,7 +196,8 @@ pub async fn download(
         Err(response) => return response,
     };
     // The first page checks the permission before anything is sent.
-    let first = match audit_log(&services.app, &current, None).await {
+    let action = action_of(query.action.as_deref());
+    let first = match audit_log(&services.app, &current, action, None).await {
         Ok(first) => first,
         Err(error) => return failure(&site, &error).await,
     };
@@ -176,7 +215,7 @@ pub async fn download(
         Box::pin(async move {
             let found = match ready {
                 Some(found) => found,
-                None => audit_log(&services.app, &current, before).await?,
+                None => audit_log(&services.app, &current, action, before).await?,
             };
             let rows = found
                 .records

@@ -113,6 +113,21 @@ async fn administrative_actions_are_listed_newest_first_with_who_and_what() {
     );
     assert!(page.contains(r#"<td class="target">emp001</td>"#));
     assert!(page.contains("管理者(admin)"), "who did it");
+    let (_, only, _) = admin
+        .get("/admin/audit-log?action=company_role_assigned")
+        .await;
+    assert_eq!(
+        actions(&only),
+        ["company_role_assigned"],
+        "one action's entries"
+    );
+    assert!(only.contains(r#"<option value="company_role_assigned" selected>"#));
+    let (_, unknown, _) = admin.get("/admin/audit-log?action=nosuch").await;
+    assert_eq!(
+        actions(&unknown).len(),
+        6,
+        "an unknown action filters nothing"
+    );
 
     // Only ADMIN and administrators; another contract sees none of it.
     let mut clerk = browser(&fixture, "acme.localhost:8080");

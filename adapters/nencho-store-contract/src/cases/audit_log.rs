@@ -45,7 +45,10 @@ pub async fn the_audit_log_pages_newest_first_and_never_crosses_tenants(store: &
     let mut read = Vec::new();
     let mut before = None;
     loop {
-        let page = store.audit_records(acme.id, before, 10).await.unwrap();
+        let page = store
+            .audit_records(acme.id, None, before, 10)
+            .await
+            .unwrap();
         assert!(page.len() <= 10);
         let Some(last) = page.last() else { break };
         before = Some(last.id);
@@ -60,7 +63,26 @@ pub async fn the_audit_log_pages_newest_first_and_never_crosses_tenants(store: &
     expected.reverse();
     assert_eq!(entries, expected, "every field reads back");
 
-    let beta_log = store.audit_records(beta.id, None, 100).await.unwrap();
+    let exports = store
+        .audit_records(acme.id, Some(AuditAction::FullExport), None, 100)
+        .await
+        .unwrap();
+    let expected_exports: Vec<AuditEntry> = written
+        .iter()
+        .rev()
+        .filter(|one| one.action == AuditAction::FullExport)
+        .cloned()
+        .collect();
+    assert!(!expected_exports.is_empty());
+    assert_eq!(
+        exports
+            .into_iter()
+            .map(|record| record.entry)
+            .collect::<Vec<_>>(),
+        expected_exports,
+        "one action's entries only"
+    );
+    let beta_log = store.audit_records(beta.id, None, None, 100).await.unwrap();
     assert_eq!(beta_log.len(), 3);
     assert!(
         beta_log
