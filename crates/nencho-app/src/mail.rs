@@ -161,6 +161,9 @@ pub(crate) enum SecondFactorChange {
     RecoveryCodeUsed {
         left: u32,
     },
+    /// The right password was followed by so many wrong codes that the ID is locked: someone
+    /// else may know the password.
+    LockedByWrongCodes,
 }
 
 pub(crate) fn second_factor_notice(
@@ -191,6 +194,11 @@ pub(crate) fn second_factor_notice(
             "【nencho】リカバリーコードを再発行しました / New recovery codes",
             "2段階認証のリカバリーコードが再発行されました。以前のリカバリーコードは使えません。".to_owned(),
             "New recovery codes were issued for two-step verification; the earlier ones no longer work.".to_owned(),
+        ),
+        SecondFactorChange::LockedByWrongCodes => (
+            "【nencho】パスワードが他人に知られているおそれがあります / Your password may be known",
+            "正しいパスワードのあと、誤った確認コードが続けて入力されたため、IDを一時的にロックしました(15分後に解除されます)。ご自身の操作でない場合は、パスワードが他人に知られているおそれがあります。すぐにパスワードを変更し、ログイン履歴を確認してください。".to_owned(),
+            "Your password was entered correctly, followed by wrong verification codes, so the ID is locked for 15 minutes. If this was not you, someone may know your password: change it at once and check your login history.".to_owned(),
         ),
         SecondFactorChange::RecoveryCodeUsed { left } => (
             "【nencho】リカバリーコードでログインしました / Logged in with a recovery code",

@@ -370,9 +370,20 @@ async fn a_recovery_code_logs_in_once_and_says_how_many_are_left() {
 
 #[tokio::test]
 async fn ten_wrong_codes_lock_the_id_and_then_the_right_code_is_refused_too() {
-    let (store, _services, notice) = acme().await;
+    let (store, services, notice) = acme().await;
     let mut admin = browser(&store, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
+    let me = current(&services, &notice, &admin).await;
+    services
+        .app
+        .store
+        .set_user_email(
+            notice.tenant.id,
+            me.user.id,
+            Some(EmailAddress::parse("admin@acme.example").unwrap()),
+        )
+        .await
+        .unwrap();
     let (mut app, _) = turn_on(&mut admin, NEW_PASSWORD).await;
     log_out(&mut admin).await;
     log_in(&mut admin, "admin", NEW_PASSWORD).await;
@@ -380,12 +391,39 @@ async fn ten_wrong_codes_lock_the_id_and_then_the_right_code_is_refused_too() {
         let (status, _, _) = enter_code(&mut admin, &app.far_code()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
+    let warned = |mails: &[nencho_ports::OutboxMessage]| {
+        mails
+            .iter()
+            .filter(|mail| {
+                mail.subject
+                    .contains("パスワードが他人に知られているおそれがあります")
+            })
+            .count()
+    };
+    let mails = services
+        .app
+        .store
+        .list_mail(notice.tenant.id, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        warned(&mails),
+        1,
+        "the owner is told once, at the lock: {mails:?}"
+    );
     let (status, _, _) = enter_code(&mut admin, &app.next_code()).await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,
         "locked: even the right code"
     );
+    let mails = services
+        .app
+        .store
+        .list_mail(notice.tenant.id, 50)
+        .await
+        .unwrap();
+    assert_eq!(warned(&mails), 1, "and not again while it is locked");
     let (_, _, location) = admin.get("/").await;
     assert_eq!(location.as_deref(), Some("/login/two-factor"));
     let mut other = browser(&store, "acme.localhost:8080");
