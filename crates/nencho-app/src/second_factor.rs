@@ -239,15 +239,16 @@ pub async fn verify_login(
         .await?;
     if !outcome.is_success() {
         // The failure that locks the ID tells its owner: the password itself was right.
-        if outcome == LoginOutcome::WrongCode && context.throttle.is_locked(recent_failures + 1) {
-            if let Some(message) = notice(
+        if outcome == LoginOutcome::WrongCode
+            && context.throttle.is_locked(recent_failures + 1)
+            && let Some(message) = notice(
                 context,
                 current,
                 SecondFactorChange::LockedByWrongCodes,
                 now,
-            ) {
-                context.store.enqueue_mail(&message).await?;
-            }
+            )
+        {
+            context.store.enqueue_mail(&message).await?;
         }
         return Err(AppError::WrongCode);
     }
