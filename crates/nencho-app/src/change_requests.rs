@@ -218,20 +218,10 @@ pub async fn decide_change(
         detail,
     )
     .await?;
-    let address = match &employee.email {
-        Some(address) => Some(address.clone()),
-        None => match employee.user_id {
-            Some(user_id) => context
-                .store
-                .find_user(tenant.id, user_id)
-                .await?
-                .and_then(|user| user.email),
-            None => None,
-        },
-    };
-    if let Some(to) = address {
+    // Mail to the employee goes to the record's address, as every declaration mail does.
+    if let Some(to) = &employee.email {
         let name = updated.as_ref().unwrap_or(&employee).name.full();
-        let message = mail::change_request_decided(context, tenant, &name, &to, apply, comment);
+        let message = mail::change_request_decided(context, tenant, &name, to, apply, comment);
         context.store.enqueue_mail(&message).await?;
     }
     Ok(ChangeRequest {

@@ -70,11 +70,21 @@ pub async fn status(
 
 /// Whether the contract's staff rule applies to this user.
 async fn required_of(context: &AppContext, current: &CurrentUser) -> Result<bool, AppError> {
+    required_for(context, current.tenant.id, &current.user).await
+}
+
+/// Whether the contract requires 2段階認証 of `user` (a staff member under the staff rule): at
+/// login, and on the user's own settings.
+pub(crate) async fn required_for(
+    context: &AppContext,
+    tenant_id: nencho_kernel::TenantId,
+    user: &User,
+) -> Result<bool, AppError> {
     Ok(context
         .store
-        .staff_second_factor_required(current.tenant.id)
+        .staff_second_factor_required(tenant_id)
         .await?
-        && crate::authorization::is_staff(context, current.tenant.id, &current.user).await?)
+        && crate::authorization::is_staff(context, tenant_id, user).await?)
 }
 
 /// What enabling gives back: the recovery codes (shown once), and a new session token when the

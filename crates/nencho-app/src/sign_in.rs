@@ -139,12 +139,7 @@ async fn stage_after_password(
     {
         return Ok(SessionStage::SecondFactorPending);
     }
-    if context
-        .store
-        .staff_second_factor_required(tenant.id)
-        .await?
-        && crate::authorization::is_staff(context, tenant.id, user).await?
-    {
+    if crate::second_factor::required_for(context, tenant.id, user).await? {
         return Ok(SessionStage::EnrolmentRequired);
     }
     Ok(SessionStage::Complete)

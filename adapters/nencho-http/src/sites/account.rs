@@ -288,14 +288,8 @@ pub async fn end_others(
     services: Data<&Arc<HttpServices>>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return super::render::plain_not_found();
-    };
-    if !site.csrf_ok(&form.csrf_token) {
-        return rejected_form(site.layout());
-    }
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     match nencho_app::account::end_other_sessions(&services.app, &current).await {

@@ -19,7 +19,7 @@ use super::account::failure;
 use super::context::{Site, see_other};
 use super::i18n::Lang;
 use super::layout::Layout;
-use super::render::{message, page, plain_not_found, rejected_form};
+use super::render::{message, page, plain_not_found};
 use crate::HttpServices;
 
 pub struct ChangeWords {
@@ -287,14 +287,8 @@ pub async fn send_change(
     services: Data<&Arc<HttpServices>>,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    if !site.csrf_ok(&form.csrf_token) {
-        return rejected_form(site.layout());
-    }
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     let typed = MasterChangeForm {
@@ -389,14 +383,8 @@ pub async fn decide_submit(
     Path(id): Path<String>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let Some(site) = Site::of(request, &services) else {
-        return plain_not_found();
-    };
-    if !site.csrf_ok(&form.csrf_token) {
-        return rejected_form(site.layout());
-    }
-    let current = match site.require_user().await {
-        Ok(current) => current,
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
+        Ok(entered) => entered,
         Err(response) => return response,
     };
     let Ok(id) = id.parse::<ChangeRequestId>() else {

@@ -203,6 +203,23 @@ impl<'a> Site<'a> {
         Ok((site, current))
     }
 
+    /// [`Self::enter`] for a form post: the CSRF token is checked first (a wrong one is a 403
+    /// that changes nothing), then the user.
+    pub async fn enter_form(
+        request: &'a Request,
+        services: &'a Arc<HttpServices>,
+        csrf_token: &str,
+    ) -> Result<(Self, CurrentUser), Response> {
+        let Some(site) = Self::of(request, services) else {
+            return Err(super::render::plain_not_found());
+        };
+        if !site.csrf_ok(csrf_token) {
+            return Err(super::render::rejected_form(site.layout()));
+        }
+        let current = site.require_user().await?;
+        Ok((site, current))
+    }
+
     /// The client as resolved behind any trusted proxies.
     pub fn client_ip(&self) -> String {
         crate::client_ip::ClientAddress::of(self.request).text()

@@ -45,16 +45,6 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
         // Before there is a record, the page says so.
         let seen = hanako.get("/profile").await;
         assert!(seen.1.contains(r#"id="no-record""#));
-        services
-            .app
-            .store
-            .set_user_email(
-                tenant,
-                user_id,
-                Some(EmailAddress::parse("hanako@example.jp").unwrap()),
-            )
-            .await
-            .unwrap();
         let record = Employee {
             id: EmployeeId::generate(&SystemClock),
             tenant_id: tenant,
@@ -69,7 +59,7 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
             birth_date: date!(1990 - 04 - 01),
             postal_code: PostalCode::parse("100-0013"),
             address: "東京都千代田区霞が関1-1-1".into(),
-            email: None,
+            email: Some(EmailAddress::parse("hanako@example.jp").unwrap()),
             department: None,
             employment_type: EmploymentType::Regular,
             hire_date: None,

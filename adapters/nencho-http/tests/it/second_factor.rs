@@ -143,6 +143,26 @@ async fn current<E: poem::Endpoint>(
     .expect("a live session")
 }
 
+/// Registers `address` for the user logged in on `browser`, so the notices have somewhere to go.
+async fn give_email<E: poem::Endpoint>(
+    services: &nencho_http::HttpServices,
+    notice: &nencho_app::tenancy::ActivationNotice,
+    browser: &Browser<E>,
+    address: &str,
+) {
+    let me = current(services, notice, browser).await;
+    services
+        .app
+        .store
+        .set_user_email(
+            notice.tenant.id,
+            me.user.id,
+            Some(EmailAddress::parse(address).unwrap()),
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn two_step_verification_is_set_up_with_the_app_and_asked_at_every_login() {
     let (store, _services, notice) = acme().await;
@@ -294,17 +314,7 @@ async fn a_recovery_code_logs_in_once_and_says_how_many_are_left() {
     let (store, services, notice) = acme().await;
     let mut admin = browser(&store, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
-    let me = current(&services, &notice, &admin).await;
-    services
-        .app
-        .store
-        .set_user_email(
-            notice.tenant.id,
-            me.user.id,
-            Some(EmailAddress::parse("admin@acme.example").unwrap()),
-        )
-        .await
-        .unwrap();
+    give_email(&services, &notice, &admin, "admin@acme.example").await;
     let (_, codes) = turn_on(&mut admin, NEW_PASSWORD).await;
     log_out(&mut admin).await;
 
@@ -373,17 +383,7 @@ async fn ten_wrong_codes_lock_the_id_and_then_the_right_code_is_refused_too() {
     let (store, services, notice) = acme().await;
     let mut admin = browser(&store, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
-    let me = current(&services, &notice, &admin).await;
-    services
-        .app
-        .store
-        .set_user_email(
-            notice.tenant.id,
-            me.user.id,
-            Some(EmailAddress::parse("admin@acme.example").unwrap()),
-        )
-        .await
-        .unwrap();
+    give_email(&services, &notice, &admin, "admin@acme.example").await;
     let (mut app, _) = turn_on(&mut admin, NEW_PASSWORD).await;
     log_out(&mut admin).await;
     log_in(&mut admin, "admin", NEW_PASSWORD).await;

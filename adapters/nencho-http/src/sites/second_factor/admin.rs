@@ -11,9 +11,8 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::super::account::failure;
-use super::super::context::see_other;
+use super::super::context::{Site, see_other};
 use super::super::render::plain_not_found;
-use super::entered_with_csrf;
 use crate::HttpServices;
 
 #[derive(Deserialize)]
@@ -30,7 +29,7 @@ pub async fn reset_submit(
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };
@@ -58,7 +57,7 @@ pub async fn staff_rule_submit(
     services: Data<&Arc<HttpServices>>,
     Form(form): Form<StaffRuleForm>,
 ) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };

@@ -295,7 +295,7 @@ pub async fn enable_submit(
     services: Data<&Arc<HttpServices>>,
     Form(form): Form<EnableForm>,
 ) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };
@@ -352,7 +352,7 @@ pub async fn disable_submit(
     services: Data<&Arc<HttpServices>>,
     Form(form): Form<PasswordCodeForm>,
 ) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };
@@ -383,7 +383,7 @@ pub async fn recovery_codes_submit(
     services: Data<&Arc<HttpServices>>,
     Form(form): Form<PasswordCodeForm>,
 ) -> Response {
-    let (site, current) = match entered_with_csrf(request, &services, &form.csrf_token).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };
@@ -398,20 +398,4 @@ pub async fn recovery_codes_submit(
         }
         Err(error) => failure(&site, &error).await,
     }
-}
-
-/// The site and its user for a form post, after its CSRF token.
-pub(super) async fn entered_with_csrf<'a>(
-    request: &'a Request,
-    services: &'a Arc<HttpServices>,
-    csrf_token: &str,
-) -> Result<(Site<'a>, CurrentUser), Response> {
-    let Some(site) = Site::of(request, services) else {
-        return Err(plain_not_found());
-    };
-    if !site.csrf_ok(csrf_token) {
-        return Err(rejected_form(site.layout()));
-    }
-    let current = site.require_user().await?;
-    Ok((site, current))
 }
