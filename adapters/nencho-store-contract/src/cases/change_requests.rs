@@ -165,6 +165,27 @@ pub async fn a_change_request_replaces_the_pending_one_and_is_applied_once(store
             (second.id, ChangeStatus::Applied)
         ]
     );
+
+    // The export pages every request of the tenant in id order.
+    let all = store
+        .change_requests_after(tenant.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [second.id, third.id],
+        "the replaced first one is gone"
+    );
+    let page = store
+        .change_requests_after(tenant.id, None, 1)
+        .await
+        .unwrap();
+    assert_eq!(page.iter().map(|r| r.id).collect::<Vec<_>>(), [second.id]);
+    let rest = store
+        .change_requests_after(tenant.id, Some(second.id), 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|r| r.id).collect::<Vec<_>>(), [third.id]);
 }
 
 pub async fn change_requests_never_cross_tenants(store: &dyn Store) {
@@ -188,6 +209,13 @@ pub async fn change_requests_never_cross_tenants(store: &dyn Store) {
     assert!(
         store
             .change_requests_of(beta.id, hanako.id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .change_requests_after(beta.id, None, 10)
             .await
             .unwrap()
             .is_empty()
