@@ -7,6 +7,7 @@
 //! form is a hand-entered deduction amount.
 
 mod attachments;
+mod claims;
 mod computation;
 mod document;
 mod filing;
@@ -25,6 +26,9 @@ pub use attachments::{
     Attachment, AttachmentError, AttachmentFormat, AttachmentKind, ExpectedAttachment,
     MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_FILING, check_attachment, clean_file_name,
     expected_attachments,
+};
+pub use claims::{
+    Claim, ClaimFinding, ClaimRecord, ClaimRole, KeyedEmployee, PersonKey, claims_of, review_claims,
 };
 pub use computation::{ComputedAmounts, compute, tax_request};
 pub use document::{
