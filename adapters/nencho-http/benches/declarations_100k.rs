@@ -216,6 +216,7 @@ fn run_one(store_name: &str) {
             search: search.map(str::to_owned),
             department: None,
             awaiting_originals: false,
+            shared_claims: false,
             after: None,
         };
         let mut samples = Vec::new();
@@ -312,6 +313,7 @@ fn run_one(store_name: &str) {
             department: None,
             include_departed: false,
             awaiting_originals: false,
+            shared_claims: false,
             after: None,
             limit: 500,
         };
@@ -351,6 +353,7 @@ fn run_one(store_name: &str) {
         );
         let awaiting = DashboardRequest {
             awaiting_originals: true,
+            shared_claims: false,
             ..board(None, None)
         };
         let mut samples = Vec::new();

@@ -112,6 +112,10 @@ macro_rules! store_contract_tests {
             other_sessions_end_and_the_current_one_stays,
             a_change_request_replaces_the_pending_one_and_is_applied_once,
             change_requests_never_cross_tenants,
+            a_person_claimed_twice_is_found_counted_and_listed,
+            a_rewritten_declaration_replaces_its_claims,
+            employees_are_found_by_birth_date_in_their_company,
+            claims_never_cross_tenants,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

@@ -36,6 +36,10 @@ const TENANT_TABLES: &[(&str, &str)] = &[
         "SELECT COUNT(*) AS n FROM filing_originals WHERE tenant_id = $1",
     ),
     (
+        "filing_claims",
+        "SELECT COUNT(*) AS n FROM filing_claims WHERE tenant_id = $1",
+    ),
+    (
         "filing_attachments",
         "SELECT COUNT(*) AS n FROM filing_attachments WHERE tenant_id = $1",
     ),

@@ -36,7 +36,8 @@ macro_rules! select_filings {
 /// number `$4` ('' = the first page), `$5`–`$7` the search patterns (NULL = no search), `$8` the
 /// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
 /// whether departed employees are listed too, `$11` the department (when one is asked: else bound
-/// and unused), `$12` whether only declarations waiting for certificates.
+/// and unused), `$12` whether only declarations waiting for certificates, `$13` whether only declarations
+/// claiming someone another declaration claims too (重複の疑い).
 ///
 /// The filing is looked up per employee by (tenant, employee, year) in a LATERAL subquery that
 /// cannot be flattened (`LIMIT 1`): right after a bulk request the statistics still say the
@@ -86,7 +87,12 @@ macro_rules! list_filings {
                   OR e.family_name_kana || e.given_name_kana ILIKE $7 ESCAPE '\\') \
              AND ($8::text IS NULL OR coalesce(f.status, 'not_requested') = $8) \
              AND (NOT $12::boolean OR (f.originals_pending > 0 \
-                  AND f.status IN ('submitted', 'returned', 'approved'))) ",
+                  AND f.status IN ('submitted', 'returned', 'approved'))) \
+             AND (NOT $13::boolean OR EXISTS (SELECT 1 FROM filing_claims a \
+                  JOIN filing_claims b ON b.tenant_id = a.tenant_id \
+                  AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
+                  AND b.person_key = a.person_key AND b.filing_id <> a.filing_id \
+                  WHERE a.tenant_id = f.tenant_id AND a.filing_id = f.id)) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -447,7 +453,8 @@ impl FilingStore for PgStore {
             .bind(query.include_departed);
         statement = statement
             .bind(query.department.clone())
-            .bind(query.awaiting_originals);
+            .bind(query.awaiting_originals)
+            .bind(query.shared_claims);
         let mut found = self
             .fetch_all_scoped(tenant_id, statement)
             .await?

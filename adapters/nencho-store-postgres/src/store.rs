@@ -74,6 +74,7 @@ impl PgStore {
         };
         store.verify_application_role().await?;
         store.count_unknown_originals().await?;
+        store.index_unindexed_claims().await?;
         Ok(store)
     }
 

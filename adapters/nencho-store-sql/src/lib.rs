@@ -8,6 +8,7 @@
 pub mod access_log;
 pub mod attachments;
 pub mod change_requests;
+pub mod claims;
 pub mod columns;
 mod error;
 pub mod filings;

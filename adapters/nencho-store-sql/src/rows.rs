@@ -186,6 +186,12 @@ pub fn operator_action(row: &impl RowReader) -> Result<OperatorAction, StoreErro
     })
 }
 
+/// `SELECT <every column [`employee`] reads> FROM employees `, for queries built at run time.
+pub const SELECT_EMPLOYEES: &str = "SELECT tenant_id, id, company_id, employee_number, \
+     family_name, given_name, family_name_kana, given_name_kana, birth_date, postal_code, \
+     address, email, department, employment_type, hire_date, leave_date, user_id, updated_at \
+     FROM employees ";
+
 /// An `employees` row (every column, as `SELECT` lists them in both stores).
 pub fn employee(row: &impl RowReader) -> Result<nencho_tenancy::Employee, StoreError> {
     use nencho_tenancy::{EmployeeNumber, EmploymentType, PersonName, PostalCode};

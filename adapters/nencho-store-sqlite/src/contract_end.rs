@@ -40,6 +40,11 @@ const TENANT_TABLES: &[(&str, &str, &str)] = &[
         "SELECT COUNT(*) AS n FROM filing_originals WHERE tenant_id = $1",
     ),
     (
+        "filing_claims",
+        "DELETE FROM filing_claims WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM filing_claims WHERE tenant_id = $1",
+    ),
+    (
         "filing_attachments",
         "DELETE FROM filing_attachments WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM filing_attachments WHERE tenant_id = $1",

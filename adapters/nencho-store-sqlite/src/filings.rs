@@ -35,7 +35,8 @@ macro_rules! select_filings {
 /// number `$4` ('' = the first page), `$5`–`$7` the search patterns (NULL = no search), `$8` the
 /// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
 /// whether departed employees are listed too, `$11` the department (when one is asked: else the
-/// parameter is bound and unused), `$12` whether only declarations waiting for certificates.
+/// parameter is bound and unused), `$12` whether only declarations waiting for certificates,
+/// `$13` whether only declarations claiming someone another declaration claims too (重複の疑い).
 macro_rules! list_filings {
     // Every employee in number order, each with the year's filing if any.
     (employees, $department:literal) => {
@@ -78,7 +79,12 @@ macro_rules! list_filings {
                   OR e.family_name_kana || e.given_name_kana LIKE $7 ESCAPE '\\') \
              AND ($8 IS NULL OR coalesce(f.status, 'not_requested') = $8) \
              AND (NOT $12 OR (f.originals_pending > 0 \
-                  AND f.status IN ('submitted', 'returned', 'approved'))) ",
+                  AND f.status IN ('submitted', 'returned', 'approved'))) \
+             AND (NOT $13 OR EXISTS (SELECT 1 FROM filing_claims a \
+                  JOIN filing_claims b ON b.tenant_id = a.tenant_id \
+                  AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
+                  AND b.person_key = a.person_key AND b.filing_id <> a.filing_id \
+                  WHERE a.tenant_id = f.tenant_id AND a.filing_id = f.id)) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -425,7 +431,8 @@ impl FilingStore for SqliteStore {
             .bind(query.include_departed);
         statement = statement
             .bind(query.department.clone())
-            .bind(query.awaiting_originals);
+            .bind(query.awaiting_originals)
+            .bind(query.shared_claims);
         let mut found = statement
             .fetch_all(&self.pool)
             .await

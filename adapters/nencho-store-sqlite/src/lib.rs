@@ -10,6 +10,7 @@ mod access_log;
 mod attachments;
 mod audit_log;
 mod change_requests;
+mod claims;
 mod contract_end;
 mod employees;
 mod filings;

@@ -62,6 +62,7 @@ impl SqliteStore {
         let store = Self { pool };
         store.apply_migrations().await?;
         store.count_unknown_originals().await?;
+        store.index_unindexed_claims().await?;
         Ok(store)
     }
 

@@ -477,6 +477,7 @@ impl FilingCursor {
                 department: None,
                 include_departed: true,
                 awaiting_originals: false,
+                shared_claims: false,
                 after: self.after.take(),
                 limit: FILING_PAGE_SIZE,
             };

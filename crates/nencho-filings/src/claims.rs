@@ -199,10 +199,7 @@ pub enum ClaimFinding {
     },
     /// A person this declaration claims is an employee of the company: their own declaration
     /// tells their income.
-    ClaimedPersonIsEmployee {
-        claim: Claim,
-        employee: EmployeeId,
-    },
+    ClaimedPersonIsEmployee { claim: Claim, employee: EmployeeId },
     /// Another declaration claims this employee (as spouse, 扶養親族 or 特定親族).
     EmployeeClaimedByOther {
         other_filing: FilingId,

@@ -76,6 +76,9 @@ pub struct FilingQuery {
     pub include_departed: bool,
     /// Only declarations waiting for certificates (see [`crate::OriginalStore`]).
     pub awaiting_originals: bool,
+    /// Only declarations claiming a person whom another declaration of the company and year
+    /// claims too (see [`crate::ClaimStore`]).
+    pub shared_claims: bool,
     pub after: Option<EmployeeNumber>,
     pub limit: u32,
 }

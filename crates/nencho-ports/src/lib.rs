@@ -11,6 +11,7 @@ mod attachments;
 mod audit_log;
 mod backup;
 mod change_requests;
+mod claims;
 mod crypto;
 mod employees;
 mod filings;
@@ -43,6 +44,9 @@ pub use backup::{BackupError, BackupRunner};
 #[cfg(feature = "mocks")]
 pub use change_requests::MockChangeRequestStore;
 pub use change_requests::{ChangeDecision, ChangeRequestStore};
+pub use claims::ClaimStore;
+#[cfg(feature = "mocks")]
+pub use claims::MockClaimStore;
 pub use crypto::{HashError, PasswordHasher, RandomSource};
 #[cfg(feature = "mocks")]
 pub use crypto::{MockPasswordHasher, MockRandomSource};

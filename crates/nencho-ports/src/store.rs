@@ -167,6 +167,7 @@ pub trait Store:
     + crate::SecondFactorStore
     + crate::AuditLogStore
     + crate::ChangeRequestStore
+    + crate::ClaimStore
 {
 }
 
@@ -194,5 +195,6 @@ impl<T> Store for T where
         + crate::SecondFactorStore
         + crate::AuditLogStore
         + crate::ChangeRequestStore
+        + crate::ClaimStore
 {
 }

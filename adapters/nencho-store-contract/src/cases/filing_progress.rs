@@ -111,6 +111,7 @@ fn query(company: &Company) -> FilingQuery {
     FilingQuery {
         include_departed: false,
         awaiting_originals: false,
+        shared_claims: false,
         company_id: company.id,
         tax_year: year(2026),
         status: None,

@@ -71,6 +71,7 @@ fn progress(company: &Company, awaiting_originals: bool) -> FilingQuery {
         department: None,
         include_departed: false,
         awaiting_originals,
+        shared_claims: false,
         after: None,
         limit: 50,
     }

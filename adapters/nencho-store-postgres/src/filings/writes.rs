@@ -6,6 +6,7 @@ use nencho_kernel::TenantId;
 use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Postgres, Transaction};
 
+use crate::claims::{insert_claims_in, replace_claims_in};
 use crate::originals::{insert_change_in, recount_originals_in};
 use crate::outbox::{enqueue_all_in, enqueue_in};
 use nencho_store_sql::filings::document_columns;
@@ -20,8 +21,8 @@ async fn insert_filing_in(
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-         submitted_at, approved_at, updated_at, version, originals_pending) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         submitted_at, approved_at, updated_at, version, originals_pending, claims_indexed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, true)",
     )
     .bind(filing.tenant_id.as_uuid())
     .bind(filing.id.as_uuid())
@@ -58,7 +59,7 @@ async fn update_filing_in(
         "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
          proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
          submitted_at = $11, approved_at = $12, updated_at = $13, version = $14, \
-         originals_pending = $15 \
+         originals_pending = $15, claims_indexed = true \
          WHERE tenant_id = $1 AND id = $2 AND version = $3",
     )
     .bind(filing.tenant_id.as_uuid())
@@ -103,6 +104,7 @@ pub(super) async fn write_in(
     } else {
         update_filing_in(transaction, filing, write.expected_version).await?;
     }
+    replace_claims_in(transaction, filing).await?;
     if let Some(event) = &write.event {
         sqlx::query(
             "INSERT INTO filing_events (tenant_id, filing_id, at, actor_id, actor_name, \
@@ -182,8 +184,8 @@ pub(super) async fn insert_new_in(
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-         submitted_at, approved_at, updated_at, version, originals_pending) \
-         SELECT $1, v.* FROM UNNEST($2::uuid[], $3::uuid[], $4::uuid[], $5::int4[], $6::text[], \
+         submitted_at, approved_at, updated_at, version, originals_pending, claims_indexed) \
+         SELECT $1, v.*, true FROM UNNEST($2::uuid[], $3::uuid[], $4::uuid[], $5::int4[], $6::text[], \
          $7::int4[], $8::text[], $9::bool[], $10::bool[], $11::text[], $12::timestamptz[], \
          $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int8[], $17::int8[]) \
          AS v(id, company_id, employee_id, tax_year, status, schema_version, document, \
@@ -210,6 +212,8 @@ pub(super) async fn insert_new_in(
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
+    let filings: Vec<&Filing> = writes.iter().map(|write| &write.filing).collect();
+    insert_claims_in(transaction, tenant_id, &filings).await?;
 
     let events: Vec<_> = writes
         .iter()

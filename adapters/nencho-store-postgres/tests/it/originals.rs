@@ -27,3 +27,25 @@ async fn declarations_without_a_count_are_counted_on_connect() {
     nencho_store_contract::cases::the_counts_of_every_certificate_received_are_back(&reconnected)
         .await;
 }
+
+#[tokio::test]
+async fn declarations_written_before_the_claims_index_are_indexed_on_connect() {
+    let Some((database, store)) = fresh_database("claims_index").await else {
+        return;
+    };
+    nencho_store_contract::cases::store_a_shared_child(&store).await;
+    // As the owner: the state of a database migrated from before the index.
+    let mut owner = PgConnection::connect(&database.url).await.unwrap();
+    for before in [
+        "DELETE FROM filing_claims",
+        "UPDATE filings SET claims_indexed = false",
+        "DELETE FROM nencho_data_fixes",
+    ] {
+        sqlx::query(before).execute(&mut owner).await.unwrap();
+    }
+    store.close().await;
+    let reconnected = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
+        .await
+        .unwrap();
+    nencho_store_contract::cases::the_shared_child_is_found_again(&reconnected).await;
+}

@@ -5,6 +5,7 @@ use nencho_filings::Filing;
 use nencho_ports::{FilingWrite, StoreError};
 use sqlx::{Sqlite, Transaction};
 
+use crate::claims::replace_claims_in;
 use crate::originals::{insert_change_in, recount_originals_in};
 use crate::outbox::enqueue_in;
 use nencho_store_sql::filings::document_columns;
@@ -19,8 +20,8 @@ async fn insert_filing_in(
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-         submitted_at, approved_at, updated_at, version, originals_pending) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         submitted_at, approved_at, updated_at, version, originals_pending, claims_indexed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1)",
     )
     .bind(filing.tenant_id.as_uuid())
     .bind(filing.id.as_uuid())
@@ -57,7 +58,7 @@ async fn update_filing_in(
         "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
          proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
          submitted_at = $11, approved_at = $12, updated_at = $13, version = $14, \
-         originals_pending = $15 \
+         originals_pending = $15, claims_indexed = 1 \
          WHERE tenant_id = $1 AND id = $2 AND version = $3",
     )
     .bind(filing.tenant_id.as_uuid())
@@ -102,6 +103,7 @@ pub(super) async fn write_in(
     } else {
         update_filing_in(transaction, filing, write.expected_version).await?;
     }
+    replace_claims_in(transaction, filing).await?;
     if let Some(event) = &write.event {
         sqlx::query(
             "INSERT INTO filing_events (tenant_id, filing_id, at, actor_id, actor_name, \

@@ -145,3 +145,21 @@ async fn declarations_without_a_count_of_awaited_certificates_are_counted_on_ope
     nencho_store_contract::cases::the_counts_of_every_certificate_received_are_back(&reopened)
         .await;
 }
+
+#[tokio::test]
+async fn declarations_written_before_the_claims_index_are_indexed_on_open() {
+    let directory = tempfile::tempdir().unwrap();
+    let options = SqliteStoreOptions::at(SqliteStore::default_path(directory.path()));
+    let store = SqliteStore::open(&options).await.unwrap();
+    nencho_store_contract::cases::store_a_shared_child(&store).await;
+    // The state of a database migrated from before the index.
+    for before in [
+        "DELETE FROM filing_claims",
+        "UPDATE filings SET claims_indexed = 0",
+    ] {
+        sqlx::query(before).execute(store.pool()).await.unwrap();
+    }
+    store.close().await;
+    let reopened = SqliteStore::open(&options).await.unwrap();
+    nencho_store_contract::cases::the_shared_child_is_found_again(&reopened).await;
+}

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod auto_reminders;
+pub mod claims;
 mod mails;
 pub mod originals;
 pub mod own;

@@ -72,6 +72,7 @@ pub async fn payroll_page(
     let query = FilingQuery {
         include_departed: false,
         awaiting_originals: false,
+        shared_claims: false,
         company_id,
         tax_year,
         status: Some(FilingStatus::Approved),

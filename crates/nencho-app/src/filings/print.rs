@@ -122,6 +122,7 @@ pub async fn print_company(
         let query = FilingQuery {
             include_departed: true,
             awaiting_originals: false,
+            shared_claims: false,
             company_id,
             tax_year,
             status: Some(FilingStatus::Approved),

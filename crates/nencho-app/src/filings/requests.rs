@@ -194,6 +194,7 @@ pub(crate) fn query(
     FilingQuery {
         include_departed: false,
         awaiting_originals: false,
+        shared_claims: false,
         company_id,
         tax_year,
         status,

@@ -27,6 +27,8 @@ pub struct DashboardRequest {
     pub department: Option<String>,
     /// Only declarations waiting for certificates (原本未着).
     pub awaiting_originals: bool,
+    /// Only declarations claiming someone another declaration claims too (重複の疑い).
+    pub shared_claims: bool,
     /// The `next` of the previous page.
     pub after: Option<String>,
 }
@@ -39,6 +41,8 @@ pub struct Dashboard {
     pub counts: StatusCounts,
     /// Declarations handed in whose certificates have not all arrived (原本未着).
     pub awaiting_originals: u64,
+    /// Declarations claiming someone another declaration claims too (重複の疑い).
+    pub shared_claims: u64,
     pub page: FilingPage,
 }
 
@@ -67,6 +71,7 @@ pub async fn dashboard(
     let query = FilingQuery {
         include_departed: false,
         awaiting_originals: request.awaiting_originals,
+        shared_claims: request.shared_claims,
         company_id,
         tax_year,
         status: request.status,
@@ -84,11 +89,16 @@ pub async fn dashboard(
         .store
         .awaiting_originals_count(tenant, company_id, tax_year, query.department.as_deref())
         .await?;
+    let shared_claims = context
+        .store
+        .shared_claim_count(tenant, company_id, tax_year, query.department.as_deref())
+        .await?;
     let periods = context
         .store
         .find_periods(tenant, company_id, tax_year)
         .await?;
     Ok(Dashboard {
+        shared_claims,
         company,
         tax_year,
         periods,
@@ -122,6 +132,7 @@ pub async fn progress_page(
     let query = FilingQuery {
         include_departed: false,
         awaiting_originals: request.awaiting_originals,
+        shared_claims: request.shared_claims,
         company_id,
         tax_year,
         status: request.status,
@@ -152,6 +163,9 @@ pub struct FilingReview {
     /// with their receipts (原本).
     pub attachments: Vec<Attachment>,
     pub originals: Vec<OriginalLine>,
+    /// 重複扶養チェック: what the declaration's claims meet in the company's other declarations
+    /// and employees, conflicts first.
+    pub claim_checks: Vec<super::claims::ClaimCheck>,
 }
 
 /// Opens a declaration for review.
@@ -161,7 +175,7 @@ pub async fn review(
     filing_id: FilingId,
 ) -> Result<FilingReview, AppError> {
     let (filing, employee) = load(context, actor, Permission::ViewFilings, filing_id).await?;
-    review_of(context, filing, employee).await
+    review_of(context, actor, filing, employee).await
 }
 
 /// The declaration of an employee for the year (also before it exists): the entry point of
@@ -175,11 +189,12 @@ pub async fn review_employee(
 ) -> Result<FilingReview, AppError> {
     let employee = employee_in_scope(context, actor, Permission::EditFilings, employee_id).await?;
     let filing = filing_or_new(context, &employee, tax_year).await?;
-    review_of(context, filing, employee).await
+    review_of(context, actor, filing, employee).await
 }
 
 async fn review_of(
     context: &AppContext,
+    actor: &CurrentUser,
     filing: Filing,
     employee: Employee,
 ) -> Result<FilingReview, AppError> {
@@ -203,7 +218,9 @@ async fn review_of(
         .unwrap_or_default();
     let attachments = super::attachments::attachments_of(context, &filing).await?;
     let originals = super::originals::originals_of(context, &filing).await?;
+    let claim_checks = super::claims::claim_checks(context, actor, &filing, &employee).await?;
     Ok(FilingReview {
+        claim_checks,
         attachments,
         originals,
         forms: forms_of(&filing.document, &classes),

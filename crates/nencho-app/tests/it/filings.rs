@@ -2189,3 +2189,169 @@ async fn originals_are_received_and_reminded_only_within_the_role_s_company_and_
         "{after:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 重複扶養チェック
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_scope_reaches() {
+    use nencho_filings::{ClaimFinding, ClaimRole};
+    let tenant = tenant().await;
+    let context = &tenant.world.context;
+    let company = &tenant.company;
+    open_2026(&tenant, company).await;
+    set_clock(&tenant.world, IN_FILING_2026);
+    let sales = employee(
+        &tenant.world,
+        company,
+        NewEmployee::numbered("0001").department("営業部"),
+    )
+    .await;
+    let general = employee(
+        &tenant.world,
+        company,
+        NewEmployee::numbered("0002").department("総務部"),
+    )
+    .await;
+    // The daughter of both declarations (山田 一子, 2006-05-10) works here too.
+    let mut daughter = employee(
+        &tenant.world,
+        company,
+        NewEmployee::numbered("0003").department("総務部"),
+    )
+    .await;
+    daughter.name = PersonName {
+        family: "山田".into(),
+        given: "一子".into(),
+        family_kana: "ヤマダ".into(),
+        given_kana: "イチコ".into(),
+    };
+    daughter.birth_date = date!(2006 - 05 - 10);
+    tenant
+        .world
+        .store
+        .update_employee(tenant.notice.tenant.id, &daughter)
+        .await
+        .unwrap();
+    // Both parents claim the same spouse and daughter; the daughter files with a 6,000,000
+    // salary of her own.
+    let filed = proxy_submitted(&tenant, &sales).await;
+    let other = proxy_submitted(&tenant, &general).await;
+    let mut single = complete_document();
+    single.answers.has_spouse = Some(false);
+    single.answers.has_dependents = Some(false);
+    single.spouse = None;
+    single.relatives.clear();
+    let saved = proxy_save(context, &tenant.admin, daughter.id, year(2026), 0, single)
+        .await
+        .unwrap();
+    proxy_submit(
+        context,
+        &tenant.admin,
+        daughter.id,
+        year(2026),
+        saved.version,
+    )
+    .await
+    .unwrap();
+
+    let seen = review(context, &tenant.admin, filed.id).await.unwrap();
+    let summary: Vec<(&str, Option<&str>)> = seen
+        .claim_checks
+        .iter()
+        .map(|check| {
+            let kind = match &check.finding {
+                ClaimFinding::ClaimedTwice { claim, .. } if claim.role == ClaimRole::Spouse => {
+                    "spouse twice"
+                }
+                ClaimFinding::ClaimedTwice { .. } => "relative twice",
+                ClaimFinding::ClaimedPersonIsEmployee { .. } => "colleague",
+                ClaimFinding::MutualSpouse { .. } => "mutual",
+                ClaimFinding::EmployeeClaimedByOther { .. } => "claimed",
+            };
+            (kind, check.other.as_ref().map(|e| e.number.as_str()))
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("spouse twice", Some("0002")),
+            ("relative twice", Some("0002")),
+            ("colleague", Some("0003")),
+        ]
+    );
+    assert_eq!(
+        seen.claim_checks[0]
+            .other_filing
+            .as_ref()
+            .map(|filing| (filing.id, filing.status)),
+        Some((other.id, FilingStatus::Submitted))
+    );
+    // The daughter's own declaration: 給与所得 of 6,000,000 in 2026 = 6,000,000 × 80% −
+    // 440,000 = 4,360,000 (所得税法28条③, the 別表第五 row at 6,000,000).
+    assert_eq!(seen.claim_checks[2].own_income, Some(Yen::new(4_360_000)));
+
+    let board = dashboard(
+        context,
+        &tenant.admin,
+        company.id,
+        year(2026),
+        DashboardRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(board.shared_claims, 2);
+    let shared = dashboard(
+        context,
+        &tenant.admin,
+        company.id,
+        year(2026),
+        DashboardRequest {
+            shared_claims: true,
+            ..DashboardRequest::default()
+        },
+    )
+    .await
+    .unwrap();
+    let numbers: Vec<&str> = shared
+        .page
+        .rows
+        .iter()
+        .map(|row| row.employee.number.as_str())
+        .collect();
+    assert_eq!(numbers, ["0001", "0002"]);
+
+    // A 承認者 of 営業部 sees the findings but not who in 総務部 claims the same people.
+    let approver = staff(
+        &tenant,
+        "sales-approver",
+        company,
+        CompanyRole::Approver,
+        &["営業部"],
+    )
+    .await;
+    let narrowed = review(context, &approver, filed.id).await.unwrap();
+    assert_eq!(narrowed.claim_checks.len(), 3);
+    assert!(
+        narrowed
+            .claim_checks
+            .iter()
+            .all(|check| check.other.is_none() && check.other_filing.is_none())
+    );
+    let board = dashboard(
+        context,
+        &approver,
+        company.id,
+        year(2026),
+        DashboardRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(board.shared_claims, 1);
+    // And cannot open the other declaration at all.
+    assert!(matches!(
+        review(context, &approver, other.id).await,
+        Err(AppError::Forbidden)
+    ));
+}

@@ -50,7 +50,10 @@ fn keys_ignore_how_the_kana_and_the_name_were_typed() {
     assert_eq!(typed[0].as_str(), "カ:ヤマダタロウ:2015-04-01");
     assert_eq!(typed[1].as_str(), "名:山田太郎:2015-04-01");
     // Another birthday is another person.
-    assert_ne!(PersonKey::of("山田太郎", "", date!(2015 - 04 - 02)), typed[1..]);
+    assert_ne!(
+        PersonKey::of("山田太郎", "", date!(2015 - 04 - 02)),
+        typed[1..]
+    );
     // Without a kana only the name; without both, nothing to match.
     assert_eq!(PersonKey::of("山田 太郎", " ", birth).len(), 1);
     assert!(PersonKey::of("", "", birth).is_empty());
@@ -61,7 +64,12 @@ fn claims_are_the_spouse_of_a_deduction_and_the_dependants_not_left_to_another_e
     let mut document = answered_no();
     document.answers.has_spouse = Some(true);
     document.answers.has_dependents = Some(true);
-    document.spouse = Some(spouse("山田 花子", "ヤマダ ハナコ", date!(1985 - 05 - 05), 0));
+    document.spouse = Some(spouse(
+        "山田 花子",
+        "ヤマダ ハナコ",
+        date!(1985 - 05 - 05),
+        0,
+    ));
     // 年少 (under 16): claimed for the 住民税.
     document
         .relatives
@@ -115,7 +123,13 @@ fn claim(ordinal: u32, role: ClaimRole, name: &str, kana: &str, birth: Date) -> 
 
 #[test]
 fn the_same_child_in_two_declarations_is_a_conflict_named_once() {
-    let child = claim(1, ClaimRole::Dependent, "山田 一郎", "ヤマダ イチロウ", date!(2015 - 04 - 01));
+    let child = claim(
+        1,
+        ClaimRole::Dependent,
+        "山田 一郎",
+        "ヤマダ イチロウ",
+        date!(2015 - 04 - 01),
+    );
     let own_keys = PersonKey::of("山田 太郎", "ヤマダ タロウ", date!(1980 - 01 - 01));
     // The other declaration's row under both keys, and this declaration's own rows.
     let records = vec![
@@ -150,8 +164,20 @@ fn spouses_claiming_each_other_are_one_conflict() {
     let taro_keys = PersonKey::of("山田 太郎", "ヤマダ タロウ", taro_birth);
     let hanako_keys = PersonKey::of("山田 花子", "ヤマダ ハナコ", hanako_birth);
     // 太郎 (employee 1) claims 花子; 花子 (employee 2) claims 太郎.
-    let taro_claims_hanako = claim(0, ClaimRole::Spouse, "山田 花子", "ヤマダ ハナコ", hanako_birth);
-    let hanako_claims_taro = claim(0, ClaimRole::Spouse, "山田 太郎", "やまだ たろう", taro_birth);
+    let taro_claims_hanako = claim(
+        0,
+        ClaimRole::Spouse,
+        "山田 花子",
+        "ヤマダ ハナコ",
+        hanako_birth,
+    );
+    let hanako_claims_taro = claim(
+        0,
+        ClaimRole::Spouse,
+        "山田 太郎",
+        "やまだ たろう",
+        taro_birth,
+    );
     let records = vec![record(2, 2, &hanako_claims_taro, 0)];
     let employees = vec![
         KeyedEmployee {
@@ -189,7 +215,13 @@ fn a_claimed_colleague_and_a_claim_by_a_colleague_ask_for_the_incomes() {
     let own_keys = PersonKey::of("山田 太郎", "ヤマダ タロウ", date!(1970 - 01 - 01));
     let son = claim(1, ClaimRole::Dependent, "山田 一郎", "", son_birth);
     // Employee 3 (the son works here too) claims his father as a dependant.
-    let father = claim(1, ClaimRole::Dependent, "山田 太郎", "ヤマダタロウ", date!(1970 - 01 - 01));
+    let father = claim(
+        1,
+        ClaimRole::Dependent,
+        "山田 太郎",
+        "ヤマダタロウ",
+        date!(1970 - 01 - 01),
+    );
     let records = vec![record(3, 3, &father, 0)];
     let employees = vec![KeyedEmployee {
         employee_id: employee(3),
@@ -223,8 +255,20 @@ fn a_claimed_colleague_and_a_claim_by_a_colleague_ask_for_the_incomes() {
 
 #[test]
 fn nothing_in_common_finds_nothing() {
-    let child = claim(1, ClaimRole::Dependent, "山田 一郎", "", date!(2015 - 04 - 01));
-    let stranger = claim(1, ClaimRole::Dependent, "山田 一郎", "", date!(2015 - 04 - 02));
+    let child = claim(
+        1,
+        ClaimRole::Dependent,
+        "山田 一郎",
+        "",
+        date!(2015 - 04 - 01),
+    );
+    let stranger = claim(
+        1,
+        ClaimRole::Dependent,
+        "山田 一郎",
+        "",
+        date!(2015 - 04 - 02),
+    );
     let records = vec![record(2, 2, &stranger, 0)];
     let own_keys = PersonKey::of("山田 太郎", "", date!(1980 - 01 - 01));
     assert!(review_claims(filing(1), employee(1), &[child], &own_keys, &records, &[]).is_empty());

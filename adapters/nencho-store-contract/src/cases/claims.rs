@@ -1,0 +1,406 @@
+//! 重複扶養チェック: every write of a declaration stores the people it claims; a search by person
+//! finds them in the company and year only; the dashboard counts and lists the declarations
+//! that share a person; employees are found by birth date.
+
+use nencho_filings::{
+    ClaimRole, Declaration, Filing, FilingStatus, PersonKey, PersonName, RelativeEntry,
+};
+use nencho_kernel::{FixedClock, Yen};
+use nencho_ports::{FilingQuery, Store};
+use nencho_tenancy::{Company, Employee, Tenant};
+use time::macros::date;
+
+use super::filing_support::{bare, company, employee, filing, insert, tenant_with_company, year};
+use super::support::clock;
+
+fn child(name: &str, kana: &str) -> RelativeEntry {
+    RelativeEntry {
+        name: PersonName {
+            name: name.into(),
+            kana: kana.into(),
+        },
+        relationship: "長男".into(),
+        birth_date: date!(2015 - 04 - 01),
+        estimated_income: Yen::ZERO,
+        lives_together: true,
+        lineal_ascendant: false,
+        disability: Default::default(),
+        claimed_by_other_earner: false,
+        non_resident: false,
+    }
+}
+
+/// A declaration claiming the child 山田一郎 (born 2015-04-01), its kana typed as given.
+fn claiming_the_child(kana: &str) -> Declaration {
+    let mut document = Declaration::default();
+    document.answers.has_dependents = Some(true);
+    document.taxpayer.estimated_salary = Yen::new(5_000_000);
+    document.relatives.push(child("山田 一郎", kana));
+    document
+}
+
+fn the_child_keys() -> Vec<PersonKey> {
+    PersonKey::of("山田一郎", "ヤマダイチロウ", date!(2015 - 04 - 01))
+}
+
+fn shared(company: &Company) -> FilingQuery {
+    FilingQuery {
+        company_id: company.id,
+        tax_year: year(2026),
+        status: None,
+        search: None,
+        department: None,
+        include_departed: false,
+        awaiting_originals: false,
+        shared_claims: true,
+        after: None,
+        limit: 50,
+    }
+}
+
+struct SharedChild {
+    tenant: Tenant,
+    honsha: Company,
+    /// 0001 and 0002 (営業部) both claim the child; 0003 claims nobody.
+    employees: Vec<Employee>,
+    filings: Vec<Filing>,
+}
+
+/// Tenant `acme`: 0001 (kana in katakana) and 0002 (営業部, kana in hiragana) claim the same
+/// child in 2026; the child in 0001's 2025 declaration, in another company's and in another
+/// tenant's count for nothing.
+async fn shared_child(store: &dyn Store, clock: &FixedClock) -> SharedChild {
+    let (tenant, _, honsha) = tenant_with_company(store, "acme", clock).await;
+    let mut employees = Vec::new();
+    for (number, name) in [
+        ("0001", ("山田", "太郎", "ヤマダ", "タロウ")),
+        ("0002", ("山田", "花子", "ヤマダ", "ハナコ")),
+        ("0003", ("佐藤", "一郎", "サトウ", "イチロウ")),
+    ] {
+        employees.push(employee(store, &honsha, number, name, clock).await);
+    }
+    employees[1].department = Some("営業部".into());
+    store
+        .update_employee(tenant.id, &employees[1])
+        .await
+        .unwrap();
+    let mut filings = Vec::new();
+    for (index, kana) in [
+        (0, Some("ヤマダ イチロウ")),
+        (1, Some("やまだ いちろう")),
+        (2, None),
+    ] {
+        let mut this_year = filing(&employees[index], year(2026), FilingStatus::Draft, clock);
+        if let Some(kana) = kana {
+            this_year.document = claiming_the_child(kana);
+        }
+        filings.push(this_year);
+    }
+    // One batch: the bulk path of a request.
+    insert(store, &filings).await;
+    let mut last_year = filing(&employees[0], year(2025), FilingStatus::Approved, clock);
+    last_year.document = claiming_the_child("ヤマダイチロウ");
+    insert(store, &[last_year]).await;
+    let branch = company(store, &tenant, "支社", clock).await;
+    let elsewhere = employee(
+        store,
+        &branch,
+        "0001",
+        ("山田", "次郎", "ヤマダ", "ジロウ"),
+        clock,
+    )
+    .await;
+    let mut there = filing(&elsewhere, year(2026), FilingStatus::Draft, clock);
+    there.document = claiming_the_child("ヤマダイチロウ");
+    insert(store, &[there]).await;
+    let (other, _, other_company) = tenant_with_company(store, "beta", clock).await;
+    let stranger = employee(
+        store,
+        &other_company,
+        "0001",
+        ("山田", "太郎", "ヤマダ", "タロウ"),
+        clock,
+    )
+    .await;
+    let mut theirs = filing(&stranger, year(2026), FilingStatus::Draft, clock);
+    theirs.document = claiming_the_child("ヤマダイチロウ");
+    insert(store, &[theirs]).await;
+    assert_ne!(other.id, tenant.id);
+    SharedChild {
+        tenant,
+        honsha,
+        employees,
+        filings,
+    }
+}
+
+pub async fn a_person_claimed_twice_is_found_counted_and_listed(store: &dyn Store) {
+    let clock = clock();
+    let setup = shared_child(store, &clock).await;
+    the_shared_child_is_found(store, &setup.tenant, &setup.honsha, &setup.employees).await;
+    // The department's view counts 0002 only (0001 has none).
+    assert_eq!(
+        store
+            .shared_claim_count(setup.tenant.id, setup.honsha.id, year(2026), Some("営業部"))
+            .await
+            .unwrap(),
+        1
+    );
+    // 0001 leaves: the dashboard counts current employees only.
+    let mut departed = setup.employees[0].clone();
+    departed.leave_date = Some(date!(2026 - 10 - 31));
+    store
+        .update_employee(setup.tenant.id, &departed)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .shared_claim_count(setup.tenant.id, setup.honsha.id, year(2026), None)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+/// What [`a_person_claimed_twice_is_found_counted_and_listed`] stores, checked: also after the
+/// store indexed declarations written before the index existed.
+async fn the_shared_child_is_found(
+    store: &dyn Store,
+    tenant: &Tenant,
+    honsha: &Company,
+    employees: &[Employee],
+) {
+    let records = store
+        .claims_under(tenant.id, honsha.id, year(2026), &the_child_keys())
+        .await
+        .unwrap();
+    // Two declarations, each under the kana key and the name key.
+    assert_eq!(records.len(), 4, "{records:?}");
+    let mut claimers: Vec<_> = records.iter().map(|record| record.employee_id).collect();
+    claimers.dedup();
+    let mut expected = vec![employees[0].id, employees[1].id];
+    expected.sort();
+    claimers.sort();
+    claimers.dedup();
+    assert_eq!(claimers, expected);
+    for record in &records {
+        assert_eq!(record.role, ClaimRole::Dependent);
+        assert_eq!(record.ordinal, 1);
+        assert_eq!(record.person_name, "山田 一郎");
+        assert_eq!(record.declared_income, Yen::ZERO);
+        assert!(the_child_keys().contains(&record.key));
+    }
+    assert_eq!(
+        store
+            .shared_claim_count(tenant.id, honsha.id, year(2026), None)
+            .await
+            .unwrap(),
+        2
+    );
+    let listed: Vec<String> = store
+        .list_filings(tenant.id, &shared(honsha))
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row.employee.number.to_string())
+        .collect();
+    assert_eq!(listed, ["0001", "0002"]);
+}
+
+pub async fn a_rewritten_declaration_replaces_its_claims(store: &dyn Store) {
+    let clock = clock();
+    let setup = shared_child(store, &clock).await;
+    // 0002 leaves the child to the other parent: marked 他の所得者が控除, no longer claimed.
+    let mut changed = setup.filings[1].clone();
+    changed.document.relatives[0].claimed_by_other_earner = true;
+    changed.version = 2;
+    store
+        .write_filings(setup.tenant.id, &[bare(&changed, 1)])
+        .await
+        .unwrap();
+    let records = store
+        .claims_under(
+            setup.tenant.id,
+            setup.honsha.id,
+            year(2026),
+            &the_child_keys(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 2);
+    assert!(
+        records
+            .iter()
+            .all(|record| record.employee_id == setup.employees[0].id)
+    );
+    assert_eq!(
+        store
+            .shared_claim_count(setup.tenant.id, setup.honsha.id, year(2026), None)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(
+        store
+            .list_filings(setup.tenant.id, &shared(&setup.honsha))
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+    // 0003 now claims a spouse: found under the spouse's keys with the declared income.
+    let mut spouse_claim = setup.filings[2].clone();
+    spouse_claim.document.answers.has_spouse = Some(true);
+    spouse_claim.document.taxpayer.estimated_salary = Yen::new(5_000_000);
+    spouse_claim.document.spouse = Some(nencho_filings::SpouseEntry {
+        name: PersonName {
+            name: "佐藤 花子".into(),
+            kana: String::new(),
+        },
+        birth_date: date!(1991 - 01 - 01),
+        estimated_income: Yen::new(400_000),
+        disability: Default::default(),
+        lives_together: true,
+        non_resident: false,
+    });
+    spouse_claim.version = 2;
+    store
+        .write_filings(setup.tenant.id, &[bare(&spouse_claim, 1)])
+        .await
+        .unwrap();
+    let keys = PersonKey::of("佐藤花子", "", date!(1991 - 01 - 01));
+    let records = store
+        .claims_under(setup.tenant.id, setup.honsha.id, year(2026), &keys)
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].role, ClaimRole::Spouse);
+    assert_eq!(records[0].ordinal, 0);
+    assert_eq!(records[0].filing_id, spouse_claim.id);
+    assert_eq!(records[0].declared_income, Yen::new(400_000));
+}
+
+pub async fn employees_are_found_by_birth_date_in_their_company(store: &dyn Store) {
+    let clock = clock();
+    let setup = shared_child(store, &clock).await;
+    let mut born = setup.employees[2].clone();
+    born.birth_date = date!(2015 - 04 - 01);
+    store.update_employee(setup.tenant.id, &born).await.unwrap();
+    let found = store
+        .employees_born_on(
+            setup.tenant.id,
+            setup.honsha.id,
+            &[date!(2015 - 04 - 01), date!(1800 - 01 - 01)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, vec![born]);
+    // The fixture's others are born 1990-04-01, in number order.
+    let numbers: Vec<String> = store
+        .employees_born_on(setup.tenant.id, setup.honsha.id, &[date!(1990 - 04 - 01)])
+        .await
+        .unwrap()
+        .iter()
+        .map(|employee| employee.number.to_string())
+        .collect();
+    assert_eq!(numbers, ["0001", "0002"]);
+    assert!(
+        store
+            .employees_born_on(setup.tenant.id, setup.honsha.id, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn claims_never_cross_tenants(store: &dyn Store) {
+    let clock = clock();
+    let setup = shared_child(store, &clock).await;
+    let beta = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|tenant| tenant.slug.as_str() == "beta")
+        .unwrap();
+    // acme's company asked under beta's id, and beta's own company: one declaration each side.
+    assert!(
+        store
+            .claims_under(beta.id, setup.honsha.id, year(2026), &the_child_keys())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .employees_born_on(beta.id, setup.honsha.id, &[date!(1990 - 04 - 01)])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .shared_claim_count(beta.id, setup.honsha.id, year(2026), None)
+            .await
+            .unwrap(),
+        0
+    );
+    let beta_company = store.list_companies(beta.id).await.unwrap().remove(0);
+    assert_eq!(
+        store
+            .claims_under(beta.id, beta_company.id, year(2026), &the_child_keys())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        store
+            .shared_claim_count(beta.id, beta_company.id, year(2026), None)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// The state of [`a_person_claimed_twice_is_found_counted_and_listed`]'s fixture, stored by
+/// [`store_a_shared_child`], checked again: for a store that indexed the claims on opening.
+pub async fn the_shared_child_is_found_again(store: &dyn Store) {
+    let acme = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|tenant| tenant.slug.as_str() == "acme")
+        .unwrap();
+    let honsha = store
+        .list_companies(acme.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|company| company.name.as_str() == "本社")
+        .unwrap();
+    let mut employees = Vec::new();
+    for number in ["0001", "0002"] {
+        employees.push(
+            store
+                .find_employee_by_number(
+                    acme.id,
+                    honsha.id,
+                    &nencho_tenancy::EmployeeNumber::parse(number).unwrap(),
+                )
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    the_shared_child_is_found(store, &acme, &honsha, &employees).await;
+}
+
+/// Stores the shared-child fixture (see [`the_shared_child_is_found_again`]).
+pub async fn store_a_shared_child(store: &dyn Store) {
+    let clock = clock();
+    let setup = shared_child(store, &clock).await;
+    the_shared_child_is_found(store, &setup.tenant, &setup.honsha, &setup.employees).await;
+}

@@ -1,0 +1,30 @@
+-- 重複扶養チェック: the people each declaration claims (the spouse of a 配偶者(特別)控除, each
+-- 扶養親族 and 特定親族), one row per matching key (フリガナ or name, with the birth date; see
+-- nencho_filings::PersonKey), rewritten by the store at every write of the declaration.
+-- ordinal: 0 the spouse, 1 + the index of a relative.
+CREATE TABLE filing_claims (
+    tenant_id       BLOB NOT NULL,
+    filing_id       BLOB NOT NULL,
+    ordinal         INTEGER NOT NULL,
+    person_key      TEXT NOT NULL,
+    company_id      BLOB NOT NULL,
+    tax_year        INTEGER NOT NULL,
+    employee_id     BLOB NOT NULL,
+    role            TEXT NOT NULL CHECK (role IN ('spouse', 'dependent', 'specific_relative')),
+    person_name     TEXT NOT NULL,
+    declared_income INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, filing_id, ordinal, person_key),
+    FOREIGN KEY (tenant_id, filing_id) REFERENCES filings (tenant_id, id)
+) STRICT;
+-- The reviewer's search by person, and the dashboard's count of declarations sharing a person.
+CREATE INDEX filing_claims_by_person
+    ON filing_claims (tenant_id, company_id, tax_year, person_key, filing_id);
+
+-- 0: the claims of this declaration are not indexed yet (written before this migration); the
+-- store indexes them when it opens. Every write sets it.
+ALTER TABLE filings ADD COLUMN claims_indexed INTEGER NOT NULL DEFAULT 0
+    CHECK (claims_indexed IN (0, 1));
+CREATE INDEX filings_unindexed_claims ON filings (tenant_id) WHERE claims_indexed = 0;
+
+-- Employees matched by birth date (a claimed person who works in the company).
+CREATE INDEX employees_by_birth_date ON employees (tenant_id, company_id, birth_date);

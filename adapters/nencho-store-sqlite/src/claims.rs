@@ -1,0 +1,173 @@
+//! 重複扶養チェック: each declaration's claims, rewritten with every write of it, indexed for
+//! declarations written before the index existed when the store opens, and searched by person.
+
+use async_trait::async_trait;
+use nencho_filings::{ClaimRecord, Filing, PersonKey};
+use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
+use nencho_ports::{ClaimStore, StoreError};
+use nencho_store_sql::claims::{
+    CLAIMS_UNDER, CLAIMS_UNDER_ORDER, DELETE_CLAIMS, INSERT_CLAIM, SHARED_CLAIM_COUNT,
+    claim_record, claim_rows,
+};
+use nencho_store_sql::filings::filing;
+use nencho_store_sql::rows::{SELECT_EMPLOYEES, employee};
+use nencho_store_sql::store_error;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+use crate::store::SqliteStore;
+
+/// Declarations indexed per transaction when the store opens.
+const INDEX_BATCH: i64 = 500;
+
+/// Replaces the stored claims of `filing` with those of its document, inside the caller's
+/// transaction.
+pub(crate) async fn replace_claims_in(
+    transaction: &mut Transaction<'static, Sqlite>,
+    filing: &Filing,
+) -> Result<(), StoreError> {
+    sqlx::query(DELETE_CLAIMS)
+        .bind(filing.tenant_id.as_uuid())
+        .bind(filing.id.as_uuid())
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
+    for row in claim_rows(filing) {
+        sqlx::query(INSERT_CLAIM)
+            .bind(filing.tenant_id.as_uuid())
+            .bind(filing.id.as_uuid())
+            .bind(row.ordinal)
+            .bind(row.person_key)
+            .bind(filing.company_id.as_uuid())
+            .bind(filing.tax_year.year())
+            .bind(filing.employee_id.as_uuid())
+            .bind(row.role)
+            .bind(row.person_name)
+            .bind(row.declared_income)
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Indexes the claims of declarations written before the index existed
+    /// (`claims_indexed` = 0), a batch per transaction; nothing to do on later opens.
+    pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
+        loop {
+            let mut transaction = self.begin_write().await?;
+            let found = sqlx::query(
+                "SELECT id AS filing_id, tenant_id AS filing_tenant_id, \
+                 company_id AS filing_company_id, employee_id, tax_year, status, \
+                 schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
+                 submitted_at, approved_at, updated_at AS filing_updated_at, version \
+                 FROM filings WHERE claims_indexed = 0 LIMIT $1",
+            )
+            .bind(INDEX_BATCH)
+            .fetch_all(&mut *transaction)
+            .await
+            .map_err(store_error)?;
+            if found.is_empty() {
+                return Ok(());
+            }
+            for row in &found {
+                let filing = filing(row)?;
+                replace_claims_in(&mut transaction, &filing).await?;
+                sqlx::query(
+                    "UPDATE filings SET claims_indexed = 1 WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(filing.tenant_id.as_uuid())
+                .bind(filing.id.as_uuid())
+                .execute(&mut *transaction)
+                .await
+                .map_err(store_error)?;
+            }
+            transaction.commit().await.map_err(store_error)?;
+        }
+    }
+}
+
+#[async_trait]
+impl ClaimStore for SqliteStore {
+    async fn claims_under(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        keys: &[PersonKey],
+    ) -> Result<Vec<ClaimRecord>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(CLAIMS_UNDER);
+        query
+            .push_bind(tenant_id.as_uuid())
+            .push(" AND company_id = ")
+            .push_bind(company_id.as_uuid())
+            .push(" AND tax_year = ")
+            .push_bind(tax_year.year())
+            .push(" AND person_key IN (");
+        let mut list = query.separated(", ");
+        for key in keys {
+            list.push_bind(key.as_str().to_owned());
+        }
+        query.push(CLAIMS_UNDER_ORDER);
+        query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(claim_record)
+            .collect()
+    }
+
+    async fn employees_born_on(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        dates: &[Date],
+    ) -> Result<Vec<nencho_tenancy::Employee>, StoreError> {
+        if dates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(SELECT_EMPLOYEES);
+        query
+            .push("WHERE tenant_id = ")
+            .push_bind(tenant_id.as_uuid())
+            .push(" AND company_id = ")
+            .push_bind(company_id.as_uuid())
+            .push(" AND birth_date IN (");
+        let mut list = query.separated(", ");
+        for date in dates {
+            list.push_bind(*date);
+        }
+        query.push(") ORDER BY employee_number");
+        query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(employee)
+            .collect()
+    }
+
+    async fn shared_claim_count<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        department: Option<&'a str>,
+    ) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar(SHARED_CLAIM_COUNT)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year())
+            .bind(department)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+}

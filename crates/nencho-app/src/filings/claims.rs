@@ -1,0 +1,164 @@
+//! 重複扶養チェック for the reviewer: what one declaration's claims meet in the other
+//! declarations and the employees of the company and year ([`nencho_filings::review_claims`]),
+//! with the other employee named only when the reviewer's own scope reaches them.
+
+use nencho_filings::{
+    ClaimFinding, Filing, FilingStatus, KeyedEmployee, PersonKey, claims_of, compute, review_claims,
+};
+use nencho_identity::Permission;
+use nencho_kernel::{EmployeeId, Yen};
+use nencho_tenancy::Employee;
+
+use super::require_for_employee;
+use crate::sign_in::CurrentUser;
+use crate::{AppContext, AppError};
+
+/// One finding as the review page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimCheck {
+    pub finding: ClaimFinding,
+    /// The other employee of the finding, when the reviewer may see their declarations; `None`:
+    /// 担当範囲外 (outside the reviewer's departments), not named.
+    pub other: Option<Employee>,
+    /// The other employee's declaration for the year and its status, in scope only.
+    pub other_filing: Option<Filing>,
+    /// The 合計所得金額 that the person's own declaration gives (給与所得 of the salary estimate
+    /// plus other income): the colleague's for a claimed colleague, this employee's when a
+    /// colleague claims them. `None` when there is no declaration with entries to read it from.
+    pub own_income: Option<Yen>,
+}
+
+/// The keys of an employee's own name and birth date.
+pub fn employee_keys(employee: &Employee) -> Vec<PersonKey> {
+    let name = &employee.name;
+    PersonKey::of(
+        &format!("{}{}", name.family, name.given),
+        &format!("{}{}", name.family_kana, name.given_kana),
+        employee.birth_date,
+    )
+}
+
+/// The 合計所得金額 a declaration gives for its own employee, once the employee has entered
+/// anything (a requested declaration is still empty).
+fn declared_total_income(filing: &Filing) -> Option<Yen> {
+    if matches!(
+        filing.status,
+        FilingStatus::NotRequested | FilingStatus::Requested
+    ) {
+        return None;
+    }
+    compute(&filing.document, filing.tax_year)
+        .ok()
+        .map(|amounts| amounts.employment_income + filing.document.taxpayer.other_income)
+}
+
+/// The findings about `filing` of `employee`, conflicts first. The caller has checked that
+/// `actor` may see `filing`.
+pub async fn claim_checks(
+    context: &AppContext,
+    actor: &CurrentUser,
+    filing: &Filing,
+    employee: &Employee,
+) -> Result<Vec<ClaimCheck>, AppError> {
+    let tenant = employee.tenant_id;
+    let claims = claims_of(&filing.document, filing.tax_year);
+    let own_keys = employee_keys(employee);
+    let mut keys: Vec<PersonKey> = claims
+        .iter()
+        .flat_map(|claim| claim.keys.iter().cloned())
+        .chain(own_keys.iter().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let records = context
+        .store
+        .claims_under(tenant, filing.company_id, filing.tax_year, &keys)
+        .await?;
+    let mut birth_dates: Vec<_> = filing
+        .document
+        .spouse
+        .iter()
+        .map(|spouse| spouse.birth_date)
+        .chain(filing.document.relatives.iter().map(|r| r.birth_date))
+        .collect();
+    birth_dates.sort();
+    birth_dates.dedup();
+    let colleagues = if claims.is_empty() {
+        Vec::new()
+    } else {
+        context
+            .store
+            .employees_born_on(tenant, filing.company_id, &birth_dates)
+            .await?
+    };
+    let keyed: Vec<KeyedEmployee> = colleagues
+        .iter()
+        .map(|colleague| KeyedEmployee {
+            employee_id: colleague.id,
+            keys: employee_keys(colleague),
+        })
+        .collect();
+    let findings = review_claims(filing.id, employee.id, &claims, &own_keys, &records, &keyed);
+    let mut checks = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let other_id = match &finding {
+            ClaimFinding::ClaimedTwice { other_employee, .. }
+            | ClaimFinding::MutualSpouse { other_employee, .. }
+            | ClaimFinding::EmployeeClaimedByOther { other_employee, .. } => *other_employee,
+            ClaimFinding::ClaimedPersonIsEmployee { employee, .. } => *employee,
+        };
+        let other = visible_employee(context, actor, &colleagues, other_id).await?;
+        let other_filing = match &other {
+            Some(other) => {
+                context
+                    .store
+                    .find_filing_of(tenant, other.id, filing.tax_year)
+                    .await?
+            }
+            None => None,
+        };
+        let own_income = match &finding {
+            ClaimFinding::ClaimedPersonIsEmployee { .. } => {
+                other_filing.as_ref().and_then(declared_total_income)
+            }
+            ClaimFinding::EmployeeClaimedByOther { .. } | ClaimFinding::MutualSpouse { .. } => {
+                declared_total_income(filing)
+            }
+            ClaimFinding::ClaimedTwice { .. } => None,
+        };
+        checks.push(ClaimCheck {
+            finding,
+            other,
+            other_filing,
+            own_income,
+        });
+    }
+    Ok(checks)
+}
+
+/// The employee if `actor` may view their declarations (ViewFilings over their company and
+/// department), else `None`.
+async fn visible_employee(
+    context: &AppContext,
+    actor: &CurrentUser,
+    known: &[Employee],
+    employee_id: EmployeeId,
+) -> Result<Option<Employee>, AppError> {
+    let employee = match known.iter().find(|employee| employee.id == employee_id) {
+        Some(employee) => Some(employee.clone()),
+        None => {
+            context
+                .store
+                .find_employee(actor.tenant.id, employee_id)
+                .await?
+        }
+    };
+    let Some(employee) = employee else {
+        return Ok(None);
+    };
+    match require_for_employee(context, actor, Permission::ViewFilings, &employee).await {
+        Ok(()) => Ok(Some(employee)),
+        Err(AppError::Forbidden) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
