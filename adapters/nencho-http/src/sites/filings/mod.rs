@@ -3,6 +3,7 @@
 //! export.
 
 mod attachments;
+mod claim_checks;
 mod consents;
 mod flow;
 mod form;

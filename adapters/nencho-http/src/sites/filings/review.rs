@@ -16,6 +16,7 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::attachments::{AttachmentsView, attachments_view};
+use super::claim_checks::{ClaimCheckView, claim_check_views};
 use super::views::{
     ChangeView, EventView, FormView, Line, amount_lines, change_views, event_views, form_views,
 };
@@ -49,6 +50,8 @@ struct StaffReviewPage {
     comment: String,
     version: i64,
     problems: Vec<Problem>,
+    /// 重複扶養チェック.
+    claim_checks: Vec<ClaimCheckView>,
     forms: Vec<FormView>,
     amounts: Vec<Line>,
     has_last_year: bool,
@@ -115,6 +118,7 @@ pub async fn show(
             comment: filing.last_comment.clone().unwrap_or_default(),
             version: filing.version,
             problems: found.problems.clone(),
+            claim_checks: claim_check_views(&found.claim_checks),
             forms: form_views(&filing.document, &found.forms, found.computed.as_ref().ok()),
             amounts: found
                 .computed

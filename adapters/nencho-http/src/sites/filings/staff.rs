@@ -122,6 +122,10 @@ struct DashboardPage {
     awaiting_originals: u64,
     /// `pending` when the list shows only those.
     originals: &'static str,
+    /// 重複の疑い: declarations claiming someone another declaration claims too.
+    shared_claims: u64,
+    /// `shared` when the list shows only those.
+    claims: &'static str,
     search: String,
     rows: Vec<RowView>,
     next_after: Option<String>,
@@ -140,6 +144,8 @@ pub struct DashboardQuery {
     status: Option<String>,
     /// `pending`: only declarations waiting for certificates (原本未着).
     originals: Option<String>,
+    /// `shared`: only declarations claiming someone another declaration claims too.
+    claims: Option<String>,
     q: Option<String>,
     after: Option<String>,
     notice: Option<String>,
@@ -147,6 +153,10 @@ pub struct DashboardQuery {
 
 fn awaiting_originals(filter: Option<&str>) -> bool {
     filter == Some("pending")
+}
+
+fn shared_claims(filter: Option<&str>) -> bool {
+    filter == Some("shared")
 }
 
 pub(super) fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
@@ -181,6 +191,7 @@ pub async fn show_dashboard(
             search: query.q.clone(),
             department: None,
             awaiting_originals: awaiting_originals(query.originals.as_deref()),
+            shared_claims: shared_claims(query.claims.as_deref()),
             after: query.after.clone(),
         },
     )
@@ -266,6 +277,12 @@ pub async fn show_dashboard(
             awaiting_originals: board.awaiting_originals,
             originals: if awaiting_originals(query.originals.as_deref()) {
                 "pending"
+            } else {
+                ""
+            },
+            shared_claims: board.shared_claims,
+            claims: if shared_claims(query.claims.as_deref()) {
+                "shared"
             } else {
                 ""
             },
@@ -777,11 +794,12 @@ fn progress_cells(row: &FilingRow) -> Vec<String> {
 pub struct ProgressQuery {
     status: Option<String>,
     originals: Option<String>,
+    claims: Option<String>,
     q: Option<String>,
     encoding: Option<String>,
 }
 
-/// The progress list as CSV, filtered as the dashboard is (status, 原本未着, search): every
+/// The progress list as CSV, filtered as the dashboard is (status, 原本未着, 重複の疑い, search): every
 /// employee listed, not one page — for chasing the late ones from a spreadsheet.
 #[handler]
 pub async fn progress_csv(
@@ -802,6 +820,7 @@ pub async fn progress_csv(
         search: query.q.clone(),
         department: None,
         awaiting_originals: awaiting_originals(query.originals.as_deref()),
+        shared_claims: shared_claims(query.claims.as_deref()),
         after: None,
     };
     // The permission (and the department scope) before anything is streamed.

@@ -1,0 +1,126 @@
+//! 重複扶養チェック on the review page: each finding in words, conflicts marked, the other
+//! declaration linked when the reviewer may open it.
+
+use nencho_app::filings::claims::ClaimCheck;
+use nencho_filings::{Claim, ClaimFinding};
+use nencho_kernel::Yen;
+
+/// One finding as the page shows it.
+pub(super) struct ClaimCheckView {
+    /// Breaks a rule by itself (claimed twice, spouses claiming each other).
+    pub conflict: bool,
+    pub title: &'static str,
+    pub detail: String,
+    /// The other declaration, when the reviewer may open it.
+    pub link: Option<String>,
+}
+
+fn who(check: &ClaimCheck) -> String {
+    match &check.other {
+        Some(other) => {
+            let department = other
+                .department
+                .as_deref()
+                .map(|department| format!("・{department}"))
+                .unwrap_or_default();
+            format!(
+                "社員番号 {} {}({}{})",
+                other.number,
+                other.name.full(),
+                check
+                    .other_filing
+                    .as_ref()
+                    .map_or("申告書なし", |filing| filing.status.japanese_name()),
+                department
+            )
+        }
+        None => "担当範囲外の従業員".to_owned(),
+    }
+}
+
+fn person(claim: &Claim) -> String {
+    format!(
+        "{}({}、所得見積額 {})",
+        claim.name,
+        claim.role.japanese(),
+        claim.declared_income
+    )
+}
+
+fn own_income(income: Option<Yen>, declared: Yen) -> String {
+    match income {
+        Some(income) if income > declared => format!(
+            "本人の申告による合計所得金額は {income} で、控除の対象として申告された見積額より多くなっています。"
+        ),
+        Some(income) => format!("本人の申告による合計所得金額は {income} です。"),
+        None => "本人の申告書はまだ入力されていません。".to_owned(),
+    }
+}
+
+pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
+    checks
+        .iter()
+        .map(|check| {
+            let (title, detail) = match &check.finding {
+                ClaimFinding::ClaimedTwice {
+                    claim, other_role, ..
+                } => (
+                    "同じ方が他の従業員の申告書でも控除の対象になっています",
+                    format!(
+                        "{} は、{} の申告書でも{}として申告されています。同じ方を2人以上の控除の対象にすることはできません(所得税法85条④、所得税法施行令219条)。どちらの申告で控除するかを確認してください。",
+                        person(claim),
+                        who(check),
+                        other_role.japanese()
+                    ),
+                ),
+                ClaimFinding::MutualSpouse {
+                    claim,
+                    declared_income_of_employee,
+                    ..
+                } => (
+                    "夫婦が互いに配偶者控除等を申告しています",
+                    format!(
+                        "配偶者 {} は {} で、その申告書でもこの従業員を配偶者として申告しています(所得見積額 {})。配偶者特別控除は夫婦の双方が受けることはできません(所得税法83条の2②)。{}",
+                        claim.name,
+                        who(check),
+                        declared_income_of_employee,
+                        own_income(check.own_income, *declared_income_of_employee)
+                    ),
+                ),
+                ClaimFinding::ClaimedPersonIsEmployee { claim, .. } => (
+                    "控除の対象の方が当社の従業員です",
+                    format!(
+                        "{} は、{} と氏名(またはフリガナ)と生年月日が一致します。{}",
+                        person(claim),
+                        who(check),
+                        own_income(check.own_income, claim.declared_income)
+                    ),
+                ),
+                ClaimFinding::EmployeeClaimedByOther {
+                    role,
+                    declared_income,
+                    ..
+                } => (
+                    "この従業員が他の従業員の申告書で控除の対象になっています",
+                    format!(
+                        "{} の申告書で、この従業員が{}として申告されています(所得見積額 {})。この申告書による合計所得金額と照らして確認してください。{}",
+                        who(check),
+                        role.japanese(),
+                        declared_income,
+                        own_income(check.own_income, *declared_income)
+                            .replace("本人の申告による", "この申告書による")
+                    ),
+                ),
+            };
+            ClaimCheckView {
+                conflict: check.finding.is_conflict(),
+                title,
+                detail,
+                link: check
+                    .other_filing
+                    .as_ref()
+                    .map(|filing| format!("/admin/filings/{}", filing.id)),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,167 @@
+//! 重複扶養チェック through the HTTP surface, on SQLite and on PostgreSQL: two employees
+//! declare the same child; the dashboard counts them as 重複の疑い and lists them under that
+//! filter (page and CSV); the declaration's page names the other declaration and links it,
+//! escaping what the employees typed; the employee's own page shows nothing of the other.
+
+use std::sync::Arc;
+
+use nencho_filings::{Declaration, Filing, FilingStatus, PersonName, RelativeEntry};
+use nencho_kernel::{Clock, FilingId, SystemClock, Yen};
+use nencho_ports::{FilingWrite, Store};
+use nencho_tenancy::Employee;
+use poem::http::StatusCode;
+use time::macros::date;
+
+use crate::filings::{employee_of, world};
+
+on_both_stores!(a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only);
+
+/// The number in `<span id="{id}">N</span>` on `page`.
+fn count(page: &str, id: &str) -> u64 {
+    let marker = format!(r#"<span id="{id}">"#);
+    let start = page.find(&marker).expect("the count") + marker.len();
+    page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// A submitted declaration of `employee` claiming the child `child` (born 2015-04-01).
+fn declaring(employee: &Employee, year: nencho_kernel::TaxYear, child: &str) -> Filing {
+    let mut filing = Filing::new(
+        FilingId::generate(&SystemClock),
+        employee.tenant_id,
+        employee.company_id,
+        employee.id,
+        year,
+        SystemClock.now(),
+    );
+    let mut document = Declaration::default();
+    document.answers.has_dependents = Some(true);
+    document.taxpayer.estimated_salary = Yen::new(5_000_000);
+    document.relatives.push(RelativeEntry {
+        name: PersonName {
+            name: child.into(),
+            kana: "ヤマダ イチロウ".into(),
+        },
+        relationship: "長男".into(),
+        birth_date: date!(2015 - 04 - 01),
+        estimated_income: Yen::ZERO,
+        lives_together: true,
+        lineal_ascendant: false,
+        disability: Default::default(),
+        claimed_by_other_earner: false,
+        non_resident: false,
+    });
+    filing.document = document;
+    filing.status = FilingStatus::Submitted;
+    filing.version = 1;
+    filing
+}
+
+async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
+    store: Arc<dyn Store>,
+) {
+    let mut world = world(&store).await;
+    let year = world.year;
+    world.open_periods().await;
+    let tenant = world.company.tenant_id;
+    let other_id = employee_of(&world.services, tenant, world.company.id).await;
+    let other = store
+        .find_employee(tenant, other_id)
+        .await
+        .unwrap()
+        .unwrap();
+    // The kana matches; the names differ in spacing and one carries markup.
+    let mine = declaring(&world.employee, year, "山田 <b>一郎</b>");
+    let theirs = declaring(&other, year, "山田　一郎");
+    let writes: Vec<FilingWrite> = [&mine, &theirs]
+        .into_iter()
+        .map(|filing| FilingWrite {
+            filing: filing.clone(),
+            expected_version: 0,
+            event: None,
+            changes: Vec::new(),
+            mail: None,
+        })
+        .collect();
+    store.write_filings(tenant, &writes).await.unwrap();
+
+    let dashboard = format!(
+        "/admin/companies/{}/filings/{}",
+        world.company.id,
+        year.year()
+    );
+    let (status, page, _) = world.admin.get(&dashboard).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(count(&page, "shared-claims-count"), 2, "{page}");
+    let (_, page, _) = world.admin.get(&format!("{dashboard}?claims=shared")).await;
+    assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
+    assert!(page.contains(r#"<td class="number">E0002</td>"#), "{page}");
+    assert!(page.contains(r#"<input type="hidden" name="claims" value="shared">"#));
+    let (status, _, csv) = world
+        .admin
+        .get_file(&format!("{dashboard}/progress.csv?claims=shared"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+
+    // The declaration's page names the other one and links it; what was typed is escaped.
+    let (status, page, _) = world
+        .admin
+        .get(&format!("/admin/filings/{}", mine.id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"id="claim-checks""#), "{page}");
+    assert!(
+        page.contains("同じ方が他の従業員の申告書でも控除の対象になっています"),
+        "{page}"
+    );
+    assert!(
+        page.contains("社員番号 E0002 山田 太郎(提出済・総務部)"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(r#"href="/admin/filings/{}""#, theirs.id)),
+        "{page}"
+    );
+    assert!(page.contains("山田 &#60;b&#62;一郎&#60;/b&#62;"), "{page}");
+    assert!(!page.contains("<b>一郎"), "{page}");
+
+    // Once E0002 leaves the child to the other parent, nothing is flagged.
+    let mut let_go = theirs.clone();
+    let_go.document.relatives[0].claimed_by_other_earner = true;
+    let_go.version = 2;
+    store
+        .write_filings(
+            tenant,
+            &[FilingWrite {
+                filing: let_go,
+                expected_version: 1,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+    let (_, page, _) = world.admin.get(&dashboard).await;
+    assert_eq!(count(&page, "shared-claims-count"), 0, "{page}");
+    let (_, page, _) = world
+        .admin
+        .get(&format!("/admin/filings/{}", mine.id))
+        .await;
+    assert!(!page.contains("claim-checks"), "{page}");
+
+    // The employee's own pages never show another employee's declaration.
+    let employee = &mut world.staff[0];
+    let (status, page, _) = employee.get(&format!("/filings/{}", year.year())).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        !page.contains("claim-checks") && !page.contains("E0002"),
+        "{page}"
+    );
+}
