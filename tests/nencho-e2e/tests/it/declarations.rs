@@ -2,6 +2,7 @@
 //! filing period and requests the declarations; the employee answers the questions (a spouse, a
 //! child of 20, two life insurance policies), sees the deductions computed — live while typing a
 //! premium —, attaches a photo of a certificate the checklist asks for, and submits; the 担当者
+//! — the employee's spouse, who works here too, which the review page points out (重複扶養チェック) —
 //! sees the certificate and returns the declaration with a comment, which reaches the
 //! employee by mail and on the page; the employee fixes a premium and submits again; the 承認者
 //! sees the history and the changed value, records the certificates' paper originals as received
@@ -41,7 +42,7 @@ const NEW_ADDRESS: &str = "東京都港区芝公園4-2-8";
 const EMPLOYEE_EMAIL: &str = "jiro.tanaka@example.jp";
 const EMPLOYEE_NUMBER: &str = "E0001";
 const EMPLOYEE_PASSWORD: &str = "midori-no-mori-ni-sumu-risu";
-const CLERK_EMAIL: &str = "kanako.ito@example.jp";
+const CLERK_EMAIL: &str = "naoko.tanaka@example.jp";
 const CLERK_PASSWORD: &str = "shiroi-kumo-ni-noru-kuma";
 const APPROVER_EMAIL: &str = "ken.kato@example.jp";
 const APPROVER_PASSWORD: &str = "kiiroi-hana-ni-tomaru-chou";
@@ -58,7 +59,7 @@ fn employees_csv() -> String {
     format!(
         "{HEADER}\r\n\
          {EMPLOYEE_NUMBER},田中,次郎,タナカ,ジロウ,1985/7/7,100-0005,東京都千代田区丸の内1-1-1,{EMPLOYEE_EMAIL},営業部,正社員,2010/4/1,\r\n\
-         E0002,伊藤,加奈子,イトウ,カナコ,1988/2/2,150-0001,東京都渋谷区神宮前1-2-3,{CLERK_EMAIL},人事部,正社員,2012/4/1,\r\n\
+         E0002,田中,直子,タナカ,ナオコ,1988/3/3,150-0001,東京都渋谷区神宮前1-2-3,{CLERK_EMAIL},人事部,正社員,2012/4/1,\r\n\
          E0003,加藤,健,カトウ,ケン,1975/9/9,530-0001,大阪府大阪市北区梅田1-1,{APPROVER_EMAIL},人事部,正社員,2000/4/1,\r\n"
     )
 }
@@ -361,6 +362,18 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     open_review(&browser, EMPLOYEE_NUMBER).await;
     wait_for_status(&browser, "submitted", "提出済").await;
     expect_amounts(&browser, &expected, CARE_PREMIUM_FIRST).await;
+    // The declared spouse (田中 直子, 1988-03-03) is the 担当者 herself: the page says so.
+    let checks = texts(&browser, "#claim-checks li.claim-check").await;
+    if !checks.iter().any(|text| {
+        text.contains("控除の対象の方が当社の従業員です")
+            && text.contains("社員番号 E0002 田中 直子")
+    }) {
+        browser
+            .fail(&format!(
+                "the review page should point out that the spouse is employee E0002: {checks:#?}"
+            ))
+            .await;
+    }
     // The reviewer sees the attached certificate beside the amounts.
     let listed = texts(&browser, "#attachment-list tr.attachment").await;
     if !listed
