@@ -1,7 +1,8 @@
 //! The declarations at 100,000 employees, on SQLite and on PostgreSQL: what the progress
 //! dashboard costs (counts by status and one page, unfiltered and filtered), what a bulk request
 //! costs, what saving one step of the employee's flow costs, and — with a tenth of the company
-//! handed in — the 原本未着 filter and recording an original received — through the real use
+//! handed in — the 原本未着 and 重複の疑い filters, a review with its 重複扶養チェック, and
+//! recording an original received — through the real use
 //! cases (`nencho_app::filings`) and stores.
 //!
 //! A benchmark, not a test: `cargo bench -p nencho-http --bench declarations_100k`.
@@ -129,7 +130,14 @@ fn summary(mut samples: Vec<Duration>) -> String {
     )
 }
 
-fn document(premium: i64) -> Declaration {
+/// The child of employee `index`'s declaration: one child per employee, except that every
+/// hundredth pair of employees (0 and 1, 100 and 101, …) are parents of the same child — the
+/// duplicates the 重複扶養チェック finds.
+fn child_of(index: usize) -> usize {
+    if index % 100 == 1 { index - 1 } else { index }
+}
+
+fn document(child: usize, premium: i64) -> Declaration {
     let mut document = Declaration::default();
     document.answers.has_spouse = Some(false);
     document.answers.has_dependents = Some(true);
@@ -137,11 +145,12 @@ fn document(premium: i64) -> Declaration {
     document.taxpayer.estimated_salary = Yen::new(5_000_000);
     document.relatives.push(RelativeEntry {
         name: FilingName {
-            name: "山田 一郎".into(),
-            kana: "ヤマダ イチロウ".into(),
+            name: format!("山田 一郎{child}"),
+            kana: String::new(),
         },
         relationship: "長男".into(),
-        birth_date: Date::from_calendar_date(2006, time::Month::June, 1).unwrap(),
+        birth_date: Date::from_calendar_date(2006, time::Month::June, 1).unwrap()
+            + Days::days((child % 3_000) as i64),
         estimated_income: Yen::ZERO,
         lives_together: true,
         lineal_ascendant: false,
@@ -291,9 +300,10 @@ fn run_one(store_name: &str) {
         let mut samples = Vec::new();
         for round in 0..100 {
             let step = Instant::now();
-            let saved = save_own_filing(&context, &actor, year, version, document(80_000 + round))
-                .await
-                .unwrap();
+            let saved =
+                save_own_filing(&context, &actor, year, version, document(0, 80_000 + round))
+                    .await
+                    .unwrap();
             samples.push(step.elapsed());
             version = saved.version;
         }
@@ -323,13 +333,16 @@ fn run_one(store_name: &str) {
             let writes: Vec<FilingWrite> = page
                 .rows
                 .iter()
-                .filter_map(|row| row.filing.clone())
-                .filter(|filing| filing.status == FilingStatus::Requested)
+                .filter_map(|row| {
+                    let index: usize = row.employee.number.as_str()[1..].parse().unwrap();
+                    row.filing.clone().map(|filing| (index, filing))
+                })
+                .filter(|(_, filing)| filing.status == FilingStatus::Requested)
                 .take(handed_in - submitted)
-                .map(|mut filing| {
+                .map(|(index, mut filing)| {
                     let expected_version = filing.version;
                     filing.status = FilingStatus::Submitted;
-                    filing.document = document(60_000);
+                    filing.document = document(child_of(index), 60_000);
                     filing.version += 1;
                     FilingWrite {
                         filing,
@@ -351,6 +364,56 @@ fn run_one(store_name: &str) {
             "  {submitted} declarations handed in with a certificate ({:.1} s)",
             step.elapsed().as_secs_f64()
         );
+        let mut samples = Vec::new();
+        let mut shared = 0;
+        for _ in 0..10 {
+            let step = Instant::now();
+            let shown = dashboard(&context, &actor, company.id, year, board(None, None))
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            shared = shown.shared_claims;
+        }
+        assert!(shared > 0);
+        println!(
+            "  {:<48} {}",
+            "dashboard with declarations (counts + page 1)",
+            summary(samples)
+        );
+        let only_shared = DashboardRequest {
+            shared_claims: true,
+            ..board(None, None)
+        };
+        let mut samples = Vec::new();
+        let mut sharing = Vec::new();
+        for _ in 0..10 {
+            let step = Instant::now();
+            let shown = dashboard(&context, &actor, company.id, year, only_shared.clone())
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            sharing = shown.page.rows;
+        }
+        println!(
+            "  {:<48} {}   ({shared} sharing a person)",
+            "dashboard filtered 重複の疑い",
+            summary(samples)
+        );
+        let mut samples = Vec::new();
+        for row in sharing.iter().filter_map(|row| row.filing.as_ref()) {
+            let step = Instant::now();
+            let seen = nencho_app::filings::review::review(&context, &actor, row.id)
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            assert!(!seen.claim_checks.is_empty());
+        }
+        println!(
+            "  {:<48} {}",
+            "review one declaration (with 重複扶養チェック)",
+            summary(samples)
+        );
+
         let awaiting = DashboardRequest {
             awaiting_originals: true,
             shared_claims: false,
@@ -380,7 +443,7 @@ fn run_one(store_name: &str) {
             .into_iter()
             .filter_map(|row| row.filing)
             .collect();
-        let key = nencho_filings::expected_attachments(&document(60_000))[0].original_key();
+        let key = nencho_filings::expected_attachments(&document(0, 60_000))[0].original_key();
         let mut samples = Vec::new();
         for filing in &awaited {
             let step = Instant::now();
