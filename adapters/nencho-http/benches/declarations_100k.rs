@@ -413,6 +413,24 @@ fn run_one(store_name: &str) {
             "review one declaration (with 重複扶養チェック)",
             summary(samples)
         );
+        let mut samples = Vec::new();
+        for row in sharing.iter() {
+            let Some(filing) = row.filing.as_ref() else {
+                continue;
+            };
+            let step = Instant::now();
+            let checks =
+                nencho_app::filings::claims::claim_checks(&context, &actor, filing, &row.employee)
+                    .await
+                    .unwrap();
+            samples.push(step.elapsed());
+            assert!(!checks.is_empty());
+        }
+        println!(
+            "  {:<48} {}",
+            "  of which the 重複扶養チェック",
+            summary(samples)
+        );
 
         let awaiting = DashboardRequest {
             awaiting_originals: true,

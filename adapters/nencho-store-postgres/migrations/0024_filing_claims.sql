@@ -32,6 +32,13 @@ GRANT SELECT, INSERT, DELETE ON filing_claims TO nencho_app;
 ALTER TABLE filings ADD COLUMN claims_indexed boolean NOT NULL DEFAULT false;
 CREATE INDEX filings_unindexed_claims ON filings (tenant_id) WHERE NOT claims_indexed;
 
+-- true: the declaration claims a person another declaration of its company and year claims too
+-- (重複の疑い). Set by the store for every declaration a write may change (the one written and
+-- those sharing a key it removed or added), so the dashboard counts and lists from the index.
+ALTER TABLE filings ADD COLUMN shares_claims boolean NOT NULL DEFAULT false;
+CREATE INDEX filings_sharing_claims ON filings (tenant_id, company_id, tax_year, employee_id)
+    WHERE shares_claims;
+
 -- Employees matched by birth date (a claimed person who works in the company).
 CREATE INDEX employees_by_birth_date ON employees (tenant_id, company_id, birth_date);
 

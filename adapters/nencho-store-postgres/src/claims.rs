@@ -7,7 +7,9 @@ use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError, TenantStore};
 use nencho_store_sql::claims::{
-    CLAIMS_UNDER, CLAIMS_UNDER_ORDER, DELETE_CLAIMS, SHARED_CLAIM_COUNT, claim_record, claim_rows,
+    CLAIM_KEYS, CLAIMS_UNDER, CLAIMS_UNDER_END, DELETE_CLAIMS, RECOUNT_ALL_SHARED,
+    RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT, SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record,
+    claim_rows, sort_records,
 };
 use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::{SELECT_EMPLOYEES, employee};
@@ -22,11 +24,22 @@ const CLAIMS_FIX: &str = "0024 filing_claims";
 /// Declarations indexed per transaction when the store connects.
 const INDEX_BATCH: i64 = 500;
 
-/// Inserts the claims of `filings` (all of `tenant_id`, none stored yet) in one statement.
+/// Inserts the claims of `filings` (all of `tenant_id` and of one company and year, none
+/// stored yet) in one statement, then sets `shares_claims` again wherever they may change it.
 pub(crate) async fn insert_claims_in(
     transaction: &mut Transaction<'static, Postgres>,
     tenant_id: TenantId,
     filings: &[&Filing],
+) -> Result<(), StoreError> {
+    insert_rows_in(transaction, tenant_id, filings, Vec::new()).await
+}
+
+/// [`insert_claims_in`], with `removed` the keys the filings claimed before.
+async fn insert_rows_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    filings: &[&Filing],
+    removed: Vec<String>,
 ) -> Result<(), StoreError> {
     let mut filing_id = Vec::new();
     let mut ordinal = Vec::new();
@@ -50,9 +63,86 @@ pub(crate) async fn insert_claims_in(
             declared_income.push(row.declared_income);
         }
     }
-    if filing_id.is_empty() {
+    let mut keys = removed;
+    keys.extend(person_key.iter().cloned());
+    if !filing_id.is_empty() {
+        insert_all_in(
+            transaction,
+            tenant_id,
+            ClaimColumns {
+                filing_id,
+                ordinal,
+                person_key,
+                company_id,
+                tax_year,
+                employee_id,
+                role,
+                person_name,
+                declared_income,
+            },
+        )
+        .await?;
+    }
+    keys.sort();
+    keys.dedup();
+    // Each (company, year) of the batch: a bulk request is of one company and year.
+    let mut scopes: Vec<(CompanyId, TaxYear)> = filings
+        .iter()
+        .map(|filing| (filing.company_id, filing.tax_year))
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    if keys.is_empty() {
         return Ok(());
     }
+    for (company, year) in scopes {
+        let ids: Vec<uuid::Uuid> = filings
+            .iter()
+            .filter(|filing| filing.company_id == company && filing.tax_year == year)
+            .map(|filing| filing.id.as_uuid())
+            .collect();
+        sqlx::query(RECOUNT_SHARED_POSTGRES)
+            .bind(tenant_id.as_uuid())
+            .bind(ids)
+            .bind(company.as_uuid())
+            .bind(year.year())
+            .bind(&keys)
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
+}
+
+/// The columns of claim rows, one array each.
+struct ClaimColumns {
+    filing_id: Vec<uuid::Uuid>,
+    ordinal: Vec<i32>,
+    person_key: Vec<String>,
+    company_id: Vec<uuid::Uuid>,
+    tax_year: Vec<i32>,
+    employee_id: Vec<uuid::Uuid>,
+    role: Vec<&'static str>,
+    person_name: Vec<String>,
+    declared_income: Vec<i64>,
+}
+
+async fn insert_all_in(
+    transaction: &mut Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    columns: ClaimColumns,
+) -> Result<(), StoreError> {
+    let ClaimColumns {
+        filing_id,
+        ordinal,
+        person_key,
+        company_id,
+        tax_year,
+        employee_id,
+        role,
+        person_name,
+        declared_income,
+    } = columns;
     sqlx::query(
         "INSERT INTO filing_claims (tenant_id, filing_id, ordinal, person_key, company_id, \
          tax_year, employee_id, role, person_name, declared_income) \
@@ -83,13 +173,19 @@ pub(crate) async fn replace_claims_in(
     transaction: &mut Transaction<'static, Postgres>,
     filing: &Filing,
 ) -> Result<(), StoreError> {
+    let removed: Vec<String> = sqlx::query_scalar(CLAIM_KEYS)
+        .bind(filing.tenant_id.as_uuid())
+        .bind(filing.id.as_uuid())
+        .fetch_all(&mut **transaction)
+        .await
+        .map_err(store_error)?;
     sqlx::query(DELETE_CLAIMS)
         .bind(filing.tenant_id.as_uuid())
         .bind(filing.id.as_uuid())
         .execute(&mut **transaction)
         .await
         .map_err(store_error)?;
-    insert_claims_in(transaction, filing.tenant_id, &[filing]).await
+    insert_rows_in(transaction, filing.tenant_id, &[filing], removed).await
 }
 
 impl PgStore {
@@ -123,6 +219,12 @@ impl PgStore {
                 .await
                 .map_err(store_error)?;
                 if found.is_empty() {
+                    sqlx::query(RECOUNT_ALL_SHARED)
+                        .bind(tenant.id.as_uuid())
+                        .execute(&mut *transaction)
+                        .await
+                        .map_err(store_error)?;
+                    transaction.commit().await.map_err(store_error)?;
                     break;
                 }
                 for row in &found {
@@ -177,12 +279,16 @@ impl ClaimStore for PgStore {
         for key in keys {
             list.push_bind(key.as_str().to_owned());
         }
-        query.push(CLAIMS_UNDER_ORDER);
+        query.push(CLAIMS_UNDER_END);
         self.fetch_all_scoped(tenant_id, query.build())
             .await?
             .iter()
             .map(claim_record)
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|mut records| {
+                sort_records(&mut records);
+                records
+            })
     }
 
     async fn employees_born_on(
@@ -205,12 +311,18 @@ impl ClaimStore for PgStore {
         for date in dates {
             list.push_bind(*date);
         }
-        query.push(") ORDER BY employee_number");
+        // No `ORDER BY`: SQLite would walk the employee-number index of the whole company
+        // instead of the birth-date index; the few found are sorted here.
+        query.push(")");
         self.fetch_all_scoped(tenant_id, query.build())
             .await?
             .iter()
             .map(employee)
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|mut found| {
+                found.sort_by(|a, b| a.number.cmp(&b.number));
+                found
+            })
     }
 
     async fn shared_claim_count<'a>(
@@ -220,12 +332,19 @@ impl ClaimStore for PgStore {
         tax_year: TaxYear,
         department: Option<&'a str>,
     ) -> Result<u64, StoreError> {
-        let query = sqlx::query_scalar::<_, i64>(SHARED_CLAIM_COUNT)
+        let text = if department.is_some() {
+            SHARED_CLAIM_COUNT_IN_DEPARTMENT
+        } else {
+            SHARED_CLAIM_COUNT
+        };
+        let mut query = sqlx::query_scalar::<_, i64>(text)
             .bind(tenant_id.as_uuid())
             .bind(company_id.as_uuid())
-            .bind(tax_year.year())
-            .bind(department);
+            .bind(tax_year.year());
+        if let Some(department) = department {
+            query = query.bind(department);
+        }
         let count = self.fetch_one_scoped(tenant_id, query).await?;
-        Ok(u64::try_from(count).unwrap_or(0))
+        u64::try_from(count).map_err(|_| StoreError::Corrupt("negative count".into()))
     }
 }

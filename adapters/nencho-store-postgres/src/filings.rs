@@ -68,6 +68,14 @@ macro_rules! list_filings {
           AND f.originals_pending > 0 AND f.status IN ('submitted', 'returned', 'approved') \
           AND ", $department)
     };
+    // Only the declarations sharing a claimed person (`$13`): few, read from
+    // `filings_sharing_claims`, each with its employee looked up by key.
+    (shared, $department:literal) => {
+        list_filings!(@ "FROM filings f JOIN LATERAL (SELECT * FROM employees e \
+          WHERE e.tenant_id = f.tenant_id AND e.id = f.employee_id LIMIT 1) e ON true \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.shares_claims \
+          AND ", $department)
+    };
     (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
@@ -88,11 +96,7 @@ macro_rules! list_filings {
              AND ($8::text IS NULL OR coalesce(f.status, 'not_requested') = $8) \
              AND (NOT $12::boolean OR (f.originals_pending > 0 \
                   AND f.status IN ('submitted', 'returned', 'approved'))) \
-             AND (NOT $13::boolean OR EXISTS (SELECT 1 FROM filing_claims a \
-                  JOIN filing_claims b ON b.tenant_id = a.tenant_id \
-                  AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
-                  AND b.person_key = a.person_key AND b.filing_id <> a.filing_id \
-                  WHERE a.tenant_id = f.tenant_id AND a.filing_id = f.id)) ",
+             AND (NOT $13::boolean OR f.shares_claims) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -426,6 +430,11 @@ impl FilingStore for PgStore {
             few <= FEW_FILINGS
         };
         let text = match (awaiting_few, by_status, query.department.is_some()) {
+            // Declarations sharing a claimed person are few: always read directly.
+            _ if query.shared_claims && query.department.is_none() => {
+                list_filings!(shared, "AND $11::text IS NULL ")
+            }
+            _ if query.shared_claims => list_filings!(shared, "AND e.department = $11 "),
             (true, _, false) => list_filings!(awaiting, "AND $11::text IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11::text IS NULL "),

@@ -50,6 +50,10 @@ pub fn claim_record(row: &impl RowReader) -> Result<ClaimRecord, StoreError> {
     })
 }
 
+/// The keys a declaration (`$1` tenant, `$2` filing) claims now.
+pub const CLAIM_KEYS: &str =
+    "SELECT DISTINCT person_key FROM filing_claims WHERE tenant_id = $1 AND filing_id = $2";
+
 /// Removes a declaration's claims (`$1` tenant, `$2` filing) before they are written again.
 pub const DELETE_CLAIMS: &str = "DELETE FROM filing_claims WHERE tenant_id = $1 AND filing_id = $2";
 
@@ -62,17 +66,73 @@ pub const INSERT_CLAIM: &str = "INSERT INTO filing_claims (tenant_id, filing_id,
 pub const CLAIMS_UNDER: &str = "SELECT filing_id, employee_id, ordinal, role, person_name, \
      declared_income, person_key FROM filing_claims WHERE tenant_id = ";
 
-/// The order of a search by person's records.
-pub const CLAIMS_UNDER_ORDER: &str = ") ORDER BY filing_id, ordinal, person_key";
+/// The end of a search by person. No `ORDER BY`: SQLite would then walk the primary key
+/// instead of the person index; the adapters sort with [`sort_records`].
+pub const CLAIMS_UNDER_END: &str = ")";
 
-/// The declarations of the company `$2` and year `$3` (tenant `$1`) whose employee has not left
-/// (and is of the department `$4`, when not NULL) claiming a key another declaration claims too:
-/// the shared keys come from the index `filing_claims_by_person` alone.
-pub const SHARED_CLAIM_COUNT: &str = "SELECT count(DISTINCT c.filing_id) AS n FROM ( \
-     SELECT person_key FROM filing_claims \
-     WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3 \
-     GROUP BY person_key HAVING count(DISTINCT filing_id) > 1) shared \
-     JOIN filing_claims c ON c.tenant_id = $1 AND c.company_id = $2 AND c.tax_year = $3 \
-     AND c.person_key = shared.person_key \
-     JOIN employees e ON e.tenant_id = c.tenant_id AND e.id = c.employee_id \
-     WHERE e.leave_date IS NULL AND ($4 IS NULL OR e.department = $4)";
+/// A search by person's records by declaration, ordinal and key.
+pub fn sort_records(records: &mut [ClaimRecord]) {
+    records.sort_by(|a, b| {
+        (a.filing_id, a.ordinal, a.key.as_str()).cmp(&(b.filing_id, b.ordinal, b.key.as_str()))
+    });
+}
+
+/// Whether the filing `filings` (the row being updated) claims a key another declaration of its
+/// company and year claims too: what `filings.shares_claims` holds. Nested so that the filing's
+/// own claims are read by key first and each is then looked up by person (a join let SQLite's
+/// planner start from every claim of the tenant).
+macro_rules! shares_a_claim {
+    () => {
+        "EXISTS (SELECT 1 FROM filing_claims a \
+         WHERE a.tenant_id = filings.tenant_id AND a.filing_id = filings.id \
+         AND EXISTS (SELECT 1 FROM filing_claims b WHERE b.tenant_id = a.tenant_id \
+         AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
+         AND b.person_key = a.person_key AND b.filing_id <> a.filing_id))"
+    };
+}
+
+/// SQLite: sets `shares_claims` again on the filing `$2` and on every declaration of the company
+/// `$3` and year `$4` (tenant `$1`) claiming one of the keys in the JSON array `$5` — the keys
+/// the write removed or added, so every flag the write may have changed. One `IN` list, so that
+/// each is found by key (an `OR` of the two made SQLite scan every filing of the tenant).
+pub const RECOUNT_SHARED_SQLITE: &str = concat!(
+    "UPDATE filings SET shares_claims = ",
+    shares_a_claim!(),
+    " WHERE tenant_id = $1 AND id IN (SELECT $2 UNION SELECT filing_id FROM filing_claims \
+     WHERE tenant_id = $1 AND company_id = $3 AND tax_year = $4 \
+     AND person_key IN (SELECT value FROM json_each($5)))"
+);
+
+/// PostgreSQL: [`RECOUNT_SHARED_SQLITE`] for the filings `$2` (an array), with the keys `$5` an
+/// array; only the flags that change are written.
+pub const RECOUNT_SHARED_POSTGRES: &str = concat!(
+    "UPDATE filings SET shares_claims = NOT shares_claims WHERE tenant_id = $1 \
+     AND id IN (SELECT unnest($2::uuid[]) UNION SELECT filing_id FROM filing_claims \
+     WHERE tenant_id = $1 AND company_id = $3 AND tax_year = $4 \
+     AND person_key = ANY($5::text[])) AND shares_claims <> ",
+    shares_a_claim!()
+);
+
+/// Every flag of a tenant (`$1`) set again, after the claims were indexed when the store opened.
+pub const RECOUNT_ALL_SHARED: &str = concat!(
+    "UPDATE filings SET shares_claims = ",
+    shares_a_claim!(),
+    " WHERE tenant_id = $1"
+);
+
+/// The declarations of the company `$2` and year `$3` (tenant `$1`) sharing a claimed person,
+/// counted from the partial index `filings_sharing_claims` alone, minus those of employees who
+/// have left (few; looked up one by one).
+pub const SHARED_CLAIM_COUNT: &str = "SELECT \
+     (SELECT count(*) FROM filings WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3 \
+      AND shares_claims) \
+     - (SELECT count(*) FROM employees e JOIN filings f \
+        ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+        WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.leave_date IS NOT NULL \
+        AND f.shares_claims) AS n";
+
+/// [`SHARED_CLAIM_COUNT`] among the current employees of the department `$4`.
+pub const SHARED_CLAIM_COUNT_IN_DEPARTMENT: &str = "SELECT count(*) AS n FROM employees e \
+     JOIN filings f ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+     WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.department = $4 \
+     AND e.leave_date IS NULL AND f.shares_claims";

@@ -6,8 +6,8 @@ use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError};
 use nencho_store_sql::claims::{
-    CLAIMS_UNDER, CLAIMS_UNDER_ORDER, DELETE_CLAIMS, INSERT_CLAIM, SHARED_CLAIM_COUNT,
-    claim_record, claim_rows,
+    CLAIM_KEYS, CLAIMS_UNDER, CLAIMS_UNDER_END, DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE,
+    SHARED_CLAIM_COUNT, SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, sort_records,
 };
 use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::{SELECT_EMPLOYEES, employee};
@@ -19,24 +19,35 @@ use crate::store::SqliteStore;
 /// Declarations indexed per transaction when the store opens.
 const INDEX_BATCH: i64 = 500;
 
-/// Replaces the stored claims of `filing` with those of its document, inside the caller's
+/// Replaces the stored claims of `filing` with those of its document (`new`: it has none yet)
+/// and sets `shares_claims` again wherever that may have changed it, inside the caller's
 /// transaction.
 pub(crate) async fn replace_claims_in(
     transaction: &mut Transaction<'static, Sqlite>,
     filing: &Filing,
+    new: bool,
 ) -> Result<(), StoreError> {
-    sqlx::query(DELETE_CLAIMS)
-        .bind(filing.tenant_id.as_uuid())
-        .bind(filing.id.as_uuid())
-        .execute(&mut **transaction)
-        .await
-        .map_err(store_error)?;
+    let mut keys: Vec<String> = Vec::new();
+    if !new {
+        keys = sqlx::query_scalar(CLAIM_KEYS)
+            .bind(filing.tenant_id.as_uuid())
+            .bind(filing.id.as_uuid())
+            .fetch_all(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+        sqlx::query(DELETE_CLAIMS)
+            .bind(filing.tenant_id.as_uuid())
+            .bind(filing.id.as_uuid())
+            .execute(&mut **transaction)
+            .await
+            .map_err(store_error)?;
+    }
     for row in claim_rows(filing) {
         sqlx::query(INSERT_CLAIM)
             .bind(filing.tenant_id.as_uuid())
             .bind(filing.id.as_uuid())
             .bind(row.ordinal)
-            .bind(row.person_key)
+            .bind(&row.person_key)
             .bind(filing.company_id.as_uuid())
             .bind(filing.tax_year.year())
             .bind(filing.employee_id.as_uuid())
@@ -46,7 +57,25 @@ pub(crate) async fn replace_claims_in(
             .execute(&mut **transaction)
             .await
             .map_err(store_error)?;
+        keys.push(row.person_key);
     }
+    if keys.is_empty() {
+        // No claim before or after: no flag can change.
+        return Ok(());
+    }
+    keys.sort();
+    keys.dedup();
+    let keys =
+        serde_json::to_string(&keys).map_err(|error| StoreError::Backend(error.to_string()))?;
+    sqlx::query(RECOUNT_SHARED_SQLITE)
+        .bind(filing.tenant_id.as_uuid())
+        .bind(filing.id.as_uuid())
+        .bind(filing.company_id.as_uuid())
+        .bind(filing.tax_year.year())
+        .bind(keys)
+        .execute(&mut **transaction)
+        .await
+        .map_err(store_error)?;
     Ok(())
 }
 
@@ -72,7 +101,7 @@ impl SqliteStore {
             }
             for row in &found {
                 let filing = filing(row)?;
-                replace_claims_in(&mut transaction, &filing).await?;
+                replace_claims_in(&mut transaction, &filing, false).await?;
                 sqlx::query(
                     "UPDATE filings SET claims_indexed = 1 WHERE tenant_id = $1 AND id = $2",
                 )
@@ -111,7 +140,7 @@ impl ClaimStore for SqliteStore {
         for key in keys {
             list.push_bind(key.as_str().to_owned());
         }
-        query.push(CLAIMS_UNDER_ORDER);
+        query.push(CLAIMS_UNDER_END);
         query
             .build()
             .fetch_all(&self.pool)
@@ -119,7 +148,11 @@ impl ClaimStore for SqliteStore {
             .map_err(store_error)?
             .iter()
             .map(claim_record)
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|mut records| {
+                sort_records(&mut records);
+                records
+            })
     }
 
     async fn employees_born_on(
@@ -142,7 +175,9 @@ impl ClaimStore for SqliteStore {
         for date in dates {
             list.push_bind(*date);
         }
-        query.push(") ORDER BY employee_number");
+        // No `ORDER BY`: SQLite would walk the employee-number index of the whole company
+        // instead of the birth-date index; the few found are sorted here.
+        query.push(")");
         query
             .build()
             .fetch_all(&self.pool)
@@ -150,7 +185,11 @@ impl ClaimStore for SqliteStore {
             .map_err(store_error)?
             .iter()
             .map(employee)
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|mut found| {
+                found.sort_by(|a, b| a.number.cmp(&b.number));
+                found
+            })
     }
 
     async fn shared_claim_count<'a>(
@@ -160,14 +199,19 @@ impl ClaimStore for SqliteStore {
         tax_year: TaxYear,
         department: Option<&'a str>,
     ) -> Result<u64, StoreError> {
-        let count: i64 = sqlx::query_scalar(SHARED_CLAIM_COUNT)
+        let text = if department.is_some() {
+            SHARED_CLAIM_COUNT_IN_DEPARTMENT
+        } else {
+            SHARED_CLAIM_COUNT
+        };
+        let mut query = sqlx::query_scalar(text)
             .bind(tenant_id.as_uuid())
             .bind(company_id.as_uuid())
-            .bind(tax_year.year())
-            .bind(department)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(store_error)?;
-        Ok(u64::try_from(count).unwrap_or(0))
+            .bind(tax_year.year());
+        if let Some(department) = department {
+            query = query.bind(department);
+        }
+        let count: i64 = query.fetch_one(&self.pool).await.map_err(store_error)?;
+        u64::try_from(count).map_err(|_| StoreError::Corrupt("negative count".into()))
     }
 }

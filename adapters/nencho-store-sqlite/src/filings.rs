@@ -60,6 +60,13 @@ macro_rules! list_filings {
           AND f.originals_pending > 0 AND f.status IN ('submitted', 'returned', 'approved') \
           AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
     };
+    // Only the declarations sharing a claimed person (`$13`): few, read from the partial index
+    // `filings_sharing_claims` the same way.
+    (shared, $department:literal) => {
+        list_filings!(@ "FROM filings f CROSS JOIN employees e \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.shares_claims \
+          AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
+    };
     (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
@@ -80,11 +87,7 @@ macro_rules! list_filings {
              AND ($8 IS NULL OR coalesce(f.status, 'not_requested') = $8) \
              AND (NOT $12 OR (f.originals_pending > 0 \
                   AND f.status IN ('submitted', 'returned', 'approved'))) \
-             AND (NOT $13 OR EXISTS (SELECT 1 FROM filing_claims a \
-                  JOIN filing_claims b ON b.tenant_id = a.tenant_id \
-                  AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
-                  AND b.person_key = a.person_key AND b.filing_id <> a.filing_id \
-                  WHERE a.tenant_id = f.tenant_id AND a.filing_id = f.id)) ",
+             AND (NOT $13 OR f.shares_claims) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -404,6 +407,11 @@ impl FilingStore for SqliteStore {
             few <= FEW_FILINGS
         };
         let text = match (awaiting_few, by_status, query.department.is_some()) {
+            // Declarations sharing a claimed person are few: always read directly.
+            _ if query.shared_claims && query.department.is_none() => {
+                list_filings!(shared, "AND $11 IS NULL ")
+            }
+            _ if query.shared_claims => list_filings!(shared, "AND e.department = $11 "),
             (true, _, false) => list_filings!(awaiting, "AND $11 IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11 IS NULL "),

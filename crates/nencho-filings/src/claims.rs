@@ -108,6 +108,9 @@ pub struct Claim {
 /// spouse without a 配偶者(特別)控除. When the document cannot be computed (a date the engine
 /// refuses), everyone listed is taken as claimed, so that a check errs towards asking.
 pub fn claims_of(declaration: &Declaration, tax_year: TaxYear) -> Vec<Claim> {
+    if declaration.spouse.is_none() && declaration.relatives.is_empty() {
+        return Vec::new();
+    }
     let computed = compute(declaration, tax_year).ok();
     let mut claims = Vec::new();
     if let Some(spouse) = &declaration.spouse {

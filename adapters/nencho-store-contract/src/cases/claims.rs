@@ -206,6 +206,19 @@ async fn the_shared_child_is_found(
         .map(|row| row.employee.number.to_string())
         .collect();
     assert_eq!(listed, ["0001", "0002"]);
+    let in_sales = FilingQuery {
+        department: Some("営業部".into()),
+        ..shared(honsha)
+    };
+    let listed: Vec<String> = store
+        .list_filings(tenant.id, &in_sales)
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row.employee.number.to_string())
+        .collect();
+    assert_eq!(listed, ["0002"]);
 }
 
 pub async fn a_rewritten_declaration_replaces_its_claims(store: &dyn Store) {

@@ -103,7 +103,7 @@ pub(super) async fn write_in(
     } else {
         update_filing_in(transaction, filing, write.expected_version).await?;
     }
-    replace_claims_in(transaction, filing).await?;
+    replace_claims_in(transaction, filing, write.expected_version == 0).await?;
     if let Some(event) = &write.event {
         sqlx::query(
             "INSERT INTO filing_events (tenant_id, filing_id, at, actor_id, actor_name, \
