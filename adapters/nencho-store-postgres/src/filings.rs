@@ -86,7 +86,8 @@ macro_rules! list_filings {
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
              f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
-             f.version, coalesce(f.originals_pending, 0) AS originals_pending ",
+             f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
+             coalesce(f.shares_claims, false) AS shares_claims ",
             $from,
             "e.tenant_id = $1 AND e.company_id = $2 AND e.employee_number > $4 \
              AND ($10::boolean OR e.leave_date IS NULL) \
@@ -473,6 +474,7 @@ impl FilingStore for PgStore {
                     employee: rows::employee(row)?,
                     filing: filing_rows::optional_filing(row)?,
                     originals_pending: filing_rows::originals_pending(row)?,
+                    shares_claims: filing_rows::shares_claims(row)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -129,6 +129,11 @@ pub fn originals_pending(row: &impl RowReader) -> Result<u32, StoreError> {
         .map_err(|_| corrupt("originals_pending out of range"))
 }
 
+/// The progress list's `shares_claims` column (false without a filing).
+pub fn shares_claims(row: &impl RowReader) -> Result<bool, StoreError> {
+    row.boolean("shares_claims")
+}
+
 /// A `filing_events` row: `at, actor_id, actor_name, from_status, to_status, action, comment,
 /// proxy`.
 pub fn event(row: &impl RowReader) -> Result<FilingEvent, StoreError> {

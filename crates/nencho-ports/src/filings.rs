@@ -89,6 +89,9 @@ pub struct FilingRow {
     pub filing: Option<Filing>,
     /// How many certificates the declaration calls for have not been received (0 without one).
     pub originals_pending: u32,
+    /// The declaration claims someone another declaration of the company and year claims too
+    /// (重複の疑い; see [`crate::ClaimStore`]).
+    pub shares_claims: bool,
 }
 
 impl FilingRow {

@@ -101,6 +101,11 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
     assert!(page.contains(r#"<td class="number">E0002</td>"#), "{page}");
     assert!(page.contains(r#"<input type="hidden" name="claims" value="shared">"#));
+    assert_eq!(
+        page.matches(r#"<span class="badge shares-claims">重複の疑い</span>"#)
+            .count(),
+        2
+    );
     let (status, _, csv) = world
         .admin
         .get_file(&format!("{dashboard}/progress.csv?claims=shared"))
@@ -108,6 +113,10 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     assert_eq!(status, StatusCode::OK);
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.lines().skip(1).all(|line| line.ends_with(",1,")),
+        "the 重複の疑い column before the empty comment: {csv}"
+    );
 
     // The declaration's page names the other one and links it; what was typed is escaped.
     let (status, page, _) = world

@@ -104,6 +104,8 @@ struct RowView {
     approvable: Option<String>,
     /// Handed in with certificates not yet received (原本未着): how many.
     originals_pending: u32,
+    /// 重複の疑い.
+    shares_claims: bool,
 }
 
 #[derive(Template)]
@@ -247,6 +249,7 @@ pub async fn show_dashboard(
             } else {
                 0
             },
+            shares_claims: row.shares_claims,
         })
         .collect();
     page(
@@ -738,7 +741,7 @@ async fn permitted(
 }
 
 /// The progress list's CSV columns, in order. Documented in docs/declarations.md.
-const PROGRESS_HEADER: [&str; 15] = [
+const PROGRESS_HEADER: [&str; 16] = [
     "社員番号",
     "氏名",
     "フリガナ",
@@ -753,6 +756,7 @@ const PROGRESS_HEADER: [&str; 15] = [
     "承認日時",
     "更新日時",
     "原本未着",
+    "重複の疑い",
     "直近のコメント",
 ];
 
@@ -784,6 +788,7 @@ fn progress_cells(row: &FilingRow) -> Vec<String> {
         } else {
             "0".to_owned()
         },
+        flag(row.shares_claims),
         filing
             .and_then(|filing| filing.last_comment.clone())
             .unwrap_or_default(),
