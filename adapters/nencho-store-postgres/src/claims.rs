@@ -7,14 +7,14 @@ use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError, TenantStore};
 use nencho_store_sql::claims::{
-    CLAIM_KEYS, CLAIMS_UNDER, CLAIMS_UNDER_END, DELETE_CLAIMS, RECOUNT_ALL_SHARED,
-    RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT, SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record,
-    claim_rows, sort_records,
+    CLAIM_KEYS, DELETE_CLAIMS, RECOUNT_ALL_SHARED, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT,
+    SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
+    employees_born_on_query, sort_employees, sort_records,
 };
 use nencho_store_sql::filings::filing;
-use nencho_store_sql::rows::{SELECT_EMPLOYEES, employee};
+use nencho_store_sql::rows::employee;
 use nencho_store_sql::store_error;
-use sqlx::{Postgres, QueryBuilder, Transaction};
+use sqlx::{Postgres, Transaction};
 
 use crate::PgStore;
 
@@ -267,19 +267,12 @@ impl ClaimStore for PgStore {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Postgres>::new(CLAIMS_UNDER);
-        query
-            .push_bind(tenant_id.as_uuid())
-            .push(" AND company_id = ")
-            .push_bind(company_id.as_uuid())
-            .push(" AND tax_year = ")
-            .push_bind(tax_year.year())
-            .push(" AND person_key IN (");
-        let mut list = query.separated(", ");
-        for key in keys {
-            list.push_bind(key.as_str().to_owned());
-        }
-        query.push(CLAIMS_UNDER_END);
+        let mut query = claims_under_query::<Postgres>(
+            tenant_id.as_uuid(),
+            company_id.as_uuid(),
+            tax_year.year(),
+            keys,
+        );
         self.fetch_all_scoped(tenant_id, query.build())
             .await?
             .iter()
@@ -300,27 +293,15 @@ impl ClaimStore for PgStore {
         if dates.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Postgres>::new(SELECT_EMPLOYEES);
-        query
-            .push("WHERE tenant_id = ")
-            .push_bind(tenant_id.as_uuid())
-            .push(" AND company_id = ")
-            .push_bind(company_id.as_uuid())
-            .push(" AND birth_date IN (");
-        let mut list = query.separated(", ");
-        for date in dates {
-            list.push_bind(*date);
-        }
-        // No `ORDER BY`: SQLite would walk the employee-number index of the whole company
-        // instead of the birth-date index; the few found are sorted here.
-        query.push(")");
+        let mut query =
+            employees_born_on_query::<Postgres>(tenant_id.as_uuid(), company_id.as_uuid(), dates);
         self.fetch_all_scoped(tenant_id, query.build())
             .await?
             .iter()
             .map(employee)
             .collect::<Result<Vec<_>, _>>()
             .map(|mut found| {
-                found.sort_by(|a, b| a.number.cmp(&b.number));
+                sort_employees(&mut found);
                 found
             })
     }

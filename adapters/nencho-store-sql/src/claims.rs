@@ -6,6 +6,8 @@ use nencho_kernel::{EmployeeId, FilingId, Yen};
 use nencho_ports::StoreError;
 
 use crate::{RowReader, corrupt};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use uuid::Uuid;
 
 /// One row to insert: a claimed person under one of their keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +64,72 @@ pub const INSERT_CLAIM: &str = "INSERT INTO filing_claims (tenant_id, filing_id,
      person_key, company_id, tax_year, employee_id, role, person_name, declared_income) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
-/// The start of a search by person, before the bound list of keys and `)`.
-pub const CLAIMS_UNDER: &str = "SELECT filing_id, employee_id, ordinal, role, person_name, \
-     declared_income, person_key FROM filing_claims WHERE tenant_id = ";
+/// The search by person: the claims of the company and year (tenant first) under any of
+/// `keys` (not empty). No `ORDER BY`: SQLite would then walk the primary key instead of the
+/// person index; the adapters sort with [`sort_records`].
+pub fn claims_under_query<DB>(
+    tenant_id: Uuid,
+    company_id: Uuid,
+    tax_year: i32,
+    keys: &[PersonKey],
+) -> QueryBuilder<DB>
+where
+    DB: Database,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::new(
+        "SELECT filing_id, employee_id, ordinal, role, person_name, declared_income, \
+         person_key FROM filing_claims WHERE tenant_id = ",
+    );
+    query
+        .push_bind(tenant_id)
+        .push(" AND company_id = ")
+        .push_bind(company_id)
+        .push(" AND tax_year = ")
+        .push_bind(tax_year)
+        .push(" AND person_key IN (");
+    let mut list = query.separated(", ");
+    for key in keys {
+        list.push_bind(key.as_str().to_owned());
+    }
+    query.push(")");
+    query
+}
 
-/// The end of a search by person. No `ORDER BY`: SQLite would then walk the primary key
-/// instead of the person index; the adapters sort with [`sort_records`].
-pub const CLAIMS_UNDER_END: &str = ")";
+/// The company's employees born on any of `dates` (not empty). No `ORDER BY`: SQLite would
+/// walk the employee-number index of the whole company instead of the birth-date index; the
+/// adapters sort the few found with [`sort_employees`].
+pub fn employees_born_on_query<DB>(
+    tenant_id: Uuid,
+    company_id: Uuid,
+    dates: &[nencho_kernel::Date],
+) -> QueryBuilder<DB>
+where
+    DB: Database,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> nencho_kernel::Date: Encode<'q, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::new(crate::rows::SELECT_EMPLOYEES);
+    query
+        .push("WHERE tenant_id = ")
+        .push_bind(tenant_id)
+        .push(" AND company_id = ")
+        .push_bind(company_id)
+        .push(" AND birth_date IN (");
+    let mut list = query.separated(", ");
+    for date in dates {
+        list.push_bind(*date);
+    }
+    query.push(")");
+    query
+}
+
+/// Employees by number.
+pub fn sort_employees(employees: &mut [nencho_tenancy::Employee]) {
+    employees.sort_by(|a, b| a.number.cmp(&b.number));
+}
 
 /// A search by person's records by declaration, ordinal and key.
 pub fn sort_records(records: &mut [ClaimRecord]) {

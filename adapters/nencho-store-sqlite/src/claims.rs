@@ -6,13 +6,14 @@ use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError};
 use nencho_store_sql::claims::{
-    CLAIM_KEYS, CLAIMS_UNDER, CLAIMS_UNDER_END, DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE,
-    SHARED_CLAIM_COUNT, SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, sort_records,
+    CLAIM_KEYS, DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE, SHARED_CLAIM_COUNT,
+    SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
+    employees_born_on_query, sort_employees, sort_records,
 };
 use nencho_store_sql::filings::filing;
-use nencho_store_sql::rows::{SELECT_EMPLOYEES, employee};
+use nencho_store_sql::rows::employee;
 use nencho_store_sql::store_error;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
 use crate::store::SqliteStore;
 
@@ -128,31 +129,23 @@ impl ClaimStore for SqliteStore {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Sqlite>::new(CLAIMS_UNDER);
-        query
-            .push_bind(tenant_id.as_uuid())
-            .push(" AND company_id = ")
-            .push_bind(company_id.as_uuid())
-            .push(" AND tax_year = ")
-            .push_bind(tax_year.year())
-            .push(" AND person_key IN (");
-        let mut list = query.separated(", ");
-        for key in keys {
-            list.push_bind(key.as_str().to_owned());
-        }
-        query.push(CLAIMS_UNDER_END);
-        query
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(store_error)?
-            .iter()
-            .map(claim_record)
-            .collect::<Result<Vec<_>, _>>()
-            .map(|mut records| {
-                sort_records(&mut records);
-                records
-            })
+        claims_under_query::<Sqlite>(
+            tenant_id.as_uuid(),
+            company_id.as_uuid(),
+            tax_year.year(),
+            keys,
+        )
+        .build()
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(claim_record)
+        .collect::<Result<Vec<_>, _>>()
+        .map(|mut records| {
+            sort_records(&mut records);
+            records
+        })
     }
 
     async fn employees_born_on(
@@ -164,21 +157,7 @@ impl ClaimStore for SqliteStore {
         if dates.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = QueryBuilder::<Sqlite>::new(SELECT_EMPLOYEES);
-        query
-            .push("WHERE tenant_id = ")
-            .push_bind(tenant_id.as_uuid())
-            .push(" AND company_id = ")
-            .push_bind(company_id.as_uuid())
-            .push(" AND birth_date IN (");
-        let mut list = query.separated(", ");
-        for date in dates {
-            list.push_bind(*date);
-        }
-        // No `ORDER BY`: SQLite would walk the employee-number index of the whole company
-        // instead of the birth-date index; the few found are sorted here.
-        query.push(")");
-        query
+        employees_born_on_query::<Sqlite>(tenant_id.as_uuid(), company_id.as_uuid(), dates)
             .build()
             .fetch_all(&self.pool)
             .await
@@ -187,7 +166,7 @@ impl ClaimStore for SqliteStore {
             .map(employee)
             .collect::<Result<Vec<_>, _>>()
             .map(|mut found| {
-                found.sort_by(|a, b| a.number.cmp(&b.number));
+                sort_employees(&mut found);
                 found
             })
     }
