@@ -9,7 +9,7 @@ use nencho_ports::{ClaimStore, StoreError, TenantStore};
 use nencho_store_sql::claims::{
     CLAIM_KEYS, DELETE_CLAIMS, RECOUNT_ALL_SHARED, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT,
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
-    employees_born_on_query, sort_employees, sort_records,
+    employees_born_on_query, employees_of_company, sort_records,
 };
 use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::employee;
@@ -293,17 +293,13 @@ impl ClaimStore for PgStore {
         if dates.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query =
-            employees_born_on_query::<Postgres>(tenant_id.as_uuid(), company_id.as_uuid(), dates);
+        let mut query = employees_born_on_query::<Postgres>(tenant_id.as_uuid(), dates);
         self.fetch_all_scoped(tenant_id, query.build())
             .await?
             .iter()
             .map(employee)
             .collect::<Result<Vec<_>, _>>()
-            .map(|mut found| {
-                sort_employees(&mut found);
-                found
-            })
+            .map(|found| employees_of_company(found, company_id))
     }
 
     async fn shared_claim_count<'a>(

@@ -65,8 +65,10 @@ pub const INSERT_CLAIM: &str = "INSERT INTO filing_claims (tenant_id, filing_id,
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 /// The search by person: the claims of the company and year (tenant first) under any of
-/// `keys` (not empty). No `ORDER BY`: SQLite would then walk the primary key instead of the
-/// person index; the adapters sort with [`sort_records`].
+/// `keys` (not empty), one `SELECT` per key: each is then an index lookup on
+/// `filing_claims_by_person` whatever the statistics say (PostgreSQL read an `IN` list as a
+/// filter over every claim of the company, the statistics stale after a bulk import). No
+/// `ORDER BY`: SQLite would then walk the primary key; the adapters sort with [`sort_records`].
 pub fn claims_under_query<DB>(
     tenant_id: Uuid,
     company_id: Uuid,
@@ -79,31 +81,32 @@ where
     for<'q> i32: Encode<'q, DB> + Type<DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
 {
-    let mut query = QueryBuilder::new(
-        "SELECT filing_id, employee_id, ordinal, role, person_name, declared_income, \
-         person_key FROM filing_claims WHERE tenant_id = ",
-    );
-    query
-        .push_bind(tenant_id)
-        .push(" AND company_id = ")
-        .push_bind(company_id)
-        .push(" AND tax_year = ")
-        .push_bind(tax_year)
-        .push(" AND person_key IN (");
-    let mut list = query.separated(", ");
-    for key in keys {
-        list.push_bind(key.as_str().to_owned());
+    let mut query = QueryBuilder::new("");
+    for (index, key) in keys.iter().enumerate() {
+        if index > 0 {
+            query.push(" UNION ALL ");
+        }
+        query
+            .push(
+                "SELECT filing_id, employee_id, ordinal, role, person_name, declared_income, \
+                 person_key FROM filing_claims WHERE tenant_id = ",
+            )
+            .push_bind(tenant_id)
+            .push(" AND company_id = ")
+            .push_bind(company_id)
+            .push(" AND tax_year = ")
+            .push_bind(tax_year)
+            .push(" AND person_key = ")
+            .push_bind(key.as_str().to_owned());
     }
-    query.push(")");
     query
 }
 
-/// The company's employees born on any of `dates` (not empty). No `ORDER BY`: SQLite would
-/// walk the employee-number index of the whole company instead of the birth-date index; the
-/// adapters sort the few found with [`sort_employees`].
+/// The tenant's employees born on any of `dates` (not empty), by the birth-date index: the
+/// company is not in the query (an index led by the company would be read instead, over every
+/// employee of it) — the adapters keep the company's with [`employees_of_company`].
 pub fn employees_born_on_query<DB>(
     tenant_id: Uuid,
-    company_id: Uuid,
     dates: &[nencho_kernel::Date],
 ) -> QueryBuilder<DB>
 where
@@ -115,8 +118,6 @@ where
     query
         .push("WHERE tenant_id = ")
         .push_bind(tenant_id)
-        .push(" AND company_id = ")
-        .push_bind(company_id)
         .push(" AND birth_date IN (");
     let mut list = query.separated(", ");
     for date in dates {
@@ -126,9 +127,14 @@ where
     query
 }
 
-/// Employees by number.
-pub fn sort_employees(employees: &mut [nencho_tenancy::Employee]) {
-    employees.sort_by(|a, b| a.number.cmp(&b.number));
+/// The employees of `company_id` among `found`, by number.
+pub fn employees_of_company(
+    mut found: Vec<nencho_tenancy::Employee>,
+    company_id: nencho_kernel::CompanyId,
+) -> Vec<nencho_tenancy::Employee> {
+    found.retain(|employee| employee.company_id == company_id);
+    found.sort_by(|a, b| a.number.cmp(&b.number));
+    found
 }
 
 /// A search by person's records by declaration, ordinal and key.
@@ -165,12 +171,15 @@ pub const RECOUNT_SHARED_SQLITE: &str = concat!(
 );
 
 /// PostgreSQL: [`RECOUNT_SHARED_SQLITE`] for the filings `$2` (an array), with the keys `$5` an
-/// array; only the flags that change are written.
+/// array; only the flags that change are written. Each key is looked up by itself (`OFFSET 0`
+/// keeps the planner from flattening the lookup into a filter over every claim of the company,
+/// as it did with `= ANY` while the statistics were stale after a bulk import).
 pub const RECOUNT_SHARED_POSTGRES: &str = concat!(
     "UPDATE filings SET shares_claims = NOT shares_claims WHERE tenant_id = $1 \
-     AND id IN (SELECT unnest($2::uuid[]) UNION SELECT filing_id FROM filing_claims \
-     WHERE tenant_id = $1 AND company_id = $3 AND tax_year = $4 \
-     AND person_key = ANY($5::text[])) AND shares_claims <> ",
+     AND id IN (SELECT unnest($2::uuid[]) UNION SELECT c.filing_id \
+     FROM unnest($5::text[]) AS k(person_key) CROSS JOIN LATERAL (SELECT filing_id \
+     FROM filing_claims c WHERE c.tenant_id = $1 AND c.company_id = $3 AND c.tax_year = $4 \
+     AND c.person_key = k.person_key OFFSET 0) c) AND shares_claims <> ",
     shares_a_claim!()
 );
 

@@ -8,7 +8,7 @@ use nencho_ports::{ClaimStore, StoreError};
 use nencho_store_sql::claims::{
     CLAIM_KEYS, DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE, SHARED_CLAIM_COUNT,
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
-    employees_born_on_query, sort_employees, sort_records,
+    employees_born_on_query, employees_of_company, sort_records,
 };
 use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::employee;
@@ -157,7 +157,7 @@ impl ClaimStore for SqliteStore {
         if dates.is_empty() {
             return Ok(Vec::new());
         }
-        employees_born_on_query::<Sqlite>(tenant_id.as_uuid(), company_id.as_uuid(), dates)
+        employees_born_on_query::<Sqlite>(tenant_id.as_uuid(), dates)
             .build()
             .fetch_all(&self.pool)
             .await
@@ -165,10 +165,7 @@ impl ClaimStore for SqliteStore {
             .iter()
             .map(employee)
             .collect::<Result<Vec<_>, _>>()
-            .map(|mut found| {
-                sort_employees(&mut found);
-                found
-            })
+            .map(|found| employees_of_company(found, company_id))
     }
 
     async fn shared_claim_count<'a>(
