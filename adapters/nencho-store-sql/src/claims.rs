@@ -148,13 +148,23 @@ pub fn sort_records(records: &mut [ClaimRecord]) {
 /// company and year claims too: what `filings.shares_claims` holds. Nested so that the filing's
 /// own claims are read by key first and each is then looked up by person (a join let SQLite's
 /// planner start from every claim of the tenant).
+///
+/// `$fence` ends each subquery: PostgreSQL's ` OFFSET 0` keeps them correlated lookups (without
+/// it, the statistics stale after a bulk import, it hashed every claim of the tenant for each
+/// write); SQLite needs none.
 macro_rules! shares_a_claim {
-    () => {
-        "EXISTS (SELECT 1 FROM filing_claims a \
-         WHERE a.tenant_id = filings.tenant_id AND a.filing_id = filings.id \
-         AND EXISTS (SELECT 1 FROM filing_claims b WHERE b.tenant_id = a.tenant_id \
-         AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
-         AND b.person_key = a.person_key AND b.filing_id <> a.filing_id))"
+    ($fence:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM filing_claims a \
+             WHERE a.tenant_id = filings.tenant_id AND a.filing_id = filings.id \
+             AND EXISTS (SELECT 1 FROM filing_claims b WHERE b.tenant_id = a.tenant_id \
+             AND b.company_id = a.company_id AND b.tax_year = a.tax_year \
+             AND b.person_key = a.person_key AND b.filing_id <> a.filing_id",
+            $fence,
+            ")",
+            $fence,
+            ")"
+        )
     };
 }
 
@@ -164,7 +174,7 @@ macro_rules! shares_a_claim {
 /// each is found by key (an `OR` of the two made SQLite scan every filing of the tenant).
 pub const RECOUNT_SHARED_SQLITE: &str = concat!(
     "UPDATE filings SET shares_claims = ",
-    shares_a_claim!(),
+    shares_a_claim!(""),
     " WHERE tenant_id = $1 AND id IN (SELECT $2 UNION SELECT filing_id FROM filing_claims \
      WHERE tenant_id = $1 AND company_id = $3 AND tax_year = $4 \
      AND person_key IN (SELECT value FROM json_each($5)))"
@@ -180,13 +190,14 @@ pub const RECOUNT_SHARED_POSTGRES: &str = concat!(
      FROM unnest($5::text[]) AS k(person_key) CROSS JOIN LATERAL (SELECT filing_id \
      FROM filing_claims c WHERE c.tenant_id = $1 AND c.company_id = $3 AND c.tax_year = $4 \
      AND c.person_key = k.person_key OFFSET 0) c) AND shares_claims <> ",
-    shares_a_claim!()
+    shares_a_claim!(" OFFSET 0")
 );
 
-/// Every flag of a tenant (`$1`) set again, after the claims were indexed when the store opened.
+/// PostgreSQL: every flag of a tenant (`$1`) set again, after the claims were indexed when the
+/// store connected.
 pub const RECOUNT_ALL_SHARED: &str = concat!(
     "UPDATE filings SET shares_claims = ",
-    shares_a_claim!(),
+    shares_a_claim!(" OFFSET 0"),
     " WHERE tenant_id = $1"
 );
 
