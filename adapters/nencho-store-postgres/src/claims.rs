@@ -7,7 +7,7 @@ use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError, TenantStore};
 use nencho_store_sql::claims::{
-    CLAIM_KEYS, DELETE_CLAIMS, RECOUNT_ALL_SHARED, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT,
+    DELETE_CLAIMS, RECOUNT_ALL_SHARED, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT,
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
     employees_born_on_query, employees_of_company, sort_records,
 };
@@ -173,16 +173,10 @@ pub(crate) async fn replace_claims_in(
     transaction: &mut Transaction<'static, Postgres>,
     filing: &Filing,
 ) -> Result<(), StoreError> {
-    let removed: Vec<String> = sqlx::query_scalar(CLAIM_KEYS)
+    let removed: Vec<String> = sqlx::query_scalar(DELETE_CLAIMS)
         .bind(filing.tenant_id.as_uuid())
         .bind(filing.id.as_uuid())
         .fetch_all(&mut **transaction)
-        .await
-        .map_err(store_error)?;
-    sqlx::query(DELETE_CLAIMS)
-        .bind(filing.tenant_id.as_uuid())
-        .bind(filing.id.as_uuid())
-        .execute(&mut **transaction)
         .await
         .map_err(store_error)?;
     insert_rows_in(transaction, filing.tenant_id, &[filing], removed).await

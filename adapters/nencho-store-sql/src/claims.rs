@@ -52,12 +52,10 @@ pub fn claim_record(row: &impl RowReader) -> Result<ClaimRecord, StoreError> {
     })
 }
 
-/// The keys a declaration (`$1` tenant, `$2` filing) claims now.
-pub const CLAIM_KEYS: &str =
-    "SELECT DISTINCT person_key FROM filing_claims WHERE tenant_id = $1 AND filing_id = $2";
-
-/// Removes a declaration's claims (`$1` tenant, `$2` filing) before they are written again.
-pub const DELETE_CLAIMS: &str = "DELETE FROM filing_claims WHERE tenant_id = $1 AND filing_id = $2";
+/// Removes a declaration's claims (`$1` tenant, `$2` filing) before they are written again,
+/// answering the key of each row removed (a key may come more than once).
+pub const DELETE_CLAIMS: &str =
+    "DELETE FROM filing_claims WHERE tenant_id = $1 AND filing_id = $2 RETURNING person_key";
 
 /// One claim row: tenant, filing, ordinal, key, company, year, employee, role, name, income.
 pub const INSERT_CLAIM: &str = "INSERT INTO filing_claims (tenant_id, filing_id, ordinal, \

@@ -6,7 +6,7 @@ use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError};
 use nencho_store_sql::claims::{
-    CLAIM_KEYS, DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE, SHARED_CLAIM_COUNT,
+    DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE, SHARED_CLAIM_COUNT,
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
     employees_born_on_query, employees_of_company, sort_records,
 };
@@ -30,16 +30,10 @@ pub(crate) async fn replace_claims_in(
 ) -> Result<(), StoreError> {
     let mut keys: Vec<String> = Vec::new();
     if !new {
-        keys = sqlx::query_scalar(CLAIM_KEYS)
+        keys = sqlx::query_scalar(DELETE_CLAIMS)
             .bind(filing.tenant_id.as_uuid())
             .bind(filing.id.as_uuid())
             .fetch_all(&mut **transaction)
-            .await
-            .map_err(store_error)?;
-        sqlx::query(DELETE_CLAIMS)
-            .bind(filing.tenant_id.as_uuid())
-            .bind(filing.id.as_uuid())
-            .execute(&mut **transaction)
             .await
             .map_err(store_error)?;
     }
