@@ -47,13 +47,26 @@ fn person(claim: &Claim) -> String {
     )
 }
 
-fn own_income(income: Option<Yen>, declared: Yen) -> String {
+/// Whose declaration gives the person's own income, in the sentence.
+#[derive(Clone, Copy)]
+enum Source {
+    /// The colleague's own declaration.
+    Theirs,
+    /// The declaration under review (its employee is the person claimed).
+    This,
+}
+
+fn own_income(income: Option<Yen>, declared: Yen, source: Source) -> String {
+    let whose = match source {
+        Source::Theirs => "本人の申告",
+        Source::This => "この申告書",
+    };
     match income {
         Some(income) if income > declared => format!(
-            "本人の申告による合計所得金額は {income} で、控除の対象として申告された見積額より多くなっています。"
+            "{whose}による合計所得金額は {income} で、控除の対象として申告された見積額より多くなっています。"
         ),
-        Some(income) => format!("本人の申告による合計所得金額は {income} です。"),
-        None => "本人の申告書はまだ入力されていません。".to_owned(),
+        Some(income) => format!("{whose}による合計所得金額は {income} です。"),
+        None => format!("{whose}はまだ入力されていません。"),
     }
 }
 
@@ -84,7 +97,7 @@ pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
                         claim.name,
                         who(check),
                         declared_income_of_employee,
-                        own_income(check.own_income, *declared_income_of_employee)
+                        own_income(check.own_income, *declared_income_of_employee, Source::This)
                     ),
                 ),
                 ClaimFinding::ClaimedPersonIsEmployee { claim, .. } => (
@@ -93,7 +106,7 @@ pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
                         "{} は、{} と氏名(またはフリガナ)と生年月日が一致します。{}",
                         person(claim),
                         who(check),
-                        own_income(check.own_income, claim.declared_income)
+                        own_income(check.own_income, claim.declared_income, Source::Theirs)
                     ),
                 ),
                 ClaimFinding::EmployeeClaimedByOther {
@@ -107,8 +120,7 @@ pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
                         who(check),
                         role.japanese(),
                         declared_income,
-                        own_income(check.own_income, *declared_income)
-                            .replace("本人の申告による", "この申告書による")
+                        own_income(check.own_income, *declared_income, Source::This)
                     ),
                 ),
             };
@@ -123,4 +135,89 @@ pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use nencho_filings::{ClaimRole, PersonKey};
+    use nencho_kernel::{EmployeeId, FilingId};
+    use time::macros::date;
+
+    use super::*;
+
+    fn claim(role: ClaimRole, income: i64) -> Claim {
+        Claim {
+            ordinal: 1,
+            role,
+            name: "山田 一子".into(),
+            declared_income: Yen::new(income),
+            keys: PersonKey::of("山田一子", "", date!(2006 - 05 - 10)),
+        }
+    }
+
+    fn check(finding: ClaimFinding, own_income: Option<i64>) -> ClaimCheck {
+        ClaimCheck {
+            finding,
+            other: None,
+            other_filing: None,
+            own_income: own_income.map(Yen::new),
+        }
+    }
+
+    #[test]
+    fn each_finding_says_what_to_compare_and_names_nobody_out_of_scope() {
+        let someone: EmployeeId = "00000000-0000-0000-0000-000000000002".parse().unwrap();
+        let their_filing: FilingId = "00000000-0000-0000-0000-000000000003".parse().unwrap();
+        let views = claim_check_views(&[
+            check(
+                ClaimFinding::ClaimedPersonIsEmployee {
+                    claim: claim(ClaimRole::Dependent, 0),
+                    employee: someone,
+                },
+                Some(4_360_000),
+            ),
+            check(
+                ClaimFinding::EmployeeClaimedByOther {
+                    other_filing: their_filing,
+                    other_employee: someone,
+                    role: ClaimRole::Spouse,
+                    declared_income: Yen::new(500_000),
+                },
+                Some(400_000),
+            ),
+            check(
+                ClaimFinding::ClaimedTwice {
+                    claim: claim(ClaimRole::SpecificRelative, 1_000_000),
+                    other_filing: their_filing,
+                    other_employee: someone,
+                    other_role: ClaimRole::Dependent,
+                },
+                None,
+            ),
+        ]);
+        assert!(!views[0].conflict);
+        assert!(
+            views[0].detail.contains(
+                "本人の申告による合計所得金額は 4,360,000円 で、控除の対象として申告された見積額より多くなっています。"
+            ),
+            "{}",
+            views[0].detail
+        );
+        assert!(
+            views[1]
+                .detail
+                .ends_with("この申告書による合計所得金額は 400,000円 です。"),
+            "{}",
+            views[1].detail
+        );
+        assert!(views[2].conflict);
+        assert!(
+            views[2].detail.starts_with(
+                "山田 一子(特定親族、所得見積額 1,000,000円) は、担当範囲外の従業員 の申告書でも扶養親族として申告されています。"
+            ),
+            "{}",
+            views[2].detail
+        );
+        assert!(views.iter().all(|view| view.link.is_none()));
+    }
 }
