@@ -74,7 +74,34 @@ pub async fn request_change(
         comment: String::new(),
     };
     context.store.insert_change_request(&request).await?;
+    notify_administrators(context, current, &employee).await?;
     Ok(Ok(request))
+}
+
+/// Mails every active ADMIN and 管理者 with an address (those who decide requests), but the
+/// sender, that a request waits.
+async fn notify_administrators(
+    context: &AppContext,
+    current: &CurrentUser,
+    employee: &Employee,
+) -> Result<(), AppError> {
+    let tenant = &current.tenant;
+    let who = format!("社員番号 {} {}", employee.number, employee.name.full());
+    for user in context.store.list_users(tenant.id).await? {
+        let decides = user.role.manages_users() && user.can_log_in() && user.id != current.user.id;
+        if let (true, Some(to)) = (decides, &user.email) {
+            let message = mail::change_request_received(
+                context,
+                tenant,
+                user.display_name.as_str(),
+                to,
+                &who,
+                employee.company_id,
+            );
+            context.store.enqueue_mail(&message).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A pending request with the record it would change.

@@ -256,3 +256,34 @@ pub(crate) fn change_request_decided(
     );
     message(context, tenant, to, subject, body)
 }
+
+/// An administrator is told that an employee sent a 登録内容の変更届: who, and where to decide
+/// it — not what changes (the page shows that to those who may see it).
+pub(crate) fn change_request_received(
+    context: &AppContext,
+    tenant: &Tenant,
+    administrator: &str,
+    to: &EmailAddress,
+    employee: &str,
+    company_id: nencho_kernel::CompanyId,
+) -> OutboxMessage {
+    let link = format!(
+        "{}/admin/companies/{company_id}/change-requests",
+        context.site.site_url(&tenant.slug)
+    );
+    let body = format!(
+        "{administrator} 様\n\n{tenant} の年末調整電子申請サイトより。\n\
+         {employee} さんから登録内容(氏名・住所)の変更届が提出されました。\n\
+         内容を確認し、反映または差戻しをしてください。\n{link}\n\n\
+         ----\n{employee} sent a change request (name or address). Review it and apply or \
+         decline it:\n{link}\n",
+        tenant = tenant.name.as_str(),
+    );
+    message(
+        context,
+        tenant,
+        to,
+        "【nencho】登録内容の変更届が提出されました / A change request was sent",
+        body,
+    )
+}

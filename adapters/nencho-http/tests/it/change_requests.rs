@@ -107,6 +107,17 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
     );
     moved[4] = ("postal_code", "〒530-0001");
     moved.push(("note", "2026年10月1日に結婚・転居"));
+    // The ADMIN, who decides requests, has an address: the request is announced there.
+    services
+        .app
+        .store
+        .set_user_email(
+            tenant,
+            admin_user.user.id,
+            Some(EmailAddress::parse("admin@acme.example").unwrap()),
+        )
+        .await
+        .unwrap();
     let (status, _, location) = hanako.post("/profile", &moved).await;
     assert_eq!(
         (status, location.as_deref()),
@@ -114,6 +125,29 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
     );
     let (_, page, _) = hanako.get("/profile?notice=sent").await;
     assert!(page.contains(r#"id="pending""#));
+    let announced: Vec<_> = services
+        .app
+        .store
+        .list_mail(tenant, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|mail| mail.subject.contains("登録内容の変更届が提出されました"))
+        .collect();
+    assert_eq!(announced.len(), 1, "{announced:?}");
+    assert_eq!(announced[0].to.as_str(), "admin@acme.example");
+    assert!(
+        announced[0].body.contains("社員番号 E0001 山田 花子")
+            && announced[0].body.contains(&format!(
+                "http://acme.localhost:8080/admin/companies/{}/change-requests",
+                company.id
+            )),
+        "{announced:?}"
+    );
+    assert!(
+        !announced[0].body.contains("大阪"),
+        "the mail does not carry the new address"
+    );
     assert!(page.contains(r#"data-status="pending""#));
 
     // A clerk of the company may not decide it.

@@ -350,6 +350,21 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     browser.fill("#note", "2026年11月1日に転居").await;
     browser.submit_form_of("#address").await;
     browser.wait_for("#pending").await;
+    // The ADMIN, who decides it, is told by mail that it waits.
+    let announced = sink
+        .wait_for_mail(
+            ADMIN_EMAIL,
+            "登録内容の変更届が提出されました",
+            MAIL_PATIENCE,
+        )
+        .await;
+    assert!(
+        announced
+            .text_body
+            .contains(&format!("{site}/admin/companies/{company}/change-requests"))
+            && !announced.text_body.contains(NEW_ADDRESS),
+        "the announcement links the requests and keeps the address to the page: {announced:#?}"
+    );
     log_out(&browser, &site).await;
 
     // 5. The 担当者 returns it with a comment.
