@@ -140,6 +140,26 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     assert!(page.contains("山田 &#60;b&#62;一郎&#60;/b&#62;"), "{page}");
     assert!(!page.contains("<b>一郎"), "{page}");
 
+    // The clerk's proxy-entry review page says the same; the employee's own review page never.
+    let (status, page, _) = world
+        .admin
+        .get(&format!(
+            "/admin/employees/{}/filings/{}/review",
+            world.employee.id,
+            year.year()
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"id="claim-checks""#), "{page}");
+    let (status, page, _) = world.staff[0]
+        .get(&format!("/filings/{}/review", year.year()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        !page.contains("claim-checks") && !page.contains("E0002"),
+        "{page}"
+    );
+
     // Once E0002 leaves the child to the other parent, nothing is flagged.
     let mut let_go = theirs.clone();
     let_go.document.relatives[0].claimed_by_other_earner = true;

@@ -22,6 +22,7 @@ use poem::{IntoResponse, Request, Response, handler};
 use serde::Deserialize;
 
 use super::attachments::{AttachmentsView, attachments_view};
+use super::claim_checks::{ClaimCheckView, claim_check_views};
 use super::form::{FieldErrors, Fields, Step, apply, fields_of, row_count};
 use super::views::{EventView, FormView, Line, amount_lines, event_views, form_views};
 use super::words::{FilingWords, filing_words};
@@ -63,6 +64,8 @@ struct Loaded {
     opened: bool,
     attachments: Vec<nencho_filings::Attachment>,
     originals: Vec<nencho_filings::OriginalLine>,
+    /// 重複扶養チェック, for staff entering a paper declaration; never on one's own pages.
+    claim_checks: Vec<nencho_app::filings::claims::ClaimCheck>,
 }
 
 async fn load(
@@ -89,6 +92,7 @@ async fn load(
                 history: own.history,
                 attachments: own.attachments,
                 originals: own.originals,
+                claim_checks: Vec::new(),
             })
         }
         Subject::Proxy(employee) => {
@@ -105,6 +109,7 @@ async fn load(
                 history: review.history,
                 attachments: review.attachments,
                 originals: review.originals,
+                claim_checks: review.claim_checks,
             })
         }
     }
@@ -283,6 +288,8 @@ struct ReviewPage {
     can_submit: bool,
     can_withdraw: bool,
     attachments: AttachmentsView,
+    /// 重複扶養チェック (proxy entry only).
+    claim_checks: Vec<ClaimCheckView>,
 }
 
 /// Rows to show for a list: the entered ones and one spare.
@@ -755,6 +762,7 @@ fn review_page(
             amounts: amounts_of(loaded),
             computation_error: loaded.computed.as_ref().err().cloned().unwrap_or_default(),
             problems: loaded.problems.clone(),
+            claim_checks: claim_check_views(&loaded.claim_checks),
             can_submit: submittable
                 && loaded.scope != EditScope::ViewOnly
                 && loaded.problems.is_empty()
