@@ -187,13 +187,7 @@ impl PgStore {
     /// false), tenant by tenant, a batch per transaction, and records in `nencho_data_fixes`
     /// that it is done, so later connects cost one query.
     pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
-        let done: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM nencho_data_fixes WHERE name = $1)")
-                .bind(CLAIMS_FIX)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(store_error)?;
-        if done {
+        if self.data_fix_done(CLAIMS_FIX).await? {
             return Ok(());
         }
         for tenant in self.list_tenants().await? {
@@ -237,15 +231,7 @@ impl PgStore {
                 transaction.commit().await.map_err(store_error)?;
             }
         }
-        sqlx::query(
-            "INSERT INTO nencho_data_fixes (name, done_at) VALUES ($1, now()) \
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(CLAIMS_FIX)
-        .execute(&self.pool)
-        .await
-        .map_err(store_error)?;
-        Ok(())
+        self.mark_data_fix_done(CLAIMS_FIX).await
     }
 }
 

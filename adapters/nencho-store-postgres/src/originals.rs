@@ -96,13 +96,7 @@ impl PgStore {
     /// (`originals_pending` NULL), tenant by tenant, a batch per transaction, and records in
     /// `nencho_data_fixes` that it is done, so later connects cost one query, not one per tenant.
     pub(crate) async fn count_unknown_originals(&self) -> Result<(), StoreError> {
-        let done: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM nencho_data_fixes WHERE name = $1)")
-                .bind(ORIGINALS_FIX)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(store_error)?;
-        if done {
+        if self.data_fix_done(ORIGINALS_FIX).await? {
             return Ok(());
         }
         for tenant in self.list_tenants().await? {
@@ -129,15 +123,7 @@ impl PgStore {
                 transaction.commit().await.map_err(store_error)?;
             }
         }
-        sqlx::query(
-            "INSERT INTO nencho_data_fixes (name, done_at) VALUES ($1, now()) \
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(ORIGINALS_FIX)
-        .execute(&self.pool)
-        .await
-        .map_err(store_error)?;
-        Ok(())
+        self.mark_data_fix_done(ORIGINALS_FIX).await
     }
 }
 

@@ -176,6 +176,28 @@ impl PgStore {
         Ok(value)
     }
 
+    /// Whether the one-time fix `name` of existing rows ran to the end (`nencho_data_fixes`).
+    pub(crate) async fn data_fix_done(&self, name: &str) -> Result<bool, StoreError> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM nencho_data_fixes WHERE name = $1)")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(store_error)
+    }
+
+    /// Records that the one-time fix `name` ran to the end, so later connects skip it.
+    pub(crate) async fn mark_data_fix_done(&self, name: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO nencho_data_fixes (name, done_at) VALUES ($1, now()) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
     /// Identifies the schema the migrations produce, so tests can reuse a migrated template.
     pub fn schema_fingerprint() -> String {
         MIGRATOR
