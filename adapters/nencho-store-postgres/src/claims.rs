@@ -4,12 +4,12 @@
 
 use async_trait::async_trait;
 use nencho_filings::{ClaimRecord, Filing, PersonKey};
-use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, Date, FilingId, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError, TenantStore};
 use nencho_store_sql::claims::{
     DELETE_CLAIMS, RECOUNT_ALL_SHARED, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT,
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
-    employees_born_on_query, employees_of_company, sort_records,
+    employees_born_on_query, employees_of_company, filing_id, sharing_claims_query, sort_records,
 };
 use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::employee;
@@ -280,6 +280,22 @@ impl ClaimStore for PgStore {
             .map(employee)
             .collect::<Result<Vec<_>, _>>()
             .map(|found| employees_of_company(found, company_id))
+    }
+
+    async fn sharing_claims(
+        &self,
+        tenant_id: TenantId,
+        filings: &[FilingId],
+    ) -> Result<Vec<FilingId>, StoreError> {
+        if filings.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = sharing_claims_query::<Postgres>(tenant_id.as_uuid(), filings);
+        self.fetch_all_scoped(tenant_id, query.build())
+            .await?
+            .iter()
+            .map(filing_id)
+            .collect()
     }
 
     async fn shared_claim_count<'a>(

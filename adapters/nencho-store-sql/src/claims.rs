@@ -3,6 +3,11 @@
 
 use nencho_filings::{ClaimRecord, ClaimRole, Filing, PersonKey, claims_of};
 use nencho_kernel::{EmployeeId, FilingId, Yen};
+
+/// A `SELECT id` row's filing id.
+pub fn filing_id(row: &impl RowReader) -> Result<FilingId, StoreError> {
+    Ok(FilingId::from_uuid(row.uuid("id")?))
+}
 use nencho_ports::StoreError;
 
 use crate::{RowReader, corrupt};
@@ -120,6 +125,24 @@ where
     let mut list = query.separated(", ");
     for date in dates {
         list.push_bind(*date);
+    }
+    query.push(")");
+    query
+}
+
+/// Those of `filings` (not empty) flagged `shares_claims`, by key.
+pub fn sharing_claims_query<DB>(tenant_id: Uuid, filings: &[FilingId]) -> QueryBuilder<DB>
+where
+    DB: Database,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::new("SELECT id FROM filings WHERE tenant_id = ");
+    query
+        .push_bind(tenant_id)
+        .push(" AND shares_claims AND id IN (");
+    let mut list = query.separated(", ");
+    for filing in filings {
+        list.push_bind(filing.as_uuid());
     }
     query.push(")");
     query

@@ -3,12 +3,12 @@
 
 use async_trait::async_trait;
 use nencho_filings::{ClaimRecord, Filing, PersonKey};
-use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, Date, FilingId, TaxYear, TenantId};
 use nencho_ports::{ClaimStore, StoreError};
 use nencho_store_sql::claims::{
     DELETE_CLAIMS, INSERT_CLAIM, RECOUNT_SHARED_SQLITE, SHARED_CLAIM_COUNT,
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
-    employees_born_on_query, employees_of_company, sort_records,
+    employees_born_on_query, employees_of_company, filing_id, sharing_claims_query, sort_records,
 };
 use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::employee;
@@ -160,6 +160,24 @@ impl ClaimStore for SqliteStore {
             .map(employee)
             .collect::<Result<Vec<_>, _>>()
             .map(|found| employees_of_company(found, company_id))
+    }
+
+    async fn sharing_claims(
+        &self,
+        tenant_id: TenantId,
+        filings: &[FilingId],
+    ) -> Result<Vec<FilingId>, StoreError> {
+        if filings.is_empty() {
+            return Ok(Vec::new());
+        }
+        sharing_claims_query::<Sqlite>(tenant_id.as_uuid(), filings)
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(filing_id)
+            .collect()
     }
 
     async fn shared_claim_count<'a>(

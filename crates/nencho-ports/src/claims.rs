@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use nencho_filings::{ClaimRecord, PersonKey};
-use nencho_kernel::{CompanyId, Date, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, Date, FilingId, TaxYear, TenantId};
 use nencho_tenancy::Employee;
 
 use crate::StoreError;
@@ -27,6 +27,13 @@ pub trait ClaimStore: Send + Sync {
         company_id: CompanyId,
         dates: &[Date],
     ) -> Result<Vec<Employee>, StoreError>;
+    /// Those of `filings` that claim a person another declaration of their company and year
+    /// claims too (重複の疑い), in no particular order.
+    async fn sharing_claims(
+        &self,
+        tenant_id: TenantId,
+        filings: &[FilingId],
+    ) -> Result<Vec<FilingId>, StoreError>;
     /// How many declarations of the company's current employees (of exactly `department`, when
     /// given) for the year claim a person whom another declaration of the company and year claims
     /// too.

@@ -1,7 +1,8 @@
 //! 重複扶養チェック through the HTTP surface, on SQLite and on PostgreSQL: two employees
 //! declare the same child; the dashboard counts them as 重複の疑い and lists them under that
 //! filter (page and CSV); the declaration's page names the other declaration and links it,
-//! escaping what the employees typed; the employee's own page shows nothing of the other.
+//! escaping what the employees typed, as does proxy entry's review; a 一括承認 names them on its
+//! answer; the employee's own pages show nothing of the other.
 
 use std::sync::Arc;
 
@@ -38,8 +39,19 @@ fn declaring(employee: &Employee, year: nencho_kernel::TaxYear, child: &str) -> 
         year,
         SystemClock.now(),
     );
+    // Every question answered, so that the declaration can be approved.
     let mut document = Declaration::default();
-    document.answers.has_dependents = Some(true);
+    document.answers = nencho_filings::Answers {
+        has_spouse: Some(false),
+        has_dependents: Some(true),
+        paid_life_insurance: Some(false),
+        paid_earthquake_insurance: Some(false),
+        paid_social_insurance: Some(false),
+        paid_mutual_aid: Some(false),
+        has_housing_loan: Some(false),
+        had_previous_employer: Some(false),
+    };
+    document.next_year.same_as_this_year = Some(true);
     document.taxpayer.estimated_salary = Yen::new(5_000_000);
     document.relatives.push(RelativeEntry {
         name: PersonName {
@@ -160,16 +172,42 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
         "{page}"
     );
 
+    // A 一括承認 of both approves them and names them for a second look.
+    let approve = format!("{dashboard}/approve");
+    let selected = |filing: &Filing| format!("{}:{}", filing.id, filing.version);
+    let (status, page, _) = world
+        .admin
+        .post(
+            &approve,
+            &[
+                ("selected", &selected(&mine)),
+                ("selected", &selected(&theirs)),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("2件を承認しました"), "{page}");
+    assert!(page.contains(r#"id="approved-sharing""#), "{page}");
+    assert!(
+        page.contains(&format!(
+            r#"<li class="sharing"><a href="/admin/filings/{}">E0002 山田 太郎</a></li>"#,
+            theirs.id
+        )),
+        "{page}"
+    );
+    let theirs = store.find_filing(tenant, theirs.id).await.unwrap().unwrap();
+    assert_eq!(theirs.status, FilingStatus::Approved);
+
     // Once E0002 leaves the child to the other parent, nothing is flagged.
     let mut let_go = theirs.clone();
     let_go.document.relatives[0].claimed_by_other_earner = true;
-    let_go.version = 2;
+    let_go.version = theirs.version + 1;
     store
         .write_filings(
             tenant,
             &[FilingWrite {
                 filing: let_go,
-                expected_version: 1,
+                expected_version: theirs.version,
                 event: None,
                 changes: Vec::new(),
                 mail: None,

@@ -1066,6 +1066,10 @@ async fn an_approver_approves_the_selected_declarations_at_once(store: Arc<dyn S
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("2件を承認しました"), "{page}");
     assert!(
+        !page.contains("approved-sharing"),
+        "nobody here declares a family: no 重複の疑い to point out"
+    );
+    assert!(
         page.contains(r#"<td class="number">E0103</td><td class="name">山田 太郎</td><td class="reason">未提出</td>"#),
         "{page}"
     );

@@ -146,6 +146,20 @@ pub async fn a_person_claimed_twice_is_found_counted_and_listed(store: &dyn Stor
             .unwrap(),
         1
     );
+    // The flag of given declarations (a bulk approval's answer), empty for none asked.
+    let ids: Vec<_> = setup.filings.iter().map(|filing| filing.id).collect();
+    let mut sharing = store.sharing_claims(setup.tenant.id, &ids).await.unwrap();
+    sharing.sort();
+    let mut expected = vec![setup.filings[0].id, setup.filings[1].id];
+    expected.sort();
+    assert_eq!(sharing, expected);
+    assert!(
+        store
+            .sharing_claims(setup.tenant.id, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // 0001 leaves: the dashboard counts current employees only.
     let mut departed = setup.employees[0].clone();
     departed.leave_date = Some(date!(2026 - 10 - 31));

@@ -415,11 +415,22 @@ pub struct SkippedApproval {
     pub reason: SkipReason,
 }
 
+/// A declaration approved by a 一括承認 that claims someone another declaration claims too
+/// (重複の疑い): the answer names it, for a second look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedWithSharedClaims {
+    pub filing_id: FilingId,
+    pub employee_number: String,
+    pub employee_name: String,
+}
+
 /// What a 一括承認 did.
 #[derive(Debug, Default)]
 pub struct BulkApproval {
     pub approved: usize,
     pub skipped: Vec<SkippedApproval>,
+    /// Of the approved, those with 重複の疑い, in the order selected.
+    pub sharing_claims: Vec<ApprovedWithSharedClaims>,
 }
 
 /// 一括承認: approves each selected declaration (id and the version the reviewer saw) of the
@@ -446,6 +457,7 @@ pub async fn approve_many(
     let tenant = actor.tenant.id;
     let mut seen = std::collections::HashSet::new();
     let mut result = BulkApproval::default();
+    let mut approved = Vec::new();
     for (filing_id, expected_version) in selected {
         if !seen.insert(filing_id) {
             continue;
@@ -503,10 +515,24 @@ pub async fn approve_many(
             }
         };
         match reason {
-            None => result.approved += 1,
+            None => {
+                result.approved += 1;
+                approved.push((filing_id, employee));
+            }
             Some(reason) => result.skipped.push(skip(Some(&employee), reason)),
         }
     }
+    let ids: Vec<FilingId> = approved.iter().map(|(id, _)| *id).collect();
+    let sharing = context.store.sharing_claims(tenant, &ids).await?;
+    result.sharing_claims = approved
+        .into_iter()
+        .filter(|(id, _)| sharing.contains(id))
+        .map(|(filing_id, employee)| ApprovedWithSharedClaims {
+            filing_id,
+            employee_number: employee.number.to_string(),
+            employee_name: employee.name.full(),
+        })
+        .collect();
     Ok(result)
 }
 

@@ -1325,6 +1325,14 @@ async fn approve_many_approves_the_submitted_and_skips_the_rest_with_reasons() {
     .await
     .unwrap();
     assert_eq!(done.approved, 2);
+    // Every declaration here claims the same spouse and daughter: both approved ones are
+    // named for a second look (重複の疑い), in the order selected.
+    let sharing: Vec<_> = done
+        .sharing_claims
+        .iter()
+        .map(|approved| (approved.filing_id, approved.employee_number.as_str()))
+        .collect();
+    assert_eq!(sharing, [(a1.id, "A1"), (a2.id, "A2")]);
     let skipped: Vec<_> = done
         .skipped
         .iter()

@@ -390,6 +390,8 @@ struct BulkApprovalPage {
     dashboard: String,
     approved: usize,
     skipped: Vec<SkippedView>,
+    /// Approved with 重複の疑い: (number, name, the declaration's page).
+    sharing: Vec<(String, String, String)>,
 }
 
 /// One `selected` value of the dashboard: `{filing_id}:{version}`.
@@ -476,6 +478,17 @@ pub async fn approve_selected(
                         number: skip.employee_number,
                         name: skip.employee_name,
                         reason: skip.reason.japanese(),
+                    })
+                    .collect(),
+                sharing: done
+                    .sharing_claims
+                    .into_iter()
+                    .map(|approved| {
+                        (
+                            approved.employee_number,
+                            approved.employee_name,
+                            format!("/admin/filings/{}", approved.filing_id),
+                        )
                     })
                     .collect(),
             },
