@@ -40,16 +40,18 @@ fn declaring(employee: &Employee, year: nencho_kernel::TaxYear, child: &str) -> 
         SystemClock.now(),
     );
     // Every question answered, so that the declaration can be approved.
-    let mut document = Declaration::default();
-    document.answers = nencho_filings::Answers {
-        has_spouse: Some(false),
-        has_dependents: Some(true),
-        paid_life_insurance: Some(false),
-        paid_earthquake_insurance: Some(false),
-        paid_social_insurance: Some(false),
-        paid_mutual_aid: Some(false),
-        has_housing_loan: Some(false),
-        had_previous_employer: Some(false),
+    let mut document = Declaration {
+        answers: nencho_filings::Answers {
+            has_spouse: Some(false),
+            has_dependents: Some(true),
+            paid_life_insurance: Some(false),
+            paid_earthquake_insurance: Some(false),
+            paid_social_insurance: Some(false),
+            paid_mutual_aid: Some(false),
+            has_housing_loan: Some(false),
+            had_previous_employer: Some(false),
+        },
+        ..Declaration::default()
     };
     document.next_year.same_as_this_year = Some(true);
     document.taxpayer.estimated_salary = Yen::new(5_000_000);
