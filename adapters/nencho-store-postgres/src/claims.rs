@@ -240,7 +240,7 @@ impl ClaimStore for PgStore {
     async fn claims_under(
         &self,
         tenant_id: TenantId,
-        company_id: CompanyId,
+        company_id: Option<CompanyId>,
         tax_year: TaxYear,
         keys: &[PersonKey],
     ) -> Result<Vec<ClaimRecord>, StoreError> {
@@ -249,7 +249,7 @@ impl ClaimStore for PgStore {
         }
         let mut query = claims_under_query::<Postgres>(
             tenant_id.as_uuid(),
-            company_id.as_uuid(),
+            company_id.map(|id| id.as_uuid()),
             tax_year.year(),
             keys,
         );
@@ -267,7 +267,7 @@ impl ClaimStore for PgStore {
     async fn employees_born_on(
         &self,
         tenant_id: TenantId,
-        company_id: CompanyId,
+        company_id: Option<CompanyId>,
         dates: &[Date],
     ) -> Result<Vec<nencho_tenancy::Employee>, StoreError> {
         if dates.is_empty() {

@@ -67,14 +67,14 @@ pub const INSERT_CLAIM: &str = "INSERT INTO filing_claims (tenant_id, filing_id,
      person_key, company_id, tax_year, employee_id, role, person_name, declared_income) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
-/// The search by person: the claims of the company and year (tenant first) under any of
-/// `keys` (not empty), one `SELECT` per key: each is then an index lookup on
+/// The search by person: the claims of the company (every company, for `None`) and year under
+/// any of `keys` (not empty), one `SELECT` per key: each is then an index lookup on
 /// `filing_claims_by_person` whatever the statistics say (PostgreSQL read an `IN` list as a
 /// filter over every claim of the company, the statistics stale after a bulk import). No
 /// `ORDER BY`: SQLite would then walk the primary key; the adapters sort with [`sort_records`].
 pub fn claims_under_query<DB>(
     tenant_id: Uuid,
-    company_id: Uuid,
+    company_id: Option<Uuid>,
     tax_year: i32,
     keys: &[PersonKey],
 ) -> QueryBuilder<DB>
@@ -94,9 +94,11 @@ where
                 "SELECT filing_id, employee_id, ordinal, role, person_name, declared_income, \
                  person_key FROM filing_claims WHERE tenant_id = ",
             )
-            .push_bind(tenant_id)
-            .push(" AND company_id = ")
-            .push_bind(company_id)
+            .push_bind(tenant_id);
+        if let Some(company_id) = company_id {
+            query.push(" AND company_id = ").push_bind(company_id);
+        }
+        query
             .push(" AND tax_year = ")
             .push_bind(tax_year)
             .push(" AND person_key = ")
@@ -148,13 +150,15 @@ where
     query
 }
 
-/// The employees of `company_id` among `found`, by number.
+/// The employees of `company_id` (every one, for `None`) among `found`, by company and number.
 pub fn employees_of_company(
     mut found: Vec<nencho_tenancy::Employee>,
-    company_id: nencho_kernel::CompanyId,
+    company_id: Option<nencho_kernel::CompanyId>,
 ) -> Vec<nencho_tenancy::Employee> {
-    found.retain(|employee| employee.company_id == company_id);
-    found.sort_by(|a, b| a.number.cmp(&b.number));
+    if let Some(company_id) = company_id {
+        found.retain(|employee| employee.company_id == company_id);
+    }
+    found.sort_by(|a, b| (a.company_id, &a.number).cmp(&(b.company_id, &b.number)));
     found
 }
 

@@ -116,7 +116,7 @@ impl ClaimStore for SqliteStore {
     async fn claims_under(
         &self,
         tenant_id: TenantId,
-        company_id: CompanyId,
+        company_id: Option<CompanyId>,
         tax_year: TaxYear,
         keys: &[PersonKey],
     ) -> Result<Vec<ClaimRecord>, StoreError> {
@@ -125,7 +125,7 @@ impl ClaimStore for SqliteStore {
         }
         claims_under_query::<Sqlite>(
             tenant_id.as_uuid(),
-            company_id.as_uuid(),
+            company_id.map(|id| id.as_uuid()),
             tax_year.year(),
             keys,
         )
@@ -145,7 +145,7 @@ impl ClaimStore for SqliteStore {
     async fn employees_born_on(
         &self,
         tenant_id: TenantId,
-        company_id: CompanyId,
+        company_id: Option<CompanyId>,
         dates: &[Date],
     ) -> Result<Vec<nencho_tenancy::Employee>, StoreError> {
         if dates.is_empty() {

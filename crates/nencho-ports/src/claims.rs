@@ -11,20 +11,22 @@ use crate::StoreError;
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait ClaimStore: Send + Sync {
-    /// The claims of the company's declarations for the year stored under any of `keys` (one
-    /// record per matching key), by declaration and ordinal.
+    /// The claims of the company's declarations (of every company of the tenant, for `None`)
+    /// for the year stored under any of `keys` (one record per matching key), by declaration and
+    /// ordinal.
     async fn claims_under(
         &self,
         tenant_id: TenantId,
-        company_id: CompanyId,
+        company_id: Option<CompanyId>,
         tax_year: TaxYear,
         keys: &[PersonKey],
     ) -> Result<Vec<ClaimRecord>, StoreError>;
-    /// The company's employees (those who left included) born on any of `dates`, by number.
+    /// The company's employees (of every company, for `None`; those who left included) born on
+    /// any of `dates`, by company and number.
     async fn employees_born_on(
         &self,
         tenant_id: TenantId,
-        company_id: CompanyId,
+        company_id: Option<CompanyId>,
         dates: &[Date],
     ) -> Result<Vec<Employee>, StoreError>;
     /// Those of `filings` that claim a person another declaration of their company and year

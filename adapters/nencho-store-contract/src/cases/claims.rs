@@ -146,6 +146,26 @@ pub async fn a_person_claimed_twice_is_found_counted_and_listed(store: &dyn Stor
             .unwrap(),
         1
     );
+    // Across the tenant's companies (a reviewer of the whole tenant): 支社's declaration too,
+    // never beta's, and never 2025's.
+    let everywhere = store
+        .claims_under(setup.tenant.id, None, year(2026), &the_child_keys())
+        .await
+        .unwrap();
+    assert_eq!(everywhere.len(), 6, "{everywhere:?}");
+    let mut filings: Vec<_> = everywhere.iter().map(|record| record.filing_id).collect();
+    filings.dedup();
+    assert_eq!(filings.len(), 3);
+    assert!(filings.contains(&setup.filings[0].id) && filings.contains(&setup.filings[1].id));
+    let born: Vec<String> = store
+        .employees_born_on(setup.tenant.id, None, &[date!(1990 - 04 - 01)])
+        .await
+        .unwrap()
+        .iter()
+        .map(|employee| format!("{}:{}", employee.name.given, employee.number))
+        .collect();
+    assert_eq!(born.len(), 4, "本社 0001–0003 and 支社 0001: {born:?}");
+    assert!(born.contains(&"次郎:0001".to_owned()));
     // The flag of given declarations (a bulk approval's answer), empty for none asked.
     let ids: Vec<_> = setup.filings.iter().map(|filing| filing.id).collect();
     let mut sharing = store.sharing_claims(setup.tenant.id, &ids).await.unwrap();
@@ -185,7 +205,7 @@ async fn the_shared_child_is_found(
     employees: &[Employee],
 ) {
     let records = store
-        .claims_under(tenant.id, honsha.id, year(2026), &the_child_keys())
+        .claims_under(tenant.id, Some(honsha.id), year(2026), &the_child_keys())
         .await
         .unwrap();
     // Two declarations, each under the kana key and the name key.
@@ -249,7 +269,7 @@ pub async fn a_rewritten_declaration_replaces_its_claims(store: &dyn Store) {
     let records = store
         .claims_under(
             setup.tenant.id,
-            setup.honsha.id,
+            Some(setup.honsha.id),
             year(2026),
             &the_child_keys(),
         )
@@ -298,7 +318,7 @@ pub async fn a_rewritten_declaration_replaces_its_claims(store: &dyn Store) {
         .unwrap();
     let keys = PersonKey::of("佐藤花子", "", date!(1991 - 01 - 01));
     let records = store
-        .claims_under(setup.tenant.id, setup.honsha.id, year(2026), &keys)
+        .claims_under(setup.tenant.id, Some(setup.honsha.id), year(2026), &keys)
         .await
         .unwrap();
     assert_eq!(records.len(), 1);
@@ -317,7 +337,7 @@ pub async fn employees_are_found_by_birth_date_in_their_company(store: &dyn Stor
     let found = store
         .employees_born_on(
             setup.tenant.id,
-            setup.honsha.id,
+            Some(setup.honsha.id),
             &[date!(2015 - 04 - 01), date!(1800 - 01 - 01)],
         )
         .await
@@ -325,7 +345,11 @@ pub async fn employees_are_found_by_birth_date_in_their_company(store: &dyn Stor
     assert_eq!(found, vec![born]);
     // The fixture's others are born 1990-04-01, in number order.
     let numbers: Vec<String> = store
-        .employees_born_on(setup.tenant.id, setup.honsha.id, &[date!(1990 - 04 - 01)])
+        .employees_born_on(
+            setup.tenant.id,
+            Some(setup.honsha.id),
+            &[date!(1990 - 04 - 01)],
+        )
         .await
         .unwrap()
         .iter()
@@ -334,7 +358,7 @@ pub async fn employees_are_found_by_birth_date_in_their_company(store: &dyn Stor
     assert_eq!(numbers, ["0001", "0002"]);
     assert!(
         store
-            .employees_born_on(setup.tenant.id, setup.honsha.id, &[])
+            .employees_born_on(setup.tenant.id, Some(setup.honsha.id), &[])
             .await
             .unwrap()
             .is_empty()
@@ -354,14 +378,19 @@ pub async fn claims_never_cross_tenants(store: &dyn Store) {
     // acme's company asked under beta's id, and beta's own company: one declaration each side.
     assert!(
         store
-            .claims_under(beta.id, setup.honsha.id, year(2026), &the_child_keys())
+            .claims_under(
+                beta.id,
+                Some(setup.honsha.id),
+                year(2026),
+                &the_child_keys()
+            )
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         store
-            .employees_born_on(beta.id, setup.honsha.id, &[date!(1990 - 04 - 01)])
+            .employees_born_on(beta.id, Some(setup.honsha.id), &[date!(1990 - 04 - 01)])
             .await
             .unwrap()
             .is_empty()
@@ -373,10 +402,26 @@ pub async fn claims_never_cross_tenants(store: &dyn Store) {
             .unwrap(),
         0
     );
+    // Across the whole tenant, beta's own declaration only.
+    let everywhere = store
+        .claims_under(beta.id, None, year(2026), &the_child_keys())
+        .await
+        .unwrap();
+    assert_eq!(everywhere.len(), 2);
+    assert!(setup.filings.iter().all(|filing| {
+        everywhere
+            .iter()
+            .all(|record| record.filing_id != filing.id)
+    }));
     let beta_company = store.list_companies(beta.id).await.unwrap().remove(0);
     assert_eq!(
         store
-            .claims_under(beta.id, beta_company.id, year(2026), &the_child_keys())
+            .claims_under(
+                beta.id,
+                Some(beta_company.id),
+                year(2026),
+                &the_child_keys()
+            )
             .await
             .unwrap()
             .len(),

@@ -1,15 +1,17 @@
 //! 重複扶養チェック for the reviewer: what one declaration's claims meet in the other
-//! declarations and the employees of the company and year ([`nencho_filings::review_claims`]),
+//! declarations and the employees of the company (of every company, for a reviewer of the whole
+//! tenant) and year ([`nencho_filings::review_claims`]),
 //! with the other employee named only when the reviewer's own scope reaches them.
 
 use nencho_filings::{
     ClaimFinding, Filing, FilingStatus, KeyedEmployee, PersonKey, claims_of, compute, review_claims,
 };
-use nencho_identity::Permission;
+use nencho_identity::{Permission, Scope};
 use nencho_kernel::{EmployeeId, Yen};
 use nencho_tenancy::Employee;
 
 use super::require_for_employee;
+use crate::authorization::grants_of;
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -22,6 +24,9 @@ pub struct ClaimCheck {
     pub other: Option<Employee>,
     /// The other employee's declaration for the year and its status, in scope only.
     pub other_filing: Option<Filing>,
+    /// The other employee's company, when it is not the declaration's (a reviewer of the whole
+    /// tenant sees every company's declarations).
+    pub other_company: Option<String>,
     /// The 合計所得金額 that the person's own declaration gives (給与所得 of the salary estimate
     /// plus other income): the colleague's for a claimed colleague, this employee's when a
     /// colleague claims them. `None` when there is no declaration with entries to read it from.
@@ -61,6 +66,14 @@ pub async fn claim_checks(
     employee: &Employee,
 ) -> Result<Vec<ClaimCheck>, AppError> {
     let tenant = employee.tenant_id;
+    // A reviewer of the whole tenant (ADMIN, 管理者) is shown the other companies' declarations
+    // too — a group's companies, a 社労士 office's clients: a dependant is one taxpayer's
+    // whoever employs them. A role given per company sees its company's only.
+    let grants = grants_of(context, actor).await?;
+    let within = match grants.scope(Permission::ViewFilings) {
+        Scope::Tenant => None,
+        Scope::Companies(_) | Scope::Nothing => Some(filing.company_id),
+    };
     let claims = claims_of(&filing.document, filing.tax_year);
     let own_keys = employee_keys(employee);
     let mut keys: Vec<PersonKey> = claims
@@ -72,7 +85,7 @@ pub async fn claim_checks(
     keys.dedup();
     let records = context
         .store
-        .claims_under(tenant, filing.company_id, filing.tax_year, &keys)
+        .claims_under(tenant, within, filing.tax_year, &keys)
         .await?;
     let mut birth_dates: Vec<_> = filing
         .document
@@ -88,7 +101,7 @@ pub async fn claim_checks(
     } else {
         context
             .store
-            .employees_born_on(tenant, filing.company_id, &birth_dates)
+            .employees_born_on(tenant, within, &birth_dates)
             .await?
     };
     let keyed: Vec<KeyedEmployee> = colleagues
@@ -126,10 +139,19 @@ pub async fn claim_checks(
             }
             ClaimFinding::ClaimedTwice { .. } => None,
         };
+        let other_company = match &other {
+            Some(other) if other.company_id != filing.company_id => context
+                .store
+                .find_company(tenant, other.company_id)
+                .await?
+                .map(|company| company.name.as_str().to_owned()),
+            _ => None,
+        };
         checks.push(ClaimCheck {
             finding,
             other,
             other_filing,
+            other_company,
             own_income,
         });
     }

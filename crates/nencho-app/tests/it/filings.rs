@@ -2263,6 +2263,23 @@ async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_sco
     )
     .await
     .unwrap();
+    // In another company of the contract, someone else claims the same daughter too.
+    let sister = self::company(&tenant.world, &tenant.notice, "株式会社ビー").await;
+    open_2026(&tenant, &sister).await;
+    let elsewhere = employee(&tenant.world, &sister, NewEmployee::numbered("B1")).await;
+    let mut daughter_only = complete_document();
+    daughter_only.answers.has_spouse = Some(false);
+    daughter_only.spouse = None;
+    proxy_save(
+        context,
+        &tenant.admin,
+        elsewhere.id,
+        year(2026),
+        0,
+        daughter_only,
+    )
+    .await
+    .unwrap();
 
     let seen = review(context, &tenant.admin, filed.id).await.unwrap();
     let summary: Vec<(&str, Option<&str>)> = seen
@@ -2286,9 +2303,17 @@ async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_sco
         [
             ("spouse twice", Some("0002")),
             ("relative twice", Some("0002")),
+            ("relative twice", Some("B1")),
             ("colleague", Some("0003")),
         ]
     );
+    // The ADMIN reviews every company: the other company is named; the own company's are not.
+    let companies: Vec<Option<&str>> = seen
+        .claim_checks
+        .iter()
+        .map(|check| check.other_company.as_deref())
+        .collect();
+    assert_eq!(companies, [None, None, Some("株式会社ビー"), None]);
     assert_eq!(
         seen.claim_checks[0]
             .other_filing
@@ -2298,7 +2323,7 @@ async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_sco
     );
     // The daughter's own declaration: 給与所得 of 6,000,000 in 2026 = 6,000,000 × 80% −
     // 440,000 = 4,360,000 (所得税法28条③, the 別表第五 row at 6,000,000).
-    assert_eq!(seen.claim_checks[2].own_income, Some(Yen::new(4_360_000)));
+    assert_eq!(seen.claim_checks[3].own_income, Some(Yen::new(4_360_000)));
 
     let board = dashboard(
         context,
@@ -2339,6 +2364,7 @@ async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_sco
         &["営業部"],
     )
     .await;
+    // Nor anything of another company: a role given per company searches its company only.
     let narrowed = review(context, &approver, filed.id).await.unwrap();
     assert_eq!(narrowed.claim_checks.len(), 3);
     assert!(

@@ -380,7 +380,7 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     // The declared spouse (田中 直子, 1988-03-03) is the 担当者 herself: the page says so.
     let checks = texts(&browser, "#claim-checks li.claim-check").await;
     if !checks.iter().any(|text| {
-        text.contains("控除の対象の方が当社の従業員です")
+        text.contains("控除の対象の方が従業員として登録されています")
             && text.contains("社員番号 E0002 田中 直子")
     }) {
         browser

@@ -23,8 +23,13 @@ fn who(check: &ClaimCheck) -> String {
                 .as_deref()
                 .map(|department| format!("・{department}"))
                 .unwrap_or_default();
+            let company = check
+                .other_company
+                .as_deref()
+                .map(|company| format!("{company} "))
+                .unwrap_or_default();
             format!(
-                "社員番号 {} {}({}{})",
+                "{company}社員番号 {} {}({}{})",
                 other.number,
                 other.name.full(),
                 check
@@ -101,7 +106,7 @@ pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
                     ),
                 ),
                 ClaimFinding::ClaimedPersonIsEmployee { claim, .. } => (
-                    "控除の対象の方が当社の従業員です",
+                    "控除の対象の方が従業員として登録されています",
                     format!(
                         "{} は、{} と氏名(またはフリガナ)と生年月日が一致します。{}",
                         person(claim),
@@ -160,6 +165,7 @@ mod tests {
             finding,
             other: None,
             other_filing: None,
+            other_company: None,
             own_income: own_income.map(Yen::new),
         }
     }
