@@ -49,15 +49,14 @@ impl ChangeRequestStore for PgStore {
         tenant_id: TenantId,
         id: ChangeRequestId,
     ) -> Result<Option<ChangeRequest>, StoreError> {
-        let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let row = sqlx::query(FIND)
+        let query = sqlx::query(FIND)
             .bind(tenant_id.as_uuid())
-            .bind(id.as_uuid())
-            .fetch_optional(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        transaction.commit().await.map_err(store_error)?;
-        row.as_ref().map(change_request).transpose()
+            .bind(id.as_uuid());
+        self.fetch_optional_scoped(tenant_id, query)
+            .await?
+            .as_ref()
+            .map(change_request)
+            .transpose()
     }
 
     async fn change_requests_of(
@@ -66,16 +65,15 @@ impl ChangeRequestStore for PgStore {
         employee_id: EmployeeId,
         limit: u32,
     ) -> Result<Vec<ChangeRequest>, StoreError> {
-        let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let rows = sqlx::query(OF_EMPLOYEE)
+        let query = sqlx::query(OF_EMPLOYEE)
             .bind(tenant_id.as_uuid())
             .bind(employee_id.as_uuid())
-            .bind(i64::from(limit))
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        transaction.commit().await.map_err(store_error)?;
-        rows.iter().map(change_request).collect()
+            .bind(i64::from(limit));
+        self.fetch_all_scoped(tenant_id, query)
+            .await?
+            .iter()
+            .map(change_request)
+            .collect()
     }
 
     async fn change_requests_after(
@@ -84,16 +82,15 @@ impl ChangeRequestStore for PgStore {
         after: Option<ChangeRequestId>,
         limit: u32,
     ) -> Result<Vec<ChangeRequest>, StoreError> {
-        let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let rows = sqlx::query(AFTER)
+        let query = sqlx::query(AFTER)
             .bind(tenant_id.as_uuid())
             .bind(after.map(|id| id.as_uuid()))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        transaction.commit().await.map_err(store_error)?;
-        rows.iter().map(change_request).collect()
+            .bind(i64::from(limit));
+        self.fetch_all_scoped(tenant_id, query)
+            .await?
+            .iter()
+            .map(change_request)
+            .collect()
     }
 
     async fn pending_change_requests(
@@ -101,15 +98,14 @@ impl ChangeRequestStore for PgStore {
         tenant_id: TenantId,
         company_id: CompanyId,
     ) -> Result<Vec<ChangeRequest>, StoreError> {
-        let mut transaction = self.begin_for_tenant(tenant_id).await?;
-        let rows = sqlx::query(PENDING)
+        let query = sqlx::query(PENDING)
             .bind(tenant_id.as_uuid())
-            .bind(company_id.as_uuid())
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        transaction.commit().await.map_err(store_error)?;
-        rows.iter().map(change_request).collect()
+            .bind(company_id.as_uuid());
+        self.fetch_all_scoped(tenant_id, query)
+            .await?
+            .iter()
+            .map(change_request)
+            .collect()
     }
 
     async fn decide_change_request<'a>(
