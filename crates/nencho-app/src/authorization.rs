@@ -41,17 +41,23 @@ pub async fn require(
     company: Option<CompanyId>,
 ) -> Result<Grants, AppError> {
     let grants = grants_of(context, actor).await?;
-    let allowed = match company {
-        Some(company) => {
-            matches!(grants.scope(permission), Scope::Tenant)
-                || matches!(grants.scope(permission), Scope::Companies(companies) if companies.iter().any(|(id, _)| *id == company))
-        }
-        None => !matches!(grants.scope(permission), Scope::Nothing),
-    };
-    if allowed {
+    if reaches(&grants, permission, company) {
         Ok(grants)
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+/// Whether `grants` give `permission` in `company` (any department of it), or, for `None`,
+/// anywhere at all: the check of [`require`], for grants already loaded.
+pub fn reaches(grants: &Grants, permission: Permission, company: Option<CompanyId>) -> bool {
+    match (grants.scope(permission), company) {
+        (Scope::Tenant, _) => true,
+        (Scope::Companies(companies), Some(company)) => {
+            companies.iter().any(|(id, _)| *id == company)
+        }
+        (Scope::Companies(_), None) => true,
+        (Scope::Nothing, _) => false,
     }
 }
 

@@ -6,11 +6,11 @@
 use nencho_filings::{
     ClaimFinding, Filing, FilingStatus, KeyedEmployee, PersonKey, claims_of, compute, review_claims,
 };
-use nencho_identity::{Permission, Scope};
-use nencho_kernel::{EmployeeId, Yen};
+use nencho_identity::{Grants, Permission, Scope};
+use nencho_kernel::{EmployeeId, TenantId, Yen};
 use nencho_tenancy::Employee;
 
-use super::require_for_employee;
+use super::grants_reach;
 use crate::authorization::grants_of;
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
@@ -120,7 +120,7 @@ pub async fn claim_checks(
             | ClaimFinding::EmployeeClaimedByOther { other_employee, .. } => *other_employee,
             ClaimFinding::ClaimedPersonIsEmployee { employee, .. } => *employee,
         };
-        let other = visible_employee(context, actor, &colleagues, other_id).await?;
+        let other = visible_employee(context, &grants, &colleagues, tenant, other_id).await?;
         let other_filing = match &other {
             Some(other) => {
                 context
@@ -158,29 +158,18 @@ pub async fn claim_checks(
     Ok(checks)
 }
 
-/// The employee if `actor` may view their declarations (ViewFilings over their company and
-/// department), else `None`.
+/// The employee if `grants` let the reviewer view their declarations (ViewFilings over their
+/// company and department), else `None`.
 async fn visible_employee(
     context: &AppContext,
-    actor: &CurrentUser,
+    grants: &Grants,
     known: &[Employee],
+    tenant: TenantId,
     employee_id: EmployeeId,
 ) -> Result<Option<Employee>, AppError> {
     let employee = match known.iter().find(|employee| employee.id == employee_id) {
         Some(employee) => Some(employee.clone()),
-        None => {
-            context
-                .store
-                .find_employee(actor.tenant.id, employee_id)
-                .await?
-        }
+        None => context.store.find_employee(tenant, employee_id).await?,
     };
-    let Some(employee) = employee else {
-        return Ok(None);
-    };
-    match require_for_employee(context, actor, Permission::ViewFilings, &employee).await {
-        Ok(()) => Ok(Some(employee)),
-        Err(AppError::Forbidden) => Ok(None),
-        Err(error) => Err(error),
-    }
+    Ok(employee.filter(|employee| grants_reach(grants, Permission::ViewFilings, employee)))
 }

@@ -20,12 +20,12 @@ pub mod settlement;
 pub mod slips;
 
 use nencho_filings::{Actor, Author, Declaration, Filing, FilingAction, FilingStatus};
-use nencho_identity::Permission;
+use nencho_identity::{Grants, Permission};
 use nencho_kernel::{Date, JAPAN_STANDARD_TIME};
 use nencho_ports::{FilingWrite, OutboxMessage};
 use nencho_tenancy::{Employee, EmployeeNumber};
 
-use crate::authorization::{require, scoped_departments};
+use crate::authorization::{reaches, require, scoped_departments};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -57,17 +57,30 @@ pub(crate) async fn require_for_employee(
     employee: &Employee,
 ) -> Result<(), AppError> {
     let grants = require(context, actor, permission, Some(employee.company_id)).await?;
-    let departments = scoped_departments(&grants, permission, employee.company_id);
-    let in_scope = departments.is_empty()
-        || employee
-            .department
-            .as_ref()
-            .is_some_and(|department| departments.contains(department));
-    if in_scope {
+    if departments_reach(&grants, permission, employee) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether grants that reach the employee's company also reach their department (a role
+/// narrowed to departments; any department otherwise).
+fn departments_reach(grants: &Grants, permission: Permission, employee: &Employee) -> bool {
+    let departments = scoped_departments(grants, permission, employee.company_id);
+    departments.is_empty()
+        || employee
+            .department
+            .as_ref()
+            .is_some_and(|department| departments.contains(department))
+}
+
+/// Whether `grants` give `permission` over the employee: their company, and their department
+/// for a role narrowed to departments. The check of [`require_for_employee`], for grants
+/// already loaded.
+pub(crate) fn grants_reach(grants: &Grants, permission: Permission, employee: &Employee) -> bool {
+    reaches(grants, permission, Some(employee.company_id))
+        && departments_reach(grants, permission, employee)
 }
 
 /// One change to a declaration: the new document (or the old one), the action taken, by whom.
