@@ -1,28 +1,21 @@
-//! 重複扶養チェック: each declaration's claims, rewritten with every write of it, indexed for
-//! declarations written before the index existed when the store connects, and searched by
-//! person — all under the tenant's row-level security.
+//! 重複扶養チェック: each declaration's claims, rewritten with every write of it (and for
+//! declarations written before the index existed, when the store connects: `filings.rs`), and
+//! searched by person — all under the tenant's row-level security.
 
 use async_trait::async_trait;
 use nencho_filings::{ClaimRecord, Filing, PersonKey};
 use nencho_kernel::{CompanyId, Date, FilingId, TaxYear, TenantId};
-use nencho_ports::{ClaimStore, StoreError, TenantStore};
+use nencho_ports::{ClaimStore, StoreError};
 use nencho_store_sql::claims::{
-    DELETE_CLAIMS, RECOUNT_ALL_SHARED, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT,
-    SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
-    employees_born_on_query, employees_of_company, filing_id, sharing_claims_query, sort_records,
+    DELETE_CLAIMS, RECOUNT_SHARED_POSTGRES, SHARED_CLAIM_COUNT, SHARED_CLAIM_COUNT_IN_DEPARTMENT,
+    claim_record, claim_rows, claims_under_query, employees_born_on_query, employees_of_company,
+    filing_id, sharing_claims_query, sort_records,
 };
-use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::employee;
 use nencho_store_sql::store_error;
 use sqlx::{Postgres, Transaction};
 
 use crate::PgStore;
-
-/// The name under which [`PgStore::index_unindexed_claims`] records that it ran to the end.
-const CLAIMS_FIX: &str = "0024 filing_claims";
-
-/// Declarations indexed per transaction when the store connects.
-const INDEX_BATCH: i64 = 500;
 
 /// Inserts the claims of `filings` (all of `tenant_id` and of one company and year, none
 /// stored yet) in one statement, then sets `shares_claims` again wherever they may change it.
@@ -180,59 +173,6 @@ pub(crate) async fn replace_claims_in(
         .await
         .map_err(store_error)?;
     insert_rows_in(transaction, filing.tenant_id, &[filing], removed).await
-}
-
-impl PgStore {
-    /// Indexes the claims of declarations written before the index existed (`claims_indexed`
-    /// false), tenant by tenant, a batch per transaction, and records in `nencho_data_fixes`
-    /// that it is done, so later connects cost one query.
-    pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
-        if self.data_fix_done(CLAIMS_FIX).await? {
-            return Ok(());
-        }
-        for tenant in self.list_tenants().await? {
-            loop {
-                let mut transaction = self.begin_for_tenant(tenant.id).await?;
-                let found = sqlx::query(
-                    "SELECT id AS filing_id, tenant_id AS filing_tenant_id, \
-                     company_id AS filing_company_id, employee_id, tax_year, status, \
-                     schema_version, document, proxy_entered, reopened, last_comment, \
-                     requested_at, submitted_at, approved_at, updated_at AS filing_updated_at, \
-                     version FROM filings WHERE tenant_id = $1 AND NOT claims_indexed \
-                     LIMIT $2 FOR NO KEY UPDATE",
-                )
-                .bind(tenant.id.as_uuid())
-                .bind(INDEX_BATCH)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-                if found.is_empty() {
-                    sqlx::query(RECOUNT_ALL_SHARED)
-                        .bind(tenant.id.as_uuid())
-                        .execute(&mut *transaction)
-                        .await
-                        .map_err(store_error)?;
-                    transaction.commit().await.map_err(store_error)?;
-                    break;
-                }
-                for row in &found {
-                    let filing = filing(row)?;
-                    replace_claims_in(&mut transaction, &filing).await?;
-                    sqlx::query(
-                        "UPDATE filings SET claims_indexed = true \
-                         WHERE tenant_id = $1 AND id = $2",
-                    )
-                    .bind(filing.tenant_id.as_uuid())
-                    .bind(filing.id.as_uuid())
-                    .execute(&mut *transaction)
-                    .await
-                    .map_err(store_error)?;
-                }
-                transaction.commit().await.map_err(store_error)?;
-            }
-        }
-        self.mark_data_fix_done(CLAIMS_FIX).await
-    }
 }
 
 #[async_trait]

@@ -8,11 +8,13 @@ use nencho_filings::{Filing, FilingPeriods, FilingStatus};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
     FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
-    StatusCounts, StoreError,
+    StatusCounts, StoreError, TenantStore,
 };
 use sqlx::Row;
 
+use crate::claims::replace_claims_in;
 use crate::store::PgStore;
+use nencho_store_sql::claims::RECOUNT_ALL_SHARED;
 use nencho_store_sql::columns::employee_search_patterns;
 use nencho_store_sql::filings as filing_rows;
 use nencho_store_sql::{rows, store_error};
@@ -485,5 +487,59 @@ impl FilingStore for PgStore {
             None
         };
         Ok(FilingPage { rows: found, next })
+    }
+}
+
+/// The name under which [`PgStore::index_unindexed_claims`] records that it ran to the end.
+const CLAIMS_FIX: &str = "0024 filing_claims";
+
+/// Declarations indexed per transaction when the store connects.
+const INDEX_BATCH: i64 = 500;
+
+impl PgStore {
+    /// Indexes the claims of declarations written before the index existed (`claims_indexed`
+    /// false), tenant by tenant, a batch per transaction, and records in `nencho_data_fixes`
+    /// that it is done, so later connects cost one query.
+    pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
+        if self.data_fix_done(CLAIMS_FIX).await? {
+            return Ok(());
+        }
+        for tenant in self.list_tenants().await? {
+            loop {
+                let mut transaction = self.begin_for_tenant(tenant.id).await?;
+                let found = sqlx::query(select_filings!(
+                    "WHERE f.tenant_id = $1 AND NOT f.claims_indexed LIMIT $2 FOR NO KEY UPDATE"
+                ))
+                .bind(tenant.id.as_uuid())
+                .bind(INDEX_BATCH)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(store_error)?;
+                if found.is_empty() {
+                    sqlx::query(RECOUNT_ALL_SHARED)
+                        .bind(tenant.id.as_uuid())
+                        .execute(&mut *transaction)
+                        .await
+                        .map_err(store_error)?;
+                    transaction.commit().await.map_err(store_error)?;
+                    break;
+                }
+                for row in &found {
+                    let filing = filing_rows::filing(row)?;
+                    replace_claims_in(&mut transaction, &filing).await?;
+                    sqlx::query(
+                        "UPDATE filings SET claims_indexed = true \
+                         WHERE tenant_id = $1 AND id = $2",
+                    )
+                    .bind(filing.tenant_id.as_uuid())
+                    .bind(filing.id.as_uuid())
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(store_error)?;
+                }
+                transaction.commit().await.map_err(store_error)?;
+            }
+        }
+        self.mark_data_fix_done(CLAIMS_FIX).await
     }
 }

@@ -1,5 +1,6 @@
-//! 重複扶養チェック: each declaration's claims, rewritten with every write of it, indexed for
-//! declarations written before the index existed when the store opens, and searched by person.
+//! 重複扶養チェック: each declaration's claims, rewritten with every write of it (and for
+//! declarations written before the index existed, when the store opens: `filings.rs`), and
+//! searched by person.
 
 use async_trait::async_trait;
 use nencho_filings::{ClaimRecord, Filing, PersonKey};
@@ -10,15 +11,11 @@ use nencho_store_sql::claims::{
     SHARED_CLAIM_COUNT_IN_DEPARTMENT, claim_record, claim_rows, claims_under_query,
     employees_born_on_query, employees_of_company, filing_id, sharing_claims_query, sort_records,
 };
-use nencho_store_sql::filings::filing;
 use nencho_store_sql::rows::employee;
 use nencho_store_sql::store_error;
 use sqlx::{Sqlite, Transaction};
 
 use crate::store::SqliteStore;
-
-/// Declarations indexed per transaction when the store opens.
-const INDEX_BATCH: i64 = 500;
 
 /// Replaces the stored claims of `filing` with those of its document (`new`: it has none yet)
 /// and sets `shares_claims` again wherever that may have changed it, inside the caller's
@@ -72,43 +69,6 @@ pub(crate) async fn replace_claims_in(
         .await
         .map_err(store_error)?;
     Ok(())
-}
-
-impl SqliteStore {
-    /// Indexes the claims of declarations written before the index existed
-    /// (`claims_indexed` = 0), a batch per transaction; nothing to do on later opens.
-    pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
-        loop {
-            let mut transaction = self.begin_write().await?;
-            let found = sqlx::query(
-                "SELECT id AS filing_id, tenant_id AS filing_tenant_id, \
-                 company_id AS filing_company_id, employee_id, tax_year, status, \
-                 schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
-                 submitted_at, approved_at, updated_at AS filing_updated_at, version \
-                 FROM filings WHERE claims_indexed = 0 LIMIT $1",
-            )
-            .bind(INDEX_BATCH)
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-            if found.is_empty() {
-                return Ok(());
-            }
-            for row in &found {
-                let filing = filing(row)?;
-                replace_claims_in(&mut transaction, &filing, false).await?;
-                sqlx::query(
-                    "UPDATE filings SET claims_indexed = 1 WHERE tenant_id = $1 AND id = $2",
-                )
-                .bind(filing.tenant_id.as_uuid())
-                .bind(filing.id.as_uuid())
-                .execute(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            }
-            transaction.commit().await.map_err(store_error)?;
-        }
-    }
 }
 
 #[async_trait]

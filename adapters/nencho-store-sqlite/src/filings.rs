@@ -11,6 +11,7 @@ use nencho_ports::{
     StatusCounts, StoreError,
 };
 
+use crate::claims::replace_claims_in;
 use crate::store::SqliteStore;
 use nencho_store_sql::columns::employee_search_patterns;
 use nencho_store_sql::filings as filing_rows;
@@ -463,5 +464,39 @@ impl FilingStore for SqliteStore {
             None
         };
         Ok(FilingPage { rows: found, next })
+    }
+}
+
+/// Declarations indexed per transaction when the store opens.
+const INDEX_BATCH: i64 = 500;
+
+impl SqliteStore {
+    /// Indexes the claims of declarations written before the index existed
+    /// (`claims_indexed` = 0), a batch per transaction; nothing to do on later opens.
+    pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
+        loop {
+            let mut transaction = self.begin_write().await?;
+            let found = sqlx::query(select_filings!("WHERE f.claims_indexed = 0 LIMIT $1"))
+                .bind(INDEX_BATCH)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(store_error)?;
+            if found.is_empty() {
+                return Ok(());
+            }
+            for row in &found {
+                let filing = filing_rows::filing(row)?;
+                replace_claims_in(&mut transaction, &filing, false).await?;
+                sqlx::query(
+                    "UPDATE filings SET claims_indexed = 1 WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(filing.tenant_id.as_uuid())
+                .bind(filing.id.as_uuid())
+                .execute(&mut *transaction)
+                .await
+                .map_err(store_error)?;
+            }
+            transaction.commit().await.map_err(store_error)?;
+        }
     }
 }
