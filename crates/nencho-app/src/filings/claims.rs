@@ -57,7 +57,7 @@ fn declared_total_income(filing: &Filing) -> Option<Yen> {
         .map(|amounts| amounts.employment_income + filing.document.taxpayer.other_income)
 }
 
-/// The findings about `filing` of `employee`, conflicts first. The caller has checked that
+/// The findings about `filing` of `employee`, in the order of [`order`]. The caller has checked that
 /// `actor` may see `filing`.
 pub async fn claim_checks(
     context: &AppContext,
@@ -155,7 +155,32 @@ pub async fn claim_checks(
             own_income,
         });
     }
+    checks.sort_by_cached_key(order);
     Ok(checks)
+}
+
+/// The order of the page: conflicts first, then by kind and by the claim (spouse, then the
+/// relatives in the document's order); among the declarations a claim meets, the company's own
+/// before other companies', each by employee number, those out of scope last.
+fn order(check: &ClaimCheck) -> (bool, u8, u32, bool, bool, String) {
+    let (kind, ordinal) = match &check.finding {
+        ClaimFinding::MutualSpouse { claim, .. } => (0, claim.ordinal),
+        ClaimFinding::ClaimedTwice { claim, .. } => (1, claim.ordinal),
+        ClaimFinding::ClaimedPersonIsEmployee { claim, .. } => (2, claim.ordinal),
+        ClaimFinding::EmployeeClaimedByOther { .. } => (3, 0),
+    };
+    (
+        !check.finding.is_conflict(),
+        kind,
+        ordinal,
+        check.other.is_none(),
+        check.other_company.is_some(),
+        check
+            .other
+            .as_ref()
+            .map(|other| other.number.to_string())
+            .unwrap_or_default(),
+    )
 }
 
 /// The employee if `grants` let the reviewer view their declarations (ViewFilings over their
