@@ -40,7 +40,8 @@ pub struct Filing {
     /// Reopened after approval (再年調): the employee may change only the dependants and
     /// insurance sections, within the re-filing period.
     pub reopened: bool,
-    /// The latest return comment (差戻しコメント) or reopen reason, shown to the employee.
+    /// The latest return comment (差戻しコメント), reopen reason or exclusion reason, shown to
+    /// the employee.
     pub last_comment: Option<String>,
     pub requested_at: Option<OffsetDateTime>,
     pub submitted_at: Option<OffsetDateTime>,
@@ -119,6 +120,8 @@ impl Filing {
                 after.reopened = true;
                 after.approved_at = None;
             }
+            FilingAction::Exclude { reason } => after.last_comment = Some(reason.trim().to_owned()),
+            FilingAction::Include { comment, .. } => after.last_comment = comment.clone(),
             FilingAction::Save | FilingAction::Withdraw => {}
         }
         let changes = diff(&self.document, &after.document)
@@ -181,6 +184,13 @@ mod tests {
             "[ あ]{0,2}".prop_map(|comment| FilingAction::Return { comment }),
             Just(FilingAction::Approve),
             "[ あ]{0,2}".prop_map(|reason| FilingAction::Reopen { reason }),
+            "[ あ]{0,2}".prop_map(|reason| FilingAction::Exclude { reason }),
+            proptest::sample::select(crate::FilingStatus::ALL.to_vec()).prop_map(|restore| {
+                FilingAction::Include {
+                    restore,
+                    comment: None,
+                }
+            }),
         ]
     }
 

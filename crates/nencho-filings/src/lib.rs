@@ -10,6 +10,7 @@ mod attachments;
 mod claims;
 mod computation;
 mod document;
+mod exclusion;
 mod filing;
 #[cfg(test)]
 mod fixtures;
@@ -36,6 +37,9 @@ pub use document::{
     LifeContractAge, LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, NextYearSection,
     PersonName, PreviousEmployment, PreviousEmploymentTotals, RelativeEntry, SCHEMA_VERSION,
     SocialInsurancePayment, SpouseEntry, TaxpayerSection,
+};
+pub use exclusion::{
+    ExclusionError, ExclusionReason, MAX_EXCLUSION_NOTE, Restoration, restoration,
 };
 pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};

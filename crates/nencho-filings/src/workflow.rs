@@ -4,9 +4,13 @@
 //! 未依頼 ─request→ 依頼中 ─save→ 入力中 ─submit→ 提出済 ─approve→ 承認済
 //!                    └──────submit──────────┘  │  ↑ withdraw↓      │
 //!                                     差戻し ←return┘  入力中     reopen (理由) → 入力中
+//!
+//! 未依頼・依頼中・入力中・提出済・差戻し ─exclude (理由)→ 対象外 ─include→ the status it left
 //! ```
 //! Only a 提出済 declaration can be approved; an approved one changes only through a reopen
-//! with a reason (再年調). Who may take an action is the use case's check (permissions); this
+//! with a reason (再年調). An employee the year-end adjustment does not apply to (乙欄, more
+//! than 20,000,000円, …: 所得税法190条) is set aside as 対象外 with the reason, by staff, and
+//! nothing can happen to the declaration until staff take it back (include). Who may take an action is the use case's check (permissions); this
 //! module says which actions exist in each state.
 
 use serde::{Deserialize, Serialize};
@@ -27,16 +31,20 @@ pub enum FilingStatus {
     Returned,
     /// 承認済: approved and locked.
     Approved,
+    /// 対象外: the year-end adjustment does not apply to the employee this year (see
+    /// [`crate::ExclusionReason`]); nothing is asked of them.
+    Excluded,
 }
 
 impl FilingStatus {
-    pub const ALL: [FilingStatus; 6] = [
+    pub const ALL: [FilingStatus; 7] = [
         FilingStatus::NotRequested,
         FilingStatus::Requested,
         FilingStatus::Draft,
         FilingStatus::Submitted,
         FilingStatus::Returned,
         FilingStatus::Approved,
+        FilingStatus::Excluded,
     ];
 
     pub const fn japanese_name(self) -> &'static str {
@@ -47,6 +55,7 @@ impl FilingStatus {
             FilingStatus::Submitted => "提出済",
             FilingStatus::Returned => "差戻し",
             FilingStatus::Approved => "承認済",
+            FilingStatus::Excluded => "対象外",
         }
     }
 
@@ -59,11 +68,18 @@ impl FilingStatus {
             FilingStatus::Submitted => "submitted",
             FilingStatus::Returned => "returned",
             FilingStatus::Approved => "approved",
+            FilingStatus::Excluded => "excluded",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.code() == code)
+    }
+
+    /// Whether staff may set the declaration aside as 対象外 (and so the statuses an include
+    /// may restore): anything not approved and not already excluded.
+    pub const fn may_be_excluded(self) -> bool {
+        !matches!(self, FilingStatus::Approved | FilingStatus::Excluded)
     }
 
     /// Whether the employee still owes a submission (for bulk reminders).
@@ -104,6 +120,17 @@ pub enum FilingAction {
     Reopen {
         reason: String,
     },
+    /// 対象外にする: the year-end adjustment does not apply to the employee; the reason (as
+    /// [`crate::ExclusionReason::describe`] words it) is shown to them.
+    Exclude {
+        reason: String,
+    },
+    /// 対象に戻す: back to the status the declaration had when it was excluded, with the
+    /// comment it carried then (see [`crate::restoration`]).
+    Include {
+        restore: FilingStatus,
+        comment: Option<String>,
+    },
 }
 
 impl FilingAction {
@@ -116,14 +143,16 @@ impl FilingAction {
             FilingAction::Return { .. } => "差戻し",
             FilingAction::Approve => "承認",
             FilingAction::Reopen { .. } => "再年調のための差戻し",
+            FilingAction::Exclude { .. } => "対象外にする",
+            FilingAction::Include { .. } => "対象に戻す",
         }
     }
 
-    /// The comment the action carries (a return comment or a reopen reason).
+    /// The comment the action carries (a return comment, a reopen or exclusion reason).
     pub fn comment(&self) -> Option<&str> {
         match self {
             FilingAction::Return { comment } => Some(comment),
-            FilingAction::Reopen { reason } => Some(reason),
+            FilingAction::Reopen { reason } | FilingAction::Exclude { reason } => Some(reason),
             _ => None,
         }
     }
@@ -170,6 +199,12 @@ pub fn transition(
         (FilingAction::Reopen { .. }, Approved) => staff_only(Draft),
         (FilingAction::Reopen { .. }, _) => Err(refused),
         (_, Approved) => Err(WorkflowError::Locked),
+        (FilingAction::Include { restore, .. }, Excluded) if restore.may_be_excluded() => {
+            staff_only(*restore)
+        }
+        (_, Excluded) => Err(refused),
+        (FilingAction::Exclude { .. }, _) => staff_only(Excluded),
+        (FilingAction::Include { .. }, _) => Err(refused),
         (FilingAction::Request, NotRequested) => staff_only(Requested),
         (FilingAction::Request, _) => Err(refused),
         (FilingAction::Save, NotRequested | Requested | Draft | Returned) => Ok(Draft),
@@ -204,6 +239,13 @@ mod tests {
             "[ a-z]{0,3}".prop_map(|comment| FilingAction::Return { comment }),
             Just(FilingAction::Approve),
             "[ a-z]{0,3}".prop_map(|reason| FilingAction::Reopen { reason }),
+            "[ a-z]{0,3}".prop_map(|reason| FilingAction::Exclude { reason }),
+            proptest::sample::select(FilingStatus::ALL.to_vec()).prop_map(|restore| {
+                FilingAction::Include {
+                    restore,
+                    comment: None,
+                }
+            }),
         ]
     }
 
@@ -241,10 +283,33 @@ mod tests {
             }
         }
 
-        /// Employees can never return, approve, request or reopen.
+        /// An excluded declaration changes only when staff include it again, and then goes back
+        /// to a status it could have been excluded from.
+        #[test]
+        fn excluded_changes_only_through_include(action in action(), actor in actor()) {
+            if let Ok(next) = transition(FilingStatus::Excluded, &action, actor) {
+                let included = matches!(action, FilingAction::Include { .. });
+                prop_assert!(included);
+                prop_assert_eq!(actor, Actor::Staff);
+                prop_assert!(next.may_be_excluded());
+            }
+        }
+
+        /// Only staff exclude, never an approved declaration, and an exclusion needs a reason.
+        #[test]
+        fn exclusion_is_staff_with_a_reason(from in proptest::sample::select(FilingStatus::ALL.to_vec()), reason in "[ a-z]{0,3}", actor in actor()) {
+            let result = transition(from, &FilingAction::Exclude { reason: reason.clone() }, actor);
+            let allowed = actor == Actor::Staff && from.may_be_excluded() && !reason.trim().is_empty();
+            prop_assert_eq!(result.is_ok(), allowed);
+            if let Ok(next) = result {
+                prop_assert_eq!(next, FilingStatus::Excluded);
+            }
+        }
+
+        /// Employees can never return, approve, request, reopen, exclude or include.
         #[test]
         fn employees_cannot_review(from in proptest::sample::select(FilingStatus::ALL.to_vec()), action in action()) {
-            let reviewing = matches!(action, FilingAction::Return { .. } | FilingAction::Approve | FilingAction::Request | FilingAction::Reopen { .. });
+            let reviewing = matches!(action, FilingAction::Return { .. } | FilingAction::Approve | FilingAction::Request | FilingAction::Reopen { .. } | FilingAction::Exclude { .. } | FilingAction::Include { .. });
             if reviewing {
                 prop_assert!(transition(from, &action, Actor::Employee).is_err());
             }
@@ -278,6 +343,36 @@ mod tests {
             transition(status, &empty, staff),
             Err(WorkflowError::CommentRequired)
         );
+    }
+
+    #[test]
+    fn an_exclusion_and_its_undoing() {
+        use FilingStatus::*;
+        let staff = Actor::Staff;
+        let exclude = FilingAction::Exclude {
+            reason: "乙欄".into(),
+        };
+        assert_eq!(transition(Draft, &exclude, staff), Ok(Excluded));
+        assert_eq!(
+            transition(Approved, &exclude, staff),
+            Err(WorkflowError::Locked)
+        );
+        assert!(transition(Excluded, &exclude, staff).is_err());
+        assert_eq!(
+            transition(Draft, &exclude, Actor::Employee),
+            Err(WorkflowError::StaffOnly("対象外にする"))
+        );
+        assert!(transition(Excluded, &FilingAction::Save, Actor::Employee).is_err());
+        assert!(transition(Excluded, &FilingAction::Submit, Actor::Employee).is_err());
+        assert!(transition(Excluded, &FilingAction::Request, staff).is_err());
+        let back = |restore| FilingAction::Include {
+            restore,
+            comment: None,
+        };
+        assert_eq!(transition(Excluded, &back(Returned), staff), Ok(Returned));
+        assert!(transition(Excluded, &back(Approved), staff).is_err());
+        assert!(transition(Excluded, &back(Excluded), staff).is_err());
+        assert!(transition(Draft, &back(Draft), staff).is_err());
     }
 
     #[test]
