@@ -49,6 +49,9 @@ fn not_while(status: FilingStatus) -> Option<AppError> {
         FilingStatus::Approved => Some(AppError::Refused(
             "承認済みの申告書には書類を追加・削除できません。".into(),
         )),
+        FilingStatus::Excluded => Some(AppError::Refused(
+            "年末調整の対象外の申告書には書類を追加・削除できません。".into(),
+        )),
         _ => None,
     }
 }

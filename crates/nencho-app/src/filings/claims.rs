@@ -44,11 +44,11 @@ pub fn employee_keys(employee: &Employee) -> Vec<PersonKey> {
 }
 
 /// The 合計所得金額 a declaration gives for its own employee, once the employee has entered
-/// anything (a requested declaration is still empty).
+/// anything (a requested declaration is still empty) and is not set aside as 対象外.
 fn declared_total_income(filing: &Filing) -> Option<Yen> {
     if matches!(
         filing.status,
-        FilingStatus::NotRequested | FilingStatus::Requested
+        FilingStatus::NotRequested | FilingStatus::Requested | FilingStatus::Excluded
     ) {
         return None;
     }

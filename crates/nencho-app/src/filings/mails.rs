@@ -259,3 +259,41 @@ pub(crate) fn slip_issued(
         body,
     ))
 }
+
+/// 対象外: an employee who had been asked to file is told that nothing more is needed, and why.
+/// `tax_year` stands alone: an exclusion needs no periods.
+pub(crate) fn excluded(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee: &Employee,
+    tax_year: nencho_kernel::TaxYear,
+    reason: &str,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let body = format!(
+        "{name} 様\n\n\
+         令和{reiwa}年分の年末調整は、次の理由により対象外となりました。申告書の提出は不要です。\n\n\
+         理由: {reason}\n\n\
+         お心当たりのない場合は、担当者にお問い合わせください。\n\
+         {link}\n\n\
+         ----\n\
+         Your {year} year-end adjustment will not be done by this employer (reason above): you \
+         need not submit the declarations. If this is unexpected, please contact the person in \
+         charge.\n",
+        name = employee.name.full(),
+        reiwa = tax_year.reiwa(),
+        link = format!(
+            "{}/filings/{}",
+            context.site.site_url(&actor.tenant.slug),
+            tax_year.year()
+        ),
+        year = tax_year.year(),
+    );
+    Some(message(
+        context,
+        &actor.tenant,
+        to,
+        format!("令和{}年分 年末調整の対象外となりました", tax_year.reiwa()),
+        body,
+    ))
+}

@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod auto_reminders;
 pub mod claims;
+pub mod exclusions;
 mod mails;
 pub mod originals;
 pub mod own;

@@ -44,6 +44,8 @@ pub enum SettlementOutcome {
     Computed(Box<YearEndAdjustmentResult>),
     /// No approved declaration for the year (未承認): not computed.
     NotApproved,
+    /// Set aside as 対象外 by staff, with the reason: not computed.
+    Excluded { reason: String },
 }
 
 /// One employee of the settlement.
@@ -63,16 +65,24 @@ impl SettlementLine {
     pub fn result(&self) -> Option<&YearEndAdjustmentResult> {
         match &self.outcome {
             SettlementOutcome::Computed(result) => Some(result),
-            SettlementOutcome::NotApproved => None,
+            SettlementOutcome::NotApproved | SettlementOutcome::Excluded { .. } => None,
         }
     }
 
-    /// 計算済, 年末調整の対象外 or 未承認.
+    /// 計算済, 年末調整の対象外 (above 2,000万円, or set aside by staff) or 未承認.
     pub fn status_name(&self) -> &'static str {
-        match self.result() {
-            Some(result) if result.eligible => "計算済",
-            Some(_) => "年末調整の対象外",
-            None => "未承認",
+        match (&self.outcome, self.result()) {
+            (_, Some(result)) if result.eligible => "計算済",
+            (_, Some(_)) | (SettlementOutcome::Excluded { .. }, _) => "年末調整の対象外",
+            _ => "未承認",
+        }
+    }
+
+    /// Why staff set the employee aside (対象外の理由), when they did.
+    pub fn exclusion_reason(&self) -> Option<&str> {
+        match &self.outcome {
+            SettlementOutcome::Excluded { reason } => Some(reason),
+            _ => None,
         }
     }
 }
@@ -164,11 +174,15 @@ pub async fn settle(
             )));
             continue;
         };
-        let approved = context
+        let filing = context
             .store
             .find_filing_of(tenant, employee.id, tax_year)
-            .await?
-            .filter(|filing| filing.status == FilingStatus::Approved);
+            .await?;
+        let exclusion = filing
+            .as_ref()
+            .filter(|filing| filing.status == FilingStatus::Excluded)
+            .map(|filing| filing.last_comment.clone().unwrap_or_default());
+        let approved = filing.filter(|filing| filing.status == FilingStatus::Approved);
         let previous = approved
             .as_ref()
             .map_or_else(PreviousEmploymentTotals::default, |filing| {
@@ -176,7 +190,9 @@ pub async fn settle(
             });
         let mut slip = None;
         let outcome = match approved {
-            None => SettlementOutcome::NotApproved,
+            None => exclusion.map_or(SettlementOutcome::NotApproved, |reason| {
+                SettlementOutcome::Excluded { reason }
+            }),
             Some(filing) => {
                 // The declaration's request carries the 前職分's social insurance and tax
                 // withheld; its salary is the estimate, replaced by this employer's total

@@ -129,6 +129,8 @@ struct Header {
     proxy: bool,
     scope_notice: Option<&'static str>,
     comment: Option<String>,
+    /// 対象外: the reason staff gave.
+    exclusion: Option<String>,
     reopened: bool,
     carried_over: bool,
     deadline: Option<String>,
@@ -157,6 +159,8 @@ fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
         comment: (filing.status == FilingStatus::Returned || filing.reopened)
             .then(|| filing.last_comment.clone())
             .flatten(),
+        exclusion: (filing.status == FilingStatus::Excluded)
+            .then(|| filing.last_comment.clone().unwrap_or_default()),
         reopened: filing.reopened && filing.status != FilingStatus::Approved,
         carried_over: filing.document.carried_over_unconfirmed,
         deadline: loaded.deadline.clone(),
@@ -164,11 +168,14 @@ fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
     }
 }
 
-/// Whether the steps may be saved: never when approved; a submitted declaration only by staff
-/// (the workflow refuses the employee's save — they withdraw it first).
+/// Whether the steps may be saved: never when approved or excluded (対象外); a submitted
+/// declaration only by staff (the workflow refuses the employee's save — they withdraw it first).
 fn editable(subject: Subject, loaded: &Loaded) -> bool {
     loaded.scope != EditScope::ViewOnly
-        && !matches!(loaded.filing.status, FilingStatus::Approved)
+        && !matches!(
+            loaded.filing.status,
+            FilingStatus::Approved | FilingStatus::Excluded
+        )
         && (loaded.filing.status != FilingStatus::Submitted || matches!(subject, Subject::Proxy(_)))
 }
 

@@ -5,6 +5,7 @@
 mod attachments;
 mod claim_checks;
 mod consents;
+mod exclusions;
 mod flow;
 mod form;
 mod originals;
@@ -124,6 +125,14 @@ pub fn routes(route: Route) -> Route {
         .at(
             "/admin/companies/:id/filings/:year/originals",
             get(originals::intake_page).post(originals::intake_record),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/exclusions",
+            get(exclusions::show).post(exclusions::exclude),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/exclusions/include",
+            post(exclusions::include),
         )
         .at(
             "/admin/companies/:id/filings/:year/:kind",

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::grants_of;
+use nencho_app::filings::exclusions::include_filing;
 use nencho_app::filings::review::{approve_filing, reopen_filing, return_filing, review};
 use nencho_filings::{FilingStatus, Problem};
 use nencho_identity::{Permission, Scope};
@@ -62,6 +63,11 @@ struct StaffReviewPage {
     can_approve: bool,
     can_reopen: bool,
     can_proxy: bool,
+    /// 対象に戻す (an excluded declaration, RequestFilings).
+    can_include: bool,
+    /// The exclusions page with this employee's number filled in (RequestFilings, a
+    /// declaration that may still be excluded).
+    exclude_link: Option<String>,
     attachments: AttachmentsView,
     /// Certificates the declaration calls for whose originals have not arrived.
     originals_missing: usize,
@@ -141,6 +147,15 @@ pub async fn show(
             can_approve: submitted && may(Permission::ApproveFilings),
             can_reopen: filing.status == FilingStatus::Approved && may(Permission::ApproveFilings),
             can_proxy: may(Permission::EditFilings),
+            can_include: filing.status == FilingStatus::Excluded && may(Permission::RequestFilings),
+            exclude_link: (filing.status.may_be_excluded() && may(Permission::RequestFilings))
+                .then(|| {
+                    format!(
+                        "/admin/companies/{company}/filings/{}/exclusions?numbers={}",
+                        filing.tax_year.year(),
+                        super::staff::urlencode(found.employee.number.as_str())
+                    )
+                }),
             originals_missing: found
                 .originals
                 .iter()
@@ -167,7 +182,7 @@ pub struct DecisionForm {
     comment: String,
 }
 
-/// `return`, `approve` or `reopen` (with the comment or reason).
+/// `return`, `approve`, `reopen` (with the comment or reason) or `include` (対象に戻す).
 #[handler]
 pub async fn decide(
     request: &Request,
@@ -190,6 +205,7 @@ pub async fn decide(
         "return" => return_filing(app, &current, filing_id, form.version, form.comment).await,
         "approve" => approve_filing(app, &current, filing_id, form.version).await,
         "reopen" => reopen_filing(app, &current, filing_id, form.version, form.comment).await,
+        "include" => include_filing(app, &current, filing_id, form.version).await,
         _ => return plain_not_found(),
     };
     let back = format!("/admin/filings/{filing_id}");

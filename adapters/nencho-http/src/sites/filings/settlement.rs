@@ -72,13 +72,17 @@ pub const RESULT_COLUMNS: [&str; 31] = [
 ];
 
 /// One employee's cells in [`RESULT_COLUMNS`] order, amounts written by `amount`; the computed
-/// ones are empty for an employee without an approved declaration.
+/// ones are empty for an employee without an approved declaration. An employee staff set aside
+/// has the reason after the status: `年末調整の対象外(乙欄…)`.
 fn cells(line: &SettlementLine, amount: fn(Yen) -> String) -> Vec<String> {
     let totals = &line.totals;
     let mut cells = vec![
         line.employee.number.to_string(),
         line.employee.name.full(),
-        line.status_name().to_owned(),
+        line.exclusion_reason().map_or_else(
+            || line.status_name().to_owned(),
+            |reason| format!("{}({reason})", line.status_name()),
+        ),
         amount(totals.salary_total),
         amount(totals.tax_withheld),
         amount(totals.last_salary_tax_unwithheld),

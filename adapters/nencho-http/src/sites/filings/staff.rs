@@ -106,6 +106,10 @@ struct RowView {
     originals_pending: u32,
     /// 重複の疑い.
     shares_claims: bool,
+    /// 対象外: the reason staff gave.
+    exclusion: Option<String>,
+    /// May still be set aside as 対象外 (not approved, not excluded).
+    excludable: bool,
 }
 
 #[derive(Template)]
@@ -250,6 +254,12 @@ pub async fn show_dashboard(
                 0
             },
             shares_claims: row.shares_claims,
+            exclusion: row
+                .filing
+                .as_ref()
+                .filter(|filing| filing.status == FilingStatus::Excluded)
+                .map(|filing| filing.last_comment.clone().unwrap_or_default()),
+            excludable: row.status().may_be_excluded(),
         })
         .collect();
     page(
