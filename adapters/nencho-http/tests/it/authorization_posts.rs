@@ -455,6 +455,33 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[("employee", &nobody)]),
             [CF, CF, NO, NO, NO, NO],
         ),
+        // … 年末調整の対象外 (request_filings): no employee number is refused after the
+        // permission; a declaration in 入力中 cannot be taken back (it is not excluded).
+        row(
+            format!("/admin/companies/{a}/filings/{year}/exclusions"),
+            form(&[("numbers", " "), ("reason", "secondary_employer")]),
+            [UE, UE, UE, UE, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{b}/filings/{year}/exclusions"),
+            form(&[("numbers", "E0001"), ("reason", "other"), ("note", "")]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{a}/filings/{year}/exclusions/include"),
+            form(&[("filing", &filing.to_string()), ("version", "1")]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing}/include"),
+            form(&[("version", "1")]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing_b}/include"),
+            form(&[("version", "1")]),
+            [CF, CF, NO, NO, NO, NO],
+        ),
         // … approve_filings, 一括承認: the declaration is 入力中, so it is skipped (未提出); an
         // empty or malformed selection is refused to those who may approve, and to nobody else
         // before the permission.

@@ -1230,6 +1230,16 @@ mod authorization_matrix {
                 format!("/admin/companies/{b}/filings/{year}/progress.csv?encoding=sjis"),
                 [OK, OK, NO, NO, NO, NO],
             ),
+            // … the 対象外 page (the list is view_filings's; its form shows only with
+            // request_filings) …
+            (
+                format!("/admin/companies/{a}/filings/{year}/exclusions"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/filings/{year}/exclusions?numbers=E0001"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             // … return_filings: the intake of the certificates' originals (原本の受付) …
             (
                 format!("/admin/companies/{a}/filings/{year}/originals"),

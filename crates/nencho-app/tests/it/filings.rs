@@ -4,6 +4,9 @@
 //! the carry-over from last year, and the dashboard and payroll rows.
 
 use nencho_app::AppError;
+use nencho_app::filings::exclusions::{
+    ExcludedEmployee, ExclusionRequest, exclude_employees, excluded_employees, include_filing,
+};
 use nencho_app::filings::own::{
     own_filing, save_own_filing, submit_own_filing, withdraw_own_filing,
 };
@@ -18,9 +21,9 @@ use nencho_app::sign_in::CurrentUser;
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
 use nencho_app::users::assign_company_role;
 use nencho_filings::{
-    Answers, Declaration, EditScope, Filing, FilingStatus, LifeContractAge, LifePolicy,
-    LifePolicyKind, NextYearSection, PersonName as Name, Problem, RelativeEntry, SpouseEntry,
-    TaxpayerSection, compute,
+    Answers, Declaration, EditScope, ExclusionReason, Filing, FilingStatus, LifeContractAge,
+    LifePolicy, LifePolicyKind, NextYearSection, PersonName as Name, Problem, RelativeEntry,
+    SpouseEntry, TaxpayerSection, compute,
 };
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, TokenHash, User, UserStatus,
@@ -2386,6 +2389,278 @@ async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_sco
     // And cannot open the other declaration at all.
     assert!(matches!(
         review(context, &approver, other.id).await,
+        Err(AppError::Forbidden)
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 年末調整の対象外
+// ---------------------------------------------------------------------------------------------
+
+fn numbers_of(excluded: &[ExcludedEmployee]) -> Vec<(&str, bool)> {
+    excluded
+        .iter()
+        .map(|one| (one.employee_number.as_str(), one.mailed))
+        .collect()
+}
+
+#[tokio::test]
+async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they_were() {
+    let tenant = tenant().await;
+    let context = &tenant.world.context;
+    let company = &tenant.company;
+    open_2026(&tenant, company).await;
+    let taro = user(&tenant.world, &tenant.notice, "emp001", "山田 太郎").await;
+    let returned_one = employee(
+        &tenant.world,
+        company,
+        NewEmployee::numbered("E001")
+            .email("e001@acme.example")
+            .department("営業")
+            .user(&taro),
+    )
+    .await;
+    let requested_one = employee(
+        &tenant.world,
+        company,
+        NewEmployee::numbered("E002").email("e002@acme.example"),
+    )
+    .await;
+    let without_email = employee(
+        &tenant.world,
+        company,
+        NewEmployee::numbered("E003").department("経理"),
+    )
+    .await;
+    let approved_one = employee(&tenant.world, company, NewEmployee::numbered("E004")).await;
+    employee(&tenant.world, company, NewEmployee::numbered("E005").left()).await;
+    let submitted = submitted_by(&tenant, company, &taro).await;
+    let comment = "保険料の金額を確認してください。";
+    let returned = return_filing(
+        context,
+        &tenant.admin,
+        submitted.id,
+        submitted.version,
+        comment.into(),
+    )
+    .await
+    .unwrap();
+    let proxy = proxy_submitted(&tenant, &approved_one).await;
+    approve_filing(context, &tenant.admin, proxy.id, proxy.version)
+        .await
+        .unwrap();
+
+    // "その他" needs a note; nothing is written when the form is refused.
+    let other = ExclusionRequest {
+        numbers: "E001".into(),
+        reason: ExclusionReason::Other,
+        note: " ".into(),
+    };
+    assert!(matches!(
+        exclude_employees(context, &tenant.admin, company.id, year(2026), &other).await,
+        Err(AppError::Invalid { field: "note", .. })
+    ));
+    let nothing = ExclusionRequest {
+        numbers: " \n、".into(),
+        reason: ExclusionReason::NonResident,
+        note: String::new(),
+    };
+    assert!(matches!(
+        exclude_employees(context, &tenant.admin, company.id, year(2026), &nothing).await,
+        Err(AppError::Invalid {
+            field: "numbers",
+            ..
+        })
+    ));
+    assert_eq!(
+        filing_of(&tenant, &returned_one, 2026)
+            .await
+            .unwrap()
+            .status,
+        FilingStatus::Returned
+    );
+
+    // A viewer cannot set anyone aside.
+    let viewer = staff(&tenant, "viewer", company, CompanyRole::Viewer, &[]).await;
+    let secondary = ExclusionRequest {
+        numbers: "E001\r\nE002、E003 E004\tE005\nE999\n山田".into(),
+        reason: ExclusionReason::SecondaryEmployer,
+        note: "本務先は株式会社B".into(),
+    };
+    assert!(matches!(
+        exclude_employees(context, &viewer, company.id, year(2026), &secondary).await,
+        Err(AppError::Forbidden)
+    ));
+
+    let outcome = exclude_employees(context, &tenant.admin, company.id, year(2026), &secondary)
+        .await
+        .unwrap();
+    // Those who had been asked are told by mail (E003 has no address); E005 (left, never
+    // asked) is set aside silently.
+    assert_eq!(
+        numbers_of(&outcome.excluded),
+        [
+            ("E001", true),
+            ("E002", true),
+            ("E003", false),
+            ("E005", false)
+        ]
+    );
+    let skipped: Vec<(&str, &str)> = outcome
+        .skipped
+        .iter()
+        .map(|one| (one.employee_number.as_str(), one.why.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "E004",
+                "承認済みです。対象外にするには、先に再年調のために差し戻してください。"
+            ),
+            ("E999", "この会社にこの社員番号の従業員はいません。"),
+            ("山田", "社員番号の形式ではありません。"),
+        ]
+    );
+    let reason = "乙欄(扶養控除等申告書を他の勤務先に提出、または未提出): 本務先は株式会社B";
+    let excluded = filing_of(&tenant, &returned_one, 2026).await.unwrap();
+    assert_eq!(excluded.status, FilingStatus::Excluded);
+    assert_eq!(excluded.last_comment.as_deref(), Some(reason));
+    assert_eq!(excluded.document, returned.document, "the document is kept");
+    let mails = mail_with_subject(&tenant, "令和8年分 年末調整の対象外となりました").await;
+    let addressed: Vec<&str> = mails.iter().map(|mail| mail.to.as_str()).collect();
+    assert_eq!(addressed, ["e001@acme.example", "e002@acme.example"]);
+    assert!(mails[0].body.contains(reason), "{}", mails[0].body);
+
+    // Counted apart; asked nothing more.
+    let board = dashboard(
+        context,
+        &tenant.admin,
+        company.id,
+        year(2026),
+        DashboardRequest::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(board.counts.of(FilingStatus::Excluded), 3, "E005 has left");
+    assert_eq!(board.counts.of(FilingStatus::Approved), 1);
+    assert_eq!(board.counts.total(), 4);
+    let reminded = remind(
+        context,
+        &tenant.admin,
+        company.id,
+        year(2026),
+        Recipients::Everyone,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reminded, Outcome::default());
+    let requested = request_filings(
+        context,
+        &tenant.admin,
+        company.id,
+        year(2026),
+        Recipients::Everyone,
+    )
+    .await
+    .unwrap();
+    assert_eq!(requested, Outcome::default());
+    refused_with(
+        save_own_filing(
+            context,
+            &taro,
+            year(2026),
+            excluded.version,
+            complete_document(),
+        )
+        .await,
+        "対象外の申告書に「保存」はできません。",
+    );
+    refused_with(
+        submit_own_filing(context, &taro, year(2026), excluded.version).await,
+        "対象外の申告書に「提出」はできません。",
+    );
+    let listed = excluded_employees(context, &viewer, company.id, year(2026), None)
+        .await
+        .unwrap();
+    let listed: Vec<&str> = listed
+        .rows
+        .iter()
+        .map(|row| row.employee.number.as_str())
+        .collect();
+    assert_eq!(listed, ["E001", "E002", "E003", "E005"]);
+
+    // Excluding again skips them.
+    let again = exclude_employees(context, &tenant.admin, company.id, year(2026), &secondary)
+        .await
+        .unwrap();
+    assert!(again.excluded.is_empty());
+    assert_eq!(again.skipped[0].why, "すでに対象外です。");
+
+    // Back as they were: the return comment shows again; the requested one is requested.
+    let included = include_filing(context, &tenant.admin, excluded.id, excluded.version)
+        .await
+        .unwrap();
+    assert_eq!(included.status, FilingStatus::Returned);
+    assert_eq!(included.last_comment.as_deref(), Some(comment));
+    assert_eq!(included.document, returned.document);
+    let second = filing_of(&tenant, &requested_one, 2026).await.unwrap();
+    let back = include_filing(context, &tenant.admin, second.id, second.version)
+        .await
+        .unwrap();
+    assert_eq!(back.status, FilingStatus::Requested);
+    assert_eq!(back.last_comment, None);
+    assert!(matches!(
+        include_filing(context, &tenant.admin, back.id, back.version).await,
+        Err(AppError::Refused(_))
+    ));
+    let history = review(context, &tenant.admin, excluded.id)
+        .await
+        .unwrap()
+        .history
+        .events;
+    let actions: Vec<(&str, FilingStatus, FilingStatus)> = history
+        .iter()
+        .rev()
+        .take(2)
+        .map(|event| (event.action.as_str(), event.from, event.to))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("対象に戻す", FilingStatus::Excluded, FilingStatus::Returned),
+            (
+                "対象外にする",
+                FilingStatus::Returned,
+                FilingStatus::Excluded
+            ),
+        ]
+    );
+
+    // A clerk of 営業 reaches only 営業: E002 (no department) is skipped, E003 (経理) cannot be
+    // taken back by them.
+    let clerk = staff(&tenant, "clerk", company, CompanyRole::Clerk, &["営業"]).await;
+    let by_clerk = exclude_employees(
+        context,
+        &clerk,
+        company.id,
+        year(2026),
+        &ExclusionRequest {
+            numbers: "E002".into(),
+            reason: ExclusionReason::HighSalary,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(by_clerk.excluded.is_empty());
+    assert_eq!(
+        by_clerk.skipped[0].why,
+        "担当する部署の従業員ではありません。"
+    );
+    let third = filing_of(&tenant, &without_email, 2026).await.unwrap();
+    assert!(matches!(
+        include_filing(context, &clerk, third.id, third.version).await,
         Err(AppError::Forbidden)
     ));
 }

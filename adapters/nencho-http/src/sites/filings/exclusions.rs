@@ -23,7 +23,7 @@ use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
 use crate::sites::layout::Layout;
-use crate::sites::render::{page, plain_not_found, rejected_form};
+use crate::sites::render::{message, page, plain_not_found, rejected_form};
 
 struct ReasonOption {
     code: &'static str,
@@ -311,18 +311,27 @@ pub async fn include(
     let Ok(filing_id) = form.filing.parse::<FilingId>() else {
         return plain_not_found();
     };
+    let back = format!(
+        "/admin/companies/{company_id}/filings/{}/exclusions",
+        tax_year.year()
+    );
     match include_filing(&services.app, &current, filing_id, form.version).await {
         Ok(filing) => {
             let notice = format!(
                 "年末調整の対象に戻しました(状況: {})。",
                 filing.status.japanese_name()
             );
-            see_other(&format!(
-                "/admin/companies/{company_id}/filings/{}/exclusions?notice={}",
-                tax_year.year(),
-                urlencode(&notice)
-            ))
+            see_other(&format!("{back}?notice={}", urlencode(&notice)))
         }
+        // Not excluded (any more), or changed meanwhile: say so, with the way back.
+        Err(AppError::Refused(reason) | AppError::Conflict(reason)) => message(
+            site.layout().with_user(&current),
+            StatusCode::CONFLICT,
+            site.lang.words().error_title,
+            &reason,
+            &back,
+            "対象外の一覧に戻る",
+        ),
         Err(error) => failure(&site, &error).await,
     }
 }
