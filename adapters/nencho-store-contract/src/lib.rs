@@ -78,6 +78,7 @@ macro_rules! store_contract_tests {
             a_stale_version_refuses_the_whole_batch,
             filings_and_periods_never_cross_tenants,
             status_counts_cover_the_current_employees_of_the_company_and_year,
+            an_excluded_declaration_is_kept_counted_and_listed_as_excluded,
             the_progress_list_filters_and_pages_by_employee_number,
             the_ip_allow_list_is_replaced_whole_and_kept_per_tenant,
             access_records_are_stored_in_batches_and_read_back_whole,
@@ -116,6 +117,7 @@ macro_rules! store_contract_tests {
             a_rewritten_declaration_replaces_its_claims,
             employees_are_found_by_birth_date_in_their_company,
             claims_never_cross_tenants,
+            an_excluded_declaration_claims_no_one_until_it_is_included_back,
         );
     };
     (@each $open:path; $($case:ident),* $(,)?) => {

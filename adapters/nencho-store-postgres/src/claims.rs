@@ -160,8 +160,8 @@ async fn insert_all_in(
     Ok(())
 }
 
-/// Replaces the stored claims of `filing` with those of its document, inside the caller's
-/// transaction.
+/// Replaces the stored claims of `filing` with those of its document ([`claim_rows`]: none
+/// while it is excluded), inside the caller's transaction.
 pub(crate) async fn replace_claims_in(
     transaction: &mut Transaction<'static, Postgres>,
     filing: &Filing,

@@ -17,9 +17,9 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::store::SqliteStore;
 
-/// Replaces the stored claims of `filing` with those of its document (`new`: it has none yet)
-/// and sets `shares_claims` again wherever that may have changed it, inside the caller's
-/// transaction.
+/// Replaces the stored claims of `filing` with those of its document ([`claim_rows`]: none
+/// while it is excluded; `new`: it has none yet) and sets `shares_claims` again wherever that
+/// may have changed it, inside the caller's transaction.
 pub(crate) async fn replace_claims_in(
     transaction: &mut Transaction<'static, Sqlite>,
     filing: &Filing,

@@ -3,14 +3,17 @@
 //! that share a person; employees are found by birth date.
 
 use nencho_filings::{
-    ClaimRole, Declaration, Filing, FilingStatus, PersonKey, PersonName, RelativeEntry,
+    ClaimRole, Declaration, Filing, FilingAction, FilingStatus, PersonKey, PersonName,
+    RelativeEntry,
 };
 use nencho_kernel::{FixedClock, Yen};
 use nencho_ports::{FilingQuery, Store};
 use nencho_tenancy::{Company, Employee, Tenant};
 use time::macros::date;
 
-use super::filing_support::{bare, company, employee, filing, insert, tenant_with_company, year};
+use super::filing_support::{
+    acted, bare, company, employee, filing, insert, tenant_with_company, year,
+};
 use super::support::clock;
 
 fn child(name: &str, kana: &str) -> RelativeEntry {
@@ -326,6 +329,160 @@ pub async fn a_rewritten_declaration_replaces_its_claims(store: &dyn Store) {
     assert_eq!(records[0].ordinal, 0);
     assert_eq!(records[0].filing_id, spouse_claim.id);
     assert_eq!(records[0].declared_income, Yen::new(400_000));
+}
+
+/// The declarations of the fixture's company and year flagged as sharing a claimed person: the
+/// dashboard's count, its filtered list (by number) and the flags of `asked`.
+async fn sharing(
+    store: &dyn Store,
+    setup: &SharedChild,
+    asked: &[&Filing],
+) -> (u64, Vec<String>, Vec<nencho_kernel::FilingId>) {
+    let count = store
+        .shared_claim_count(setup.tenant.id, setup.honsha.id, year(2026), None)
+        .await
+        .unwrap();
+    let listed = store
+        .list_filings(setup.tenant.id, &shared(&setup.honsha))
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row.employee.number.to_string())
+        .collect();
+    let ids: Vec<_> = asked.iter().map(|filing| filing.id).collect();
+    let mut flagged = store.sharing_claims(setup.tenant.id, &ids).await.unwrap();
+    flagged.sort();
+    (count, listed, flagged)
+}
+
+/// The employees (by number) whose 2026 declarations in the fixture's company claim the child.
+async fn claimers(store: &dyn Store, setup: &SharedChild) -> Vec<String> {
+    let records = store
+        .claims_under(
+            setup.tenant.id,
+            Some(setup.honsha.id),
+            year(2026),
+            &the_child_keys(),
+        )
+        .await
+        .unwrap();
+    let mut numbers: Vec<String> = records
+        .iter()
+        .map(|record| {
+            let employee = setup
+                .employees
+                .iter()
+                .find(|employee| employee.id == record.employee_id)
+                .unwrap();
+            employee.number.to_string()
+        })
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    numbers
+}
+
+/// 対象外: an employee outside the year-end adjustment claims no one with this employer, so an
+/// excluded declaration's relatives are not stored as claims and raise no 重複の疑い — not when
+/// it is written excluded (a batch: PostgreSQL's bulk insert), and not once a declaration
+/// sharing the child is excluded, which clears the other's flag; included back, it claims the
+/// child again and both are flagged again.
+pub async fn an_excluded_declaration_claims_no_one_until_it_is_included_back(store: &dyn Store) {
+    let clock = clock();
+    let mut setup = shared_child(store, &clock).await;
+    let reason = "給与の収入金額が2,000万円を超える";
+    let exclude = FilingAction::Exclude {
+        reason: reason.into(),
+    };
+    // 0004 and 0005 join; 0004's new declaration claims the child but is excluded at once.
+    for (number, name) in [
+        ("0004", ("山田", "三郎", "ヤマダ", "サブロウ")),
+        ("0005", ("鈴木", "四郎", "スズキ", "シロウ")),
+    ] {
+        setup
+            .employees
+            .push(employee(store, &setup.honsha, number, name, &clock).await);
+    }
+    let mut excluded_at_once = filing(
+        &setup.employees[3],
+        year(2026),
+        FilingStatus::NotRequested,
+        &clock,
+    );
+    excluded_at_once.document = claiming_the_child("ヤマダ イチロウ");
+    excluded_at_once.version = 0;
+    let excluded_at_once = acted(&excluded_at_once, &exclude, &clock);
+    let mut neighbour = filing(&setup.employees[4], year(2026), FilingStatus::Draft, &clock);
+    neighbour.version = 1;
+    store
+        .write_filings(
+            setup.tenant.id,
+            &[excluded_at_once.clone(), bare(&neighbour, 0)],
+        )
+        .await
+        .unwrap();
+    let fourth = &excluded_at_once.filing;
+    assert_eq!(claimers(store, &setup).await, ["0001", "0002"]);
+    let (first, second) = (&setup.filings[0], &setup.filings[1]);
+    let mut both = vec![first.id, second.id];
+    both.sort();
+    assert_eq!(
+        sharing(store, &setup, &[first, second, fourth]).await,
+        (2, vec!["0001".to_owned(), "0002".to_owned()], both.clone())
+    );
+
+    // 0002 is excluded: 0001 no longer shares the child with anyone.
+    let excluded = acted(second, &exclude, &clock);
+    store
+        .write_filings(setup.tenant.id, std::slice::from_ref(&excluded))
+        .await
+        .unwrap();
+    assert_eq!(claimers(store, &setup).await, ["0001"]);
+    assert_eq!(
+        sharing(store, &setup, &[first, second, fourth]).await,
+        (0, Vec::new(), Vec::new())
+    );
+    assert_eq!(
+        store
+            .shared_claim_count(setup.tenant.id, setup.honsha.id, year(2026), Some("営業部"))
+            .await
+            .unwrap(),
+        0
+    );
+    let kept = store
+        .find_filing(setup.tenant.id, second.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.status, FilingStatus::Excluded);
+    assert_eq!(kept.last_comment.as_deref(), Some(reason));
+    assert_eq!(kept.document, second.document, "the document is kept whole");
+
+    // Included back to 入力中: both claim the child again.
+    let include = FilingAction::Include {
+        restore: FilingStatus::Draft,
+        comment: None,
+    };
+    store
+        .write_filings(setup.tenant.id, &[acted(&kept, &include, &clock)])
+        .await
+        .unwrap();
+    assert_eq!(claimers(store, &setup).await, ["0001", "0002"]);
+    assert_eq!(
+        sharing(store, &setup, &[first, second, fourth]).await,
+        (2, vec!["0001".to_owned(), "0002".to_owned()], both)
+    );
+    // And 0004 too, once included: three declarations share the child.
+    store
+        .write_filings(setup.tenant.id, &[acted(fourth, &include, &clock)])
+        .await
+        .unwrap();
+    assert_eq!(claimers(store, &setup).await, ["0001", "0002", "0004"]);
+    let (count, listed, flagged) = sharing(store, &setup, &[first, second, fourth]).await;
+    assert_eq!(count, 3);
+    assert_eq!(listed, ["0001", "0002", "0004"]);
+    assert_eq!(flagged.len(), 3);
 }
 
 pub async fn employees_are_found_by_birth_date_in_their_company(store: &dyn Store) {

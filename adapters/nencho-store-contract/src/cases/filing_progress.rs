@@ -1,12 +1,12 @@
 //! The progress dashboard: counts by status and the list of employees with their declaration.
 
-use nencho_filings::FilingStatus;
+use nencho_filings::{FilingAction, FilingStatus};
 use nencho_kernel::FixedClock;
 use nencho_ports::{FilingQuery, Store};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
 use time::macros::date;
 
-use super::filing_support::{company, employee, filing, insert, tenant_with_company, year};
+use super::filing_support::{acted, company, employee, filing, insert, tenant_with_company, year};
 use super::support::clock;
 
 /// The company's current employees and their filings for 2026, and everything that must not
@@ -156,6 +156,7 @@ pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(s
             (FilingStatus::Submitted, 1),
             (FilingStatus::Returned, 1),
             (FilingStatus::Approved, 1),
+            (FilingStatus::Excluded, 0),
         ],
         "every status in order, zeros included; no filing counts as 未依頼; the departed, \
          other companies, years and tenants not at all"
@@ -190,6 +191,7 @@ pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(s
             (FilingStatus::Submitted, 1),
             (FilingStatus::Returned, 0),
             (FilingStatus::Approved, 1),
+            (FilingStatus::Excluded, 0),
         ],
         "only the department's two current employees"
     );
@@ -320,4 +322,145 @@ pub async fn the_progress_list_filters_and_pages_by_employee_number(store: &dyn 
     let exact = store.list_filings(honsha.tenant_id, &paged).await.unwrap();
     assert_eq!(exact.rows.len(), 2);
     assert_eq!(exact.next, None, "no row beyond the two: no next page");
+}
+
+/// 対象外: kept with its reason, counted under its own status (not as 未依頼, whose count is
+/// who has not been asked), listed by it and only by it; included back, it is counted as before.
+pub async fn an_excluded_declaration_is_kept_counted_and_listed_as_excluded(store: &dyn Store) {
+    let clock = clock();
+    let progress = progress(store, &clock).await;
+    let honsha = &progress.company;
+    let tenant_id = honsha.tenant_id;
+    let reason = "乙欄(扶養控除等申告書を他の勤務先に提出、または未提出): 本務先は 株式会社B";
+    let exclude = FilingAction::Exclude {
+        reason: reason.into(),
+    };
+    // 0002's requested declaration, and 0001, who has none yet: a new one, excluded at once.
+    let requested = store
+        .find_filing_of(tenant_id, progress.employees[1].id, year(2026))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut unasked = filing(
+        &progress.employees[0],
+        year(2026),
+        FilingStatus::NotRequested,
+        &clock,
+    );
+    unasked.version = 0;
+    let writes = [
+        acted(&requested, &exclude, &clock),
+        acted(&unasked, &exclude, &clock),
+    ];
+    store.write_filings(tenant_id, &writes).await.unwrap();
+    for write in &writes {
+        let found = store
+            .find_filing(tenant_id, write.filing.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found, write.filing, "the whole declaration");
+        assert_eq!(found.status, FilingStatus::Excluded);
+        assert_eq!(found.last_comment.as_deref(), Some(reason));
+    }
+    let history = store.filing_history(tenant_id, requested.id).await.unwrap();
+    let last = history.events.last().unwrap();
+    assert_eq!(
+        (last.from, last.to, last.comment.as_deref()),
+        (
+            FilingStatus::Requested,
+            FilingStatus::Excluded,
+            Some(reason)
+        )
+    );
+
+    let counts = store
+        .status_counts(tenant_id, honsha.id, year(2026), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        counts.counts,
+        vec![
+            (FilingStatus::NotRequested, 1),
+            (FilingStatus::Requested, 0),
+            (FilingStatus::Draft, 0),
+            (FilingStatus::Submitted, 1),
+            (FilingStatus::Returned, 1),
+            (FilingStatus::Approved, 1),
+            (FilingStatus::Excluded, 2),
+        ],
+        "0001 (a declaration now) and 0002 under 対象外; 0005 alone not requested"
+    );
+    assert_eq!(counts.total(), 6);
+    let sales = store
+        .status_counts(tenant_id, honsha.id, year(2026), Some("営業部"))
+        .await
+        .unwrap();
+    assert_eq!(sales.of(FilingStatus::Excluded), 0);
+    assert_eq!(sales.total(), 2);
+
+    let mut filtered = query(honsha);
+    filtered.status = Some(FilingStatus::Excluded);
+    assert_eq!(
+        listed(store, honsha, &filtered).await,
+        [
+            ("0001", FilingStatus::Excluded),
+            ("0002", FilingStatus::Excluded)
+        ]
+        .map(|(number, status)| (number.to_owned(), status))
+    );
+    let page = store.list_filings(tenant_id, &filtered).await.unwrap();
+    assert!(
+        page.rows.iter().all(|row| row
+            .filing
+            .as_ref()
+            .is_some_and(|filing| filing.last_comment.as_deref() == Some(reason))),
+        "listed with the reason"
+    );
+    filtered.status = Some(FilingStatus::NotRequested);
+    assert_eq!(
+        listed(store, honsha, &filtered).await,
+        [("0005".to_owned(), FilingStatus::NotRequested)],
+        "an excluded declaration is not awaiting a request"
+    );
+    filtered.status = Some(FilingStatus::Requested);
+    assert!(listed(store, honsha, &filtered).await.is_empty());
+    let all = listed(store, honsha, &query(honsha)).await;
+    assert_eq!(all.len(), 6);
+    assert_eq!(all[1], ("0002".to_owned(), FilingStatus::Excluded));
+
+    // 対象に戻す: 0002 back to 依頼中 with no comment.
+    let excluded = store
+        .find_filing(tenant_id, requested.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let include = FilingAction::Include {
+        restore: FilingStatus::Requested,
+        comment: None,
+    };
+    let back = acted(&excluded, &include, &clock);
+    store
+        .write_filings(tenant_id, std::slice::from_ref(&back))
+        .await
+        .unwrap();
+    let found = store
+        .find_filing(tenant_id, requested.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.status, FilingStatus::Requested);
+    assert_eq!(found.last_comment, None);
+    let counts = store
+        .status_counts(tenant_id, honsha.id, year(2026), None)
+        .await
+        .unwrap();
+    assert_eq!(counts.of(FilingStatus::Requested), 1);
+    assert_eq!(counts.of(FilingStatus::Excluded), 1);
+    assert_eq!(counts.total(), 6);
+    filtered.status = Some(FilingStatus::Excluded);
+    assert_eq!(
+        listed(store, honsha, &filtered).await,
+        [("0001".to_owned(), FilingStatus::Excluded)]
+    );
 }

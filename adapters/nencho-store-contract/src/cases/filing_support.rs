@@ -2,10 +2,11 @@
 //! history, a declaration with every section, periods.
 
 use nencho_filings::{
-    Answers, DateRange, Declaration, DisabilityKind, EarthquakePolicy, EarthquakePolicyKind,
-    FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, HousingLoan, LifeContractAge,
-    LifePolicy, LifePolicyKind, MutualAidKind, MutualAidPayment, PersonName, PreviousEmployment,
-    RelativeEntry, SocialInsurancePayment, SpouseEntry, TaxpayerSection, ValueChange,
+    Actor, Answers, Author, DateRange, Declaration, DisabilityKind, EarthquakePolicy,
+    EarthquakePolicyKind, FieldChange, Filing, FilingAction, FilingEvent, FilingPeriods,
+    FilingStatus, HousingLoan, LifeContractAge, LifePolicy, LifePolicyKind, MutualAidKind,
+    MutualAidPayment, PersonName, PreviousEmployment, RelativeEntry, SocialInsurancePayment,
+    SpouseEntry, TaxpayerSection, ValueChange,
 };
 use nencho_identity::Role;
 use nencho_kernel::{Clock, EmailAddress, EmployeeId, FilingId, FixedClock, TaxYear, UserId, Yen};
@@ -118,6 +119,25 @@ pub(super) fn bare(filing: &Filing, expected_version: i64) -> FilingWrite {
         expected_version,
         event: None,
         changes: Vec::new(),
+        mail: None,
+    }
+}
+
+/// The write of `action` taken by staff on `filing`, as the app stores it: the declaration after
+/// it (the next version), its event and changed values.
+pub(super) fn acted(filing: &Filing, action: &FilingAction, clock: &FixedClock) -> FilingWrite {
+    clock.advance(time::Duration::milliseconds(1));
+    let author = Author {
+        id: UserId::from_uuid(uuid::Uuid::from_u128(7)),
+        name: "人事 花子 (hr)".into(),
+        kind: Actor::Staff,
+    };
+    let applied = filing.apply(action, &author, None, clock.now()).unwrap();
+    FilingWrite {
+        filing: applied.filing,
+        expected_version: filing.version,
+        event: applied.event,
+        changes: applied.changes,
         mail: None,
     }
 }

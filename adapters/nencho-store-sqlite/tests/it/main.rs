@@ -20,4 +20,6 @@ store_contract_tests!(open_fresh_store);
 
 mod sqlite_specifics;
 
+mod rebuild_of_filings;
+
 mod bulk_apply;
