@@ -270,6 +270,11 @@ pub(crate) fn excluded(
     reason: &str,
 ) -> Option<OutboxMessage> {
     let to = employee.email.as_ref()?;
+    let link = format!(
+        "{}/filings/{}",
+        context.site.site_url(&actor.tenant.slug),
+        tax_year.year()
+    );
     let body = format!(
         "{name} 様\n\n\
          令和{reiwa}年分の年末調整は、次の理由により対象外となりました。申告書の提出は不要です。\n\n\
@@ -282,11 +287,6 @@ pub(crate) fn excluded(
          charge.\n",
         name = employee.name.full(),
         reiwa = tax_year.reiwa(),
-        link = format!(
-            "{}/filings/{}",
-            context.site.site_url(&actor.tenant.slug),
-            tax_year.year()
-        ),
         year = tax_year.year(),
     );
     Some(message(
