@@ -2434,6 +2434,7 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
     .await;
     let approved_one = employee(&tenant.world, company, NewEmployee::numbered("E004")).await;
     employee(&tenant.world, company, NewEmployee::numbered("E005").left()).await;
+    let proxy = proxy_submitted(&tenant, &approved_one).await;
     let submitted = submitted_by(&tenant, company, &taro).await;
     let comment = "保険料の金額を確認してください。";
     let returned = return_filing(
@@ -2445,7 +2446,6 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
     )
     .await
     .unwrap();
-    let proxy = proxy_submitted(&tenant, &approved_one).await;
     approve_filing(context, &tenant.admin, proxy.id, proxy.version)
         .await
         .unwrap();
