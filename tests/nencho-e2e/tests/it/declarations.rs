@@ -1,5 +1,6 @@
 //! The declarations issue's "done when" journey, in a real headless Chromium: the ADMIN opens the
-//! filing period and requests the declarations; the employee answers the questions (a spouse, a
+//! filing period and requests the declarations, then sets the 承認者 aside as 年末調整の対象外
+//! (乙欄) from his dashboard row — he is told by mail; the employee answers the questions (a spouse, a
 //! child of 20, two life insurance policies), sees the deductions computed — live while typing a
 //! premium —, attaches a photo of a certificate the checklist asks for, and submits; the 担当者
 //! — the employee's spouse, who works here too, which the review page points out (重複扶養チェック) —
@@ -52,6 +53,8 @@ const SALARY: i64 = 5_000_000;
 const GENERAL_PREMIUM: i64 = 80_000;
 const CARE_PREMIUM_FIRST: i64 = 60_000;
 const CARE_PREMIUM_FIXED: i64 = 100_000;
+/// Why the 承認者 is 年末調整の対象外.
+const EXCLUSION_NOTE: &str = "主たる給与は本社グループ会社で受給";
 const RETURN_COMMENT: &str =
     "介護医療保険料の金額が控除証明書と違います。証明額を確認してください。";
 
@@ -178,6 +181,48 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
         "the request mail should give the deadline {} and the link {filings_link}: {request:#?}",
         filing.1
     );
+    // The 承認者 files his 扶養控除等申告書 with his main employer (乙欄): the ADMIN sets him
+    // aside from his row of the dashboard; he is told by mail and counted apart.
+    browser
+        .click(r#"tr.filing a.exclude[href$="numbers=E0003"]"#)
+        .await;
+    browser
+        .wait_for_path(&format!("{dashboard}/exclusions"))
+        .await;
+    set_value(&browser, "reason", "secondary_employer").await;
+    browser.fill("#note", EXCLUSION_NOTE).await;
+    browser.click("#exclude-submit").await;
+    expect_text(&browser, "1人を対象外にしました").await;
+    let listed = texts(&browser, "#exclusion-list tr.excluded").await;
+    if !(listed.len() == 1 && listed[0].contains("E0003") && listed[0].contains(EXCLUSION_NOTE)) {
+        browser
+            .fail(&format!(
+                "the list of 対象外 should hold E0003 with the note: {listed:#?}"
+            ))
+            .await;
+    }
+    let excluded = sink
+        .wait_for_mail(
+            APPROVER_EMAIL,
+            "年末調整の対象外となりました",
+            MAIL_PATIENCE,
+        )
+        .await;
+    assert!(
+        excluded.text_body.contains(EXCLUSION_NOTE),
+        "the mail should give the reason: {excluded:#?}"
+    );
+    browser.click("#back-to-dashboard").await;
+    browser.wait_for_path(&dashboard).await;
+    let counted = browser.wait_for(r#"span[data-status="excluded"]"#).await;
+    let counted = browser.text_of(&counted).await;
+    if counted != "1" {
+        browser
+            .fail(&format!(
+                "the dashboard should count one 対象外: {counted:?}"
+            ))
+            .await;
+    }
     log_out(&browser, &site).await;
 
     // 4. The employee answers the questions and the steps, then submits.
