@@ -109,15 +109,12 @@ impl StoreHealth for SqliteStore {
 impl StoreMaintenance for SqliteStore {
     async fn apply_migrations(&self) -> Result<Vec<AppliedMigration>, StoreError> {
         // A migration that runs its own transaction (`-- no-transaction`: 0026) and fails inside
-        // it leaves its connection in that transaction with foreign keys off: closed (which
-        // rolls it back), never handed back to the pool. `run_direct` is `run` on a connection
-        // (sqlx's own way around `Acquire` being not general enough for a `Send` future).
-        let mut connection = self.pool.acquire().await.map_err(store_error)?;
-        if let Err(error) = MIGRATOR.run_direct(None, &mut *connection, false).await {
-            let _ = connection.close().await;
+        // it leaves its connection in that transaction with foreign keys off: the pool is closed
+        // (which rolls it back) rather than left holding it. The store then does not open.
+        if let Err(error) = MIGRATOR.run(&self.pool).await {
+            self.pool.close().await;
             return Err(StoreError::Backend(error.to_string()));
         }
-        drop(connection);
         let found = sqlx::query(
             "SELECT version, description FROM _sqlx_migrations WHERE success ORDER BY version",
         )
