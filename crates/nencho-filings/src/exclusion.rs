@@ -84,6 +84,13 @@ impl ExclusionReason {
         }
     }
 
+    /// The reason a description made by [`ExclusionReason::describe`] starts with.
+    pub fn of_description(description: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|reason| description.starts_with(reason.japanese_name()))
+    }
+
     /// The reason as the declaration keeps it and the employee reads it: the name, then the
     /// note after 「: 」 when there is one. A note is required for [`ExclusionReason::Other`].
     pub fn describe(self, note: &str) -> Result<String, ExclusionError> {
@@ -200,7 +207,10 @@ mod tests {
         );
         for reason in ExclusionReason::ALL {
             assert_eq!(ExclusionReason::from_code(reason.code()), Some(reason));
+            let described = reason.describe("補足").unwrap();
+            assert_eq!(ExclusionReason::of_description(&described), Some(reason));
         }
+        assert_eq!(ExclusionReason::of_description("乙"), None);
         assert_eq!(ExclusionReason::from_code("none"), None);
     }
 

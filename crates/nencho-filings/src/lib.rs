@@ -54,7 +54,7 @@ pub use reminders::{
 };
 pub use slip::{
     ConsentMethod, IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipConsent, SlipEmployee,
-    SlipParties, SlipPerson, WithholdingSlip, withholding_slip,
+    SlipParties, SlipPerson, WithholdingSlip, unadjusted_slip, withholding_slip,
 };
 pub use validation::{Problem, validate, validate_for_employee};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

@@ -16,6 +16,7 @@ use crate::computation::{tax_relative, tax_spouse};
 use crate::document::{
     Declaration, DisabilityKind, EarthquakePolicyKind, LifeContractAge, LifePolicyKind, PersonName,
 };
+use crate::exclusion::ExclusionReason;
 
 /// How many dependants (and children under 16) the slip lists by name; the rest go to the 摘要.
 pub const SLIP_NAMED_PERSONS: usize = 4;
@@ -116,6 +117,13 @@ pub struct WithholdingSlip {
     pub widow: bool,
     pub single_parent: bool,
     pub working_student: bool,
+    /// 乙欄: salary taxed by the 乙欄 (the 扶養控除等申告書 went to another employer); 災害者:
+    /// withholding deferred under the 災害減免法. Both only on a slip of an employee staff set
+    /// aside as 対象外 for that reason ([`unadjusted_slip`]); absent from slips issued before.
+    #[serde(default)]
+    pub secondary_column: bool,
+    #[serde(default)]
+    pub disaster: bool,
     pub mid_year: Option<MidYearChange>,
     pub birth_date: Date,
     /// (摘要), in order.
@@ -172,6 +180,8 @@ impl WithholdingSlip {
             widow: false,
             single_parent: false,
             working_student: false,
+            secondary_column: false,
+            disaster: false,
             mid_year: None,
             birth_date,
             remarks: Vec::new(),
@@ -268,6 +278,45 @@ impl SlipConsent {
     }
 }
 
+/// 中途就・退職: a leaving date within the year, else a joining date within it.
+fn mid_year_change(tax_year: TaxYear, employee: &SlipEmployee) -> Option<MidYearChange> {
+    let in_year = |date: &Date| date.year() == tax_year.year();
+    match (
+        employee.left_on.filter(in_year),
+        employee.hired_on.filter(in_year),
+    ) {
+        (Some(left), _) => Some(MidYearChange::Left(left)),
+        (None, Some(joined)) => Some(MidYearChange::Joined(joined)),
+        (None, None) => None,
+    }
+}
+
+/// The slip of an employee staff set aside as 年末調整の対象外 for `reason`: this employer's
+/// payment and the tax it withheld, 年末調整未済 in the 摘要, and the 乙欄 or 災害者 box marked
+/// when that is the reason (NTA 「給与所得の源泉徴収票の記載のしかた」). `None` for a 非居住者:
+/// the 給与所得の源泉徴収票 is for residents (所得税法226条①; a non-resident's pay is reported
+/// on the 「非居住者等に支払われる給与、報酬、年金及び賞金の支払調書」 instead). Without a
+/// reason (a description that names none) the slip marks nothing more.
+pub fn unadjusted_slip(
+    tax_year: TaxYear,
+    employee: &SlipEmployee,
+    reason: Option<ExclusionReason>,
+) -> Option<WithholdingSlip> {
+    if reason == Some(ExclusionReason::NonResident) {
+        return None;
+    }
+    Some(WithholdingSlip {
+        payment: employee.salary_paid,
+        tax: employee.tax_withheld,
+        minor: age_at_year_end(employee.birth_date, tax_year) < 18,
+        secondary_column: reason == Some(ExclusionReason::SecondaryEmployer),
+        disaster: reason == Some(ExclusionReason::DisasterRelief),
+        mid_year: mid_year_change(tax_year, employee),
+        remarks: vec!["年末調整未済".to_owned()],
+        ..WithholdingSlip::empty(tax_year, employee.birth_date)
+    })
+}
+
 /// The slip of an employee whose approved `declaration` was settled into `result` (the
 /// settlement's request: this employer's totals plus the declaration's 前職分).
 pub fn withholding_slip(
@@ -278,15 +327,7 @@ pub fn withholding_slip(
 ) -> Result<WithholdingSlip, TaxError> {
     let rules = rules_for(tax_year)?;
     let previous = declaration.previous_employment_totals();
-    let in_year = |date: &Date| date.year() == tax_year.year();
-    let mid_year = match (
-        employee.left_on.filter(in_year),
-        employee.hired_on.filter(in_year),
-    ) {
-        (Some(left), _) => Some(MidYearChange::Left(left)),
-        (None, Some(joined)) => Some(MidYearChange::Joined(joined)),
-        (None, None) => None,
-    };
+    let mid_year = mid_year_change(tax_year, employee);
     let taxpayer = &declaration.taxpayer;
     let mut slip = WithholdingSlip {
         adjusted: result.eligible,
@@ -736,5 +777,56 @@ mod tests {
             Some(MidYearChange::Left(date!(2026 - 10 - 31)))
         );
         assert!(slip.minor, "17 at the year end");
+    }
+
+    #[test]
+    fn a_slip_of_an_excluded_employee_marks_the_reason_s_box() {
+        let year = TaxYear::new(2026).unwrap();
+        let employee = SlipEmployee {
+            salary_paid: Yen::new(1_200_000),
+            tax_withheld: Yen::new(36_700),
+            birth_date: date!(1980 - 06 - 01),
+            hired_on: Some(date!(2026 - 04 - 01)),
+            left_on: None,
+        };
+        let secondary =
+            unadjusted_slip(year, &employee, Some(ExclusionReason::SecondaryEmployer)).unwrap();
+        assert!(!secondary.adjusted);
+        assert!(secondary.secondary_column && !secondary.disaster);
+        assert_eq!(
+            (secondary.payment, secondary.tax),
+            (Yen::new(1_200_000), Yen::new(36_700))
+        );
+        assert_eq!(
+            (secondary.employment_income, secondary.total_deductions),
+            (Yen::ZERO, Yen::ZERO)
+        );
+        assert_eq!(secondary.remarks, ["年末調整未済"]);
+        assert_eq!(
+            secondary.mid_year,
+            Some(MidYearChange::Joined(date!(2026 - 04 - 01)))
+        );
+        assert!(!secondary.minor);
+        let disaster =
+            unadjusted_slip(year, &employee, Some(ExclusionReason::DisasterRelief)).unwrap();
+        assert!(disaster.disaster && !disaster.secondary_column);
+        let other = unadjusted_slip(year, &employee, None).unwrap();
+        assert!(!other.disaster && !other.secondary_column);
+        assert_eq!(
+            unadjusted_slip(year, &employee, Some(ExclusionReason::NonResident)),
+            None
+        );
+    }
+
+    #[test]
+    fn slips_issued_before_the_boxes_existed_still_read() {
+        let year = TaxYear::new(2026).unwrap();
+        let slip = WithholdingSlip::empty(year, date!(1980 - 06 - 01));
+        let mut stored = serde_json::to_value(&slip).unwrap();
+        let fields = stored.as_object_mut().unwrap();
+        fields.remove("secondary_column");
+        fields.remove("disaster");
+        let read: WithholdingSlip = serde_json::from_value(stored).unwrap();
+        assert_eq!(read, slip);
     }
 }

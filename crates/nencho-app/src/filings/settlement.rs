@@ -7,8 +7,8 @@
 //! typed [`TotalsLine`]s to [`settle`].
 
 use nencho_filings::{
-    FilingStatus, PreviousEmploymentTotals, SlipEmployee, WithholdingSlip, tax_request,
-    withholding_slip,
+    ExclusionReason, FilingStatus, PreviousEmploymentTotals, SlipEmployee, WithholdingSlip,
+    tax_request, unadjusted_slip, withholding_slip,
 };
 use nencho_kernel::{CompanyId, TaxYear, Yen};
 use nencho_tax::{TaxError, YearEndAdjustmentResult, compute_year_end_adjustment};
@@ -56,7 +56,8 @@ pub struct SettlementLine {
     /// 前職分 of the approved declaration (zero when none or not approved).
     pub previous: PreviousEmploymentTotals,
     pub outcome: SettlementOutcome,
-    /// The 給与所得の源泉徴収票 of a computed employee (`None` for 未承認).
+    /// The 給与所得の源泉徴収票 of a computed employee, or of one set aside as 対象外 (年末調整
+    /// 未済; none for a 非居住者); `None` for 未承認.
     pub slip: Option<Box<WithholdingSlip>>,
 }
 
@@ -104,6 +105,8 @@ pub struct SettlementTotals {
     pub ineligible: usize,
     /// Without an approved declaration.
     pub not_approved: usize,
+    /// Set aside by staff as 対象外 (not computed).
+    pub excluded: usize,
     /// 年調年税額, summed over the computed.
     pub annual_tax: Yen,
     /// 徴収税額 of the computed (this employer's).
@@ -188,11 +191,25 @@ pub async fn settle(
             .map_or_else(PreviousEmploymentTotals::default, |filing| {
                 filing.document.previous_employment_totals()
             });
+        let slip_employee = SlipEmployee {
+            salary_paid: totals.salary_total,
+            tax_withheld: totals.tax_withheld,
+            birth_date: employee.birth_date,
+            hired_on: employee.hire_date,
+            left_on: employee.leave_date,
+        };
         let mut slip = None;
         let outcome = match approved {
-            None => exclusion.map_or(SettlementOutcome::NotApproved, |reason| {
-                SettlementOutcome::Excluded { reason }
-            }),
+            None => match exclusion {
+                None => SettlementOutcome::NotApproved,
+                // Set aside: not adjusted, but paid — the slip states what was paid and
+                // withheld (none for a 非居住者).
+                Some(reason) => {
+                    let why = ExclusionReason::of_description(&reason);
+                    slip = unadjusted_slip(tax_year, &slip_employee, why).map(Box::new);
+                    SettlementOutcome::Excluded { reason }
+                }
+            },
             Some(filing) => {
                 // The declaration's request carries the 前職分's social insurance and tax
                 // withheld; its salary is the estimate, replaced by this employer's total
@@ -203,13 +220,6 @@ pub async fn settle(
                 request.last_salary_tax_unwithheld = totals.last_salary_tax_unwithheld;
                 request.social_insurance += totals.social_insurance;
                 request.small_business_mutual_aid += totals.small_business_mutual_aid;
-                let slip_employee = SlipEmployee {
-                    salary_paid: totals.salary_total,
-                    tax_withheld: totals.tax_withheld,
-                    birth_date: employee.birth_date,
-                    hired_on: employee.hire_date,
-                    left_on: employee.leave_date,
-                };
                 let computed = compute_year_end_adjustment(tax_year, &request).and_then(|result| {
                     let written =
                         withholding_slip(tax_year, &filing.document, &result, &slip_employee)?;
@@ -260,7 +270,10 @@ fn sum(lines: &[SettlementLine]) -> SettlementTotals {
     let mut totals = SettlementTotals::default();
     for line in lines {
         let Some(result) = line.result() else {
-            totals.not_approved += 1;
+            match line.outcome {
+                SettlementOutcome::Excluded { .. } => totals.excluded += 1,
+                _ => totals.not_approved += 1,
+            }
             continue;
         };
         totals.computed += 1;

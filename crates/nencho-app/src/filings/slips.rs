@@ -12,7 +12,9 @@ use nencho_tenancy::{Company, Employee};
 use time::Time;
 
 use super::payroll::start_payroll_export;
-use super::settlement::{SettlementLine, SettlementRowError, TotalsLine, settle};
+use super::settlement::{
+    SettlementLine, SettlementOutcome, SettlementRowError, TotalsLine, settle,
+};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -182,6 +184,8 @@ pub struct IssueOutcome {
     pub without_consent: Vec<Employee>,
     /// Without an approved declaration: no slip.
     pub not_approved: Vec<Employee>,
+    /// Set aside as 対象外 for a reason that makes no 給与所得の源泉徴収票 (非居住者).
+    pub without_slip: Vec<Employee>,
     /// The totals' row errors: nothing was issued.
     pub errors: Vec<SettlementRowError>,
 }
@@ -212,8 +216,17 @@ pub async fn issue_slips(
     let mut outcome = IssueOutcome::default();
     let mut slips = Vec::new();
     let mut mails = Vec::new();
-    for SettlementLine { employee, slip, .. } in settlement.lines {
+    for SettlementLine {
+        employee,
+        slip,
+        outcome: settled,
+        ..
+    } in settlement.lines
+    {
         match slip {
+            None if matches!(settled, SettlementOutcome::Excluded { .. }) => {
+                outcome.without_slip.push(employee)
+            }
             None => outcome.not_approved.push(employee),
             Some(_) if !consented.contains(&employee.id) => outcome.without_consent.push(employee),
             Some(slip) => {

@@ -4,6 +4,7 @@
 //! (calculator-api.md).
 
 use nencho_app::AppError;
+use nencho_app::filings::exclusions::{ExclusionRequest, exclude_employees};
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::review::{approve_filing, proxy_save, proxy_submit};
 use nencho_app::filings::settlement::{SettlementOutcome, TotalsLine, settle, start_settlement};
@@ -11,7 +12,8 @@ use nencho_app::filings::slips::issue_slips;
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::users::assign_company_role;
 use nencho_filings::{
-    Answers, Declaration, PreviousEmployment, SocialInsurancePayment, TaxpayerSection,
+    Answers, Declaration, ExclusionReason, PreviousEmployment, SocialInsurancePayment,
+    TaxpayerSection,
 };
 use nencho_identity::{
     CompanyRole, DisplayName, LoginId, PasswordState, Role, TokenHash, User, UserStatus,
@@ -521,4 +523,114 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
         settle(context, &viewer, company.id, year(), vec![]).await,
         Err(AppError::Forbidden)
     ));
+}
+
+#[tokio::test]
+async fn employees_set_aside_settle_to_slips_that_say_what_was_paid_and_withheld() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = Company::register(
+        notice.tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world
+        .store
+        .insert_company(notice.tenant.id, &company)
+        .await
+        .unwrap();
+    let context = &world.context;
+    let secondary = employee(&world, &company, "0001").await;
+    employee(&world, &company, "0002").await;
+    let adjusted = employee(&world, &company, "0003").await;
+    approved(&world, &admin, &adjusted, single_declaration(0)).await;
+    for (number, reason) in [
+        ("0001", ExclusionReason::SecondaryEmployer),
+        ("0002", ExclusionReason::NonResident),
+    ] {
+        let outcome = exclude_employees(
+            context,
+            &admin,
+            company.id,
+            year(),
+            &ExclusionRequest {
+                numbers: number.into(),
+                reason,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome.excluded.len(), 1);
+    }
+    world
+        .store
+        .set_slip_consent(
+            company.tenant_id,
+            secondary.id,
+            Some(&nencho_filings::SlipConsent::online(world.clock.now())),
+        )
+        .await
+        .unwrap();
+    let lines = vec![
+        line(2, "0001", 1_200_000, 36_700, 0),
+        line(3, "0002", 3_000_000, 612_600, 0),
+        line(4, "0003", 5_000_000, 120_000, 720_000),
+    ];
+    let settlement = settle(context, &admin, company.id, year(), lines.clone())
+        .await
+        .unwrap();
+    assert!(settlement.errors.is_empty(), "{:?}", settlement.errors);
+    let totals = settlement.totals;
+    assert_eq!(
+        (
+            totals.computed,
+            totals.excluded,
+            totals.not_approved,
+            totals.tax_withheld
+        ),
+        (1, 2, 0, yen(120_000)),
+        "the excluded are neither computed nor summed"
+    );
+    let [otsu, abroad, _] = &settlement.lines[..] else {
+        panic!("three lines: {:?}", settlement.lines);
+    };
+    assert_eq!(
+        otsu.outcome,
+        SettlementOutcome::Excluded {
+            reason: "乙欄(扶養控除等申告書を他の勤務先に提出、または未提出)".into()
+        }
+    );
+    assert_eq!(otsu.status_name(), "年末調整の対象外");
+    let slip = otsu.slip.as_deref().expect("a slip of what was paid");
+    assert!(!slip.adjusted && slip.secondary_column);
+    assert_eq!((slip.payment, slip.tax), (yen(1_200_000), yen(36_700)));
+    assert_eq!(slip.remarks, ["年末調整未済"]);
+    assert!(
+        abroad.slip.is_none(),
+        "no 給与所得の源泉徴収票 for a 非居住者"
+    );
+    assert_eq!(abroad.exclusion_reason(), Some("非居住者"));
+
+    let issued = issue_slips(context, &admin, company.id, year(), lines)
+        .await
+        .unwrap();
+    let numbers = |employees: &[Employee]| -> Vec<String> {
+        employees.iter().map(|e| e.number.to_string()).collect()
+    };
+    assert_eq!(numbers(&issued.issued), ["0001"]);
+    assert_eq!(numbers(&issued.without_slip), ["0002"]);
+    assert_eq!(numbers(&issued.without_consent), ["0003"]);
+    assert!(issued.not_approved.is_empty());
+    let stored = world
+        .store
+        .find_issued_slip(company.tenant_id, secondary.id, year())
+        .await
+        .unwrap()
+        .expect("issued");
+    assert!(
+        stored.slip.secondary_column,
+        "the 乙欄 box survives the store"
+    );
 }

@@ -159,8 +159,8 @@ pub(super) fn sheet(parties: &SlipParties, slip: &WithholdingSlip) -> Withholdin
         minor: mark(slip.minor),
         foreigner: String::new(),
         death_retirement: String::new(),
-        disaster: String::new(),
-        otsu: String::new(),
+        disaster: mark(slip.disaster),
+        otsu: mark(slip.secondary_column),
         disabled_special: mark(slip.disability == nencho_filings::DisabilityKind::Special),
         disabled_other: mark(slip.disability == nencho_filings::DisabilityKind::General),
         widow: mark(slip.widow),
@@ -205,6 +205,7 @@ struct IssuedPage {
     issued: Vec<Person>,
     without_consent: Vec<Person>,
     not_approved: Vec<Person>,
+    without_slip: Vec<Person>,
 }
 
 /// What 電子交付 did: who received their slip, who must get it on paper, who has none.
@@ -226,6 +227,7 @@ pub(super) fn issued_page(
             issued: people(&outcome.issued),
             without_consent: people(&outcome.without_consent),
             not_approved: people(&outcome.not_approved),
+            without_slip: people(&outcome.without_slip),
         },
         StatusCode::OK,
     )
@@ -329,5 +331,37 @@ pub async fn record_consent(
         Ok(notice) => see_other(&format!("{back}?notice={}", urlencode(&notice))),
         Err(AppError::Invalid { message, .. }) => invalid(&message),
         Err(error) => failure(&site, &error).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn parties() -> SlipParties {
+        SlipParties {
+            recipient_number: "0001".into(),
+            recipient_name: "山田 太郎".into(),
+            recipient_kana: "ヤマダ タロウ".into(),
+            recipient_address: "東京都千代田区丸の内1-1-1".into(),
+            payer_name: "株式会社エー".into(),
+            payer_address: "東京都港区芝公園4-2-8".into(),
+            payer_phone: "03-0000-0000".into(),
+        }
+    }
+
+    #[test]
+    fn the_reason_s_box_is_marked_on_the_sheet() {
+        let year = nencho_kernel::TaxYear::new(2026).unwrap();
+        let mut slip = WithholdingSlip::empty(year, date!(1980 - 06 - 01));
+        let plain = sheet(&parties(), &slip);
+        assert_eq!((plain.otsu.as_str(), plain.disaster.as_str()), ("", ""));
+        slip.secondary_column = true;
+        assert_eq!(sheet(&parties(), &slip).otsu, "*");
+        slip.secondary_column = false;
+        slip.disaster = true;
+        let disaster = sheet(&parties(), &slip);
+        assert_eq!((disaster.otsu.as_str(), disaster.disaster.as_str()), ("", "*"));
     }
 }
