@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::AppError;
-use nencho_app::authorization::grants_of;
+use nencho_app::authorization::{grants_of, reaches};
 use nencho_app::filings::exclusions::{
     ExclusionOutcome, ExclusionRequest, exclude_employees, excluded_employees, include_filing,
 };
@@ -17,7 +17,6 @@ use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::review::reaches;
 use super::staff::{company_and_year, urlencode};
 use crate::HttpServices;
 use crate::sites::account::failure;
@@ -125,7 +124,7 @@ async fn show_page(
             year_label: format!("令和{}年分", tax_year.reiwa()),
             action: format!("{dashboard}/exclusions"),
             dashboard,
-            may_change: reaches(&grants.scope(Permission::RequestFilings), company_id),
+            may_change: reaches(&grants, Permission::RequestFilings, Some(company_id)),
             numbers: shown.typed.numbers,
             reasons: ExclusionReason::ALL
                 .into_iter()

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::AppError;
-use nencho_app::authorization::grants_of;
+use nencho_app::authorization::{grants_of, reaches};
 use nencho_app::filings::exclusions::include_filing;
 use nencho_app::filings::review::{approve_filing, reopen_filing, return_filing, review};
 use nencho_filings::{FilingStatus, Problem};
-use nencho_identity::{Permission, Scope};
-use nencho_kernel::{CompanyId, FilingId};
+use nencho_identity::Permission;
+use nencho_kernel::FilingId;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
@@ -73,15 +73,6 @@ struct StaffReviewPage {
     originals_missing: usize,
 }
 
-/// Whether `scope` reaches `company` (any department of it).
-pub(super) fn reaches(scope: &Scope, company: CompanyId) -> bool {
-    match scope {
-        Scope::Tenant => true,
-        Scope::Companies(companies) => companies.iter().any(|(id, _)| *id == company),
-        Scope::Nothing => false,
-    }
-}
-
 #[handler]
 pub async fn show(
     request: &Request,
@@ -105,7 +96,7 @@ pub async fn show(
     };
     let filing = &found.filing;
     let company = filing.company_id;
-    let may = |permission: Permission| reaches(&grants.scope(permission), company);
+    let may = |permission: Permission| reaches(&grants, permission, Some(company));
     let submitted = filing.status == FilingStatus::Submitted;
     page(
         &StaffReviewPage {

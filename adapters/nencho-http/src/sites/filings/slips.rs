@@ -362,6 +362,9 @@ mod tests {
         slip.secondary_column = false;
         slip.disaster = true;
         let disaster = sheet(&parties(), &slip);
-        assert_eq!((disaster.otsu.as_str(), disaster.disaster.as_str()), ("", "*"));
+        assert_eq!(
+            (disaster.otsu.as_str(), disaster.disaster.as_str()),
+            ("", "*")
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use nencho_app::AppError;
-use nencho_app::authorization::{grants_of, require};
+use nencho_app::authorization::{grants_of, reaches, require};
 use nencho_app::companies::companies_with;
 use nencho_app::filings::japan_today;
 use nencho_app::filings::originals::remind_originals;
@@ -26,7 +26,6 @@ use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::review::reaches;
 use super::views::when;
 use crate::HttpServices;
 use crate::sites::account::failure;
@@ -210,7 +209,7 @@ pub async fn show_dashboard(
         Ok(grants) => grants,
         Err(error) => return failure(&site, &error).await,
     };
-    let may = |permission: Permission| reaches(&grants.scope(permission), company_id);
+    let may = |permission: Permission| reaches(&grants, permission, Some(company_id));
     let mut layout = site.layout().with_user(&current);
     if let Some(notice) = query.notice.filter(|notice| !notice.is_empty()) {
         layout = layout.with_notice(notice);
