@@ -1,8 +1,8 @@
 //! The declarations at 100,000 employees, on SQLite and on PostgreSQL: what the progress
 //! dashboard costs (counts by status and one page, unfiltered and filtered), what a bulk request
 //! costs, what saving one step of the employee's flow costs, and — with a tenth of the company
-//! handed in — the 原本未着 and 重複の疑い filters, a review with its 重複扶養チェック, and
-//! recording an original received — through the real use
+//! handed in — the 原本未着 and 重複の疑い filters, a review with its 重複扶養チェック,
+//! recording an original received, and setting 500 employees aside as 対象外 — through the real use
 //! cases (`nencho_app::filings`) and stores.
 //!
 //! A benchmark, not a test: `cargo bench -p nencho-http --bench declarations_100k`.
@@ -478,5 +478,52 @@ fn run_one(store_name: &str) {
             .await
             .unwrap();
         assert_eq!(shown.awaiting_originals, (submitted - awaited.len()) as u64);
+
+        // 年末調整の対象外: 500 numbers pasted at once (still 依頼中, from the end of the
+        // company), then the dashboard filtered to them.
+        let numbers: String = (count.saturating_sub(500)..count)
+            .map(|index| format!("E{index:06}\n"))
+            .collect();
+        let step = Instant::now();
+        let outcome = nencho_app::filings::exclusions::exclude_employees(
+            &context,
+            &actor,
+            company.id,
+            year,
+            &nencho_app::filings::exclusions::ExclusionRequest {
+                numbers,
+                reason: nencho_filings::ExclusionReason::SecondaryEmployer,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let took = step.elapsed();
+        println!(
+            "  {:<48} {:>8.0} ms   ({} excluded, {} mails)",
+            "exclude 500 pasted numbers (one transaction)",
+            took.as_secs_f64() * 1_000.0,
+            outcome.excluded.len(),
+            outcome.excluded.iter().filter(|one| one.mailed).count()
+        );
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            let step = Instant::now();
+            let shown = dashboard(
+                &context,
+                &actor,
+                company.id,
+                year,
+                board(Some(FilingStatus::Excluded), None),
+            )
+            .await
+            .unwrap();
+            samples.push(step.elapsed());
+            assert_eq!(
+                shown.counts.of(FilingStatus::Excluded),
+                outcome.excluded.len() as u64
+            );
+        }
+        println!("  {:<48} {}", "dashboard filtered 対象外", summary(samples));
     });
 }
