@@ -14,6 +14,7 @@ use nencho_kernel::{AttachmentId, EmployeeId, TaxYear};
 use nencho_tenancy::Employee;
 
 use super::own::own_filing;
+use super::review::filing_in_scope;
 use super::{Change, actor_name, filing_or_new, persist, require_for_employee};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
@@ -278,16 +279,12 @@ pub async fn reviewed_attachment(
         .attachment_content(tenant, attachment_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let filing = context
-        .store
-        .find_filing(tenant, attachment.filing_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let employee = context
-        .store
-        .find_employee(tenant, filing.employee_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_for_employee(context, actor, Permission::ViewFilings, &employee).await?;
+    filing_in_scope(
+        context,
+        actor,
+        Permission::ViewFilings,
+        attachment.filing_id,
+    )
+    .await?;
     Ok((attachment, content))
 }

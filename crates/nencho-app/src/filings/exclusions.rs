@@ -12,7 +12,8 @@ use nencho_ports::{FilingPage, FilingWrite};
 use nencho_tenancy::{Employee, EmployeeNumber};
 
 use super::requests::query;
-use super::{Change, author, grants_reach, mails, page_after, persist, require_for_employee};
+use super::review::filing_in_scope;
+use super::{Change, author, grants_reach, mails, page_after, persist};
 use crate::authorization::{list_department, require};
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
@@ -230,19 +231,12 @@ pub async fn include_filing(
     filing_id: FilingId,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
-    let tenant = actor.tenant.id;
-    let filing = context
+    let (filing, _) =
+        filing_in_scope(context, actor, Permission::RequestFilings, filing_id).await?;
+    let history = context
         .store
-        .find_filing(tenant, filing_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let employee = context
-        .store
-        .find_employee(tenant, filing.employee_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_for_employee(context, actor, Permission::RequestFilings, &employee).await?;
-    let history = context.store.filing_history(tenant, filing.id).await?;
+        .filing_history(actor.tenant.id, filing.id)
+        .await?;
     persist(
         context,
         actor,

@@ -174,7 +174,8 @@ pub async fn review(
     actor: &CurrentUser,
     filing_id: FilingId,
 ) -> Result<FilingReview, AppError> {
-    let (filing, employee) = load(context, actor, Permission::ViewFilings, filing_id).await?;
+    let (filing, employee) =
+        filing_in_scope(context, actor, Permission::ViewFilings, filing_id).await?;
     review_of(context, actor, filing, employee).await
 }
 
@@ -264,7 +265,7 @@ async fn send_back(
     expected_version: i64,
     action: FilingAction,
 ) -> Result<Filing, AppError> {
-    let (filing, employee) = load(context, actor, permission, filing_id).await?;
+    let (filing, employee) = filing_in_scope(context, actor, permission, filing_id).await?;
     let comment = action.comment().unwrap_or_default().trim();
     let periods = context
         .store
@@ -298,7 +299,8 @@ pub async fn approve_filing(
     filing_id: FilingId,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
-    let (filing, employee) = load(context, actor, Permission::ApproveFilings, filing_id).await?;
+    let (filing, employee) =
+        filing_in_scope(context, actor, Permission::ApproveFilings, filing_id).await?;
     approve_loaded(context, actor, &filing, &employee, expected_version).await
 }
 
@@ -627,7 +629,9 @@ async fn employee_in_scope(
     Ok(employee)
 }
 
-async fn load(
+/// The declaration and its employee, once `permission` is found to reach the employee (company
+/// and departments); [`AppError::NotFound`] for one of another tenant.
+pub(super) async fn filing_in_scope(
     context: &AppContext,
     actor: &CurrentUser,
     permission: Permission,
