@@ -22,7 +22,7 @@ use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};
 use crate::sites::layout::Layout;
-use crate::sites::render::{message, page, plain_not_found, rejected_form};
+use crate::sites::render::{message, page, plain_not_found};
 
 struct ReasonOption {
     code: &'static str,
@@ -218,13 +218,10 @@ pub async fn exclude(
     Path((id, year)): Path<(String, String)>,
     Form(form): Form<ExcludeForm>,
 ) -> Response {
-    let (site, current) = match Site::enter(request, &services).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };
-    if !site.csrf_ok(&form.csrf_token) {
-        return rejected_form(site.layout().with_user(&current));
-    }
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
         return plain_not_found();
     };
@@ -297,13 +294,10 @@ pub async fn include(
     Path((id, year)): Path<(String, String)>,
     Form(form): Form<IncludeForm>,
 ) -> Response {
-    let (site, current) = match Site::enter(request, &services).await {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
         Ok(entered) => entered,
         Err(response) => return response,
     };
-    if !site.csrf_ok(&form.csrf_token) {
-        return rejected_form(site.layout().with_user(&current));
-    }
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
         return plain_not_found();
     };
