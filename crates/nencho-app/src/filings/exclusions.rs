@@ -56,19 +56,22 @@ pub struct ExclusionOutcome {
     pub skipped: Vec<SkippedExclusion>,
 }
 
-/// The employee numbers in `text`, in order, each once; a word that cannot be an employee
-/// number is kept as typed, for the skipped list.
-pub fn employee_numbers(text: &str) -> Vec<Result<EmployeeNumber, String>> {
-    let mut seen = Vec::new();
+/// The employee numbers in `text`, in order, each once, at most `limit + 1` of them (enough to
+/// tell that there are too many without reading a huge paste to the end); a word that cannot be
+/// an employee number is kept as typed, for the skipped list.
+pub fn employee_numbers(text: &str, limit: usize) -> Vec<Result<EmployeeNumber, String>> {
+    let mut seen = std::collections::HashSet::new();
     let mut numbers = Vec::new();
     let words = text.split(|c: char| {
         c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；' | '"' | '\'')
     });
     for word in words.filter(|word| !word.is_empty()) {
         let number = EmployeeNumber::parse(word).map_err(|_| word.to_owned());
-        if !seen.contains(&number) {
-            seen.push(number.clone());
+        if seen.insert(number.clone()) {
             numbers.push(number);
+            if numbers.len() > limit {
+                break;
+            }
         }
     }
     numbers
@@ -93,7 +96,7 @@ pub async fn exclude_employees(
             field: "note",
             message: error.to_string(),
         })?;
-    let numbers = employee_numbers(&request.numbers);
+    let numbers = employee_numbers(&request.numbers, MAX_EXCLUSIONS_AT_ONCE);
     if numbers.is_empty() {
         return Err(AppError::Invalid {
             field: "numbers",
@@ -104,8 +107,7 @@ pub async fn exclude_employees(
         return Err(AppError::Invalid {
             field: "numbers",
             message: format!(
-                "一度に対象外にできるのは{MAX_EXCLUSIONS_AT_ONCE}人までです({}人が入力されました)。",
-                numbers.len()
+                "一度に対象外にできるのは{MAX_EXCLUSIONS_AT_ONCE}人までです。分けて入力してください。"
             ),
         });
     }
@@ -282,7 +284,7 @@ mod tests {
 
     #[test]
     fn numbers_are_read_as_pasted_from_a_spreadsheet() {
-        let numbers = employee_numbers("E001\r\nE002,E003、Ｅ００４\tE001\n\n\"E005\" 山田");
+        let numbers = employee_numbers("E001\r\nE002,E003、Ｅ００４\tE001\n\n\"E005\" 山田", 10);
         let shown: Vec<String> = numbers
             .iter()
             .map(|number| match number {
@@ -291,6 +293,10 @@ mod tests {
             })
             .collect();
         assert_eq!(shown, ["E001", "E002", "E003", "E004", "E005", "!山田"]);
-        assert!(employee_numbers(" \n、").is_empty());
+        assert!(employee_numbers(" \n、", 10).is_empty());
+        // A long paste is read only as far as it takes to tell it is too long.
+        let many: String = (0..100_000).map(|index| format!("E{index} ")).collect();
+        assert_eq!(employee_numbers(&many, 500).len(), 501);
+        assert_eq!(employee_numbers("E1 E1 E1 E2", 1).len(), 2);
     }
 }

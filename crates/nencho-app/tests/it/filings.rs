@@ -5,7 +5,8 @@
 
 use nencho_app::AppError;
 use nencho_app::filings::exclusions::{
-    ExcludedEmployee, ExclusionRequest, exclude_employees, excluded_employees, include_filing,
+    ExcludedEmployee, ExclusionRequest, MAX_EXCLUSIONS_AT_ONCE, exclude_employees,
+    excluded_employees, include_filing,
 };
 use nencho_app::filings::own::{
     own_filing, save_own_filing, submit_own_filing, withdraw_own_filing,
@@ -2479,6 +2480,21 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
             .status,
         FilingStatus::Returned
     );
+
+    let too_many = ExclusionRequest {
+        numbers: (0..=MAX_EXCLUSIONS_AT_ONCE)
+            .map(|index| format!("X{index}\n"))
+            .collect(),
+        reason: ExclusionReason::NonResident,
+        note: String::new(),
+    };
+    match exclude_employees(context, &tenant.admin, company.id, year(2026), &too_many).await {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "numbers");
+            assert!(message.contains("500人まで"), "{message}");
+        }
+        other => panic!("501 numbers should be refused: {other:?}"),
+    }
 
     // A viewer cannot set anyone aside.
     let viewer = staff(&tenant, "viewer", company, CompanyRole::Viewer, &[]).await;
