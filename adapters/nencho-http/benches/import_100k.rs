@@ -248,7 +248,10 @@ fn run_one(store_name: &str) {
             &actor,
             company.id,
             &mut FileRows::open(path.clone()),
-            first_password,
+            nencho_app::import::ImportChoices {
+                first_password,
+                ..Default::default()
+            },
             &|done| progress.store(done, std::sync::atomic::Ordering::Relaxed),
         )
         .await

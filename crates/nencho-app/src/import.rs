@@ -43,7 +43,8 @@ use nencho_kernel::{
 };
 use nencho_ports::{EmployeeQuery, ImportTransaction, ImportWrite};
 use nencho_tenancy::{
-    Company, Employee, EmployeeNumber, EmploymentType, LoginIdScheme, PersonName, PostalCode,
+    ChangeStatus, Company, Employee, EmployeeNumber, EmploymentType, LoginIdScheme, MasterChange,
+    PersonName, PostalCode,
 };
 
 use crate::authorization::require;
@@ -120,6 +121,29 @@ impl ImportedEmployee {
     }
 }
 
+/// An employee whose 登録内容の変更届, applied by an administrator and still on the record, the
+/// file contradicts (the payroll system's copy of the record is older): each field as the
+/// record holds it from the request and as the file states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevertedChange {
+    pub row: u64,
+    pub number: EmployeeNumber,
+    /// The name on the record (the one the request set).
+    pub name: String,
+    /// (項目, 変更届で反映した値, ファイルの値).
+    pub fields: Vec<(&'static str, String, String)>,
+}
+
+/// What an import does to the fields of an applied 変更届 the file contradicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AppliedChanges {
+    /// The record keeps the request's values; the file's other fields are imported.
+    #[default]
+    Keep,
+    /// The file's values replace them (the administrator chose so, having seen the list).
+    Overwrite,
+}
+
 /// What applying a file would do: "N new, M updated, K unchanged".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportPreview {
@@ -131,6 +155,8 @@ pub struct ImportPreview {
     pub new_users: Vec<User>,
     /// Linked IDs of updated employees whose leave date has come, to disable.
     pub disable_users: Vec<UserId>,
+    /// Employees whose applied 変更届 the file contradicts (kept, as counted above).
+    pub reverted: Vec<RevertedChange>,
 }
 
 impl ImportPreview {
@@ -148,13 +174,14 @@ impl ImportPreview {
             users: self.new_users.len(),
             invitations: self.invitations(),
             disabled: self.disable_users.len(),
+            reverted: self.reverted.clone(),
         }
     }
 }
 
 /// What applying a file would do, in figures only ([`preview_import_streamed`]: nothing per row
-/// is kept).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// is kept but the few employees whose applied 変更届 the file contradicts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub new: usize,
     pub updated: usize,
@@ -165,6 +192,9 @@ pub struct ImportCounts {
     pub invitations: usize,
     /// IDs of leavers to disable.
     pub disabled: usize,
+    /// Employees whose applied 変更届 the file contradicts; the counts above keep the requests'
+    /// values ([`AppliedChanges::Keep`]).
+    pub reverted: Vec<RevertedChange>,
 }
 
 /// How the new IDs of an import get their first password.
@@ -207,6 +237,9 @@ pub struct ImportOutcome {
     /// With [`FirstPassword::Generated`]: the initial password of every new, active ID, in the
     /// order of the file. Shown once; never stored in clear.
     pub initial_passwords: Vec<IssuedPassword>,
+    /// Employees whose applied 変更届 the file contradicted, and what was done with them.
+    pub reverted: Vec<RevertedChange>,
+    pub applied_changes: AppliedChanges,
 }
 
 /// Why a row cannot get its user ID; the import is refused with every such row
@@ -251,6 +284,7 @@ pub async fn preview_import(
     .await?;
     let mut matcher = Matcher::load(context, actor, company_id).await?;
     let plan = matcher.plan(context, rows)?;
+    let reverted = std::mem::take(&mut matcher.reverted);
     matcher.finish()?;
     Ok(ImportPreview {
         new: plan.new,
@@ -258,6 +292,7 @@ pub async fn preview_import(
         unchanged: plan.unchanged,
         new_users: plan.new_users,
         disable_users: plan.disable_users,
+        reverted,
     })
 }
 
@@ -287,6 +322,7 @@ pub async fn preview_import_streamed(
         counts.invitations += plan.new_users.iter().filter(|user| invitable(user)).count();
         counts.disabled += plan.disable_users.len();
     }
+    counts.reverted = std::mem::take(&mut matcher.reverted);
     matcher.finish()?;
     Ok(counts)
 }
@@ -316,10 +352,20 @@ pub async fn apply_import_with(
         actor,
         company_id,
         &mut RowsInMemory::new(rows),
-        first_password,
+        ImportChoices {
+            first_password,
+            applied_changes: AppliedChanges::Keep,
+        },
         &|_| {},
     )
     .await
+}
+
+/// The administrator's choices at the confirm step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportChoices {
+    pub first_password: FirstPassword,
+    pub applied_changes: AppliedChanges,
 }
 
 /// [`apply_import_with`] over a file read chunk by chunk, with bounded memory: each chunk of rows
@@ -332,9 +378,10 @@ pub async fn apply_import_streamed(
     actor: &CurrentUser,
     company_id: CompanyId,
     source: &mut dyn ImportSource,
-    first_password: FirstPassword,
+    choices: ImportChoices,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<ImportOutcome, AppError> {
+    let first_password = choices.first_password;
     require(
         context,
         actor,
@@ -343,6 +390,7 @@ pub async fn apply_import_streamed(
     )
     .await?;
     let mut matcher = Matcher::load(context, actor, company_id).await?;
+    matcher.applied_changes = choices.applied_changes;
     let tenant = &actor.tenant;
     let site = context.site.site_url(&tenant.slug);
     let mut outcome = ImportOutcome {
@@ -354,6 +402,8 @@ pub async fn apply_import_streamed(
         users_disabled: 0,
         without_email: Vec::new(),
         initial_passwords: Vec::new(),
+        reverted: Vec::new(),
+        applied_changes: choices.applied_changes,
     };
     // Begun at the first chunk that writes anything: a file that changes nothing takes no lock.
     let mut transaction: Option<Box<dyn ImportTransaction>> = None;
@@ -422,6 +472,7 @@ pub async fn apply_import_streamed(
         }
         progress(processed);
     }
+    outcome.reverted = std::mem::take(&mut matcher.reverted);
     // Refused rows: dropping the transaction rolls back whatever was written.
     matcher.finish()?;
     if let Some(transaction) = transaction {
@@ -435,12 +486,21 @@ pub async fn apply_import_streamed(
                 .map(|company| company.name.as_str().to_owned())
                 .unwrap_or_default(),
             format!(
-                "新規 {}件、更新 {}件、変更なし {}件、ID作成 {}件、ID無効化 {}件",
+                "新規 {}件、更新 {}件、変更なし {}件、ID作成 {}件、ID無効化 {}件{}",
                 outcome.inserted,
                 outcome.updated,
                 outcome.unchanged,
                 outcome.users_created,
-                outcome.users_disabled
+                outcome.users_disabled,
+                match (outcome.reverted.len(), outcome.applied_changes) {
+                    (0, _) => String::new(),
+                    (count, AppliedChanges::Keep) => {
+                        format!("、変更届の内容を残した従業員 {count}人")
+                    }
+                    (count, AppliedChanges::Overwrite) => {
+                        format!("、変更届の内容をファイルで上書きした従業員 {count}人")
+                    }
+                }
             ),
         )
         .await?;
@@ -556,6 +616,11 @@ struct Matcher {
     keys: (RandomState, RandomState),
     /// Every refused row so far; once there is one nothing is written.
     errors: Vec<ImportRowError>,
+    /// The latest applied 変更届 of each employee whose record still holds its values.
+    applied: HashMap<EmployeeId, MasterChange>,
+    applied_changes: AppliedChanges,
+    /// The employees whose applied 変更届 the file contradicts, so far.
+    reverted: Vec<RevertedChange>,
 }
 
 impl Matcher {
@@ -584,7 +649,11 @@ impl Matcher {
             active: HashSet::new(),
             keys: (RandomState::new(), RandomState::new()),
             errors: Vec::new(),
+            applied: HashMap::new(),
+            applied_changes: AppliedChanges::Keep,
+            reverted: Vec::new(),
         };
+        let applied = applied_change_requests(context, tenant, company_id).await?;
         let mut query = EmployeeQuery {
             include_departed: true,
             ..EmployeeQuery::first_page(company_id, STORE_PAGE)
@@ -592,6 +661,11 @@ impl Matcher {
         loop {
             let page = context.store.list_employees(tenant, &query).await?;
             for employee in page.employees {
+                if let Some(change) = applied.get(&employee.id)
+                    && change.differences(&employee).is_empty()
+                {
+                    matcher.applied.insert(employee.id, change.clone());
+                }
                 let key = StoredKey {
                     id: employee.id,
                     user_id: employee.user_id,
@@ -691,6 +765,7 @@ impl Matcher {
             row.apply_to(&mut employee);
             match key {
                 Some((_, user_id, fingerprint)) => {
+                    self.guard_applied_change(row.row, &mut employee);
                     if self.fingerprint(&employee) == fingerprint {
                         plan.unchanged += 1;
                         continue;
@@ -772,6 +847,31 @@ impl Matcher {
     }
 
     /// Fails with every refused row, if any.
+    /// An employee whose applied 変更届 the file contradicts is listed, and keeps the request's
+    /// values unless the administrator chose to overwrite them.
+    fn guard_applied_change(&mut self, row: u64, employee: &mut Employee) {
+        let Some(applied) = self.applied.get(&employee.id) else {
+            return;
+        };
+        let fields: Vec<(&'static str, String, String)> = applied
+            .differences(employee)
+            .into_iter()
+            .map(|(label, in_file, on_record)| (label, on_record, in_file))
+            .collect();
+        if fields.is_empty() {
+            return;
+        }
+        self.reverted.push(RevertedChange {
+            row,
+            number: employee.number.clone(),
+            name: applied.name.full(),
+            fields,
+        });
+        if self.applied_changes == AppliedChanges::Keep {
+            *employee = applied.apply_to(employee, employee.updated_at);
+        }
+    }
+
     fn finish(self) -> Result<(), AppError> {
         if self.errors.is_empty() {
             Ok(())
@@ -779,6 +879,40 @@ impl Matcher {
             Err(AppError::ImportRows(self.errors))
         }
     }
+}
+
+/// Requests read per page when looking for the applied ones.
+const CHANGE_REQUEST_PAGE: u32 = 500;
+
+/// The latest applied 変更届 of each employee of the company (requests come in time order, so a
+/// later one replaces an earlier).
+async fn applied_change_requests(
+    context: &AppContext,
+    tenant: TenantId,
+    company_id: CompanyId,
+) -> Result<HashMap<EmployeeId, MasterChange>, AppError> {
+    let mut applied = HashMap::new();
+    let mut after = None;
+    loop {
+        let page = context
+            .store
+            .change_requests_after(tenant, after, CHANGE_REQUEST_PAGE)
+            .await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = Some(last.id);
+        let full = page.len() == CHANGE_REQUEST_PAGE as usize;
+        for request in page {
+            if request.company_id == company_id && request.status == ChangeStatus::Applied {
+                applied.insert(request.employee_id, request.change);
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(applied)
 }
 
 /// The login ID a new employee gets under the company's scheme.

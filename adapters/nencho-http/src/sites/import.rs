@@ -26,9 +26,9 @@ use std::time::Duration;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::import::{
-    FirstPassword, IMPORT_CHUNK, ImportCounts, ImportOutcome, ImportRowError, ImportSource,
-    ImportedEmployee, IssuedPassword, LoginIdProblem, RowsResult, apply_import_streamed,
-    authorize_import, preview_import_streamed,
+    AppliedChanges, FirstPassword, IMPORT_CHUNK, ImportChoices, ImportCounts, ImportOutcome,
+    ImportRowError, ImportSource, ImportedEmployee, IssuedPassword, LoginIdProblem, RevertedChange,
+    RowsResult, apply_import_streamed, authorize_import, preview_import_streamed,
 };
 use nencho_app::sign_in::CurrentUser;
 use nencho_csv::{CellError, CsvEncoding, EmployeeRow, ImportOptions, validate_all_with};
@@ -170,6 +170,34 @@ struct PreviewView {
     summary: String,
     token: String,
     encoding: &'static str,
+    /// Employees whose applied 変更届 the file contradicts.
+    reverted: Vec<RevertedView>,
+}
+
+/// One employee whose applied 変更届 the file contradicts, as the preview and the result list
+/// them.
+struct RevertedView {
+    row: u64,
+    number: String,
+    name: String,
+    /// 項目: 変更届で反映した値 → ファイルの値.
+    fields: Vec<String>,
+}
+
+fn reverted_views(reverted: &[RevertedChange]) -> Vec<RevertedView> {
+    reverted
+        .iter()
+        .map(|change| RevertedView {
+            row: change.row,
+            number: change.number.to_string(),
+            name: change.name.clone(),
+            fields: change
+                .fields
+                .iter()
+                .map(|(label, on_record, in_file)| format!("{label}: {on_record} → {in_file}"))
+                .collect(),
+        })
+        .collect()
 }
 
 struct ProgressView {
@@ -520,6 +548,23 @@ fn outcome_summary(lang: Lang, outcome: &ImportOutcome) -> String {
         text.push_str(&match lang {
             Lang::Ja => format!("退職者のID {}件を無効にしました。", outcome.users_disabled),
             Lang::En => format!(" {} IDs of leavers disabled.", outcome.users_disabled),
+        });
+    }
+    let reverted = outcome.reverted.len();
+    if reverted > 0 {
+        text.push_str(&match (lang, outcome.applied_changes) {
+            (Lang::Ja, AppliedChanges::Keep) => {
+                format!("変更届で反映した内容は{reverted}人ともそのまま残しました。")
+            }
+            (Lang::Ja, AppliedChanges::Overwrite) => {
+                format!("変更届で反映した内容を{reverted}人分ファイルの値で上書きしました。")
+            }
+            (Lang::En, AppliedChanges::Keep) => {
+                format!(" What approved change requests set was kept for {reverted} employees.")
+            }
+            (Lang::En, AppliedChanges::Overwrite) => format!(
+                " What approved change requests set was overwritten for {reverted} employees."
+            ),
         });
     }
     text
@@ -888,6 +933,7 @@ pub async fn upload(
                         summary: preview_summary(site.lang, &preview),
                         token,
                         encoding: encoding.code(),
+                        reverted: reverted_views(&preview.reverted),
                     });
                     page(&view, StatusCode::OK)
                 }
@@ -928,6 +974,9 @@ pub struct ConfirmBody {
     /// `generated` to issue initial passwords instead of invitations.
     #[serde(default)]
     first_password: String,
+    /// `overwrite` to let the file replace what applied 変更届 set (kept otherwise).
+    #[serde(default)]
+    applied_changes: String,
 }
 
 /// How long a finished import's result waits to be shown before it is forgotten.
@@ -975,7 +1024,7 @@ fn start_apply(
     current: &CurrentUser,
     company_id: CompanyId,
     file: ValidFile,
-    first_password: FirstPassword,
+    choices: ImportChoices,
 ) -> String {
     let ValidFile {
         path: staged,
@@ -1020,7 +1069,7 @@ fn start_apply(
                 &current,
                 company_id,
                 &mut source,
-                first_password,
+                choices,
                 &progress,
             )
             .await;
@@ -1109,9 +1158,15 @@ pub async fn confirm(
     };
     match validate_staged(staged.clone(), CsvEncoding::from_code(&body.encoding)).await {
         Ok(Validated::Valid { rows, encoding }) => {
-            let first_password = match body.first_password.as_str() {
-                "generated" => FirstPassword::Generated,
-                _ => FirstPassword::Invitation,
+            let choices = ImportChoices {
+                first_password: match body.first_password.as_str() {
+                    "generated" => FirstPassword::Generated,
+                    _ => FirstPassword::Invitation,
+                },
+                applied_changes: match body.applied_changes.as_str() {
+                    "overwrite" => AppliedChanges::Overwrite,
+                    _ => AppliedChanges::Keep,
+                },
             };
             let file = ValidFile {
                 path: staged,
@@ -1119,7 +1174,7 @@ pub async fn confirm(
                 encoding,
                 rows,
             };
-            let import_id = start_apply(&services, &current, company_id, file, first_password);
+            let import_id = start_apply(&services, &current, company_id, file, choices);
             see_other(&progress_path(company_id, &import_id))
         }
         Ok(Validated::Invalid {

@@ -27,6 +27,7 @@ on_both_stores!(
     under_the_email_scheme_a_row_without_an_address_is_named_in_the_preview,
     generated_initial_passwords_are_shown_once_and_must_be_changed_at_first_login,
     the_confirm_shows_the_progress_to_its_user_only_and_then_the_result_once,
+    an_old_file_keeps_an_applied_change_request_unless_told_to_overwrite,
 );
 
 pub(crate) const NEW_PASSWORD: &str = "kumo-no-ue-de-odoru-pengin";
@@ -1010,4 +1011,112 @@ async fn the_confirm_shows_the_progress_to_its_user_only_and_then_the_result_onc
     );
     assert_eq!(employee_count(&services, &notice, &company).await, 3);
     assert_eq!(admin.get(&progress).await.0, StatusCode::NOT_FOUND);
+}
+
+/// Applies, straight in the store, a 変更届 of employee `number` moving them to `address`.
+async fn applied_move(store: &Arc<dyn Store>, company: &Company, number: &str, address: &str) {
+    let tenant = company.tenant_id;
+    let employee = store
+        .find_employee_by_number(tenant, company.id, &EmployeeNumber::parse(number).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut change = nencho_tenancy::MasterChange::of(&employee);
+    change.address = address.into();
+    let now = nencho_kernel::SystemClock.now();
+    let request = nencho_tenancy::ChangeRequest {
+        id: nencho_kernel::ChangeRequestId::generate(&nencho_kernel::SystemClock),
+        tenant_id: tenant,
+        company_id: company.id,
+        employee_id: employee.id,
+        requested_at: now,
+        requested_by: employee.user_id.unwrap(),
+        change: change.clone(),
+        status: nencho_tenancy::ChangeStatus::Pending,
+        decided_at: None,
+        decided_by_name: None,
+        comment: String::new(),
+    };
+    store.insert_change_request(&request).await.unwrap();
+    let decision = nencho_ports::ChangeDecision {
+        status: nencho_tenancy::ChangeStatus::Applied,
+        at: now,
+        by: employee.user_id.unwrap(),
+        by_name: "管理 者 (admin)".into(),
+        comment: String::new(),
+    };
+    store
+        .decide_change_request(
+            tenant,
+            request.id,
+            &decision,
+            Some(&change.apply_to(&employee, now)),
+        )
+        .await
+        .unwrap();
+}
+
+async fn an_old_file_keeps_an_applied_change_request_unless_told_to_overwrite(
+    store: Arc<dyn Store>,
+) {
+    let (_services, notice, company) = site(&store).await;
+    let mut admin = browser(&store);
+    admin
+        .log_in("admin", notice.initial_password.expose(), NEW_PASSWORD)
+        .await;
+    let base = format!("/admin/companies/{}/import", company.id);
+    let file = cp932(&employees_csv(false));
+    let apply = async |admin: &mut Browser<_>, overwrite: bool| {
+        admin.get(&base).await;
+        let (status, preview) = admin.upload(&base, file.clone(), None).await;
+        assert_eq!(status, StatusCode::OK, "{preview}");
+        let token = hidden(&preview, "token");
+        let encoding = hidden(&preview, "encoding");
+        let mut fields = vec![("token", token.as_str()), ("encoding", encoding.as_str())];
+        if overwrite {
+            fields.push(("applied_changes", "overwrite"));
+        }
+        let (status, done) = admin.confirm(&format!("{base}/confirm"), &fields).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        (preview, done)
+    };
+    let (first, _) = apply(&mut admin, false).await;
+    assert!(!first.contains("reverted-changes"), "{first}");
+    let moved = "大阪府大阪市中央区本町1-1";
+    applied_move(&store, &company, "E0003", moved).await;
+    let address = async || {
+        store
+            .find_employee_by_number(
+                company.tenant_id,
+                company.id,
+                &EmployeeNumber::parse("E0003").unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .address
+    };
+
+    let (preview, done) = apply(&mut admin, false).await;
+    assert!(preview.contains(r#"id="reverted-changes""#), "{preview}");
+    assert!(
+        preview.contains(&format!("住所: {moved} → 大阪府大阪市北区梅田1-1")),
+        "{preview}"
+    );
+    assert!(
+        preview.contains(r#"name="applied_changes" value="overwrite""#),
+        "{preview}"
+    );
+    assert!(
+        done.contains("変更届で反映した内容は1人ともそのまま残しました。"),
+        "{done}"
+    );
+    assert_eq!(address().await, moved);
+
+    let (_, done) = apply(&mut admin, true).await;
+    assert!(
+        done.contains("変更届で反映した内容を1人分ファイルの値で上書きしました。"),
+        "{done}"
+    );
+    assert_eq!(address().await, "大阪府大阪市北区梅田1-1");
 }

@@ -2,17 +2,19 @@
 //! apply, ids and linked user IDs kept on update, only administrators.
 
 use nencho_app::AppError;
+use nencho_app::change_requests::decide_change;
 use nencho_app::import::{
-    FirstPassword, IMPORT_CHUNK, ImportedEmployee, LoginIdProblem, RowsInMemory, apply_import,
-    apply_import_streamed, preview_import, preview_import_streamed,
+    AppliedChanges, IMPORT_CHUNK, ImportChoices, ImportedEmployee, LoginIdProblem, RowsInMemory,
+    apply_import, apply_import_streamed, preview_import, preview_import_streamed,
 };
 use nencho_app::password::{accept_invitation, check_invitation, check_reset_link};
 use nencho_app::sign_in::login;
 use nencho_identity::{LoginId, PasswordState, Role, UserStatus};
-use nencho_kernel::{Clock, CompanyId, EmailAddress};
-use nencho_ports::{CompanyStore, EmployeeStore, OutboxStore, UserStore};
+use nencho_kernel::{ChangeRequestId, Clock, CompanyId, EmailAddress};
+use nencho_ports::{ChangeRequestStore, CompanyStore, EmployeeStore, OutboxStore, UserStore};
 use nencho_tenancy::{
-    Company, CompanyName, EmployeeNumber, EmploymentType, LoginIdScheme, PersonName, PostalCode,
+    ChangeRequest, ChangeStatus, Company, CompanyName, EmployeeNumber, EmploymentType,
+    LoginIdScheme, MasterChange, PersonName, PostalCode,
 };
 use time::macros::date;
 
@@ -484,7 +486,7 @@ async fn a_streamed_import_reports_progress_per_chunk_and_a_refused_last_row_wri
         &admin,
         company.id,
         &mut RowsInMemory::new(refused),
-        FirstPassword::Invitation,
+        ImportChoices::default(),
         &|_| {},
     )
     .await;
@@ -522,7 +524,7 @@ async fn a_streamed_import_reports_progress_per_chunk_and_a_refused_last_row_wri
         &admin,
         company.id,
         &mut RowsInMemory::new(rows.clone()),
-        FirstPassword::Invitation,
+        ImportChoices::default(),
         &|done| seen.lock().unwrap().push(done),
     )
     .await
@@ -554,4 +556,132 @@ async fn a_streamed_import_reports_progress_per_chunk_and_a_refused_last_row_wri
         ),
         (0, 0, count, 0)
     );
+}
+
+/// Applies, as the ADMIN, a 変更届 of `employee` moving them to `address`.
+async fn moved_by_change_request(
+    world: &crate::support::World,
+    admin: &nencho_app::sign_in::CurrentUser,
+    employee: &nencho_tenancy::Employee,
+    address: &str,
+) {
+    let mut change = MasterChange::of(employee);
+    change.address = address.into();
+    let request = ChangeRequest {
+        id: ChangeRequestId::generate(world.clock.as_ref()),
+        tenant_id: employee.tenant_id,
+        company_id: employee.company_id,
+        employee_id: employee.id,
+        requested_at: world.clock.now(),
+        requested_by: admin.user.id,
+        change,
+        status: ChangeStatus::Pending,
+        decided_at: None,
+        decided_by_name: None,
+        comment: String::new(),
+    };
+    world.store.insert_change_request(&request).await.unwrap();
+    decide_change(&world.context, admin, request.id, Some(true), "")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_file_older_than_an_applied_change_request_does_not_take_it_back_unless_chosen() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let tenant = notice.tenant.id;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = Company::register(
+        tenant,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world.store.insert_company(tenant, &company).await.unwrap();
+    let rows: Vec<ImportedEmployee> = (1..=3).map(|n| row(n, "総務部")).collect();
+    apply_import(&world.context, &admin, company.id, rows.clone())
+        .await
+        .unwrap();
+    let number = |n: usize| EmployeeNumber::parse(&format!("{n:05}")).unwrap();
+    let stored = |n: usize| {
+        let store = world.store.clone();
+        let number = number(n);
+        async move {
+            store
+                .find_employee_by_number(tenant, company.id, &number)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // 00001 moved and told the company; the payroll system still has the old address.
+    let moved = "東京都港区芝公園4-2-8";
+    moved_by_change_request(&world, &admin, &stored(1).await, moved).await;
+    // 00002's request was applied, then an administrator moved them again by hand: the request
+    // is no longer what the record holds, so it guards nothing.
+    moved_by_change_request(&world, &admin, &stored(2).await, "大阪府大阪市北区梅田1-1").await;
+    let mut by_hand = stored(2).await;
+    by_hand.address = "福岡県福岡市中央区天神1-1".into();
+    world.store.update_employee(tenant, &by_hand).await.unwrap();
+
+    // The same old file, with 00003 moving department: the preview lists 00001 only.
+    let mut next = rows.clone();
+    next[2].department = Some("経理部".into());
+    let preview = preview_import(&world.context, &admin, company.id, next.clone())
+        .await
+        .unwrap();
+    assert_eq!(preview.reverted.len(), 1, "{:?}", preview.reverted);
+    let reverted = &preview.reverted[0];
+    assert_eq!((reverted.row, reverted.number.as_str()), (2, "00001"));
+    assert_eq!(
+        reverted.fields,
+        [(
+            "住所",
+            moved.to_owned(),
+            "東京都千代田区丸の内1-1-1".to_owned()
+        )]
+    );
+    // Kept: 00001 stays as the request set it (unchanged), 00002 takes the file, 00003 moves.
+    let counts = (preview.updated.len(), preview.unchanged);
+    assert_eq!(counts, (2, 1));
+    let streamed = preview_import_streamed(
+        &world.context,
+        &admin,
+        company.id,
+        &mut RowsInMemory::new(next.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(streamed.reverted, preview.reverted);
+    let outcome = apply_import(&world.context, &admin, company.id, next.clone())
+        .await
+        .unwrap();
+    assert_eq!((outcome.updated, outcome.unchanged), (2, 1));
+    assert_eq!(outcome.applied_changes, AppliedChanges::Keep);
+    assert_eq!(stored(1).await.address, moved);
+    assert_eq!(stored(2).await.address, "東京都千代田区丸の内1-1-1");
+    assert_eq!(stored(3).await.department.as_deref(), Some("経理部"));
+
+    // Chosen: the file overwrites it, and from then on the request guards nothing.
+    let outcome = apply_import_streamed(
+        &world.context,
+        &admin,
+        company.id,
+        &mut RowsInMemory::new(next.clone()),
+        ImportChoices {
+            applied_changes: AppliedChanges::Overwrite,
+            ..ImportChoices::default()
+        },
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.reverted.len(), 1);
+    assert_eq!(outcome.updated, 1);
+    assert_eq!(stored(1).await.address, "東京都千代田区丸の内1-1-1");
+    let again = preview_import(&world.context, &admin, company.id, next)
+        .await
+        .unwrap();
+    assert!(again.reverted.is_empty());
+    assert_eq!(again.unchanged, 3);
 }
