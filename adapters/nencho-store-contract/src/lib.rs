@@ -78,6 +78,7 @@ macro_rules! store_contract_tests {
             a_stale_version_refuses_the_whole_batch,
             filings_and_periods_never_cross_tenants,
             status_counts_cover_the_current_employees_of_the_company_and_year,
+            counts_by_department_add_up_to_the_company_s,
             an_excluded_declaration_is_kept_counted_and_listed_as_excluded,
             the_progress_list_filters_and_pages_by_employee_number,
             the_ip_allow_list_is_replaced_whole_and_kept_per_tenant,

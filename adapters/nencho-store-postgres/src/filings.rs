@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use nencho_filings::{Filing, FilingPeriods, FilingStatus};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
-    FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
-    StatusCounts, StoreError, TenantStore,
+    DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
+    PeriodChange, StatusCounts, StoreError, TenantStore,
 };
 use sqlx::Row;
 
@@ -375,6 +375,20 @@ impl FilingStore for PgStore {
         .bind(department);
         let found = self.fetch_all_scoped(tenant_id, query).await?;
         filing_rows::status_counts(&found)
+    }
+
+    async fn status_counts_by_department(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<DepartmentCounts>, StoreError> {
+        let query = sqlx::query(filing_rows::STATUS_COUNTS_BY_DEPARTMENT)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year());
+        let found = self.fetch_all_scoped(tenant_id, query).await?;
+        filing_rows::department_counts(&found)
     }
 
     async fn list_filings(

@@ -167,6 +167,46 @@ pub fn field_change(row: &impl RowReader) -> Result<FieldChange, StoreError> {
 /// The dashboard's counts from rows of `(status, count)` where 'not_requested' carries the
 /// number of current employees and every other status the filings of current employees: every
 /// status in [`FilingStatus::ALL`] order, zeros included, 未依頼 being the employees left over.
+/// 部署別の進捗: the current employees of company `$2` by department and by the status of their
+/// declaration of year `$3` (none: 未依頼), one grouped pass over the company's employees.
+pub const STATUS_COUNTS_BY_DEPARTMENT: &str = "SELECT e.department, \
+     coalesce(f.status, 'not_requested') AS status, count(*) AS count \
+     FROM employees e LEFT JOIN filings f \
+     ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = $3 \
+     WHERE e.tenant_id = $1 AND e.company_id = $2 AND e.leave_date IS NULL \
+     GROUP BY e.department, coalesce(f.status, 'not_requested')";
+
+/// The rows of [`STATUS_COUNTS_BY_DEPARTMENT`], by department (in order, none last).
+pub fn department_counts(
+    found: &[impl RowReader],
+) -> Result<Vec<nencho_ports::DepartmentCounts>, StoreError> {
+    let mut departments: std::collections::BTreeMap<(bool, String), nencho_ports::StatusCounts> =
+        std::collections::BTreeMap::new();
+    for row in found {
+        let department = row.optional_text("department")?;
+        let status = status(row, "status")?;
+        let count = u64::try_from(row.integer("count")?).map_err(|_| corrupt("negative count"))?;
+        let counts = departments
+            .entry((department.is_none(), department.unwrap_or_default()))
+            .or_insert_with(|| nencho_ports::StatusCounts {
+                counts: FilingStatus::ALL
+                    .into_iter()
+                    .map(|status| (status, 0))
+                    .collect(),
+            });
+        if let Some(slot) = counts.counts.iter_mut().find(|(known, _)| *known == status) {
+            slot.1 += count;
+        }
+    }
+    Ok(departments
+        .into_iter()
+        .map(|((none, name), counts)| nencho_ports::DepartmentCounts {
+            department: (!none).then_some(name),
+            counts,
+        })
+        .collect())
+}
+
 pub fn status_counts(found: &[impl RowReader]) -> Result<nencho_ports::StatusCounts, StoreError> {
     let mut counts: Vec<(FilingStatus, u64)> = FilingStatus::ALL
         .into_iter()

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use nencho_filings::{Filing, FilingPeriods, FilingStatus};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
-    FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
-    StatusCounts, StoreError,
+    DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
+    PeriodChange, StatusCounts, StoreError,
 };
 
 use crate::claims::replace_claims_in;
@@ -357,6 +357,22 @@ impl FilingStore for SqliteStore {
         .await
         .map_err(store_error)?;
         filing_rows::status_counts(&found)
+    }
+
+    async fn status_counts_by_department(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<DepartmentCounts>, StoreError> {
+        let found = sqlx::query(filing_rows::STATUS_COUNTS_BY_DEPARTMENT)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        filing_rows::department_counts(&found)
     }
 
     async fn list_filings(

@@ -60,6 +60,14 @@ impl StatusCounts {
     }
 }
 
+/// One department's progress: its current employees by the status of their declaration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DepartmentCounts {
+    /// `None`: employees without a department.
+    pub department: Option<String>,
+    pub counts: StatusCounts,
+}
+
 /// One page of the progress list: employees of a company (current ones unless asked) in
 /// employee-number order with their declaration for the year, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +182,15 @@ pub trait FilingStore: Send + Sync {
         tax_year: TaxYear,
         department: Option<&'a str>,
     ) -> Result<StatusCounts, StoreError>;
+    /// [`Self::status_counts`] for every department of the company at once (部署別の進捗), in
+    /// department order, employees without a department last; departments with no current
+    /// employee are left out.
+    async fn status_counts_by_department(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<DepartmentCounts>, StoreError>;
     /// Keyset paging on the employee number, as [`crate::EmployeeStore::list_employees`].
     async fn list_filings(
         &self,

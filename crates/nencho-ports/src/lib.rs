@@ -58,8 +58,8 @@ pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use filings::MockFilingStore;
 pub use filings::{
-    FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite, PeriodChange,
-    StatusCounts,
+    DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
+    PeriodChange, StatusCounts,
 };
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]

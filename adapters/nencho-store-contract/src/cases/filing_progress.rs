@@ -207,6 +207,65 @@ pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(s
     assert_eq!(nobody.total(), 0);
 }
 
+pub async fn counts_by_department_add_up_to_the_company_s(store: &dyn Store) {
+    let clock = clock();
+    let progress = progress(store, &clock).await;
+    let (tenant, company) = (progress.company.tenant_id, progress.company.id);
+    // 0006 (returned) moves to 経理部: three departments, one of them "none".
+    let mut moved = progress.employees[5].clone();
+    moved.department = Some("経理部".into());
+    store.update_employee(tenant, &moved).await.unwrap();
+    let by_department = store
+        .status_counts_by_department(tenant, company, year(2026))
+        .await
+        .unwrap();
+    let shown: Vec<(Option<&str>, Vec<u64>)> = by_department
+        .iter()
+        .map(|department| {
+            (
+                department.department.as_deref(),
+                department
+                    .counts
+                    .counts
+                    .iter()
+                    .map(|(_, count)| *count)
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            // 未依頼, 依頼中, 入力中, 提出済, 差戻し, 承認済, 対象外
+            (Some("営業部"), vec![0, 0, 0, 1, 0, 1, 0]),
+            (Some("経理部"), vec![0, 0, 0, 0, 1, 0, 0]),
+            (None, vec![2, 1, 0, 0, 0, 0, 0]),
+        ],
+        "in department order, none last; the departed, other companies, years and tenants \
+         not at all"
+    );
+    let whole = store
+        .status_counts(tenant, company, year(2026), None)
+        .await
+        .unwrap();
+    for status in FilingStatus::ALL {
+        let summed: u64 = by_department
+            .iter()
+            .map(|department| department.counts.of(status))
+            .sum();
+        assert_eq!(summed, whole.of(status), "{status:?}");
+    }
+    let next_year = store
+        .status_counts_by_department(tenant, company, year(2027))
+        .await
+        .unwrap();
+    let totals: Vec<u64> = next_year
+        .iter()
+        .map(|department| department.counts.total())
+        .collect();
+    assert_eq!(totals, [2, 1, 3], "nobody has filed for 2027: all 未依頼");
+}
+
 pub async fn the_progress_list_filters_and_pages_by_employee_number(store: &dyn Store) {
     let clock = clock();
     let progress = progress(store, &clock).await;
