@@ -1230,6 +1230,15 @@ mod authorization_matrix {
                 format!("/admin/companies/{b}/filings/{year}/progress.csv?encoding=sjis"),
                 [OK, OK, NO, NO, NO, NO],
             ),
+            // … 部署別の進捗 …
+            (
+                format!("/admin/companies/{a}/filings/{year}/departments"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/filings/{year}/departments"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             // … the 対象外 page (the list is view_filings's; its form shows only with
             // request_filings) …
             (

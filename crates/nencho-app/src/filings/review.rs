@@ -9,7 +9,7 @@ use nencho_filings::{
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
-use nencho_ports::{FilingHistory, FilingPage, FilingQuery, StatusCounts};
+use nencho_ports::{DepartmentCounts, FilingHistory, FilingPage, FilingQuery, StatusCounts};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
 
 use super::originals::originals_blocking_approval;
@@ -106,6 +106,36 @@ pub async fn dashboard(
         awaiting_originals,
         page,
     })
+}
+
+/// 部署別の進捗: the company's current employees by department and by the status of their
+/// declaration (ViewFilings); a role narrowed to departments sees its own departments only.
+pub async fn progress_by_department(
+    context: &AppContext,
+    actor: &CurrentUser,
+    company_id: CompanyId,
+    tax_year: TaxYear,
+) -> Result<(Company, Vec<DepartmentCounts>), AppError> {
+    let grants = require(context, actor, Permission::ViewFilings, Some(company_id)).await?;
+    let visible = scoped_departments(&grants, Permission::ViewFilings, company_id);
+    let tenant = actor.tenant.id;
+    let company = context
+        .store
+        .find_company(tenant, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut departments = context
+        .store
+        .status_counts_by_department(tenant, company_id, tax_year)
+        .await?;
+    if !visible.is_empty() {
+        departments.retain(|row| {
+            row.department
+                .as_ref()
+                .is_some_and(|name| visible.contains(name))
+        });
+    }
+    Ok((company, departments))
 }
 
 /// Rows per page of the progress list's CSV.

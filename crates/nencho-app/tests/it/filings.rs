@@ -16,7 +16,8 @@ use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
 use nencho_app::filings::requests::{Outcome, Recipients, remind, request_filings};
 use nencho_app::filings::review::{
     BULK_APPROVAL_LIMIT, DashboardRequest, SkipReason, approve_filing, approve_many, dashboard,
-    proxy_save, proxy_submit, reopen_filing, return_filing, review, review_employee,
+    progress_by_department, proxy_save, proxy_submit, reopen_filing, return_filing, review,
+    review_employee,
 };
 use nencho_app::sign_in::CurrentUser;
 use nencho_app::tenancy::{ActivationNotice, OpenTenantRequest, open_tenant};
@@ -2677,6 +2678,49 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
     let third = filing_of(&tenant, &without_email, 2026).await.unwrap();
     assert!(matches!(
         include_filing(context, &clerk, third.id, third.version).await,
+        Err(AppError::Forbidden)
+    ));
+}
+
+#[tokio::test]
+async fn the_progress_by_department_shows_a_narrowed_role_its_departments_only() {
+    let tenant = tenant().await;
+    let context = &tenant.world.context;
+    let company = &tenant.company;
+    for (number, department) in [("0001", "営業"), ("0002", "営業"), ("0003", "経理")] {
+        employee(
+            &tenant.world,
+            company,
+            NewEmployee::numbered(number).department(department),
+        )
+        .await;
+    }
+    employee(&tenant.world, company, NewEmployee::numbered("0004")).await;
+    let names = |departments: &[nencho_ports::DepartmentCounts]| -> Vec<(Option<String>, u64)> {
+        departments
+            .iter()
+            .map(|row| (row.department.clone(), row.counts.total()))
+            .collect()
+    };
+    let (_, all) = progress_by_department(context, &tenant.admin, company.id, year(2026))
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&all),
+        [
+            (Some("営業".to_owned()), 2),
+            (Some("経理".to_owned()), 1),
+            (None, 1)
+        ]
+    );
+    let clerk = staff(&tenant, "sales", company, CompanyRole::Clerk, &["営業"]).await;
+    let (_, own) = progress_by_department(context, &clerk, company.id, year(2026))
+        .await
+        .unwrap();
+    assert_eq!(names(&own), [(Some("営業".to_owned()), 2)]);
+    let outsider = user(&tenant.world, &tenant.notice, "outsider", "部外 者").await;
+    assert!(matches!(
+        progress_by_department(context, &outsider, company.id, year(2026)).await,
         Err(AppError::Forbidden)
     ));
 }

@@ -5,6 +5,7 @@
 mod attachments;
 mod claim_checks;
 mod consents;
+mod departments;
 mod exclusions;
 mod flow;
 mod form;
@@ -125,6 +126,10 @@ pub fn routes(route: Route) -> Route {
         .at(
             "/admin/companies/:id/filings/:year/originals",
             get(originals::intake_page).post(originals::intake_record),
+        )
+        .at(
+            "/admin/companies/:id/filings/:year/departments",
+            get(departments::show),
         )
         .at(
             "/admin/companies/:id/filings/:year/exclusions",

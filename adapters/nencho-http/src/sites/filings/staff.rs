@@ -132,6 +132,8 @@ struct DashboardPage {
     /// `shared` when the list shows only those.
     claims: &'static str,
     search: String,
+    /// The department asked for (empty: all the user may see).
+    department: String,
     rows: Vec<RowView>,
     next_after: Option<String>,
     /// What the user may do beyond looking, so the page offers only that.
@@ -151,9 +153,19 @@ pub struct DashboardQuery {
     originals: Option<String>,
     /// `shared`: only declarations claiming someone another declaration claims too.
     claims: Option<String>,
+    /// One department only (the 部署別の進捗 page links here).
+    department: Option<String>,
     q: Option<String>,
     after: Option<String>,
     notice: Option<String>,
+}
+
+/// An asked department, if any (an empty field asks for none).
+fn asked_department(department: Option<&str>) -> Option<String> {
+    department
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
 }
 
 fn awaiting_originals(filter: Option<&str>) -> bool {
@@ -194,7 +206,7 @@ pub async fn show_dashboard(
         DashboardRequest {
             status,
             search: query.q.clone(),
-            department: None,
+            department: asked_department(query.department.as_deref()),
             awaiting_originals: awaiting_originals(query.originals.as_deref()),
             shared_claims: shared_claims(query.claims.as_deref()),
             after: query.after.clone(),
@@ -299,6 +311,7 @@ pub async fn show_dashboard(
                 ""
             },
             search: query.q.unwrap_or_default(),
+            department: asked_department(query.department.as_deref()).unwrap_or_default(),
             rows,
             next_after: board.page.next.map(|next| next.as_str().to_owned()),
             may_set_periods: may(Permission::ManagePeriods),
@@ -820,6 +833,7 @@ fn progress_cells(row: &FilingRow) -> Vec<String> {
 #[derive(Deserialize)]
 pub struct ProgressQuery {
     status: Option<String>,
+    department: Option<String>,
     originals: Option<String>,
     claims: Option<String>,
     q: Option<String>,
@@ -845,7 +859,7 @@ pub async fn progress_csv(
     let filter = DashboardRequest {
         status: query.status.as_deref().and_then(FilingStatus::from_code),
         search: query.q.clone(),
-        department: None,
+        department: asked_department(query.department.as_deref()),
         awaiting_originals: awaiting_originals(query.originals.as_deref()),
         shared_claims: shared_claims(query.claims.as_deref()),
         after: None,

@@ -1,0 +1,138 @@
+//! 部署別の進捗: one row per department with its counts by status and the share handed in and
+//! approved, each department linking to the dashboard filtered to it — for chasing the late
+//! departments of a large company.
+
+use std::sync::Arc;
+
+use askama::Template;
+use nencho_app::filings::review::progress_by_department;
+use nencho_filings::FilingStatus;
+use nencho_ports::StatusCounts;
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Request, Response, handler};
+
+use super::staff::{company_and_year, urlencode};
+use crate::HttpServices;
+use crate::sites::account::failure;
+use crate::sites::context::Site;
+use crate::sites::layout::Layout;
+use crate::sites::render::{page, plain_not_found};
+
+struct DepartmentRow {
+    name: String,
+    /// The dashboard filtered to the department (`None` for employees without one: the
+    /// dashboard cannot filter on "no department").
+    link: Option<String>,
+    total: u64,
+    counts: Vec<u64>,
+    handed_in: String,
+    approved: String,
+}
+
+#[derive(Template)]
+#[template(path = "site/filing_departments.html")]
+struct DepartmentsPage {
+    layout: Layout,
+    company_name: String,
+    year_label: String,
+    dashboard: String,
+    statuses: Vec<&'static str>,
+    rows: Vec<DepartmentRow>,
+    all: Option<DepartmentRow>,
+}
+
+/// `part` of `whole` as a percentage with one decimal (`—` when there is no whole).
+fn share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "—".to_owned();
+    }
+    let tenths = (part * 1_000 + whole / 2) / whole;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// The row of `counts`: those set aside (対象外) are left out of the shares.
+fn row(name: String, link: Option<String>, counts: &StatusCounts) -> DepartmentRow {
+    let due = counts.total() - counts.of(FilingStatus::Excluded);
+    let approved = counts.of(FilingStatus::Approved);
+    DepartmentRow {
+        name,
+        link,
+        total: counts.total(),
+        counts: counts.counts.iter().map(|(_, count)| *count).collect(),
+        handed_in: share(counts.of(FilingStatus::Submitted) + approved, due),
+        approved: share(approved, due),
+    }
+}
+
+#[handler]
+pub async fn show(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path((id, year)): Path<(String, String)>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
+        return plain_not_found();
+    };
+    let (company, departments) =
+        match progress_by_department(&services.app, &current, company_id, tax_year).await {
+            Ok(found) => found,
+            Err(error) => return failure(&site, &error).await,
+        };
+    let dashboard = format!("/admin/companies/{company_id}/filings/{}", tax_year.year());
+    let mut all = StatusCounts {
+        counts: FilingStatus::ALL
+            .into_iter()
+            .map(|status| (status, 0))
+            .collect(),
+    };
+    for department in &departments {
+        for (slot, (_, count)) in all.counts.iter_mut().zip(&department.counts.counts) {
+            slot.1 += count;
+        }
+    }
+    let rows = departments
+        .iter()
+        .map(|department| match &department.department {
+            Some(name) => row(
+                name.clone(),
+                Some(format!("{dashboard}?department={}", urlencode(name))),
+                &department.counts,
+            ),
+            None => row("(部署なし)".to_owned(), None, &department.counts),
+        })
+        .collect();
+    page(
+        &DepartmentsPage {
+            layout: site.layout().with_user(&current),
+            company_name: company.name.as_str().to_owned(),
+            year_label: format!("令和{}年分", tax_year.reiwa()),
+            statuses: FilingStatus::ALL
+                .into_iter()
+                .map(FilingStatus::japanese_name)
+                .collect(),
+            all: (departments.len() > 1).then(|| row("合計".to_owned(), None, &all)),
+            rows,
+            dashboard,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn shares_round_to_a_tenth_of_a_percent() {
+        assert_eq!(share(0, 0), "—");
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(2, 3), "66.7%");
+        assert_eq!(share(3, 3), "100.0%");
+        assert_eq!(share(1, 8), "12.5%");
+    }
+}

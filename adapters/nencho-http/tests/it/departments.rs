@@ -1,0 +1,106 @@
+//! 部署別の進捗 through the HTTP surface, on SQLite and on PostgreSQL: the page counts each
+//! department by status with its shares, links each to the dashboard filtered to it, and the
+//! filtered dashboard keeps the department in its counts, list and links.
+
+use std::sync::Arc;
+
+use nencho_filings::{Filing, FilingStatus};
+use nencho_kernel::{Clock, FilingId, SystemClock};
+use nencho_ports::{FilingWrite, Store};
+use poem::http::StatusCode;
+
+use crate::filings::{employee_of, world};
+
+on_both_stores!(the_progress_by_department_links_each_department_to_its_own_list);
+
+async fn the_progress_by_department_links_each_department_to_its_own_list(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let year = world.year;
+    world.open_periods().await;
+    let tenant = world.company.tenant_id;
+    // E0001 (総務部) is approved; E0002 moves to 経理部 and has nothing yet.
+    let other = employee_of(&world.services, tenant, world.company.id).await;
+    let mut accounting = store.find_employee(tenant, other).await.unwrap().unwrap();
+    accounting.department = Some("経理部".into());
+    store.update_employee(tenant, &accounting).await.unwrap();
+    let mut approved = Filing::new(
+        FilingId::generate(&SystemClock),
+        tenant,
+        world.company.id,
+        world.employee.id,
+        year,
+        SystemClock.now(),
+    );
+    approved.status = FilingStatus::Approved;
+    approved.version = 1;
+    store
+        .write_filings(
+            tenant,
+            &[FilingWrite {
+                filing: approved,
+                expected_version: 0,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+
+    let dashboard = format!(
+        "/admin/companies/{}/filings/{}",
+        world.company.id,
+        year.year()
+    );
+    let (_, page, _) = world.admin.get(&dashboard).await;
+    assert!(
+        page.contains(&format!(
+            r#"id="departments-link" href="{dashboard}/departments""#
+        )),
+        "{page}"
+    );
+    let (status, page, _) = world.staff[2]
+        .get(&format!("{dashboard}/departments"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let general_affairs = "%E7%B7%8F%E5%8B%99%E9%83%A8";
+    assert!(
+        page.contains(&format!(
+            r#"<a href="{dashboard}?department={general_affairs}">総務部</a>"#
+        )),
+        "{page}"
+    );
+    // 経理部 first (by name), one 未依頼; 総務部 one 承認済: 100.0% handed in and approved.
+    let rows: Vec<&str> = page.split(r#"<tr class="department">"#).skip(1).collect();
+    assert_eq!(rows.len(), 2, "{page}");
+    assert!(rows[0].contains("経理部") && rows[0].contains(r#"<td class="handed-in">0.0%</td>"#));
+    assert!(
+        rows[1].contains("総務部") && rows[1].contains(r#"<td class="approved">100.0%</td>"#),
+        "{}",
+        rows[1]
+    );
+    assert!(page.contains(r#"<tr class="all"><th scope="row">合計</th><td class="total">2</td>"#));
+
+    let (status, page, _) = world
+        .admin
+        .get(&format!("{dashboard}?department={general_affairs}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains(r#"<span id="department-filter">部署: 総務部</span>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<span data-status="all">1</span>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
+    assert!(!page.contains(r#"<td class="number">E0002</td>"#), "{page}");
+    assert!(
+        page.contains(&format!(
+            "?status=approved&amp;department={general_affairs}"
+        )),
+        "the status links keep the department: {page}"
+    );
+    assert!(page.contains(r#"<input type="hidden" name="department" value="総務部">"#));
+}
