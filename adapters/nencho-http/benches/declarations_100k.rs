@@ -525,5 +525,22 @@ fn run_one(store_name: &str) {
             );
         }
         println!("  {:<48} {}", "dashboard filtered 対象外", summary(samples));
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            let step = Instant::now();
+            let (_, departments) = nencho_app::filings::review::progress_by_department(
+                &context, &actor, company.id, year,
+            )
+            .await
+            .unwrap();
+            samples.push(step.elapsed());
+            let counted: u64 = departments.iter().map(|row| row.counts.total()).sum();
+            assert_eq!(counted, count as u64);
+        }
+        println!(
+            "  {:<48} {}",
+            "部署別の進捗 (every department's counts)",
+            summary(samples)
+        );
     });
 }
