@@ -79,6 +79,7 @@ macro_rules! store_contract_tests {
             filings_and_periods_never_cross_tenants,
             status_counts_cover_the_current_employees_of_the_company_and_year,
             counts_by_department_add_up_to_the_company_s,
+            filing_rows_are_found_by_number_in_one_go,
             an_excluded_declaration_is_kept_counted_and_listed_as_excluded,
             the_progress_list_filters_and_pages_by_employee_number,
             the_ip_allow_list_is_replaced_whole_and_kept_per_tenant,

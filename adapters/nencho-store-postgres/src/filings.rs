@@ -10,6 +10,7 @@ use nencho_ports::{
     DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
     PeriodChange, StatusCounts, StoreError, TenantStore,
 };
+use nencho_tenancy::EmployeeNumber;
 use sqlx::Row;
 
 use crate::claims::replace_claims_in;
@@ -17,7 +18,7 @@ use crate::store::PgStore;
 use nencho_store_sql::claims::RECOUNT_ALL_SHARED;
 use nencho_store_sql::columns::employee_search_patterns;
 use nencho_store_sql::filings as filing_rows;
-use nencho_store_sql::{rows, store_error};
+use nencho_store_sql::store_error;
 
 /// `SELECT <every filing column, named as `filing_rows::filing` reads them> FROM filings f
 /// <rest>`.
@@ -377,6 +378,29 @@ impl FilingStore for PgStore {
         filing_rows::status_counts(&found)
     }
 
+    async fn filing_rows_of_numbers<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        numbers: &'a [EmployeeNumber],
+    ) -> Result<Vec<FilingRow>, StoreError> {
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = filing_rows::filing_rows_of_numbers_query::<sqlx::Postgres>(
+            tenant_id.as_uuid(),
+            company_id.as_uuid(),
+            tax_year.year(),
+            numbers,
+        );
+        self.fetch_all_scoped(tenant_id, query.build())
+            .await?
+            .iter()
+            .map(filing_rows::filing_row)
+            .collect()
+    }
+
     async fn status_counts_by_department(
         &self,
         tenant_id: TenantId,
@@ -485,14 +509,7 @@ impl FilingStore for PgStore {
             .fetch_all_scoped(tenant_id, statement)
             .await?
             .iter()
-            .map(|row| {
-                Ok(FilingRow {
-                    employee: rows::employee(row)?,
-                    filing: filing_rows::optional_filing(row)?,
-                    originals_pending: filing_rows::originals_pending(row)?,
-                    shares_claims: filing_rows::shares_claims(row)?,
-                })
-            })
+            .map(filing_rows::filing_row)
             .collect::<Result<Vec<_>, StoreError>>()?;
         let next = if found.len() > query.limit as usize {
             found.truncate(query.limit as usize);

@@ -124,6 +124,16 @@ pub fn optional_filing(row: &impl RowReader) -> Result<Option<Filing>, StoreErro
 }
 
 /// The progress list's `originals_pending` (0 without a declaration).
+/// A row of the progress list: the employee, the year's declaration if any, and its counts.
+pub fn filing_row(row: &impl RowReader) -> Result<nencho_ports::FilingRow, StoreError> {
+    Ok(nencho_ports::FilingRow {
+        employee: crate::rows::employee(row)?,
+        filing: optional_filing(row)?,
+        originals_pending: originals_pending(row)?,
+        shares_claims: shares_claims(row)?,
+    })
+}
+
 pub fn originals_pending(row: &impl RowReader) -> Result<u32, StoreError> {
     u32::try_from(row.integer("originals_pending")?)
         .map_err(|_| corrupt("originals_pending out of range"))
@@ -167,6 +177,51 @@ pub fn field_change(row: &impl RowReader) -> Result<FieldChange, StoreError> {
 /// The dashboard's counts from rows of `(status, count)` where 'not_requested' carries the
 /// number of current employees and every other status the filings of current employees: every
 /// status in [`FilingStatus::ALL`] order, zeros included, 未依頼 being the employees left over.
+/// The employees of company `company_id` numbered `numbers` with their declaration of
+/// `tax_year`, if any (the columns of the progress list, so that its row readers apply), in
+/// number order: one statement for a pasted list.
+pub fn filing_rows_of_numbers_query<DB>(
+    tenant_id: uuid::Uuid,
+    company_id: uuid::Uuid,
+    tax_year: i32,
+    numbers: &[nencho_tenancy::EmployeeNumber],
+) -> sqlx::QueryBuilder<DB>
+where
+    DB: sqlx::Database,
+    for<'q> uuid::Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut query = sqlx::QueryBuilder::new(
+        "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
+         e.given_name, e.family_name_kana, e.given_name_kana, e.birth_date, e.postal_code, \
+         e.address, e.email, e.department, e.employment_type, e.hire_date, e.leave_date, \
+         e.user_id, e.updated_at, \
+         f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
+         f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
+         f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
+         f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
+         f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
+         f.shares_claims IS TRUE AS shares_claims \
+         FROM employees e LEFT JOIN filings f \
+         ON f.tenant_id = e.tenant_id AND f.company_id = e.company_id \
+         AND f.employee_id = e.id AND f.tax_year = ",
+    );
+    query
+        .push_bind(tax_year)
+        .push(" WHERE e.tenant_id = ")
+        .push_bind(tenant_id)
+        .push(" AND e.company_id = ")
+        .push_bind(company_id)
+        .push(" AND e.employee_number IN (");
+    let mut separated = query.separated(", ");
+    for number in numbers {
+        separated.push_bind(number.as_str().to_owned());
+    }
+    query.push(") ORDER BY e.employee_number");
+    query
+}
+
 /// 部署別の進捗: the current employees of company `$2` by department and by the status of their
 /// declaration of year `$3` (none: 未依頼), one grouped pass over the company's employees.
 pub const STATUS_COUNTS_BY_DEPARTMENT: &str = "SELECT e.department, \

@@ -10,12 +10,13 @@ use nencho_ports::{
     DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
     PeriodChange, StatusCounts, StoreError,
 };
+use nencho_tenancy::EmployeeNumber;
 
 use crate::claims::replace_claims_in;
 use crate::store::SqliteStore;
 use nencho_store_sql::columns::employee_search_patterns;
 use nencho_store_sql::filings as filing_rows;
-use nencho_store_sql::{rows, store_error};
+use nencho_store_sql::store_error;
 
 /// `SELECT <every filing column, named as `filing_rows::filing` reads them> FROM filings f
 /// <rest>`.
@@ -359,6 +360,31 @@ impl FilingStore for SqliteStore {
         filing_rows::status_counts(&found)
     }
 
+    async fn filing_rows_of_numbers<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        numbers: &'a [EmployeeNumber],
+    ) -> Result<Vec<FilingRow>, StoreError> {
+        if numbers.is_empty() {
+            return Ok(Vec::new());
+        }
+        filing_rows::filing_rows_of_numbers_query::<sqlx::Sqlite>(
+            tenant_id.as_uuid(),
+            company_id.as_uuid(),
+            tax_year.year(),
+            numbers,
+        )
+        .build()
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(filing_rows::filing_row)
+        .collect()
+    }
+
     async fn status_counts_by_department(
         &self,
         tenant_id: TenantId,
@@ -464,14 +490,7 @@ impl FilingStore for SqliteStore {
             .await
             .map_err(store_error)?
             .iter()
-            .map(|row| {
-                Ok(FilingRow {
-                    employee: rows::employee(row)?,
-                    filing: filing_rows::optional_filing(row)?,
-                    originals_pending: filing_rows::originals_pending(row)?,
-                    shares_claims: filing_rows::shares_claims(row)?,
-                })
-            })
+            .map(filing_rows::filing_row)
             .collect::<Result<Vec<_>, StoreError>>()?;
         let next = if found.len() > query.limit as usize {
             found.truncate(query.limit as usize);

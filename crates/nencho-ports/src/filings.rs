@@ -191,6 +191,17 @@ pub trait FilingStore: Send + Sync {
         company_id: CompanyId,
         tax_year: TaxYear,
     ) -> Result<Vec<DepartmentCounts>, StoreError>;
+    /// The employees of the company numbered `numbers` (those who have left too), each with
+    /// their declaration for the year if any, in employee-number order; unknown numbers are
+    /// left out. One query for a pasted list (at most a few hundred numbers), not two per
+    /// number.
+    async fn filing_rows_of_numbers<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        numbers: &'a [EmployeeNumber],
+    ) -> Result<Vec<FilingRow>, StoreError>;
     /// Keyset paging on the employee number, as [`crate::EmployeeStore::list_employees`].
     async fn list_filings(
         &self,

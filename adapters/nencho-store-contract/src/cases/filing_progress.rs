@@ -207,6 +207,49 @@ pub async fn status_counts_cover_the_current_employees_of_the_company_and_year(s
     assert_eq!(nobody.total(), 0);
 }
 
+pub async fn filing_rows_are_found_by_number_in_one_go(store: &dyn Store) {
+    let clock = clock();
+    let progress = progress(store, &clock).await;
+    let (tenant, company) = (progress.company.tenant_id, progress.company.id);
+    let numbers: Vec<EmployeeNumber> = ["0007", "0002", "9999", "0001"]
+        .into_iter()
+        .map(|number| EmployeeNumber::parse(number).unwrap())
+        .collect();
+    let found = store
+        .filing_rows_of_numbers(tenant, company, year(2026), &numbers)
+        .await
+        .unwrap();
+    let shown: Vec<(&str, FilingStatus)> = found
+        .iter()
+        .map(|row| (row.employee.number.as_str(), row.status()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("0001", FilingStatus::NotRequested),
+            ("0002", FilingStatus::Requested),
+            ("0007", FilingStatus::Approved),
+        ],
+        "in number order, the departed included, the unknown, the other company's 0001 and \
+         the other tenant's 0002 left out"
+    );
+    assert_eq!(found[0].employee.id, progress.employees[0].id);
+    assert!(found[0].filing.is_none(), "0001 has no 2026 declaration");
+    let last_year = store
+        .filing_rows_of_numbers(tenant, company, year(2025), &numbers[3..])
+        .await
+        .unwrap();
+    assert_eq!(
+        last_year[0].filing.as_ref().map(|filing| filing.status),
+        Some(FilingStatus::Draft)
+    );
+    let none = store
+        .filing_rows_of_numbers(tenant, company, year(2026), &[])
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 pub async fn counts_by_department_add_up_to_the_company_s(store: &dyn Store) {
     let clock = clock();
     let progress = progress(store, &clock).await;

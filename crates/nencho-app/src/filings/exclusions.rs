@@ -8,7 +8,7 @@
 use nencho_filings::{Actor, ExclusionReason, Filing, FilingAction, FilingStatus, restoration};
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, FilingId, TaxYear};
-use nencho_ports::{FilingPage, FilingWrite};
+use nencho_ports::{FilingPage, FilingRow, FilingWrite};
 use nencho_tenancy::{Employee, EmployeeNumber};
 
 use super::requests::query;
@@ -117,6 +117,17 @@ pub async fn exclude_employees(
         .find_company(tenant, company_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let asked: Vec<EmployeeNumber> = numbers
+        .iter()
+        .filter_map(|number| number.as_ref().ok().cloned())
+        .collect();
+    let mut found: std::collections::HashMap<EmployeeNumber, FilingRow> = context
+        .store
+        .filing_rows_of_numbers(tenant, company_id, tax_year, &asked)
+        .await?
+        .into_iter()
+        .map(|row| (row.employee.number.clone(), row))
+        .collect();
     let action = FilingAction::Exclude { reason };
     let author = author(actor, Actor::Staff);
     let now = context.clock.now();
@@ -139,10 +150,9 @@ pub async fn exclude_employees(
             employee_name: employee.map(|employee| employee.name.full()),
             why: why.to_owned(),
         };
-        let Some(employee) = context
-            .store
-            .find_employee_by_number(tenant, company_id, &number)
-            .await?
+        let Some(FilingRow {
+            employee, filing, ..
+        }) = found.remove(&number)
         else {
             outcome
                 .skipped
@@ -156,7 +166,17 @@ pub async fn exclude_employees(
             ));
             continue;
         }
-        let filing = stored_or_new(context, &employee, tax_year).await?;
+        // An exclusion carries nothing over from last year: the employee files nothing.
+        let filing = filing.unwrap_or_else(|| {
+            Filing::new(
+                FilingId::generate(context.clock.as_ref()),
+                tenant,
+                company_id,
+                employee.id,
+                tax_year,
+                now,
+            )
+        });
         let refusal = match filing.status {
             FilingStatus::Approved => {
                 Some("承認済みです。対象外にするには、先に再年調のために差し戻してください。")
@@ -200,29 +220,6 @@ pub async fn exclude_employees(
         context.store.write_filings(tenant, &writes).await?;
     }
     Ok(outcome)
-}
-
-/// The declaration as stored, or a new empty one: an exclusion carries nothing over from last
-/// year (the employee files nothing).
-async fn stored_or_new(
-    context: &AppContext,
-    employee: &Employee,
-    tax_year: TaxYear,
-) -> Result<Filing, AppError> {
-    let stored = context
-        .store
-        .find_filing_of(employee.tenant_id, employee.id, tax_year)
-        .await?;
-    Ok(stored.unwrap_or_else(|| {
-        Filing::new(
-            FilingId::generate(context.clock.as_ref()),
-            employee.tenant_id,
-            employee.company_id,
-            employee.id,
-            tax_year,
-            context.clock.now(),
-        )
-    }))
 }
 
 /// 対象に戻す: the excluded declaration returns to the status it had when it was excluded, with
