@@ -179,7 +179,10 @@ pub fn field_change(row: &impl RowReader) -> Result<FieldChange, StoreError> {
 /// status in [`FilingStatus::ALL`] order, zeros included, 未依頼 being the employees left over.
 /// The employees of company `company_id` numbered `numbers` with their declaration of
 /// `tax_year`, if any (the columns of the progress list, so that its row readers apply), in
-/// number order: one statement for a pasted list.
+/// number order: one statement for a pasted list. The join names exactly the key of
+/// `filings_one_per_employee_and_year`: with the company in it too, PostgreSQL without fresh
+/// statistics (after a bulk import) walked `filings_by_status` for every employee instead —
+/// 8.4 s instead of 14 ms for 500 numbers of a 100,000-employee company.
 pub fn filing_rows_of_numbers_query<DB>(
     tenant_id: uuid::Uuid,
     company_id: uuid::Uuid,
@@ -204,8 +207,7 @@ where
          f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
          f.shares_claims IS TRUE AS shares_claims \
          FROM employees e LEFT JOIN filings f \
-         ON f.tenant_id = e.tenant_id AND f.company_id = e.company_id \
-         AND f.employee_id = e.id AND f.tax_year = ",
+         ON f.tenant_id = e.tenant_id AND f.employee_id = e.id AND f.tax_year = ",
     );
     query
         .push_bind(tax_year)
