@@ -223,6 +223,32 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
             ))
             .await;
     }
+    // 部署別の進捗: 人事部 (the 担当者 and the 承認者, one of them 対象外) and 営業部.
+    browser.click("#departments-link").await;
+    browser
+        .wait_for_path(&format!("{dashboard}/departments"))
+        .await;
+    let departments = texts(&browser, "#department-progress tr.department").await;
+    let personnel = departments.iter().find(|row| row.contains("人事部"));
+    if departments.len() != 2 || !personnel.is_some_and(|row| row.contains("0.0%")) {
+        browser
+            .fail(&format!(
+                "部署別の進捗 should list 人事部 and 営業部, nothing handed in yet: {departments:#?}"
+            ))
+            .await;
+    }
+    browser
+        .click(r#"#department-progress a[href$="department=%E4%BA%BA%E4%BA%8B%E9%83%A8"]"#)
+        .await;
+    browser.wait_for("#department-filter").await;
+    let listed = texts(&browser, "#filing-list tr.filing").await;
+    if listed.len() != 2 || listed.iter().any(|row| row.contains(EMPLOYEE_NUMBER)) {
+        browser
+            .fail(&format!(
+                "the dashboard filtered to 人事部 should list E0002 and E0003 only: {listed:#?}"
+            ))
+            .await;
+    }
     log_out(&browser, &site).await;
 
     // 4. The employee answers the questions and the steps, then submits.
