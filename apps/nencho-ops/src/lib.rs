@@ -223,7 +223,8 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
             operator_log::show(store.as_ref(), clock.as_ref(), &log_args, out).await
         }
         StoreCommand::Notice(command) => {
-            notice::run(&command, store.as_ref(), clock.as_ref(), out).await
+            let context = nencho_bootstrap::context::app_context(&settings, store);
+            notice::run(&command, &context, out).await
         }
     };
     log.finish(entry, outcome).await

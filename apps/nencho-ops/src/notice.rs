@@ -7,9 +7,10 @@
 use std::io::Write;
 
 use anyhow::anyhow;
+use nencho_app::AppContext;
 use nencho_app::AppError;
-use nencho_app::notices::{announce, cancel, shown_now};
-use nencho_kernel::{Clock, JAPAN_STANDARD_TIME, NoticeId, OffsetDateTime};
+use nencho_app::notices::{NoticeMail, NoticeMailing, announce, cancel, mail_notice, shown_now};
+use nencho_kernel::{JAPAN_STANDARD_TIME, NoticeId, OffsetDateTime};
 use nencho_ports::{MaintenanceNotice, NoticeStore, PlannedMaintenance};
 use serde::Serialize;
 use time::PrimitiveDateTime;
@@ -94,10 +95,11 @@ fn japan_time(at: OffsetDateTime) -> String {
 
 pub async fn run(
     command: &NoticeCommand,
-    store: &dyn NoticeStore,
-    clock: &dyn Clock,
+    context: &AppContext,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    let store: &dyn NoticeStore = context.store.as_ref();
+    let clock = context.clock.as_ref();
     match command {
         NoticeCommand::Announce {
             start,
@@ -126,6 +128,10 @@ pub async fn run(
                      (Announced as an emergency: the 5-business-day notice rule was waived.)"
                 )?;
             }
+            let mailing = mail_notice(context, &notice, NoticeMail::Announced)
+                .await
+                .map_err(failure)?;
+            print_mailing(mailing, out)?;
         }
         NoticeCommand::List { json } => {
             let notices = shown_now(store, clock).await.map_err(failure)?;
@@ -152,8 +158,25 @@ pub async fn run(
                 })?;
             writeln!(out, "メンテナンスの告知を取り消しました (notice cancelled)")?;
             print_one(&notice, out)?;
+            // Those told of a maintenance still to come are told it is off.
+            if notice.maintenance.end > clock.now() {
+                let mailing = mail_notice(context, &notice, NoticeMail::Cancelled)
+                    .await
+                    .map_err(failure)?;
+                print_mailing(mailing, out)?;
+            }
         }
     }
+    Ok(())
+}
+
+/// How many mails went out, never to whom (SEC-8).
+fn print_mailing(mailing: NoticeMailing, out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "通知メール (notice mails):    {} ({} contracts)",
+        mailing.mails, mailing.contracts
+    )?;
     Ok(())
 }
 

@@ -249,3 +249,128 @@ mod tests {
         assert!(board.shown_now().is_empty());
     }
 }
+
+/// Which mail a notice sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeMail {
+    Announced,
+    Cancelled,
+}
+
+/// What mailing a notice did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoticeMailing {
+    /// Contracts with at least one recipient.
+    pub contracts: usize,
+    pub mails: usize,
+}
+
+/// Mails `notice` (its announcement or its cancellation) to every contract that is not over:
+/// its contact address and its ADMIN and administrators with an e-mail address, each address
+/// once — the people who tell their employees. Maintenance without user impact mails nobody.
+/// The operator learns the counts only, never an address (SEC-8).
+pub async fn mail_notice(
+    context: &crate::AppContext,
+    notice: &MaintenanceNotice,
+    kind: NoticeMail,
+) -> Result<NoticeMailing, AppError> {
+    let mut mailing = NoticeMailing::default();
+    if !notice.maintenance.affects_users {
+        return Ok(mailing);
+    }
+    for tenant in context.store.list_tenants().await? {
+        if tenant.status == nencho_tenancy::ContractStatus::Ended {
+            continue;
+        }
+        let users = context.store.list_users(tenant.id).await?;
+        let administrators = users
+            .into_iter()
+            .filter(|user| {
+                user.role.manages_users() && user.status == nencho_identity::UserStatus::Active
+            })
+            .filter_map(|user| user.email);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut sent = 0;
+        for to in std::iter::once(tenant.contact_email.clone()).chain(administrators) {
+            if !seen.insert(to.as_str().to_lowercase()) {
+                continue;
+            }
+            let (subject, body) = notice_text(context, &tenant, notice, kind);
+            let mail = nencho_ports::OutboxMessage::new(
+                tenant.id,
+                to,
+                subject,
+                body,
+                context.clock.as_ref(),
+            );
+            context.store.enqueue_mail(&mail).await?;
+            sent += 1;
+        }
+        if sent > 0 {
+            mailing.contracts += 1;
+            mailing.mails += sent;
+        }
+    }
+    Ok(mailing)
+}
+
+/// The subject and the body (Japanese first, English below) of a notice's mail.
+fn notice_text(
+    context: &crate::AppContext,
+    tenant: &nencho_tenancy::Tenant,
+    notice: &MaintenanceNotice,
+    kind: NoticeMail,
+) -> (String, String) {
+    use nencho_operations::{japan_time_en, japan_time_ja};
+    let maintenance = &notice.maintenance;
+    let (start, end) = (maintenance.start, maintenance.end);
+    let site = context.site.site_url(&tenant.slug);
+    let title = &maintenance.title;
+    match kind {
+        NoticeMail::Announced => (
+            format!("【メンテナンスのお知らせ】{} {title}", japan_time_ja(start)),
+            format!(
+                "{tenant} 年末調整電子申請サイトの管理者の皆様\n\n\
+                 次の日時にメンテナンスを行います。この間、サービスをご利用いただけません。\n\
+                 従業員の皆様への周知をお願いいたします。\n\n\
+                 日時: {from_ja}〜{to_ja}(日本時間)\n\
+                 内容: {title}\n{body}\n\
+                 サイト: {site}\n\n\
+                 ----\n\
+                 Maintenance: {from_en} – {to_en} (Japan time): {title}. The service is \
+                 unavailable meanwhile; please let your employees know.\n",
+                tenant = tenant.name.as_str(),
+                from_ja = japan_time_ja(start),
+                to_ja = japan_time_ja(end),
+                from_en = japan_time_en(start),
+                to_en = japan_time_en(end),
+                body = if maintenance.body.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{}\n", maintenance.body)
+                },
+            ),
+        ),
+        NoticeMail::Cancelled => (
+            format!(
+                "【メンテナンス中止のお知らせ】{} {title}",
+                japan_time_ja(start)
+            ),
+            format!(
+                "{tenant} 年末調整電子申請サイトの管理者の皆様\n\n\
+                 先にお知らせした次のメンテナンスは中止しました。サービスは通常どおりご利用いただけます。\n\n\
+                 日時: {from_ja}〜{to_ja}(日本時間)\n\
+                 内容: {title}\n\n\
+                 サイト: {site}\n\n\
+                 ----\n\
+                 The maintenance announced for {from_en} – {to_en} (Japan time), {title}, is \
+                 cancelled: the service stays available.\n",
+                tenant = tenant.name.as_str(),
+                from_ja = japan_time_ja(start),
+                to_ja = japan_time_ja(end),
+                from_en = japan_time_en(start),
+                to_en = japan_time_en(end),
+            ),
+        ),
+    }
+}

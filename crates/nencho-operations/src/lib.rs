@@ -13,6 +13,6 @@ pub use access_log::{
 pub use backup::{Backup, BackupId, BackupKind, BackupPlan, BackupPolicy, Inventory, plan};
 pub use maintenance::{
     MaintenanceNotice, NoticeError, PlannedMaintenance, check_announcement, earliest_planned_start,
-    is_in_regular_window,
+    is_in_regular_window, japan_time_en, japan_time_ja,
 };
 pub use retention::{Cutoffs, RetentionPolicy};

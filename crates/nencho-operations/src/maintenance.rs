@@ -23,6 +23,45 @@ use nencho_kernel::{
 };
 use time::{Date, Time, Weekday};
 
+fn weekday_ja(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Monday => "月",
+        Weekday::Tuesday => "火",
+        Weekday::Wednesday => "水",
+        Weekday::Thursday => "木",
+        Weekday::Friday => "金",
+        Weekday::Saturday => "土",
+        Weekday::Sunday => "日",
+    }
+}
+
+/// `12月10日(木) 22:00` in JST: how a notice names its times on the sites and in its mails.
+pub fn japan_time_ja(at: OffsetDateTime) -> String {
+    let at = at.to_offset(JAPAN_STANDARD_TIME);
+    format!(
+        "{}月{}日({}) {:02}:{:02}",
+        u8::from(at.month()),
+        at.day(),
+        weekday_ja(at.weekday()),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// `Thu, December 10, 22:00` in JST.
+pub fn japan_time_en(at: OffsetDateTime) -> String {
+    let at = at.to_offset(JAPAN_STANDARD_TIME);
+    let weekday = at.weekday().to_string();
+    format!(
+        "{}, {} {}, {:02}:{:02}",
+        weekday.get(..3).unwrap_or(&weekday),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
 /// SVC-6: the business days that must lie between an announcement and the maintenance.
 pub const NOTICE_BUSINESS_DAYS: u32 = 5;
 

@@ -8,9 +8,9 @@
 //! handler).
 
 use crate::HttpServices;
-use nencho_kernel::{JAPAN_STANDARD_TIME, OffsetDateTime};
+use nencho_kernel::OffsetDateTime;
+use nencho_operations::{japan_time_en, japan_time_ja};
 use nencho_ports::MaintenanceNotice;
-use time::Weekday;
 
 /// SVC-5, for the site footer and the landing page.
 pub(crate) const REGULAR_WINDOW_JA: &str = "定期メンテナンス: 平日 (月〜金) 2:00〜2:30 (日本時間) は、予告なくサービスを停止することがあります。";
@@ -44,45 +44,6 @@ pub(crate) fn banners(services: &HttpServices, japanese: bool) -> Vec<Maintenanc
         .collect()
 }
 
-fn weekday_ja(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Monday => "月",
-        Weekday::Tuesday => "火",
-        Weekday::Wednesday => "水",
-        Weekday::Thursday => "木",
-        Weekday::Friday => "金",
-        Weekday::Saturday => "土",
-        Weekday::Sunday => "日",
-    }
-}
-
-/// `12月10日(木) 22:00` in JST.
-fn when_ja(at: OffsetDateTime) -> String {
-    let at = at.to_offset(JAPAN_STANDARD_TIME);
-    format!(
-        "{}月{}日({}) {:02}:{:02}",
-        u8::from(at.month()),
-        at.day(),
-        weekday_ja(at.weekday()),
-        at.hour(),
-        at.minute()
-    )
-}
-
-/// `Thu, December 10, 22:00` in JST.
-fn when_en(at: OffsetDateTime) -> String {
-    let at = at.to_offset(JAPAN_STANDARD_TIME);
-    let weekday = at.weekday().to_string();
-    format!(
-        "{}, {} {}, {:02}:{:02}",
-        weekday.get(..3).unwrap_or(&weekday),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
-}
-
 /// One notice's banner.
 pub(crate) fn banner(
     notice: &MaintenanceNotice,
@@ -95,16 +56,16 @@ pub(crate) fn banner(
         format!(
             "メンテナンスのお知らせ{}: {}〜{} {}",
             if current { " (実施中)" } else { "" },
-            when_ja(maintenance.start),
-            when_ja(maintenance.end),
+            japan_time_ja(maintenance.start),
+            japan_time_ja(maintenance.end),
             maintenance.title
         )
     } else {
         format!(
             "Maintenance notice{}: {} – {} (Japan time) {}",
             if current { " (in progress)" } else { "" },
-            when_en(maintenance.start),
-            when_en(maintenance.end),
+            japan_time_en(maintenance.start),
+            japan_time_en(maintenance.end),
             maintenance.title
         )
     };

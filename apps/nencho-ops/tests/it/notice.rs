@@ -215,3 +215,133 @@ async fn notices_on_postgres() {
     };
     notices(&site).await;
 }
+
+/// Every contract's contact and administrators are mailed a maintenance that affects users, and
+/// its cancellation; the operator sees counts, never an address.
+async fn notice_mails(site: &Site) {
+    for args in [
+        &[
+            "tenant",
+            "open",
+            "--slug",
+            "acme",
+            "--name",
+            "株式会社アクメ",
+            "--admin-email",
+            "admin@acme.example",
+            "--contact-email",
+            "keiyaku@acme.example",
+        ][..],
+        &[
+            "tenant",
+            "open",
+            "--slug",
+            "beta",
+            "--name",
+            "ベータ株式会社",
+            "--admin-email",
+            "hr@beta.example",
+        ][..],
+    ] {
+        assert_success(&site.ops(args).await);
+    }
+    let store = site.store().await;
+    let acme = crate::site::tenant(store.as_ref(), "acme").await.unwrap();
+    let beta = crate::site::tenant(store.as_ref(), "beta").await.unwrap();
+    let subjects = async |tenant: &nencho_tenancy::Tenant| -> Vec<(String, String)> {
+        let mut mails: Vec<(String, String)> = store
+            .list_mail(tenant.id, 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|mail| mail.subject.contains("メンテナンス"))
+            .map(|mail| (mail.to.as_str().to_owned(), mail.subject))
+            .collect();
+        mails.sort();
+        mails
+    };
+
+    // Without user impact nobody is mailed.
+    let mut quiet = announce_args("2099-12-10 22:00", "2099-12-11 01:00", "内部点検");
+    quiet.push("--no-user-impact");
+    let output = site.ops(&quiet).await;
+    assert_success(&output);
+    assert!(
+        stdout(&output).contains("通知メール (notice mails):    0 (0 contracts)"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(subjects(&acme).await.is_empty());
+
+    let output = site
+        .ops(&announce_args(
+            "2099-12-10 22:00",
+            "2099-12-11 01:00",
+            "データベース更新",
+        ))
+        .await;
+    assert_success(&output);
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("通知メール (notice mails):    3 (2 contracts)"),
+        "{printed}"
+    );
+    assert!(!printed.contains("@"), "no address is shown: {printed}");
+    let announced = "【メンテナンスのお知らせ】12月10日(木) 22:00 データベース更新";
+    assert_eq!(
+        subjects(&acme).await,
+        [
+            ("admin@acme.example".to_owned(), announced.to_owned()),
+            ("keiyaku@acme.example".to_owned(), announced.to_owned()),
+        ]
+    );
+    assert_eq!(
+        subjects(&beta).await,
+        [("hr@beta.example".to_owned(), announced.to_owned())],
+        "the contact and the ADMIN share one address: one mail"
+    );
+    let body = store
+        .list_mail(acme.id, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|mail| mail.subject == announced)
+        .unwrap()
+        .body;
+    for expected in [
+        "12月10日(木) 22:00〜12月11日(金) 01:00(日本時間)",
+        "この間、サービスをご利用いただけません。",
+        "http://acme.localhost",
+    ] {
+        assert!(body.contains(expected), "{expected} in {body}");
+    }
+
+    let output = site
+        .ops(&["notice", "cancel", "--id", &announced_id(&output)])
+        .await;
+    assert_success(&output);
+    assert!(
+        stdout(&output).contains("通知メール (notice mails):    3 (2 contracts)"),
+        "{}",
+        stdout(&output)
+    );
+    let cancelled = "【メンテナンス中止のお知らせ】12月10日(木) 22:00 データベース更新";
+    assert!(
+        subjects(&beta)
+            .await
+            .contains(&("hr@beta.example".to_owned(), cancelled.to_owned()))
+    );
+}
+
+#[tokio::test]
+async fn notice_mails_on_sqlite() {
+    notice_mails(&Site::sqlite()).await;
+}
+
+#[tokio::test]
+async fn notice_mails_on_postgres() {
+    let Some(site) = Site::postgres("ops_notice_mails").await else {
+        return;
+    };
+    notice_mails(&site).await;
+}
