@@ -81,6 +81,31 @@ async fn the_progress_by_department_links_each_department_to_its_own_list(store:
     );
     assert!(page.contains(r#"<tr class="all"><th scope="row">合計</th><td class="total">2</td>"#));
 
+    // The same table as CSV, for Excel too.
+    let (status, _, csv) = world
+        .admin
+        .get_file(&format!("{dashboard}/departments.csv"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "部署,人数,未依頼,依頼中,入力中,提出済,差戻し,承認済,対象外,提出率,承認率",
+            "経理部,1,1,0,0,0,0,0,0,0.0%,0.0%",
+            "総務部,1,0,0,0,0,0,1,0,100.0%,100.0%",
+            "合計,2,1,0,0,0,0,1,0,50.0%,50.0%",
+        ]
+    );
+    let (status, _, sjis) = world
+        .admin
+        .get_file(&format!("{dashboard}/departments.csv?encoding=sjis"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (decoded, _, bad) = encoding_rs::SHIFT_JIS.decode(&sjis);
+    assert!(!bad && decoded.lines().nth(2) == Some("総務部,1,0,0,0,0,0,1,0,100.0%,100.0%"));
+
     let (status, page, _) = world
         .admin
         .get(&format!("{dashboard}?department={general_affairs}"))

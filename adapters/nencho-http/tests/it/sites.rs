@@ -1239,6 +1239,14 @@ mod authorization_matrix {
                 format!("/admin/companies/{b}/filings/{year}/departments"),
                 [OK, OK, NO, NO, NO, NO],
             ),
+            (
+                format!("/admin/companies/{a}/filings/{year}/departments.csv"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
+                format!("/admin/companies/{b}/filings/{year}/departments.csv?encoding=sjis"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             // … the 対象外 page (the list is view_filings's; its form shows only with
             // request_filings) …
             (

@@ -132,6 +132,10 @@ pub fn routes(route: Route) -> Route {
             get(departments::show),
         )
         .at(
+            "/admin/companies/:id/filings/:year/departments.csv",
+            get(departments::csv),
+        )
+        .at(
             "/admin/companies/:id/filings/:year/exclusions",
             get(exclusions::show).post(exclusions::exclude),
         )
