@@ -222,6 +222,20 @@ impl UserStore for PgStore {
         .transpose()
     }
 
+    async fn list_administrators(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
+        self.fetch_all_scoped(
+            tenant_id,
+            sqlx::query(select_users!(
+                "WHERE tenant_id = $1 AND role IN ('admin', 'administrator') ORDER BY login_id"
+            ))
+            .bind(tenant_id.as_uuid()),
+        )
+        .await?
+        .iter()
+        .map(rows::user)
+        .collect()
+    }
+
     async fn list_users(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
         self.fetch_all_scoped(
             tenant_id,

@@ -220,6 +220,19 @@ impl UserStore for SqliteStore {
             .transpose()
     }
 
+    async fn list_administrators(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
+        sqlx::query(select_users!(
+            "WHERE tenant_id = $1 AND role IN ('admin', 'administrator') ORDER BY login_id"
+        ))
+        .bind(tenant_id.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(rows::user)
+        .collect()
+    }
+
     async fn list_users(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError> {
         sqlx::query(select_users!("WHERE tenant_id = $1 ORDER BY login_id"))
             .bind(tenant_id.as_uuid())

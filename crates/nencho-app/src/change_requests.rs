@@ -87,7 +87,7 @@ async fn notify_administrators(
 ) -> Result<(), AppError> {
     let tenant = &current.tenant;
     let who = format!("社員番号 {} {}", employee.number, employee.name.full());
-    for user in context.store.list_users(tenant.id).await? {
+    for user in context.store.list_administrators(tenant.id).await? {
         let decides = user.role.manages_users() && user.can_log_in() && user.id != current.user.id;
         if let (true, Some(to)) = (decides, &user.email) {
             let message = mail::change_request_received(

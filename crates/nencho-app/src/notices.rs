@@ -282,12 +282,12 @@ pub async fn mail_notice(
         if tenant.status == nencho_tenancy::ContractStatus::Ended {
             continue;
         }
-        let users = context.store.list_users(tenant.id).await?;
-        let administrators = users
+        let administrators = context
+            .store
+            .list_administrators(tenant.id)
+            .await?
             .into_iter()
-            .filter(|user| {
-                user.role.manages_users() && user.status == nencho_identity::UserStatus::Active
-            })
+            .filter(|user| user.status == nencho_identity::UserStatus::Active)
             .filter_map(|user| user.email);
         let mut seen = std::collections::BTreeSet::new();
         let mut sent = 0;

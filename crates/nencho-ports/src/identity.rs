@@ -28,6 +28,10 @@ pub trait UserStore: Send + Sync {
     ) -> Result<Option<User>, StoreError>;
     /// Ordered by login ID.
     async fn list_users(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError>;
+    /// The ADMIN and the administrators (those who manage users), whatever their status,
+    /// ordered by login ID: the few a contract-wide notice goes to, without reading every
+    /// employee's ID.
+    async fn list_administrators(&self, tenant_id: TenantId) -> Result<Vec<User>, StoreError>;
     /// Sets the password and ends every session of the user except `keep_session` (the one the
     /// user changed it from, if any); queues `notice` (e.g. "your password was changed").
     async fn set_password(

@@ -100,6 +100,24 @@ pub async fn login_ids_are_unique_within_a_tenant_only(store: &dyn Store) {
         .map(|u| u.login_id.to_string())
         .collect();
     assert_eq!(acme_ids, ["admin", "emp001"]);
+    let mut chief = user(&acme, "jinji", Role::Administrator, &clock);
+    chief.status = nencho_identity::UserStatus::Disabled;
+    store.insert_user(acme.id, &chief).await.unwrap();
+    let administrators: Vec<(String, Role)> = store
+        .list_administrators(acme.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| (u.login_id.to_string(), u.role))
+        .collect();
+    assert_eq!(
+        administrators,
+        [
+            ("admin".to_owned(), Role::Admin),
+            ("jinji".to_owned(), Role::Administrator)
+        ],
+        "the ADMIN and administrators (disabled too), no general user, no other tenant's"
+    );
     assert_eq!(
         store.find_user(beta.id, taro.id).await.unwrap(),
         None,
