@@ -289,18 +289,18 @@ pub async fn mail_notice(
             .into_iter()
             .filter(|user| user.status == nencho_identity::UserStatus::Active)
             .filter_map(|user| user.email);
+        let (subject, body) = notice_text(context, &tenant, notice, kind);
         let mut seen = std::collections::BTreeSet::new();
         let mut sent = 0;
         for to in std::iter::once(tenant.contact_email.clone()).chain(administrators) {
             if !seen.insert(to.as_str().to_lowercase()) {
                 continue;
             }
-            let (subject, body) = notice_text(context, &tenant, notice, kind);
             let mail = nencho_ports::OutboxMessage::new(
                 tenant.id,
                 to,
-                subject,
-                body,
+                subject.clone(),
+                body.clone(),
                 context.clock.as_ref(),
             );
             context.store.enqueue_mail(&mail).await?;

@@ -9,7 +9,7 @@ use nencho_filings::{Actor, ExclusionReason, Filing, FilingAction, FilingStatus,
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, FilingId, TaxYear};
 use nencho_ports::{FilingPage, FilingRow, FilingWrite};
-use nencho_tenancy::{Employee, EmployeeNumber};
+use nencho_tenancy::{Company, Employee, EmployeeNumber};
 
 use super::requests::query;
 use super::review::filing_in_scope;
@@ -251,7 +251,7 @@ pub async fn include_filing(
     .await
 }
 
-/// The excluded employees of the company and year (those who have left too), by employee
+/// The company and its excluded employees of the year (those who have left too), by employee
 /// number, a page at a time; a role narrowed to departments sees its own. Permission:
 /// ViewFilings, as the dashboard.
 pub async fn excluded_employees(
@@ -260,9 +260,14 @@ pub async fn excluded_employees(
     company_id: CompanyId,
     tax_year: TaxYear,
     after: Option<&str>,
-) -> Result<FilingPage, AppError> {
+) -> Result<(Company, FilingPage), AppError> {
     let grants = require(context, actor, Permission::ViewFilings, Some(company_id)).await?;
     let department = list_department(&grants, Permission::ViewFilings, company_id, None)?;
+    let company = context
+        .store
+        .find_company(actor.tenant.id, company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut query = query(
         company_id,
         tax_year,
@@ -272,7 +277,8 @@ pub async fn excluded_employees(
     query.include_departed = true;
     query.after = page_after(after)?;
     query.limit = EXCLUDED_PAGE_SIZE;
-    Ok(context.store.list_filings(actor.tenant.id, &query).await?)
+    let page = context.store.list_filings(actor.tenant.id, &query).await?;
+    Ok((company, page))
 }
 
 #[cfg(test)]

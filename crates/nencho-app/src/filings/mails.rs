@@ -13,11 +13,12 @@ fn deadline(periods: &FilingPeriods) -> String {
     format_wareki(end).map_or_else(|| end.to_string(), |wareki| format!("{wareki} ({end})"))
 }
 
-fn link(context: &AppContext, tenant: &Tenant, periods: &FilingPeriods) -> String {
+/// The employee's own declarations of the year on the tenant's site.
+fn link(context: &AppContext, tenant: &Tenant, tax_year: nencho_kernel::TaxYear) -> String {
     format!(
         "{}/filings/{}",
         context.site.site_url(&tenant.slug),
-        periods.tax_year.year()
+        tax_year.year()
     )
 }
 
@@ -111,7 +112,7 @@ pub(crate) fn request(
          {automatic}",
         name = employee.name.full(),
         deadline = deadline(periods),
-        link = link(context, tenant, periods),
+        link = link(context, tenant, periods.tax_year),
         year = year.year(),
         end = periods.filing.end,
     );
@@ -152,7 +153,7 @@ pub(crate) fn originals_reminder(
         name = employee.name.full(),
         sender = company.name.as_str(),
         reiwa = year.reiwa(),
-        link = link(context, tenant, periods),
+        link = link(context, tenant, periods.tax_year),
         year_number = year.year(),
     );
     Some(message(context, tenant, to, subject, body))
@@ -179,7 +180,7 @@ pub(crate) fn returned(
          submit them again.\n",
         name = employee.name.full(),
         reiwa = year.reiwa(),
-        link = link(context, &actor.tenant, periods),
+        link = link(context, &actor.tenant, periods.tax_year),
         year = year.year(),
     );
     Some(message(
@@ -217,7 +218,7 @@ pub(crate) fn reopened(
          Please review the dependants and insurance sections and submit again.\n",
         name = employee.name.full(),
         reiwa = year.reiwa(),
-        link = link(context, &actor.tenant, periods),
+        link = link(context, &actor.tenant, periods.tax_year),
         year = year.year(),
     );
     Some(message(
@@ -270,11 +271,7 @@ pub(crate) fn excluded(
     reason: &str,
 ) -> Option<OutboxMessage> {
     let to = employee.email.as_ref()?;
-    let link = format!(
-        "{}/filings/{}",
-        context.site.site_url(&actor.tenant.slug),
-        tax_year.year()
-    );
+    let link = link(context, &actor.tenant, tax_year);
     let body = format!(
         "{name} 様\n\n\
          令和{reiwa}年分の年末調整は、次の理由により対象外となりました。申告書の提出は不要です。\n\n\

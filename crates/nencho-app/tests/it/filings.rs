@@ -2597,7 +2597,7 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
         submit_own_filing(context, &taro, year(2026), excluded.version).await,
         "対象外の申告書に「提出」はできません。",
     );
-    let listed = excluded_employees(context, &viewer, company.id, year(2026), None)
+    let (_, listed) = excluded_employees(context, &viewer, company.id, year(2026), None)
         .await
         .unwrap();
     let listed: Vec<&str> = listed

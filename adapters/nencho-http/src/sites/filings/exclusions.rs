@@ -95,14 +95,9 @@ async fn show_page(
     let app = &services.app;
     let listed =
         excluded_employees(app, current, company_id, tax_year, shown.after.as_deref()).await;
-    let listed = match listed {
-        Ok(listed) => listed,
+    let (company, listed) = match listed {
+        Ok(found) => found,
         Err(error) => return failure(site, &error).await,
-    };
-    let company = match app.store.find_company(current.tenant.id, company_id).await {
-        Ok(Some(company)) => company,
-        Ok(None) => return failure(site, &AppError::NotFound).await,
-        Err(error) => return failure(site, &error.into()).await,
     };
     let grants = match grants_of(app, current).await {
         Ok(grants) => grants,
