@@ -1,6 +1,6 @@
-//! The deployment secret that signs CSRF tokens. Configured (`NENCHO_SECRET_KEY` or `secret_key`
-//! in nencho.toml) when several servers share a deployment; otherwise generated once and kept in
-//! the data directory, readable by its owner only.
+//! The deployment secret that signs CSRF tokens and seals authenticator keys. Configured
+//! (`NENCHO_SECRET_KEY` or `secret_key` in nencho.toml) when several servers share a deployment;
+//! otherwise generated once and kept in the data directory, readable by its owner only.
 
 use std::io::Write;
 use std::path::Path;
@@ -23,6 +23,47 @@ pub enum SecretError {
 }
 
 const FILE_NAME: &str = "secret.key";
+/// A generated key being replaced: the operator renames `secret.key` to this and restarts.
+const PREVIOUS_FILE_NAME: &str = "secret.key.previous";
+
+/// The deployment secret, and the one it replaces while a rotation re-seals.
+#[derive(Clone)]
+pub struct DeploymentSecrets {
+    pub current: [u8; 32],
+    pub previous: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for DeploymentSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeploymentSecrets(…)")
+    }
+}
+
+/// The current secret ([`load_or_create`]) and the previous one: `previous_secret_key` when
+/// configured, else the data directory's `secret.key.previous` if there is one.
+pub fn load_with_previous(
+    settings: &Settings,
+    random: &dyn RandomSource,
+) -> Result<DeploymentSecrets, SecretError> {
+    let current = load_or_create(settings, random)?;
+    let previous = match &settings.previous_secret_key {
+        Some(secret) => Some(configured(secret.expose_secret())),
+        None => {
+            let path = settings.data_dir.join(PREVIOUS_FILE_NAME);
+            if path.is_file() {
+                Some(read_key_file(&path)?)
+            } else {
+                None
+            }
+        }
+    };
+    Ok(DeploymentSecrets { current, previous })
+}
+
+/// A configured secret of any length as 32 bytes.
+fn configured(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
 
 /// 32 secret bytes: SHA-256 of the configured secret (any length), or the data directory's key.
 pub fn load_or_create(
@@ -30,7 +71,7 @@ pub fn load_or_create(
     random: &dyn RandomSource,
 ) -> Result<[u8; 32], SecretError> {
     if let Some(secret) = &settings.secret_key {
-        return Ok(Sha256::digest(secret.expose_secret().as_bytes()).into());
+        return Ok(configured(secret.expose_secret()));
     }
     from_file(&settings.data_dir.join(FILE_NAME), random)
 }
@@ -42,14 +83,7 @@ fn from_file(path: &Path, random: &dyn RandomSource) -> Result<[u8; 32], SecretE
         source,
     };
     match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let bytes = hex::decode(text.trim()).map_err(|_| SecretError::Damaged {
-                path: shown.clone(),
-            })?;
-            bytes.try_into().map_err(|_| SecretError::Damaged {
-                path: shown.clone(),
-            })
-        }
+        Ok(text) => key_of(&text, &shown),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0u8; 32];
             random.fill(&mut key);
@@ -77,10 +111,29 @@ fn from_file(path: &Path, random: &dyn RandomSource) -> Result<[u8; 32], SecretE
     }
 }
 
+fn read_key_file(path: &Path) -> Result<[u8; 32], SecretError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| SecretError::File {
+        path: shown.clone(),
+        source,
+    })?;
+    key_of(&text, &shown)
+}
+
+/// A key file's 64 hex digits as the key.
+fn key_of(text: &str, shown: &str) -> Result<[u8; 32], SecretError> {
+    let damaged = || SecretError::Damaged {
+        path: shown.to_owned(),
+    };
+    let bytes = hex::decode(text.trim()).map_err(|_| damaged())?;
+    bytes.try_into().map_err(|_| damaged())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use nencho_crypto::OsRandom;
+    use secrecy::SecretString;
 
     #[test]
     fn the_generated_key_is_kept_and_reused() {
@@ -100,6 +153,46 @@ mod tests {
         std::fs::write(&path, "zz").unwrap();
         assert!(matches!(
             from_file(&path, &OsRandom),
+            Err(SecretError::Damaged { .. })
+        ));
+    }
+
+    #[test]
+    fn the_previous_secret_comes_from_the_setting_or_the_renamed_file() {
+        let directory = tempfile::tempdir().unwrap();
+        let mut settings = Settings::load(&crate::SettingsArgs {
+            data_dir: Some(directory.path().to_path_buf()),
+            ..Default::default()
+        })
+        .unwrap();
+        let secrets = load_with_previous(&settings, &OsRandom).unwrap();
+        assert_eq!(secrets.previous, None, "no rotation under way");
+        assert_eq!(
+            secrets.current,
+            load_or_create(&settings, &OsRandom).unwrap()
+        );
+
+        std::fs::write(
+            directory.path().join("secret.key.previous"),
+            hex::encode([5u8; 32]),
+        )
+        .unwrap();
+        assert_eq!(
+            load_with_previous(&settings, &OsRandom).unwrap().previous,
+            Some([5u8; 32])
+        );
+
+        settings.previous_secret_key = Some(SecretString::from("the old one"));
+        assert_eq!(
+            load_with_previous(&settings, &OsRandom).unwrap().previous,
+            Some(Sha256::digest(b"the old one").into()),
+            "the setting wins over the file"
+        );
+
+        settings.previous_secret_key = None;
+        std::fs::write(directory.path().join("secret.key.previous"), "not hex").unwrap();
+        assert!(matches!(
+            load_with_previous(&settings, &OsRandom),
             Err(SecretError::Damaged { .. })
         ));
     }

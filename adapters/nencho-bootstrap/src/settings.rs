@@ -132,8 +132,10 @@ struct FileSettings {
     session_absolute_hours: Option<u32>,
     pgbackrest_stanza: Option<String>,
     support_email: Option<String>,
-    /// Secret for CSRF tokens; every web server of a deployment needs the same one.
+    /// Secret for CSRF tokens and sealing; every server of a deployment needs the same one.
     secret_key: Option<String>,
+    /// The secret being replaced, while a rotation re-seals what it sealed.
+    previous_secret_key: Option<String>,
     #[serde(default)]
     mail: crate::mail::MailFileSettings,
 }
@@ -163,6 +165,10 @@ pub struct Settings {
     pub session_policy: SessionPolicy,
     /// `None`: generated once and kept in the data directory (fine for one server).
     pub secret_key: Option<SecretString>,
+    /// The deployment secret being replaced (rotation): what it sealed is re-sealed with
+    /// `secret_key` at the next start. `None`: no rotation (or, for a generated key, the data
+    /// directory's `secret.key.previous`).
+    pub previous_secret_key: Option<SecretString>,
     pub mail: crate::mail::MailSettings,
     /// The pgBackRest stanza the worker backs PostgreSQL up with (`None`: no PostgreSQL backups
     /// from the worker).
@@ -265,6 +271,10 @@ impl Settings {
             .ok()
             .or(file.secret_key.clone())
             .map(SecretString::from);
+        let previous_secret_key = std::env::var("NENCHO_PREVIOUS_SECRET_KEY")
+            .ok()
+            .or(file.previous_secret_key.clone())
+            .map(SecretString::from);
         let pgbackrest_stanza = args
             .pgbackrest_stanza
             .clone()
@@ -304,6 +314,7 @@ impl Settings {
             password_policy: PasswordPolicy { minimum_length },
             session_policy,
             secret_key,
+            previous_secret_key,
             mail,
             pgbackrest_stanza,
             support_email,

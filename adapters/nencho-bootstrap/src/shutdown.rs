@@ -1,25 +1,48 @@
 //! The signal that ends a process gracefully.
 
-/// Completes on SIGTERM (how service managers stop a process) or Ctrl-C.
-pub async fn signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+use std::future::Future;
+
+/// Completes on SIGTERM (how service managers stop a process) or Ctrl-C. The handlers are
+/// installed when this is called, not when the future is first polled: a SIGTERM that comes
+/// right after the process says it is listening still stops it gracefully. Call it inside the
+/// tokio runtime.
+pub fn signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let streams = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!("interrupted; shutting down"),
-        () = terminate => tracing::info!("SIGTERM received; shutting down"),
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut interrupt, mut terminate) = streams;
+            let interrupted = async {
+                match interrupt.as_mut() {
+                    Some(stream) => stream.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(stream) => stream.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = interrupted => tracing::info!("interrupted; shutting down"),
+                _ = terminated => tracing::info!("SIGTERM received; shutting down"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                tracing::info!("interrupted; shutting down");
+            } else {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }

@@ -1,6 +1,10 @@
-//! Cryptography behind two ports: [`Pbkdf2Hasher`] (`PasswordHasher`: PBKDF2-HMAC-SHA256 in PHC
-//! strings, run on blocking threads with bounded concurrency) and [`OsRandom`] (`RandomSource`:
-//! the operating system's CSPRNG through `rand`).
+//! Cryptography behind three ports: [`Pbkdf2Hasher`] (`PasswordHasher`: PBKDF2-HMAC-SHA256 in PHC
+//! strings, run on blocking threads with bounded concurrency), [`AesGcmSealer`] (`SecretSealer`)
+//! and [`OsRandom`] (`RandomSource`: the operating system's CSPRNG through `rand`).
+
+mod sealing;
+
+pub use sealing::AesGcmSealer;
 
 use std::sync::Arc;
 

@@ -109,6 +109,8 @@ macro_rules! store_contract_tests {
             a_recovery_code_works_once_and_new_codes_replace_all,
             disabling_a_second_factor_removes_it_and_its_codes_and_ends_sessions,
             second_factors_and_the_staff_rule_never_cross_tenants,
+            a_key_in_clear_is_resealed_only_if_still_as_read,
+            the_sealing_key_is_recorded_once_another_is_named_and_a_rotation_replaces_it,
             a_pending_session_is_completed_once_under_a_new_token,
             a_right_password_waiting_for_its_code_neither_locks_nor_unlocks,
             the_audit_log_pages_newest_first_and_never_crosses_tenants,

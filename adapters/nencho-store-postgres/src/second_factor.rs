@@ -1,7 +1,7 @@
 //! 2段階認証: authenticators, recovery codes and the contract's rule for staff.
 
 use async_trait::async_trait;
-use nencho_identity::{SecondFactor, TokenHash};
+use nencho_identity::{SealedSecret, SealingKeyRegistration, SecondFactor, TokenHash};
 use nencho_kernel::{OffsetDateTime, TenantId, UserId};
 use nencho_ports::{OutboxMessage, SecondFactorStore, StoreError};
 use nencho_store_sql::second_factor as sql;
@@ -117,6 +117,67 @@ impl SecondFactorStore for PgStore {
         }
         transaction.commit().await.map_err(store_error)?;
         Ok(true)
+    }
+
+    async fn reseal_second_factor(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        previous: &SealedSecret,
+        sealed: &SealedSecret,
+    ) -> Result<bool, StoreError> {
+        let replaced = self
+            .execute_scoped(
+                tenant_id,
+                sqlx::query(sql::RESEAL_FACTOR)
+                    .bind(tenant_id.as_uuid())
+                    .bind(user_id.as_uuid())
+                    .bind(previous.as_bytes())
+                    .bind(sealed.as_bytes()),
+            )
+            .await?;
+        Ok(replaced == 1)
+    }
+
+    async fn register_sealing_key(
+        &self,
+        fingerprint: &str,
+        at: OffsetDateTime,
+    ) -> Result<SealingKeyRegistration, StoreError> {
+        let inserted = sqlx::query(sql::REGISTER_SEALING_KEY)
+            .bind(fingerprint)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+            == 1;
+        let recorded: Option<String> = sqlx::query_scalar(sql::SEALING_KEY)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(sql::sealing_key_registration(
+            inserted,
+            recorded,
+            fingerprint,
+        ))
+    }
+
+    async fn replace_sealing_key(
+        &self,
+        previous: &str,
+        new: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let replaced = sqlx::query(sql::REPLACE_SEALING_KEY)
+            .bind(previous)
+            .bind(new)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        Ok(replaced == 1)
     }
 
     async fn claim_code_step(

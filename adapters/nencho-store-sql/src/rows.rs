@@ -3,8 +3,8 @@
 
 use nencho_identity::{
     AuditAction, AuditEntry, AuditRecord, DisplayName, LoginAttempt, LoginId, LoginOutcome,
-    OneTimeToken, PasswordHash, PasswordState, Role, SecondFactor, Session, SessionStage,
-    TokenHash, TokenPurpose, TotpSecret, User, UserStatus,
+    OneTimeToken, PasswordHash, PasswordState, Role, SealedSecret, SecondFactor, Session,
+    SessionStage, TokenHash, TokenPurpose, User, UserStatus,
 };
 use nencho_kernel::{CompanyId, EmailAddress, TenantId, UserId};
 use nencho_ports::{OperatorAction, OutboxMessage, StoreError};
@@ -121,8 +121,7 @@ pub fn session(row: &impl RowReader) -> Result<Session, StoreError> {
 /// A `second_factors` row: `secret`, `enabled_at`, `last_used_step`.
 pub fn second_factor(row: &impl RowReader) -> Result<SecondFactor, StoreError> {
     Ok(SecondFactor {
-        secret: TotpSecret::from_bytes(&row.bytes("secret")?)
-            .ok_or_else(|| corrupt("authenticator key length"))?,
+        secret: SealedSecret::from_stored(row.bytes("secret")?),
         enabled_at: row.timestamp("enabled_at")?,
         last_used_step: row.optional_integer("last_used_step")?,
     })

@@ -11,6 +11,18 @@ pub const UPSERT_FACTOR: &str = "INSERT INTO second_factors (tenant_id, user_id,
      DO UPDATE SET secret = excluded.secret, enabled_at = excluded.enabled_at, \
      last_used_step = excluded.last_used_step";
 
+/// Compare-and-set: only a key still as read is replaced.
+pub const RESEAL_FACTOR: &str = "UPDATE second_factors SET secret = $4 \
+     WHERE tenant_id = $1 AND user_id = $2 AND secret = $3";
+
+pub const REGISTER_SEALING_KEY: &str = "INSERT INTO deployment_keys (purpose, fingerprint, \
+     registered_at) VALUES ('sealing', $1, $2) ON CONFLICT (purpose) DO NOTHING";
+
+pub const REPLACE_SEALING_KEY: &str = "UPDATE deployment_keys SET fingerprint = $2, \
+     registered_at = $3 WHERE purpose = 'sealing' AND fingerprint = $1";
+
+pub const SEALING_KEY: &str = "SELECT fingerprint FROM deployment_keys WHERE purpose = 'sealing'";
+
 pub const DELETE_FACTOR: &str = "DELETE FROM second_factors WHERE tenant_id = $1 AND user_id = $2";
 
 pub const DELETE_CODES: &str = "DELETE FROM recovery_codes WHERE tenant_id = $1 AND user_id = $2";
@@ -38,3 +50,18 @@ pub const INSERT_AUDIT: &str = "INSERT INTO audit_log (tenant_id, at, actor_id, 
 pub const AUDIT_PAGE: &str = "SELECT id, tenant_id, at, actor_id, actor_login_id, actor_name, \
      action, target, detail FROM audit_log WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) \
      AND ($4 IS NULL OR action = $4) ORDER BY id DESC LIMIT $3";
+
+/// How `fingerprint` compares with the key recorded: `inserted` when the registration statement
+/// recorded it, `recorded` the fingerprint read back otherwise.
+pub fn sealing_key_registration(
+    inserted: bool,
+    recorded: Option<String>,
+    fingerprint: &str,
+) -> nencho_identity::SealingKeyRegistration {
+    use nencho_identity::SealingKeyRegistration;
+    match recorded {
+        _ if inserted => SealingKeyRegistration::New,
+        Some(recorded) if recorded != fingerprint => SealingKeyRegistration::Other(recorded),
+        _ => SealingKeyRegistration::Same,
+    }
+}

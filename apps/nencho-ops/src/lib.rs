@@ -210,12 +210,16 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
     let outcome = match command {
         StoreCommand::Migrate => migrate::run(&settings, store, out).await,
         StoreCommand::Tenant(command) => {
-            let context = nencho_bootstrap::context::app_context(&settings, store);
-            tenant::run(&command, &context, out).await
+            match nencho_bootstrap::context::app_context(&settings, store) {
+                Ok(context) => tenant::run(&command, &context, out).await,
+                Err(error) => Err(anyhow::Error::new(error).context("cannot load the secret key")),
+            }
         }
         StoreCommand::AllowIp(command) => {
-            let context = nencho_bootstrap::context::app_context(&settings, store);
-            allow_ip::run(&command, &context, out).await
+            match nencho_bootstrap::context::app_context(&settings, store) {
+                Ok(context) => allow_ip::run(&command, &context, out).await,
+                Err(error) => Err(anyhow::Error::new(error).context("cannot load the secret key")),
+            }
         }
         StoreCommand::Backup(command) => backup::run(&command, &settings, clock.clone(), out).await,
         StoreCommand::AccessLog(command) => access_log::run(&command, store.as_ref(), out).await,
@@ -223,8 +227,10 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
             operator_log::show(store.as_ref(), clock.as_ref(), &log_args, out).await
         }
         StoreCommand::Notice(command) => {
-            let context = nencho_bootstrap::context::app_context(&settings, store);
-            notice::run(&command, &context, out).await
+            match nencho_bootstrap::context::app_context(&settings, store) {
+                Ok(context) => notice::run(&command, &context, out).await,
+                Err(error) => Err(anyhow::Error::new(error).context("cannot load the secret key")),
+            }
         }
     };
     log.finish(entry, outcome).await

@@ -68,10 +68,29 @@ pub async fn serve(
         // Listening on port 0: the sites are on whichever port the system gave.
         settings.site.port = Some(address.port());
     }
-    let context = Arc::new(nencho_bootstrap::context::app_context(
-        &settings,
-        store.clone(),
-    ));
+    let context = Arc::new(
+        nencho_bootstrap::context::app_context(&settings, store.clone())
+            .context("cannot load the secret key")?,
+    );
+    let sealing = nencho_app::second_factor::prepare_sealing(&context)
+        .await
+        .context("cannot use the secret key with this database")?;
+    if sealing.sealed_now > 0 {
+        tracing::info!(sealed = sealing.sealed_now, "authenticator keys sealed");
+    }
+    if sealing.rotated {
+        tracing::warn!(
+            then = "remove previous_secret_key (NENCHO_PREVIOUS_SECRET_KEY) or \
+                    DATA_DIR/secret.key.previous; restart every server still on the previous key",
+            "secret key rotated"
+        );
+    }
+    if sealing.unreadable > 0 {
+        tracing::error!(
+            unreadable = sealing.unreadable,
+            "authenticator keys that open with no key: those users need their 2段階認証 reset"
+        );
+    }
     let csrf_key = nencho_bootstrap::secret::load_or_create(&settings, context.random.as_ref())
         .context("cannot load the secret key")?;
     let mailer = nencho_bootstrap::mail::open(&settings.mail, context.clock.clone())

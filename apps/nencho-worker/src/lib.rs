@@ -150,7 +150,8 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
         store: store.clone(),
         clock: clock.clone(),
     };
-    let mut reminders_context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    let mut reminders_context = nencho_bootstrap::context::app_context(&settings, store.clone())
+        .context("cannot load the secret key")?;
     reminders_context.clock = clock.clone();
     let backups = backup::backup_runner(&settings, clock.clone())
         .await

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use nencho_identity::{LoginThrottlePolicy, PasswordPolicy, SecretToken, SessionPolicy};
 use nencho_kernel::Clock;
-use nencho_ports::{PasswordHasher, RandomSource, Store};
+use nencho_ports::{PasswordHasher, RandomSource, SecretSealer, Store};
 use nencho_tenancy::SiteAddress;
 
 /// Everything the identity use cases need, built once by the app at start.
@@ -15,6 +15,8 @@ pub struct AppContext {
     pub password_policy: PasswordPolicy,
     pub session_policy: SessionPolicy,
     pub throttle: LoginThrottlePolicy,
+    /// Seals the secrets kept for reading back (authenticator keys) with the deployment's key.
+    pub sealer: Arc<dyn SecretSealer>,
 }
 
 impl AppContext {

@@ -308,6 +308,9 @@ mod tests {
             password_policy: PasswordPolicy::default(),
             session_policy: SessionPolicy::default(),
             throttle: LoginThrottlePolicy::default(),
+            sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+                &[7; 32],
+            )),
         };
         World {
             context,

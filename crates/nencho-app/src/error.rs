@@ -50,6 +50,9 @@ pub enum AppError {
     Store(StoreError),
     #[error(transparent)]
     Hash(#[from] HashError),
+    /// A sealed authenticator key that does not open: another deployment secret, or damage.
+    #[error(transparent)]
+    Seal(#[from] nencho_ports::SealError),
 }
 
 impl From<StoreError> for AppError {

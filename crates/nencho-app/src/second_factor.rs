@@ -3,11 +3,12 @@
 //! removes it for a user who lost both; the contract may require it of its staff.
 
 use nencho_identity::{
-    LoginAttempt, LoginOutcome, Permission, RecoveryCode, SecondFactor, SecondFactorInput,
-    SecretToken, Session, SessionStage, TokenHash, TotpPolicy, TotpSecret, User,
+    LoginAttempt, LoginOutcome, Permission, RecoveryCode, SealedSecret, SealingKeyRegistration,
+    SecondFactor, SecondFactorInput, SecretToken, Session, SessionStage, TokenHash, TotpPolicy,
+    TotpSecret, User,
 };
-use nencho_kernel::{OffsetDateTime, UserId};
-use nencho_ports::OutboxMessage;
+use nencho_kernel::{OffsetDateTime, TenantId, UserId};
+use nencho_ports::{OutboxMessage, SealError};
 
 use crate::mail::{self, SecondFactorChange};
 use crate::sign_in::CurrentUser;
@@ -77,7 +78,7 @@ async fn required_of(context: &AppContext, current: &CurrentUser) -> Result<bool
 /// login, and on the user's own settings.
 pub(crate) async fn required_for(
     context: &AppContext,
-    tenant_id: nencho_kernel::TenantId,
+    tenant_id: TenantId,
     user: &User,
 ) -> Result<bool, AppError> {
     Ok(context
@@ -121,7 +122,7 @@ pub async fn enable(
             current.tenant.id,
             current.user.id,
             &SecondFactor {
-                secret,
+                secret: seal(context, current.tenant.id, current.user.id, &secret),
                 enabled_at: now,
                 last_used_step: Some(step),
             },
@@ -398,7 +399,7 @@ pub async fn users_with_second_factor(
 /// `None` for anything else, a user without 2段階認証 included.
 async fn accept_code(
     context: &AppContext,
-    tenant: nencho_kernel::TenantId,
+    tenant: TenantId,
     user: &User,
     input: &str,
     now: OffsetDateTime,
@@ -408,8 +409,9 @@ async fn accept_code(
     };
     match SecondFactorInput::parse(input) {
         Some(SecondFactorInput::Code(code)) => {
+            let secret = open(context, tenant, user.id, &factor.secret).await?;
             let Some(step) =
-                TotpPolicy::STANDARD.verify(&factor.secret, &code, now, factor.last_used_step)
+                TotpPolicy::STANDARD.verify(&secret, &code, now, factor.last_used_step)
             else {
                 return Ok(None);
             };
@@ -478,4 +480,157 @@ fn notice(
     current.user.email.as_ref().map(|to| {
         mail::second_factor_notice(context, &current.tenant, &current.user, to, change, at)
     })
+}
+
+/// The row a user's authenticator key is sealed to: a sealed key copied to another user or
+/// tenant does not open.
+fn sealed_to(tenant: TenantId, user: UserId) -> Vec<u8> {
+    [
+        tenant.as_uuid().as_bytes().as_slice(),
+        user.as_uuid().as_bytes().as_slice(),
+    ]
+    .concat()
+}
+
+fn seal(context: &AppContext, tenant: TenantId, user: UserId, secret: &TotpSecret) -> SealedSecret {
+    context
+        .sealer
+        .seal(secret.as_bytes(), &sealed_to(tenant, user))
+}
+
+/// The user's key from the store, opened. A key kept in clear by a version before sealing, or
+/// sealed with the key a rotation replaces, is re-sealed with the current key now: it stays that
+/// way no longer than its next use.
+async fn open(
+    context: &AppContext,
+    tenant: TenantId,
+    user: UserId,
+    stored: &SealedSecret,
+) -> Result<TotpSecret, AppError> {
+    let secret = open_any(context, tenant, user, stored)?;
+    if !context.sealer.is_sealed_with_current_key(stored) {
+        let sealed = seal(context, tenant, user, &secret);
+        context
+            .store
+            .reseal_second_factor(tenant, user, stored, &sealed)
+            .await?;
+    }
+    Ok(secret)
+}
+
+/// A stored key in clear (an earlier version's) or sealed with the current or previous key.
+fn open_any(
+    context: &AppContext,
+    tenant: TenantId,
+    user: UserId,
+    stored: &SealedSecret,
+) -> Result<TotpSecret, AppError> {
+    if let Some(clear) = TotpSecret::from_bytes(stored.as_bytes()) {
+        return Ok(clear);
+    }
+    let opened = context.sealer.open(stored, &sealed_to(tenant, user))?;
+    TotpSecret::from_bytes(&opened).ok_or(AppError::Seal(SealError::Damaged))
+}
+
+/// What [`prepare_sealing`] found and did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealingReady {
+    /// The key was recorded by this call (the deployment's first start with sealing).
+    pub first_start: bool,
+    /// The previous key was replaced by this call: everything it sealed is sealed with the
+    /// current key now.
+    pub rotated: bool,
+    /// Keys (in clear, or sealed with the previous key) sealed with the current key by this call.
+    pub sealed_now: usize,
+    /// Keys found that open with neither key (damaged, or sealed to another row): left as they
+    /// are, so one bad row does not stop the service; their users cannot log in with a code and
+    /// need their 2段階認証 reset by an administrator.
+    pub unreadable: usize,
+}
+
+/// What a pass over the stored keys did.
+#[derive(Debug, Default)]
+struct Resealed {
+    sealed: usize,
+    unreadable: usize,
+}
+
+/// Run by a server before it serves. Records the deployment's sealing key, or refuses a key
+/// other than the recorded one (a server configured with another `secret_key`, a database
+/// restored without its `secret.key`) before anything is sealed that the others cannot open. On
+/// the first start with sealing, every key still in clear is sealed. When the recorded key is
+/// the sealer's previous one (a rotation), every key is re-sealed with the current one and then
+/// the current one is recorded; a rotation cut short is finished by the next start.
+pub async fn prepare_sealing(context: &AppContext) -> Result<SealingReady, AppError> {
+    let fingerprint = context.sealer.key_fingerprint();
+    let now = context.clock.now();
+    match context
+        .store
+        .register_sealing_key(&fingerprint, now)
+        .await?
+    {
+        SealingKeyRegistration::Same => Ok(SealingReady {
+            first_start: false,
+            rotated: false,
+            sealed_now: 0,
+            unreadable: 0,
+        }),
+        SealingKeyRegistration::New => {
+            let pass = reseal_stored_keys(context).await?;
+            Ok(SealingReady {
+                first_start: true,
+                rotated: false,
+                sealed_now: pass.sealed,
+                unreadable: pass.unreadable,
+            })
+        }
+        SealingKeyRegistration::Other(recorded)
+            if context.sealer.previous_key_fingerprint().as_ref() == Some(&recorded) =>
+        {
+            let pass = reseal_stored_keys(context).await?;
+            // Another server finishing the same rotation first is as good.
+            context
+                .store
+                .replace_sealing_key(&recorded, &fingerprint, now)
+                .await?;
+            Ok(SealingReady {
+                first_start: false,
+                rotated: true,
+                sealed_now: pass.sealed,
+                unreadable: pass.unreadable,
+            })
+        }
+        SealingKeyRegistration::Other(recorded) => {
+            Err(AppError::Seal(SealError::OtherKey(recorded)))
+        }
+    }
+}
+
+/// Seals with the current key every stored key that is not (in clear, or sealed with the
+/// previous key), in every contract.
+async fn reseal_stored_keys(context: &AppContext) -> Result<Resealed, AppError> {
+    let mut pass = Resealed::default();
+    for tenant in context.store.list_tenants().await? {
+        for user in context.store.users_with_second_factor(tenant.id).await? {
+            let Some(factor) = context.store.second_factor(tenant.id, user).await? else {
+                continue;
+            };
+            if context.sealer.is_sealed_with_current_key(&factor.secret) {
+                continue;
+            }
+            let Ok(secret) = open_any(context, tenant.id, user, &factor.secret) else {
+                pass.unreadable += 1;
+                continue;
+            };
+            let new = seal(context, tenant.id, user, &secret);
+            if context
+                .store
+                .reseal_second_factor(tenant.id, user, &factor.secret, &new)
+                .await?
+            {
+                pass.sealed += 1;
+            }
+        }
+    }
+    Ok(pass)
 }

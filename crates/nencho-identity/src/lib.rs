@@ -14,6 +14,7 @@ mod login_id;
 mod password_hash;
 mod password_policy;
 mod role;
+mod sealed;
 mod second_factor;
 mod session;
 mod throttle;
@@ -29,6 +30,7 @@ pub use password_policy::{
     InitialPassword, PasswordContext, PasswordPolicy, PasswordRejection, WeakPasswordReason,
 };
 pub use role::Role;
+pub use sealed::{SealedSecret, SealingKeyRegistration};
 pub use second_factor::{
     RecoveryCode, SecondFactor, SecondFactorInput, TotpPolicy, TotpSecret, hotp,
 };

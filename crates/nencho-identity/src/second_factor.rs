@@ -241,11 +241,12 @@ impl std::fmt::Debug for RecoveryCode {
     }
 }
 
-/// A user's enrolled authenticator: the key, when it was set up, and the last step whose code was
-/// accepted (so no code works twice).
+/// A user's enrolled authenticator: the key (sealed, or a key kept in clear by a version before
+/// sealing: [`TotpSecret::from_bytes`] tells), when it was set up, and the last step whose code
+/// was accepted (so no code works twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecondFactor {
-    pub secret: TotpSecret,
+    pub secret: crate::SealedSecret,
     pub enabled_at: OffsetDateTime,
     pub last_used_step: Option<i64>,
 }

@@ -26,3 +26,38 @@ pub trait PasswordHasher: Send + Sync {
 pub trait RandomSource: Send + Sync {
     fn fill(&self, bytes: &mut [u8]);
 }
+
+/// Why a sealed secret does not open.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    /// Sealed by a deployment whose secret key differs (`NENCHO_SECRET_KEY`, or the data
+    /// directory's `secret.key`): every server of a deployment must use the same one.
+    #[error(
+        "the secret was sealed with another secret key (fingerprint {0}): every server must use \
+         the same secret_key (NENCHO_SECRET_KEY or DATA_DIR/secret.key)"
+    )]
+    OtherKey(String),
+    /// Not a sealed secret, altered, or copied from another row.
+    #[error("the sealed secret is damaged or belongs to another row")]
+    Damaged,
+}
+
+/// Authenticated encryption of small secrets that must be read back, with a key of the
+/// deployment. `bound_to` names the row the secret belongs to (tenant and user): a sealed value
+/// copied to another row does not open.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait SecretSealer: Send + Sync {
+    fn seal(&self, plain: &[u8], bound_to: &[u8]) -> nencho_identity::SealedSecret;
+    fn open(
+        &self,
+        sealed: &nencho_identity::SealedSecret,
+        bound_to: &[u8],
+    ) -> Result<Vec<u8>, SealError>;
+    /// Names the key without revealing it (hex), for the store's record of the deployment's key.
+    fn key_fingerprint(&self) -> String;
+    /// The key being replaced, during a rotation: it still opens, it no longer seals.
+    fn previous_key_fingerprint(&self) -> Option<String>;
+    /// Whether `sealed` is sealed with the current key (not with the previous one, nor a key in
+    /// clear, nor damaged).
+    fn is_sealed_with_current_key(&self, sealed: &nencho_identity::SealedSecret) -> bool;
+}

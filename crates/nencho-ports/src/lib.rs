@@ -47,9 +47,9 @@ pub use change_requests::{ChangeDecision, ChangeRequestStore};
 pub use claims::ClaimStore;
 #[cfg(feature = "mocks")]
 pub use claims::MockClaimStore;
-pub use crypto::{HashError, PasswordHasher, RandomSource};
+pub use crypto::{HashError, PasswordHasher, RandomSource, SealError, SecretSealer};
 #[cfg(feature = "mocks")]
-pub use crypto::{MockPasswordHasher, MockRandomSource};
+pub use crypto::{MockPasswordHasher, MockRandomSource, MockSecretSealer};
 pub use employees::{
     EmployeePage, EmployeeQuery, EmployeeStore, ImportTransaction, ImportWrite, RoleAssignmentStore,
 };

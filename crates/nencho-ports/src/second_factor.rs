@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use nencho_identity::{SecondFactor, TokenHash};
+use nencho_identity::{SealedSecret, SealingKeyRegistration, SecondFactor, TokenHash};
 use nencho_kernel::{OffsetDateTime, TenantId, UserId};
 
 use crate::{OutboxMessage, StoreError};
@@ -71,6 +71,30 @@ pub trait SecondFactorStore: Send + Sync {
         tenant_id: TenantId,
         user_id: UserId,
     ) -> Result<u32, StoreError>;
+    /// Replaces the stored key by `sealed` if it is still `previous` (a key kept in clear by an
+    /// earlier version, sealed now): `true` when this call replaced it.
+    async fn reseal_second_factor(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        previous: &SealedSecret,
+        sealed: &SealedSecret,
+    ) -> Result<bool, StoreError>;
+    /// Records `fingerprint` as the deployment's sealing key if none is recorded, and says how it
+    /// compares with the recorded one. Not tenant data: one record for the deployment.
+    async fn register_sealing_key(
+        &self,
+        fingerprint: &str,
+        at: OffsetDateTime,
+    ) -> Result<SealingKeyRegistration, StoreError>;
+    /// Records `new` as the deployment's sealing key in place of `previous` (a rotation, once
+    /// every key is re-sealed): `true` when `previous` was the recorded one and is replaced.
+    async fn replace_sealing_key(
+        &self,
+        previous: &str,
+        new: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
     /// Whether the contract requires 2段階認証 of its staff (ADMIN, 管理者 and every company role).
     async fn staff_second_factor_required(&self, tenant_id: TenantId) -> Result<bool, StoreError>;
     async fn set_staff_second_factor_required(

@@ -57,6 +57,9 @@ pub fn context(store: Arc<dyn Store>) -> AppContext {
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
+        sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+            &[7; 32],
+        )),
     }
 }
 

@@ -69,6 +69,9 @@ async fn parts() -> Parts {
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
+        sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+            &[7; 32],
+        )),
     });
     let notice = open_tenant(
         &app,
@@ -513,6 +516,9 @@ async fn measure_the_middleware_and_the_writer() {
                 password_policy: PasswordPolicy::default(),
                 session_policy: SessionPolicy::default(),
                 throttle: LoginThrottlePolicy::default(),
+                sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+                    &[7; 32],
+                )),
             }),
             csrf_key: CsrfKey::new([42; 32]),
             import_dir: parts.directory.path().join("imports"),

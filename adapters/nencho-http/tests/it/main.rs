@@ -189,6 +189,9 @@ fn services_at(store: &impl AsStore, site: SiteAddress) -> HttpServices {
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
+        sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+            &[7; 32],
+        )),
     };
     let notices = Arc::new(nencho_app::notices::NoticeBoard::new(
         store.clone(),

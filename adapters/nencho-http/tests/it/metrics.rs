@@ -51,6 +51,9 @@ async fn instrumented_site() -> (
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
+        sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+            &[7; 32],
+        )),
     });
     open_tenant(
         &app,

@@ -173,7 +173,7 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
             tenant.id,
             clerk.id,
             &nencho_identity::SecondFactor {
-                secret: nencho_identity::TotpSecret::from_random_bytes([3; 20]),
+                secret: nencho_identity::SealedSecret::from_stored(vec![3; 57]),
                 enabled_at: now,
                 last_used_step: None,
             },

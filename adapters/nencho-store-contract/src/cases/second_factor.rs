@@ -2,8 +2,8 @@
 //! and how the second step's attempts count towards the lock.
 
 use nencho_identity::{
-    LoginAttempt, LoginOutcome, RecoveryCode, Role, SecondFactor, SecretToken, Session,
-    SessionStage, TotpSecret,
+    LoginAttempt, LoginOutcome, RecoveryCode, Role, SealedSecret, SealingKeyRegistration,
+    SecondFactor, SecretToken, Session, SessionStage,
 };
 use nencho_kernel::{Clock, FixedClock, TenantId, UserId};
 use nencho_ports::{OutboxMessage, Store, StoreError};
@@ -38,10 +38,15 @@ fn notice(tenant_id: TenantId, clock: &FixedClock) -> OutboxMessage {
     )
 }
 
+/// A sealed key as the sealer writes it (57 bytes); the store never looks inside.
+fn sealed(byte: u8) -> SealedSecret {
+    SealedSecret::from_stored(vec![byte; 57])
+}
+
 /// A key set up now, no code used yet.
 fn factor(clock: &FixedClock) -> SecondFactor {
     SecondFactor {
-        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
+        secret: sealed(9),
         enabled_at: clock.now(),
         last_used_step: None,
     }
@@ -69,7 +74,7 @@ pub async fn a_second_factor_is_enabled_with_its_codes_and_ends_the_other_sessio
     assert_eq!(store.second_factor(acme.id, admin.id).await.unwrap(), None);
 
     let factor = SecondFactor {
-        secret: TotpSecret::from_random_bytes([9; TotpSecret::BYTES]),
+        secret: sealed(9),
         enabled_at: clock.now(),
         last_used_step: Some(59_000_000),
     };
@@ -123,7 +128,7 @@ pub async fn a_second_factor_is_enabled_with_its_codes_and_ends_the_other_sessio
 
     // Moving to a new phone replaces the key and every code.
     let moved = SecondFactor {
-        secret: TotpSecret::from_random_bytes([4; TotpSecret::BYTES]),
+        secret: sealed(4),
         enabled_at: clock.now() + Duration::days(1),
         last_used_step: None,
     };
@@ -562,5 +567,147 @@ pub async fn other_sessions_end_and_the_current_one_stays(store: &dyn Store) {
     assert!(
         alive(&someone_else.token_hash).await,
         "another user's session stays"
+    );
+}
+
+pub async fn a_key_in_clear_is_resealed_only_if_still_as_read(store: &dyn Store) {
+    let clock = clock();
+    let acme = tenant("acme", "アクメ", &clock);
+    let admin = user(&acme, "admin", Role::Admin, &clock);
+    store.open_tenant(&acme, &admin).await.unwrap();
+    let beta = tenant("beta", "ベータ", &clock);
+    let beta_admin = user(&beta, "admin", Role::Admin, &clock);
+    store.open_tenant(&beta, &beta_admin).await.unwrap();
+    // What an earlier version kept: the 20 bytes of the key itself.
+    let clear = SealedSecret::from_stored(vec![5; 20]);
+    store
+        .enable_second_factor(
+            acme.id,
+            admin.id,
+            &SecondFactor {
+                secret: clear.clone(),
+                enabled_at: clock.now(),
+                last_used_step: Some(7),
+            },
+            &[],
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+
+    assert!(
+        !store
+            .reseal_second_factor(acme.id, admin.id, &sealed(1), &sealed(2))
+            .await
+            .unwrap(),
+        "a key that changed since it was read is left alone"
+    );
+    assert!(
+        !store
+            .reseal_second_factor(beta.id, admin.id, &clear, &sealed(2))
+            .await
+            .unwrap(),
+        "another tenant reaches nothing"
+    );
+    assert_eq!(
+        store
+            .second_factor(acme.id, admin.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .secret,
+        clear
+    );
+    assert!(
+        store
+            .reseal_second_factor(acme.id, admin.id, &clear, &sealed(2))
+            .await
+            .unwrap()
+    );
+    let after = store
+        .second_factor(acme.id, admin.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.secret, sealed(2));
+    assert_eq!(after.last_used_step, Some(7), "only the key changes");
+    assert!(
+        !store
+            .reseal_second_factor(acme.id, admin.id, &clear, &sealed(3))
+            .await
+            .unwrap(),
+        "of two servers sealing one key, one writes"
+    );
+}
+
+pub async fn the_sealing_key_is_recorded_once_another_is_named_and_a_rotation_replaces_it(
+    store: &dyn Store,
+) {
+    let clock = clock();
+    assert_eq!(
+        store
+            .register_sealing_key("00aa", clock.now())
+            .await
+            .unwrap(),
+        SealingKeyRegistration::New
+    );
+    assert_eq!(
+        store
+            .register_sealing_key("00aa", clock.now())
+            .await
+            .unwrap(),
+        SealingKeyRegistration::Same
+    );
+    assert_eq!(
+        store
+            .register_sealing_key("00bb", clock.now())
+            .await
+            .unwrap(),
+        SealingKeyRegistration::Other("00aa".into()),
+        "another key is refused, never recorded over the first"
+    );
+    assert_eq!(
+        store
+            .register_sealing_key("00aa", clock.now())
+            .await
+            .unwrap(),
+        SealingKeyRegistration::Same
+    );
+
+    // A rotation replaces the recorded key, once, and only the one it replaces.
+    assert!(
+        !store
+            .replace_sealing_key("00bb", "00cc", clock.now())
+            .await
+            .unwrap(),
+        "only the recorded key is replaced"
+    );
+    assert!(
+        store
+            .replace_sealing_key("00aa", "00cc", clock.now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .replace_sealing_key("00aa", "00dd", clock.now())
+            .await
+            .unwrap(),
+        "of two servers finishing one rotation, one records it"
+    );
+    assert_eq!(
+        store
+            .register_sealing_key("00cc", clock.now())
+            .await
+            .unwrap(),
+        SealingKeyRegistration::Same
+    );
+    assert_eq!(
+        store
+            .register_sealing_key("00aa", clock.now())
+            .await
+            .unwrap(),
+        SealingKeyRegistration::Other("00cc".into())
     );
 }

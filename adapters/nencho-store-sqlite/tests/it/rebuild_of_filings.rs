@@ -151,8 +151,13 @@ async fn declarations_and_what_refers_to_them_survive_the_rebuild_of_filings() {
             .execute(&mut old)
             .await
             .unwrap();
-        let names = tables(&mut old, "source").await;
-        assert_eq!(names, tables(&mut old, "main").await);
+        // Every table of the schema at 0025 (later migrations only add tables) is copied.
+        let names = tables(&mut old, "main").await;
+        let current = tables(&mut old, "source").await;
+        assert!(
+            names.iter().all(|name| current.contains(name)),
+            "{names:?} ⊄ {current:?}"
+        );
         for table in &names {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO main.{table} SELECT * FROM source.{table}"

@@ -350,7 +350,7 @@ async fn the_list_shows_contract_data_only() {
 
 #[tokio::test]
 async fn the_assisted_reset_can_remove_the_admins_lost_second_factor() {
-    use nencho_identity::{SecondFactor, Session, SessionStage, TotpSecret};
+    use nencho_identity::{SecondFactor, Session, SessionStage};
     use nencho_kernel::{Clock, SystemClock};
 
     let site = Site::sqlite();
@@ -368,7 +368,7 @@ async fn the_assisted_reset_can_remove_the_admins_lost_second_factor() {
             acme.id,
             admin.id,
             &SecondFactor {
-                secret: TotpSecret::from_random_bytes([5; TotpSecret::BYTES]),
+                secret: nencho_identity::SealedSecret::from_stored(vec![5; 57]),
                 enabled_at: now,
                 last_used_step: None,
             },

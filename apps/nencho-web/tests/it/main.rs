@@ -152,6 +152,90 @@ async fn it_serves_postgresql_when_given_its_url() {
     assert!(status.success());
 }
 
+/// Two servers of one deployment with different secret keys: the second stops at start, before
+/// it seals an authenticator key that the first could not open.
+#[tokio::test]
+async fn a_server_with_another_secret_key_stops_at_start() {
+    let Some(database) = postgres_database().await else {
+        return;
+    };
+    let working_dir = tempfile::tempdir().unwrap();
+    let mut first = command(BINARY, working_dir.path());
+    first
+        .env("NENCHO_DATABASE_URL", &database.url)
+        .env("NENCHO_SECRET_KEY", "the deployment's own secret")
+        .args(["--listen", "127.0.0.1:0"]);
+    let mut first = RunningProcess::spawn(first);
+    first.wait_for_log("listening").await;
+
+    let mut second = command(BINARY, working_dir.path());
+    second
+        .env("NENCHO_DATABASE_URL", &database.url)
+        .env("NENCHO_SECRET_KEY", "a typo in the second server's secret")
+        .args(["--listen", "127.0.0.1:0"]);
+    let output = second.output().await.unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("sealed with another secret key"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let mut same = command(BINARY, working_dir.path());
+    same.env("NENCHO_DATABASE_URL", &database.url)
+        .env("NENCHO_SECRET_KEY", "the deployment's own secret")
+        .args(["--listen", "127.0.0.1:0"]);
+    let mut same = RunningProcess::spawn(same);
+    same.wait_for_log("listening").await;
+    let (status, log) = same.terminate().await;
+    assert!(status.success(), "{log:?}");
+    assert!(first.terminate().await.0.success());
+
+    // A rotation: the new secret, with the old one as the previous secret until it is done.
+    let mut rotating = command(BINARY, working_dir.path());
+    rotating
+        .env("NENCHO_DATABASE_URL", &database.url)
+        .env("NENCHO_SECRET_KEY", "the new secret after a leak")
+        .env("NENCHO_PREVIOUS_SECRET_KEY", "the deployment's own secret")
+        .args(["--listen", "127.0.0.1:0"]);
+    let mut rotating = RunningProcess::spawn(rotating);
+    rotating.wait_for_log("secret key rotated").await;
+    rotating.wait_for_log("listening").await;
+    assert!(rotating.terminate().await.0.success());
+
+    let mut left_behind = command(BINARY, working_dir.path());
+    left_behind
+        .env("NENCHO_DATABASE_URL", &database.url)
+        .env("NENCHO_SECRET_KEY", "the deployment's own secret")
+        .args(["--listen", "127.0.0.1:0"]);
+    let output = left_behind.output().await.unwrap();
+    assert_eq!(output.status.code(), Some(1), "the old secret is retired");
+}
+
+/// A SQLite database restored without the `secret.key` it was used with: the server says so
+/// instead of starting with a key that opens none of its authenticator keys.
+#[tokio::test]
+async fn a_sqlite_database_without_its_secret_key_file_does_not_start() {
+    let working_dir = tempfile::tempdir().unwrap();
+    let mut web = command(BINARY, working_dir.path());
+    web.args(["--listen", "127.0.0.1:0"]);
+    let mut web = RunningProcess::spawn(web);
+    web.wait_for_log("listening").await;
+    assert!(web.terminate().await.0.success());
+    std::fs::remove_file(working_dir.path().join("data/secret.key")).unwrap();
+
+    let mut again = command(BINARY, working_dir.path());
+    again.args(["--listen", "127.0.0.1:0"]);
+    let output = again.output().await.unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("sealed with another secret key"),
+        "{stderr}"
+    );
+}
+
 /// An empty database: the server migrates it itself at start.
 async fn postgres_database() -> Option<nencho_store_contract::postgres::TestDatabase> {
     nencho_store_contract::postgres::TestDatabase::create(

@@ -25,7 +25,7 @@ async fn an_ended_contract_is_ended_then_purged_thirty_days_after_its_last_day()
         .await
         .unwrap();
     let clock = Arc::new(FixedClock::at(datetime!(2026-11-26 01:00 UTC)));
-    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone()).unwrap();
     context.clock = clock.clone();
     let acme = open_tenant(
         &context,

@@ -58,7 +58,7 @@ async fn it_delivers_the_mail_outbox() {
     let store = nencho_bootstrap::store::open(&settings.database)
         .await
         .unwrap();
-    let context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    let context = nencho_bootstrap::context::app_context(&settings, store.clone()).unwrap();
     let notice = open_tenant(
         &context,
         OpenTenantRequest {

@@ -36,7 +36,7 @@ async fn acme_on_november_20(data_dir: &std::path::Path) -> World {
         .await
         .unwrap();
     let clock = Arc::new(FixedClock::at(datetime!(2026-11-20 01:00 UTC)));
-    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone());
+    let mut context = nencho_bootstrap::context::app_context(&settings, store.clone()).unwrap();
     context.clock = clock.clone();
     let tenant = open_tenant(
         &context,

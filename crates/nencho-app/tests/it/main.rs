@@ -7,6 +7,7 @@ mod filings;
 mod identity;
 mod import;
 mod outbox;
+mod sealing;
 mod settlement;
 mod support;
 mod tenant_roles;

@@ -42,6 +42,9 @@ pub async fn world() -> World {
         password_policy: PasswordPolicy::default(),
         session_policy: SessionPolicy::default(),
         throttle: LoginThrottlePolicy::default(),
+        sealer: Arc::new(nencho_crypto::AesGcmSealer::from_deployment_secret(
+            &[7; 32],
+        )),
     };
     World {
         context,
