@@ -110,6 +110,11 @@ pub struct SettingsArgs {
         global = true
     )]
     pub support_email: Option<String>,
+    /// A web server's own address for the worker to check every 30 seconds (`{URL}/readyz`),
+    /// recording the outages of the availability report (SVC-4). Plain http: the server itself,
+    /// not the TLS proxy. Default: none (only the store's outages are recorded)
+    #[arg(long, env = "NENCHO_PROBE_URL", value_name = "URL", global = true)]
+    pub probe_url: Option<String>,
     #[command(flatten)]
     pub mail: crate::mail::MailArgs,
 }
@@ -132,6 +137,7 @@ struct FileSettings {
     session_absolute_hours: Option<u32>,
     pgbackrest_stanza: Option<String>,
     support_email: Option<String>,
+    probe_url: Option<String>,
     /// Secret for CSRF tokens and sealing; every server of a deployment needs the same one.
     secret_key: Option<String>,
     /// The secret being replaced, while a rotation re-seals what it sealed.
@@ -175,6 +181,8 @@ pub struct Settings {
     pub pgbackrest_stanza: Option<String>,
     /// Where support requests go (SVC-7), shown to tenant administrators.
     pub support_email: Option<EmailAddress>,
+    /// The web server the worker checks for the availability report (`None`: the store only).
+    pub probe_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -302,6 +310,12 @@ impl Settings {
                 })
             })
             .transpose()?;
+        let probe_url = args
+            .probe_url
+            .clone()
+            .or(file.probe_url.clone())
+            .map(|url| probe_url_of(&url))
+            .transpose()?;
         let mail = crate::mail::MailSettings::resolve(&args.mail, file.mail, &data_dir)?;
         Ok(Self {
             listen,
@@ -318,6 +332,7 @@ impl Settings {
             mail,
             pgbackrest_stanza,
             support_email,
+            probe_url,
         })
     }
 }
@@ -452,6 +467,22 @@ impl DatabaseSettings {
             }
         }
     }
+}
+
+/// `http://host[:port][/path]` without a trailing slash: the worker adds `/readyz`.
+fn probe_url_of(url: &str) -> Result<String, SettingsError> {
+    let url = url.trim().trim_end_matches('/');
+    let host = url.strip_prefix("http://").unwrap_or_default();
+    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(SettingsError::Invalid {
+            setting: "probe_url",
+            message: format!(
+                "{url:?} is not an http:// address of a web server (the server itself, not the \
+                 TLS proxy)"
+            ),
+        });
+    }
+    Ok(url.to_owned())
 }
 
 #[cfg(test)]
@@ -610,6 +641,27 @@ mod tests {
         };
         let error = Settings::resolve(&args, FileSettings::default()).unwrap_err();
         assert!(error.to_string().contains("support_email"), "{error}");
+    }
+
+    #[test]
+    fn the_probe_url_is_a_plain_http_address() {
+        let file: FileSettings =
+            toml::from_str("probe_url = \"http://10.0.1.10:8080/\"\n").unwrap();
+        let settings = Settings::resolve(&SettingsArgs::default(), file).unwrap();
+        assert_eq!(settings.probe_url.as_deref(), Some("http://10.0.1.10:8080"));
+        for wrong in [
+            "https://acme.nencho.example",
+            "10.0.1.10:8080",
+            "http://",
+            "http://a b",
+        ] {
+            let args = SettingsArgs {
+                probe_url: Some(wrong.into()),
+                ..SettingsArgs::default()
+            };
+            let error = Settings::resolve(&args, FileSettings::default()).unwrap_err();
+            assert!(error.to_string().contains("probe_url"), "{wrong}: {error}");
+        }
     }
 
     #[test]

@@ -52,6 +52,7 @@ macro_rules! store_contract_tests {
             mail_of_one_tenant_is_invisible_to_another,
             operator_actions_are_recorded_newest_first,
             maintenance_notices_are_listed_until_they_end_unless_cancelled,
+            notices_and_outages_overlapping_a_period_are_found_by_instant,
             the_purge_removes_what_is_past_its_retention_in_every_tenant_and_nothing_else,
             company_settings_are_kept_and_updated,
             employees_round_trip_with_every_field,

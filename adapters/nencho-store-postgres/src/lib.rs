@@ -10,6 +10,7 @@
 mod access_log;
 mod attachments;
 mod audit_log;
+mod availability;
 mod change_requests;
 mod claims;
 mod contract_end;

@@ -7,6 +7,7 @@
 
 pub mod access_log;
 pub mod attachments;
+pub mod availability;
 pub mod change_requests;
 pub mod claims;
 pub mod columns;

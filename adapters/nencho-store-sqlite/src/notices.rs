@@ -64,4 +64,18 @@ impl NoticeStore for SqliteStore {
         .map_err(store_error)?;
         found.iter().map(maintenance_notice).collect()
     }
+
+    async fn notices_overlapping(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<MaintenanceNotice>, StoreError> {
+        let found = sqlx::query(nencho_store_sql::availability::NOTICES_OVERLAPPING)
+            .bind(from.to_offset(UtcOffset::UTC))
+            .bind(to.to_offset(UtcOffset::UTC))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        found.iter().map(maintenance_notice).collect()
+    }
 }

@@ -17,6 +17,7 @@
 
 mod access_log;
 mod allow_ip;
+mod availability;
 mod backup;
 mod japan;
 mod migrate;
@@ -68,6 +69,9 @@ pub enum Command {
     },
     /// The operator activity log (LOG-4), newest first.
     Log(LogArgs),
+    /// A year's availability (SVC-4): uptime, MTTR and MTBF from the outages the worker
+    /// recorded, the regular window and planned maintenance left out.
+    Availability(availability::AvailabilityArgs),
     /// A contract's access log (LOG-1): export it as CSV for delivery to that customer on the
     /// customer's request (LOG-2). Hands customer-related records to the operator.
     AccessLog {
@@ -110,6 +114,7 @@ enum StoreCommand {
     AllowIp(allow_ip::AllowIpCommand),
     AccessLog(access_log::AccessLogCommand),
     Log(LogArgs),
+    Availability(availability::AvailabilityArgs),
     Backup(backup::BackupCommand),
     Notice(notice::NoticeCommand),
 }
@@ -123,6 +128,7 @@ impl StoreCommand {
             Self::AllowIp(command) => command.name(),
             Self::AccessLog(command) => command.name(),
             Self::Log(_) => "log",
+            Self::Availability(_) => "availability",
             Self::Backup(command) => command.name(),
             Self::Notice(command) => command.name(),
         }
@@ -134,7 +140,11 @@ impl StoreCommand {
             Self::Tenant(command) => command.slug(),
             Self::AllowIp(command) => Some(command.slug()),
             Self::AccessLog(command) => Some(command.slug()),
-            Self::Migrate | Self::Log(_) | Self::Backup(_) | Self::Notice(_) => None,
+            Self::Migrate
+            | Self::Log(_)
+            | Self::Availability(_)
+            | Self::Backup(_)
+            | Self::Notice(_) => None,
         }
     }
 }
@@ -192,6 +202,7 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         Command::Tenant { command } => StoreCommand::Tenant(command),
         Command::AllowIp { command } => StoreCommand::AllowIp(command),
         Command::Log(log) => StoreCommand::Log(log),
+        Command::Availability(args) => StoreCommand::Availability(args),
         Command::AccessLog { command } => StoreCommand::AccessLog(command),
         Command::Backup { command } => StoreCommand::Backup(command),
         Command::Notice { command } => StoreCommand::Notice(command),
@@ -225,6 +236,9 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         StoreCommand::AccessLog(command) => access_log::run(&command, store.as_ref(), out).await,
         StoreCommand::Log(log_args) => {
             operator_log::show(store.as_ref(), clock.as_ref(), &log_args, out).await
+        }
+        StoreCommand::Availability(args) => {
+            availability::run(&args, store.as_ref(), clock.as_ref(), out).await
         }
         StoreCommand::Notice(command) => {
             match nencho_bootstrap::context::app_context(&settings, store) {

@@ -4,9 +4,11 @@
 //! purge 30 days later) hourly, sends the automatic reminders before the filing deadline every
 //! 10 minutes ([`run_reminders`]), runs the backup plan every 5 minutes ([`backup`]: SQLite
 //! snapshots, or pgBackRest for PostgreSQL when a stanza is configured), watches the store's
-//! health and stops cleanly on a signal; the other jobs arrive with their issues.
+//! health (and the web servers' with `probe_url`) every 30 seconds, recording outages for the
+//! availability report ([`health`]), and stops cleanly on a signal.
 
 pub mod backup;
+pub mod health;
 
 use std::future::Future;
 use std::time::Duration;
@@ -30,9 +32,6 @@ pub struct WorkerArgs {
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
-
-/// How often the worker checks that the store still answers.
-const HEALTH_INTERVAL: Duration = Duration::from_secs(60);
 
 /// How often the retention purge runs (first at start). Hourly keeps each purge small; a day's
 /// precision is all the 90-day rule needs.
@@ -170,13 +169,20 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
             backups_stopped,
         ))
     });
+    let mut health = health::HealthChecks::new(
+        readiness,
+        store.clone(),
+        settings.probe_url.as_deref(),
+        clock.clone(),
+    )
+    .context("cannot set up the web probe")?;
     let purge = PurgeExpired {
         store: store.clone(),
         clock,
         retention: nencho_operations::RetentionPolicy::STANDARD,
         sessions: settings.session_policy,
     };
-    let mut ticks = tokio::time::interval(HEALTH_INTERVAL);
+    let mut ticks = tokio::time::interval(health::HEALTH_INTERVAL);
     let mut purges = tokio::time::interval(PURGE_INTERVAL);
     purges.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut contract_runs = tokio::time::interval(CONTRACT_INTERVAL);
@@ -204,11 +210,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
             _ = reminder_runs.tick() => {
                 run_reminders(&reminders_context).await;
             }
-            _ = ticks.tick() => {
-                if let Err(error) = readiness.execute().await {
-                    tracing::warn!(%error, "store not answering");
-                }
-            }
+            _ = ticks.tick() => health.run_once().await,
         }
     }
     let _ = stop_delivery.send(true);

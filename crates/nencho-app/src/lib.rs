@@ -10,6 +10,7 @@
 pub mod account;
 pub mod audit;
 pub mod authorization;
+pub mod availability;
 pub mod change_requests;
 pub mod companies;
 mod context;

@@ -3,12 +3,16 @@
 //! stores delete what the cut-offs say.
 
 mod access_log;
+pub mod availability;
 mod backup;
 pub mod maintenance;
 mod retention;
 
 pub use access_log::{
     AccessRecord, PATH_MAX_CHARS, USER_AGENT_MAX_CHARS, path_without_query, user_agent_of,
+};
+pub use availability::{
+    AvailabilityReport, Outage, OutageCause, OutageTracker, Span, availability,
 };
 pub use backup::{Backup, BackupId, BackupKind, BackupPlan, BackupPolicy, Inventory, plan};
 pub use maintenance::{

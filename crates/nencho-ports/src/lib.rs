@@ -9,6 +9,7 @@
 mod access_log;
 mod attachments;
 mod audit_log;
+mod availability;
 mod backup;
 mod change_requests;
 mod claims;
@@ -38,6 +39,9 @@ pub use attachments::MockAttachmentStore;
 pub use audit_log::AuditLogStore;
 #[cfg(feature = "mocks")]
 pub use audit_log::MockAuditLogStore;
+pub use availability::AvailabilityStore;
+#[cfg(feature = "mocks")]
+pub use availability::MockAvailabilityStore;
 #[cfg(feature = "mocks")]
 pub use backup::MockBackupRunner;
 pub use backup::{BackupError, BackupRunner};

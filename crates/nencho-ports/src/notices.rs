@@ -25,4 +25,11 @@ pub trait NoticeStore: Send + Sync {
         &self,
         now: OffsetDateTime,
     ) -> Result<Vec<MaintenanceNotice>, StoreError>;
+    /// Every notice whose maintenance overlaps `[from, to)`, cancelled ones included, by start,
+    /// then id (the availability report leaves planned maintenance out of the downtime).
+    async fn notices_overlapping(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<MaintenanceNotice>, StoreError>;
 }

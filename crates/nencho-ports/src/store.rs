@@ -168,6 +168,7 @@ pub trait Store:
     + crate::AuditLogStore
     + crate::ChangeRequestStore
     + crate::ClaimStore
+    + crate::AvailabilityStore
 {
 }
 
@@ -196,5 +197,6 @@ impl<T> Store for T where
         + crate::AuditLogStore
         + crate::ChangeRequestStore
         + crate::ClaimStore
+        + crate::AvailabilityStore
 {
 }

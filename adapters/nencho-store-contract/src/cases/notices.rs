@@ -105,3 +105,76 @@ pub async fn maintenance_notices_are_listed_until_they_end_unless_cancelled(stor
         .unwrap();
     assert_eq!(shown, vec![later]);
 }
+
+pub async fn notices_and_outages_overlapping_a_period_are_found_by_instant(store: &dyn Store) {
+    use nencho_operations::{Outage, OutageCause};
+    let clock = clock();
+    let before = notice(
+        &clock,
+        "前のメンテナンス",
+        datetime!(2026-11-01 22:00 +09:00),
+        datetime!(2026-11-02 01:00 +09:00),
+    );
+    clock.advance(Duration::milliseconds(1));
+    let across_start = MaintenanceNotice {
+        cancelled_at: Some(clock.now()),
+        ..notice(
+            &clock,
+            "取り消したメンテナンス",
+            datetime!(2026-11-30 23:00 +09:00),
+            datetime!(2026-12-01 01:00 +09:00),
+        )
+    };
+    for one in [&before, &across_start] {
+        store.insert_notice(one).await.unwrap();
+    }
+    // December in JST: 2026-11-30T15:00Z to 2026-12-31T15:00Z.
+    let from = datetime!(2026-12-01 00:00 +09:00);
+    let to = datetime!(2027-01-01 00:00 +09:00);
+    let found = store.notices_overlapping(from, to).await.unwrap();
+    assert_eq!(found, vec![across_start.clone()], "cancelled ones too");
+
+    let outages = [
+        // Ends exactly where December starts: not in it.
+        Outage {
+            cause: OutageCause::Web,
+            started_at: datetime!(2026-11-30 14:00 UTC),
+            ended_at: datetime!(2026-11-30 15:00 UTC),
+        },
+        // Given in JST, across the start.
+        Outage {
+            cause: OutageCause::Store,
+            started_at: datetime!(2026-11-30 23:50 +09:00),
+            ended_at: datetime!(2026-12-01 00:10 +09:00),
+        },
+        Outage {
+            cause: OutageCause::Web,
+            started_at: datetime!(2026-12-24 10:00 UTC),
+            ended_at: datetime!(2026-12-24 10:05 UTC),
+        },
+    ];
+    for outage in &outages {
+        store.record_outage(outage).await.unwrap();
+    }
+    store
+        .record_outage(&outages[2])
+        .await
+        .expect("recording the same outage again is a no-op");
+    let found = store.outages_overlapping(from, to).await.unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].cause, OutageCause::Store);
+    assert_eq!(found[0].started_at, outages[1].started_at);
+    assert_eq!(found[0].ended_at, outages[1].ended_at);
+    assert_eq!(found[1], outages[2]);
+    assert!(
+        store
+            .outages_overlapping(
+                datetime!(2026-12-01 00:10 +09:00),
+                datetime!(2026-12-24 10:00 UTC)
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+        "touching the ends is not overlapping"
+    );
+}

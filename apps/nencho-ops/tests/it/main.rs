@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
 
 mod access_log;
+mod availability;
 mod migrate;
 mod notice;
 mod operator_log;

@@ -7,6 +7,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_nencho-worker");
 
 mod backups;
 mod contract_jobs;
+mod health;
 mod reminders;
 
 #[tokio::test]
