@@ -28,6 +28,17 @@ fn bound_to(tenant: TenantId, user: UserId) -> Vec<u8> {
     .concat()
 }
 
+/// The user's key as the store holds it.
+async fn stored_key(world: &World, tenant: TenantId, user: UserId) -> SealedSecret {
+    world
+        .store
+        .second_factor(tenant, user)
+        .await
+        .unwrap()
+        .expect("a second factor")
+        .secret
+}
+
 /// Stores a key as a version before sealing did: its 20 bytes in clear.
 async fn key_in_clear(world: &World, tenant: TenantId, user: UserId, secret: &TotpSecret) {
     world
@@ -77,13 +88,7 @@ async fn a_key_set_up_is_stored_sealed_to_its_user() {
     .await
     .unwrap();
 
-    let stored = world
-        .store
-        .second_factor(notice.tenant.id, current.user.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .secret;
+    let stored = stored_key(&world, notice.tenant.id, current.user.id).await;
     assert_ne!(stored.as_bytes().len(), TotpSecret::BYTES);
     assert!(
         !stored
@@ -132,13 +137,7 @@ async fn a_key_kept_in_clear_still_works_and_is_sealed_at_its_use() {
     )
     .await
     .unwrap();
-    let stored = world
-        .store
-        .second_factor(notice.tenant.id, admin.user.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .secret;
+    let stored = stored_key(&world, notice.tenant.id, admin.user.id).await;
     assert_ne!(stored.as_bytes(), secret.as_bytes(), "sealed at its use");
     assert_eq!(
         world
@@ -220,13 +219,7 @@ async fn the_first_start_seals_every_key_in_clear_and_another_key_is_refused() {
     assert!(first.first_start);
     assert_eq!(first.sealed_now, 2);
     for (tenant, user, secret) in &in_clear {
-        let stored = world
-            .store
-            .second_factor(*tenant, *user)
-            .await
-            .unwrap()
-            .unwrap()
-            .secret;
+        let stored = stored_key(&world, *tenant, *user).await;
         assert_eq!(
             world
                 .context
@@ -277,13 +270,7 @@ async fn a_rotation_reseals_every_key_then_records_the_new_key() {
 
     // Once the rotation is done the previous secret is no longer needed.
     let new_only = Arc::new(AesGcmSealer::from_deployment_secret(&[8; 32]));
-    let stored = world
-        .store
-        .second_factor(notice.tenant.id, admin.user.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .secret;
+    let stored = stored_key(&world, notice.tenant.id, admin.user.id).await;
     assert_eq!(
         new_only
             .open(&stored, &bound_to(notice.tenant.id, admin.user.id))
