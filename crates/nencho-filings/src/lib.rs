@@ -20,6 +20,7 @@ mod originals;
 mod periods;
 mod reminders;
 mod slip;
+mod submission;
 mod validation;
 mod workflow;
 
@@ -56,5 +57,6 @@ pub use slip::{
     ConsentMethod, IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipConsent, SlipEmployee,
     SlipParties, SlipPerson, WithholdingSlip, unadjusted_slip, withholding_slip,
 };
+pub use submission::SubmissionRule;
 pub use validation::{Problem, validate, validate_for_employee};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

@@ -235,6 +235,17 @@ async fn uploaded_totals_settle_to_the_refund_and_a_bad_file_computes_nothing(
     assert!(page.contains("<td>-28,200円</td>"), "差引超過額");
     assert!(page.contains(r#"data-status="未承認""#));
     assert!(page.contains("data:text/csv;charset=utf-8,"));
+    // The 法定調書合計表 sums: one slip (E0002 has no approved declaration), none filed.
+    let statutory = |id: &str| {
+        let start = page.find(&format!(r#"<tr id="{id}">"#)).unwrap();
+        page[start..start + page[start..].find("</tr>").unwrap()].to_owned()
+    };
+    assert!(
+        statutory("statutory-all").contains(r#"class="people">1人<"#),
+        "{page}"
+    );
+    assert!(statutory("statutory-all").contains("5,000,000円"));
+    assert!(statutory("statutory-filed").contains(r#"class="people">0人<"#));
 
     // The same file with format=csv answers the results CSV.
     let (status, body) = upload(
@@ -256,6 +267,9 @@ async fn uploaded_totals_settle_to_the_refund_and_a_bad_file_computes_nothing(
     assert_eq!(cell("年調年税額"), "91800");
     assert_eq!(cell("還付額"), "28200");
     assert_eq!(cell("徴収額"), "0");
+    // 5,000,000円 adjusted: at the 500万円 limit of NTA No.7411 1(3), not above it.
+    assert_eq!(cell("税務署提出"), "不要");
+    assert_eq!(cell("提出範囲"), "年末調整をした人(500万円超)");
     assert!(
         lines
             .next()

@@ -7,12 +7,12 @@
 //! typed [`TotalsLine`]s to [`settle`].
 
 use nencho_filings::{
-    ExclusionReason, FilingStatus, PreviousEmploymentTotals, SlipEmployee, WithholdingSlip,
-    tax_request, unadjusted_slip, withholding_slip,
+    ExclusionReason, FilingStatus, PreviousEmploymentTotals, SlipEmployee, SubmissionRule,
+    WithholdingSlip, tax_request, unadjusted_slip, withholding_slip,
 };
 use nencho_kernel::{CompanyId, TaxYear, Yen};
 use nencho_tax::{TaxError, YearEndAdjustmentResult, compute_year_end_adjustment};
-use nencho_tenancy::{Company, Employee, EmployeeNumber};
+use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType};
 
 use super::payroll::start_payroll_export;
 use crate::sign_in::CurrentUser;
@@ -59,9 +59,20 @@ pub struct SettlementLine {
     /// The 給与所得の源泉徴収票 of a computed employee, or of one set aside as 対象外 (年末調整
     /// 未済; none for a 非居住者); `None` for 未承認.
     pub slip: Option<Box<WithholdingSlip>>,
+    /// Which limit decides whether the slip is also filed with the tax office; `None` without a
+    /// slip, or when no rule can be chosen (a reason of その他).
+    pub submission: Option<SubmissionRule>,
 }
 
 impl SettlementLine {
+    /// 税務署提出: `Some(true)` when the slip goes to the tax office too, `None` when nencho
+    /// cannot tell (要確認) or there is no slip.
+    pub fn filed_with_tax_office(&self) -> Option<bool> {
+        let slip = self.slip.as_ref()?;
+        self.submission
+            .map(|rule| rule.requires_filing(slip.payment))
+    }
+
     /// The computation, when there is one.
     pub fn result(&self) -> Option<&YearEndAdjustmentResult> {
         match &self.outcome {
@@ -119,6 +130,33 @@ pub struct SettlementTotals {
     pub refund: Yen,
     /// 徴収額 (不足額).
     pub additional_collection: Yen,
+    /// The 給与所得の源泉徴収票 of the file (every slip: computed and set aside), for the
+    /// 法定調書合計表: 人員, 支払金額 and 源泉徴収税額.
+    pub slips: SlipSums,
+    /// Of them, those filed with the tax office ([`SubmissionRule`]).
+    pub filed: SlipSums,
+    /// Of them, those of 乙欄 (set aside as 乙欄).
+    pub secondary_column: SlipSums,
+    /// Of them, those of 災害者 (set aside under 災害減免法).
+    pub disaster: SlipSums,
+    /// Slips whose filing nencho cannot decide (対象外 for その他): check by hand.
+    pub filing_undecided: usize,
+}
+
+/// People, 支払金額 and 源泉徴収税額 of some slips.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlipSums {
+    pub people: usize,
+    pub payment: Yen,
+    pub tax: Yen,
+}
+
+impl SlipSums {
+    fn add(&mut self, slip: &WithholdingSlip) {
+        self.people += 1;
+        self.payment += slip.payment;
+        self.tax += slip.tax;
+    }
 }
 
 /// The outcome: either every line settled or listed as 未承認 (`errors` empty), or the errors
@@ -199,6 +237,7 @@ pub async fn settle(
             left_on: employee.leave_date,
         };
         let mut slip = None;
+        let mut set_aside = None;
         let outcome = match approved {
             None => match exclusion {
                 None => SettlementOutcome::NotApproved,
@@ -207,6 +246,7 @@ pub async fn settle(
                 Some(reason) => {
                     let why = ExclusionReason::of_description(&reason);
                     slip = unadjusted_slip(tax_year, &slip_employee, why).map(Box::new);
+                    set_aside = Some(why.unwrap_or(ExclusionReason::Other));
                     SettlementOutcome::Excluded { reason }
                 }
             },
@@ -245,12 +285,17 @@ pub async fn settle(
                 }
             }
         };
+        let officer = employee.employment_type == EmploymentType::Officer;
+        let submission = slip
+            .as_deref()
+            .and_then(|slip| SubmissionRule::for_slip(slip, officer, set_aside));
         settled.push(SettlementLine {
             totals,
             employee,
             previous,
             outcome,
             slip,
+            submission,
         });
     }
     if !errors.is_empty() {
@@ -269,6 +314,20 @@ pub async fn settle(
 fn sum(lines: &[SettlementLine]) -> SettlementTotals {
     let mut totals = SettlementTotals::default();
     for line in lines {
+        if let Some(slip) = &line.slip {
+            totals.slips.add(slip);
+            match line.filed_with_tax_office() {
+                Some(true) => totals.filed.add(slip),
+                Some(false) => {}
+                None => totals.filing_undecided += 1,
+            }
+            if slip.secondary_column {
+                totals.secondary_column.add(slip);
+            }
+            if slip.disaster {
+                totals.disaster.add(slip);
+            }
+        }
         let Some(result) = line.result() else {
             match line.outcome {
                 SettlementOutcome::Excluded { .. } => totals.excluded += 1,

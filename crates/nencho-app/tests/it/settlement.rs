@@ -613,6 +613,30 @@ async fn employees_set_aside_settle_to_slips_that_say_what_was_paid_and_withheld
     );
     assert_eq!(abroad.exclusion_reason(), Some("非居住者"));
 
+    // 税務署への提出 (NTA No.7411): the 乙欄 slip of 1,200,000円 is above 2(3)'s 500,000円;
+    // the adjusted 5,000,000円 is at 1(3)'s limit, not above it; a 非居住者 has no slip.
+    use nencho_filings::SubmissionRule;
+    let adjusted_line = &settlement.lines[2];
+    assert_eq!(otsu.submission, Some(SubmissionRule::NoDeclaration));
+    assert_eq!(otsu.filed_with_tax_office(), Some(true));
+    assert_eq!(adjusted_line.submission, Some(SubmissionRule::Adjusted));
+    assert_eq!(adjusted_line.filed_with_tax_office(), Some(false));
+    assert_eq!(
+        (abroad.submission, abroad.filed_with_tax_office()),
+        (None, None)
+    );
+    let adjusted_tax = adjusted_line.slip.as_deref().unwrap().tax;
+    assert_eq!(
+        (totals.slips.people, totals.slips.payment, totals.slips.tax),
+        (2, yen(6_200_000), yen(36_700) + adjusted_tax)
+    );
+    assert_eq!(
+        (totals.filed.people, totals.filed.payment, totals.filed.tax),
+        (1, yen(1_200_000), yen(36_700))
+    );
+    assert_eq!(totals.secondary_column.people, 1);
+    assert_eq!((totals.disaster.people, totals.filing_undecided), (0, 0));
+
     let issued = issue_slips(context, &admin, company.id, year(), lines)
         .await
         .unwrap();
@@ -633,4 +657,55 @@ async fn employees_set_aside_settle_to_slips_that_say_what_was_paid_and_withheld
         stored.slip.secondary_column,
         "the 乙欄 box survives the store"
     );
+}
+
+/// An officer (雇用形態 役員) who was adjusted: the slip goes to the tax office above 1,500,000円
+/// (NTA No.7411 1(1)), where an employee's would need above 5,000,000円.
+#[tokio::test]
+async fn an_officers_slip_goes_to_the_tax_office_above_one_and_a_half_million() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = Company::register(
+        notice.tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world
+        .store
+        .insert_company(notice.tenant.id, &company)
+        .await
+        .unwrap();
+    let mut officer = employee(&world, &company, "0009").await;
+    officer.employment_type = EmploymentType::Officer;
+    world
+        .store
+        .update_employee(company.tenant_id, &officer)
+        .await
+        .unwrap();
+    approved(&world, &admin, &officer, single_declaration(0)).await;
+    let staff = employee(&world, &company, "0010").await;
+    approved(&world, &admin, &staff, single_declaration(0)).await;
+    let settlement = settle(
+        &world.context,
+        &admin,
+        company.id,
+        year(),
+        vec![
+            line(2, "0009", 1_600_000, 20_000, 230_000),
+            line(3, "0010", 1_600_000, 20_000, 230_000),
+        ],
+    )
+    .await
+    .unwrap();
+    let [officer_line, staff_line] = &settlement.lines[..] else {
+        panic!("two lines: {:?}", settlement.errors);
+    };
+    assert_eq!(
+        officer_line.submission,
+        Some(nencho_filings::SubmissionRule::AdjustedOfficer)
+    );
+    assert_eq!(officer_line.filed_with_tax_office(), Some(true));
+    assert_eq!(staff_line.filed_with_tax_office(), Some(false));
+    assert_eq!(settlement.totals.filed.people, 1);
 }

@@ -37,7 +37,7 @@ pub const MAX_TOTALS_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The results' columns, in order (the CSV's header and the table's). Documented in
 /// docs/payroll-export.md.
-pub const RESULT_COLUMNS: [&str; 31] = [
+pub const RESULT_COLUMNS: [&str; 33] = [
     "社員番号",
     "氏名",
     "状況",
@@ -69,6 +69,8 @@ pub const RESULT_COLUMNS: [&str; 31] = [
     "未徴収分への充当",
     "還付額",
     "徴収額",
+    "税務署提出",
+    "提出範囲",
 ];
 
 /// One employee's cells in [`RESULT_COLUMNS`] order, amounts written by `amount`; the computed
@@ -121,8 +123,20 @@ fn cells(line: &SettlementLine, amount: fn(Yen) -> String) -> Vec<String> {
                 .map(amount),
             );
         }
-        None => cells.resize(RESULT_COLUMNS.len(), String::new()),
+        None => cells.resize(RESULT_COLUMNS.len() - 2, String::new()),
     }
+    let filed = match (line.slip.is_some(), line.filed_with_tax_office()) {
+        (_, Some(true)) => "要",
+        (_, Some(false)) => "不要",
+        (true, None) => "要確認",
+        (false, None) => "",
+    };
+    cells.push(filed.to_owned());
+    cells.push(
+        line.submission
+            .map(|rule| rule.describe().to_owned())
+            .unwrap_or_default(),
+    );
     cells
 }
 
@@ -155,6 +169,31 @@ struct ErrorRow {
     message: String,
 }
 
+/// A line of the 法定調書合計表 sums: what, 人員, 支払金額, 源泉徴収税額.
+struct StatutoryRow {
+    id: &'static str,
+    label: &'static str,
+    people: usize,
+    payment: String,
+    tax: String,
+}
+
+impl StatutoryRow {
+    fn of(
+        id: &'static str,
+        label: &'static str,
+        sums: nencho_app::filings::settlement::SlipSums,
+    ) -> Self {
+        Self {
+            id,
+            label,
+            people: sums.people,
+            payment: shown(sums.payment),
+            tax: shown(sums.tax),
+        }
+    }
+}
+
 struct ResultRow {
     status: &'static str,
     cells: Vec<String>,
@@ -171,6 +210,9 @@ struct Summary {
     applied: String,
     refund: String,
     additional_collection: String,
+    /// 法定調書合計表 (給与所得): all slips, those filed, 乙欄, 災害者.
+    statutory: Vec<StatutoryRow>,
+    filing_undecided: usize,
     csv_utf8: String,
     csv_sjis: String,
 }
@@ -506,6 +548,21 @@ pub async fn upload(
         applied: shown(sums.applied_to_last_salary_tax),
         refund: shown(sums.refund),
         additional_collection: shown(sums.additional_collection),
+        statutory: vec![
+            StatutoryRow::of(
+                "statutory-all",
+                "源泉徴収票の総額(対象外の年末調整未済を含む)",
+                sums.slips,
+            ),
+            StatutoryRow::of("statutory-filed", "うち税務署に提出するもの", sums.filed),
+            StatutoryRow::of("statutory-secondary", "うち乙欄適用", sums.secondary_column),
+            StatutoryRow::of(
+                "statutory-disaster",
+                "うち災害減免法の災害者",
+                sums.disaster,
+            ),
+        ],
+        filing_undecided: sums.filing_undecided,
         csv_utf8: crate::sites::render::csv_data_url(
             &results_csv(&settlement, CsvEncoding::Utf8),
             "utf-8",
