@@ -1,14 +1,15 @@
 //! What one login costs: a PBKDF2-HMAC-SHA256 verification at the current policy (600,000
-//! iterations). Run: `cargo bench -p nencho-crypto`.
+//! iterations), and the sealing of an authenticator key (sealed once per set-up, opened once per
+//! code). Run: `cargo bench -p nencho-crypto`.
 
 #![allow(clippy::unwrap_used)] // a benchmark that cannot set up may panic
 
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use nencho_crypto::{OsRandom, Pbkdf2Hasher};
+use nencho_crypto::{AesGcmSealer, OsRandom, Pbkdf2Hasher};
 use nencho_identity::PasswordHashPolicy;
-use nencho_ports::PasswordHasher;
+use nencho_ports::{PasswordHasher, SecretSealer};
 
 fn verification(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -31,5 +32,16 @@ fn verification(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, verification);
+fn sealing(c: &mut Criterion) {
+    let sealer = AesGcmSealer::from_deployment_secret(&[7; 32]);
+    let key = [42u8; 20];
+    let row = [1u8; 32];
+    let sealed = sealer.seal(&key, &row);
+    let mut group = c.benchmark_group("aes-256-gcm-authenticator-key");
+    group.bench_function("seal", |b| b.iter(|| sealer.seal(&key, &row)));
+    group.bench_function("open", |b| b.iter(|| sealer.open(&sealed, &row).unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, verification, sealing);
 criterion_main!(benches);
