@@ -35,17 +35,21 @@ pub enum TotalsColumn {
     LastSalaryTaxUnwithheld,
     /// 小規模企業共済等掛金: withheld from salary (optional).
     MutualAid,
+    /// 徴収猶予税額: the tax not withheld under 災害減免法 (optional; only for an employee set
+    /// aside for it).
+    DeferredTax,
 }
 
 impl TotalsColumn {
     /// Every column, in the template's order.
-    pub const ALL: [TotalsColumn; 6] = [
+    pub const ALL: [TotalsColumn; 7] = [
         TotalsColumn::EmployeeNumber,
         TotalsColumn::SalaryTotal,
         TotalsColumn::TaxWithheld,
         TotalsColumn::SocialInsurance,
         TotalsColumn::LastSalaryTaxUnwithheld,
         TotalsColumn::MutualAid,
+        TotalsColumn::DeferredTax,
     ];
 
     /// The header payroll staff write, and the name every message uses.
@@ -57,6 +61,7 @@ impl TotalsColumn {
             TotalsColumn::SocialInsurance => "社会保険料等",
             TotalsColumn::LastSalaryTaxUnwithheld => "未徴収税額",
             TotalsColumn::MutualAid => "小規模企業共済等掛金",
+            TotalsColumn::DeferredTax => "徴収猶予税額",
         }
     }
 
@@ -69,6 +74,7 @@ impl TotalsColumn {
             TotalsColumn::SocialInsurance => "social_insurance",
             TotalsColumn::LastSalaryTaxUnwithheld => "last_salary_tax_unwithheld",
             TotalsColumn::MutualAid => "small_business_mutual_aid",
+            TotalsColumn::DeferredTax => "tax_deferred",
         }
     }
 
@@ -76,7 +82,9 @@ impl TotalsColumn {
     pub const fn is_required(self) -> bool {
         !matches!(
             self,
-            TotalsColumn::LastSalaryTaxUnwithheld | TotalsColumn::MutualAid
+            TotalsColumn::LastSalaryTaxUnwithheld
+                | TotalsColumn::MutualAid
+                | TotalsColumn::DeferredTax
         )
     }
 
@@ -125,6 +133,8 @@ pub struct PayrollTotalsRow {
     pub last_salary_tax_unwithheld: Yen,
     /// 0 when the column is absent or the cell empty.
     pub small_business_mutual_aid: Yen,
+    /// 0 when the column is absent or the cell empty.
+    pub tax_deferred: Yen,
 }
 
 /// One problem in one cell (or, with no column, in a whole row or the file).
@@ -437,6 +447,7 @@ fn parse_record(
     let social_insurance = amount(TotalsColumn::SocialInsurance);
     let unwithheld = amount(TotalsColumn::LastSalaryTaxUnwithheld);
     let mutual_aid = amount(TotalsColumn::MutualAid);
+    let tax_deferred = amount(TotalsColumn::DeferredTax);
     if let (Some(withheld), Some(unwithheld)) = (tax_withheld, unwithheld)
         && unwithheld > withheld
     {
@@ -457,6 +468,7 @@ fn parse_record(
         social_insurance: social_insurance?,
         last_salary_tax_unwithheld: unwithheld?,
         small_business_mutual_aid: mutual_aid?,
+        tax_deferred: tax_deferred?,
     })
 }
 
@@ -471,7 +483,8 @@ fn quoted(text: &str) -> String {
 }
 
 /// The example row of the template, in [`TotalsColumn::ALL`]'s order.
-const EXAMPLE: [&str; TotalsColumn::ALL.len()] = ["E0001", "5000000", "120000", "720000", "0", "0"];
+const EXAMPLE: [&str; TotalsColumn::ALL.len()] =
+    ["E0001", "5000000", "120000", "720000", "0", "0", "0"];
 
 /// The downloadable template: the header and one example row, with Excel's CRLF line ends, in
 /// UTF-8 with a byte-order mark or in Shift_JIS (CP932).
@@ -518,6 +531,7 @@ mod tests {
                     social_insurance: Yen::new(720_000),
                     last_salary_tax_unwithheld: Yen::ZERO,
                     small_business_mutual_aid: Yen::ZERO,
+                    tax_deferred: Yen::ZERO,
                 },
                 PayrollTotalsRow {
                     row: 4,
@@ -527,6 +541,7 @@ mod tests {
                     social_insurance: Yen::new(700_000),
                     last_salary_tax_unwithheld: Yen::ZERO,
                     small_business_mutual_aid: Yen::ZERO,
+                    tax_deferred: Yen::ZERO,
                 },
             ]
         );
@@ -534,8 +549,8 @@ mod tests {
 
     #[test]
     fn cp932_with_full_width_digits_and_english_headers_in_any_order() {
-        let text = "徴収税額,社員番号,social_insurance,給与等の総額,未徴収税額,小規模企業共済等掛金\r\n\
-                    １２０，０００円,Ｅ０００１,７２００００,\"¥5,000,000\",１５０００,２３０００\r\n";
+        let text = "徴収税額,社員番号,social_insurance,給与等の総額,未徴収税額,小規模企業共済等掛金,徴収猶予税額\r\n\
+                    １２０，０００円,Ｅ０００１,７２００００,\"¥5,000,000\",１５０００,２３０００,８０００\r\n";
         let totals = read(&cp932(text)).unwrap();
         assert_eq!(totals.encoding, CsvEncoding::ShiftJis);
         let row = &totals.rows[0];
@@ -545,6 +560,7 @@ mod tests {
         assert_eq!(row.salary_total, Yen::new(5_000_000));
         assert_eq!(row.last_salary_tax_unwithheld, Yen::new(15_000));
         assert_eq!(row.small_business_mutual_aid, Yen::new(23_000));
+        assert_eq!(row.tax_deferred, Yen::new(8_000));
     }
 
     #[test]

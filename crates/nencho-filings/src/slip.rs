@@ -32,6 +32,8 @@ pub struct SlipEmployee {
     /// 就職 (joined within the tax year) / 退職 (left within it).
     pub hired_on: Option<Date>,
     pub left_on: Option<Date>,
+    /// 徴収猶予税額: the tax not withheld under 災害減免法 (written in the 摘要 of a 災害者).
+    pub tax_deferred: Yen,
 }
 
 /// A person named on the slip, with the 区分 printed beside the name.
@@ -293,7 +295,8 @@ fn mid_year_change(tax_year: TaxYear, employee: &SlipEmployee) -> Option<MidYear
 
 /// The slip of an employee staff set aside as 年末調整の対象外 for `reason`: this employer's
 /// payment and the tax it withheld, 年末調整未済 in the 摘要, and the 乙欄 or 災害者 box marked
-/// when that is the reason (NTA 「給与所得の源泉徴収票の記載のしかた」). `None` for a 非居住者:
+/// when that is the reason, a 災害者's 徴収猶予税額 in the 摘要 too (NTA 「給与所得の源泉徴収票の
+/// 記載のしかた」). `None` for a 非居住者:
 /// the 給与所得の源泉徴収票 is for residents (所得税法226条①; a non-resident's pay is reported
 /// on the 「非居住者等に支払われる給与、報酬、年金及び賞金の支払調書」 instead). Without a
 /// reason (a description that names none) the slip marks nothing more.
@@ -305,14 +308,19 @@ pub fn unadjusted_slip(
     if reason == Some(ExclusionReason::NonResident) {
         return None;
     }
+    let disaster = reason == Some(ExclusionReason::DisasterRelief);
+    let mut remarks = vec!["年末調整未済".to_owned()];
+    if disaster && employee.tax_deferred > Yen::ZERO {
+        remarks.push(format!("徴収猶予税額 {}", employee.tax_deferred));
+    }
     Some(WithholdingSlip {
         payment: employee.salary_paid,
         tax: employee.tax_withheld,
         minor: age_at_year_end(employee.birth_date, tax_year) < 18,
         secondary_column: reason == Some(ExclusionReason::SecondaryEmployer),
-        disaster: reason == Some(ExclusionReason::DisasterRelief),
+        disaster,
         mid_year: mid_year_change(tax_year, employee),
-        remarks: vec!["年末調整未済".to_owned()],
+        remarks,
         ..WithholdingSlip::empty(tax_year, employee.birth_date)
     })
 }
@@ -628,6 +636,7 @@ mod tests {
             birth_date: date!(1980 - 05 - 01),
             hired_on: Some(date!(2026 - 04 - 01)),
             left_on: None,
+            tax_deferred: Yen::ZERO,
         }
     }
 
@@ -761,6 +770,7 @@ mod tests {
             birth_date: date!(2009 - 02 - 01),
             hired_on: None,
             left_on: Some(date!(2026 - 10 - 31)),
+            tax_deferred: Yen::ZERO,
         };
         let result = settled(&declaration, &employee, 0);
         assert!(!result.eligible);
@@ -788,6 +798,7 @@ mod tests {
             birth_date: date!(1980 - 06 - 01),
             hired_on: Some(date!(2026 - 04 - 01)),
             left_on: None,
+            tax_deferred: Yen::ZERO,
         };
         let secondary =
             unadjusted_slip(year, &employee, Some(ExclusionReason::SecondaryEmployer)).unwrap();
@@ -810,6 +821,25 @@ mod tests {
         let disaster =
             unadjusted_slip(year, &employee, Some(ExclusionReason::DisasterRelief)).unwrap();
         assert!(disaster.disaster && !disaster.secondary_column);
+        assert_eq!(
+            disaster.remarks,
+            ["年末調整未済"],
+            "nothing deferred, nothing said"
+        );
+        let deferred = SlipEmployee {
+            tax_deferred: Yen::new(8_000),
+            ..employee.clone()
+        };
+        let disaster =
+            unadjusted_slip(year, &deferred, Some(ExclusionReason::DisasterRelief)).unwrap();
+        assert_eq!(disaster.remarks, ["年末調整未済", "徴収猶予税額 8,000円"]);
+        let secondary =
+            unadjusted_slip(year, &deferred, Some(ExclusionReason::SecondaryEmployer)).unwrap();
+        assert_eq!(
+            secondary.remarks,
+            ["年末調整未済"],
+            "only a 災害者 has tax deferred"
+        );
         let other = unadjusted_slip(year, &employee, None).unwrap();
         assert!(!other.disaster && !other.secondary_column);
         assert_eq!(

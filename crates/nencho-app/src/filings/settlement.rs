@@ -34,7 +34,13 @@ pub struct TotalsLine {
     pub social_insurance: Yen,
     /// 小規模企業共済等掛金 withheld from salary (added to the declared ones).
     pub small_business_mutual_aid: Yen,
+    /// 徴収猶予税額 under 災害減免法: only for an employee set aside for it (on the slip's 摘要).
+    pub tax_deferred: Yen,
 }
+
+/// A 徴収猶予税額 given for anyone but a 災害者.
+const DEFERRED_ONLY_FOR_DISASTER: &str =
+    "徴収猶予税額は、災害減免法による徴収猶予で年末調整の対象外にした従業員にだけ入力します";
 
 /// What became of one employee.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +145,8 @@ pub struct SettlementTotals {
     pub secondary_column: SlipSums,
     /// Of them, those of 災害者 (set aside under 災害減免法).
     pub disaster: SlipSums,
+    /// The 徴収猶予税額 of the 災害者 (what the 法定調書合計表 asks for them).
+    pub disaster_tax_deferred: Yen,
     /// Slips whose filing nencho cannot decide (対象外 for その他): check by hand.
     pub filing_undecided: usize,
 }
@@ -235,6 +243,7 @@ pub async fn settle(
             birth_date: employee.birth_date,
             hired_on: employee.hire_date,
             left_on: employee.leave_date,
+            tax_deferred: totals.tax_deferred,
         };
         let mut slip = None;
         let mut set_aside = None;
@@ -245,11 +254,21 @@ pub async fn settle(
                 // withheld (none for a 非居住者).
                 Some(reason) => {
                     let why = ExclusionReason::of_description(&reason);
+                    if totals.tax_deferred > Yen::ZERO
+                        && why != Some(ExclusionReason::DisasterRelief)
+                    {
+                        errors.push(error(DEFERRED_ONLY_FOR_DISASTER.to_owned()));
+                        continue;
+                    }
                     slip = unadjusted_slip(tax_year, &slip_employee, why).map(Box::new);
                     set_aside = Some(why.unwrap_or(ExclusionReason::Other));
                     SettlementOutcome::Excluded { reason }
                 }
             },
+            Some(_) if totals.tax_deferred > Yen::ZERO => {
+                errors.push(error(DEFERRED_ONLY_FOR_DISASTER.to_owned()));
+                continue;
+            }
             Some(filing) => {
                 // The declaration's request carries the 前職分's social insurance and tax
                 // withheld; its salary is the estimate, replaced by this employer's total
@@ -326,6 +345,7 @@ fn sum(lines: &[SettlementLine]) -> SettlementTotals {
             }
             if slip.disaster {
                 totals.disaster.add(slip);
+                totals.disaster_tax_deferred += line.totals.tax_deferred;
             }
         }
         let Some(result) = line.result() else {

@@ -120,6 +120,7 @@ fn line(row: u64, number: &str, salary: i64, withheld: i64, social: i64) -> Tota
         last_salary_tax_unwithheld: Yen::ZERO,
         social_insurance: yen(social),
         small_business_mutual_aid: Yen::ZERO,
+        tax_deferred: Yen::ZERO,
     }
 }
 
@@ -708,4 +709,86 @@ async fn an_officers_slip_goes_to_the_tax_office_above_one_and_a_half_million() 
     assert_eq!(officer_line.filed_with_tax_office(), Some(true));
     assert_eq!(staff_line.filed_with_tax_office(), Some(false));
     assert_eq!(settlement.totals.filed.people, 1);
+}
+
+/// A 災害者 (set aside under 災害減免法): the 徴収猶予税額 from the file goes into the slip's 摘要
+/// (NTA 「給与所得の源泉徴収票の記載のしかた」) and the 法定調書合計表 sums; given for anyone else
+/// it is a row error and nothing is computed.
+#[tokio::test]
+async fn a_disaster_victims_deferred_tax_is_on_the_slip_and_nobody_elses() {
+    let world = world().await;
+    let notice = acme(&world).await;
+    let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
+    let company = Company::register(
+        notice.tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world
+        .store
+        .insert_company(notice.tenant.id, &company)
+        .await
+        .unwrap();
+    let context = &world.context;
+    employee(&world, &company, "0001").await;
+    let adjusted = employee(&world, &company, "0002").await;
+    approved(&world, &admin, &adjusted, single_declaration(0)).await;
+    exclude_employees(
+        context,
+        &admin,
+        company.id,
+        year(),
+        &ExclusionRequest {
+            numbers: "0001".into(),
+            reason: ExclusionReason::DisasterRelief,
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let deferred = |mut line: TotalsLine, amount: i64| {
+        line.tax_deferred = yen(amount);
+        line
+    };
+    let settlement = settle(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![
+            deferred(line(2, "0001", 2_600_000, 10_000, 0), 48_000),
+            line(3, "0002", 5_000_000, 120_000, 720_000),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(settlement.errors.is_empty(), "{:?}", settlement.errors);
+    let victim = &settlement.lines[0];
+    let slip = victim.slip.as_deref().unwrap();
+    assert!(slip.disaster);
+    assert_eq!(slip.remarks, ["年末調整未済", "徴収猶予税額 48,000円"]);
+    // 2(1) of No.7411: a 災害者 above 2,500,000円 is filed.
+    assert_eq!(victim.filed_with_tax_office(), Some(true));
+    let totals = settlement.totals;
+    assert_eq!(
+        (totals.disaster.people, totals.disaster_tax_deferred),
+        (1, yen(48_000))
+    );
+
+    let refused = settle(
+        context,
+        &admin,
+        company.id,
+        year(),
+        vec![deferred(line(3, "0002", 5_000_000, 120_000, 720_000), 1)],
+    )
+    .await
+    .unwrap();
+    assert!(refused.lines.is_empty());
+    assert_eq!(refused.errors.len(), 1);
+    assert!(
+        refused.errors[0].message.contains("徴収猶予税額"),
+        "{:?}",
+        refused.errors
+    );
 }

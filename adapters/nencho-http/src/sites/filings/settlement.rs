@@ -37,7 +37,7 @@ pub const MAX_TOTALS_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The results' columns, in order (the CSV's header and the table's). Documented in
 /// docs/payroll-export.md.
-pub const RESULT_COLUMNS: [&str; 33] = [
+pub const RESULT_COLUMNS: [&str; 34] = [
     "社員番号",
     "氏名",
     "状況",
@@ -71,6 +71,7 @@ pub const RESULT_COLUMNS: [&str; 33] = [
     "徴収額",
     "税務署提出",
     "提出範囲",
+    "徴収猶予税額",
 ];
 
 /// One employee's cells in [`RESULT_COLUMNS`] order, amounts written by `amount`; the computed
@@ -123,7 +124,7 @@ fn cells(line: &SettlementLine, amount: fn(Yen) -> String) -> Vec<String> {
                 .map(amount),
             );
         }
-        None => cells.resize(RESULT_COLUMNS.len() - 2, String::new()),
+        None => cells.resize(RESULT_COLUMNS.len() - 3, String::new()),
     }
     let filed = match (line.slip.is_some(), line.filed_with_tax_office()) {
         (_, Some(true)) => "要",
@@ -137,6 +138,7 @@ fn cells(line: &SettlementLine, amount: fn(Yen) -> String) -> Vec<String> {
             .map(|rule| rule.describe().to_owned())
             .unwrap_or_default(),
     );
+    cells.push(amount(totals.tax_deferred));
     cells
 }
 
@@ -495,6 +497,7 @@ pub async fn upload(
             last_salary_tax_unwithheld: row.last_salary_tax_unwithheld,
             social_insurance: row.social_insurance,
             small_business_mutual_aid: row.small_business_mutual_aid,
+            tax_deferred: row.tax_deferred,
         })
         .collect::<Vec<_>>();
     if fields.format == "issue" {
@@ -558,8 +561,11 @@ pub async fn upload(
             StatutoryRow::of("statutory-secondary", "うち乙欄適用", sums.secondary_column),
             StatutoryRow::of(
                 "statutory-disaster",
-                "うち災害減免法の災害者",
-                sums.disaster,
+                "うち災害減免法により徴収猶予したもの(税額は徴収猶予税額)",
+                nencho_app::filings::settlement::SlipSums {
+                    tax: sums.disaster_tax_deferred,
+                    ..sums.disaster
+                },
             ),
         ],
         filing_undecided: sums.filing_undecided,
