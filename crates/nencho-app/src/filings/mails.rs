@@ -159,6 +159,91 @@ pub(crate) fn originals_reminder(
     Some(message(context, tenant, to, subject, body))
 }
 
+/// 受付のお知らせ: the employee's own submission reached the company — when, and the certificates
+/// whose originals (or electronic data) the company still needs; `None` without an address.
+pub(crate) fn submitted(
+    context: &AppContext,
+    tenant: &Tenant,
+    company: &Company,
+    employee: &Employee,
+    tax_year: nencho_kernel::TaxYear,
+    originals_needed: &[ExpectedAttachment],
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let at = nencho_kernel::format_japan_datetime(context.clock.now());
+    let originals = if originals_needed.is_empty() {
+        String::new()
+    } else {
+        let list: String = originals_needed
+            .iter()
+            .map(|wanted| format!("・{}\n", wanted.label()))
+            .collect();
+        format!(
+            "次の書類は原本(または電子的控除証明書のデータ)の提出も必要です。会社の指示に従って提出してください。\n\n{list}\n"
+        )
+    };
+    let body = format!(
+        "{name} 様\n\n\
+         令和{reiwa}年分 年末調整の申告を{company}で受け付けました({at})。\n\
+         担当者が内容を確認し、承認または差戻しをご連絡します。確認が始まる前であれば、\
+         申告のページから取り下げて修正できます。\n\n\
+         {originals}\
+         申告の内容: {link}\n\n\
+         ----\n\
+         Your {year} year-end adjustment declarations were received ({at}). You will be told when \
+         they are approved or returned. Until the review starts you can withdraw them to make \
+         changes.\n",
+        name = employee.name.full(),
+        reiwa = tax_year.reiwa(),
+        company = company.name.as_str(),
+        link = link(context, tenant, tax_year),
+        year = tax_year.year(),
+    );
+    Some(message(
+        context,
+        tenant,
+        to,
+        format!(
+            "令和{}年分 年末調整の申告を受け付けました",
+            tax_year.reiwa()
+        ),
+        body,
+    ))
+}
+
+/// 承認のお知らせ: the declaration is approved (fixed); `None` without an address.
+pub(crate) fn approved(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee: &Employee,
+    tax_year: nencho_kernel::TaxYear,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let body = format!(
+        "{name} 様\n\n\
+         令和{reiwa}年分 年末調整の申告が承認されました。この内容で年末調整を行います。\n\
+         内容の変更が必要になった場合は、担当者にご連絡ください。\n\
+         {link}\n\n\
+         ----\n\
+         Your {year} year-end adjustment declarations were approved. Please contact your \
+         administrator if anything changes.\n",
+        name = employee.name.full(),
+        reiwa = tax_year.reiwa(),
+        link = link(context, &actor.tenant, tax_year),
+        year = tax_year.year(),
+    );
+    Some(message(
+        context,
+        &actor.tenant,
+        to,
+        format!(
+            "令和{}年分 年末調整の申告が承認されました",
+            tax_year.reiwa()
+        ),
+        body,
+    ))
+}
+
 /// 差戻し or 再年調: the comment goes in the mail too.
 pub(crate) fn returned(
     context: &AppContext,

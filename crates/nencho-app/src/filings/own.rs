@@ -131,6 +131,20 @@ pub async fn submit_own_filing(
     if !own.problems.is_empty() {
         return Err(AppError::Incomplete(own.problems));
     }
+    let originals_needed: Vec<_> = own
+        .originals
+        .iter()
+        .filter(|line| line.receipt.is_none())
+        .map(|line| line.expected.clone())
+        .collect();
+    let mail = super::mails::submitted(
+        context,
+        &actor.tenant,
+        &own.company,
+        &own.employee,
+        tax_year,
+        &originals_needed,
+    );
     persist(
         context,
         actor,
@@ -140,7 +154,7 @@ pub async fn submit_own_filing(
             document: None,
             action: FilingAction::Submit,
             actor_kind: Actor::Employee,
-            mail: None,
+            mail,
         },
     )
     .await

@@ -382,16 +382,19 @@ async fn approve_loaded(
     if let Some(refusal) = approval_refusal(context, filing, employee).await? {
         return Err(refusal.into());
     }
-    approve_unchecked(context, actor, filing, expected_version).await
+    approve_unchecked(context, actor, filing, employee, expected_version).await
 }
 
-/// The workflow's approval with its history, once [`approval_refusal`] found nothing.
+/// The workflow's approval with its history, once [`approval_refusal`] found nothing; the
+/// employee is told (承認のお知らせ).
 async fn approve_unchecked(
     context: &AppContext,
     actor: &CurrentUser,
     filing: &Filing,
+    employee: &Employee,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
+    let mail = mails::approved(context, actor, employee, filing.tax_year);
     persist(
         context,
         actor,
@@ -401,7 +404,7 @@ async fn approve_unchecked(
             document: None,
             action: FilingAction::Approve,
             actor_kind: Actor::Staff,
-            mail: None,
+            mail,
         },
     )
     .await
@@ -539,7 +542,7 @@ pub async fn approve_many(
                 Refusal::OriginalsMissing(_) => SkipReason::OriginalsMissing,
             })
         } else {
-            match approve_unchecked(context, actor, &filing, expected_version).await {
+            match approve_unchecked(context, actor, &filing, &employee, expected_version).await {
                 Ok(_) => None,
                 Err(AppError::Conflict(_)) => Some(SkipReason::Changed),
                 Err(AppError::Refused(_)) => Some(SkipReason::NotSubmitted),

@@ -985,6 +985,16 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
     assert_eq!(submitted.version, 5);
     assert_eq!(submitted.submitted_at, Some(tenant.world.clock.now()));
     assert_eq!(filing_of(&tenant, &record, 2026).await.unwrap(), submitted);
+    // 受付のお知らせ: when, and the certificates whose originals the company still needs.
+    let receipts = mail_with_subject(&tenant, "令和8年分 年末調整の申告を受け付けました").await;
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(Some(&receipts[0].to), record.email.as_ref());
+    assert!(receipts[0].body.contains("原本"), "{}", receipts[0].body);
+    assert!(
+        receipts[0].body.contains("・生命保険料控除証明書"),
+        "{}",
+        receipts[0].body
+    );
 
     // The employee may no longer save a submitted declaration; they take it back first.
     refused_with(
@@ -1094,6 +1104,9 @@ async fn a_return_mails_the_comment_approval_locks_and_a_reopen_opens_two_sectio
         .unwrap();
     assert_eq!(approved.status, FilingStatus::Approved);
     assert_eq!(approved.approved_at, Some(tenant.world.clock.now()));
+    let approval_mails =
+        mail_with_subject(&tenant, "令和8年分 年末調整の申告が承認されました").await;
+    assert_eq!(approval_mails.len(), 1, "the employee is told once");
     // Locked: the employee cannot change it, nor withdraw it.
     let mut changed = complete_document();
     changed.life_policies[0].premium = Yen::new(90_000);

@@ -415,6 +415,14 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     browser.click("#submit-filing").await;
     browser.wait_for_path(&base).await;
     wait_for_status(&browser, "submitted", "提出済").await;
+    // 受付のお知らせ over SMTP, naming the certificate whose original is still to come.
+    let receipt = sink
+        .wait_for_mail(EMPLOYEE_EMAIL, "申告を受け付けました", MAIL_PATIENCE)
+        .await;
+    assert!(
+        receipt.text_body.contains("・生命保険料控除証明書"),
+        "the receipt should list the originals still needed: {receipt:#?}"
+    );
     // The employee has moved: a 登録内容の変更届 for the address the forms print.
     browser.goto(&format!("{site}/profile")).await;
     browser.fill("#address", NEW_ADDRESS).await;
