@@ -28,6 +28,21 @@ fn bound_to(tenant: TenantId, user: UserId) -> Vec<u8> {
     .concat()
 }
 
+/// 2段階認証 set up through the use case, as the settings page does: the key it chose.
+async fn set_up(world: &World, current: &CurrentUser, password: &str) -> TotpSecret {
+    let secret = new_enrolment(&world.context, current).secret;
+    enable(
+        &world.context,
+        current,
+        &secret.to_base32(),
+        &code_now(world, &secret),
+        password,
+    )
+    .await
+    .unwrap();
+    secret
+}
+
 /// The user's key as the store holds it.
 async fn stored_key(world: &World, tenant: TenantId, user: UserId) -> SealedSecret {
     world
@@ -76,17 +91,7 @@ async fn a_key_set_up_is_stored_sealed_to_its_user() {
     let notice = acme(&world).await;
     let password = notice.initial_password.expose().to_owned();
     let (_, current) = logged_in(&world, &notice, "admin", &password).await;
-    let enrolment = new_enrolment(&world.context, &current);
-    let secret = enrolment.secret.clone();
-    enable(
-        &world.context,
-        &current,
-        &secret.to_base32(),
-        &code_now(&world, &secret),
-        &password,
-    )
-    .await
-    .unwrap();
+    let secret = set_up(&world, &current, &password).await;
 
     let stored = stored_key(&world, notice.tenant.id, current.user.id).await;
     assert_ne!(stored.as_bytes().len(), TotpSecret::BYTES);
@@ -249,17 +254,7 @@ async fn a_rotation_reseals_every_key_then_records_the_new_key() {
     let password = notice.initial_password.expose().to_owned();
     assert!(prepare_sealing(&world.context).await.unwrap().first_start);
     let (_, admin) = logged_in(&world, &notice, "admin", &password).await;
-    let enrolment = new_enrolment(&world.context, &admin);
-    let secret = enrolment.secret.clone();
-    enable(
-        &world.context,
-        &admin,
-        &secret.to_base32(),
-        &code_now(&world, &secret),
-        &password,
-    )
-    .await
-    .unwrap();
+    let secret = set_up(&world, &admin, &password).await;
     let old_key = world.context.sealer.key_fingerprint();
 
     world.context.sealer =

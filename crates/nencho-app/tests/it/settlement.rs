@@ -34,6 +34,17 @@ fn yen(amount: i64) -> Yen {
     Yen::new(amount)
 }
 
+/// 株式会社エー, registered in the tenant.
+async fn company_a(world: &World, tenant: nencho_kernel::TenantId) -> Company {
+    let company = Company::register(
+        tenant,
+        CompanyName::parse("株式会社エー").unwrap(),
+        world.clock.as_ref(),
+    );
+    world.store.insert_company(tenant, &company).await.unwrap();
+    company
+}
+
 async fn employee(world: &World, company: &Company, number: &str) -> Employee {
     let employee = Employee {
         id: EmployeeId::generate(world.clock.as_ref()),
@@ -167,16 +178,7 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     let world = world().await;
     let notice = acme(&world).await;
     let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
-    let company = Company::register(
-        notice.tenant.id,
-        CompanyName::parse("株式会社エー").unwrap(),
-        world.clock.as_ref(),
-    );
-    world
-        .store
-        .insert_company(notice.tenant.id, &company)
-        .await
-        .unwrap();
+    let company = company_a(&world, notice.tenant.id).await;
     let context = &world.context;
     set_periods(
         context,
@@ -531,16 +533,7 @@ async fn employees_set_aside_settle_to_slips_that_say_what_was_paid_and_withheld
     let world = world().await;
     let notice = acme(&world).await;
     let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
-    let company = Company::register(
-        notice.tenant.id,
-        CompanyName::parse("株式会社エー").unwrap(),
-        world.clock.as_ref(),
-    );
-    world
-        .store
-        .insert_company(notice.tenant.id, &company)
-        .await
-        .unwrap();
+    let company = company_a(&world, notice.tenant.id).await;
     let context = &world.context;
     let secondary = employee(&world, &company, "0001").await;
     employee(&world, &company, "0002").await;
@@ -667,16 +660,7 @@ async fn an_officers_slip_goes_to_the_tax_office_above_one_and_a_half_million() 
     let world = world().await;
     let notice = acme(&world).await;
     let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
-    let company = Company::register(
-        notice.tenant.id,
-        CompanyName::parse("株式会社エー").unwrap(),
-        world.clock.as_ref(),
-    );
-    world
-        .store
-        .insert_company(notice.tenant.id, &company)
-        .await
-        .unwrap();
+    let company = company_a(&world, notice.tenant.id).await;
     let mut officer = employee(&world, &company, "0009").await;
     officer.employment_type = EmploymentType::Officer;
     world
@@ -719,16 +703,7 @@ async fn a_disaster_victims_deferred_tax_is_on_the_slip_and_nobody_elses() {
     let world = world().await;
     let notice = acme(&world).await;
     let (_, admin) = logged_in(&world, &notice, "admin", notice.initial_password.expose()).await;
-    let company = Company::register(
-        notice.tenant.id,
-        CompanyName::parse("株式会社エー").unwrap(),
-        world.clock.as_ref(),
-    );
-    world
-        .store
-        .insert_company(notice.tenant.id, &company)
-        .await
-        .unwrap();
+    let company = company_a(&world, notice.tenant.id).await;
     let context = &world.context;
     employee(&world, &company, "0001").await;
     let adjusted = employee(&world, &company, "0002").await;
