@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use nencho_app::AppError;
-use nencho_app::availability::{YearAvailability, year_availability};
+use nencho_app::availability::{PeriodAvailability, ReportPeriod, period_availability};
 use nencho_kernel::{Clock, JAPAN_STANDARD_TIME};
 use nencho_ports::Store;
 use time::Duration;
@@ -17,8 +17,11 @@ use crate::japan::timestamp;
 #[derive(Debug, clap::Args)]
 pub struct AvailabilityArgs {
     /// The calendar year (JST). Default: this year, up to now
-    #[arg(long)]
+    #[arg(long, conflicts_with = "month")]
     pub year: Option<i32>,
+    /// A calendar month instead (JST), like 2026-11: for a monthly SLA report
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
     /// One JSON object instead of the table
     #[arg(long)]
     pub json: bool,
@@ -31,12 +34,14 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let now = clock.now();
-    let year = args
-        .year
-        .unwrap_or_else(|| now.to_offset(JAPAN_STANDARD_TIME).year());
-    let found = match year_availability(store, year, now).await {
+    let period = match (&args.month, args.year) {
+        (Some(month), _) => month_of(month)?,
+        (None, Some(year)) => ReportPeriod::Year(year),
+        (None, None) => ReportPeriod::Year(now.to_offset(JAPAN_STANDARD_TIME).year()),
+    };
+    let found = match period_availability(store, period, now).await {
         Err(AppError::Invalid { message, .. }) => {
-            return Err(UsageError(format!("invalid --year: {message}")).into());
+            return Err(UsageError(format!("invalid period: {message}")).into());
         }
         other => other.context("cannot read the outages")?,
     };
@@ -46,6 +51,22 @@ pub async fn run(
         write_table(&found, out)?;
     }
     Ok(())
+}
+
+/// `--month 2026-11`.
+fn month_of(text: &str) -> Result<ReportPeriod, UsageError> {
+    let refused = || {
+        UsageError(format!(
+            "invalid --month: {text:?} is not a month like 2026-11"
+        ))
+    };
+    let (year, month) = text.trim().split_once('-').ok_or_else(refused)?;
+    let year: i32 = year.parse().map_err(|_| refused())?;
+    let month: u8 = month.parse().map_err(|_| refused())?;
+    if !(1..=12).contains(&month) || year.to_string().len() != 4 {
+        return Err(refused());
+    }
+    Ok(ReportPeriod::Month(year, month))
 }
 
 /// `12 h 05 min`, `3 min 20 s`, `45 s`.
@@ -59,12 +80,12 @@ fn length(duration: Duration) -> String {
     }
 }
 
-fn write_table(found: &YearAvailability, out: &mut dyn Write) -> anyhow::Result<()> {
+fn write_table(found: &PeriodAvailability, out: &mut dyn Write) -> anyhow::Result<()> {
     let report = &found.report;
     writeln!(
         out,
         "availability {} ({} – {})",
-        found.year,
+        found.period.label(),
         timestamp(report.period.start),
         timestamp(report.period.end)
     )?;
@@ -112,11 +133,11 @@ fn write_table(found: &YearAvailability, out: &mut dyn Write) -> anyhow::Result<
     Ok(())
 }
 
-fn as_json(found: &YearAvailability) -> serde_json::Value {
+fn as_json(found: &PeriodAvailability) -> serde_json::Value {
     let report = &found.report;
     let seconds = |duration: Option<Duration>| duration.map(|d| d.whole_seconds());
     serde_json::json!({
-        "year": found.year,
+        "period": found.period.label(),
         "from": timestamp(report.period.start),
         "to": timestamp(report.period.end),
         "service_seconds": report.service_time.whole_seconds(),

@@ -57,44 +57,72 @@ impl OutageRecorder {
     }
 }
 
-/// One year's availability, with what it was computed from.
+/// A calendar period of the report in Japan time: a year or a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportPeriod {
+    Year(i32),
+    /// The year and the month (1–12).
+    Month(i32, u8),
+}
+
+impl ReportPeriod {
+    /// `2026` or `2026-11`, as the report names it.
+    pub fn label(self) -> String {
+        match self {
+            Self::Year(year) => year.to_string(),
+            Self::Month(year, month) => format!("{year}-{month:02}"),
+        }
+    }
+
+    /// 00:00 JST of the first day, and of the first day after.
+    fn bounds(self) -> Result<(OffsetDateTime, OffsetDateTime), AppError> {
+        let first = |year: i32, month: u8| {
+            Month::try_from(month)
+                .and_then(|month| Date::from_calendar_date(year, month, 1))
+                .map(|date| date.midnight().assume_offset(JAPAN_STANDARD_TIME))
+                .map_err(|_| AppError::Invalid {
+                    field: "period",
+                    message: format!("{} is not a year or a month", self.label()),
+                })
+        };
+        match self {
+            Self::Year(year) => Ok((first(year, 1)?, first(year + 1, 1)?)),
+            Self::Month(year, 12) => Ok((first(year, 12)?, first(year + 1, 1)?)),
+            Self::Month(year, month) => Ok((first(year, month)?, first(year, month + 1)?)),
+        }
+    }
+}
+
+/// One period's availability, with what it was computed from.
 #[derive(Debug, Clone)]
-pub struct YearAvailability {
-    pub year: i32,
+pub struct PeriodAvailability {
+    pub period: ReportPeriod,
     pub report: AvailabilityReport,
-    /// The outages recorded that overlap the year, by start.
+    /// The outages recorded that overlap the period, by start.
     pub outages: Vec<Outage>,
     /// The planned maintenance left out of the downtime (announced, not cancelled, affecting
     /// users, not an emergency).
     pub planned: Vec<MaintenanceNotice>,
 }
 
-/// The availability of the Japanese calendar year `year` (JST), up to `now` for the current
-/// year. A year not begun yet is refused.
-pub async fn year_availability<S>(
+/// The availability of a calendar year or month in Japan time, up to `now` for the current
+/// one. A period not begun yet is refused.
+pub async fn period_availability<S>(
     store: &S,
-    year: i32,
+    period: ReportPeriod,
     now: OffsetDateTime,
-) -> Result<YearAvailability, AppError>
+) -> Result<PeriodAvailability, AppError>
 where
     S: AvailabilityStore + NoticeStore + ?Sized,
 {
-    let start_of = |year: i32| {
-        Date::from_calendar_date(year, Month::January, 1)
-            .map(|date| date.midnight().assume_offset(JAPAN_STANDARD_TIME))
-            .map_err(|_| AppError::Invalid {
-                field: "year",
-                message: format!("{year} is not a year"),
-            })
-    };
-    let start = start_of(year)?;
+    let (start, end) = period.bounds()?;
     if start >= now {
         return Err(AppError::Invalid {
-            field: "year",
-            message: format!("{year} has not begun"),
+            field: "period",
+            message: format!("{} has not begun", period.label()),
         });
     }
-    let end = start_of(year + 1)?.min(now);
+    let end = end.min(now);
     let outages = store.outages_overlapping(start, end).await?;
     let planned: Vec<MaintenanceNotice> = store
         .notices_overlapping(start, end)
@@ -112,8 +140,8 @@ where
         })
         .collect();
     let report = availability(&outages, &spans, Span { start, end });
-    Ok(YearAvailability {
-        year,
+    Ok(PeriodAvailability {
+        period,
         report,
         outages,
         planned,
@@ -125,6 +153,24 @@ mod tests {
     use super::*;
     use nencho_ports::MockAvailabilityStore;
     use time::macros::datetime;
+
+    #[test]
+    fn a_month_runs_from_its_first_day_to_the_next_months_in_japan_time() {
+        assert_eq!(
+            ReportPeriod::Month(2026, 12).bounds().unwrap(),
+            (
+                datetime!(2026-12-01 00:00 +09:00),
+                datetime!(2027-01-01 00:00 +09:00)
+            )
+        );
+        assert_eq!(
+            ReportPeriod::Month(2026, 2).bounds().unwrap().1,
+            datetime!(2026-03-01 00:00 +09:00)
+        );
+        assert!(ReportPeriod::Month(2026, 13).bounds().is_err());
+        assert!(ReportPeriod::Month(2026, 0).bounds().is_err());
+        assert_eq!(ReportPeriod::Month(2026, 3).label(), "2026-03");
+    }
 
     #[tokio::test]
     async fn an_outage_of_the_store_is_written_once_the_store_answers_again() {

@@ -129,6 +129,26 @@ async fn availability(site: &Site) {
     assert!(table.contains("uptime:        99.98"), "{table}");
     assert!(table.contains("MTTR:          32 min 30 s"), "{table}");
 
+    assert_eq!(report["period"], "2025");
+
+    // A month for a monthly SLA report: March holds the one overlapping failure of 45 minutes,
+    // and 21 weekdays' windows (1 March 2025 is a Saturday).
+    let output = site
+        .ops(&["availability", "--month", "2025-03", "--json"])
+        .await;
+    assert_success(&output);
+    let march: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(march["period"], "2025-03");
+    assert_eq!(march["failures"], 1);
+    assert_eq!(march["downtime_seconds"], 45 * 60);
+    assert_eq!(march["maintenance_seconds"], 21 * 30 * 60);
+    assert_eq!(march["to"], "2025-04-01T00:00:00+09:00");
+    for wrong in ["2025-13", "March", "25-03"] {
+        let output = site.ops(&["availability", "--month", wrong]).await;
+        assert_eq!(output.status.code(), Some(2), "{wrong}");
+        assert!(stderr(&output).contains("--month"), "{}", stderr(&output));
+    }
+
     let output = site.ops(&["availability", "--year", "2099"]).await;
     assert_eq!(output.status.code(), Some(2));
     assert!(
