@@ -71,6 +71,7 @@ macro_rules! store_contract_tests {
             an_invitation_sets_the_first_password_once,
             import_chunks_dropped_without_commit_leave_nothing,
             import_chunks_committed_are_all_there_and_invisible_before,
+            an_imports_audit_line_stands_or_falls_with_the_import,
             a_conflict_in_the_second_import_chunk_leaves_nothing_of_the_first,
             filing_periods_are_put_replaced_and_listed_newest_first,
             a_filing_round_trips_with_its_whole_declaration_history_and_mail,

@@ -629,6 +629,18 @@ struct PgImport {
 
 #[async_trait]
 impl ImportTransaction for PgImport {
+    async fn record_audit(
+        &mut self,
+        entry: &nencho_identity::AuditEntry,
+    ) -> Result<(), StoreError> {
+        if entry.tenant_id != self.tenant_id {
+            return Err(StoreError::Backend(
+                "an audit entry of another tenant in an import".into(),
+            ));
+        }
+        crate::audit_log::insert_audit_in(&mut self.transaction, entry).await
+    }
+
     async fn write(&mut self, chunk: &ImportWrite) -> Result<(), StoreError> {
         if self.failed {
             return Err(StoreError::Backend(

@@ -13,15 +13,7 @@ use crate::store::SqliteStore;
 #[async_trait]
 impl AuditLogStore for SqliteStore {
     async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        sqlx::query(INSERT_AUDIT)
-            .bind(entry.tenant_id.as_uuid())
-            .bind(entry.at)
-            .bind(entry.actor_id.as_uuid())
-            .bind(&entry.actor_login_id)
-            .bind(&entry.actor_name)
-            .bind(entry.action.code())
-            .bind(&entry.target)
-            .bind(&entry.detail)
+        insert_audit(entry)
             .execute(self.pool())
             .await
             .map_err(store_error)?;
@@ -47,4 +39,31 @@ impl AuditLogStore for SqliteStore {
             .map(rows::audit_record)
             .collect()
     }
+}
+
+/// The 操作ログ entry written inside a transaction already open (an import's).
+pub(crate) async fn insert_audit_in(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    entry: &AuditEntry,
+) -> Result<(), StoreError> {
+    insert_audit(entry)
+        .execute(&mut **transaction)
+        .await
+        .map_err(nencho_store_sql::store_error)?;
+    Ok(())
+}
+
+/// The 操作ログ's insert with `entry` bound, for the pool or a transaction.
+fn insert_audit(
+    entry: &AuditEntry,
+) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    sqlx::query(INSERT_AUDIT)
+        .bind(entry.tenant_id.as_uuid())
+        .bind(entry.at)
+        .bind(entry.actor_id.as_uuid())
+        .bind(&entry.actor_login_id)
+        .bind(&entry.actor_name)
+        .bind(entry.action.code())
+        .bind(&entry.target)
+        .bind(&entry.detail)
 }

@@ -19,18 +19,29 @@ pub(crate) async fn record(
 ) -> Result<(), AppError> {
     context
         .store
-        .record_audit(&AuditEntry {
-            tenant_id: actor.tenant.id,
-            at: context.clock.now(),
-            actor_id: actor.user.id,
-            actor_login_id: actor.user.login_id.to_string(),
-            actor_name: actor.user.display_name.as_str().to_owned(),
-            action,
-            target: target.into(),
-            detail: detail.into(),
-        })
+        .record_audit(&entry(context, actor, action, target, detail))
         .await?;
     Ok(())
+}
+
+/// The entry [`record`] writes, for a use case that writes it in its own transaction.
+pub(crate) fn entry(
+    context: &AppContext,
+    actor: &CurrentUser,
+    action: AuditAction,
+    target: impl Into<String>,
+    detail: impl Into<String>,
+) -> AuditEntry {
+    AuditEntry {
+        tenant_id: actor.tenant.id,
+        at: context.clock.now(),
+        actor_id: actor.user.id,
+        actor_login_id: actor.user.login_id.to_string(),
+        actor_name: actor.user.display_name.as_str().to_owned(),
+        action,
+        target: target.into(),
+        detail: detail.into(),
+    }
 }
 
 /// One page of the log, newest first, and the id to ask for the next (older) page with.

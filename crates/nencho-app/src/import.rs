@@ -475,10 +475,10 @@ pub async fn apply_import_streamed(
     outcome.reverted = std::mem::take(&mut matcher.reverted);
     // Refused rows: dropping the transaction rolls back whatever was written.
     matcher.finish()?;
-    if let Some(transaction) = transaction {
-        transaction.commit().await?;
+    if let Some(mut transaction) = transaction {
+        // The 操作ログ's line is written in the import's transaction: both or neither.
         let company = context.store.find_company(tenant.id, company_id).await?;
-        crate::audit::record(
+        let entry = crate::audit::entry(
             context,
             actor,
             nencho_identity::AuditAction::EmployeesImported,
@@ -502,8 +502,9 @@ pub async fn apply_import_streamed(
                     }
                 }
             ),
-        )
-        .await?;
+        );
+        transaction.record_audit(&entry).await?;
+        transaction.commit().await?;
     }
     Ok(outcome)
 }

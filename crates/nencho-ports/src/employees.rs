@@ -46,6 +46,10 @@ pub trait ImportTransaction: Send {
     /// [`StoreError::Conflict`]; anything of another tenant (or an employee of another company) is
     /// refused.
     async fn write(&mut self, chunk: &ImportWrite) -> Result<(), StoreError>;
+    /// Writes the import's line of the 操作ログ inside the transaction, so the log has it exactly
+    /// when the import happened. An entry of another tenant is refused.
+    async fn record_audit(&mut self, entry: &nencho_identity::AuditEntry)
+    -> Result<(), StoreError>;
     /// Makes every written chunk visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

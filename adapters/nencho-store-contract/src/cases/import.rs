@@ -488,3 +488,52 @@ pub async fn a_conflict_in_the_second_import_chunk_leaves_nothing_of_the_first(s
         Some(holder)
     );
 }
+
+/// The import's 操作ログ line is written in its transaction: dropped with it, committed with it,
+/// and never for another tenant.
+pub async fn an_imports_audit_line_stands_or_falls_with_the_import(store: &dyn Store) {
+    use nencho_identity::{AuditAction, AuditEntry};
+    let clock = clock();
+    let (acme, company) = tenant_with_company(store, "acme", &clock).await;
+    let (beta, _) = tenant_with_company(store, "beta", &clock).await;
+    let admin = store
+        .find_user_by_login_id(acme.id, &LoginId::parse("admin").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let entry = |tenant_id| AuditEntry {
+        tenant_id,
+        at: clock.now(),
+        actor_id: admin.id,
+        actor_login_id: "admin".into(),
+        actor_name: "管理者".into(),
+        action: AuditAction::EmployeesImported,
+        target: "本社".into(),
+        detail: "新規 3件".into(),
+    };
+    let logged = || async {
+        store
+            .audit_records(acme.id, Some(AuditAction::EmployeesImported), None, 10)
+            .await
+            .unwrap()
+            .len()
+    };
+
+    let (first, _) = chunk(&acme, &company, 1, 3, &clock);
+    let mut transaction = store.begin_import(acme.id, company.id).await.unwrap();
+    transaction.write(&first).await.unwrap();
+    transaction.record_audit(&entry(acme.id)).await.unwrap();
+    drop(transaction);
+    assert_eq!(logged().await, 0, "an import rolled back leaves no line");
+
+    let mut transaction = store.begin_import(acme.id, company.id).await.unwrap();
+    assert!(
+        transaction.record_audit(&entry(beta.id)).await.is_err(),
+        "another tenant's line is refused"
+    );
+    transaction.write(&first).await.unwrap();
+    transaction.record_audit(&entry(acme.id)).await.unwrap();
+    transaction.commit().await.unwrap();
+    assert_eq!(logged().await, 1);
+    assert_eq!(store.count_employees(acme.id, company.id).await.unwrap(), 3);
+}
