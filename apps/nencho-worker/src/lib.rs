@@ -142,6 +142,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
     tracing::info!(
         store = %settings.database.describe(),
         mail = %settings.mail.describe(),
+        probe = settings.probe_url.as_deref().unwrap_or("none (the store's outages only)"),
         "worker ready"
     );
 

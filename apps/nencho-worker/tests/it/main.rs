@@ -21,6 +21,10 @@ async fn it_connects_to_the_store_and_stops_cleanly_on_sigterm() {
         ready["store"].as_str().unwrap().starts_with("sqlite"),
         "{ready}"
     );
+    assert!(
+        ready["probe"].as_str().unwrap().starts_with("none"),
+        "no probe_url, only the store is checked: {ready}"
+    );
     assert!(working_dir.path().join("state/nencho.sqlite3").is_file());
     // The retention purge runs at start (then hourly): an empty store has nothing to remove.
     let purged = worker.wait_for_log("retention purge done").await;
