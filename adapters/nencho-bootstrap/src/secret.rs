@@ -46,6 +46,25 @@ pub fn load_with_previous(
     random: &dyn RandomSource,
 ) -> Result<DeploymentSecrets, SecretError> {
     let current = load_or_create(settings, random)?;
+    let previous = read_existing(settings)?.previous;
+    Ok(DeploymentSecrets { current, previous })
+}
+
+/// The secrets as [`load_with_previous`] finds them, without creating a key file: `current` is
+/// `None` when neither `secret_key` nor `DATA_DIR/secret.key` exists (for a command that only
+/// reports).
+pub fn read_existing(settings: &Settings) -> Result<ExistingSecrets, SecretError> {
+    let current = match &settings.secret_key {
+        Some(secret) => Some(configured(secret.expose_secret())),
+        None => {
+            let path = settings.data_dir.join(FILE_NAME);
+            if path.is_file() {
+                Some(read_key_file(&path)?)
+            } else {
+                None
+            }
+        }
+    };
     let previous = match &settings.previous_secret_key {
         Some(secret) => Some(configured(secret.expose_secret())),
         None => {
@@ -57,7 +76,20 @@ pub fn load_with_previous(
             }
         }
     };
-    Ok(DeploymentSecrets { current, previous })
+    Ok(ExistingSecrets { current, previous })
+}
+
+/// The secrets found without creating any (see [`read_existing`]).
+#[derive(Clone, Default)]
+pub struct ExistingSecrets {
+    pub current: Option<[u8; 32]>,
+    pub previous: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for ExistingSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExistingSecrets(…)")
+    }
 }
 
 /// A configured secret of any length as 32 bytes.

@@ -162,6 +162,13 @@ impl SecondFactorStore for SqliteStore {
         ))
     }
 
+    async fn recorded_sealing_key(&self) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar(sql::SEALING_KEY)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(store_error)
+    }
+
     async fn replace_sealing_key(
         &self,
         previous: &str,

@@ -23,6 +23,7 @@ mod japan;
 mod migrate;
 pub mod notice;
 pub mod operator_log;
+mod secret_key;
 pub mod tenant;
 
 use std::fmt;
@@ -69,6 +70,11 @@ pub enum Command {
     },
     /// The operator activity log (LOG-4), newest first.
     Log(LogArgs),
+    /// The deployment secret against the key the database records (fingerprints only).
+    SecretKey {
+        #[command(subcommand)]
+        command: secret_key::SecretKeyCommand,
+    },
     /// A year's availability (SVC-4): uptime, MTTR and MTBF from the outages the worker
     /// recorded, the regular window and planned maintenance left out.
     Availability(availability::AvailabilityArgs),
@@ -115,6 +121,7 @@ enum StoreCommand {
     AccessLog(access_log::AccessLogCommand),
     Log(LogArgs),
     Availability(availability::AvailabilityArgs),
+    SecretKey(secret_key::SecretKeyCommand),
     Backup(backup::BackupCommand),
     Notice(notice::NoticeCommand),
 }
@@ -129,6 +136,7 @@ impl StoreCommand {
             Self::AccessLog(command) => command.name(),
             Self::Log(_) => "log",
             Self::Availability(_) => "availability",
+            Self::SecretKey(command) => command.name(),
             Self::Backup(command) => command.name(),
             Self::Notice(command) => command.name(),
         }
@@ -143,6 +151,7 @@ impl StoreCommand {
             Self::Migrate
             | Self::Log(_)
             | Self::Availability(_)
+            | Self::SecretKey(_)
             | Self::Backup(_)
             | Self::Notice(_) => None,
         }
@@ -203,6 +212,7 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         Command::AllowIp { command } => StoreCommand::AllowIp(command),
         Command::Log(log) => StoreCommand::Log(log),
         Command::Availability(args) => StoreCommand::Availability(args),
+        Command::SecretKey { command } => StoreCommand::SecretKey(command),
         Command::AccessLog { command } => StoreCommand::AccessLog(command),
         Command::Backup { command } => StoreCommand::Backup(command),
         Command::Notice { command } => StoreCommand::Notice(command),
@@ -239,6 +249,9 @@ pub async fn run(args: OpsArgs, input: &mut dyn Read, out: &mut dyn Write) -> an
         }
         StoreCommand::Availability(args) => {
             availability::run(&args, store.as_ref(), clock.as_ref(), out).await
+        }
+        StoreCommand::SecretKey(command) => {
+            secret_key::run(&command, &settings, store.as_ref(), out).await
         }
         StoreCommand::Notice(command) => {
             match nencho_bootstrap::context::app_context(&settings, store) {

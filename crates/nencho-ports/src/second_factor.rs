@@ -87,6 +87,8 @@ pub trait SecondFactorStore: Send + Sync {
         fingerprint: &str,
         at: OffsetDateTime,
     ) -> Result<SealingKeyRegistration, StoreError>;
+    /// The fingerprint of the deployment's recorded sealing key, without recording any.
+    async fn recorded_sealing_key(&self) -> Result<Option<String>, StoreError>;
     /// Records `new` as the deployment's sealing key in place of `previous` (a rotation, once
     /// every key is re-sealed): `true` when `previous` was the recorded one and is replaced.
     async fn replace_sealing_key(

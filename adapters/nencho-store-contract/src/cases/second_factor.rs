@@ -645,6 +645,7 @@ pub async fn the_sealing_key_is_recorded_once_another_is_named_and_a_rotation_re
     store: &dyn Store,
 ) {
     let clock = clock();
+    assert_eq!(store.recorded_sealing_key().await.unwrap(), None);
     assert_eq!(
         store
             .register_sealing_key("00aa", clock.now())
@@ -709,5 +710,10 @@ pub async fn the_sealing_key_is_recorded_once_another_is_named_and_a_rotation_re
             .await
             .unwrap(),
         SealingKeyRegistration::Other("00cc".into())
+    );
+    assert_eq!(
+        store.recorded_sealing_key().await.unwrap().as_deref(),
+        Some("00cc"),
+        "read without recording"
     );
 }

@@ -6,6 +6,7 @@ mod availability;
 mod migrate;
 mod notice;
 mod operator_log;
+mod secret_key;
 mod site;
 mod tax_compute;
 mod tenant;
