@@ -9,6 +9,7 @@ use nencho_kernel::SystemClock;
 use nencho_ports::Store;
 
 use crate::Settings;
+use crate::secret::DeploymentSecrets;
 
 /// The real clock, OS randomness, PBKDF2 with the current policy, the settings' policies, and
 /// sealing with the deployment secret (configured, or the data directory's `secret.key`) and,
@@ -18,11 +19,21 @@ pub fn app_context(
     store: Arc<dyn Store>,
 ) -> Result<AppContext, crate::secret::SecretError> {
     let secrets = crate::secret::load_with_previous(settings, &OsRandom)?;
+    Ok(app_context_with(settings, store, &secrets))
+}
+
+/// [`app_context`] with the secrets already loaded (the web server also signs CSRF tokens with
+/// the current one).
+pub fn app_context_with(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    secrets: &DeploymentSecrets,
+) -> AppContext {
     let mut sealer = AesGcmSealer::from_deployment_secret(&secrets.current);
     if let Some(previous) = &secrets.previous {
         sealer = sealer.with_previous_secret(previous);
     }
-    Ok(AppContext {
+    AppContext {
         store,
         hasher: Arc::new(Pbkdf2Hasher::with_current_policy()),
         random: Arc::new(OsRandom),
@@ -32,5 +43,5 @@ pub fn app_context(
         session_policy: settings.session_policy,
         throttle: LoginThrottlePolicy::default(),
         sealer: Arc::new(sealer),
-    })
+    }
 }

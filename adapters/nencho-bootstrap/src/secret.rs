@@ -54,29 +54,28 @@ pub fn load_with_previous(
 /// `None` when neither `secret_key` nor `DATA_DIR/secret.key` exists (for a command that only
 /// reports).
 pub fn read_existing(settings: &Settings) -> Result<ExistingSecrets, SecretError> {
-    let current = match &settings.secret_key {
-        Some(secret) => Some(configured(secret.expose_secret())),
-        None => {
-            let path = settings.data_dir.join(FILE_NAME);
-            if path.is_file() {
-                Some(read_key_file(&path)?)
-            } else {
-                None
-            }
-        }
-    };
-    let previous = match &settings.previous_secret_key {
-        Some(secret) => Some(configured(secret.expose_secret())),
-        None => {
-            let path = settings.data_dir.join(PREVIOUS_FILE_NAME);
-            if path.is_file() {
-                Some(read_key_file(&path)?)
-            } else {
-                None
-            }
-        }
-    };
-    Ok(ExistingSecrets { current, previous })
+    Ok(ExistingSecrets {
+        current: existing(
+            settings.secret_key.as_ref(),
+            &settings.data_dir.join(FILE_NAME),
+        )?,
+        previous: existing(
+            settings.previous_secret_key.as_ref(),
+            &settings.data_dir.join(PREVIOUS_FILE_NAME),
+        )?,
+    })
+}
+
+/// A configured secret, else the key file at `path` if there is one.
+fn existing(
+    configured_secret: Option<&secrecy::SecretString>,
+    path: &Path,
+) -> Result<Option<[u8; 32]>, SecretError> {
+    match configured_secret {
+        Some(secret) => Ok(Some(configured(secret.expose_secret()))),
+        None if path.is_file() => read_key_file(path).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The secrets found without creating any (see [`read_existing`]).

@@ -63,7 +63,7 @@ fn month_of(text: &str) -> Result<ReportPeriod, UsageError> {
     let (year, month) = text.trim().split_once('-').ok_or_else(refused)?;
     let year: i32 = year.parse().map_err(|_| refused())?;
     let month: u8 = month.parse().map_err(|_| refused())?;
-    if !(1..=12).contains(&month) || year.to_string().len() != 4 {
+    if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
         return Err(refused());
     }
     Ok(ReportPeriod::Month(year, month))

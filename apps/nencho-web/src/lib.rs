@@ -68,10 +68,13 @@ pub async fn serve(
         // Listening on port 0: the sites are on whichever port the system gave.
         settings.site.port = Some(address.port());
     }
-    let context = Arc::new(
-        nencho_bootstrap::context::app_context(&settings, store.clone())
-            .context("cannot load the secret key")?,
-    );
+    let secrets = nencho_bootstrap::secret::load_with_previous(&settings, &nencho_crypto::OsRandom)
+        .context("cannot load the secret key")?;
+    let context = Arc::new(nencho_bootstrap::context::app_context_with(
+        &settings,
+        store.clone(),
+        &secrets,
+    ));
     let sealing = nencho_app::second_factor::prepare_sealing(&context)
         .await
         .context("cannot use the secret key with this database")?;
@@ -91,15 +94,13 @@ pub async fn serve(
             "authenticator keys that open with no key: those users need their 2段階認証 reset"
         );
     }
-    let csrf_key = nencho_bootstrap::secret::load_or_create(&settings, context.random.as_ref())
-        .context("cannot load the secret key")?;
     let mailer = nencho_bootstrap::mail::open(&settings.mail, context.clock.clone())
         .context("the mail settings are not usable")?;
     tracing::info!(mail = %settings.mail.describe(), sites = %settings.site, "ready");
     let services = HttpServices {
         readiness: CheckReadiness::new(store.clone()),
         app: context.clone(),
-        csrf_key: CsrfKey::new(csrf_key),
+        csrf_key: CsrfKey::new(secrets.current),
         import_dir: settings.data_dir.join("imports"),
         trusted_proxies: TrustedProxies::new(settings.trusted_proxies.clone()),
         notices: Arc::new(nencho_app::notices::NoticeBoard::new(

@@ -9,6 +9,8 @@
 //! downtime; MTTR = downtime ÷ failures; MTBF = (service time − downtime) ÷ failures; uptime =
 //! (service time − downtime) ÷ service time.
 
+use std::collections::BTreeMap;
+
 use nencho_kernel::JAPAN_STANDARD_TIME;
 use time::{Duration, OffsetDateTime, Weekday};
 
@@ -50,10 +52,11 @@ pub struct Outage {
 /// outage.
 pub const FAILED_CHECKS_FOR_OUTAGE: u32 = 2;
 
-/// The worker's view between checks: since when each cause has been failing.
+/// The worker's view between checks: since when, and for how many checks, each cause has been
+/// failing.
 #[derive(Debug, Clone, Default)]
 pub struct OutageTracker {
-    failing: Vec<(OutageCause, OffsetDateTime, u32)>,
+    failing: BTreeMap<OutageCause, (OffsetDateTime, u32)>,
 }
 
 impl OutageTracker {
@@ -65,34 +68,24 @@ impl OutageTracker {
         healthy: bool,
         at: OffsetDateTime,
     ) -> Option<Outage> {
-        let position = self.failing.iter().position(|(c, _, _)| *c == cause);
-        match (healthy, position) {
-            (false, Some(index)) => {
-                self.failing[index].2 += 1;
-                None
-            }
-            (false, None) => {
-                self.failing.push((cause, at, 1));
-                None
-            }
-            (true, Some(index)) => {
-                let (_, started_at, checks) = self.failing.remove(index);
-                (checks >= FAILED_CHECKS_FOR_OUTAGE).then_some(Outage {
-                    cause,
-                    started_at,
-                    ended_at: at,
-                })
-            }
-            (true, None) => None,
+        if !healthy {
+            self.failing.entry(cause).or_insert((at, 0)).1 += 1;
+            return None;
         }
+        let (started_at, checks) = self.failing.remove(&cause)?;
+        (checks >= FAILED_CHECKS_FOR_OUTAGE).then_some(Outage {
+            cause,
+            started_at,
+            ended_at: at,
+        })
     }
 
     /// Since when `cause` has been down, once it counts as an outage.
     pub fn down_since(&self, cause: OutageCause) -> Option<OffsetDateTime> {
         self.failing
-            .iter()
-            .find(|(c, _, checks)| *c == cause && *checks >= FAILED_CHECKS_FOR_OUTAGE)
-            .map(|(_, since, _)| *since)
+            .get(&cause)
+            .filter(|(_, checks)| *checks >= FAILED_CHECKS_FOR_OUTAGE)
+            .map(|(since, _)| *since)
     }
 }
 
