@@ -11,10 +11,18 @@ use crate::PgStore;
 use crate::outbox::enqueue_in;
 
 /// Every tenant-owned table with the statement that counts one tenant's rows. The purge itself is
-/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0020), which deletes in these tables. A table
+/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0029), which deletes in these tables. A table
 /// with a `tenant_id` column missing here makes the purge refuse to run (and the contract test
 /// fail): add it here, to that function, and to the SQLite store.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    (
+        "review_digests",
+        "SELECT COUNT(*) AS n FROM review_digests WHERE tenant_id = $1",
+    ),
+    (
+        "review_digest_opt_outs",
+        "SELECT COUNT(*) AS n FROM review_digest_opt_outs WHERE tenant_id = $1",
+    ),
     (
         "change_requests",
         "SELECT COUNT(*) AS n FROM change_requests WHERE tenant_id = $1",

@@ -17,6 +17,7 @@ pub mod ip_allow_list;
 pub mod notices;
 pub mod originals;
 mod reader;
+pub mod review_digests;
 pub mod rows;
 pub mod second_factor;
 pub mod slips;

@@ -15,6 +15,16 @@ use crate::outbox::enqueue_in;
 /// the purge refuse to run (and the contract test fail): add it here, in both stores.
 const TENANT_TABLES: &[(&str, &str, &str)] = &[
     (
+        "review_digests",
+        "DELETE FROM review_digests WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM review_digests WHERE tenant_id = $1",
+    ),
+    (
+        "review_digest_opt_outs",
+        "DELETE FROM review_digest_opt_outs WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM review_digest_opt_outs WHERE tenant_id = $1",
+    ),
+    (
         "change_requests",
         "DELETE FROM change_requests WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM change_requests WHERE tenant_id = $1",

@@ -22,6 +22,7 @@ mod operator_log;
 mod originals;
 mod outbox;
 mod reminders;
+mod review_digests;
 mod roles;
 mod second_factor;
 mod slips;

@@ -2,7 +2,8 @@
 //! schedule. Today it delivers the mail outbox (alongside any web servers: each mail goes to one
 //! deliverer only), runs the retention purge and the contract jobs (end after the last day,
 //! purge 30 days later) hourly, sends the automatic reminders before the filing deadline every
-//! 10 minutes ([`run_reminders`]), runs the backup plan every 5 minutes ([`backup`]: SQLite
+//! 10 minutes ([`run_reminders`]) and the reviewers' business-day digest with them
+//! ([`run_review_digests`]), runs the backup plan every 5 minutes ([`backup`]: SQLite
 //! snapshots, or pgBackRest for PostgreSQL when a stanza is configured), watches the store's
 //! health (and the web servers' with `probe_url`) every 30 seconds, recording outages for the
 //! availability report ([`health`]), and stops cleanly on a signal.
@@ -17,6 +18,7 @@ use anyhow::Context;
 use nencho_app::AppContext;
 use nencho_app::contract_end::{ContractEndJobs, ContractJobReport};
 use nencho_app::filings::auto_reminders::{ReminderReport, send_due_reminders};
+use nencho_app::filings::review_digest::{DigestReport, send_due_review_digests};
 use nencho_app::maintenance::PurgeExpired;
 use nencho_app::outbox::OutboxDelivery;
 use nencho_app::readiness::CheckReadiness;
@@ -80,6 +82,43 @@ pub async fn run_reminders(context: &AppContext) -> Option<ReminderReport> {
         }
         Err(error) => {
             tracing::warn!(%error, "filing reminders failed; will retry");
+            None
+        }
+    }
+}
+
+/// One run of the reviewers' morning digest (提出状況のお知らせ) at the context's clock, logged:
+/// which contract's day was sent with how many mails, what failed (retried next run). It runs
+/// with the reminders, every [`REMINDER_INTERVAL`]: a digest due from 08:00 goes by 08:10.
+pub async fn run_review_digests(context: &AppContext) -> Option<DigestReport> {
+    match send_due_review_digests(context, context.clock.now()).await {
+        Ok(report) => {
+            for sent in &report.sent {
+                tracing::info!(
+                    tenant = %sent.tenant.as_str(),
+                    digest_day = %sent.day,
+                    tax_year = sent.tax_year.year(),
+                    new = sent.new,
+                    mails = sent.mails,
+                    "review digest sent"
+                );
+            }
+            for (slug, error) in &report.failed {
+                tracing::warn!(tenant = %slug.as_str(), %error, "review digest failed; will retry");
+            }
+            if !report.sent.is_empty() || !report.failed.is_empty() {
+                tracing::info!(
+                    contracts = report.sent.len(),
+                    mails = report.mails(),
+                    already_sent = report.already_sent,
+                    failed = report.failed.len(),
+                    "review digests done"
+                );
+            }
+            Some(report)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "review digests failed; will retry");
             None
         }
     }
@@ -210,6 +249,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()>) -> anyh
             }
             _ = reminder_runs.tick() => {
                 run_reminders(&reminders_context).await;
+                run_review_digests(&reminders_context).await;
             }
             _ = ticks.tick() => health.run_once().await,
         }

@@ -19,6 +19,7 @@ mod history;
 mod originals;
 mod periods;
 mod reminders;
+mod review_digest;
 mod slip;
 mod submission;
 mod validation;
@@ -53,6 +54,7 @@ pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_y
 pub use reminders::{
     REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,
 };
+pub use review_digest::{REVIEW_DIGEST_HOUR, due_review_digest};
 pub use slip::{
     ConsentMethod, IssuedSlip, MidYearChange, SLIP_NAMED_PERSONS, SlipConsent, SlipEmployee,
     SlipParties, SlipPerson, WithholdingSlip, unadjusted_slip, withholding_slip,

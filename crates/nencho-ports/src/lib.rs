@@ -24,6 +24,7 @@ mod operator_log;
 mod originals;
 mod outbox;
 mod reminders;
+mod review_digests;
 mod second_factor;
 mod slips;
 mod store;
@@ -83,6 +84,9 @@ pub use outbox::{DeliveryResult, OutboxMessage, OutboxStore};
 #[cfg(feature = "mocks")]
 pub use reminders::MockReminderStore;
 pub use reminders::ReminderStore;
+#[cfg(feature = "mocks")]
+pub use review_digests::MockReviewDigestStore;
+pub use review_digests::{AwaitingReview, ReviewDigestStore, SentReviewDigest};
 #[cfg(feature = "mocks")]
 pub use second_factor::MockSecondFactorStore;
 pub use second_factor::SecondFactorStore;

@@ -169,6 +169,7 @@ pub trait Store:
     + crate::ChangeRequestStore
     + crate::ClaimStore
     + crate::AvailabilityStore
+    + crate::ReviewDigestStore
 {
 }
 
@@ -198,5 +199,6 @@ impl<T> Store for T where
         + crate::ChangeRequestStore
         + crate::ClaimStore
         + crate::AvailabilityStore
+        + crate::ReviewDigestStore
 {
 }

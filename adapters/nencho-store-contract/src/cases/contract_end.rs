@@ -349,6 +349,22 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
             .await
             .unwrap()
     );
+    assert!(
+        store
+            .claim_review_digest(
+                tenant.id,
+                date!(2026 - 11 - 26),
+                year(2026),
+                now,
+                &[mail(&tenant, clock)],
+            )
+            .await
+            .unwrap()
+    );
+    store
+        .set_review_digest(tenant.id, admin, false, now)
+        .await
+        .unwrap();
     store
         .replace_ip_allow_list(
             tenant.id,

@@ -379,3 +379,70 @@ pub(crate) fn excluded(
         body,
     ))
 }
+
+/// One company's line of the reviewers' digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CompanyWaiting {
+    pub company_id: nencho_kernel::CompanyId,
+    pub name: String,
+    /// 提出済 in the reviewer's scope.
+    pub awaiting: u64,
+    /// Of them, submitted since the last digest.
+    pub new: u64,
+}
+
+/// 提出状況のお知らせ to one reviewer: per company of their scope, the declarations submitted
+/// since the last digest (`since`; the first digest counts everything waiting) and those waiting,
+/// with the dashboard filtered on 提出済. No employee is named.
+pub(crate) fn review_digest(
+    context: &AppContext,
+    tenant: &Tenant,
+    reviewer: &nencho_identity::User,
+    to: &EmailAddress,
+    tax_year: nencho_kernel::TaxYear,
+    since: Option<nencho_kernel::OffsetDateTime>,
+    lines: &[CompanyWaiting],
+) -> OutboxMessage {
+    let site = context.site.site_url(&tenant.slug);
+    let year = tax_year.year();
+    let new: u64 = lines.iter().map(|line| line.new).sum();
+    let awaiting: u64 = lines.iter().map(|line| line.awaiting).sum();
+    let opening = match since {
+        Some(since) => format!(
+            "前回のお知らせ({}) 以降に、年末調整の申告書が新しく提出されました。",
+            nencho_kernel::format_japan_datetime(since)
+        ),
+        None => "確認を待っている年末調整の申告書があります。".to_owned(),
+    };
+    let companies: String = lines
+        .iter()
+        .map(|line| {
+            format!(
+                "■ {name}\n  新しい提出: {new}件 / 確認待ち(提出済): {awaiting}件\n  {site}/admin/companies/{id}/filings/{year}?status=submitted\n",
+                name = line.name,
+                new = line.new,
+                awaiting = line.awaiting,
+                id = line.company_id,
+            )
+        })
+        .collect();
+    let subject = format!(
+        "令和{}年分 年末調整: 新しい提出 {new}件(確認待ち {awaiting}件)",
+        tax_year.reiwa()
+    );
+    let body = format!(
+        "{name} 様\n\n\
+         {tenant} の年末調整電子申請サイトより。\n\
+         {opening}内容を確認して、承認または差戻しをお願いします。\n\n\
+         {companies}\n\
+         このお知らせは、担当する範囲に新しい提出があった営業日の朝に送られます。\
+         受け取らない設定は次のページでできます: {site}/account/email\n\n\
+         ----\n\
+         {new} new {year} year-end adjustment declaration(s) were submitted; {awaiting} wait for \
+         review (approve or return them). This digest is sent on business-day mornings when \
+         something new was submitted in your scope; turn it off at {site}/account/email\n",
+        name = reviewer.display_name.as_str(),
+        tenant = tenant.name.as_str(),
+    );
+    message(context, tenant, to, subject, body)
+}

@@ -17,6 +17,7 @@ pub mod periods;
 pub mod print;
 pub mod requests;
 pub mod review;
+pub mod review_digest;
 pub mod settlement;
 pub mod slips;
 
