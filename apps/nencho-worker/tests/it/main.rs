@@ -9,6 +9,7 @@ mod backups;
 mod contract_jobs;
 mod health;
 mod reminders;
+mod review_digests;
 
 #[tokio::test]
 async fn it_connects_to_the_store_and_stops_cleanly_on_sigterm() {

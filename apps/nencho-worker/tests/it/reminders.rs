@@ -17,16 +17,16 @@ use time::OffsetDateTime;
 use time::macros::{date, datetime};
 
 /// A worker's view of one contract on a fresh SQLite store, with its ADMIN.
-struct World {
-    store: Arc<dyn nencho_ports::Store>,
-    clock: Arc<FixedClock>,
-    context: nencho_app::AppContext,
-    tenant: nencho_tenancy::Tenant,
-    admin: CurrentUser,
+pub(super) struct World {
+    pub(super) store: Arc<dyn nencho_ports::Store>,
+    pub(super) clock: Arc<FixedClock>,
+    pub(super) context: nencho_app::AppContext,
+    pub(super) tenant: nencho_tenancy::Tenant,
+    pub(super) admin: CurrentUser,
 }
 
 /// acme opened on the store under `data_dir`, at 2026-11-20 10:00 JST.
-async fn acme_on_november_20(data_dir: &std::path::Path) -> World {
+pub(super) async fn acme_on_november_20(data_dir: &std::path::Path) -> World {
     let settings = Settings::load(&SettingsArgs {
         data_dir: Some(data_dir.join("state")),
         ..SettingsArgs::default()
@@ -65,11 +65,11 @@ async fn acme_on_november_20(data_dir: &std::path::Path) -> World {
     }
 }
 
-fn set_clock(clock: &FixedClock, at: OffsetDateTime) {
+pub(super) fn set_clock(clock: &FixedClock, at: OffsetDateTime) {
     clock.advance(at - clock.now());
 }
 
-async fn employee(
+pub(super) async fn employee(
     context: &nencho_app::AppContext,
     company: &Company,
     number: &str,
