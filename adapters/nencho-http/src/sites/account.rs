@@ -3,6 +3,7 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::account::{confirm_email_change, login_history, request_email_change};
+use nencho_app::filings::review_digest::{review_digest_setting, set_review_digest};
 use nencho_app::sign_in::CurrentUser;
 use nencho_kernel::format_japan_datetime;
 use poem::http::StatusCode;
@@ -131,10 +132,44 @@ struct EmailPage {
     current: Option<String>,
     entered: String,
     error: Option<String>,
+    /// 提出状況のお知らせ: `None` for a user who reviews nothing, else whether they receive it.
+    digest: Option<bool>,
+    digest_error: Option<&'static str>,
+}
+
+/// What the address page shows besides the form: the address and, for reviewers, the digest.
+async fn email_page(
+    site: &Site<'_>,
+    services: &HttpServices,
+    current: &CurrentUser,
+    layout: Layout,
+    (entered, error): (String, Option<String>),
+    digest_error: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let digest = match review_digest_setting(&services.app, current).await {
+        Ok(digest) => digest,
+        Err(error) => return failure(site, &error).await,
+    };
+    page(
+        &EmailPage {
+            layout,
+            current: current.user.email.as_ref().map(ToString::to_string),
+            entered,
+            error,
+            digest,
+            digest_error,
+        },
+        status,
+    )
 }
 
 #[handler]
-pub async fn email_form(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
+pub async fn email_form(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Query(query): Query<HomeQuery>,
+) -> Response {
     let Some(site) = Site::of(request, &services) else {
         return super::render::plain_not_found();
     };
@@ -142,15 +177,67 @@ pub async fn email_form(request: &Request, services: Data<&Arc<HttpServices>>) -
         Ok(current) => current,
         Err(response) => return response,
     };
-    page(
-        &EmailPage {
-            layout: site.layout().with_user(&current),
-            current: current.user.email.as_ref().map(ToString::to_string),
-            entered: String::new(),
-            error: None,
-        },
+    let mut layout = site.layout().with_user(&current);
+    if query.notice.as_deref() == Some("digest_saved") {
+        layout = layout.with_notice(site.lang.words().digest_saved);
+    }
+    email_page(
+        &site,
+        &services,
+        &current,
+        layout,
+        (String::new(), None),
+        None,
         StatusCode::OK,
     )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DigestForm {
+    /// `on` or `off` (two radio buttons: a missing choice is an error, not "off").
+    #[serde(default)]
+    receive: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// 提出状況のお知らせ on or off (`POST /account/notifications`): reviewers only.
+#[handler]
+pub async fn digest_submit(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Form(form): Form<DigestForm>,
+) -> Response {
+    let (site, current) = match Site::enter_form(request, &services, &form.csrf_token).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    match review_digest_setting(&services.app, &current).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return failure(&site, &AppError::Forbidden).await,
+        Err(error) => return failure(&site, &error).await,
+    }
+    let receive = match form.receive.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => {
+            return email_page(
+                &site,
+                &services,
+                &current,
+                site.layout().with_user(&current),
+                (String::new(), None),
+                Some(site.lang.words().digest_choose),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match set_review_digest(&services.app, &current, receive).await {
+        Ok(()) => super::context::see_other("/account/email?notice=digest_saved"),
+        Err(error) => failure(&site, &error).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -187,15 +274,21 @@ pub async fn email_submit(
             "/",
             t.back_home,
         ),
-        Err(AppError::Invalid { field: "email", .. }) => page(
-            &EmailPage {
-                layout: site.layout().with_user(&current),
-                current: current.user.email.as_ref().map(ToString::to_string),
-                entered: form.email.chars().take(254).collect(),
-                error: Some(t.email_invalid.into()),
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(AppError::Invalid { field: "email", .. }) => {
+            email_page(
+                &site,
+                &services,
+                &current,
+                site.layout().with_user(&current),
+                (
+                    form.email.chars().take(254).collect(),
+                    Some(t.email_invalid.into()),
+                ),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(error) => failure(&site, &error).await,
     }
 }

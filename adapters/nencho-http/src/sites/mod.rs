@@ -67,6 +67,7 @@ pub fn routes() -> Route {
             "/account/email",
             get(account::email_form).post(account::email_submit),
         )
+        .at("/account/notifications", post(account::digest_submit))
         .at("/email/confirm/:token", get(account::email_confirm))
         .at("/account/logins", get(account::logins))
         .at("/account/logins/end-others", post(account::end_others))

@@ -295,6 +295,13 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&bad_password),
             [UE, UE, UE, UE, UE, UE],
         ),
+        // 提出状況のお知らせ: for those who return declarations (ADMIN, 管理者, 承認者, 担当者); no
+        // choice made.
+        row(
+            "/account/notifications".into(),
+            form(&[("receive", "maybe")]),
+            [UE, UE, UE, UE, NO, NO],
+        ),
         // Ending one's own other sessions (every role; the test's own session stays).
         row(
             "/account/logins/end-others".into(),

@@ -77,6 +77,7 @@ mod maintenance;
 mod metrics;
 mod originals;
 mod print;
+mod review_digest;
 mod second_factor;
 mod settlement;
 mod sites;
