@@ -209,6 +209,7 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
             .await;
     }
 
+    submission_digest_setting(&browser, site).await;
     two_step_verification(&browser, site, &contract.admin_id, &mut sink).await;
 
     // The 操作ログ lists the IP restriction saved and lifted above, by the ADMIN.
@@ -240,6 +241,40 @@ async fn sign_in_flows(browser: Browser, database_url: Option<&str>) {
     browser.close().await;
     server.stop().await;
     drop(sink);
+}
+
+/// 提出状況のお知らせ on the address page: the ADMIN (a reviewer) sees it on, turns it off with
+/// the radio button, and the saved page says so with 受け取らない chosen.
+async fn submission_digest_setting(browser: &Browser, site: &str) {
+    browser.goto(&format!("{site}/account/email")).await;
+    browser.wait_for("#review-digest").await;
+    assert_every_form_has_a_csrf_token(browser).await;
+    let on = browser
+        .wait_for(r#"#review-digest input[value="on"]"#)
+        .await;
+    if browser.attribute(&on, "checked").await.is_none() {
+        browser
+            .fail("the digest should be on by default for a reviewer")
+            .await;
+    }
+    browser.click(r#"#review-digest input[value="off"]"#).await;
+    browser
+        .click(r#"#review-digest button[type="submit"]"#)
+        .await;
+    browser.wait_for(".notice").await;
+    let off = browser
+        .wait_for(r#"#review-digest input[value="off"]"#)
+        .await;
+    if browser.attribute(&off, "checked").await.is_none() {
+        browser.fail("受け取らない should be saved and shown").await;
+    }
+    let notice = browser.wait_for(".notice").await;
+    let text = browser.text_of(&notice).await;
+    if !text.contains("提出状況のお知らせ") {
+        browser
+            .fail(&format!("the saved notice says {text:?}"))
+            .await;
+    }
 }
 
 /// 2段階認証 from the user menu: the QR code is drawn, the key goes into an "app" (this test
