@@ -18,11 +18,13 @@ impl ReviewDigestStore for PgStore {
         tenant_id: TenantId,
         tax_year: TaxYear,
         since: Option<OffsetDateTime>,
+        until: OffsetDateTime,
     ) -> Result<Vec<AwaitingReview>, StoreError> {
         let query = sqlx::query(sql::AWAITING_REVIEW)
             .bind(tenant_id.as_uuid())
             .bind(tax_year.year())
-            .bind(since);
+            .bind(since)
+            .bind(until);
         self.fetch_all_scoped(tenant_id, query)
             .await?
             .iter()

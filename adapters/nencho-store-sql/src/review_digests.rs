@@ -6,10 +6,12 @@ use nencho_ports::{AwaitingReview, SentReviewDigest, StoreError};
 
 use crate::{RowReader, corrupt};
 
-/// `$1` tenant, `$2` tax year, `$3` since (`NULL`: every one is new). Current employees only,
-/// as the dashboard counts them; the partial index `filings_submitted` finds the rows.
+/// `$1` tenant, `$2` tax year, `$3` since (`NULL`: from any time), `$4` until. Current
+/// employees only, as the dashboard counts them; the partial index `filings_submitted` finds
+/// the rows.
 pub const AWAITING_REVIEW: &str = "SELECT f.company_id, e.department, count(*) AS awaiting, \
-     sum(CASE WHEN $3 IS NULL OR f.submitted_at > $3 THEN 1 ELSE 0 END) AS new \
+     sum(CASE WHEN ($3 IS NULL OR f.submitted_at > $3) AND f.submitted_at <= $4 \
+     THEN 1 ELSE 0 END) AS new \
      FROM filings f JOIN employees e ON e.tenant_id = f.tenant_id AND e.id = f.employee_id \
      WHERE f.tenant_id = $1 AND f.tax_year = $2 AND f.status = 'submitted' \
      AND e.leave_date IS NULL \

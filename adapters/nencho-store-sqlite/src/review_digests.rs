@@ -18,12 +18,14 @@ impl ReviewDigestStore for SqliteStore {
         tenant_id: TenantId,
         tax_year: TaxYear,
         since: Option<OffsetDateTime>,
+        until: OffsetDateTime,
     ) -> Result<Vec<AwaitingReview>, StoreError> {
         // Timestamps are compared as text: both sides in UTC.
         let found = sqlx::query(sql::AWAITING_REVIEW)
             .bind(tenant_id.as_uuid())
             .bind(tax_year.year())
             .bind(since.map(|since| since.to_offset(UtcOffset::UTC)))
+            .bind(until.to_offset(UtcOffset::UTC))
             .fetch_all(&self.pool)
             .await
             .map_err(store_error)?;

@@ -12,7 +12,7 @@ pub struct AwaitingReview {
     pub department: Option<String>,
     /// 提出済 now.
     pub awaiting: u64,
-    /// Of them, submitted after the time asked about (all of them when no time was given).
+    /// Of them, submitted in the window asked about.
     pub new: u64,
 }
 
@@ -30,12 +30,15 @@ pub struct SentReviewDigest {
 pub trait ReviewDigestStore: Send + Sync {
     /// 提出済 declarations of the year of current employees, by company and department (in
     /// company, then department order, no department last); `new` counts those submitted after
-    /// `since`. Groups with nothing waiting are left out.
+    /// `since` (any time, for `None`) and at or before `until` — the digest's own time, so that a
+    /// declaration submitted while it is being put together is new in the next one, not in both.
+    /// Groups with nothing waiting are left out.
     async fn awaiting_review(
         &self,
         tenant_id: TenantId,
         tax_year: TaxYear,
         since: Option<OffsetDateTime>,
+        until: OffsetDateTime,
     ) -> Result<Vec<AwaitingReview>, StoreError>;
     /// The latest digest claimed for the contract, if any.
     async fn last_review_digest(

@@ -91,6 +91,7 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
     let stranger = in_department(store, &beta_honsha, "0001", Some("営業部"), &clock).await;
     filed(store, &stranger, 2026, submitted, later, &clock).await;
 
+    let now = clock.now();
     let group = |company: &Company, department: Option<&str>, awaiting, new| AwaitingReview {
         company_id: company.id,
         department: department.map(str::to_owned),
@@ -107,14 +108,14 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
     expected.sort_by_key(|group| group.company_id != honsha.id.min(shisha.id));
     assert_eq!(
         store
-            .awaiting_review(acme.id, year(2026), Some(since))
+            .awaiting_review(acme.id, year(2026), Some(since), now)
             .await
             .unwrap(),
         expected,
         "提出済 of current employees only; new = submitted after `since`"
     );
     let everything: Vec<(u64, u64)> = store
-        .awaiting_review(acme.id, year(2026), None)
+        .awaiting_review(acme.id, year(2026), None, now)
         .await
         .unwrap()
         .iter()
@@ -130,7 +131,7 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
     );
     assert_eq!(
         store
-            .awaiting_review(acme.id, year(2026), Some(later))
+            .awaiting_review(acme.id, year(2026), Some(later), now)
             .await
             .unwrap()
             .iter()
@@ -139,9 +140,24 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
         0,
         "submitted at exactly `since` is not new"
     );
+    let until_since: Vec<(u64, u64)> = store
+        .awaiting_review(acme.id, year(2026), None, since)
+        .await
+        .unwrap()
+        .iter()
+        .map(|group| (group.awaiting, group.new))
+        .collect();
+    assert_eq!(
+        until_since,
+        expected
+            .iter()
+            .map(|group| (group.awaiting, group.awaiting - group.new))
+            .collect::<Vec<_>>(),
+        "submitted after `until` is not new yet (it will be in the next window)"
+    );
     assert_eq!(
         store
-            .awaiting_review(acme.id, year(2025), None)
+            .awaiting_review(acme.id, year(2025), None, now)
             .await
             .unwrap(),
         [group(&honsha, Some("営業部"), 1, 1)]

@@ -94,7 +94,7 @@ async fn digest_tenant(
     let since = last.map(|sent| sent.at);
     let waiting = context
         .store
-        .awaiting_review(tenant.id, tax_year, since)
+        .awaiting_review(tenant.id, tax_year, since, now)
         .await?;
     let new: u64 = waiting.iter().map(|group| group.new).sum();
     // A day without anything new is claimed all the same: the next digest counts from now.
