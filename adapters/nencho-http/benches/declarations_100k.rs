@@ -2,7 +2,8 @@
 //! dashboard costs (counts by status and one page, unfiltered and filtered), what a bulk request
 //! costs, what saving one step of the employee's flow costs, and — with a tenth of the company
 //! handed in — the 原本未着 and 重複の疑い filters, a review with its 重複扶養チェック,
-//! recording an original received, and setting 500 employees aside as 対象外 — through the real use
+//! recording an original received, the reviewers' digest counts, and setting 500 employees aside
+//! as 対象外 — through the real use
 //! cases (`nencho_app::filings`) and stores.
 //!
 //! A benchmark, not a test: `cargo bench -p nencho-http --bench declarations_100k`.
@@ -342,6 +343,7 @@ fn run_one(store_name: &str) {
                 .map(|(index, mut filing)| {
                     let expected_version = filing.version;
                     filing.status = FilingStatus::Submitted;
+                    filing.submitted_at = Some(SystemClock.now());
                     filing.document = document(child_of(index), 60_000);
                     filing.version += 1;
                     FilingWrite {
@@ -363,6 +365,31 @@ fn run_one(store_name: &str) {
         println!(
             "  {submitted} declarations handed in with a certificate ({:.1} s)",
             step.elapsed().as_secs_f64()
+        );
+        // 提出状況のお知らせ: the waiting declarations of the whole contract by company and
+        // department, with those new since an hour ago.
+        let mut samples = Vec::new();
+        for _ in 0..10 {
+            let step = Instant::now();
+            let waiting = store
+                .awaiting_review(
+                    actor.tenant.id,
+                    year,
+                    Some(SystemClock.now() - Days::hours(1)),
+                    SystemClock.now(),
+                )
+                .await
+                .unwrap();
+            samples.push(step.elapsed());
+            assert_eq!(
+                waiting.iter().map(|group| group.new).sum::<u64>(),
+                submitted as u64
+            );
+        }
+        println!(
+            "  {:<48} {}",
+            "review digest counts (提出済 by company, department)",
+            summary(samples)
         );
         let mut samples = Vec::new();
         let mut shared = 0;
