@@ -521,21 +521,33 @@ impl FilingStore for PgStore {
     }
 }
 
-/// The name under which [`PgStore::index_unindexed_claims`] records that it ran to the end.
-const CLAIMS_FIX: &str = "0024 filing_claims";
+/// The name under which [`PgStore::index_unindexed_claims`] records that it ran to the end: since
+/// migration 0030 the claims include the 翌年分's, so every declaration is indexed again once
+/// (the fix of 0024, `"0024 filing_claims"`, indexed this year's only).
+const CLAIMS_FIX: &str = "0030 filing_claims with next year";
 
 /// Declarations indexed per transaction when the store connects.
 const INDEX_BATCH: i64 = 500;
 
 impl PgStore {
-    /// Indexes the claims of declarations written before the index existed (`claims_indexed`
-    /// false), tenant by tenant, a batch per transaction, and records in `nencho_data_fixes`
+    /// Indexes the claims of every declaration once more (those written before the index
+    /// existed, `claims_indexed` false, and since 0030 all of them), tenant by tenant, a batch per transaction, and records in `nencho_data_fixes`
     /// that it is done, so later connects cost one query.
     pub(crate) async fn index_unindexed_claims(&self) -> Result<(), StoreError> {
         if self.data_fix_done(CLAIMS_FIX).await? {
             return Ok(());
         }
         for tenant in self.list_tenants().await? {
+            // Every declaration of the tenant again (a run cut short starts the tenant over).
+            self.execute_scoped(
+                tenant.id,
+                sqlx::query(
+                    "UPDATE filings SET claims_indexed = false \
+                     WHERE tenant_id = $1 AND claims_indexed",
+                )
+                .bind(tenant.id.as_uuid()),
+            )
+            .await?;
             loop {
                 let mut transaction = self.begin_for_tenant(tenant.id).await?;
                 let found = sqlx::query(select_filings!(

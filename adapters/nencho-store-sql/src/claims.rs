@@ -1,7 +1,7 @@
 //! The rows of `filing_claims` (重複扶養チェック): what a declaration's write stores, and the
 //! record a search by person reads back.
 
-use nencho_filings::{ClaimRecord, ClaimRole, Filing, FilingStatus, PersonKey, claims_of};
+use nencho_filings::{ClaimRecord, ClaimRole, Filing, FilingStatus, PersonKey, all_claims_of};
 use nencho_kernel::{EmployeeId, FilingId, Yen};
 
 /// A `SELECT id` row's filing id.
@@ -24,7 +24,8 @@ pub struct ClaimRow {
     pub declared_income: i64,
 }
 
-/// The rows of `filing`'s claims, computed from its document and year: none while it is
+/// The rows of `filing`'s claims, this year's and the 翌年分's (under their own keys),
+/// computed from its document and year: none while it is
 /// 対象外 ([`FilingStatus::Excluded`]) — an employee outside the year-end adjustment claims
 /// no one with this employer, so their relatives raise no 重複の疑い. Every write rewrites the
 /// claims, so excluding a declaration removes them (and recounts the others' `shares_claims`)
@@ -33,7 +34,7 @@ pub fn claim_rows(filing: &Filing) -> Vec<ClaimRow> {
     if filing.status == FilingStatus::Excluded {
         return Vec::new();
     }
-    claims_of(&filing.document, filing.tax_year)
+    all_claims_of(&filing.document, filing.tax_year)
         .into_iter()
         .flat_map(|claim| {
             let ordinal = i32::try_from(claim.ordinal).unwrap_or(i32::MAX);

@@ -9,6 +9,12 @@
 //! - a claimed person who is an employee of the company, or the employee claimed by a colleague,
 //!   where the income the claimer declared can be set against the person's own declaration.
 //!
+//! The 翌年分 扶養控除等(異動)申告書 claims people too, for next year's monthly withholding
+//! (所得税法194条: a 源泉控除対象配偶者 and the 控除対象扶養親族 counted there belong to one
+//! withholding agent's form). Its claims ([`next_year_claims_of`]) are matched only with other
+//! declarations' 翌年分 claims ([`PersonKey::for_next_year`]): the two families a declaration
+//! gives are two questions.
+//!
 //! People are matched by birth date and either the フリガナ (however typed: hiragana, half-width)
 //! or the name (spaces and widths ignored). A match is a question for the reviewer, never a
 //! refusal: the same name and birthday may still be two people.
@@ -18,6 +24,13 @@ use nencho_kernel::{Date, EmployeeId, FilingId, TaxYear, Yen};
 
 use crate::computation::compute;
 use crate::document::{Declaration, PersonName};
+
+/// What sets a 翌年分 claim's keys apart.
+const NEXT_YEAR_KEY_PREFIX: &str = "翌:";
+
+/// Added to a 翌年分 claim's ordinal (0 spouse, 1 + the index of a relative of next year's
+/// family), so that the two families' claims of one declaration never share an ordinal.
+pub const NEXT_YEAR_ORDINAL: u32 = 1000;
 
 /// How a person is matched: their birth date with their フリガナ (`カ:ヤマダタロウ:2015-04-01`) or
 /// their name (`名:山田太郎:2015-04-01`), normalised.
@@ -40,6 +53,17 @@ impl PersonKey {
             .filter(|(_, text)| !text.is_empty())
             .map(|(kind, text)| PersonKey(format!("{kind}:{text}:{birth_date}")))
             .collect()
+    }
+
+    /// The key under which a 翌年分 claim of the person is stored: never equal to a key of this
+    /// year's claims, so the two years meet only themselves.
+    pub fn for_next_year(&self) -> PersonKey {
+        PersonKey(format!("{NEXT_YEAR_KEY_PREFIX}{}", self.0))
+    }
+
+    /// A key of a 翌年分 claim.
+    pub fn is_next_year(&self) -> bool {
+        self.0.starts_with(NEXT_YEAR_KEY_PREFIX)
     }
 
     /// A key as stored.
@@ -101,6 +125,28 @@ pub struct Claim {
     /// The 合計所得金額 (見積額) the declaration gives for the person.
     pub declared_income: Yen,
     pub keys: Vec<PersonKey>,
+    /// A claim of the 翌年分 扶養控除等(異動)申告書 (its keys are [`PersonKey::for_next_year`]).
+    pub next_year: bool,
+}
+
+impl Claim {
+    /// Whether `other` is this claim's person in the other year's family (the same keys but for
+    /// the 翌年分 prefix).
+    fn same_person_as(&self, other: &Claim) -> bool {
+        let plain = |claim: &Claim| -> Vec<String> {
+            claim
+                .keys
+                .iter()
+                .map(|key| {
+                    key.as_str()
+                        .trim_start_matches(NEXT_YEAR_KEY_PREFIX)
+                        .to_owned()
+                })
+                .collect()
+        };
+        let (mine, theirs) = (plain(self), plain(other));
+        mine.iter().any(|key| theirs.contains(key))
+    }
 }
 
 /// The people `declaration` claims in `tax_year`. A relative the employee marks as deducted by
@@ -160,7 +206,75 @@ fn claim(ordinal: u32, role: ClaimRole, name: &PersonName, birth: Date, income: 
         name: name.name.trim().to_owned(),
         declared_income: income,
         keys: PersonKey::of(&name.name, &name.kana, birth),
+        next_year: false,
     }
+}
+
+/// The people the 翌年分 扶養控除等(異動)申告書 of `declaration` (filed in the `tax_year`
+/// adjustment) claims for next year: next year's family ([`Declaration::next_year_family`]) —
+/// the spouse when a 源泉控除対象配偶者, each relative whose class at next year's end is a
+/// 扶養親族 (年少 too) or a 特定親族 and who is not left to another earner. Next year's rules
+/// are provisional where `nencho-tax` has none yet, as for the payroll export. When the
+/// document cannot be computed, everyone listed is taken as claimed.
+pub fn next_year_claims_of(declaration: &Declaration, tax_year: TaxYear) -> Vec<Claim> {
+    let (spouse, relatives) = declaration.next_year_family();
+    if spouse.is_none() && relatives.is_empty() {
+        return Vec::new();
+    }
+    let computed = compute(declaration, tax_year).ok();
+    let mut claims = Vec::new();
+    if let Some(spouse) = spouse {
+        let claimed = computed
+            .as_ref()
+            .is_none_or(|amounts| amounts.next_year_withholding_spouse);
+        if claimed {
+            claims.push(claim(
+                NEXT_YEAR_ORDINAL,
+                ClaimRole::Spouse,
+                &spouse.name,
+                spouse.birth_date,
+                spouse.estimated_income,
+            ));
+        }
+    }
+    for (index, relative) in relatives.iter().enumerate() {
+        if relative.claimed_by_other_earner {
+            continue;
+        }
+        let class = computed
+            .as_ref()
+            .and_then(|amounts| amounts.next_year_relative_classes.get(index).copied());
+        let role = match class {
+            None => ClaimRole::Dependent,
+            Some(class) if class.is_dependent() => ClaimRole::Dependent,
+            Some(nencho_tax::RelativeClass::SpecificRelative) => ClaimRole::SpecificRelative,
+            Some(_) => continue,
+        };
+        let ordinal = u32::try_from(index + 1)
+            .unwrap_or(u32::MAX)
+            .saturating_add(NEXT_YEAR_ORDINAL);
+        claims.push(claim(
+            ordinal,
+            role,
+            &relative.name,
+            relative.birth_date,
+            relative.estimated_income,
+        ));
+    }
+    claims.retain(|claim| !claim.keys.is_empty());
+    for claim in &mut claims {
+        claim.next_year = true;
+        claim.keys = claim.keys.iter().map(PersonKey::for_next_year).collect();
+    }
+    claims
+}
+
+/// Every claim of the declaration: this year's ([`claims_of`]), then next year's
+/// ([`next_year_claims_of`]) — what the store indexes and the reviewer's check searches.
+pub fn all_claims_of(declaration: &Declaration, tax_year: TaxYear) -> Vec<Claim> {
+    let mut claims = claims_of(declaration, tax_year);
+    claims.extend(next_year_claims_of(declaration, tax_year));
+    claims
 }
 
 /// A stored claim of some declaration, as a search by key finds it (one per matching key).
@@ -267,7 +381,14 @@ pub fn review_claims(
             }
         }
     }
-    for claim in own_claims {
+    // A 翌年分 claim that meets the same declaration as this year's claim of the same person
+    // says nothing new (next year's family is this year's): this year's finding stands for both.
+    let mut this_year_met: Vec<(&Claim, FilingId)> = Vec::new();
+    let this_year_first = own_claims
+        .iter()
+        .filter(|claim| !claim.next_year)
+        .chain(own_claims.iter().filter(|claim| claim.next_year));
+    for claim in this_year_first {
         let mut seen = Vec::new();
         for record in others
             .iter()
@@ -277,6 +398,16 @@ pub fn review_claims(
                 continue;
             }
             seen.push(record.filing_id);
+            if claim.next_year {
+                let repeated = this_year_met
+                    .iter()
+                    .any(|(met, filing)| *filing == record.filing_id && met.same_person_as(claim));
+                if repeated {
+                    continue;
+                }
+            } else {
+                this_year_met.push((claim, record.filing_id));
+            }
             findings.push(ClaimFinding::ClaimedTwice {
                 claim: claim.clone(),
                 other_filing: record.filing_id,

@@ -31,7 +31,8 @@ pub use attachments::{
     expected_attachments,
 };
 pub use claims::{
-    Claim, ClaimFinding, ClaimRecord, ClaimRole, KeyedEmployee, PersonKey, claims_of, review_claims,
+    Claim, ClaimFinding, ClaimRecord, ClaimRole, KeyedEmployee, NEXT_YEAR_ORDINAL, PersonKey,
+    all_claims_of, claims_of, next_year_claims_of, review_claims,
 };
 pub use computation::{ComputedAmounts, compute, tax_request};
 pub use document::{

@@ -633,3 +633,172 @@ pub async fn store_a_shared_child(store: &dyn Store) {
     let setup = shared_child(store, &clock).await;
     the_shared_child_is_found(store, &setup.tenant, &setup.honsha, &setup.employees).await;
 }
+
+/// A declaration whose 翌年分 family differs from this year's: `this_year` claims the child
+/// this year; `next_year` next year.
+fn families(this_year: bool, next_year: bool) -> Declaration {
+    let mut document = claiming_the_child("ヤマダイチロウ");
+    if !this_year {
+        document.answers.has_dependents = Some(false);
+        document.relatives.clear();
+    }
+    document.next_year.same_as_this_year = Some(false);
+    if next_year {
+        document
+            .next_year
+            .relatives
+            .push(child("山田 一郎", "ヤマダイチロウ"));
+    }
+    document
+}
+
+fn the_child_next_year_keys() -> Vec<PersonKey> {
+    the_child_keys()
+        .iter()
+        .map(PersonKey::for_next_year)
+        .collect()
+}
+
+/// Tenant `acme`, 本社 2026: 0001 claims the child next year only, 0002 this year only, 0003
+/// next year only.
+async fn next_year_children(store: &dyn Store, clock: &FixedClock) -> (Tenant, Company) {
+    let (tenant, _, honsha) = tenant_with_company(store, "acme", clock).await;
+    let mut filings = Vec::new();
+    for (number, this_year, next_year) in [
+        ("0001", false, true),
+        ("0002", true, false),
+        ("0003", false, true),
+    ] {
+        let someone = employee(
+            store,
+            &honsha,
+            number,
+            ("山田", number, "ヤマダ", "タロウ"),
+            clock,
+        )
+        .await;
+        let mut declaration = filing(&someone, year(2026), FilingStatus::Draft, clock);
+        declaration.document = families(this_year, next_year);
+        filings.push(declaration);
+    }
+    insert(store, &filings).await;
+    (tenant, honsha)
+}
+
+/// What [`next_year_claims_meet_only_next_year_claims`] stores, checked.
+async fn the_next_year_child_is_found(store: &dyn Store, tenant: &Tenant, honsha: &Company) {
+    let number_of = |records: &[nencho_filings::ClaimRecord]| {
+        let mut ordinals: Vec<(u32, bool)> = records
+            .iter()
+            .map(|record| (record.ordinal, record.key.is_next_year()))
+            .collect();
+        ordinals.sort();
+        ordinals.dedup();
+        ordinals
+    };
+    let next_year = store
+        .claims_under(
+            tenant.id,
+            Some(honsha.id),
+            year(2026),
+            &the_child_next_year_keys(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        next_year.len(),
+        4,
+        "0001 and 0003, two keys each: {next_year:?}"
+    );
+    assert_eq!(number_of(&next_year), [(1001, true)]);
+    let this_year = store
+        .claims_under(tenant.id, Some(honsha.id), year(2026), &the_child_keys())
+        .await
+        .unwrap();
+    assert_eq!(this_year.len(), 2, "0002 only: {this_year:?}");
+    assert_eq!(number_of(&this_year), [(1, false)]);
+    let listed: Vec<String> = store
+        .list_filings(tenant.id, &shared(honsha))
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row.employee.number.to_string())
+        .collect();
+    assert_eq!(
+        listed,
+        ["0001", "0003"],
+        "next year's claims share with next year's; this year's with nobody"
+    );
+    assert_eq!(
+        store
+            .shared_claim_count(tenant.id, honsha.id, year(2026), None)
+            .await
+            .unwrap(),
+        2
+    );
+}
+
+pub async fn next_year_claims_meet_only_next_year_claims(store: &dyn Store) {
+    let clock = clock();
+    let (tenant, honsha) = next_year_children(store, &clock).await;
+    the_next_year_child_is_found(store, &tenant, &honsha).await;
+    // 0002's next year matches this year: its 翌年分 now claims the child too.
+    let claimant = store
+        .find_employee_by_number(
+            tenant.id,
+            honsha.id,
+            &nencho_tenancy::EmployeeNumber::parse("0002").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let mut second = store
+        .find_filing_of(tenant.id, claimant.id, year(2026))
+        .await
+        .unwrap()
+        .unwrap();
+    let expected_version = second.version;
+    second.document.next_year.same_as_this_year = Some(true);
+    second.version += 1;
+    store
+        .write_filings(tenant.id, &[bare(&second, expected_version)])
+        .await
+        .unwrap();
+    let listed: Vec<String> = store
+        .list_filings(tenant.id, &shared(&honsha))
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row.employee.number.to_string())
+        .collect();
+    assert_eq!(listed, ["0001", "0002", "0003"]);
+}
+
+/// Stores the fixture of [`next_year_claims_meet_only_next_year_claims`] (for a store that
+/// indexes the claims again on opening: [`the_next_year_child_is_found_again`]).
+pub async fn store_next_year_children(store: &dyn Store) {
+    let clock = clock();
+    let (tenant, honsha) = next_year_children(store, &clock).await;
+    the_next_year_child_is_found(store, &tenant, &honsha).await;
+}
+
+/// [`store_next_year_children`]'s state, checked again after the store reopened.
+pub async fn the_next_year_child_is_found_again(store: &dyn Store) {
+    let tenant = store
+        .list_tenants()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|tenant| tenant.slug.as_str() == "acme")
+        .unwrap();
+    let honsha = store
+        .list_companies(tenant.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|company| company.name.as_str() == "本社")
+        .unwrap();
+    the_next_year_child_is_found(store, &tenant, &honsha).await;
+}

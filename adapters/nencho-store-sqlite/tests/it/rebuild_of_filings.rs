@@ -213,7 +213,13 @@ async fn declarations_and_what_refers_to_them_survive_the_rebuild_of_filings() {
             .unwrap();
         assert_eq!(integrity, "ok");
         assert!(filings_table(&mut connection).await.contains("'excluded'"));
-        assert_eq!(indexes_of_filings(&mut connection).await, indexes);
+        // Every index of 0025 as it was; later migrations add their own (0029: filings_submitted).
+        let after: Vec<_> = indexes_of_filings(&mut connection)
+            .await
+            .into_iter()
+            .filter(|(name, _)| name != "filings_submitted")
+            .collect();
+        assert_eq!(after, indexes);
         let leftovers: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM sqlite_master WHERE name LIKE 'filings_new%' \
              OR name LIKE 'filings_rebuild%'",

@@ -163,3 +163,23 @@ async fn declarations_written_before_the_claims_index_are_indexed_on_open() {
     let reopened = SqliteStore::open(&options).await.unwrap();
     nencho_store_contract::cases::the_shared_child_is_found_again(&reopened).await;
 }
+
+/// Migration 0030: the claims indexed before the 翌年分 had its own are indexed again on open.
+#[tokio::test]
+async fn declarations_indexed_before_next_year_claims_are_indexed_again_on_open() {
+    let directory = tempfile::tempdir().unwrap();
+    let options = SqliteStoreOptions::at(SqliteStore::default_path(directory.path()));
+    let store = SqliteStore::open(&options).await.unwrap();
+    nencho_store_contract::cases::store_next_year_children(&store).await;
+    // The state of a database indexed before 0030, as that migration leaves it.
+    for before in [
+        "DELETE FROM filing_claims WHERE person_key LIKE '翌:%'",
+        "UPDATE filings SET shares_claims = 0",
+        "UPDATE filings SET claims_indexed = 0",
+    ] {
+        sqlx::query(before).execute(store.pool()).await.unwrap();
+    }
+    store.close().await;
+    let reopened = SqliteStore::open(&options).await.unwrap();
+    nencho_store_contract::cases::the_next_year_child_is_found_again(&reopened).await;
+}

@@ -4,7 +4,8 @@
 //! with the other employee named only when the reviewer's own scope reaches them.
 
 use nencho_filings::{
-    ClaimFinding, Filing, FilingStatus, KeyedEmployee, PersonKey, claims_of, compute, review_claims,
+    ClaimFinding, Filing, FilingStatus, KeyedEmployee, PersonKey, all_claims_of, compute,
+    review_claims,
 };
 use nencho_identity::{Grants, Permission, Scope};
 use nencho_kernel::{EmployeeId, TenantId, Yen};
@@ -74,7 +75,8 @@ pub async fn claim_checks(
         Scope::Tenant => None,
         Scope::Companies(_) | Scope::Nothing => Some(filing.company_id),
     };
-    let claims = claims_of(&filing.document, filing.tax_year);
+    // This year's claims and the 翌年分's: each meets only its own year's in other declarations.
+    let claims = all_claims_of(&filing.document, filing.tax_year);
     let own_keys = employee_keys(employee);
     let mut keys: Vec<PersonKey> = claims
         .iter()

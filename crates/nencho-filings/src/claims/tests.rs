@@ -118,6 +118,7 @@ fn claim(ordinal: u32, role: ClaimRole, name: &str, kana: &str, birth: Date) -> 
         name: name.into(),
         declared_income: Yen::new(480_000),
         keys: PersonKey::of(name, kana, birth),
+        next_year: false,
     }
 }
 
@@ -272,6 +273,172 @@ fn nothing_in_common_finds_nothing() {
     let records = vec![record(2, 2, &stranger, 0)];
     let own_keys = PersonKey::of("山田 太郎", "", date!(1980 - 01 - 01));
     assert!(review_claims(filing(1), employee(1), &[child], &own_keys, &records, &[]).is_empty());
+}
+
+/// 2026's adjustment, next year's family declared apart: a newborn (2026-12-01, 年少 at the
+/// end of 2027), a mother (68 at the end of 2027, income 0: 一般の扶養親族) and a brother left to
+/// another earner; a spouse with income 800,000 (≤ 95万: 源泉控除対象配偶者 when the employee's
+/// own 合計所得金額 is at most 900万 — here 給与 5,000,000 → 3,560,000).
+fn next_year_family() -> crate::Declaration {
+    let mut document = answered_no();
+    document.taxpayer.estimated_salary = Yen::new(5_000_000);
+    document.next_year.same_as_this_year = Some(false);
+    document.next_year.spouse = Some(spouse(
+        "山田 花子",
+        "ヤマダ ハナコ",
+        date!(1985 - 05 - 05),
+        800_000,
+    ));
+    document
+        .next_year
+        .relatives
+        .push(relative("山田 一郎", "長男", date!(2026 - 12 - 01)));
+    document
+        .next_year
+        .relatives
+        .push(relative("山田 梅", "母", date!(1959 - 01 - 01)));
+    let mut brother = relative("山田 次郎", "弟", date!(1990 - 01 - 01));
+    brother.claimed_by_other_earner = true;
+    document.next_year.relatives.push(brother);
+    document
+}
+
+#[test]
+fn next_year_claims_are_next_year_s_family_under_keys_of_their_own() {
+    let document = next_year_family();
+    assert!(
+        claims_of(&document, year_2026()).is_empty(),
+        "this year's family is empty"
+    );
+    let claims = next_year_claims_of(&document, year_2026());
+    let summary: Vec<(u32, ClaimRole, &str, bool)> = claims
+        .iter()
+        .map(|claim| {
+            (
+                claim.ordinal,
+                claim.role,
+                claim.name.as_str(),
+                claim.next_year,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (1000, ClaimRole::Spouse, "山田 花子", true),
+            (1001, ClaimRole::Dependent, "山田 一郎", true),
+            (1002, ClaimRole::Dependent, "山田 梅", true),
+        ]
+    );
+    assert_eq!(claims[1].keys[0].as_str(), "翌:名:山田一郎:2026-12-01");
+    assert!(
+        claims
+            .iter()
+            .flat_map(|claim| &claim.keys)
+            .all(PersonKey::is_next_year)
+    );
+    assert_eq!(all_claims_of(&document, year_2026()), claims);
+}
+
+#[test]
+fn next_year_s_spouse_is_claimed_only_as_a_withholding_spouse() {
+    let mut document = next_year_family();
+    // 合計所得金額 1,000,000 > 95万: not a 源泉控除対象配偶者 (所得税法2条①三十三の四).
+    if let Some(spouse) = document.next_year.spouse.as_mut() {
+        spouse.estimated_income = Yen::new(1_000_000);
+    }
+    assert!(
+        next_year_claims_of(&document, year_2026())
+            .iter()
+            .all(|claim| claim.role != ClaimRole::Spouse)
+    );
+}
+
+#[test]
+fn the_same_family_next_year_is_claimed_in_both_years() {
+    let mut document = answered_no();
+    document.answers.has_dependents = Some(true);
+    document
+        .relatives
+        .push(relative("山田 一郎", "長男", date!(2015 - 04 - 01)));
+    document.next_year.same_as_this_year = Some(true);
+    let claims = all_claims_of(&document, year_2026());
+    assert_eq!(
+        claims
+            .iter()
+            .map(|claim| (claim.ordinal, claim.next_year))
+            .collect::<Vec<_>>(),
+        [(1, false), (1001, true)]
+    );
+    assert!(claims[1].same_person_as(&claims[0]));
+}
+
+#[test]
+fn next_year_s_claims_meet_only_next_year_s_and_say_nothing_this_year_already_says() {
+    let birth = date!(2015 - 04 - 01);
+    let this_year = claim(
+        1,
+        ClaimRole::Dependent,
+        "山田 一郎",
+        "ヤマダ イチロウ",
+        birth,
+    );
+    let next_year = Claim {
+        ordinal: 1001,
+        keys: this_year
+            .keys
+            .iter()
+            .map(PersonKey::for_next_year)
+            .collect(),
+        next_year: true,
+        ..this_year.clone()
+    };
+    let own_keys = PersonKey::of("山田 太郎", "ヤマダ タロウ", date!(1980 - 01 - 01));
+    // Employee 2 claims the child this year and next; employee 3 only next year.
+    let records = vec![
+        record(2, 2, &this_year, 0),
+        record(2, 2, &next_year, 0),
+        record(3, 3, &next_year, 0),
+    ];
+    let findings = review_claims(
+        filing(1),
+        employee(1),
+        &[next_year.clone(), this_year.clone()],
+        &own_keys,
+        &records,
+        &[],
+    );
+    assert_eq!(
+        findings,
+        vec![
+            ClaimFinding::ClaimedTwice {
+                claim: this_year.clone(),
+                other_filing: filing(2),
+                other_employee: employee(2),
+                other_role: ClaimRole::Dependent,
+            },
+            ClaimFinding::ClaimedTwice {
+                claim: next_year.clone(),
+                other_filing: filing(3),
+                other_employee: employee(3),
+                other_role: ClaimRole::Dependent,
+            },
+        ],
+        "employee 2's 翌年分 repeats this year's finding; employee 3's is new"
+    );
+    // This year's claim alone never meets a 翌年分 record.
+    let only_next = vec![record(3, 3, &next_year, 0)];
+    assert!(
+        review_claims(
+            filing(1),
+            employee(1),
+            &[this_year],
+            &own_keys,
+            &only_next,
+            &[]
+        )
+        .is_empty()
+    );
 }
 
 #[test]

@@ -82,6 +82,17 @@ pub(super) fn claim_check_views(checks: &[ClaimCheck]) -> Vec<ClaimCheckView> {
             let (title, detail) = match &check.finding {
                 ClaimFinding::ClaimedTwice {
                     claim, other_role, ..
+                } if claim.next_year => (
+                    "翌年分: 同じ方が他の従業員の翌年分の申告書でも控除の対象になっています",
+                    format!(
+                        "{} は、{} の翌年分の扶養控除等(異動)申告書でも{}として申告されています。来年の毎月の源泉徴収で同じ方を2人が控除の対象にすることはできません(所得税法194条、85条④)。どちらの申告書に記載するかを確認してください。",
+                        person(claim),
+                        who(check),
+                        other_role.japanese()
+                    ),
+                ),
+                ClaimFinding::ClaimedTwice {
+                    claim, other_role, ..
                 } => (
                     "同じ方が他の従業員の申告書でも控除の対象になっています",
                     format!(
@@ -157,6 +168,7 @@ mod tests {
             name: "山田 一子".into(),
             declared_income: Yen::new(income),
             keys: PersonKey::of("山田一子", "", date!(2006 - 05 - 10)),
+            next_year: false,
         }
     }
 
@@ -225,5 +237,34 @@ mod tests {
             views[2].detail
         );
         assert!(views.iter().all(|view| view.link.is_none()));
+    }
+
+    #[test]
+    fn a_next_year_finding_says_it_is_about_next_year_s_withholding() {
+        let someone: EmployeeId = "00000000-0000-0000-0000-000000000002".parse().unwrap();
+        let their_filing: FilingId = "00000000-0000-0000-0000-000000000003".parse().unwrap();
+        let next_year = Claim {
+            next_year: true,
+            ordinal: 1001,
+            ..claim(ClaimRole::Dependent, 0)
+        };
+        let views = claim_check_views(&[check(
+            ClaimFinding::ClaimedTwice {
+                claim: next_year,
+                other_filing: their_filing,
+                other_employee: someone,
+                other_role: ClaimRole::Dependent,
+            },
+            None,
+        )]);
+        assert!(views[0].conflict);
+        assert!(views[0].title.starts_with("翌年分: "), "{}", views[0].title);
+        assert!(
+            views[0]
+                .detail
+                .contains("の翌年分の扶養控除等(異動)申告書でも扶養親族として申告されています。"),
+            "{}",
+            views[0].detail
+        );
     }
 }
