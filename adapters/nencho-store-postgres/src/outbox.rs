@@ -9,6 +9,24 @@ use uuid::Uuid;
 use crate::store::PgStore;
 use nencho_store_sql::{rows, store_error};
 
+/// Ends the transaction of a claim (a reminder day, a digest day) that inserted `claimed` rows:
+/// none — another worker claimed it first — rolls back and answers `false`; otherwise the
+/// claim's `mails` (all of `tenant_id`) are queued and all is committed.
+pub(crate) async fn finish_claim(
+    mut transaction: Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+    claimed: u64,
+    mails: &[OutboxMessage],
+) -> Result<bool, StoreError> {
+    if claimed == 0 {
+        transaction.rollback().await.map_err(store_error)?;
+        return Ok(false);
+    }
+    enqueue_all_in(&mut transaction, tenant_id, mails.iter()).await?;
+    transaction.commit().await.map_err(store_error)?;
+    Ok(true)
+}
+
 /// Queues a mail inside the caller's transaction, so it exists exactly when the change does.
 pub(crate) async fn enqueue_in(
     transaction: &mut Transaction<'static, Postgres>,

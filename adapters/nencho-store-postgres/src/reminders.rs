@@ -7,7 +7,7 @@ use nencho_store_sql::store_error;
 use sqlx::Row;
 
 use crate::PgStore;
-use crate::outbox::enqueue_all_in;
+use crate::outbox::finish_claim;
 
 #[async_trait]
 impl ReminderStore for PgStore {
@@ -40,9 +40,7 @@ impl ReminderStore for PgStore {
         at: OffsetDateTime,
         mails: &[OutboxMessage],
     ) -> Result<bool, StoreError> {
-        if mails.iter().any(|mail| mail.tenant_id != tenant_id) {
-            return Err(StoreError::Backend("mail of another tenant".into()));
-        }
+        nencho_store_sql::outbox::all_of_tenant(tenant_id, mails)?;
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
         // A concurrent claim of the same day waits for this one's commit, then inserts nothing.
         let claimed = sqlx::query(
@@ -58,12 +56,6 @@ impl ReminderStore for PgStore {
         .await
         .map_err(store_error)?
         .rows_affected();
-        if claimed == 0 {
-            transaction.rollback().await.map_err(store_error)?;
-            return Ok(false);
-        }
-        enqueue_all_in(&mut transaction, tenant_id, mails.iter()).await?;
-        transaction.commit().await.map_err(store_error)?;
-        Ok(true)
+        finish_claim(transaction, tenant_id, claimed, mails).await
     }
 }

@@ -9,7 +9,7 @@ use nencho_store_sql::review_digests as sql;
 use nencho_store_sql::{RowReader, store_error};
 
 use crate::PgStore;
-use crate::outbox::enqueue_all_in;
+use crate::outbox::finish_claim;
 
 #[async_trait]
 impl ReviewDigestStore for PgStore {
@@ -52,9 +52,7 @@ impl ReviewDigestStore for PgStore {
         at: OffsetDateTime,
         mails: &[OutboxMessage],
     ) -> Result<bool, StoreError> {
-        if mails.iter().any(|mail| mail.tenant_id != tenant_id) {
-            return Err(StoreError::Backend("mail of another tenant".into()));
-        }
+        nencho_store_sql::outbox::all_of_tenant(tenant_id, mails)?;
         let mut transaction = self.begin_for_tenant(tenant_id).await?;
         // A concurrent claim of the same day waits for this one's commit, then inserts nothing.
         let claimed = sqlx::query(sql::CLAIM_REVIEW_DIGEST)
@@ -66,13 +64,7 @@ impl ReviewDigestStore for PgStore {
             .await
             .map_err(store_error)?
             .rows_affected();
-        if claimed == 0 {
-            transaction.rollback().await.map_err(store_error)?;
-            return Ok(false);
-        }
-        enqueue_all_in(&mut transaction, tenant_id, mails.iter()).await?;
-        transaction.commit().await.map_err(store_error)?;
-        Ok(true)
+        finish_claim(transaction, tenant_id, claimed, mails).await
     }
 
     async fn review_digest_opt_outs(&self, tenant_id: TenantId) -> Result<Vec<UserId>, StoreError> {

@@ -16,6 +16,7 @@ pub mod filings;
 pub mod ip_allow_list;
 pub mod notices;
 pub mod originals;
+pub mod outbox;
 mod reader;
 pub mod review_digests;
 pub mod rows;

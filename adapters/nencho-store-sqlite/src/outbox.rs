@@ -9,6 +9,25 @@ use uuid::Uuid;
 use crate::store::SqliteStore;
 use nencho_store_sql::{rows, store_error};
 
+/// Ends the transaction of a claim (a reminder day, a digest day) that inserted `claimed` rows:
+/// none — another worker claimed it first — rolls back and answers `false`; otherwise the
+/// claim's `mails` are queued and all is committed.
+pub(crate) async fn finish_claim(
+    mut transaction: Transaction<'static, Sqlite>,
+    claimed: u64,
+    mails: &[OutboxMessage],
+) -> Result<bool, StoreError> {
+    if claimed == 0 {
+        transaction.rollback().await.map_err(store_error)?;
+        return Ok(false);
+    }
+    for mail in mails {
+        enqueue_in(&mut transaction, mail).await?;
+    }
+    transaction.commit().await.map_err(store_error)?;
+    Ok(true)
+}
+
 /// Queues a mail inside the caller's transaction, so it exists exactly when the change does.
 pub(crate) async fn enqueue_in(
     transaction: &mut Transaction<'static, Sqlite>,

@@ -7,7 +7,7 @@ use nencho_store_sql::store_error;
 use sqlx::Row;
 
 use crate::SqliteStore;
-use crate::outbox::enqueue_in;
+use crate::outbox::finish_claim;
 
 #[async_trait]
 impl ReminderStore for SqliteStore {
@@ -42,9 +42,7 @@ impl ReminderStore for SqliteStore {
         at: OffsetDateTime,
         mails: &[OutboxMessage],
     ) -> Result<bool, StoreError> {
-        if mails.iter().any(|mail| mail.tenant_id != tenant_id) {
-            return Err(StoreError::Backend("mail of another tenant".into()));
-        }
+        nencho_store_sql::outbox::all_of_tenant(tenant_id, mails)?;
         let mut transaction = self.begin_write().await?;
         let claimed = sqlx::query(
             "INSERT INTO filing_reminders (tenant_id, company_id, tax_year, reminder_day, sent_at) \
@@ -59,14 +57,6 @@ impl ReminderStore for SqliteStore {
         .await
         .map_err(store_error)?
         .rows_affected();
-        if claimed == 0 {
-            transaction.rollback().await.map_err(store_error)?;
-            return Ok(false);
-        }
-        for mail in mails {
-            enqueue_in(&mut transaction, mail).await?;
-        }
-        transaction.commit().await.map_err(store_error)?;
-        Ok(true)
+        finish_claim(transaction, claimed, mails).await
     }
 }

@@ -9,7 +9,7 @@ use nencho_store_sql::review_digests as sql;
 use nencho_store_sql::{RowReader, store_error};
 
 use crate::SqliteStore;
-use crate::outbox::enqueue_in;
+use crate::outbox::finish_claim;
 
 #[async_trait]
 impl ReviewDigestStore for SqliteStore {
@@ -54,9 +54,7 @@ impl ReviewDigestStore for SqliteStore {
         at: OffsetDateTime,
         mails: &[OutboxMessage],
     ) -> Result<bool, StoreError> {
-        if mails.iter().any(|mail| mail.tenant_id != tenant_id) {
-            return Err(StoreError::Backend("mail of another tenant".into()));
-        }
+        nencho_store_sql::outbox::all_of_tenant(tenant_id, mails)?;
         let mut transaction = self.begin_write().await?;
         let claimed = sqlx::query(sql::CLAIM_REVIEW_DIGEST)
             .bind(tenant_id.as_uuid())
@@ -67,15 +65,7 @@ impl ReviewDigestStore for SqliteStore {
             .await
             .map_err(store_error)?
             .rows_affected();
-        if claimed == 0 {
-            transaction.rollback().await.map_err(store_error)?;
-            return Ok(false);
-        }
-        for mail in mails {
-            enqueue_in(&mut transaction, mail).await?;
-        }
-        transaction.commit().await.map_err(store_error)?;
-        Ok(true)
+        finish_claim(transaction, claimed, mails).await
     }
 
     async fn review_digest_opt_outs(&self, tenant_id: TenantId) -> Result<Vec<UserId>, StoreError> {

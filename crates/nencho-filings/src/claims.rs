@@ -23,7 +23,7 @@ use nencho_kernel::text::{fold_width, to_katakana};
 use nencho_kernel::{Date, EmployeeId, FilingId, TaxYear, Yen};
 
 use crate::computation::compute;
-use crate::document::{Declaration, PersonName};
+use crate::document::{Declaration, PersonName, RelativeEntry, SpouseEntry};
 
 /// What sets a 翌年分 claim's keys apart.
 const NEXT_YEAR_KEY_PREFIX: &str = "翌:";
@@ -158,35 +158,55 @@ pub fn claims_of(declaration: &Declaration, tax_year: TaxYear) -> Vec<Claim> {
         return Vec::new();
     }
     let computed = compute(declaration, tax_year).ok();
+    family_claims(
+        0,
+        declaration.spouse.as_ref(),
+        &declaration.relatives,
+        computed.as_ref().map(|amounts| {
+            (
+                amounts.deductions.spouse > Yen::ZERO,
+                amounts.relative_classes.as_slice(),
+            )
+        }),
+    )
+}
+
+/// The claims of one family: the spouse when `computed` says so (its spouse flag) or cannot say,
+/// and each relative not left to another earner whose class (`computed`'s, in the relatives'
+/// order) is a 扶養親族 or a 特定親族 — everyone listed when not computed. Ordinals from
+/// `first_ordinal` (the spouse) and `first_ordinal + 1 + index` (the relatives).
+fn family_claims(
+    first_ordinal: u32,
+    spouse: Option<&SpouseEntry>,
+    relatives: &[RelativeEntry],
+    computed: Option<(bool, &[nencho_tax::RelativeClass])>,
+) -> Vec<Claim> {
     let mut claims = Vec::new();
-    if let Some(spouse) = &declaration.spouse {
-        let claimed = computed
-            .as_ref()
-            .is_none_or(|amounts| amounts.deductions.spouse > Yen::ZERO);
-        if claimed {
-            claims.push(claim(
-                0,
-                ClaimRole::Spouse,
-                &spouse.name,
-                spouse.birth_date,
-                spouse.estimated_income,
-            ));
-        }
+    if let Some(spouse) = spouse
+        && computed.is_none_or(|(spouse_claimed, _)| spouse_claimed)
+    {
+        claims.push(claim(
+            first_ordinal,
+            ClaimRole::Spouse,
+            &spouse.name,
+            spouse.birth_date,
+            spouse.estimated_income,
+        ));
     }
-    for (index, relative) in declaration.relatives.iter().enumerate() {
+    for (index, relative) in relatives.iter().enumerate() {
         if relative.claimed_by_other_earner {
             continue;
         }
-        let class = computed
-            .as_ref()
-            .and_then(|amounts| amounts.relative_classes.get(index).copied());
+        let class = computed.and_then(|(_, classes)| classes.get(index).copied());
         let role = match class {
             None => ClaimRole::Dependent,
             Some(class) if class.is_dependent() => ClaimRole::Dependent,
             Some(nencho_tax::RelativeClass::SpecificRelative) => ClaimRole::SpecificRelative,
             Some(_) => continue,
         };
-        let ordinal = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let ordinal = u32::try_from(index + 1)
+            .unwrap_or(u32::MAX)
+            .saturating_add(first_ordinal);
         claims.push(claim(
             ordinal,
             role,
@@ -222,46 +242,17 @@ pub fn next_year_claims_of(declaration: &Declaration, tax_year: TaxYear) -> Vec<
         return Vec::new();
     }
     let computed = compute(declaration, tax_year).ok();
-    let mut claims = Vec::new();
-    if let Some(spouse) = spouse {
-        let claimed = computed
-            .as_ref()
-            .is_none_or(|amounts| amounts.next_year_withholding_spouse);
-        if claimed {
-            claims.push(claim(
-                NEXT_YEAR_ORDINAL,
-                ClaimRole::Spouse,
-                &spouse.name,
-                spouse.birth_date,
-                spouse.estimated_income,
-            ));
-        }
-    }
-    for (index, relative) in relatives.iter().enumerate() {
-        if relative.claimed_by_other_earner {
-            continue;
-        }
-        let class = computed
-            .as_ref()
-            .and_then(|amounts| amounts.next_year_relative_classes.get(index).copied());
-        let role = match class {
-            None => ClaimRole::Dependent,
-            Some(class) if class.is_dependent() => ClaimRole::Dependent,
-            Some(nencho_tax::RelativeClass::SpecificRelative) => ClaimRole::SpecificRelative,
-            Some(_) => continue,
-        };
-        let ordinal = u32::try_from(index + 1)
-            .unwrap_or(u32::MAX)
-            .saturating_add(NEXT_YEAR_ORDINAL);
-        claims.push(claim(
-            ordinal,
-            role,
-            &relative.name,
-            relative.birth_date,
-            relative.estimated_income,
-        ));
-    }
-    claims.retain(|claim| !claim.keys.is_empty());
+    let mut claims = family_claims(
+        NEXT_YEAR_ORDINAL,
+        spouse,
+        relatives,
+        computed.as_ref().map(|amounts| {
+            (
+                amounts.next_year_withholding_spouse,
+                amounts.next_year_relative_classes.as_slice(),
+            )
+        }),
+    );
     for claim in &mut claims {
         claim.next_year = true;
         claim.keys = claim.keys.iter().map(PersonKey::for_next_year).collect();

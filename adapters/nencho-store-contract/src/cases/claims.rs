@@ -596,20 +596,7 @@ pub async fn claims_never_cross_tenants(store: &dyn Store) {
 /// The state of [`a_person_claimed_twice_is_found_counted_and_listed`]'s fixture, stored by
 /// [`store_a_shared_child`], checked again: for a store that indexed the claims on opening.
 pub async fn the_shared_child_is_found_again(store: &dyn Store) {
-    let acme = store
-        .list_tenants()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|tenant| tenant.slug.as_str() == "acme")
-        .unwrap();
-    let honsha = store
-        .list_companies(acme.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|company| company.name.as_str() == "本社")
-        .unwrap();
+    let (acme, honsha) = acme_honsha(store).await;
     let mut employees = Vec::new();
     for number in ["0001", "0002"] {
         employees.push(
@@ -786,7 +773,13 @@ pub async fn store_next_year_children(store: &dyn Store) {
 
 /// [`store_next_year_children`]'s state, checked again after the store reopened.
 pub async fn the_next_year_child_is_found_again(store: &dyn Store) {
-    let tenant = store
+    let (tenant, honsha) = acme_honsha(store).await;
+    the_next_year_child_is_found(store, &tenant, &honsha).await;
+}
+
+/// The fixtures' tenant `acme` and its company 本社, found again in a reopened store.
+async fn acme_honsha(store: &dyn Store) -> (Tenant, Company) {
+    let acme = store
         .list_tenants()
         .await
         .unwrap()
@@ -794,11 +787,11 @@ pub async fn the_next_year_child_is_found_again(store: &dyn Store) {
         .find(|tenant| tenant.slug.as_str() == "acme")
         .unwrap();
     let honsha = store
-        .list_companies(tenant.id)
+        .list_companies(acme.id)
         .await
         .unwrap()
         .into_iter()
         .find(|company| company.name.as_str() == "本社")
         .unwrap();
-    the_next_year_child_is_found(store, &tenant, &honsha).await;
+    (acme, honsha)
 }
