@@ -15,7 +15,10 @@ use time::macros::date;
 
 use crate::filings::{employee_of, world};
 
-on_both_stores!(a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only);
+on_both_stores!(
+    a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only,
+    a_child_both_declare_for_next_year_only_is_flagged_as_next_year_s,
+);
 
 /// The number in `<span id="{id}">N</span>` on `page`.
 fn count(page: &str, id: &str) -> u64 {
@@ -153,6 +156,10 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     );
     assert!(page.contains("山田 &#60;b&#62;一郎&#60;/b&#62;"), "{page}");
     assert!(!page.contains("<b>一郎"), "{page}");
+    assert!(
+        !page.contains("翌年分: 同じ方"),
+        "next year's family is this year's: its finding is not repeated: {page}"
+    );
 
     // The clerk's proxy-entry review page says the same; the employee's own review page never.
     let (status, page, _) = world
@@ -232,5 +239,71 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     assert!(
         !page.contains("claim-checks") && !page.contains("E0002"),
         "{page}"
+    );
+}
+
+/// This year each declares a child of their own; next year (「来年は今年と違う」) both declare the
+/// same newborn: 重複の疑い on the dashboard, and a 翌年分 finding on the review page.
+async fn a_child_both_declare_for_next_year_only_is_flagged_as_next_year_s(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let year = world.year;
+    world.open_periods().await;
+    let tenant = world.company.tenant_id;
+    let other_id = employee_of(&world.services, tenant, world.company.id).await;
+    let other = store
+        .find_employee(tenant, other_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let newborn = |filing: &mut Filing| {
+        let mut baby = filing.document.relatives[0].clone();
+        baby.name = PersonName {
+            name: "山田 三郎".into(),
+            kana: "ヤマダ サブロウ".into(),
+        };
+        baby.birth_date = date!(2026 - 12 - 01);
+        filing.document.next_year.same_as_this_year = Some(false);
+        filing.document.next_year.relatives = vec![baby];
+    };
+    let mut mine = declaring(&world.employee, year, "山田 一郎");
+    newborn(&mut mine);
+    let mut theirs = declaring(&other, year, "山田 次郎");
+    theirs.document.relatives[0].name.kana = "ヤマダ ジロウ".into();
+    newborn(&mut theirs);
+    let writes: Vec<FilingWrite> = [&mine, &theirs]
+        .into_iter()
+        .map(|filing| FilingWrite {
+            filing: filing.clone(),
+            expected_version: 0,
+            event: None,
+            changes: Vec::new(),
+            mail: None,
+        })
+        .collect();
+    store.write_filings(tenant, &writes).await.unwrap();
+
+    let dashboard = format!(
+        "/admin/companies/{}/filings/{}",
+        world.company.id,
+        year.year()
+    );
+    let (_, page, _) = world.admin.get(&dashboard).await;
+    assert_eq!(count(&page, "shared-claims-count"), 2, "{page}");
+    let (status, page, _) = world
+        .admin
+        .get(&format!("/admin/filings/{}", mine.id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("翌年分: 同じ方が他の従業員の翌年分の申告書でも控除の対象になっています"),
+        "{page}"
+    );
+    assert!(
+        page.contains("山田 三郎(扶養親族、所得見積額 0円) は、社員番号 E0002"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("同じ方が他の従業員の申告書でも控除の対象になっています"),
+        "this year's children differ: {page}"
     );
 }
