@@ -19,6 +19,8 @@
 //! or the name (spaces and widths ignored). A match is a question for the reviewer, never a
 //! refusal: the same name and birthday may still be two people.
 
+use std::collections::HashSet;
+
 use nencho_kernel::text::{fold_width, to_katakana};
 use nencho_kernel::{Date, EmployeeId, FilingId, TaxYear, Yen};
 
@@ -374,30 +376,29 @@ pub fn review_claims(
     }
     // A 翌年分 claim that meets the same declaration as this year's claim of the same person
     // says nothing new (next year's family is this year's): this year's finding stands for both.
-    let mut this_year_met: Vec<(&Claim, FilingId)> = Vec::new();
+    let mut this_year_met: Vec<(&Claim, HashSet<FilingId>)> = Vec::new();
     let this_year_first = own_claims
         .iter()
         .filter(|claim| !claim.next_year)
         .chain(own_claims.iter().filter(|claim| claim.next_year));
     for claim in this_year_first {
-        let mut seen = Vec::new();
+        // The declarations this year's claim of the same person met already.
+        let repeated: HashSet<FilingId> = if claim.next_year {
+            this_year_met
+                .iter()
+                .filter(|(met, _)| met.same_person_as(claim))
+                .flat_map(|(_, filings)| filings.iter().copied())
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let mut seen = HashSet::new();
         for record in others
             .iter()
             .filter(|record| shares_key(&claim.keys, &record.key))
         {
-            if seen.contains(&record.filing_id) {
+            if !seen.insert(record.filing_id) || repeated.contains(&record.filing_id) {
                 continue;
-            }
-            seen.push(record.filing_id);
-            if claim.next_year {
-                let repeated = this_year_met
-                    .iter()
-                    .any(|(met, filing)| *filing == record.filing_id && met.same_person_as(claim));
-                if repeated {
-                    continue;
-                }
-            } else {
-                this_year_met.push((claim, record.filing_id));
             }
             findings.push(ClaimFinding::ClaimedTwice {
                 claim: claim.clone(),
@@ -405,6 +406,9 @@ pub fn review_claims(
                 other_employee: record.employee_id,
                 other_role: record.role,
             });
+        }
+        if !claim.next_year {
+            this_year_met.push((claim, seen));
         }
     }
     for claim in own_claims {
