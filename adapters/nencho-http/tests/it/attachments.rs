@@ -168,14 +168,8 @@ async fn a_certificate_is_attached_checked_and_opened_by_those_who_may(store: Ar
     assert_eq!((status, bytes.as_slice()), (StatusCode::OK, PNG));
     let tenant = world.company.tenant_id;
     let other = registered_company(&world.services, tenant, "株式会社ビー").await;
-    let admin_user = nencho_app::sign_in::authenticate(
-        &world.services.app,
-        &world.notice.tenant,
-        &world.admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user =
+        crate::sites::session_user(&world.services.app, &world.notice.tenant, &world.admin).await;
     let mut outsider = browser(&store, "acme.localhost:8080");
     new_person(
         &world.services,

@@ -2,7 +2,6 @@
 //! them and what changed, paged by 100; only ADMIN and administrators see it, and only their own
 //! contract's.
 
-use nencho_app::sign_in::authenticate;
 use nencho_identity::{CompanyRole, Role};
 use poem::http::StatusCode;
 
@@ -25,14 +24,7 @@ async fn administrative_actions_are_listed_newest_first_with_who_and_what() {
     let company = registered_company(&services, notice.tenant.id, "株式会社エー").await;
     let mut admin = browser(&fixture, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user = authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user = crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
     let mut employee = browser(&fixture, "acme.localhost:8080");
     let taro = new_person(
         &services,
@@ -168,14 +160,7 @@ async fn the_log_pages_by_a_hundred() {
     let (services, notice) = open_site(&fixture.store).await;
     let mut admin = browser(&fixture, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user = authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user = crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
     let mut employee = browser(&fixture, "acme.localhost:8080");
     let taro = new_person(
         &services,

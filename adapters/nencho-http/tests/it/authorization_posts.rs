@@ -154,14 +154,7 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
 
     let mut admin = browser(&store, HOST);
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user = nencho_app::sign_in::authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user = crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
 
     let mut browsers = vec![admin];
     let mut ids = vec![admin_user.user.id];

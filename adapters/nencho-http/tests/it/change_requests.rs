@@ -2,7 +2,6 @@
 //! what would change and applies it (the record, the 操作ログ and a mail follow), a second
 //! request is declined with a comment the employee reads; a clerk may do neither.
 
-use nencho_app::sign_in::authenticate;
 use nencho_identity::{CompanyRole, Role};
 use nencho_kernel::{Clock, EmailAddress, EmployeeId, SystemClock};
 use nencho_tenancy::{Employee, EmployeeNumber, EmploymentType, PersonName, PostalCode};
@@ -22,14 +21,7 @@ async fn an_employee_asks_for_a_new_address_and_the_admin_applies_or_declines_it
     let company = registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(&fixture, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user = authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user = crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
     let mut hanako = browser(&fixture, "acme.localhost:8080");
     let (status, page, _) = {
         let user_id = new_person(

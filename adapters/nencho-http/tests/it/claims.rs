@@ -78,6 +78,24 @@ fn declaring(employee: &Employee, year: nencho_kernel::TaxYear, child: &str) -> 
     filing
 }
 
+/// Stores new declarations as they are, nothing else.
+async fn store_new(store: &Arc<dyn Store>, filings: &[&Filing]) {
+    let writes: Vec<FilingWrite> = filings
+        .iter()
+        .map(|filing| FilingWrite {
+            filing: (*filing).clone(),
+            expected_version: 0,
+            event: None,
+            changes: Vec::new(),
+            mail: None,
+        })
+        .collect();
+    store
+        .write_filings(filings[0].tenant_id, &writes)
+        .await
+        .unwrap();
+}
+
 async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     store: Arc<dyn Store>,
 ) {
@@ -94,17 +112,7 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     // The kana matches; the names differ in spacing and one carries markup.
     let mine = declaring(&world.employee, year, "山田 <b>一郎</b>");
     let theirs = declaring(&other, year, "山田　一郎");
-    let writes: Vec<FilingWrite> = [&mine, &theirs]
-        .into_iter()
-        .map(|filing| FilingWrite {
-            filing: filing.clone(),
-            expected_version: 0,
-            event: None,
-            changes: Vec::new(),
-            mail: None,
-        })
-        .collect();
-    store.write_filings(tenant, &writes).await.unwrap();
+    store_new(&store, &[&mine, &theirs]).await;
 
     let dashboard = format!(
         "/admin/companies/{}/filings/{}",
@@ -270,17 +278,7 @@ async fn a_child_both_declare_for_next_year_only_is_flagged_as_next_year_s(store
     let mut theirs = declaring(&other, year, "山田 次郎");
     theirs.document.relatives[0].name.kana = "ヤマダ ジロウ".into();
     newborn(&mut theirs);
-    let writes: Vec<FilingWrite> = [&mine, &theirs]
-        .into_iter()
-        .map(|filing| FilingWrite {
-            filing: filing.clone(),
-            expected_version: 0,
-            event: None,
-            changes: Vec::new(),
-            mail: None,
-        })
-        .collect();
-    store.write_filings(tenant, &writes).await.unwrap();
+    store_new(&store, &[&mine, &theirs]).await;
 
     let dashboard = format!(
         "/admin/companies/{}/filings/{}",

@@ -109,14 +109,8 @@ pub(crate) async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> 
     let company = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(store, HOST);
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user: CurrentUser = nencho_app::sign_in::authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user: CurrentUser =
+        crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
     let mut staff = Vec::new();
     let mut employee_user = None;
     for (login_id, company_role) in [

@@ -2,7 +2,6 @@
 //! (the store follows), a missing choice is a 422 that keeps the page, and an employee never sees
 //! it.
 
-use nencho_app::sign_in::authenticate;
 use nencho_identity::{CompanyRole, Role};
 use poem::http::StatusCode;
 
@@ -17,14 +16,7 @@ async fn a_reviewer_turns_the_submission_digest_off_and_on_and_an_employee_has_n
     let company = registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(&fixture, "acme.localhost:8080");
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user = authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user = crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
     let mut approver = browser(&fixture, "acme.localhost:8080");
     let approver_id = new_person(
         &services,

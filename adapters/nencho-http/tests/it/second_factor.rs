@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use nencho_app::sign_in::{CurrentUser, authenticate};
+use nencho_app::sign_in::CurrentUser;
 use nencho_identity::{CompanyRole, Role, TotpPolicy, TotpSecret};
 use nencho_kernel::{Clock, EmailAddress, SystemClock};
 use nencho_ports::Store;
@@ -133,14 +133,7 @@ async fn current<E: poem::Endpoint>(
     notice: &nencho_app::tenancy::ActivationNotice,
     browser: &Browser<E>,
 ) -> CurrentUser {
-    authenticate(
-        &services.app,
-        &notice.tenant,
-        &browser.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .expect("a live session")
+    crate::sites::session_user(&services.app, &notice.tenant, browser).await
 }
 
 /// Registers `address` for the user logged in on `browser`, so the notices have somewhere to go.

@@ -56,14 +56,8 @@ async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
     let company = crate::sites::registered_company(&services, tenant, "株式会社エー").await;
     let mut admin = browser(store, HOST);
     log_in_as_admin(&mut admin, &notice).await;
-    let admin_user: CurrentUser = nencho_app::sign_in::authenticate(
-        &services.app,
-        &notice.tenant,
-        &admin.cookies["nencho_session"],
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let admin_user: CurrentUser =
+        crate::sites::session_user(&services.app, &notice.tenant, &admin).await;
     let mut viewer = browser(store, HOST);
     new_person(
         &services,

@@ -174,6 +174,18 @@ impl<E: poem::Endpoint> Browser<E> {
     }
 }
 
+/// The signed-in user behind `browser`'s session on `tenant`'s site, to call use cases as them.
+pub(crate) async fn session_user<E>(
+    app: &nencho_app::AppContext,
+    tenant: &nencho_tenancy::Tenant,
+    browser: &Browser<E>,
+) -> nencho_app::sign_in::CurrentUser {
+    nencho_app::sign_in::authenticate(app, tenant, &browser.cookies["nencho_session"])
+        .await
+        .unwrap()
+        .expect("the browser is signed in")
+}
+
 /// Logs the contract's ADMIN in with the initial password and sets [`NEW_PASSWORD`].
 pub(crate) async fn log_in_as_admin<E: poem::Endpoint>(
     browser: &mut Browser<E>,

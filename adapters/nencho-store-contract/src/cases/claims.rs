@@ -61,6 +61,18 @@ fn shared(company: &Company) -> FilingQuery {
     }
 }
 
+/// The employee numbers of the progress list's first page for `query`.
+async fn numbers_listed(store: &dyn Store, tenant: &Tenant, query: &FilingQuery) -> Vec<String> {
+    store
+        .list_filings(tenant.id, query)
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| row.employee.number.to_string())
+        .collect()
+}
+
 struct SharedChild {
     tenant: Tenant,
     honsha: Company,
@@ -234,27 +246,13 @@ async fn the_shared_child_is_found(
             .unwrap(),
         2
     );
-    let listed: Vec<String> = store
-        .list_filings(tenant.id, &shared(honsha))
-        .await
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.employee.number.to_string())
-        .collect();
+    let listed = numbers_listed(store, tenant, &shared(honsha)).await;
     assert_eq!(listed, ["0001", "0002"]);
     let in_sales = FilingQuery {
         department: Some("営業部".into()),
         ..shared(honsha)
     };
-    let listed: Vec<String> = store
-        .list_filings(tenant.id, &in_sales)
-        .await
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.employee.number.to_string())
-        .collect();
+    let listed = numbers_listed(store, tenant, &in_sales).await;
     assert_eq!(listed, ["0002"]);
 }
 
@@ -704,14 +702,7 @@ async fn the_next_year_child_is_found(store: &dyn Store, tenant: &Tenant, honsha
         .unwrap();
     assert_eq!(this_year.len(), 2, "0002 only: {this_year:?}");
     assert_eq!(number_of(&this_year), [(1, false)]);
-    let listed: Vec<String> = store
-        .list_filings(tenant.id, &shared(honsha))
-        .await
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.employee.number.to_string())
-        .collect();
+    let listed = numbers_listed(store, tenant, &shared(honsha)).await;
     assert_eq!(
         listed,
         ["0001", "0003"],
@@ -752,14 +743,7 @@ pub async fn next_year_claims_meet_only_next_year_claims(store: &dyn Store) {
         .write_filings(tenant.id, &[bare(&second, expected_version)])
         .await
         .unwrap();
-    let listed: Vec<String> = store
-        .list_filings(tenant.id, &shared(&honsha))
-        .await
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row.employee.number.to_string())
-        .collect();
+    let listed = numbers_listed(store, &tenant, &shared(&honsha)).await;
     assert_eq!(listed, ["0001", "0002", "0003"]);
 }
 
