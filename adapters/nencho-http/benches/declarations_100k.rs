@@ -17,25 +17,19 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use nencho_app::filings::originals::record_original;
 use nencho_app::filings::own::save_own_filing;
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::requests::{Recipients, request_filings};
 use nencho_app::filings::review::{DashboardRequest, dashboard};
-use nencho_app::sign_in::CurrentUser;
 use nencho_filings::{
     Declaration, FilingStatus, LifeContractAge, LifePolicy, LifePolicyKind,
     PersonName as FilingName, RelativeEntry,
 };
-use nencho_kernel::{Clock, Date, EmployeeId, JAPAN_STANDARD_TIME, SystemClock, TaxYear, Yen};
-use nencho_ports::{FilingQuery, FilingWrite, Store};
-use nencho_store_contract::postgres::TestDatabase;
-use nencho_store_postgres::{PgStore, PgStoreOptions};
-use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
-use nencho_tenancy::{Company, Employee, EmployeeNumber, EmploymentType, PersonName};
+use nencho_kernel::{Clock, Date, JAPAN_STANDARD_TIME, SystemClock, TaxYear, Yen};
+use nencho_ports::{FilingQuery, FilingWrite};
 use time::Duration as Days;
 
 const STORE_VARIABLE: &str = "NENCHO_DECLARATIONS_BENCH_STORE";
@@ -49,86 +43,6 @@ fn employees() -> usize {
         .ok()
         .and_then(|count| count.parse().ok())
         .unwrap_or(100_000)
-}
-
-async fn open(
-    store_name: &str,
-    directory: &std::path::Path,
-) -> (Arc<dyn Store>, Box<dyn std::any::Any>) {
-    match store_name {
-        "sqlite" => {
-            let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
-                directory,
-            )))
-            .await
-            .unwrap();
-            (Arc::new(store), Box::new(()))
-        }
-        "postgres" => {
-            let database = TestDatabase::create(
-                "nencho_http_bench_declarations_100k",
-                &PgStore::schema_fingerprint(),
-                |url| async move {
-                    let store = PgStore::connect(&PgStoreOptions::from_url(&url).unwrap())
-                        .await
-                        .unwrap();
-                    store.close().await;
-                },
-            )
-            .await
-            .expect("PostgreSQL at NENCHO_TEST_PG_URL");
-            let store = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
-                .await
-                .unwrap();
-            (Arc::new(store), Box::new(database))
-        }
-        other => panic!("unknown store {other}"),
-    }
-}
-
-fn employee(
-    actor: &CurrentUser,
-    company: &Company,
-    index: usize,
-    user: Option<nencho_kernel::UserId>,
-) -> Employee {
-    Employee {
-        id: EmployeeId::generate(&SystemClock),
-        tenant_id: actor.tenant.id,
-        company_id: company.id,
-        number: EmployeeNumber::parse(&format!("E{index:06}")).unwrap(),
-        name: PersonName {
-            family: "山田".into(),
-            given: format!("太郎{index}"),
-            family_kana: "ヤマダ".into(),
-            given_kana: "タロウ".into(),
-        },
-        birth_date: Date::from_calendar_date(1985, time::Month::May, 1).unwrap(),
-        postal_code: None,
-        address: "東京都千代田区丸の内1-1".into(),
-        email: None,
-        department: Some(["総務部", "営業部", "開発部"][index % 3].into()),
-        employment_type: EmploymentType::Regular,
-        hire_date: None,
-        leave_date: None,
-        user_id: user,
-        updated_at: SystemClock.now(),
-    }
-}
-
-/// The median and the 95th percentile of `samples`, in milliseconds.
-fn summary(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    let at = |fraction: f64| {
-        let index = ((samples.len() as f64 - 1.0) * fraction).round() as usize;
-        samples[index].as_secs_f64() * 1000.0
-    };
-    format!(
-        "median {:>8.2} ms  p95 {:>8.2} ms  ({} runs)",
-        at(0.5),
-        at(0.95),
-        samples.len()
-    )
 }
 
 /// The child of employee `index`'s declaration: one child per employee, except that every
@@ -178,7 +92,12 @@ fn run_one(store_name: &str) {
         .unwrap();
     runtime.block_on(async {
         let directory = tempfile::tempdir().unwrap();
-        let (store, _keep_alive) = open(store_name, directory.path()).await;
+        let (store, _keep_alive) = support::open_store(
+            store_name,
+            directory.path(),
+            "nencho_http_bench_declarations_100k",
+        )
+        .await;
         let context = support::context(store.clone());
         let (company, actor) = support::acme_with_company(&context).await;
 
@@ -188,7 +107,7 @@ fn run_one(store_name: &str) {
         for index in 0..count {
             // The ADMIN is employee 0, so the same actor also files a declaration of their own.
             let user = (index == 0).then_some(actor.user.id);
-            batch.push(employee(&actor, &company, index, user));
+            batch.push(support::employee(&company, index, user));
             if batch.len() == 5_000 || index + 1 == count {
                 store
                     .apply_employees(actor.tenant.id, company.id, &batch, &[])
@@ -240,7 +159,7 @@ fn run_one(store_name: &str) {
         }
         println!(
             "  dashboard before requests (counts + page 1)      {}",
-            summary(samples)
+            support::summary(samples)
         );
 
         let step = Instant::now();
@@ -278,7 +197,7 @@ fn run_one(store_name: &str) {
                 samples.push(step.elapsed());
                 assert_eq!(shown.counts.total(), count as u64);
             }
-            println!("  {label:<48} {}", summary(samples));
+            println!("  {label:<48} {}", support::summary(samples));
         }
 
         let mut version = store
@@ -310,7 +229,7 @@ fn run_one(store_name: &str) {
         }
         println!(
             "  save one step of the flow (load, check, diff, write) {}",
-            summary(samples)
+            support::summary(samples)
         );
 
         // Mid-season: a tenth of the company has handed in a declaration with a certificate.
@@ -389,7 +308,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}",
             "review digest counts (提出済 by company, department)",
-            summary(samples)
+            support::summary(samples)
         );
         let mut samples = Vec::new();
         let mut shared = 0;
@@ -405,7 +324,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}",
             "dashboard with declarations (counts + page 1)",
-            summary(samples)
+            support::summary(samples)
         );
         let only_shared = DashboardRequest {
             shared_claims: true,
@@ -424,7 +343,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}   ({shared} sharing a person)",
             "dashboard filtered 重複の疑い",
-            summary(samples)
+            support::summary(samples)
         );
         let mut samples = Vec::new();
         for row in sharing.iter().filter_map(|row| row.filing.as_ref()) {
@@ -438,7 +357,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}",
             "review one declaration (with 重複扶養チェック)",
-            summary(samples)
+            support::summary(samples)
         );
         let mut samples = Vec::new();
         for row in sharing.iter() {
@@ -456,7 +375,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}",
             "  of which the 重複扶養チェック",
-            summary(samples)
+            support::summary(samples)
         );
 
         let awaiting = DashboardRequest {
@@ -477,7 +396,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}",
             "dashboard filtered 原本未着",
-            summary(samples)
+            support::summary(samples)
         );
 
         let awaited: Vec<_> = dashboard(&context, &actor, company.id, year, awaiting.clone())
@@ -499,7 +418,7 @@ fn run_one(store_name: &str) {
         }
         println!(
             "  record one original received (check, write, recount) {}",
-            summary(samples)
+            support::summary(samples)
         );
         let shown = dashboard(&context, &actor, company.id, year, awaiting)
             .await
@@ -551,7 +470,11 @@ fn run_one(store_name: &str) {
                 outcome.excluded.len() as u64
             );
         }
-        println!("  {:<48} {}", "dashboard filtered 対象外", summary(samples));
+        println!(
+            "  {:<48} {}",
+            "dashboard filtered 対象外",
+            support::summary(samples)
+        );
         let mut samples = Vec::new();
         for _ in 0..10 {
             let step = Instant::now();
@@ -567,7 +490,7 @@ fn run_one(store_name: &str) {
         println!(
             "  {:<48} {}",
             "部署別の進捗 (every department's counts)",
-            summary(samples)
+            support::summary(samples)
         );
     });
 }

@@ -245,12 +245,7 @@ pub fn department_counts(
         let count = u64::try_from(row.integer("count")?).map_err(|_| corrupt("negative count"))?;
         let counts = departments
             .entry((department.is_none(), department.unwrap_or_default()))
-            .or_insert_with(|| nencho_ports::StatusCounts {
-                counts: FilingStatus::ALL
-                    .into_iter()
-                    .map(|status| (status, 0))
-                    .collect(),
-            });
+            .or_insert_with(nencho_ports::StatusCounts::zero);
         if let Some(slot) = counts.counts.iter_mut().find(|(known, _)| *known == status) {
             slot.1 += count;
         }
@@ -265,10 +260,7 @@ pub fn department_counts(
 }
 
 pub fn status_counts(found: &[impl RowReader]) -> Result<nencho_ports::StatusCounts, StoreError> {
-    let mut counts: Vec<(FilingStatus, u64)> = FilingStatus::ALL
-        .into_iter()
-        .map(|status| (status, 0))
-        .collect();
+    let mut counts = nencho_ports::StatusCounts::zero().counts;
     let mut current_employees = 0;
     for row in found {
         let status = status(row, "status")?;

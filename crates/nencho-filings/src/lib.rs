@@ -51,7 +51,9 @@ pub use originals::{
     NOT_RECEIVED, OriginalError, OriginalLine, OriginalMethod, OriginalReceipt, awaits_originals,
     original_lines, parse_original_key, pending_originals, receipt_change,
 };
-pub use periods::{DateRange, EditScope, FilingPeriods, PeriodError, adjustment_year};
+pub use periods::{
+    DateRange, EditScope, FilingPeriods, FilingWindow, PeriodError, adjustment_year,
+};
 pub use reminders::{
     REMINDER_DAYS_BEFORE, REMINDER_HOUR, ReminderDay, due_reminder, reminder_schedule,
 };

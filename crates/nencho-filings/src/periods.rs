@@ -71,6 +71,18 @@ pub enum EditScope {
     ViewOnly,
 }
 
+/// Where a company's 提出期間 stands on a given day, in whole days (Japan dates): what the
+/// overview of the companies shows a 社労士 chasing many deadlines at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilingWindow {
+    /// Opens in this many days (at least 1).
+    NotYetOpen { opens_in: i64 },
+    /// Open; `days_left` after today (0: today is the last day).
+    Open { days_left: i64 },
+    /// Closed this many days ago (at least 1).
+    Closed { days_ago: i64 },
+}
+
 impl FilingPeriods {
     pub fn new(
         company_id: CompanyId,
@@ -96,6 +108,23 @@ impl FilingPeriods {
             refiling,
             year_round_changes,
         })
+    }
+
+    /// Where the 提出期間 stands on `today` (a Japan date).
+    pub fn filing_window(&self, today: Date) -> FilingWindow {
+        if today < self.filing.start {
+            FilingWindow::NotYetOpen {
+                opens_in: (self.filing.start - today).whole_days(),
+            }
+        } else if today <= self.filing.end {
+            FilingWindow::Open {
+                days_left: (self.filing.end - today).whole_days(),
+            }
+        } else {
+            FilingWindow::Closed {
+                days_ago: (today - self.filing.end).whole_days(),
+            }
+        }
     }
 
     /// What an employee may change on `today` (Japan date), for a declaration that was or was
@@ -177,6 +206,32 @@ mod tests {
         assert_eq!(
             periods.employee_scope(date!(2027 - 01 - 05), true),
             EditScope::DependantsAndInsurance
+        );
+    }
+
+    #[test]
+    fn the_filing_window_counts_whole_days_on_both_sides_of_the_period() {
+        // 提出期間 2026-11-10〜2026-11-30, both ends included.
+        let periods = periods(None, false);
+        assert_eq!(
+            periods.filing_window(date!(2026 - 11 - 09)),
+            FilingWindow::NotYetOpen { opens_in: 1 }
+        );
+        assert_eq!(
+            periods.filing_window(date!(2026 - 11 - 10)),
+            FilingWindow::Open { days_left: 20 }
+        );
+        assert_eq!(
+            periods.filing_window(date!(2026 - 11 - 30)),
+            FilingWindow::Open { days_left: 0 }
+        );
+        assert_eq!(
+            periods.filing_window(date!(2026 - 12 - 01)),
+            FilingWindow::Closed { days_ago: 1 }
+        );
+        assert_eq!(
+            periods.filing_window(date!(2027 - 01 - 01)),
+            FilingWindow::Closed { days_ago: 32 }
         );
     }
 

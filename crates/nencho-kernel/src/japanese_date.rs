@@ -208,6 +208,20 @@ pub fn format_wareki(date: Date) -> Option<String> {
     })
 }
 
+/// The day of the week as a Japanese calendar writes it after a date: `月` … `日`
+/// (`11月30日(月)`), so that a deadline reads at a glance.
+pub fn japanese_weekday(date: Date) -> &'static str {
+    match date.weekday() {
+        time::Weekday::Monday => "月",
+        time::Weekday::Tuesday => "火",
+        time::Weekday::Wednesday => "水",
+        time::Weekday::Thursday => "木",
+        time::Weekday::Friday => "金",
+        time::Weekday::Saturday => "土",
+        time::Weekday::Sunday => "日",
+    }
+}
+
 /// Reads a date as [`JapaneseDate::parse`] does and returns the calendar date.
 pub fn parse_japanese_date(text: &str) -> Result<Date, JapaneseDateError> {
     let text = text.trim();
@@ -432,6 +446,14 @@ mod tests {
 
     fn parse(text: &str) -> Result<Date, JapaneseDateError> {
         parse_japanese_date(text)
+    }
+
+    #[test]
+    fn weekdays_read_in_japanese() {
+        // 2026-11-30 is a Monday, 2026-11-29 a Sunday (any calendar).
+        assert_eq!(japanese_weekday(date!(2026 - 11 - 30)), "月");
+        assert_eq!(japanese_weekday(date!(2026 - 11 - 29)), "日");
+        assert_eq!(japanese_weekday(date!(2026 - 12 - 05)), "土");
     }
 
     #[test]

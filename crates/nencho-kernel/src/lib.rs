@@ -21,7 +21,8 @@ pub use ids::{
     TenantId, UserId,
 };
 pub use japanese_date::{
-    JapaneseDate, JapaneseDateError, JapaneseEra, format_wareki, parse_japanese_date,
+    JapaneseDate, JapaneseDateError, JapaneseEra, format_wareki, japanese_weekday,
+    parse_japanese_date,
 };
 pub use money::{Yen, YenParseError};
 pub use tax_year::{TaxYear, TaxYearError};

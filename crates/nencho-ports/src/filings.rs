@@ -58,6 +58,49 @@ impl StatusCounts {
     pub fn total(&self) -> u64 {
         self.counts.iter().map(|(_, count)| count).sum()
     }
+
+    /// Every status at zero.
+    pub fn zero() -> Self {
+        Self {
+            counts: FilingStatus::ALL
+                .into_iter()
+                .map(|status| (status, 0))
+                .collect(),
+        }
+    }
+
+    /// Adds `other`'s counts to these (a 合計 row, or a role's several departments).
+    pub fn add(&mut self, other: &StatusCounts) {
+        for (status, count) in &other.counts {
+            match self
+                .counts
+                .iter_mut()
+                .find(|(candidate, _)| candidate == status)
+            {
+                Some(slot) => slot.1 += count,
+                None => self.counts.push((*status, *count)),
+            }
+        }
+    }
+
+    /// Those the adjustment applies to: everyone but those set aside (対象外).
+    pub fn due(&self) -> u64 {
+        self.total() - self.of(FilingStatus::Excluded)
+    }
+
+    /// Requested and not handed in (依頼中, 入力中, 差戻し): those a reminder goes to.
+    pub fn awaited(&self) -> u64 {
+        self.counts
+            .iter()
+            .filter(|(status, _)| *status != FilingStatus::NotRequested && status.awaits_employee())
+            .map(|(_, count)| count)
+            .sum()
+    }
+
+    /// Handed in: 提出済 and 承認済 (a returned declaration is back with the employee).
+    pub fn handed_in(&self) -> u64 {
+        self.of(FilingStatus::Submitted) + self.of(FilingStatus::Approved)
+    }
 }
 
 /// One department's progress: its current employees by the status of their declaration.

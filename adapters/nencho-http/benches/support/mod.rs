@@ -13,6 +13,9 @@ use nencho_identity::{
 };
 use nencho_kernel::SystemClock;
 use nencho_ports::Store;
+use nencho_store_contract::postgres::TestDatabase;
+use nencho_store_postgres::{PgStore, PgStoreOptions};
+use nencho_store_sqlite::{SqliteStore, SqliteStoreOptions};
 use nencho_tenancy::{Company, CompanyName, SiteAddress};
 
 /// The benchmark's `main`: `run_one(store)` for the store named in `variable`, or, when it is
@@ -35,6 +38,43 @@ pub fn run_on_each_store(name: &str, variable: &str, run_one: fn(&str)) {
                 assert!(status.success(), "the {store} run failed");
             }
         }
+    }
+}
+
+/// A fresh, migrated store named `store_name` ("sqlite" under `directory`, or "postgres": a
+/// database of its own named after `database`, at `NENCHO_TEST_PG_URL` as in the tests), and
+/// what must live as long as it.
+#[allow(dead_code)] // not every benchmark opens its store this way
+pub async fn open_store(
+    store_name: &str,
+    directory: &std::path::Path,
+    database: &str,
+) -> (Arc<dyn Store>, Box<dyn std::any::Any>) {
+    match store_name {
+        "sqlite" => {
+            let store = SqliteStore::open(&SqliteStoreOptions::at(SqliteStore::default_path(
+                directory,
+            )))
+            .await
+            .unwrap();
+            (Arc::new(store), Box::new(()))
+        }
+        "postgres" => {
+            let database =
+                TestDatabase::create(database, &PgStore::schema_fingerprint(), |url| async move {
+                    let store = PgStore::connect(&PgStoreOptions::from_url(&url).unwrap())
+                        .await
+                        .unwrap();
+                    store.close().await;
+                })
+                .await
+                .expect("PostgreSQL at NENCHO_TEST_PG_URL");
+            let store = PgStore::connect(&PgStoreOptions::from_url(&database.url).unwrap())
+                .await
+                .unwrap();
+            (Arc::new(store), Box::new(database))
+        }
+        other => panic!("unknown store {other}"),
     }
 }
 
@@ -99,4 +139,52 @@ pub async fn acme_with_company(context: &AppContext) -> (Company, CurrentUser) {
         stage: nencho_identity::SessionStage::Complete,
     };
     (company, actor)
+}
+
+/// Employee `index` of `company` (number `E000123`, one of three departments in turn), whose ID
+/// is `user`.
+#[allow(dead_code)] // not every benchmark registers employees one by one
+pub fn employee(
+    company: &Company,
+    index: usize,
+    user: Option<nencho_kernel::UserId>,
+) -> nencho_tenancy::Employee {
+    nencho_tenancy::Employee {
+        id: nencho_kernel::EmployeeId::generate(&SystemClock),
+        tenant_id: company.tenant_id,
+        company_id: company.id,
+        number: nencho_tenancy::EmployeeNumber::parse(&format!("E{index:06}")).unwrap(),
+        name: nencho_tenancy::PersonName {
+            family: "山田".into(),
+            given: format!("太郎{index}"),
+            family_kana: "ヤマダ".into(),
+            given_kana: "タロウ".into(),
+        },
+        birth_date: nencho_kernel::Date::from_calendar_date(1985, time::Month::May, 1).unwrap(),
+        postal_code: None,
+        address: "東京都千代田区丸の内1-1".into(),
+        email: None,
+        department: Some(["総務部", "営業部", "開発部"][index % 3].into()),
+        employment_type: nencho_tenancy::EmploymentType::Regular,
+        hire_date: None,
+        leave_date: None,
+        user_id: user,
+        updated_at: nencho_kernel::Clock::now(&SystemClock),
+    }
+}
+
+/// The median and the 95th percentile of `samples`, in milliseconds.
+#[allow(dead_code)] // not every benchmark reports this way
+pub fn summary(mut samples: Vec<std::time::Duration>) -> String {
+    samples.sort();
+    let at = |fraction: f64| {
+        let index = ((samples.len() as f64 - 1.0) * fraction).round() as usize;
+        samples[index].as_secs_f64() * 1000.0
+    };
+    format!(
+        "median {:>8.2} ms  p95 {:>8.2} ms  ({} runs)",
+        at(0.5),
+        at(0.95),
+        samples.len()
+    )
 }

@@ -76,3 +76,17 @@ pub(crate) fn stream_csv<C: Send + 'static>(
         .with_header("Cache-Control", "no-store")
         .into_response()
 }
+
+/// [`stream_csv`] of rows already in hand (a summary table of a few hundred lines at most).
+pub(crate) fn csv_of_rows(
+    encoding: CsvEncoding,
+    file_stem: &str,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> Response {
+    let mut rows = Some(rows);
+    stream_csv(encoding, file_stem, header, move |_: Option<()>| {
+        let page = rows.take().unwrap_or_default();
+        Box::pin(async move { Ok((page, None)) })
+    })
+}

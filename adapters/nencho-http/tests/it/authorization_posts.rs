@@ -445,6 +445,21 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[]),
             [CF, CF, NO, NO, NO, NO],
         ),
+        // … and 全社の進捗's 督促, request_filings in every company chosen.
+        row(
+            "/admin/filings/remind".into(),
+            form(&[("year", &year.to_string()), ("company", &a.to_string())]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            "/admin/filings/remind".into(),
+            form(&[
+                ("year", &year.to_string()),
+                ("company", &a.to_string()),
+                ("company", &b.to_string()),
+            ]),
+            [CF, CF, NO, NO, NO, NO],
+        ),
         row(
             format!("/admin/companies/{a}/filings/{year}/remind-originals"),
             form(&[]),

@@ -76,6 +76,7 @@ mod import;
 mod maintenance;
 mod metrics;
 mod originals;
+mod overview;
 mod print;
 mod review_digest;
 mod second_factor;

@@ -1226,6 +1226,10 @@ mod authorization_matrix {
             // The declarations (docs/declarations.md): view_filings …
             ("/admin/filings".into(), [OK, OK, OK, OK, OK, NO]),
             (
+                format!("/admin/filings/progress.csv?year={year}&encoding=sjis"),
+                [OK, OK, OK, OK, OK, NO],
+            ),
+            (
                 format!("/admin/companies/{a}/filings/{year}"),
                 [OK, OK, OK, OK, OK, NO],
             ),

@@ -11,6 +11,7 @@ pub mod claims;
 pub mod exclusions;
 mod mails;
 pub mod originals;
+pub mod overview;
 pub mod own;
 pub mod payroll;
 pub mod periods;

@@ -118,6 +118,44 @@ pub async fn remind(
     Ok(outcome)
 }
 
+/// 督促 in several companies at once, from 全社の進捗: everyone awaited in each (as [`remind`]
+/// with [`Recipients::Everyone`]). Every company is checked first — RequestFilings in all of them,
+/// then their periods set — so that one refusal sends nothing at all. Each company once, in the given order.
+pub async fn remind_companies(
+    context: &AppContext,
+    actor: &CurrentUser,
+    tax_year: TaxYear,
+    companies: &[CompanyId],
+) -> Result<Vec<(Company, Outcome)>, AppError> {
+    let mut chosen: Vec<CompanyId> = Vec::with_capacity(companies.len());
+    for company in companies {
+        if !chosen.contains(company) {
+            chosen.push(*company);
+        }
+    }
+    if chosen.is_empty() {
+        return Err(AppError::Invalid {
+            field: "company",
+            message: "督促する会社を選択してください。".into(),
+        });
+    }
+    // The permission everywhere before any rule: a company out of reach is a 403 whatever the
+    // others' periods.
+    for company in &chosen {
+        require(context, actor, Permission::RequestFilings, Some(*company)).await?;
+    }
+    let mut prepared = Vec::with_capacity(chosen.len());
+    for company in &chosen {
+        prepared.push(prepare(context, actor, *company, tax_year).await?.0);
+    }
+    let mut outcomes = Vec::with_capacity(prepared.len());
+    for company in prepared {
+        let outcome = remind(context, actor, company.id, tax_year, Recipients::Everyone).await?;
+        outcomes.push((company, outcome));
+    }
+    Ok(outcomes)
+}
+
 /// Whether the reminders are for this declaration: requested but not submitted (依頼中, 入力中,
 /// 差戻し).
 fn awaits_reminder(row: &FilingRow) -> bool {

@@ -449,8 +449,17 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     // 5. The 担当者 returns it with a comment.
     accept_invitation(&browser, &clerk_link, &clerk_id, CLERK_PASSWORD).await;
     browser.goto(&format!("{site}/admin/filings")).await;
+    // 全社の進捗: the company's line tells how long is left of its 提出期間 (today + 30).
+    let lines = texts(&browser, "#company-progress tr.company").await;
+    if !lines.iter().any(|line| line.contains("あと30日")) {
+        browser
+            .fail(&format!(
+                "the overview should say 30 days are left: {lines:#?}"
+            ))
+            .await;
+    }
     browser
-        .click(&format!(r#"#filing-companies a[href="{dashboard}"]"#))
+        .click(&format!(r#"#company-progress a[href="{dashboard}"]"#))
         .await;
     browser.wait_for_path(&dashboard).await;
     open_review(&browser, EMPLOYEE_NUMBER).await;

@@ -18,7 +18,7 @@ use super::staff::{company_and_year, urlencode};
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::Site;
-use crate::sites::csv_download::stream_csv;
+use crate::sites::csv_download::csv_of_rows;
 use crate::sites::layout::Layout;
 use crate::sites::render::{page, plain_not_found};
 
@@ -47,7 +47,7 @@ struct DepartmentsPage {
 }
 
 /// `part` of `whole` as a percentage with one decimal (`—` when there is no whole).
-fn share(part: u64, whole: u64) -> String {
+pub(super) fn share(part: u64, whole: u64) -> String {
     if whole == 0 {
         return "—".to_owned();
     }
@@ -57,15 +57,13 @@ fn share(part: u64, whole: u64) -> String {
 
 /// The row of `counts`: those set aside (対象外) are left out of the shares.
 fn row(name: String, link: Option<String>, counts: &StatusCounts) -> DepartmentRow {
-    let due = counts.total() - counts.of(FilingStatus::Excluded);
-    let approved = counts.of(FilingStatus::Approved);
     DepartmentRow {
         name,
         link,
         total: counts.total(),
         counts: counts.counts.iter().map(|(_, count)| *count).collect(),
-        handed_in: share(counts.of(FilingStatus::Submitted) + approved, due),
-        approved: share(approved, due),
+        handed_in: share(counts.handed_in(), counts.due()),
+        approved: share(counts.of(FilingStatus::Approved), counts.due()),
     }
 }
 
@@ -75,16 +73,9 @@ fn rows_of(
     dashboard: &str,
     departments: &[nencho_ports::DepartmentCounts],
 ) -> (Vec<DepartmentRow>, Option<DepartmentRow>) {
-    let mut all = StatusCounts {
-        counts: FilingStatus::ALL
-            .into_iter()
-            .map(|status| (status, 0))
-            .collect(),
-    };
+    let mut all = StatusCounts::zero();
     for department in departments {
-        for (slot, (_, count)) in all.counts.iter_mut().zip(&department.counts.counts) {
-            slot.1 += count;
-        }
+        all.add(&department.counts);
     }
     let rows = departments
         .iter()
@@ -137,7 +128,7 @@ pub async fn csv(
             .map(|status| status.japanese_name().to_owned()),
     );
     header.extend(["提出率".to_owned(), "承認率".to_owned()]);
-    let mut lines: Vec<Vec<String>> = rows
+    let lines: Vec<Vec<String>> = rows
         .into_iter()
         .chain(all)
         .map(|row| {
@@ -147,14 +138,11 @@ pub async fn csv(
             cells
         })
         .collect();
-    stream_csv(
+    csv_of_rows(
         CsvEncoding::asked(query.encoding.as_deref()),
         &format!("departments-{}", tax_year.year()),
         header,
-        move |_: Option<()>| {
-            let page = std::mem::take(&mut lines);
-            Box::pin(async move { Ok((page, None)) })
-        },
+        lines,
     )
 }
 

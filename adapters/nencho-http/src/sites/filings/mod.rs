@@ -10,6 +10,7 @@ mod exclusions;
 mod flow;
 mod form;
 mod originals;
+mod overview;
 mod own_slips;
 mod payroll;
 mod print;
@@ -90,7 +91,9 @@ pub fn routes(route: Route) -> Route {
             "/slips/:year/replaced/:number/print.pdf",
             get(own_slips::replaced_pdf),
         )
-        .at("/admin/filings", get(staff::companies))
+        .at("/admin/filings", get(overview::show))
+        .at("/admin/filings/progress.csv", get(overview::csv))
+        .at("/admin/filings/remind", post(overview::remind_selected))
         .at(
             "/admin/companies/:id/filings/:year",
             get(staff::show_dashboard),

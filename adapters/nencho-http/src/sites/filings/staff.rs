@@ -6,7 +6,6 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::{grants_of, reaches, require};
-use nencho_app::companies::companies_with;
 use nencho_app::filings::japan_today;
 use nencho_app::filings::originals::remind_originals;
 use nencho_app::filings::periods::{PeriodsInput, periods_of, set_periods};
@@ -37,46 +36,6 @@ use crate::sites::render::{page, plain_not_found, rejected_form};
 /// The tax year the pages open by default: the one whose adjustment is under way in Japan.
 pub fn default_year(services: &HttpServices) -> i32 {
     nencho_filings::adjustment_year(japan_today(&services.app))
-}
-
-struct CompanyLink {
-    id: String,
-    name: String,
-}
-
-#[derive(Template)]
-#[template(path = "site/filing_companies.html")]
-struct CompaniesPage {
-    layout: Layout,
-    year: i32,
-    companies: Vec<CompanyLink>,
-}
-
-/// `/admin/filings`: the companies whose declarations the user may see.
-#[handler]
-pub async fn companies(request: &Request, services: Data<&Arc<HttpServices>>) -> Response {
-    let (site, current) = match Site::enter(request, &services).await {
-        Ok(entered) => entered,
-        Err(response) => return response,
-    };
-    match companies_with(&services.app, &current, Permission::ViewFilings).await {
-        Ok(companies) if companies.is_empty() => failure(&site, &AppError::Forbidden).await,
-        Ok(companies) => page(
-            &CompaniesPage {
-                layout: site.layout().with_user(&current),
-                year: default_year(&services),
-                companies: companies
-                    .into_iter()
-                    .map(|company| CompanyLink {
-                        id: company.id.to_string(),
-                        name: company.name.as_str().to_owned(),
-                    })
-                    .collect(),
-            },
-            StatusCode::OK,
-        ),
-        Err(error) => failure(&site, &error).await,
-    }
 }
 
 struct CountView {

@@ -1,0 +1,291 @@
+//! 全社の進捗 (`/admin/filings`) through the HTTP surface, on SQLite and on PostgreSQL: one line
+//! per company the user may watch with its counts, shares and deadline; the orders; the 合計;
+//! the CSV; a role narrowed to departments sees only its departments' figures; bad parameters
+//! are a 400 that says which.
+
+use std::sync::Arc;
+
+use nencho_filings::{Filing, FilingStatus};
+use nencho_identity::{CompanyRole, RoleAssignment};
+use nencho_kernel::{Clock, FilingId, JAPAN_STANDARD_TIME, SystemClock, japanese_weekday};
+use nencho_ports::{FilingWrite, Store};
+use poem::http::StatusCode;
+
+use crate::filings::{employee_of, world};
+use crate::sites::{registered_company, session_user};
+
+on_both_stores!(the_overview_lines_up_every_company_with_its_counts_and_deadline);
+
+/// The `<tr class="company">` rows of the page, in order.
+fn company_rows(page: &str) -> Vec<&str> {
+    page.split(r#"<tr class="company">"#)
+        .skip(1)
+        .map(|row| row.split("</tr>").next().unwrap())
+        .collect()
+}
+
+async fn the_overview_lines_up_every_company_with_its_counts_and_deadline(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let year = world.year;
+    world.open_periods().await;
+    let tenant = world.company.tenant_id;
+    // 株式会社エー: E0001 (総務部) approved, E0002 (経理部) nothing yet; periods to 12-31.
+    let other = employee_of(&world.services, tenant, world.company.id).await;
+    let mut accounting = store.find_employee(tenant, other).await.unwrap().unwrap();
+    accounting.department = Some("経理部".into());
+    store.update_employee(tenant, &accounting).await.unwrap();
+    let mut approved = Filing::new(
+        FilingId::generate(&SystemClock),
+        tenant,
+        world.company.id,
+        world.employee.id,
+        year,
+        SystemClock.now(),
+    );
+    approved.status = FilingStatus::Approved;
+    approved.version = 1;
+    store
+        .write_filings(
+            tenant,
+            &[FilingWrite {
+                filing: approved,
+                expected_version: 0,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+    // 株式会社ビー: one employee, nothing requested, no periods.
+    let second = registered_company(&world.services, tenant, "株式会社ビー").await;
+    employee_of(&world.services, tenant, second.id).await;
+
+    let y = year.year();
+    let (status, page, _) = world.admin.get(&format!("/admin/filings?year={y}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let rows = company_rows(&page);
+    assert_eq!(rows.len(), 2, "{page}");
+    // By name: エー then ビー.
+    let a = format!("/admin/companies/{}/filings/{y}", world.company.id);
+    assert!(
+        rows[0].contains(&format!(r#"<a href="{a}">株式会社エー</a>"#)),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[0].contains(r#"<td class="total" data-label="人数">2</td>"#));
+    assert!(rows[0].contains(r#"<td class="handed-in" data-label="提出率">50.0%</td>"#));
+    assert!(rows[0].contains(r#"<td class="approved" data-label="承認率">50.0%</td>"#));
+    // The filing period ends on 12-31 of the year: its weekday, and the days left from today.
+    let today = SystemClock.now().to_offset(JAPAN_STANDARD_TIME).date();
+    let end = time::Date::from_calendar_date(y, time::Month::December, 31).unwrap();
+    let days_left = (end - today).whole_days();
+    assert!(
+        rows[0].contains(&format!("{y}年12月31日({})", japanese_weekday(end))),
+        "{}",
+        rows[0]
+    );
+    let window = if days_left == 0 {
+        "本日締切".to_owned()
+    } else {
+        format!("あと{days_left}日")
+    };
+    assert!(rows[0].contains(&window), "{}", rows[0]);
+    assert!(rows[1].contains("株式会社ビー") && rows[1].contains("期間未設定"));
+    assert!(
+        rows[1].contains(&format!(
+            r#"<a class="periods-link" href="/admin/companies/{}/periods/{y}">期間を設定</a>"#,
+            second.id
+        )),
+        "the ADMIN may set the missing periods: {}",
+        rows[1]
+    );
+    assert!(
+        page.contains(
+            r#"<tr class="all"><th scope="row">合計</th><td class="total" data-label="人数">3</td>"#
+        ),
+        "{page}"
+    );
+
+    // The least handed in first: ビー (0.0%) before エー (50.0%); the nearest deadline first:
+    // エー (set) before ビー (none).
+    let (_, page, _) = world
+        .admin
+        .get(&format!("/admin/filings?year={y}&order=handed_in"))
+        .await;
+    let rows = company_rows(&page);
+    assert!(rows[0].contains("株式会社ビー") && rows[1].contains("株式会社エー"));
+    assert!(page.contains(r#"<strong aria-current="true">提出率の低い順</strong>"#));
+    let (_, page, _) = world
+        .admin
+        .get(&format!("/admin/filings?year={y}&order=deadline"))
+        .await;
+    let rows = company_rows(&page);
+    assert!(rows[0].contains("株式会社エー") && rows[1].contains("株式会社ビー"));
+
+    // The same table as CSV, in the asked order, for Excel too.
+    let (status, _, csv) = world
+        .admin
+        .get_file(&format!(
+            "/admin/filings/progress.csv?year={y}&order=handed_in"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "会社,範囲,人数,未依頼,依頼中,入力中,提出済,差戻し,承認済,対象外,提出率,承認率,原本未着,重複の疑い,提出期限,期限",
+            "株式会社ビー,全社,1,1,0,0,0,0,0,0,0.0%,0.0%,0,0,,期間未設定",
+            &format!(
+                "株式会社エー,全社,2,1,0,0,0,0,1,0,50.0%,50.0%,0,0,{y}年12月31日({}),{window}",
+                japanese_weekday(end)
+            ),
+        ]
+    );
+    assert_eq!(lines[3], "合計,,3,2,0,0,0,0,1,0,33.3%,33.3%,0,0,,");
+    let (status, _, sjis) = world
+        .admin
+        .get_file(&format!(
+            "/admin/filings/progress.csv?year={y}&encoding=sjis"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (decoded, _, bad) = encoding_rs::SHIFT_JIS.decode(&sjis);
+    assert!(
+        !bad && decoded
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("株式会社エー,全社,2,")
+    );
+
+    // 督促 from the overview: エー's E0002 is requested (so awaited), ビー has no periods.
+    accounting.email = Some(nencho_kernel::EmailAddress::parse("keiri@acme.example").unwrap());
+    store.update_employee(tenant, &accounting).await.unwrap();
+    let (status, _, _) = world
+        .admin
+        .post(&format!("{a}/request"), &[("employee", &other.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = world.admin.get(&format!("/admin/filings?year={y}")).await;
+    let rows = company_rows(&page);
+    assert!(
+        rows[0].contains(&format!(
+            r#"<input type="checkbox" form="remind-companies" name="company" value="{}""#,
+            world.company.id
+        )),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        !rows[1].contains("checkbox"),
+        "nobody awaited, no periods: {}",
+        rows[1]
+    );
+    let mails_before = store.list_mail(tenant, 100).await.unwrap().len();
+    let year_field = y.to_string();
+    let (company_a, company_b) = (world.company.id.to_string(), second.id.to_string());
+    // One company without periods refuses the whole reminder: nothing is sent.
+    let (status, page, _) = world
+        .admin
+        .post(
+            "/admin/filings/remind",
+            &[
+                ("year", year_field.as_str()),
+                ("company", company_a.as_str()),
+                ("company", company_b.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(page.contains("期間がまだ設定されていません") && page.contains("督促は送っていません"));
+    assert_eq!(
+        store.list_mail(tenant, 100).await.unwrap().len(),
+        mails_before
+    );
+    let (status, page, _) = world
+        .admin
+        .post("/admin/filings/remind", &[("year", year_field.as_str())])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("督促する会社を選択してください。"), "{page}");
+    let (status, _, location) = world
+        .admin
+        .post(
+            "/admin/filings/remind",
+            &[
+                ("year", year_field.as_str()),
+                ("company", company_a.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(
+        location.starts_with(&format!("/admin/filings?year={y}&notice=")),
+        "{location}"
+    );
+    let mails = store.list_mail(tenant, 100).await.unwrap();
+    assert_eq!(mails.len(), mails_before + 1, "one reminder, to E0002");
+    assert!(
+        mails
+            .iter()
+            .any(|mail| mail.to.as_str() == "keiri@acme.example"
+                && mail.subject.starts_with("【再送】")),
+        "{mails:#?}"
+    );
+    let (_, page, _) = world.admin.get(&location).await;
+    assert!(page.contains("1社の1件を督促しました。"), "{page}");
+
+    // The 担当者 of エー sees エー alone, with no link to periods it may not set and no 合計.
+    let (status, page, _) = world.staff[1].get("/admin/filings").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let rows = company_rows(&page);
+    assert_eq!(rows.len(), 1, "{page}");
+    assert!(rows[0].contains("株式会社エー") && !page.contains("株式会社ビー"));
+    assert!(!page.contains(r#"<tr class="all">"#));
+
+    // The 承認者, narrowed to 経理部, sees that department's figures only, and says so.
+    let approver = session_user(&world.services.app, &world.notice.tenant, &world.staff[2]).await;
+    store
+        .assign_role(
+            tenant,
+            &RoleAssignment {
+                user_id: approver.user.id,
+                company_id: world.company.id,
+                role: CompanyRole::Approver,
+                departments: vec!["経理部".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let (status, page, _) = world.staff[2]
+        .get(&format!("/admin/filings?year={y}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let rows = company_rows(&page);
+    assert_eq!(rows.len(), 1, "{page}");
+    assert!(rows[0].contains(r#"<span class="hint departments">部署: 経理部</span>"#));
+    assert!(rows[0].contains(r#"<td class="total" data-label="人数">1</td>"#));
+    assert!(rows[0].contains(r#"<td class="handed-in" data-label="提出率">0.0%</td>"#));
+
+    // A general user watches no company; bad parameters say what is wrong.
+    let (status, _, _) = world.staff[0].get("/admin/filings").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, page, _) = world.admin.get("/admin/filings?year=20x6").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains("年分は2019以降の西暦4桁で指定してください。"),
+        "{page}"
+    );
+    let (status, page, _) = world.admin.get("/admin/filings?order=size").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("並べ替えの指定を読めません。"), "{page}");
+    let (status, _, _) = world
+        .admin
+        .get_file("/admin/filings/progress.csv?year=1999")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
