@@ -161,7 +161,8 @@ fn comment_after(events: &[FilingEvent]) -> Option<String> {
             shown = event.comment.clone();
         } else if included {
             shown = before_exclusion.take();
-        } else if event.comment.is_some() {
+        } else if event.comment.is_some() && !crate::submission_note::is_submission(event) {
+            // A submission's note is for the reviewers, not the comment the employee is shown.
             shown = event.comment.clone();
         }
     }
@@ -225,7 +226,7 @@ mod tests {
         };
         let history = vec![
             event(NotRequested, Requested, &FilingAction::Request),
-            event(Requested, Submitted, &FilingAction::Submit),
+            event(Requested, Submitted, &FilingAction::Submit { note: None }),
             event(Submitted, Returned, &returned),
             event(Returned, Excluded, &excluded),
         ];
@@ -241,6 +242,34 @@ mod tests {
             Restoration {
                 status: NotRequested,
                 comment: None,
+            }
+        );
+    }
+
+    #[test]
+    fn a_submission_s_note_is_not_the_comment_shown_to_the_employee() {
+        use FilingStatus::*;
+        let returned = FilingAction::Return {
+            comment: "保険料を確認してください".into(),
+        };
+        let noted = FilingAction::Submit {
+            note: crate::SubmissionNote::parse("直しました").unwrap(),
+        };
+        let excluded = FilingAction::Exclude {
+            reason: "退職".into(),
+        };
+        let history = vec![
+            event(Requested, Submitted, &noted),
+            event(Submitted, Returned, &returned),
+            event(Returned, Submitted, &noted),
+            event(Submitted, Excluded, &excluded),
+        ];
+        // The return's comment stays what the declaration showed; the note went to reviewers.
+        assert_eq!(
+            restoration(&history),
+            Restoration {
+                status: Submitted,
+                comment: Some("保険料を確認してください".into()),
             }
         );
     }

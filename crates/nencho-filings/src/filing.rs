@@ -106,11 +106,11 @@ impl Filing {
             after.document = document;
         }
         let proxy = author.kind == Actor::Staff
-            && matches!(action, FilingAction::Save | FilingAction::Submit);
+            && matches!(action, FilingAction::Save | FilingAction::Submit { .. });
         after.proxy_entered |= proxy;
         match action {
             FilingAction::Request => after.requested_at = Some(now),
-            FilingAction::Submit => after.submitted_at = Some(now),
+            FilingAction::Submit { .. } => after.submitted_at = Some(now),
             FilingAction::Approve => after.approved_at = Some(now),
             FilingAction::Return { comment } => {
                 after.last_comment = Some(comment.trim().to_owned())
@@ -179,7 +179,7 @@ mod tests {
         prop_oneof![
             Just(FilingAction::Request),
             Just(FilingAction::Save),
-            Just(FilingAction::Submit),
+            Just(FilingAction::Submit { note: None }),
             Just(FilingAction::Withdraw),
             "[ あ]{0,2}".prop_map(|comment| FilingAction::Return { comment }),
             Just(FilingAction::Approve),

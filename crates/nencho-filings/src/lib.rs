@@ -22,6 +22,7 @@ mod reminders;
 mod review_digest;
 mod slip;
 mod submission;
+mod submission_note;
 mod validation;
 mod workflow;
 
@@ -63,5 +64,6 @@ pub use slip::{
     SlipParties, SlipPerson, WithholdingSlip, unadjusted_slip, withholding_slip,
 };
 pub use submission::SubmissionRule;
+pub use submission_note::{MAX_NOTE_CHARS, NoteError, SubmissionNote, latest_submission_note};
 pub use validation::{Problem, validate, validate_for_employee};
 pub use workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};

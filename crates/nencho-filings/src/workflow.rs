@@ -108,7 +108,10 @@ pub enum FilingAction {
     Request,
     /// Save the document (a step of the flow, or staff's proxy entry).
     Save,
-    Submit,
+    /// 提出, with what the employee (or staff entering a paper declaration) tells the reviewers.
+    Submit {
+        note: Option<crate::SubmissionNote>,
+    },
     /// The employee takes a submitted declaration back before review (取り下げ).
     Withdraw,
     /// 差戻し with a comment for the employee.
@@ -138,7 +141,7 @@ impl FilingAction {
         match self {
             FilingAction::Request => "依頼",
             FilingAction::Save => "保存",
-            FilingAction::Submit => "提出",
+            FilingAction::Submit { .. } => "提出",
             FilingAction::Withdraw => "取り下げ",
             FilingAction::Return { .. } => "差戻し",
             FilingAction::Approve => "承認",
@@ -148,10 +151,12 @@ impl FilingAction {
         }
     }
 
-    /// The comment the action carries (a return comment, a reopen or exclusion reason).
+    /// The comment the action carries (a return comment, a reopen or exclusion reason, a
+    /// submission's note).
     pub fn comment(&self) -> Option<&str> {
         match self {
             FilingAction::Return { comment } => Some(comment),
+            FilingAction::Submit { note } => note.as_ref().map(crate::SubmissionNote::as_str),
             FilingAction::Reopen { reason } | FilingAction::Exclude { reason } => Some(reason),
             _ => None,
         }
@@ -211,8 +216,8 @@ pub fn transition(
         // Staff may correct a submitted declaration before approving it; it stays submitted and
         // the change is in its history.
         (FilingAction::Save, Submitted) => staff_only(Submitted),
-        (FilingAction::Submit, NotRequested | Requested | Draft | Returned) => Ok(Submitted),
-        (FilingAction::Submit, Submitted) => Err(refused),
+        (FilingAction::Submit { .. }, NotRequested | Requested | Draft | Returned) => Ok(Submitted),
+        (FilingAction::Submit { .. }, Submitted) => Err(refused),
         (FilingAction::Withdraw, Submitted) => match actor {
             Actor::Employee => Ok(Draft),
             Actor::Staff => Err(WorkflowError::EmployeeOnly(name)),
@@ -234,7 +239,7 @@ mod tests {
         prop_oneof![
             Just(FilingAction::Request),
             Just(FilingAction::Save),
-            Just(FilingAction::Submit),
+            Just(FilingAction::Submit { note: None }),
             Just(FilingAction::Withdraw),
             "[ a-z]{0,3}".prop_map(|comment| FilingAction::Return { comment }),
             Just(FilingAction::Approve),
@@ -325,13 +330,13 @@ mod tests {
         assert_eq!(status, Requested);
         status = transition(status, &FilingAction::Save, employee).unwrap();
         assert_eq!(status, Draft);
-        status = transition(status, &FilingAction::Submit, employee).unwrap();
+        status = transition(status, &FilingAction::Submit { note: None }, employee).unwrap();
         let back = FilingAction::Return {
             comment: "保険料の金額を確認してください".into(),
         };
         status = transition(status, &back, staff).unwrap();
         assert_eq!(status, Returned);
-        status = transition(status, &FilingAction::Submit, employee).unwrap();
+        status = transition(status, &FilingAction::Submit { note: None }, employee).unwrap();
         status = transition(status, &FilingAction::Approve, staff).unwrap();
         assert_eq!(status, Approved);
         assert_eq!(
@@ -363,7 +368,14 @@ mod tests {
             Err(WorkflowError::StaffOnly("対象外にする"))
         );
         assert!(transition(Excluded, &FilingAction::Save, Actor::Employee).is_err());
-        assert!(transition(Excluded, &FilingAction::Submit, Actor::Employee).is_err());
+        assert!(
+            transition(
+                Excluded,
+                &FilingAction::Submit { note: None },
+                Actor::Employee
+            )
+            .is_err()
+        );
         assert!(transition(Excluded, &FilingAction::Request, staff).is_err());
         let back = |restore| FilingAction::Include {
             restore,

@@ -531,6 +531,10 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains(r#"id="return-filing""#));
     assert!(
+        !page.contains(r#"id="submission-note""#),
+        "submitted without a note"
+    );
+    assert!(
         !page.contains(r#"id="approve-filing""#),
         "a 担当者 does not approve"
     );
@@ -564,15 +568,51 @@ async fn a_declaration_goes_from_request_through_return_and_approval_to_the_payr
     redirected_to(&answer, &format!("{base}/step/next_year"));
     let (status, page, _) = employee.get(&format!("{base}/review")).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"<textarea id="note" name="note""#),
+        "{page}"
+    );
     let version = hidden(&page, "version");
+    // A note to the reviewers goes with it: too long, it is refused, kept, and nothing changes.
+    let too_long = "あ".repeat(501);
     let (status, page, _) = employee
-        .post(&format!("{base}/submit"), &[("version", version.as_str())])
+        .post(
+            &format!("{base}/submit"),
+            &[("version", version.as_str()), ("note", too_long.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("連絡事項は500文字以内にしてください(いま501文字です)。")
+            && page.contains(&format!(">{too_long}</textarea>")),
+        "{page}"
+    );
+    assert_eq!(
+        world.filing().await.status,
+        FilingStatus::Draft,
+        "not submitted"
+    );
+    let note = "介護医療保険料を証明額に直しました。\r\n証明書の原本は来週持参します。";
+    let (status, page, _) = employee
+        .post(
+            &format!("{base}/submit"),
+            &[("version", version.as_str()), ("note", note)],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
 
-    // The 承認者 approves.
+    // The 承認者 reads the note and approves.
     let (status, page, _) = approver.get(&review).await;
     assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains(r#"<div class="notice" id="submission-note"><strong>提出時の連絡事項</strong>"#)
+            && page.contains(
+                "<p class=\"body\">介護医療保険料を証明額に直しました。\n証明書の原本は来週持参します。</p>"
+            ),
+        "{page}"
+    );
+    // The return's comment is still the one the employee was shown.
+    assert_eq!(world.filing().await.last_comment.as_deref(), Some(comment));
     assert!(page.contains(r#"id="approve-filing""#), "{page}");
     approve_shown(&mut approver, &review, &page).await;
     let approved = world.filing().await;
@@ -814,7 +854,13 @@ async fn a_clerk_enters_a_paper_declaration_for_an_employee_without_an_id(store:
     );
     let version = hidden(&page, "version");
     let (status, page, location) = clerk
-        .post(&format!("{base}/submit"), &[("version", version.as_str())])
+        .post(
+            &format!("{base}/submit"),
+            &[
+                ("version", version.as_str()),
+                ("note", "紙の申告書を11月20日に受領。"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
     assert_eq!(
@@ -836,6 +882,10 @@ async fn a_clerk_enters_a_paper_declaration_for_an_employee_without_an_id(store:
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("(代理入力あり)"), "{page}");
     assert!(page.contains("(代理)"), "the history marks the proxy entry");
+    assert!(
+        page.contains("・代理)<p class=\"body\">紙の申告書を11月20日に受領。</p>"),
+        "the clerk's note, marked as entered by proxy: {page}"
+    );
     assert!(
         page.contains(r#"id="proxy-link""#),
         "a 担当者 may correct it by proxy"

@@ -252,7 +252,7 @@ impl World {
         let saved = save_own_filing(app, &person.current, self.year, 0, document)
             .await
             .unwrap();
-        let submitted = submit_own_filing(app, &person.current, self.year, saved.version)
+        let submitted = submit_own_filing(app, &person.current, self.year, saved.version, "")
             .await
             .unwrap();
         if approve {

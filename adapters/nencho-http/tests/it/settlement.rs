@@ -147,7 +147,7 @@ async fn world(store: &Arc<dyn Store>) -> World<impl poem::Endpoint> {
         let saved = proxy_save(context, &admin_user, employee.id, year, 0, document)
             .await
             .unwrap();
-        let submitted = proxy_submit(context, &admin_user, employee.id, year, saved.version)
+        let submitted = proxy_submit(context, &admin_user, employee.id, year, saved.version, "")
             .await
             .unwrap();
         approve_filing(context, &admin_user, submitted.id, submitted.version)

@@ -154,7 +154,7 @@ async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline(
         .unwrap();
     let submitted = requested
         .apply(
-            &FilingAction::Submit,
+            &FilingAction::Submit { note: None },
             &Author {
                 id: admin.user.id,
                 name: "管理者 (admin)".into(),

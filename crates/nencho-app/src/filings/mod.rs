@@ -46,6 +46,17 @@ pub(crate) fn page_after(after: Option<&str>) -> Result<Option<EmployeeNumber>, 
         .transpose()
 }
 
+/// A submission's note (担当者への連絡事項) as typed: blank is none; too long is refused with
+/// the reason, on the `note` field.
+pub(crate) fn submission_note(
+    text: &str,
+) -> Result<Option<nencho_filings::SubmissionNote>, AppError> {
+    nencho_filings::SubmissionNote::parse(text).map_err(|error| AppError::Invalid {
+        field: "note",
+        message: error.to_string(),
+    })
+}
+
 /// Today in Japan: periods are Japanese calendar days.
 pub fn japan_today(context: &AppContext) -> Date {
     context.clock.now().to_offset(JAPAN_STANDARD_TIME).date()

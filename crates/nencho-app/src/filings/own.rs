@@ -117,13 +117,16 @@ pub async fn save_own_filing(
     .await
 }
 
-/// Submits the declaration as saved; [`AppError::Incomplete`] lists what to fix first.
+/// Submits the declaration as saved, with the employee's `note` to the reviewers (担当者への
+/// 連絡事項, may be blank); [`AppError::Incomplete`] lists what to fix first.
 pub async fn submit_own_filing(
     context: &AppContext,
     actor: &CurrentUser,
     tax_year: TaxYear,
     expected_version: i64,
+    note: &str,
 ) -> Result<Filing, AppError> {
+    let note = super::submission_note(note)?;
     let own = own_filing(context, actor, tax_year).await?;
     if own.scope == EditScope::ViewOnly {
         return Err(closed());
@@ -152,7 +155,7 @@ pub async fn submit_own_filing(
             filing: &own.filing,
             expected_version,
             document: None,
-            action: FilingAction::Submit,
+            action: FilingAction::Submit { note },
             actor_kind: Actor::Employee,
             mail,
         },

@@ -618,14 +618,17 @@ pub async fn proxy_save(
     .await
 }
 
-/// 代理提出: staff submit a proxy-entered declaration for the employee.
+/// 代理提出: staff submit a proxy-entered declaration for the employee, with a `note` for the
+/// reviewers (may be blank).
 pub async fn proxy_submit(
     context: &AppContext,
     actor: &CurrentUser,
     employee_id: EmployeeId,
     tax_year: TaxYear,
     expected_version: i64,
+    note: &str,
 ) -> Result<Filing, AppError> {
+    let note = super::submission_note(note)?;
     let employee = employee_in_scope(context, actor, Permission::EditFilings, employee_id).await?;
     let filing = filing_or_new(context, &employee, tax_year).await?;
     let problems = validate_for_employee(&filing.document, tax_year, employee.hire_date);
@@ -639,7 +642,7 @@ pub async fn proxy_submit(
             filing: &filing,
             expected_version,
             document: None,
-            action: FilingAction::Submit,
+            action: FilingAction::Submit { note },
             actor_kind: Actor::Staff,
             mail: None,
         },

@@ -393,7 +393,7 @@ async fn submitted_by(tenant: &Tenant, company: &Company, taro: &CurrentUser) ->
     )
     .await
     .unwrap();
-    submit_own_filing(context, taro, year(2026), saved.version)
+    submit_own_filing(context, taro, year(2026), saved.version, "")
         .await
         .unwrap()
 }
@@ -417,6 +417,7 @@ async fn proxy_submitted(tenant: &Tenant, employee: &Employee) -> Filing {
         employee.id,
         year(2026),
         saved.version,
+        "",
     )
     .await
     .unwrap()
@@ -709,6 +710,7 @@ async fn requests_go_once_to_every_current_employee_and_reminders_only_to_those_
         second.id,
         year(2026),
         submitted.version,
+        "",
     )
     .await
     .unwrap();
@@ -917,7 +919,7 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
     assert_eq!(change.change.after.as_deref(), Some("6,000,000円"));
 
     // Submitting now lists what is missing.
-    match submit_own_filing(context, &taro, year(2026), 2).await {
+    match submit_own_filing(context, &taro, year(2026), 2, "").await {
         Err(AppError::Incomplete(problems)) => assert_eq!(
             problems,
             [Problem {
@@ -936,7 +938,7 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
         .await
         .unwrap();
     assert_eq!(saved.version, 3);
-    match submit_own_filing(context, &taro, year(2026), 3).await {
+    match submit_own_filing(context, &taro, year(2026), 3, "").await {
         Err(AppError::Incomplete(problems)) => {
             let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
             assert_eq!(paths, ["spouse"]);
@@ -964,7 +966,7 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
     assert_eq!(spouse_name.change.after.as_deref(), Some("山田 花子"));
 
     // A stale version is a conflict and changes nothing.
-    match submit_own_filing(context, &taro, year(2026), 3).await {
+    match submit_own_filing(context, &taro, year(2026), 3, "").await {
         Err(AppError::Conflict(message)) => assert_eq!(message, STALE),
         other => panic!("expected Conflict, got {other:?}"),
     }
@@ -978,7 +980,7 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
     );
 
     tenant.world.clock.advance(time::Duration::minutes(10));
-    let submitted = submit_own_filing(context, &taro, year(2026), 4)
+    let submitted = submit_own_filing(context, &taro, year(2026), 4, "")
         .await
         .unwrap();
     assert_eq!(submitted.status, FilingStatus::Submitted);
@@ -1008,7 +1010,7 @@ async fn the_employee_saves_and_submits_only_inside_the_filing_period() {
         (withdrawn.status, withdrawn.version),
         (FilingStatus::Draft, 6)
     );
-    let again = submit_own_filing(context, &taro, year(2026), 6)
+    let again = submit_own_filing(context, &taro, year(2026), 6, "")
         .await
         .unwrap();
     assert_eq!((again.status, again.version), (FilingStatus::Submitted, 7));
@@ -1094,7 +1096,7 @@ async fn a_return_mails_the_comment_approval_locks_and_a_reopen_opens_two_sectio
     // The employee sees the comment and resubmits.
     let own = own_filing(context, &taro, year(2026)).await.unwrap();
     assert_eq!(own.filing.last_comment.as_deref(), Some(comment));
-    let resubmitted = submit_own_filing(context, &taro, year(2026), returned.version)
+    let resubmitted = submit_own_filing(context, &taro, year(2026), returned.version, "")
         .await
         .unwrap();
     assert_eq!(resubmitted.status, FilingStatus::Submitted);
@@ -1173,7 +1175,7 @@ async fn a_return_mails_the_comment_approval_locks_and_a_reopen_opens_two_sectio
         .unwrap();
     assert_eq!(refiled.status, FilingStatus::Draft);
     assert_eq!(refiled.document.relatives.len(), 2);
-    let resubmitted = submit_own_filing(context, &taro, year(2026), refiled.version)
+    let resubmitted = submit_own_filing(context, &taro, year(2026), refiled.version, "")
         .await
         .unwrap();
     assert_eq!(resubmitted.status, FilingStatus::Submitted);
@@ -1250,7 +1252,7 @@ async fn a_declaration_reopened_inside_the_filing_period_waits_for_the_refiling_
         CLOSED,
     );
     refused_with(
-        submit_own_filing(context, &taro, year(2026), reopened.version).await,
+        submit_own_filing(context, &taro, year(2026), reopened.version, "").await,
         CLOSED,
     );
 }
@@ -1692,7 +1694,7 @@ async fn a_clerk_enters_and_submits_a_paper_filing_marked_as_proxy_entry() {
         .unwrap();
     assert_eq!((saved.status, saved.version), (FilingStatus::Draft, 1));
     assert!(saved.proxy_entered);
-    match proxy_submit(context, &clerk, paper.id, year(2026), 1).await {
+    match proxy_submit(context, &clerk, paper.id, year(2026), 1, "").await {
         Err(AppError::Incomplete(problems)) => {
             assert_eq!(
                 problems,
@@ -1716,7 +1718,7 @@ async fn a_clerk_enters_and_submits_a_paper_filing_marked_as_proxy_entry() {
     .await
     .unwrap();
     assert_eq!((saved.status, saved.version), (FilingStatus::Draft, 2));
-    let submitted = proxy_submit(context, &clerk, paper.id, year(2026), 2)
+    let submitted = proxy_submit(context, &clerk, paper.id, year(2026), 2, "")
         .await
         .unwrap();
     assert_eq!(submitted.status, FilingStatus::Submitted);
@@ -1811,7 +1813,7 @@ async fn the_new_year_starts_from_last_years_approved_declaration_until_confirme
     let saved = save_own_filing(context, &taro, year(2025), 1, complete_document())
         .await
         .unwrap();
-    let submitted = submit_own_filing(context, &taro, year(2025), saved.version)
+    let submitted = submit_own_filing(context, &taro, year(2025), saved.version, "")
         .await
         .unwrap();
     let last_year = approve_filing(context, &tenant.admin, submitted.id, submitted.version)
@@ -1878,7 +1880,7 @@ async fn the_new_year_starts_from_last_years_approved_declaration_until_confirme
         (FilingStatus::Requested, 1)
     );
     assert!(own.filing.document.carried_over_unconfirmed);
-    match submit_own_filing(context, &taro, year(2026), 1).await {
+    match submit_own_filing(context, &taro, year(2026), 1, "").await {
         Err(AppError::Incomplete(problems)) => {
             assert_eq!(problems.len(), 1);
             assert_eq!(problems[0].path, "carried_over");
@@ -1917,7 +1919,7 @@ async fn the_new_year_starts_from_last_years_approved_declaration_until_confirme
             Some("90,000円")
         )]
     );
-    let submitted = submit_own_filing(context, &taro, year(2026), saved.version)
+    let submitted = submit_own_filing(context, &taro, year(2026), saved.version, "")
         .await
         .unwrap();
     assert_eq!(submitted.status, FilingStatus::Submitted);
@@ -2278,6 +2280,7 @@ async fn a_person_claimed_twice_is_shown_to_reviewers_naming_only_whom_their_sco
         daughter.id,
         year(2026),
         saved.version,
+        "",
     )
     .await
     .unwrap();
@@ -2607,7 +2610,7 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
         "対象外の申告書に「保存」はできません。",
     );
     refused_with(
-        submit_own_filing(context, &taro, year(2026), excluded.version).await,
+        submit_own_filing(context, &taro, year(2026), excluded.version, "").await,
         "対象外の申告書に「提出」はできません。",
     );
     let (_, listed) = excluded_employees(context, &viewer, company.id, year(2026), None)

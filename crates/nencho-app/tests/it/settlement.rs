@@ -114,7 +114,7 @@ async fn approved(world: &World, admin: &CurrentUser, employee: &Employee, docum
     let saved = proxy_save(context, admin, employee.id, year(), 0, document)
         .await
         .unwrap();
-    let submitted = proxy_submit(context, admin, employee.id, year(), saved.version)
+    let submitted = proxy_submit(context, admin, employee.id, year(), saved.version, "")
         .await
         .unwrap();
     approve_filing(context, admin, submitted.id, submitted.version)
@@ -308,7 +308,7 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     )
     .await
     .unwrap();
-    match proxy_submit(context, &admin, newcomer.id, year(), unanswered.version).await {
+    match proxy_submit(context, &admin, newcomer.id, year(), unanswered.version, "").await {
         Err(AppError::Incomplete(problems)) => assert_eq!(
             problems
                 .iter()
@@ -338,7 +338,7 @@ async fn payroll_totals_and_approved_declarations_settle_to_the_published_figure
     )
     .await
     .unwrap();
-    let submitted = proxy_submit(context, &admin, newcomer.id, year(), saved.version)
+    let submitted = proxy_submit(context, &admin, newcomer.id, year(), saved.version, "")
         .await
         .unwrap();
     approve_filing(context, &admin, submitted.id, submitted.version)

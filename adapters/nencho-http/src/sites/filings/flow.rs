@@ -297,6 +297,16 @@ struct ReviewPage {
     attachments: AttachmentsView,
     /// 重複扶養チェック (proxy entry only).
     claim_checks: Vec<ClaimCheckView>,
+    /// 担当者への連絡事項 as typed, kept when the submission is refused.
+    note: String,
+    note_error: String,
+}
+
+/// A submission's note as typed and why it was refused, if it was.
+#[derive(Default)]
+struct NoteInput<'a> {
+    text: &'a str,
+    error: Option<&'a str>,
 }
 
 /// Rows to show for a list: the entered ones and one spare.
@@ -722,7 +732,14 @@ async fn show_review(
         Err(error) => return failure(&context.site, &error).await,
     };
     let notice = notice_text(filing_words(context.site.lang), notice);
-    review_page(&context, subject, &loaded, notice, StatusCode::OK)
+    review_page(
+        &context,
+        subject,
+        &loaded,
+        notice,
+        NoteInput::default(),
+        StatusCode::OK,
+    )
 }
 
 fn review_page(
@@ -730,6 +747,7 @@ fn review_page(
     subject: Subject,
     loaded: &Loaded,
     notice: Option<&str>,
+    note: NoteInput<'_>,
     status: StatusCode,
 ) -> Response {
     let w = filing_words(context.site.lang);
@@ -777,6 +795,8 @@ fn review_page(
             can_withdraw: matches!(subject, Subject::Own)
                 && loaded.filing.status == FilingStatus::Submitted
                 && loaded.scope != EditScope::ViewOnly,
+            note: note.text.to_owned(),
+            note_error: note.error.unwrap_or_default().to_owned(),
         },
         status,
     )
@@ -786,6 +806,9 @@ fn review_page(
 pub struct ActionForm {
     csrf_token: String,
     version: i64,
+    /// 担当者への連絡事項 (submission only; may be absent).
+    #[serde(default)]
+    note: String,
 }
 
 #[handler]
@@ -853,11 +876,11 @@ async fn act(
     let current = &context.current;
     let (result, notice) = match (action, subject) {
         (Action::Submit, Subject::Own) => (
-            submit_own_filing(app, current, year, form.version).await,
+            submit_own_filing(app, current, year, form.version, &form.note).await,
             "submitted",
         ),
         (Action::Submit, Subject::Proxy(employee)) => (
-            proxy_submit(app, current, employee, year, form.version).await,
+            proxy_submit(app, current, employee, year, form.version, &form.note).await,
             "submitted",
         ),
         (Action::Withdraw, Subject::Own) => (
@@ -866,18 +889,34 @@ async fn act(
         ),
         (Action::Withdraw, Subject::Proxy(_)) => return plain_not_found(),
     };
-    match result {
-        Ok(_) => see_other(&format!("{}?notice={notice}", subject.base(year))),
+    let (note_error, status) = match result {
+        Ok(_) => return see_other(&format!("{}?notice={notice}", subject.base(year))),
+        Err(AppError::Invalid {
+            field: "note",
+            message,
+        }) => (Some(message), StatusCode::UNPROCESSABLE_ENTITY),
         Err(AppError::Incomplete(_) | AppError::Refused(_) | AppError::Conflict(_)) => {
-            // Show the review again with the reasons (the problems are recomputed there).
-            let loaded = match load(services, current, subject, year).await {
-                Ok(loaded) => loaded,
-                Err(error) => return failure(&context.site, &error).await,
-            };
-            review_page(&context, subject, &loaded, None, StatusCode::CONFLICT)
+            (None, StatusCode::CONFLICT)
         }
-        Err(error) => failure(&context.site, &error).await,
-    }
+        Err(error) => return failure(&context.site, &error).await,
+    };
+    // Show the review again with the reasons (the problems are recomputed there) and the note
+    // as typed.
+    let loaded = match load(services, current, subject, year).await {
+        Ok(loaded) => loaded,
+        Err(error) => return failure(&context.site, &error).await,
+    };
+    review_page(
+        &context,
+        subject,
+        &loaded,
+        None,
+        NoteInput {
+            text: &form.note,
+            error: note_error.as_deref(),
+        },
+        status,
+    )
 }
 
 #[derive(serde::Serialize)]

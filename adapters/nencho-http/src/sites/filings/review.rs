@@ -20,6 +20,7 @@ use super::attachments::{AttachmentsView, attachments_view};
 use super::claim_checks::{ClaimCheckView, claim_check_views};
 use super::views::{
     ChangeView, EventView, FormView, Line, amount_lines, change_views, event_views, form_views,
+    submission_note_view,
 };
 use crate::HttpServices;
 use crate::sites::account::failure;
@@ -59,6 +60,8 @@ struct StaffReviewPage {
     last_year_changes: Vec<DiffLine>,
     events: Vec<EventView>,
     changes: Vec<ChangeView>,
+    /// 担当者への連絡事項 handed in with the latest submission.
+    submission_note: Option<EventView>,
     can_return: bool,
     can_approve: bool,
     can_reopen: bool,
@@ -133,6 +136,7 @@ pub async fn show(
                 })
                 .collect(),
             events: event_views(&found.history),
+            submission_note: submission_note_view(&found.history),
             changes: change_views(&found.history),
             can_return: submitted && may(Permission::ReturnFilings),
             can_approve: submitted && may(Permission::ApproveFilings),

@@ -262,6 +262,11 @@ pub fn event_views(history: &FilingHistory) -> Vec<EventView> {
     history.events.iter().map(event_view).collect()
 }
 
+/// 担当者への連絡事項 of the latest submission, if it carried one.
+pub fn submission_note_view(history: &FilingHistory) -> Option<EventView> {
+    nencho_filings::latest_submission_note(&history.events).map(event_view)
+}
+
 fn event_view(event: &FilingEvent) -> EventView {
     EventView {
         at: when(event.at),
