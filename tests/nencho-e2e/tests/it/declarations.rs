@@ -29,6 +29,8 @@ use crate::smtp_sink::SmtpSink;
 use crate::{MAIL_PATIENCE, choose_new_password, log_in, server_settings};
 
 /// A tiny PNG (1×1): the photo of a certificate the employee attaches.
+/// What the employee tells the reviewers with the second submission.
+const SUBMISSION_NOTE: &str = "介護医療保険料を証明額に直しました。";
 const CERTIFICATE_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa75\x81\x84\0\0\0\0IEND\xaeB`\x82";
 
 const SLUG: &str = "nenchou";
@@ -538,17 +540,25 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     browser.click("#next").await;
     browser.wait_for_path(&format!("{base}/review")).await;
     expect_amounts(&browser, &expected, CARE_PREMIUM_FIXED).await;
+    browser.fill("#note", SUBMISSION_NOTE).await;
     browser.click("#submit-filing").await;
     browser.wait_for_path(&base).await;
     wait_for_status(&browser, "submitted", "提出済").await;
     log_out(&browser, &site).await;
 
-    // 6. The 承認者 sees the history and the changed value, and approves.
+    // 6. The 承認者 reads the employee's note, sees the history and the changed value, and
+    // approves.
     accept_invitation(&browser, &approver_link, &approver_id, APPROVER_PASSWORD).await;
     browser.goto(&format!("{site}{dashboard}")).await;
     expect_awaiting_originals(&browser, "1").await;
     open_review(&browser, EMPLOYEE_NUMBER).await;
     wait_for_status(&browser, "submitted", "提出済").await;
+    let note = texts(&browser, "#submission-note .body").await;
+    if note != [SUBMISSION_NOTE] {
+        browser
+            .fail(&format!("the reviewer should read the note: {note:#?}"))
+            .await;
+    }
     let history = texts(&browser, "#history tr.event").await;
     let submissions = history.iter().filter(|row| row.contains("提出:")).count();
     let returns = history
