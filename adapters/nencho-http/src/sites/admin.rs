@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::account::failure;
 use super::context::{Site, see_other};
 use super::layout::Layout;
+use super::login_notices::{LoginNoticeCard, LoginNotices};
 use super::render::{page, rejected_form};
 use crate::HttpServices;
 
@@ -35,6 +36,8 @@ struct UsersPage {
     layout: Layout,
     rows: Vec<UserRow>,
     issued: Option<(String, String)>,
+    /// ログインのご案内 for the initial password just issued.
+    notices: LoginNotices,
     w2: &'static super::second_factor::SecondFactorWords,
     staff_rule: bool,
     /// Enabled IDs with 2段階認証 on, and all enabled IDs.
@@ -44,7 +47,7 @@ struct UsersPage {
 async fn users_page(
     site: &Site<'_>,
     current: &CurrentUser,
-    issued: Option<(String, String)>,
+    issued: Option<LoginNoticeCard>,
     notice: Option<&str>,
 ) -> Response {
     let t = site.lang.words();
@@ -92,7 +95,13 @@ async fn users_page(
                 &UsersPage {
                     layout,
                     rows,
-                    issued,
+                    issued: issued
+                        .as_ref()
+                        .map(|card| (card.login_id.clone(), card.password.clone())),
+                    notices: match issued {
+                        Some(card) => LoginNotices::of(site, None, vec![card]),
+                        None => LoginNotices::none(),
+                    },
                     w2: super::second_factor::words(site.lang),
                     staff_rule,
                     adoption,
@@ -168,7 +177,11 @@ pub async fn user_action(
         "initial-password" => issue_initial_password(&services.app, &current, target)
             .await
             .map(|(user, password)| {
-                Some((user.login_id.to_string(), password.expose().to_owned()))
+                Some(LoginNoticeCard {
+                    name: user.display_name.as_str().to_owned(),
+                    login_id: user.login_id.to_string(),
+                    password: password.expose().to_owned(),
+                })
             }),
         _ => return super::render::plain_not_found(),
     };

@@ -44,6 +44,7 @@ use super::account::failure;
 use super::context::{Site, see_other};
 use super::i18n::Lang;
 use super::layout::Layout;
+use super::login_notices::{LoginNoticeCard, LoginNotices};
 use super::render::{message, page, plain_not_found, rejected_form};
 use crate::HttpServices;
 
@@ -160,12 +161,6 @@ struct ErrorRow {
     message: String,
 }
 
-struct IssuedRow {
-    login_id: String,
-    name: String,
-    password: String,
-}
-
 struct PreviewView {
     summary: String,
     token: String,
@@ -221,8 +216,8 @@ struct ImportPage {
     result: Option<String>,
     /// Login IDs of new employees without an e-mail address (no invitation sent).
     without_email: Vec<String>,
-    /// Generated initial passwords, shown once.
-    issued: Vec<IssuedRow>,
+    /// Generated initial passwords, shown once, and their ログインのご案内 to print.
+    notices: LoginNotices,
     /// The same as a `data:` URL of a CSV file, so that it is downloaded from this page and
     /// never kept on the server.
     issued_csv: String,
@@ -244,7 +239,7 @@ impl ImportPage {
             preview: None,
             result: None,
             without_email: Vec::new(),
-            issued: Vec::new(),
+            notices: LoginNotices::none(),
             issued_csv: String::new(),
             progress: None,
             show_form: true,
@@ -1264,7 +1259,7 @@ pub async fn progress_page(
                 .with_header("Cache-Control", "no-store")
                 .into_response()
         }
-        Some(Ok(outcome)) => show_outcome(view, site.lang, &outcome),
+        Some(Ok(outcome)) => show_outcome(view, &site, &outcome),
         Some(Err(AppError::ImportRows(errors))) => {
             view.show_form = true;
             show_login_id_errors(&mut view, site.lang, &errors);
@@ -1281,9 +1276,9 @@ pub async fn progress_page(
 }
 
 /// The result page of an applied import; generated passwords are shown this once.
-fn show_outcome(mut view: ImportPage, lang: Lang, outcome: &ImportOutcome) -> Response {
-    let w = words(lang);
-    view.result = Some(outcome_summary(lang, outcome));
+fn show_outcome(mut view: ImportPage, site: &Site<'_>, outcome: &ImportOutcome) -> Response {
+    let w = words(site.lang);
+    view.result = Some(outcome_summary(site.lang, outcome));
     view.without_email = outcome
         .without_email
         .iter()
@@ -1293,15 +1288,16 @@ fn show_outcome(mut view: ImportPage, lang: Lang, outcome: &ImportOutcome) -> Re
         return page(&view, StatusCode::OK);
     }
     view.issued_csv = issued_csv(w, &outcome.initial_passwords);
-    view.issued = outcome
+    let cards = outcome
         .initial_passwords
         .iter()
-        .map(|entry| IssuedRow {
+        .map(|entry| LoginNoticeCard {
             login_id: entry.login_id.to_string(),
             name: entry.display_name.as_str().to_owned(),
             password: entry.password.expose().to_owned(),
         })
         .collect();
+    view.notices = LoginNotices::of(site, Some(&view.company_name), cards);
     // Shown once: neither the browser nor a proxy keeps the page.
     page(&view, StatusCode::OK)
         .with_header("Cache-Control", "no-store")

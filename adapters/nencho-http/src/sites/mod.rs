@@ -16,6 +16,7 @@ mod filings;
 mod i18n;
 mod import;
 mod layout;
+mod login_notices;
 mod passwords;
 mod render;
 mod roles;
@@ -130,6 +131,7 @@ pub fn routes() -> Route {
             get(site_access::form).post(site_access::save),
         )
         .at("/admin/users", get(admin::users))
+        .at("/static/print.js", get(login_notices::print_script))
         .at("/admin/audit-log", get(audit_log::show))
         .at("/admin/audit-log.csv", get(audit_log::download))
         .at(

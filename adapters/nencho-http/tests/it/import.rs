@@ -810,6 +810,29 @@ async fn generated_initial_passwords_are_shown_once_and_must_be_changed_at_first
     let password = issued_password(&done, "e0002");
     assert_eq!(password.len(), 20, "{done}");
     assert_ne!(password, issued_password(&done, "e0001"));
+    // One ログインのご案内 per new ID, to print for those without an e-mail address: the
+    // contract and company handing it out, the site, the ID and the same password.
+    assert_eq!(
+        done.matches(r#"<article class="login-notice" lang="ja">"#)
+            .count(),
+        3,
+        "{done}"
+    );
+    let sheet = &done[done
+        .find(r#"<dd class="login-id">e0002</dd>"#)
+        .expect("e0002's sheet")..];
+    assert!(
+        sheet.starts_with(&format!(
+            r#"<dd class="login-id">e0002</dd>
+    <dt>初期パスワード</dt><dd class="password"><code>{password}</code></dd>"#
+        )),
+        "{sheet}"
+    );
+    assert!(
+        done.contains("<p>株式会社アクメ 株式会社エー</p>")
+            && done.contains(r#"<dd class="site-url">http://acme.localhost:8080</dd>"#),
+        "{done}"
+    );
     assert!(
         done.contains(r#"download="initial-passwords.csv""#)
             && done.contains("data:text/csv;charset=utf-8,")

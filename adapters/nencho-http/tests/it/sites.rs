@@ -757,6 +757,30 @@ async fn an_administrator_disables_an_id_and_issues_it_a_new_initial_password_fr
     let start = page.find(marker).unwrap() + marker.len();
     let initial: String = page[start..].chars().take_while(|c| *c != '<').collect();
     assert_eq!(initial.len(), 20, "shown once on the page");
+    // With its ログインのご案内 to print and hand over (the page's only sheet).
+    assert_eq!(
+        page.matches(r#"<article class="login-notice" lang="ja">"#)
+            .count(),
+        1
+    );
+    assert!(
+        page.contains(r#"<p class="addressee">山田 太郎 様</p>"#)
+            && page.contains(r#"<dd class="site-url">http://acme.localhost:8080</dd>"#)
+            && page.contains(r#"<dd class="login-id">emp001</dd>"#)
+            && page.contains(&format!(
+                r#"<dd class="password"><code>{initial}</code></dd>"#
+            ))
+            && page.contains(r#"<script src="/static/print.js" defer></script>"#),
+        "{page}"
+    );
+    let script = admin
+        .client
+        .get("/static/print.js")
+        .header("host", "acme.localhost:8080")
+        .send()
+        .await;
+    script.assert_status_is_ok();
+    script.assert_content_type("application/javascript; charset=utf-8");
 
     let mut employee = crate::sites::browser(&store, "acme.localhost:8080");
     employee.get("/login").await;

@@ -12,6 +12,8 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
 
+use fantoccini::Locator;
+
 use crate::browser::Browser;
 use crate::server::{RunningServer, open_contract};
 use crate::smtp_sink::{DecodedMail, SmtpSink};
@@ -234,6 +236,47 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
         browser
             .fail(&format!(
                 "佐藤 should have exactly the role 参照者 of {COMPANY_A}: {roles:?}"
+            ))
+            .await;
+    }
+
+    // 鈴木 (e0003) has no e-mail address: the ADMIN issues an initial password and gets a
+    // ログインのご案内 to print. The print button appears (its script runs under the CSP);
+    // the sheet itself is for paper only.
+    browser.goto(&format!("{site}/admin/users")).await;
+    browser
+        .click(r#"tr.user[data-login-id="e0003"] form[action$="/initial-password"] button"#)
+        .await;
+    browser.wait_for("#issued-password").await;
+    browser
+        .wait_until("the print button to be shown", async |client| {
+            let button = client
+                .find(Locator::Css("#print-login-notices"))
+                .await
+                .ok()?;
+            button.is_displayed().await.ok()?.then_some(())
+        })
+        .await;
+    let sheet = browser.wait_for("article.login-notice").await;
+    let on_screen = browser
+        .check(sheet.is_displayed().await, "see whether the sheet shows")
+        .await;
+    let words = browser
+        .wait_until("the sheet's words", async |client| {
+            let read = client
+                .execute(
+                    "return document.querySelector('article.login-notice').textContent;",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            read.as_str().map(str::to_owned)
+        })
+        .await;
+    if on_screen || !words.contains("鈴木 一郎 様") || !words.contains("e0003") {
+        browser
+            .fail(&format!(
+                "a hidden sheet for 鈴木 (e0003) should be on the page: shown {on_screen}, {words}"
             ))
             .await;
     }
