@@ -261,6 +261,7 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         ("refiling_end", ""),
     ];
     let nobody = nencho_kernel::EmployeeId::generate(&SystemClock).to_string();
+    let (year_text, a_text) = (year.to_string(), a.to_string());
     // A paper consent dated the day after tomorrow: refused (422) once the permission holds.
     let future = (SystemClock
         .now()
@@ -427,6 +428,23 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         row(
             format!("/admin/companies/{b}/periods/{year}"),
             form(&bad_periods),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        // … and 期間の一括設定, manage_periods in every company chosen (none chosen: somewhere).
+        row(
+            "/admin/filings/periods".into(),
+            form(
+                &[
+                    &bad_periods[..],
+                    &[("year", year_text.as_str()), ("company", a_text.as_str())],
+                ]
+                .concat(),
+            ),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        row(
+            "/admin/filings/periods".into(),
+            form(&[&bad_periods[..], &[("year", year_text.as_str())]].concat()),
             [UE, UE, NO, NO, NO, NO],
         ),
         // … request_filings: the periods are not set, so nothing is requested or reminded.

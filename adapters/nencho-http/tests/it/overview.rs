@@ -14,7 +14,10 @@ use poem::http::StatusCode;
 use crate::filings::{employee_of, world};
 use crate::sites::{registered_company, session_user};
 
-on_both_stores!(the_overview_lines_up_every_company_with_its_counts_and_deadline);
+on_both_stores!(
+    the_overview_lines_up_every_company_with_its_counts_and_deadline,
+    one_form_sets_the_same_periods_for_the_companies_ticked,
+);
 
 /// The `<tr class="company">` rows of the page, in order.
 fn company_rows(page: &str) -> Vec<&str> {
@@ -288,4 +291,152 @@ async fn the_overview_lines_up_every_company_with_its_counts_and_deadline(store:
         .get_file("/admin/filings/progress.csv?year=1999")
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// The `name="company"` checkboxes of the bulk periods page that are ticked.
+fn ticked(page: &str) -> Vec<String> {
+    page.split(r#"<input type="checkbox" name="company" value=""#)
+        .skip(1)
+        .filter(|rest| {
+            let tag = rest.split('>').next().unwrap();
+            tag.contains("checked")
+        })
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn Store>) {
+    let mut world = world(&store).await;
+    let tenant = world.company.tenant_id;
+    let y = world.year.year();
+    let a = world.company.id;
+    let b = registered_company(&world.services, tenant, "株式会社ビー")
+        .await
+        .id;
+    let c = registered_company(&world.services, tenant, "株式会社シー")
+        .await
+        .id;
+
+    let (_, page, _) = world.admin.get(&format!("/admin/filings?year={y}")).await;
+    assert!(
+        page.contains(&format!(
+            r#"<a id="bulk-periods-link" href="/admin/filings/periods?year={y}">"#
+        )),
+        "{page}"
+    );
+    let form_path = format!("/admin/filings/periods?year={y}");
+    let (status, page, _) = world.admin.get(&form_path).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    // Nobody has periods yet: all ticked, the usual dates offered.
+    let mut all = vec![a.to_string(), b.to_string(), c.to_string()];
+    all.sort();
+    let mut shown = ticked(&page);
+    shown.sort();
+    assert_eq!(shown, all, "{page}");
+    assert!(page.contains(&format!(r#"name="filing_end" value="{y}-11-30""#)));
+
+    let fields = |filing_end: &str, companies: &[String]| {
+        let mut fields = vec![
+            ("year".to_owned(), y.to_string()),
+            ("adjustment_start".to_owned(), format!("{y}-11-01")),
+            ("adjustment_end".to_owned(), format!("{}-01-31", y + 1)),
+            ("filing_start".to_owned(), format!("{y}-11-10")),
+            ("filing_end".to_owned(), filing_end.to_owned()),
+            ("refiling_start".to_owned(), String::new()),
+            ("refiling_end".to_owned(), String::new()),
+        ];
+        fields.extend(
+            companies
+                .iter()
+                .map(|id| ("company".to_owned(), id.clone())),
+        );
+        fields
+    };
+    let chosen = [a.to_string(), b.to_string()];
+    let post = async |browser: &mut crate::sites::Browser<_>, fields: Vec<(String, String)>| {
+        let borrowed: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        browser.post("/admin/filings/periods", &borrowed).await
+    };
+    // Dates out of order: refused, shown again as sent (A and B ticked), nothing set.
+    let (status, page, _) = post(&mut world.admin, fields(&format!("{y}-11-05"), &chosen)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("終了日が開始日より前です。"), "{page}");
+    let mut shown = ticked(&page);
+    shown.sort();
+    let mut expected = chosen.to_vec();
+    expected.sort();
+    assert_eq!(shown, expected);
+    assert!(page.contains(&format!(r#"name="filing_end" value="{y}-11-05""#)));
+    // No company ticked: refused too.
+    let (status, page, _) = post(&mut world.admin, fields(&format!("{y}-11-30"), &[])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("期間を設定する会社を選択してください。"),
+        "{page}"
+    );
+    for company in [a, b, c] {
+        assert_eq!(
+            store
+                .find_periods(tenant, company, world.year)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    // A and B get the periods, each with its own change record; C keeps none.
+    let (status, _, location) =
+        post(&mut world.admin, fields(&format!("{y}-11-30"), &chosen)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(
+        location.starts_with(&format!("/admin/filings?year={y}&notice=")),
+        "{location}"
+    );
+    let (_, page, _) = world.admin.get(&location).await;
+    assert!(page.contains("2社の期間を設定しました。"), "{page}");
+    for company in [a, b] {
+        let periods = store
+            .find_periods(tenant, company, world.year)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(periods.filing.start.to_string(), format!("{y}-11-10"));
+        assert_eq!(periods.filing.end.to_string(), format!("{y}-11-30"));
+        let changes = store
+            .period_changes(tenant, company, world.year)
+            .await
+            .unwrap();
+        assert_eq!(changes.len(), 1, "{changes:?}");
+    }
+    assert_eq!(
+        store.find_periods(tenant, c, world.year).await.unwrap(),
+        None
+    );
+    // The form now starts from those periods, with only C (still without) ticked.
+    let (_, page, _) = world.admin.get(&form_path).await;
+    assert_eq!(ticked(&page), [c.to_string()]);
+    assert!(page.contains(&format!(r#"name="filing_start" value="{y}-11-10""#)));
+    assert!(page.contains(&format!("提出期間 {y}-11-10〜{y}-11-30")));
+
+    // A 担当者 sets no periods: neither the page nor the form.
+    let (status, _, _) = world.staff[1].get(&form_path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = post(
+        &mut world.staff[1],
+        fields(&format!("{y}-11-30"), &[a.to_string()]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        store
+            .period_changes(tenant, a, world.year)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

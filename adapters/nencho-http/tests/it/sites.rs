@@ -1253,6 +1253,11 @@ mod authorization_matrix {
                 format!("/admin/filings/progress.csv?year={year}&encoding=sjis"),
                 [OK, OK, OK, OK, OK, NO],
             ),
+            // … 期間の一括設定 is manage_periods's.
+            (
+                format!("/admin/filings/periods?year={year}"),
+                [OK, OK, NO, NO, NO, NO],
+            ),
             (
                 format!("/admin/companies/{a}/filings/{year}"),
                 [OK, OK, OK, OK, OK, NO],

@@ -5,9 +5,11 @@ use nencho_filings::{DateRange, FilingPeriods};
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, Date, TaxYear};
 use nencho_ports::PeriodChange;
+use nencho_tenancy::Company;
 
 use super::actor_name;
 use crate::authorization::require;
+use crate::companies::companies_with;
 use crate::sign_in::CurrentUser;
 use crate::{AppContext, AppError};
 
@@ -37,6 +39,62 @@ pub async fn set_periods(
         .find_company(tenant, company_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let periods = periods_from(company_id, tax_year, &input)?;
+    let change = PeriodChange {
+        company_id,
+        tax_year,
+        at: context.clock.now(),
+        actor: actor.user.id,
+        actor_name: actor_name(actor),
+        summary: summary(&periods),
+    };
+    context.store.put_periods(tenant, &periods, &change).await?;
+    Ok(periods)
+}
+
+/// 期間の一括設定: the same periods for several companies at once (a 社労士 office opening the
+/// year for its clients). ManagePeriods in every chosen company and the dates are checked before
+/// anything is written, so a refusal sets nothing; then each company's periods are set and
+/// recorded as [`set_periods`] does. Each company once, in the given order.
+pub async fn set_periods_of_companies(
+    context: &AppContext,
+    actor: &CurrentUser,
+    tax_year: TaxYear,
+    companies: &[CompanyId],
+    input: PeriodsInput,
+) -> Result<Vec<FilingPeriods>, AppError> {
+    let mut chosen: Vec<CompanyId> = Vec::with_capacity(companies.len());
+    for company in companies {
+        if !chosen.contains(company) {
+            chosen.push(*company);
+        }
+    }
+    if chosen.is_empty() {
+        return Err(AppError::Invalid {
+            field: "company",
+            message: "期間を設定する会社を選択してください。".into(),
+        });
+    }
+    for company in &chosen {
+        require(context, actor, Permission::ManagePeriods, Some(*company)).await?;
+    }
+    if let Some(first) = chosen.first() {
+        periods_from(*first, tax_year, &input)?;
+    }
+    let mut set = Vec::with_capacity(chosen.len());
+    for company in chosen {
+        set.push(set_periods(context, actor, company, tax_year, input.clone()).await?);
+    }
+    Ok(set)
+}
+
+/// The periods `input` describes for the company, or why they cannot be (an unsupported tax
+/// year, dates out of order).
+fn periods_from(
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    input: &PeriodsInput,
+) -> Result<FilingPeriods, AppError> {
     if nencho_tax::rules_for(tax_year).is_err() {
         return Err(AppError::Invalid {
             field: "tax_year",
@@ -52,7 +110,7 @@ pub async fn set_periods(
         .map(|(start, end)| DateRange::new(start, end))
         .transpose()
         .map_err(invalid)?;
-    let periods = FilingPeriods::new(
+    FilingPeriods::new(
         company_id,
         tax_year,
         DateRange::new(input.adjustment_start, input.adjustment_end).map_err(invalid)?,
@@ -60,17 +118,29 @@ pub async fn set_periods(
         refiling,
         input.year_round_changes,
     )
-    .map_err(invalid)?;
-    let change = PeriodChange {
-        company_id,
-        tax_year,
-        at: context.clock.now(),
-        actor: actor.user.id,
-        actor_name: actor_name(actor),
-        summary: summary(&periods),
-    };
-    context.store.put_periods(tenant, &periods, &change).await?;
-    Ok(periods)
+    .map_err(invalid)
+}
+
+/// The companies whose periods the user may set (ManagePeriods), each with its periods of
+/// `tax_year` if opened, for 期間の一括設定. [`AppError::Forbidden`] when there is none.
+pub async fn periods_of_companies(
+    context: &AppContext,
+    actor: &CurrentUser,
+    tax_year: TaxYear,
+) -> Result<Vec<(Company, Option<FilingPeriods>)>, AppError> {
+    let companies = companies_with(context, actor, Permission::ManagePeriods).await?;
+    if companies.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut found = Vec::with_capacity(companies.len());
+    for company in companies {
+        let periods = context
+            .store
+            .find_periods(actor.tenant.id, company.id, tax_year)
+            .await?;
+        found.push((company, periods));
+    }
+    Ok(found)
 }
 
 /// The periods and their change log, for the settings page.

@@ -3,6 +3,7 @@
 //! export.
 
 mod attachments;
+mod bulk_periods;
 mod claim_checks;
 mod consents;
 mod departments;
@@ -94,6 +95,10 @@ pub fn routes(route: Route) -> Route {
         .at("/admin/filings", get(overview::show))
         .at("/admin/filings/progress.csv", get(overview::csv))
         .at("/admin/filings/remind", post(overview::remind_selected))
+        .at(
+            "/admin/filings/periods",
+            get(bulk_periods::show).post(bulk_periods::save),
+        )
         .at(
             "/admin/companies/:id/filings/:year",
             get(staff::show_dashboard),

@@ -195,6 +195,8 @@ struct OverviewPage {
     total: Option<CompanyLine>,
     /// Some line may be reminded: the form and its checkboxes show.
     may_remind: bool,
+    /// Periods may be set somewhere: the link to 期間の一括設定 shows.
+    may_set_periods: bool,
 }
 
 /// A year or order that does not read is a 400 that says which; the rest as everywhere.
@@ -291,6 +293,9 @@ pub async fn show(
                 .collect(),
             total: total_line(&progress),
             may_remind: lines.iter().any(|line| line.remindable.is_some()),
+            may_set_periods: progress
+                .iter()
+                .any(|line| reaches(&grants, Permission::ManagePeriods, Some(line.company.id))),
             lines,
         },
         StatusCode::OK,

@@ -507,16 +507,69 @@ struct PeriodsPage {
 
 #[derive(Deserialize, Default)]
 pub struct PeriodsForm {
-    csrf_token: String,
-    adjustment_start: String,
-    adjustment_end: String,
-    filing_start: String,
-    filing_end: String,
+    pub(super) csrf_token: String,
+    pub(super) adjustment_start: String,
+    pub(super) adjustment_end: String,
+    pub(super) filing_start: String,
+    pub(super) filing_end: String,
     #[serde(default)]
-    refiling_start: String,
+    pub(super) refiling_start: String,
     #[serde(default)]
-    refiling_end: String,
-    year_round_changes: Option<String>,
+    pub(super) refiling_end: String,
+    pub(super) year_round_changes: Option<String>,
+}
+
+impl PeriodsForm {
+    /// The form showing `periods`, or, for a year not opened yet, the usual dates: November to
+    /// January, filing in November.
+    pub(super) fn of(periods: Option<&nencho_filings::FilingPeriods>, year: i32) -> Self {
+        let date = |date: Date| date.to_string();
+        match periods {
+            Some(periods) => PeriodsForm {
+                adjustment_start: date(periods.adjustment.start),
+                adjustment_end: date(periods.adjustment.end),
+                filing_start: date(periods.filing.start),
+                filing_end: date(periods.filing.end),
+                refiling_start: periods
+                    .refiling
+                    .map(|range| date(range.start))
+                    .unwrap_or_default(),
+                refiling_end: periods
+                    .refiling
+                    .map(|range| date(range.end))
+                    .unwrap_or_default(),
+                year_round_changes: periods.year_round_changes.then(|| "1".to_owned()),
+                ..PeriodsForm::default()
+            },
+            None => PeriodsForm {
+                adjustment_start: format!("{year}-11-01"),
+                adjustment_end: format!("{}-01-31", year + 1),
+                filing_start: format!("{year}-11-01"),
+                filing_end: format!("{year}-11-30"),
+                ..PeriodsForm::default()
+            },
+        }
+    }
+
+    /// The form's fields out of a form that also carries others (`company`, repeated).
+    pub(super) fn from_fields(fields: &[(String, String)]) -> Self {
+        let field = |wanted: &str| {
+            fields
+                .iter()
+                .find(|(name, _)| name == wanted)
+                .map(|(_, value)| value.clone())
+        };
+        PeriodsForm {
+            csrf_token: field("csrf_token").unwrap_or_default(),
+            adjustment_start: field("adjustment_start").unwrap_or_default(),
+            adjustment_end: field("adjustment_end").unwrap_or_default(),
+            filing_start: field("filing_start").unwrap_or_default(),
+            filing_end: field("filing_end").unwrap_or_default(),
+            refiling_start: field("refiling_start").unwrap_or_default(),
+            refiling_end: field("refiling_end").unwrap_or_default(),
+            year_round_changes: field("year_round_changes"),
+        }
+    }
 }
 
 #[handler]
@@ -549,34 +602,8 @@ pub async fn periods_form(
         Ok(found) => found,
         Err(error) => return failure(&site, &error).await,
     };
-    let date = |date: Date| date.to_string();
     let year_number = tax_year.year();
-    // A year not opened yet is offered with the usual dates: November to January, filing in November.
-    let form = match &periods {
-        Some(periods) => PeriodsForm {
-            adjustment_start: date(periods.adjustment.start),
-            adjustment_end: date(periods.adjustment.end),
-            filing_start: date(periods.filing.start),
-            filing_end: date(periods.filing.end),
-            refiling_start: periods
-                .refiling
-                .map(|range| date(range.start))
-                .unwrap_or_default(),
-            refiling_end: periods
-                .refiling
-                .map(|range| date(range.end))
-                .unwrap_or_default(),
-            year_round_changes: periods.year_round_changes.then(|| "1".to_owned()),
-            ..PeriodsForm::default()
-        },
-        None => PeriodsForm {
-            adjustment_start: format!("{year_number}-11-01"),
-            adjustment_end: format!("{}-01-31", year_number + 1),
-            filing_start: format!("{year_number}-11-01"),
-            filing_end: format!("{year_number}-11-30"),
-            ..PeriodsForm::default()
-        },
-    };
+    let form = PeriodsForm::of(periods.as_ref(), year_number);
     periods_page(
         &site,
         &current,
@@ -697,7 +724,7 @@ pub async fn save_periods(
     }
 }
 
-fn parse_periods(form: &PeriodsForm) -> Result<PeriodsInput, String> {
+pub(super) fn parse_periods(form: &PeriodsForm) -> Result<PeriodsInput, String> {
     let date = |label: &str, text: &str| {
         parse_japanese_date(text)
             .map_err(|_| format!("{label}の日付を 2026-11-01 の形で入力してください。"))
