@@ -4,12 +4,10 @@
 
 use std::sync::Arc;
 
-use nencho_filings::{Filing, FilingStatus};
-use nencho_kernel::{Clock, FilingId, SystemClock};
-use nencho_ports::{FilingWrite, Store};
+use nencho_ports::Store;
 use poem::http::StatusCode;
 
-use crate::filings::{employee_of, world};
+use crate::filings::world;
 
 on_both_stores!(the_progress_by_department_links_each_department_to_its_own_list);
 
@@ -17,35 +15,8 @@ async fn the_progress_by_department_links_each_department_to_its_own_list(store:
     let mut world = world(&store).await;
     let year = world.year;
     world.open_periods().await;
-    let tenant = world.company.tenant_id;
     // E0001 (総務部) is approved; E0002 moves to 経理部 and has nothing yet.
-    let other = employee_of(&world.services, tenant, world.company.id).await;
-    let mut accounting = store.find_employee(tenant, other).await.unwrap().unwrap();
-    accounting.department = Some("経理部".into());
-    store.update_employee(tenant, &accounting).await.unwrap();
-    let mut approved = Filing::new(
-        FilingId::generate(&SystemClock),
-        tenant,
-        world.company.id,
-        world.employee.id,
-        year,
-        SystemClock.now(),
-    );
-    approved.status = FilingStatus::Approved;
-    approved.version = 1;
-    store
-        .write_filings(
-            tenant,
-            &[FilingWrite {
-                filing: approved,
-                expected_version: 0,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    world.approved_and_accounting().await;
 
     let dashboard = format!(
         "/admin/companies/{}/filings/{}",

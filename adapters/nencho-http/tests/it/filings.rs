@@ -183,6 +183,41 @@ impl<E: poem::Endpoint> World<E> {
         )));
     }
 
+    /// Two departments of company A: E0001 (総務部) approved, stored without its history, and a
+    /// new E0002 in 経理部 with nothing yet; returns E0002.
+    pub(crate) async fn approved_and_accounting(&self) -> Employee {
+        let store = &self.services.app.store;
+        let tenant = self.company.tenant_id;
+        let other = employee_of(&self.services, tenant, self.company.id).await;
+        let mut accounting = store.find_employee(tenant, other).await.unwrap().unwrap();
+        accounting.department = Some("経理部".into());
+        store.update_employee(tenant, &accounting).await.unwrap();
+        let mut approved = Filing::new(
+            nencho_kernel::FilingId::generate(&SystemClock),
+            tenant,
+            self.company.id,
+            self.employee.id,
+            self.year,
+            SystemClock.now(),
+        );
+        approved.status = FilingStatus::Approved;
+        approved.version = 1;
+        store
+            .write_filings(
+                tenant,
+                &[nencho_ports::FilingWrite {
+                    filing: approved,
+                    expected_version: 0,
+                    event: None,
+                    changes: Vec::new(),
+                    mail: None,
+                }],
+            )
+            .await
+            .unwrap();
+        accounting
+    }
+
     pub(crate) async fn filing(&self) -> Filing {
         self.services
             .app

@@ -5,10 +5,9 @@
 
 use std::sync::Arc;
 
-use nencho_filings::{Filing, FilingStatus};
 use nencho_identity::{CompanyRole, RoleAssignment};
-use nencho_kernel::{Clock, FilingId, JAPAN_STANDARD_TIME, SystemClock, japanese_weekday};
-use nencho_ports::{FilingWrite, Store};
+use nencho_kernel::{Clock, JAPAN_STANDARD_TIME, SystemClock, japanese_weekday};
+use nencho_ports::Store;
 use poem::http::StatusCode;
 
 use crate::filings::{employee_of, world};
@@ -33,33 +32,8 @@ async fn the_overview_lines_up_every_company_with_its_counts_and_deadline(store:
     world.open_periods().await;
     let tenant = world.company.tenant_id;
     // 株式会社エー: E0001 (総務部) approved, E0002 (経理部) nothing yet; periods to 12-31.
-    let other = employee_of(&world.services, tenant, world.company.id).await;
-    let mut accounting = store.find_employee(tenant, other).await.unwrap().unwrap();
-    accounting.department = Some("経理部".into());
-    store.update_employee(tenant, &accounting).await.unwrap();
-    let mut approved = Filing::new(
-        FilingId::generate(&SystemClock),
-        tenant,
-        world.company.id,
-        world.employee.id,
-        year,
-        SystemClock.now(),
-    );
-    approved.status = FilingStatus::Approved;
-    approved.version = 1;
-    store
-        .write_filings(
-            tenant,
-            &[FilingWrite {
-                filing: approved,
-                expected_version: 0,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    let mut accounting = world.approved_and_accounting().await;
+    let other = accounting.id;
     // 株式会社ビー: one employee, nothing requested, no periods.
     let second = registered_company(&world.services, tenant, "株式会社ビー").await;
     employee_of(&world.services, tenant, second.id).await;

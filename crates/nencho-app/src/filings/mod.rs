@@ -57,6 +57,27 @@ pub(crate) fn submission_note(
     })
 }
 
+/// The companies chosen for an action on several at once, each once in the order given;
+/// none chosen is refused with `none_chosen`.
+pub(crate) fn chosen_companies(
+    companies: &[nencho_kernel::CompanyId],
+    none_chosen: &str,
+) -> Result<Vec<nencho_kernel::CompanyId>, AppError> {
+    let mut chosen: Vec<nencho_kernel::CompanyId> = Vec::with_capacity(companies.len());
+    for company in companies {
+        if !chosen.contains(company) {
+            chosen.push(*company);
+        }
+    }
+    if chosen.is_empty() {
+        return Err(AppError::Invalid {
+            field: "company",
+            message: none_chosen.to_owned(),
+        });
+    }
+    Ok(chosen)
+}
+
 /// Today in Japan: periods are Japanese calendar days.
 pub fn japan_today(context: &AppContext) -> Date {
     context.clock.now().to_offset(JAPAN_STANDARD_TIME).date()

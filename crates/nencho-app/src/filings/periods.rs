@@ -63,18 +63,7 @@ pub async fn set_periods_of_companies(
     companies: &[CompanyId],
     input: PeriodsInput,
 ) -> Result<Vec<FilingPeriods>, AppError> {
-    let mut chosen: Vec<CompanyId> = Vec::with_capacity(companies.len());
-    for company in companies {
-        if !chosen.contains(company) {
-            chosen.push(*company);
-        }
-    }
-    if chosen.is_empty() {
-        return Err(AppError::Invalid {
-            field: "company",
-            message: "期間を設定する会社を選択してください。".into(),
-        });
-    }
+    let chosen = super::chosen_companies(companies, "期間を設定する会社を選択してください。")?;
     for company in &chosen {
         require(context, actor, Permission::ManagePeriods, Some(*company)).await?;
     }

@@ -127,18 +127,7 @@ pub async fn remind_companies(
     tax_year: TaxYear,
     companies: &[CompanyId],
 ) -> Result<Vec<(Company, Outcome)>, AppError> {
-    let mut chosen: Vec<CompanyId> = Vec::with_capacity(companies.len());
-    for company in companies {
-        if !chosen.contains(company) {
-            chosen.push(*company);
-        }
-    }
-    if chosen.is_empty() {
-        return Err(AppError::Invalid {
-            field: "company",
-            message: "督促する会社を選択してください。".into(),
-        });
-    }
+    let chosen = super::chosen_companies(companies, "督促する会社を選択してください。")?;
     // The permission everywhere before any rule: a company out of reach is a 403 whatever the
     // others' periods.
     for company in &chosen {

@@ -160,13 +160,9 @@ pub async fn save(
     let Some(year) = year_field.and_then(super::year_of) else {
         return plain_not_found();
     };
-    let mut companies = Vec::new();
-    for (_, value) in fields.iter().filter(|(name, _)| name == "company") {
-        match value.parse::<CompanyId>() {
-            Ok(company) => companies.push(company),
-            Err(_) => return plain_not_found(),
-        }
-    }
+    let Some(companies) = super::ticked_companies(&fields) else {
+        return plain_not_found();
+    };
     // The permission before the dates are read: a role without it gets 403 whatever it posts.
     let reach = if companies.is_empty() {
         periods_of_companies(&services.app, &current, year)

@@ -32,6 +32,15 @@ fn year_of(text: &str) -> Option<nencho_kernel::TaxYear> {
         .and_then(|year| nencho_app::filings::parse_tax_year(year).ok())
 }
 
+/// The companies a form ticks (`company`, repeated), or `None` when one is not a company id.
+fn ticked_companies(fields: &[(String, String)]) -> Option<Vec<nencho_kernel::CompanyId>> {
+    fields
+        .iter()
+        .filter(|(name, _)| name == "company")
+        .map(|(_, value)| value.parse().ok())
+        .collect()
+}
+
 /// Adds the declaration routes to a tenant site's routes.
 pub fn routes(route: Route) -> Route {
     route

@@ -15,7 +15,7 @@ use nencho_app::sign_in::CurrentUser;
 use nencho_csv::CsvEncoding;
 use nencho_filings::{FilingStatus, FilingWindow};
 use nencho_identity::{Grants, Permission};
-use nencho_kernel::{CompanyId, Date, TaxYear, japanese_weekday};
+use nencho_kernel::{Date, TaxYear, japanese_weekday};
 use nencho_ports::StatusCounts;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query};
@@ -336,13 +336,9 @@ pub async fn remind_selected(
         )
         .await;
     };
-    let mut companies = Vec::new();
-    for (_, value) in fields.iter().filter(|(name, _)| name == "company") {
-        match value.parse::<CompanyId>() {
-            Ok(company) => companies.push(company),
-            Err(_) => return plain_not_found(),
-        }
-    }
+    let Some(companies) = super::ticked_companies(&fields) else {
+        return plain_not_found();
+    };
     let overview = format!("/admin/filings?year={}", year.year());
     match remind_companies(&services.app, &current, year, &companies).await {
         Ok(outcomes) => {
