@@ -465,14 +465,19 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         ),
         // … and 全社の進捗's 督促, request_filings in every company chosen.
         row(
-            "/admin/filings/remind".into(),
-            form(&[("year", &year.to_string()), ("company", &a.to_string())]),
+            "/admin/filings/send".into(),
+            form(&[
+                ("year", &year.to_string()),
+                ("action", "request"),
+                ("company", &a.to_string()),
+            ]),
             [CF, CF, CF, CF, NO, NO],
         ),
         row(
-            "/admin/filings/remind".into(),
+            "/admin/filings/send".into(),
             form(&[
                 ("year", &year.to_string()),
+                ("action", "remind"),
                 ("company", &a.to_string()),
                 ("company", &b.to_string()),
             ]),

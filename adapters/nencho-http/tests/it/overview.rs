@@ -138,14 +138,9 @@ async fn the_overview_lines_up_every_company_with_its_counts_and_deadline(store:
             .starts_with("株式会社エー,全社,2,")
     );
 
-    // 督促 from the overview: エー's E0002 is requested (so awaited), ビー has no periods.
+    // 依頼 and 督促 from the overview: エー's E0002 is not requested yet, ビー has no periods.
     accounting.email = Some(nencho_kernel::EmailAddress::parse("keiri@acme.example").unwrap());
     store.update_employee(tenant, &accounting).await.unwrap();
-    let (status, _, _) = world
-        .admin
-        .post(&format!("{a}/request"), &[("employee", &other.to_string())])
-        .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page, _) = world.admin.get(&format!("/admin/filings?year={y}")).await;
     let rows = company_rows(&page);
     assert!(
@@ -158,63 +153,88 @@ async fn the_overview_lines_up_every_company_with_its_counts_and_deadline(store:
     );
     assert!(
         !rows[1].contains("checkbox"),
-        "nobody awaited, no periods: {}",
+        "no periods, nothing to send: {}",
         rows[1]
     );
     let mails_before = store.list_mail(tenant, 100).await.unwrap().len();
     let year_field = y.to_string();
     let (company_a, company_b) = (world.company.id.to_string(), second.id.to_string());
-    // One company without periods refuses the whole reminder: nothing is sent.
-    let (status, page, _) = world
-        .admin
-        .post(
-            "/admin/filings/remind",
-            &[
-                ("year", year_field.as_str()),
-                ("company", company_a.as_str()),
-                ("company", company_b.as_str()),
-            ],
-        )
-        .await;
+    let send = |action: &'static str, companies: Vec<&'static str>| {
+        let mut fields = vec![("year", year_field.clone()), ("action", action.to_owned())];
+        fields.extend(companies.into_iter().map(|which| {
+            (
+                "company",
+                if which == "a" {
+                    company_a.clone()
+                } else {
+                    company_b.clone()
+                },
+            )
+        }));
+        fields
+    };
+    let post = async |browser: &mut crate::sites::Browser<_>, fields: Vec<(&str, String)>| {
+        let borrowed: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        browser.post("/admin/filings/send", &borrowed).await
+    };
+    // One company without periods refuses the whole request: nothing is sent.
+    let (status, page, _) = post(&mut world.admin, send("request", vec!["a", "b"])).await;
     assert_eq!(status, StatusCode::CONFLICT, "{page}");
-    assert!(page.contains("期間がまだ設定されていません") && page.contains("督促は送っていません"));
+    assert!(page.contains("期間がまだ設定されていません") && page.contains("依頼は送っていません"));
     assert_eq!(
         store.list_mail(tenant, 100).await.unwrap().len(),
         mails_before
     );
-    let (status, page, _) = world
-        .admin
-        .post("/admin/filings/remind", &[("year", year_field.as_str())])
-        .await;
+    let (status, page, _) = post(&mut world.admin, send("remind", vec![])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("督促する会社を選択してください。"), "{page}");
-    let (status, _, location) = world
-        .admin
-        .post(
-            "/admin/filings/remind",
-            &[
-                ("year", year_field.as_str()),
-                ("company", company_a.as_str()),
-            ],
-        )
-        .await;
+    let (status, _, _) = post(&mut world.admin, send("shout", vec!["a"])).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "an unknown action");
+    world.admin.get(&format!("/admin/filings?year={y}")).await;
+    // 依頼 in エー: E0002 is requested and told so.
+    let (status, _, location) = post(&mut world.admin, send("request", vec!["a"])).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = location.unwrap();
     assert!(
         location.starts_with(&format!("/admin/filings?year={y}&notice=")),
         "{location}"
     );
-    let mails = store.list_mail(tenant, 100).await.unwrap();
-    assert_eq!(mails.len(), mails_before + 1, "one reminder, to E0002");
-    assert!(
-        mails
-            .iter()
-            .any(|mail| mail.to.as_str() == "keiri@acme.example"
-                && mail.subject.starts_with("【再送】")),
-        "{mails:#?}"
-    );
     let (_, page, _) = world.admin.get(&location).await;
+    assert!(page.contains("1社の1件を依頼しました。"), "{page}");
+    let requested = store
+        .find_filing_of(tenant, other, year)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(requested.status, nencho_filings::FilingStatus::Requested);
+    // 督促 in エー: one reminder, to E0002.
+    let (status, _, location) = post(&mut world.admin, send("remind", vec!["a"])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = world.admin.get(&location.unwrap()).await;
     assert!(page.contains("1社の1件を督促しました。"), "{page}");
+    let mails = store.list_mail(tenant, 100).await.unwrap();
+    assert_eq!(
+        mails.len(),
+        mails_before + 2,
+        "the request and the reminder"
+    );
+    let to_accounting: Vec<&str> = mails
+        .iter()
+        .filter(|mail| mail.to.as_str() == "keiri@acme.example")
+        .map(|mail| mail.subject.as_str())
+        .collect();
+    assert!(
+        to_accounting
+            .iter()
+            .any(|subject| subject.starts_with("【再送】"))
+            && to_accounting
+                .iter()
+                .any(|subject| !subject.starts_with("【再送】")),
+        "{to_accounting:#?}"
+    );
 
     // The 担当者 of エー sees エー alone, with no link to periods it may not set and no 合計.
     let (status, page, _) = world.staff[1].get("/admin/filings").await;

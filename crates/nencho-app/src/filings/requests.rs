@@ -118,16 +118,30 @@ pub async fn remind(
     Ok(outcome)
 }
 
-/// 督促 in several companies at once, from 全社の進捗: everyone awaited in each (as [`remind`]
-/// with [`Recipients::Everyone`]). Every company is checked first — RequestFilings in all of them,
-/// then their periods set — so that one refusal sends nothing at all. Each company once, in the given order.
-pub async fn remind_companies(
+/// What is sent to several companies at once from 全社の進捗.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompaniesAction {
+    /// 依頼 to everyone not yet requested (as [`request_filings`]).
+    Request,
+    /// 督促 to everyone awaited (as [`remind`]).
+    Remind,
+}
+
+/// 依頼 or 督促 in several companies at once, from 全社の進捗, to everyone due in each. Every
+/// company is checked first — RequestFilings in all of them, then their periods set — so that
+/// one refusal sends nothing at all. Each company once, in the given order.
+pub async fn for_companies(
     context: &AppContext,
     actor: &CurrentUser,
     tax_year: TaxYear,
     companies: &[CompanyId],
+    action: CompaniesAction,
 ) -> Result<Vec<(Company, Outcome)>, AppError> {
-    let chosen = super::chosen_companies(companies, "督促する会社を選択してください。")?;
+    let none_chosen = match action {
+        CompaniesAction::Request => "依頼する会社を選択してください。",
+        CompaniesAction::Remind => "督促する会社を選択してください。",
+    };
+    let chosen = super::chosen_companies(companies, none_chosen)?;
     // The permission everywhere before any rule: a company out of reach is a 403 whatever the
     // others' periods.
     for company in &chosen {
@@ -139,7 +153,15 @@ pub async fn remind_companies(
     }
     let mut outcomes = Vec::with_capacity(prepared.len());
     for company in prepared {
-        let outcome = remind(context, actor, company.id, tax_year, Recipients::Everyone).await?;
+        let everyone = Recipients::Everyone;
+        let outcome = match action {
+            CompaniesAction::Request => {
+                request_filings(context, actor, company.id, tax_year, everyone).await?
+            }
+            CompaniesAction::Remind => {
+                remind(context, actor, company.id, tax_year, everyone).await?
+            }
+        };
         outcomes.push((company, outcome));
     }
     Ok(outcomes)

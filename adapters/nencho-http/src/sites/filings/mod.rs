@@ -103,7 +103,7 @@ pub fn routes(route: Route) -> Route {
         )
         .at("/admin/filings", get(overview::show))
         .at("/admin/filings/progress.csv", get(overview::csv))
-        .at("/admin/filings/remind", post(overview::remind_selected))
+        .at("/admin/filings/send", post(overview::send_to_selected))
         .at(
             "/admin/filings/periods",
             get(bulk_periods::show).post(bulk_periods::save),

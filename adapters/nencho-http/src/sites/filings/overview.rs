@@ -10,7 +10,7 @@ use nencho_app::authorization::{grants_of, reaches};
 use nencho_app::filings::overview::{
     CompanyProgress, ProgressOrder, progress_by_company, total_of,
 };
-use nencho_app::filings::requests::remind_companies;
+use nencho_app::filings::requests::{CompaniesAction, for_companies};
 use nencho_app::sign_in::CurrentUser;
 use nencho_csv::CsvEncoding;
 use nencho_filings::{FilingStatus, FilingWindow};
@@ -105,7 +105,8 @@ struct CompanyLine {
     window_class: &'static str,
     /// The periods page, for a company without periods and a user who may set them.
     periods_link: Option<String>,
-    /// The company's id, when the user may remind its employees and someone is awaited.
+    /// The company's id, when the user may request and remind in it (its periods set) and
+    /// someone is not requested yet or awaited.
     remindable: Option<String>,
 }
 
@@ -144,7 +145,8 @@ fn line(year: TaxYear, grants: &Grants, progress: &CompanyProgress) -> CompanyLi
             && reaches(grants, Permission::ManagePeriods, Some(company)))
         .then(|| format!("/admin/companies/{company}/periods/{}", year.year())),
         remindable: (progress.periods.is_some()
-            && progress.counts.awaited() > 0
+            && (progress.counts.awaited() > 0
+                || progress.counts.of(FilingStatus::NotRequested) > 0)
             && reaches(grants, Permission::RequestFilings, Some(company)))
         .then(|| company.to_string()),
     }
@@ -302,11 +304,11 @@ pub async fn show(
     )
 }
 
-/// 督促 in the companies checked on the overview (`company`, repeated; `year`): everyone awaited
-/// in each, each company checked first so that one refusal sends nothing; back to the overview
-/// with what was sent.
+/// 依頼 or 督促 (`action` = `request` or `remind`) in the companies checked on the overview
+/// (`company`, repeated; `year`): everyone due in each, each company checked first so that one
+/// refusal sends nothing; back to the overview with what was sent.
 #[handler]
-pub async fn remind_selected(
+pub async fn send_to_selected(
     request: &Request,
     services: Data<&Arc<HttpServices>>,
     Form(fields): Form<Vec<(String, String)>>,
@@ -339,15 +341,20 @@ pub async fn remind_selected(
     let Some(companies) = super::ticked_companies(&fields) else {
         return plain_not_found();
     };
+    let (action, verb) = match field("action") {
+        "request" => (CompaniesAction::Request, "依頼"),
+        "remind" => (CompaniesAction::Remind, "督促"),
+        _ => return plain_not_found(),
+    };
     let overview = format!("/admin/filings?year={}", year.year());
-    match remind_companies(&services.app, &current, year, &companies).await {
+    match for_companies(&services.app, &current, year, &companies, action).await {
         Ok(outcomes) => {
             let sent: u64 = outcomes.iter().map(|(_, outcome)| outcome.done).sum();
             let without: u64 = outcomes
                 .iter()
                 .map(|(_, outcome)| outcome.without_email)
                 .sum();
-            let mut notice = format!("{}社の{sent}件を督促しました。", outcomes.len());
+            let mut notice = format!("{}社の{sent}件を{verb}しました。", outcomes.len());
             if without > 0 {
                 notice.push_str(&format!(
                     "うち{without}件はメールアドレスがないため、別の方法でお知らせください。"
@@ -370,7 +377,7 @@ pub async fn remind_selected(
             site.layout().with_user(&current),
             StatusCode::CONFLICT,
             site.lang.words().error_title,
-            &format!("{reason}(督促は送っていません。)"),
+            &format!("{reason}({verb}は送っていません。)"),
             &overview,
             "全社の進捗に戻る",
         ),
