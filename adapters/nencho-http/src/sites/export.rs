@@ -561,12 +561,33 @@ fn header(table: ExportTable) -> Vec<&'static str> {
     }
 }
 
-/// Appends one CSV line (CRLF) to `out`, quoting cells as Excel does.
+/// A cell as written to a CSV file meant for Excel: one that Excel would take for a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return — an employee's insurer named
+/// `=HYPERLINK(…)`) gets a leading apostrophe, which Excel shows as text and drops when it saves
+/// (OWASP's advice against CSV injection); numbers such as `-12,345` stay numbers.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula_like = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let digits = cell.trim_start_matches(['+', '-']);
+    let number = digits.len() + 1 == cell.len()
+        && digits.chars().any(|c| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+    if formula_like && !number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Appends one CSV line (CRLF) to `out`, quoting cells as Excel does and neutralising cells
+/// Excel would run as formulas.
 pub(super) fn push_line<S: AsRef<str>>(out: &mut String, cells: &[S]) {
     for (index, cell) in cells.iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
+        let cell = neutralised(cell.as_ref());
         let cell = cell.as_ref();
         if cell.contains([',', '"', '\r', '\n']) {
             out.push('"');
@@ -1517,6 +1538,31 @@ mod tests {
         let (text, _, errors) = SHIFT_JIS.decode(&out);
         assert!(!errors);
         assert_eq!(text, "髙橋?");
+    }
+
+    #[test]
+    fn cells_excel_would_run_as_formulas_are_written_as_text() {
+        let mut out = String::new();
+        push_line(
+            &mut out,
+            &[
+                "=HYPERLINK(\"http://x\")",
+                "+81-3-1234-5678",
+                "@SUM(A1)",
+                "-1,234",
+                "-5",
+                "ー",
+                "山田",
+                "",
+            ],
+        );
+        assert_eq!(
+            out,
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'+81-3-1234-5678,'@SUM(A1),\"-1,234\",-5,ー,山田,\r\n"
+        );
+        let mut out = String::new();
+        push_line(&mut out, &["\tx", "-", "=1+1", "-inf", "--1", "+5"]);
+        assert_eq!(out, "'\tx,'-,'=1+1,'-inf,'--1,+5\r\n");
     }
 
     #[test]

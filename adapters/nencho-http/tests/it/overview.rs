@@ -16,6 +16,7 @@ use crate::sites::{registered_company, session_user};
 on_both_stores!(
     the_overview_lines_up_every_company_with_its_counts_and_deadline,
     one_form_sets_the_same_periods_for_the_companies_ticked,
+    a_contract_without_companies_shows_where_to_register_one,
 );
 
 /// The `<tr class="company">` rows of the page, in order.
@@ -432,5 +433,19 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
             .unwrap()
             .len(),
         1
+    );
+}
+
+async fn a_contract_without_companies_shows_where_to_register_one(store: Arc<dyn Store>) {
+    let (_services, notice) = crate::sites::open_site(&store).await;
+    let mut admin = crate::sites::browser(&store, "acme.localhost:8080");
+    crate::sites::log_in_as_admin(&mut admin, &notice).await;
+    let (status, page, _) = admin.get("/admin/filings").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains(
+            r#"<p id="no-companies">会社がまだ登録されていません。<a href="/admin/companies/new">"#
+        ) && !page.contains(r#"id="company-progress""#),
+        "{page}"
     );
 }
