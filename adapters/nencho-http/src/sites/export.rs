@@ -565,7 +565,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
 /// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return — an employee's insurer named
 /// `=HYPERLINK(…)`) gets a leading apostrophe, which Excel shows as text and drops when it saves
 /// (OWASP's advice against CSV injection); numbers such as `-12,345` stay numbers.
-fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     let formula_like = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let digits = cell.trim_start_matches(['+', '-']);
     let number = digits.len() + 1 == cell.len()

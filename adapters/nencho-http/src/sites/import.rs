@@ -565,12 +565,13 @@ fn outcome_summary(lang: Lang, outcome: &ImportOutcome) -> String {
     text
 }
 
-/// One CSV cell, quoted; a name that a spreadsheet would take for a formula gets a leading `'`.
+/// One CSV cell, quoted; a name that a spreadsheet would take for a formula gets a leading `'`
+/// (as in every CSV download).
 fn csv_cell(text: &str, guard_formula: bool) -> String {
-    let text = if guard_formula && text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
+    let text = if guard_formula {
+        super::export::neutralised(text)
     } else {
-        text.to_owned()
+        std::borrow::Cow::Borrowed(text)
     };
     format!("\"{}\"", text.replace('"', "\"\""))
 }
@@ -1302,4 +1303,19 @@ fn show_outcome(mut view: ImportPage, site: &Site<'_>, outcome: &ImportOutcome) 
     page(&view, StatusCode::OK)
         .with_header("Cache-Control", "no-store")
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn the_issued_passwords_csv_quotes_every_cell_and_guards_names() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"x\")", true),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_cell("山田 太郎", true), "\"山田 太郎\"");
+        assert_eq!(csv_cell("=x", false), "\"=x\"", "only names are guarded");
+    }
 }
