@@ -9,8 +9,10 @@ use nencho_app::AppError;
 use nencho_app::authorization::require;
 use nencho_app::filings::periods::{periods_of_companies, set_periods_of_companies, summary};
 use nencho_app::sign_in::CurrentUser;
+use nencho_filings::FilingPeriods;
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, TaxYear};
+use nencho_tenancy::Company;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
@@ -61,20 +63,19 @@ fn year_asked(services: &HttpServices, year: Option<&str>) -> Option<TaxYear> {
     }
 }
 
-/// The page with `form`, the companies the user may set periods of, ticked as `checked` says.
-async fn bulk_page(
+/// The page with `form` and `companies` (those the user may set periods of, with their periods),
+/// ticked as `checked` says.
+#[allow(clippy::too_many_arguments)]
+fn bulk_page(
     site: &Site<'_>,
     current: &CurrentUser,
     year: TaxYear,
     form: &PeriodsForm,
+    companies: &[(Company, Option<FilingPeriods>)],
     checked: impl Fn(CompanyId, bool) -> bool,
     error: String,
     status: StatusCode,
 ) -> Response {
-    let companies = match periods_of_companies(&site.services.app, current, year).await {
-        Ok(companies) => companies,
-        Err(error) => return failure(site, &error).await,
-    };
     page(
         &BulkPeriodsPage {
             layout: site.layout().with_user(current),
@@ -119,21 +120,22 @@ pub async fn show(
     let Some(year) = year_asked(&services, query.year.as_deref()) else {
         return plain_not_found();
     };
-    let first = match periods_of_companies(&services.app, &current, year).await {
-        Ok(companies) => companies.into_iter().find_map(|(_, periods)| periods),
+    let companies = match periods_of_companies(&services.app, &current, year).await {
+        Ok(companies) => companies,
         Err(error) => return failure(&site, &error).await,
     };
-    let form = PeriodsForm::of(first.as_ref(), year.year());
+    let first = companies.iter().find_map(|(_, periods)| periods.as_ref());
+    let form = PeriodsForm::of(first, year.year());
     bulk_page(
         &site,
         &current,
         year,
         &form,
+        &companies,
         |_, has_periods| !has_periods,
         String::new(),
         StatusCode::OK,
     )
-    .await
 }
 
 /// Sets the periods of the ticked companies; back to 全社の進捗 with how many. A refusal (no
@@ -153,11 +155,7 @@ pub async fn save(
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout().with_user(&current));
     }
-    let year_field = fields
-        .iter()
-        .find(|(name, _)| name == "year")
-        .map(|(_, value)| value.as_str());
-    let Some(year) = year_field.and_then(super::year_of) else {
+    let Some(year) = super::year_of(super::form_field(&fields, "year")) else {
         return plain_not_found();
     };
     let Some(companies) = super::ticked_companies(&fields) else {
@@ -204,16 +202,20 @@ pub async fn save(
             urlencode(&format!("{}社の期間を設定しました。", set.len()))
         )),
         Err(AppError::Invalid { message, .. }) => {
+            let choices = match periods_of_companies(&services.app, &current, year).await {
+                Ok(choices) => choices,
+                Err(error) => return failure(&site, &error).await,
+            };
             bulk_page(
                 &site,
                 &current,
                 year,
                 &form,
+                &choices,
                 |company, _| companies.contains(&company),
                 message,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
-            .await
         }
         Err(error) => failure(&site, &error).await,
     }

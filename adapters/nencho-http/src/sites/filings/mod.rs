@@ -32,6 +32,16 @@ fn year_of(text: &str) -> Option<nencho_kernel::TaxYear> {
         .and_then(|year| nencho_app::filings::parse_tax_year(year).ok())
 }
 
+/// The first value of `name` in a form read as pairs (one whose other fields repeat); empty when
+/// absent.
+fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(field, _)| field == name)
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default()
+}
+
 /// The companies a form ticks (`company`, repeated), or `None` when one is not a company id.
 fn ticked_companies(fields: &[(String, String)]) -> Option<Vec<nencho_kernel::CompanyId>> {
     fields

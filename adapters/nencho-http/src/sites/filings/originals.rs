@@ -208,13 +208,7 @@ pub async fn intake_record(
         Ok(entered) => entered,
         Err(response) => return response,
     };
-    let field = |wanted: &str| {
-        fields
-            .iter()
-            .find(|(name, _)| name == wanted)
-            .map(|(_, value)| value.as_str())
-            .unwrap_or_default()
-    };
+    let field = |wanted: &str| super::form_field(&fields, wanted);
     if !site.csrf_ok(field("csrf_token")) {
         return rejected_form(site.layout().with_user(&current));
     }

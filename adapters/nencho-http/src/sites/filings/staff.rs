@@ -394,12 +394,7 @@ pub async fn approve_selected(
         Ok(entered) => entered,
         Err(response) => return response,
     };
-    let token = fields
-        .iter()
-        .find(|(name, _)| name == "csrf_token")
-        .map(|(_, value)| value.as_str())
-        .unwrap_or_default();
-    if !site.csrf_ok(token) {
+    if !site.csrf_ok(super::form_field(&fields, "csrf_token")) {
         return rejected_form(site.layout().with_user(&current));
     }
     let Some((company_id, tax_year)) = company_and_year(&id, &year) else {
@@ -553,21 +548,16 @@ impl PeriodsForm {
 
     /// The form's fields out of a form that also carries others (`company`, repeated).
     pub(super) fn from_fields(fields: &[(String, String)]) -> Self {
-        let field = |wanted: &str| {
-            fields
-                .iter()
-                .find(|(name, _)| name == wanted)
-                .map(|(_, value)| value.clone())
-        };
+        let field = |wanted: &str| super::form_field(fields, wanted).to_owned();
         PeriodsForm {
-            csrf_token: field("csrf_token").unwrap_or_default(),
-            adjustment_start: field("adjustment_start").unwrap_or_default(),
-            adjustment_end: field("adjustment_end").unwrap_or_default(),
-            filing_start: field("filing_start").unwrap_or_default(),
-            filing_end: field("filing_end").unwrap_or_default(),
-            refiling_start: field("refiling_start").unwrap_or_default(),
-            refiling_end: field("refiling_end").unwrap_or_default(),
-            year_round_changes: field("year_round_changes"),
+            csrf_token: field("csrf_token"),
+            adjustment_start: field("adjustment_start"),
+            adjustment_end: field("adjustment_end"),
+            filing_start: field("filing_start"),
+            filing_end: field("filing_end"),
+            refiling_start: field("refiling_start"),
+            refiling_end: field("refiling_end"),
+            year_round_changes: Some(field("year_round_changes")).filter(|on| !on.is_empty()),
         }
     }
 }
