@@ -15,6 +15,7 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::staff::{company_and_year, urlencode};
+use super::views::share;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::Site;
@@ -44,15 +45,6 @@ struct DepartmentsPage {
     statuses: Vec<&'static str>,
     rows: Vec<DepartmentRow>,
     all: Option<DepartmentRow>,
-}
-
-/// `part` of `whole` as a percentage with one decimal (`—` when there is no whole).
-pub(super) fn share(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        return "—".to_owned();
-    }
-    let tenths = (part * 1_000 + whole / 2) / whole;
-    format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 /// The row of `counts`: those set aside (対象外) are left out of the shares.
@@ -182,18 +174,4 @@ pub async fn show(
         },
         StatusCode::OK,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::share;
-
-    #[test]
-    fn shares_round_to_a_tenth_of_a_percent() {
-        assert_eq!(share(0, 0), "—");
-        assert_eq!(share(1, 3), "33.3%");
-        assert_eq!(share(2, 3), "66.7%");
-        assert_eq!(share(3, 3), "100.0%");
-        assert_eq!(share(1, 8), "12.5%");
-    }
 }

@@ -22,8 +22,8 @@ use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::departments::share;
 use super::staff::{default_year, urlencode};
+use super::views::share;
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};

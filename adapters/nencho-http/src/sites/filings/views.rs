@@ -254,6 +254,15 @@ pub struct ChangeView {
     pub after: String,
 }
 
+/// `part` of `whole` as a percentage with one decimal (`—` when there is no whole).
+pub fn share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "—".to_owned();
+    }
+    let tenths = (part * 1_000 + whole / 2) / whole;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
 pub fn when(at: OffsetDateTime) -> String {
     format_japan_datetime(at)
 }
@@ -291,4 +300,18 @@ pub fn change_views(history: &FilingHistory) -> Vec<ChangeView> {
             after: change.change.after.clone().unwrap_or_else(|| "—".into()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn shares_round_to_a_tenth_of_a_percent() {
+        assert_eq!(share(0, 0), "—");
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(2, 3), "66.7%");
+        assert_eq!(share(3, 3), "100.0%");
+        assert_eq!(share(1, 8), "12.5%");
+    }
 }
