@@ -74,6 +74,7 @@ macro_rules! store_contract_tests {
             an_imports_audit_line_stands_or_falls_with_the_import,
             a_conflict_in_the_second_import_chunk_leaves_nothing_of_the_first,
             filing_periods_are_put_replaced_and_listed_newest_first,
+            company_guidance_is_kept_with_the_opened_year,
             a_filing_round_trips_with_its_whole_declaration_history_and_mail,
             the_history_lists_events_and_changes_oldest_first,
             a_filing_is_inserted_once_per_employee_and_year,

@@ -7,7 +7,7 @@
 
 use nencho_filings::{
     DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus,
-    ValueChange,
+    GuidanceText, ValueChange,
 };
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId, UserId};
 use nencho_ports::{PeriodChange, StoreError};
@@ -40,6 +40,23 @@ fn status(row: &impl RowReader, column: &str) -> Result<FilingStatus, StoreError
 fn range(row: &impl RowReader, start: &str, end: &str) -> Result<DateRange, StoreError> {
     DateRange::new(row.date(start)?, row.date(end)?)
         .map_err(|error| corrupt(format!("{start}…{end}: {error}")))
+}
+
+/// The `guidance` column of a `filing_periods` row (会社からのご案内), `None` when empty.
+pub fn guidance(row: &impl RowReader) -> Result<Option<GuidanceText>, StoreError> {
+    match row.optional_text("guidance")? {
+        None => Ok(None),
+        Some(text) => GuidanceText::parse(&text)
+            .map_err(|error| corrupt(format!("filing_periods.guidance: {error}"))),
+    }
+}
+
+/// A `(tax_year, guidance)` row of a company's guidance list.
+pub fn year_guidance(row: &impl RowReader) -> Result<Option<(TaxYear, GuidanceText)>, StoreError> {
+    let Some(text) = guidance(row)? else {
+        return Ok(None);
+    };
+    Ok(Some((tax_year(row)?, text)))
 }
 
 /// A `filing_periods` row (every column).
@@ -309,7 +326,16 @@ pub fn check_period_change(
     periods: &FilingPeriods,
     change: &PeriodChange,
 ) -> Result<(), StoreError> {
-    if change.company_id != periods.company_id || change.tax_year != periods.tax_year {
+    check_change_of(periods.company_id, periods.tax_year, change)
+}
+
+/// A change recorded with a write of the company's year must be of that company and year.
+pub fn check_change_of(
+    company_id: CompanyId,
+    tax_year: TaxYear,
+    change: &PeriodChange,
+) -> Result<(), StoreError> {
+    if change.company_id != company_id || change.tax_year != tax_year {
         return Err(StoreError::Backend(
             "the change describes other periods".into(),
         ));

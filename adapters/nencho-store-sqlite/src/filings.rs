@@ -4,7 +4,7 @@
 mod writes;
 
 use async_trait::async_trait;
-use nencho_filings::{Filing, FilingPeriods, FilingStatus};
+use nencho_filings::{Filing, FilingPeriods, FilingStatus, GuidanceText};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
     DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
@@ -139,6 +139,29 @@ const STATUS_COUNTS_IN_DEPARTMENT: &str = "SELECT f.status, count(*) AS count \
      SELECT 'not_requested' AS status, count(*) AS count FROM employees \
      WHERE tenant_id = $1 AND company_id = $2 AND department = $4 AND leave_date IS NULL";
 
+/// Records a change of the company's year (periods or guidance) in the write's transaction.
+async fn record_period_change(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tenant_id: TenantId,
+    change: &PeriodChange,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO filing_period_changes (tenant_id, company_id, tax_year, at, actor_id, \
+         actor_name, summary) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant_id.as_uuid())
+    .bind(change.company_id.as_uuid())
+    .bind(change.tax_year.year())
+    .bind(change.at)
+    .bind(change.actor.as_uuid())
+    .bind(change.actor_name.as_str())
+    .bind(change.summary.as_str())
+    .execute(&mut **transaction)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl FilingStore for SqliteStore {
     async fn put_periods(
@@ -173,20 +196,7 @@ impl FilingStore for SqliteStore {
         .execute(&mut *transaction)
         .await
         .map_err(store_error)?;
-        sqlx::query(
-            "INSERT INTO filing_period_changes (tenant_id, company_id, tax_year, at, actor_id, \
-             actor_name, summary) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(change.company_id.as_uuid())
-        .bind(change.tax_year.year())
-        .bind(change.at)
-        .bind(change.actor.as_uuid())
-        .bind(change.actor_name.as_str())
-        .bind(change.summary.as_str())
-        .execute(&mut *transaction)
-        .await
-        .map_err(store_error)?;
+        record_period_change(&mut transaction, tenant_id, change).await?;
         transaction.commit().await.map_err(store_error)
     }
 
@@ -247,6 +257,78 @@ impl FilingStore for SqliteStore {
         .map_err(store_error)?
         .iter()
         .map(filing_rows::period_change)
+        .collect()
+    }
+
+    async fn put_guidance<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        guidance: Option<&'a GuidanceText>,
+        change: &PeriodChange,
+    ) -> Result<bool, StoreError> {
+        filing_rows::check_change_of(company_id, tax_year, change)?;
+        let mut transaction = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE filing_periods SET guidance = $4 \
+             WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .bind(tax_year.year())
+        .bind(guidance.map(GuidanceText::as_str))
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
+        record_period_change(&mut transaction, tenant_id, change).await?;
+        transaction.commit().await.map_err(store_error)?;
+        Ok(true)
+    }
+
+    async fn find_guidance(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Option<GuidanceText>, StoreError> {
+        sqlx::query(
+            "SELECT guidance FROM filing_periods \
+             WHERE tenant_id = $1 AND company_id = $2 AND tax_year = $3",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .bind(tax_year.year())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?
+        .as_ref()
+        .map(filing_rows::guidance)
+        .transpose()
+        .map(Option::flatten)
+    }
+
+    async fn list_guidance(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Vec<(TaxYear, GuidanceText)>, StoreError> {
+        sqlx::query(
+            "SELECT tax_year, guidance FROM filing_periods \
+             WHERE tenant_id = $1 AND company_id = $2 AND guidance IS NOT NULL \
+             ORDER BY tax_year DESC",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .filter_map(|row| filing_rows::year_guidance(row).transpose())
         .collect()
     }
 

@@ -215,10 +215,10 @@ pub enum ExportPage {
     AuditLog(Vec<nencho_identity::AuditRecord>),
     /// 登録内容の変更届 of the tenant, oldest first (one or more pages).
     ChangeRequests(Vec<nencho_tenancy::ChangeRequest>),
-    /// Every tax year opened for one company, newest first.
+    /// Every tax year opened for one company, newest first, each with its 会社からのご案内.
     FilingPeriods {
         company: Arc<Company>,
-        periods: Vec<FilingPeriods>,
+        periods: Vec<(FilingPeriods, Option<nencho_filings::GuidanceText>)>,
     },
     /// Declarations of one company (one or more pages per company).
     Filings {
@@ -730,6 +730,20 @@ impl FullExport {
                     if periods.is_empty() {
                         continue;
                     }
+                    let mut guidance = self
+                        .store
+                        .list_guidance(self.tenant_id(), company.id)
+                        .await?;
+                    let periods = periods
+                        .into_iter()
+                        .map(|periods| {
+                            let text = guidance
+                                .iter()
+                                .position(|(year, _)| *year == periods.tax_year)
+                                .map(|found| guidance.swap_remove(found).1);
+                            (periods, text)
+                        })
+                        .collect();
                     return Ok(Some(ExportPage::FilingPeriods { company, periods }));
                 }
                 Stage::Declarations { table, mut cursor } => {

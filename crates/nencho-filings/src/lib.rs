@@ -15,6 +15,8 @@ mod filing;
 #[cfg(test)]
 mod fixtures;
 mod forms;
+mod free_text;
+mod guidance;
 mod history;
 mod originals;
 mod periods;
@@ -47,6 +49,7 @@ pub use exclusion::{
 };
 pub use filing::{Applied, Author, Filing};
 pub use forms::{Form, forms_of};
+pub use guidance::{GuidanceError, GuidancePiece, GuidanceText, MAX_GUIDANCE_CHARS};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
 pub use originals::{
     NOT_RECEIVED, OriginalError, OriginalLine, OriginalMethod, OriginalReceipt, awaits_originals,

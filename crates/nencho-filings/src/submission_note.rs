@@ -2,6 +2,7 @@
 //! with a submission — "証明書は後日提出します", "配偶者の所得を直しました" — kept as the
 //! submission's comment in the history and shown to the reviewers.
 
+use crate::free_text::cleaned_within;
 use crate::history::FilingEvent;
 use crate::workflow::FilingStatus;
 
@@ -20,23 +21,12 @@ pub enum NoteError {
 }
 
 impl SubmissionNote {
-    /// Reads what was typed: surrounding blanks (full-width too) go, `\r\n` and `\r` become
-    /// `\n`, tabs and other control characters become spaces; nothing left means no note.
+    /// Reads what was typed as every free text is read (blanks around it go, line breaks are
+    /// unified); nothing left means no note.
     pub fn parse(text: &str) -> Result<Option<Self>, NoteError> {
-        let unified = text.replace("\r\n", "\n").replace('\r', "\n");
-        let cleaned: String = unified
-            .chars()
-            .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-            .collect();
-        let trimmed = cleaned.trim_matches(|c: char| c.is_whitespace());
-        if trimmed.is_empty() {
-            return Ok(None);
-        }
-        let length = trimmed.chars().count();
-        if length > MAX_NOTE_CHARS {
-            return Err(NoteError::TooLong(length));
-        }
-        Ok(Some(Self(trimmed.to_owned())))
+        cleaned_within(text, MAX_NOTE_CHARS)
+            .map(|text| text.map(Self))
+            .map_err(NoteError::TooLong)
     }
 
     pub fn as_str(&self) -> &str {

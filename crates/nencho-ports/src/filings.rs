@@ -1,7 +1,7 @@
 //! Declarations, their history and the company's periods (YEA-1…5).
 
 use async_trait::async_trait;
-use nencho_filings::{FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus};
+use nencho_filings::{FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, GuidanceText};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
 use nencho_tenancy::{Employee, EmployeeNumber};
 
@@ -189,6 +189,30 @@ pub trait FilingStore: Send + Sync {
         company_id: CompanyId,
         tax_year: TaxYear,
     ) -> Result<Vec<PeriodChange>, StoreError>;
+
+    /// Sets the company's 会社からのご案内 of an opened tax year (`None` clears it) and records
+    /// the change with the periods' changes, in one transaction. `false`, writing nothing, when
+    /// the year is not opened (no periods).
+    async fn put_guidance<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        guidance: Option<&'a GuidanceText>,
+        change: &PeriodChange,
+    ) -> Result<bool, StoreError>;
+    async fn find_guidance(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Option<GuidanceText>, StoreError>;
+    /// The guidance of every tax year of the company that has one, newest first.
+    async fn list_guidance(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+    ) -> Result<Vec<(TaxYear, GuidanceText)>, StoreError>;
 
     async fn find_filing(
         &self,

@@ -368,7 +368,7 @@ const CHANGE_REQUEST_HEADER: [&str; 17] = [
     "コメント",
 ];
 
-const PERIOD_HEADER: [&str; 10] = [
+const PERIOD_HEADER: [&str; 11] = [
     "会社ID",
     "会社名",
     "年分",
@@ -379,6 +379,7 @@ const PERIOD_HEADER: [&str; 10] = [
     "再提出期間の開始日",
     "再提出期間の終了日",
     "通年申告",
+    "会社からのご案内",
 ];
 const FILING_HEADER: [&str; 31] = [
     "申告書ID",
@@ -816,7 +817,11 @@ fn employee_name(employee: &Employee) -> String {
     format!("{} {}", employee.name.family, employee.name.given)
 }
 
-fn period_line(out: &mut String, company: &Company, periods: &FilingPeriods) {
+fn period_line(
+    out: &mut String,
+    company: &Company,
+    (periods, guidance): &(FilingPeriods, Option<nencho_filings::GuidanceText>),
+) {
     let ends = |range: Option<DateRange>| match range {
         Some(range) => [date_text(range.start), date_text(range.end)],
         None => [String::new(), String::new()],
@@ -837,6 +842,10 @@ fn period_line(out: &mut String, company: &Company, periods: &FilingPeriods) {
             refiling_start,
             refiling_end,
             yes_no(periods.year_round_changes),
+            guidance
+                .as_ref()
+                .map(|text| text.as_str().to_owned())
+                .unwrap_or_default(),
         ],
     );
 }
@@ -1452,7 +1461,7 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          従業員が届け出た氏名・住所の変更（届け出た内容）を、古い順に並べたものです。従業員IDで employees.csv と対応します。\r\n\
          \r\n\
          ■ filing_periods.csv（年末調整の期間、{periods}件）\r\n\
-         会社ID, 会社名, 年分（西暦）, 年末調整期間の開始日, 年末調整期間の終了日, 提出期間の開始日, 提出期間の終了日, 再提出期間の開始日, 再提出期間の終了日（再提出期間がなければ空欄）, 通年申告（はい／いいえ）\r\n\
+         会社ID, 会社名, 年分（西暦）, 年末調整期間の開始日, 年末調整期間の終了日, 提出期間の開始日, 提出期間の終了日, 再提出期間の開始日, 再提出期間の終了日（再提出期間がなければ空欄）, 通年申告（はい／いいえ）, 会社からのご案内（従業員に表示する文章、なければ空欄）\r\n\
          会社ごとに新しい年分から順です。\r\n\
          \r\n\
          ■ filings.csv（申告書、{filings}件）\r\n\

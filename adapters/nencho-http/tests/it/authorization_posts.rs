@@ -252,6 +252,7 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         ("new_password", "yuki-no-hi-ni-neko-ga-nemuru"),
         ("confirmation", "yuki-no-hi-ni-neko-ga-nemuru"),
     ];
+    let too_long_guidance = "案".repeat(nencho_filings::MAX_GUIDANCE_CHARS + 1);
     let bad_periods = [
         ("adjustment_start", "いつか"),
         ("adjustment_end", "いつか"),
@@ -428,6 +429,17 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
         row(
             format!("/admin/companies/{b}/periods/{year}"),
             form(&bad_periods),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        // … 会社からのご案内 too, with more than the 2,000 characters it may have.
+        row(
+            format!("/admin/companies/{a}/guidance/{year}"),
+            form(&[("guidance", too_long_guidance.as_str())]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
+        row(
+            format!("/admin/companies/{b}/guidance/{year}"),
+            form(&[("guidance", too_long_guidance.as_str())]),
             [UE, UE, NO, NO, NO, NO],
         ),
         // … and 期間の一括設定, manage_periods in every company chosen (none chosen: somewhere).

@@ -445,7 +445,7 @@ fn records(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-const PERIOD_HEADER: &str = "会社ID,会社名,年分,年末調整期間の開始日,年末調整期間の終了日,提出期間の開始日,提出期間の終了日,再提出期間の開始日,再提出期間の終了日,通年申告";
+const PERIOD_HEADER: &str = "会社ID,会社名,年分,年末調整期間の開始日,年末調整期間の終了日,提出期間の開始日,提出期間の終了日,再提出期間の開始日,再提出期間の終了日,通年申告,会社からのご案内";
 const FILING_HEADER: &str = "申告書ID,会社ID,会社名,従業員ID,社員番号,氏名,年分,状態,状態コード,代理入力,再年調,最新のコメント,依頼日時,提出日時,承認日時,更新日時,版,スキーマバージョン,給与所得控除後の給与等の金額,社会保険料控除,小規模企業共済等掛金控除,生命保険料控除,地震保険料控除,配偶者（特別）控除,特定親族特別控除,扶養控除・障害者控除等,基礎控除,所得控除の合計,住宅借入金等特別控除額,控除額を計算できない理由,申告内容（JSON）";
 const VALUE_HEADER: &str = "申告書ID,会社ID,社員番号,氏名,年分,項目パス,項目名,値";
 const EVENT_HEADER: &str = "申告書ID,会社ID,社員番号,年分,日時,操作者ID,操作者,操作,変更前の状態,変更後の状態,コメント,代理入力";
@@ -612,8 +612,31 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
         .into_iter()
         .find(|user| user.login_id.as_str() == "admin")
         .unwrap();
-    open_year(&store, &company, 2026, &admin_user, true).await;
+    let opened = open_year(&store, &company, 2026, &admin_user, true).await;
     open_year(&store, &other, 2024, &admin_user, false).await;
+    let guidance = nencho_filings::GuidanceText::parse("原本は総務部へ,\n\"12月5日\"まで")
+        .unwrap()
+        .unwrap();
+    let guidance_change = PeriodChange {
+        company_id: company.id,
+        tax_year: opened.tax_year,
+        at: SystemClock.now(),
+        actor: admin_user.id,
+        actor_name: "admin".into(),
+        summary: "ご案内".into(),
+    };
+    assert!(
+        store
+            .put_guidance(
+                tenant,
+                company.id,
+                opened.tax_year,
+                Some(&guidance),
+                &guidance_change
+            )
+            .await
+            .unwrap()
+    );
 
     // 山田 (current) submitted 2026 by proxy, after a return; 佐藤 (departed) has 2024, a year
     // the calculator does not support.
@@ -804,6 +827,7 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
                 "2027-01-05",
                 "2027-01-20",
                 "いいえ",
+                "原本は総務部へ,\n\"12月5日\"まで",
             ]
             .map(str::to_owned)
             .to_vec()
@@ -812,7 +836,8 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
     assert!(periods.iter().any(|row| row[1] == "株式会社ビー"
         && row[2] == "2024"
         && row[7].is_empty()
-        && row[9] == "はい"));
+        && row[9] == "はい"
+        && row[10].is_empty()));
 
     let filings = records(&text("filings.csv"));
     assert_eq!(filings[0].join(","), FILING_HEADER);

@@ -72,6 +72,7 @@ mod departments;
 mod exclusions;
 mod export;
 mod filings;
+mod guidance;
 mod import;
 mod maintenance;
 mod metrics;

@@ -1,7 +1,7 @@
 //! Declarations: the company's periods, writes with optimistic concurrency, history. The
 //! progress dashboard's counts and list are in `filing_progress`, tenancy in `filing_tenancy`.
 
-use nencho_filings::{DateRange, FilingStatus};
+use nencho_filings::{DateRange, FilingStatus, GuidanceText};
 use nencho_kernel::{Clock, FilingId};
 use nencho_ports::{FilingHistory, FilingWrite, Store, StoreError};
 use time::macros::date;
@@ -80,6 +80,160 @@ pub async fn filing_periods_are_put_replaced_and_listed_newest_first(store: &dyn
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// 会社からのご案内 lives with the opened year: nothing is written for a year without periods,
+/// putting the periods again keeps it, clearing removes it, and every change is logged with the
+/// periods' changes; another contract never reads it.
+pub async fn company_guidance_is_kept_with_the_opened_year(store: &dyn Store) {
+    let clock = clock();
+    let (acme, admin, honsha) = tenant_with_company(store, "acme", &clock).await;
+    let guidance = |text: &str| GuidanceText::parse(text).unwrap().unwrap();
+    let instructions =
+        guidance("証明書の原本は12月5日までに総務部へ。\n手引き: https://intra.example/nencho");
+    let not_opened = periods(&honsha, year(2026), false);
+    let early = period_change(&not_opened, admin, "ご案内を設定", &clock);
+    assert!(
+        !store
+            .put_guidance(acme.id, honsha.id, year(2026), Some(&instructions), &early)
+            .await
+            .unwrap(),
+        "a year without periods takes no guidance"
+    );
+    assert!(
+        store
+            .period_changes(acme.id, honsha.id, year(2026))
+            .await
+            .unwrap()
+            .is_empty(),
+        "and records no change"
+    );
+
+    let opened = period_change(&not_opened, admin, "期間を設定", &clock);
+    store
+        .put_periods(acme.id, &not_opened, &opened)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_guidance(acme.id, honsha.id, year(2026))
+            .await
+            .unwrap(),
+        None
+    );
+    let set = period_change(&not_opened, admin, "ご案内を設定", &clock);
+    assert!(
+        store
+            .put_guidance(acme.id, honsha.id, year(2026), Some(&instructions), &set)
+            .await
+            .unwrap()
+    );
+    let last_year = periods(&honsha, year(2025), false);
+    store
+        .put_periods(
+            acme.id,
+            &last_year,
+            &period_change(&last_year, admin, "2025", &clock),
+        )
+        .await
+        .unwrap();
+    let old = guidance("昨年のご案内");
+    let set_last_year = period_change(&last_year, admin, "ご案内を設定", &clock);
+    store
+        .put_guidance(acme.id, honsha.id, year(2025), Some(&old), &set_last_year)
+        .await
+        .unwrap();
+    let mut moved = not_opened.clone();
+    moved.filing = DateRange::new(date!(2026 - 11 - 15), date!(2026 - 12 - 05)).unwrap();
+    let moved_change = period_change(&moved, admin, "提出期間を延長", &clock);
+    store
+        .put_periods(acme.id, &moved, &moved_change)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_guidance(acme.id, honsha.id, year(2026))
+            .await
+            .unwrap(),
+        Some(instructions.clone()),
+        "putting the periods again keeps the guidance, line break and all"
+    );
+    assert_eq!(
+        store.list_guidance(acme.id, honsha.id).await.unwrap(),
+        vec![
+            (year(2026), instructions.clone()),
+            (year(2025), old.clone())
+        ],
+        "newest year first"
+    );
+    assert_eq!(
+        store
+            .period_changes(acme.id, honsha.id, year(2026))
+            .await
+            .unwrap(),
+        vec![opened, set.clone(), moved_change],
+        "the guidance's change is logged with the periods'"
+    );
+
+    let other = tenant_with_company(store, "other", &clock).await.0;
+    assert_eq!(
+        store
+            .find_guidance(other.id, honsha.id, year(2026))
+            .await
+            .unwrap(),
+        None,
+        "another contract does not read it, even with the company's id"
+    );
+    assert!(
+        store
+            .list_guidance(other.id, honsha.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let intruding = period_change(&not_opened, admin, "ご案内を削除", &clock);
+    assert!(
+        !store
+            .put_guidance(other.id, honsha.id, year(2026), None, &intruding)
+            .await
+            .unwrap(),
+        "nor changes it"
+    );
+
+    let mismatched = period_change(&last_year, admin, "ご案内を削除", &clock);
+    assert!(
+        store
+            .put_guidance(acme.id, honsha.id, year(2026), None, &mismatched)
+            .await
+            .is_err(),
+        "a change of another year is refused"
+    );
+    let cleared = period_change(&not_opened, admin, "ご案内を削除", &clock);
+    assert!(
+        store
+            .put_guidance(acme.id, honsha.id, year(2026), None, &cleared)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .find_guidance(acme.id, honsha.id, year(2026))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.list_guidance(acme.id, honsha.id).await.unwrap(),
+        vec![(year(2025), old)]
+    );
+    assert_eq!(
+        store
+            .period_changes(acme.id, honsha.id, year(2026))
+            .await
+            .unwrap()
+            .last(),
+        Some(&cleared)
     );
 }
 

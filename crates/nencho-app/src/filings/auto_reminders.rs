@@ -11,11 +11,11 @@
 //! mails are those of the administrators' 督促 ([`super::requests::remind`]), marked as sent
 //! automatically (自動送信).
 
-use nencho_filings::{FilingPeriods, ReminderDay, adjustment_year, due_reminder};
+use nencho_filings::{ReminderDay, adjustment_year, due_reminder};
 use nencho_kernel::{CompanyId, JAPAN_STANDARD_TIME, OffsetDateTime, TaxYear};
 use nencho_tenancy::{Company, Slug, Tenant};
 
-use super::mails::RequestMail;
+use super::mails::{CompanyYear, RequestMail};
 use super::requests::{Outcome, Recipients, query, reminders_of};
 use crate::{AppContext, AppError};
 
@@ -120,7 +120,16 @@ async fn remind_company(
     let Some(reminder) = due_reminder(&periods, last_sent, now) else {
         return Ok(None);
     };
-    let (mails, outcome) = reminders(context, tenant, company, &periods, reminder).await?;
+    let guidance = context
+        .store
+        .find_guidance(tenant.id, company.id, tax_year)
+        .await?;
+    let year = CompanyYear {
+        company: company.clone(),
+        periods,
+        guidance,
+    };
+    let (mails, outcome) = reminders(context, tenant, &year, reminder).await?;
     let claimed = context
         .store
         .claim_reminder(tenant.id, company.id, tax_year, reminder.day, now, &mails)
@@ -139,20 +148,18 @@ async fn remind_company(
 async fn reminders(
     context: &AppContext,
     tenant: &Tenant,
-    company: &Company,
-    periods: &FilingPeriods,
+    year: &CompanyYear,
     reminder: ReminderDay,
 ) -> Result<(Vec<nencho_ports::OutboxMessage>, Outcome), AppError> {
     let mut outcome = Outcome::default();
     let mut mails = Vec::new();
-    let mut query = query(company.id, periods.tax_year, None, None);
+    let mut query = query(year.company.id, year.periods.tax_year, None, None);
     loop {
         let page = context.store.list_filings(tenant.id, &query).await?;
         mails.extend(reminders_of(
             context,
             tenant,
-            company,
-            periods,
+            year,
             &page.rows,
             &Recipients::Everyone,
             RequestMail::AutomaticReminder(reminder),

@@ -1,6 +1,6 @@
 //! The texts of the declaration mails: Japanese first, English below, plain text.
 
-use nencho_filings::{ExpectedAttachment, FilingPeriods, ReminderDay};
+use nencho_filings::{ExpectedAttachment, FilingPeriods, GuidanceText, ReminderDay};
 use nencho_kernel::{EmailAddress, format_wareki};
 use nencho_ports::OutboxMessage;
 use nencho_tenancy::{Company, Employee, Tenant};
@@ -43,16 +43,39 @@ pub(crate) enum RequestMail {
     AutomaticReminder(ReminderDay),
 }
 
-/// 依頼 or 督促 of `employee` (of `tenant`), with the deadline; `None` without an e-mail address.
+/// What the request mails say of a company's year: who sends them, the deadline, and the
+/// company's own instructions (会社からのご案内).
+#[derive(Debug, Clone)]
+pub(crate) struct CompanyYear {
+    pub company: Company,
+    pub periods: FilingPeriods,
+    pub guidance: Option<GuidanceText>,
+}
+
+/// The guidance as a mail section, after the link: the company's own words, as typed.
+fn guidance_section(year: &CompanyYear) -> String {
+    year.guidance.as_ref().map_or_else(String::new, |guidance| {
+        format!(
+            "■ {}からのご案内\n{}\n\n",
+            year.company.name.as_str(),
+            guidance.as_str()
+        )
+    })
+}
+
+/// 依頼 or 督促 of `employee` (of `tenant`), with the deadline and the company's guidance;
+/// `None` without an e-mail address.
 pub(crate) fn request(
     context: &AppContext,
     tenant: &Tenant,
-    company: &Company,
+    year_of_company: &CompanyYear,
     employee: &Employee,
-    periods: &FilingPeriods,
     kind: RequestMail,
 ) -> Option<OutboxMessage> {
     let to = employee.email.as_ref()?;
+    let CompanyYear {
+        company, periods, ..
+    } = year_of_company;
     let year = periods.tax_year;
     let reiwa = year.reiwa();
     let (subject, opening, sender, note) = match kind {
@@ -106,6 +129,7 @@ pub(crate) fn request(
          提出期限: {deadline}\n\n\
          次のページからログインして、質問に答えながら入力してください。スマートフォンからも入力できます。\n\
          {link}\n\n\
+         {guidance}\
          {note}\
          ----\n\
          Please file your {year} year-end adjustment declarations by {end} at the page above.\n\
@@ -113,6 +137,7 @@ pub(crate) fn request(
         name = employee.name.full(),
         deadline = deadline(periods),
         link = link(context, tenant, periods.tax_year),
+        guidance = guidance_section(year_of_company),
         year = year.year(),
         end = periods.filing.end,
     );

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod auto_reminders;
 pub mod claims;
 pub mod exclusions;
+pub mod guidance;
 mod mails;
 pub mod originals;
 pub mod overview;
@@ -55,6 +56,14 @@ pub(crate) fn submission_note(
         field: "note",
         message: error.to_string(),
     })
+}
+
+/// The refusal of what needs the company's year opened first (its periods set).
+pub(crate) fn not_opened(tax_year: nencho_kernel::TaxYear) -> AppError {
+    AppError::Refused(format!(
+        "{}年分の期間がまだ設定されていません。先に期間を設定してください。",
+        tax_year.year()
+    ))
 }
 
 /// The companies chosen for an action on several at once, each once in the order given;

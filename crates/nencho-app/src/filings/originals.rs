@@ -142,7 +142,7 @@ pub async fn remind_originals(
     tax_year: TaxYear,
     recipients: Recipients,
 ) -> Result<Outcome, AppError> {
-    let (company, periods, department) = prepare(context, actor, company_id, tax_year).await?;
+    let (year, department) = prepare(context, actor, company_id, tax_year).await?;
     let tenant = actor.tenant.id;
     let mut outcome = Outcome::default();
     let mut query = query(company_id, tax_year, department, None);
@@ -167,9 +167,9 @@ pub async fn remind_originals(
             match mails::originals_reminder(
                 context,
                 &actor.tenant,
-                &company,
+                &year.company,
                 &row.employee,
-                &periods,
+                &year.periods,
                 &missing,
             ) {
                 Some(mail) => context.store.enqueue_mail(&mail).await?,

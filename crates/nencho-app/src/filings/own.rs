@@ -3,7 +3,8 @@
 
 use nencho_filings::{
     Actor, Attachment, ComputedAmounts, Declaration, EditScope, Filing, FilingAction,
-    FilingPeriods, Form, OriginalLine, Problem, compute, forms_of, validate_for_employee,
+    FilingPeriods, Form, GuidanceText, OriginalLine, Problem, compute, forms_of,
+    validate_for_employee,
 };
 use nencho_kernel::TaxYear;
 use nencho_ports::FilingHistory;
@@ -20,6 +21,8 @@ pub struct OwnFiling {
     pub company: Company,
     /// `None` until the company opens the tax year.
     pub periods: Option<FilingPeriods>,
+    /// 会社からのご案内 of the year, if the company wrote one.
+    pub guidance: Option<GuidanceText>,
     /// Version 0 = not stored yet.
     pub filing: Filing,
     /// The live figures; an error text when the document cannot be computed yet.
@@ -58,6 +61,15 @@ pub async fn own_filing(
         .store
         .find_periods(tenant, employee.company_id, tax_year)
         .await?;
+    let guidance = match periods {
+        Some(_) => {
+            context
+                .store
+                .find_guidance(tenant, employee.company_id, tax_year)
+                .await?
+        }
+        None => None,
+    };
     let filing = filing_or_new(context, &employee, tax_year).await?;
     let scope = match &periods {
         Some(periods) => periods.employee_scope(japan_today(context), filing.reopened),
@@ -83,6 +95,7 @@ pub async fn own_filing(
         employee,
         company,
         periods,
+        guidance,
         computed,
         scope,
         history,

@@ -1,13 +1,13 @@
 //! Requests (依頼) and reminders (督促) by e-mail, individually or in bulk for everyone who has
 //! not submitted, with the deadline in the message (YEA-3).
 
-use nencho_filings::{Actor, Filing, FilingAction, FilingPeriods};
+use nencho_filings::{Actor, Filing, FilingAction};
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
 use nencho_ports::{FilingQuery, FilingRow, FilingWrite, OutboxMessage};
 use nencho_tenancy::{Company, Tenant};
 
-use super::mails::RequestMail;
+use super::mails::{CompanyYear, RequestMail};
 use super::{author, mails};
 use crate::authorization::{list_department, require};
 use crate::sign_in::CurrentUser;
@@ -51,7 +51,7 @@ pub async fn request_filings(
     tax_year: TaxYear,
     recipients: Recipients,
 ) -> Result<Outcome, AppError> {
-    let (company, periods, department) = prepare(context, actor, company_id, tax_year).await?;
+    let (year, department) = prepare(context, actor, company_id, tax_year).await?;
     let mut outcome = Outcome::default();
     let mut query = query(
         company_id,
@@ -65,7 +65,7 @@ pub async fn request_filings(
             .rows
             .iter()
             .filter(|row| recipients.includes(row.employee.id))
-            .map(|row| request_write(context, actor, &company, &periods, row))
+            .map(|row| request_write(context, actor, &year, row))
             .collect::<Result<_, _>>()?;
         outcome.done += writes.len() as u64;
         outcome.without_email += writes.iter().filter(|write| write.mail.is_none()).count() as u64;
@@ -92,7 +92,7 @@ pub async fn remind(
     tax_year: TaxYear,
     recipients: Recipients,
 ) -> Result<Outcome, AppError> {
-    let (company, periods, department) = prepare(context, actor, company_id, tax_year).await?;
+    let (year, department) = prepare(context, actor, company_id, tax_year).await?;
     let mut outcome = Outcome::default();
     let mut query = query(company_id, tax_year, department, None);
     loop {
@@ -100,8 +100,7 @@ pub async fn remind(
         let reminders = reminders_of(
             context,
             &actor.tenant,
-            &company,
-            &periods,
+            &year,
             &page.rows,
             &recipients,
             RequestMail::Reminder,
@@ -149,7 +148,7 @@ pub async fn for_companies(
     }
     let mut prepared = Vec::with_capacity(chosen.len());
     for company in &chosen {
-        prepared.push(prepare(context, actor, *company, tax_year).await?.0);
+        prepared.push(prepare(context, actor, *company, tax_year).await?.0.company);
     }
     let mut outcomes = Vec::with_capacity(prepared.len());
     for company in prepared {
@@ -180,12 +179,10 @@ fn awaits_reminder(row: &FilingRow) -> bool {
 /// mail per employee among `recipients` whose declaration awaits them, counted in `outcome`
 /// (those without an e-mail address as `without_email`). Shared by [`remind`] and the automatic
 /// reminders of the worker.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn reminders_of(
     context: &AppContext,
     tenant: &Tenant,
-    company: &Company,
-    periods: &FilingPeriods,
+    year: &CompanyYear,
     rows: &[FilingRow],
     recipients: &Recipients,
     kind: RequestMail,
@@ -197,7 +194,7 @@ pub(crate) fn reminders_of(
             continue;
         }
         outcome.done += 1;
-        match mails::request(context, tenant, company, &row.employee, periods, kind) {
+        match mails::request(context, tenant, year, &row.employee, kind) {
             Some(mail) => mails.push(mail),
             None => outcome.without_email += 1,
         }
@@ -205,14 +202,14 @@ pub(crate) fn reminders_of(
     mails
 }
 
-/// The company, its periods of the year (a reminder names the deadline) and the department the
-/// actor's RequestFilings is narrowed to, if any.
+/// The company with its periods of the year (a reminder names the deadline) and its guidance,
+/// and the department the actor's RequestFilings is narrowed to, if any.
 pub(crate) async fn prepare(
     context: &AppContext,
     actor: &CurrentUser,
     company_id: CompanyId,
     tax_year: TaxYear,
-) -> Result<(Company, FilingPeriods, Option<String>), AppError> {
+) -> Result<(CompanyYear, Option<String>), AppError> {
     let grants = require(context, actor, Permission::RequestFilings, Some(company_id)).await?;
     let department = list_department(&grants, Permission::RequestFilings, company_id, None)?;
     let tenant = actor.tenant.id;
@@ -225,13 +222,19 @@ pub(crate) async fn prepare(
         .store
         .find_periods(tenant, company_id, tax_year)
         .await?
-        .ok_or_else(|| {
-            AppError::Refused(format!(
-                "{}年分の期間がまだ設定されていません。先に期間を設定してください。",
-                tax_year.year()
-            ))
-        })?;
-    Ok((company, periods, department))
+        .ok_or_else(|| super::not_opened(tax_year))?;
+    let guidance = context
+        .store
+        .find_guidance(tenant, company_id, tax_year)
+        .await?;
+    Ok((
+        CompanyYear {
+            company,
+            periods,
+            guidance,
+        },
+        department,
+    ))
 }
 
 pub(crate) fn query(
@@ -257,10 +260,12 @@ pub(crate) fn query(
 fn request_write(
     context: &AppContext,
     actor: &CurrentUser,
-    company: &Company,
-    periods: &FilingPeriods,
+    year: &CompanyYear,
     row: &FilingRow,
 ) -> Result<FilingWrite, AppError> {
+    let CompanyYear {
+        company, periods, ..
+    } = year;
     let now = context.clock.now();
     let before = row.filing.clone().unwrap_or_else(|| {
         Filing::new(
@@ -288,9 +293,8 @@ fn request_write(
         mail: mails::request(
             context,
             &actor.tenant,
-            company,
+            year,
             &row.employee,
-            periods,
             RequestMail::Request,
         ),
     })

@@ -18,7 +18,8 @@ use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
-use super::staff::{PeriodsForm, default_year, parse_periods, urlencode};
+use super::periods::{PeriodsForm, parse_periods};
+use super::staff::{default_year, urlencode};
 use crate::HttpServices;
 use crate::sites::account::failure;
 use crate::sites::context::{Site, see_other};

@@ -24,7 +24,10 @@ use serde::Deserialize;
 use super::attachments::{AttachmentsView, attachments_view};
 use super::claim_checks::{ClaimCheckView, claim_check_views};
 use super::form::{FieldErrors, Fields, Step, apply, fields_of, row_count};
-use super::views::{EventView, FormView, Line, amount_lines, event_views, form_views};
+use super::views::{
+    EventView, FormView, GuidancePieceView, Line, amount_lines, event_views, form_views,
+    guidance_view,
+};
 use super::words::{FilingWords, filing_words};
 use super::year_of;
 use crate::HttpServices;
@@ -66,6 +69,8 @@ struct Loaded {
     originals: Vec<nencho_filings::OriginalLine>,
     /// 重複扶養チェック, for staff entering a paper declaration; never on one's own pages.
     claim_checks: Vec<nencho_app::filings::claims::ClaimCheck>,
+    /// 会社からのご案内, on the employee's own pages.
+    guidance: Option<nencho_filings::GuidanceText>,
 }
 
 async fn load(
@@ -93,6 +98,7 @@ async fn load(
                 attachments: own.attachments,
                 originals: own.originals,
                 claim_checks: Vec::new(),
+                guidance: own.guidance,
             })
         }
         Subject::Proxy(employee) => {
@@ -110,6 +116,7 @@ async fn load(
                 attachments: review.attachments,
                 originals: review.originals,
                 claim_checks: review.claim_checks,
+                guidance: None,
             })
         }
     }
@@ -135,6 +142,7 @@ struct Header {
     carried_over: bool,
     deadline: Option<String>,
     version: i64,
+    guidance: Vec<GuidancePieceView>,
 }
 
 fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
@@ -165,6 +173,7 @@ fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
         carried_over: filing.document.carried_over_unconfirmed,
         deadline: loaded.deadline.clone(),
         version: filing.version,
+        guidance: guidance_view(loaded.guidance.as_ref()),
     }
 }
 

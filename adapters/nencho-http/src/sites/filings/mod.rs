@@ -14,6 +14,7 @@ mod originals;
 mod overview;
 mod own_slips;
 mod payroll;
+mod periods;
 mod print;
 mod review;
 mod settlement;
@@ -176,7 +177,11 @@ pub fn routes(route: Route) -> Route {
         )
         .at(
             "/admin/companies/:id/periods/:year",
-            get(staff::periods_form).post(staff::save_periods),
+            get(periods::periods_form).post(periods::save_periods),
+        )
+        .at(
+            "/admin/companies/:id/guidance/:year",
+            post(periods::save_guidance),
         )
         .at("/admin/filings/:id", get(review::show))
         .at("/admin/filings/:id/print.pdf", get(print::reviewed_pdf))

@@ -302,6 +302,35 @@ pub fn change_views(history: &FilingHistory) -> Vec<ChangeView> {
         .collect()
 }
 
+/// A piece of 会社からのご案内 as the page shows it: text, or a link to an address in it.
+pub(super) struct GuidancePieceView {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// The company's guidance cut into text and links, escaped by the template like any text.
+pub(super) fn guidance_view(
+    guidance: Option<&nencho_filings::GuidanceText>,
+) -> Vec<GuidancePieceView> {
+    use nencho_filings::GuidancePiece;
+    guidance.map_or_else(Vec::new, |guidance| {
+        guidance
+            .pieces()
+            .into_iter()
+            .map(|piece| match piece {
+                GuidancePiece::Text(text) => GuidancePieceView {
+                    text: text.to_owned(),
+                    href: None,
+                },
+                GuidancePiece::Link(address) => GuidancePieceView {
+                    text: address.to_owned(),
+                    href: Some(address.to_owned()),
+                },
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::share;
