@@ -33,6 +33,9 @@ use crate::{MAIL_PATIENCE, choose_new_password, log_in, server_settings};
 const SUBMISSION_NOTE: &str = "介護医療保険料を証明額に直しました。";
 const CERTIFICATE_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa75\x81\x84\0\0\0\0IEND\xaeB`\x82";
 
+/// The company's guidance for the year (会社からのご案内), with its manual's address.
+const GUIDANCE: &str = "保険料控除証明書の原本は12月5日までに人事部へ提出してください。";
+const MANUAL: &str = "https://intra.example.jp/nencho/manual";
 const SLUG: &str = "nenchou";
 const TENANT_NAME: &str = "年調サポート社労士法人";
 const ADMIN_EMAIL: &str = "admin@nenchou.example";
@@ -171,6 +174,16 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
     browser.click("#save-periods").await;
     let dashboard = format!("/admin/companies/{company}/filings/{year}");
     browser.wait_for_path(&dashboard).await;
+    // … and the company's guidance, on the same page once the year is open.
+    browser
+        .goto(&format!("{site}/admin/companies/{company}/periods/{year}"))
+        .await;
+    browser
+        .fill("#guidance", &format!("{GUIDANCE}\n手引き: {MANUAL}"))
+        .await;
+    browser.click("#save-guidance").await;
+    browser.wait_for_path(&dashboard).await;
+    expect_text(&browser, "会社からのご案内を保存しました").await;
     browser.wait_for("#periods-summary").await;
     browser.click("#request-all").await;
     expect_text(&browser, "依頼しました").await;
@@ -182,6 +195,13 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
         request.text_body.contains(&filings_link) && request.text_body.contains(&filing.1),
         "the request mail should give the deadline {} and the link {filings_link}: {request:#?}",
         filing.1
+    );
+    let body = request.text_body.replace("\r\n", "\n");
+    assert!(
+        body.contains(&format!(
+            "■ {COMPANY}からのご案内\n{GUIDANCE}\n手引き: {MANUAL}"
+        )),
+        "the request mail should carry the company's guidance: {request:#?}"
     );
     // The 承認者 files his 扶養控除等申告書 with his main employer (乙欄): the ADMIN sets him
     // aside from his row of the dashboard; he is told by mail and counted apart.
@@ -263,6 +283,21 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
             .fail(&format!(
                 "the overview's deadline {deadline:?} is not the filing end {}",
                 filing.1
+            ))
+            .await;
+    }
+    // The company's guidance is on the overview, its manual a link.
+    let guidance = browser.wait_for("#company-guidance").await;
+    let guidance = browser.text_of(&guidance).await;
+    let manual = browser
+        .wait_for(&format!(r#"#company-guidance a[href="{MANUAL}"]"#))
+        .await;
+    if !guidance.contains(GUIDANCE)
+        || browser.attribute(&manual, "target").await.as_deref() != Some("_blank")
+    {
+        browser
+            .fail(&format!(
+                "the overview should show the company's guidance with the manual as a link: {guidance:?}"
             ))
             .await;
     }
