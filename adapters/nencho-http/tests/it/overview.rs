@@ -372,6 +372,22 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
         page.contains("期間を設定する会社を選択してください。"),
         "{page}"
     );
+    // The same guidance too, but too long: refused before anything is set, kept as typed.
+    let too_long = "案".repeat(nencho_filings::MAX_GUIDANCE_CHARS + 1);
+    let with_guidance = |text: &str| {
+        let mut all = fields(&format!("{y}-11-30"), &chosen);
+        all.push(("guidance".to_owned(), text.to_owned()));
+        all.push(("set_guidance".to_owned(), "1".to_owned()));
+        all
+    };
+    let (status, page, _) = post(&mut world.admin, with_guidance(&too_long)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("ご案内は2000文字以内にしてください"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(">{too_long}</textarea>")));
+    assert!(page.contains(r#"id="set-guidance" checked"#));
     for company in [a, b, c] {
         assert_eq!(
             store
@@ -382,9 +398,8 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
         );
     }
 
-    // A and B get the periods, each with its own change record; C keeps none.
-    let (status, _, location) =
-        post(&mut world.admin, fields(&format!("{y}-11-30"), &chosen)).await;
+    // A and B get the periods and the guidance, each with its own change records; C keeps none.
+    let (status, _, location) = post(&mut world.admin, with_guidance("原本は総務部へ")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = location.unwrap();
     assert!(
@@ -392,7 +407,7 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
         "{location}"
     );
     let (_, page, _) = world.admin.get(&location).await;
-    assert!(page.contains("2社の期間を設定しました。"), "{page}");
+    assert!(page.contains("2社の期間とご案内を設定しました。"), "{page}");
     for company in [a, b] {
         let periods = store
             .find_periods(tenant, company, world.year)
@@ -405,7 +420,20 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
             .period_changes(tenant, company, world.year)
             .await
             .unwrap();
-        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(
+            changes.len(),
+            2,
+            "the periods and the guidance: {changes:?}"
+        );
+        assert_eq!(
+            store
+                .find_guidance(tenant, company, world.year)
+                .await
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "原本は総務部へ"
+        );
     }
     assert_eq!(
         store.find_periods(tenant, c, world.year).await.unwrap(),
@@ -416,6 +444,25 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
     assert_eq!(ticked(&page), [c.to_string()]);
     assert!(page.contains(&format!(r#"name="filing_start" value="{y}-11-10""#)));
     assert!(page.contains(&format!("提出期間 {y}-11-10〜{y}-11-30")));
+    assert!(
+        !page.contains(r#"id="set-guidance" checked"#),
+        "the guidance is left alone unless asked"
+    );
+
+    // Without the tick the guidance stays as it is, whatever the box says.
+    let mut unticked = fields(&format!("{y}-11-30"), &[b.to_string()]);
+    unticked.push(("guidance".to_owned(), String::new()));
+    let (status, _, location) = post(&mut world.admin, unticked).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = world.admin.get(&location.unwrap()).await;
+    assert!(page.contains("1社の期間を設定しました。"), "{page}");
+    assert!(
+        store
+            .find_guidance(tenant, b, world.year)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // A 担当者 sets no periods: neither the page nor the form.
     let (status, _, _) = world.staff[1].get(&form_path).await;
@@ -432,7 +479,7 @@ async fn one_form_sets_the_same_periods_for_the_companies_ticked(store: Arc<dyn 
             .await
             .unwrap()
             .len(),
-        1
+        2
     );
 }
 

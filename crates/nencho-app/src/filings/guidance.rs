@@ -67,10 +67,7 @@ pub async fn set_guidance(
         .find_company(tenant, company_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let guidance = GuidanceText::parse(text).map_err(|error| AppError::Invalid {
-        field: "guidance",
-        message: error.to_string(),
-    })?;
+    let guidance = guidance_typed(text)?;
     if context
         .store
         .find_periods(tenant, company_id, tax_year)
@@ -102,6 +99,15 @@ pub async fn set_guidance(
         return Err(not_opened(tax_year));
     }
     Ok(guidance)
+}
+
+/// The guidance as typed: blank is none; too long is refused with the reason, on the
+/// `guidance` field.
+pub(crate) fn guidance_typed(text: &str) -> Result<Option<GuidanceText>, AppError> {
+    GuidanceText::parse(text).map_err(|error| AppError::Invalid {
+        field: "guidance",
+        message: error.to_string(),
+    })
 }
 
 /// `会社からのご案内: 「証明書の原本は…」(120文字)`, or `会社からのご案内を削除`.

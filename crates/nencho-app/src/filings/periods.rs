@@ -8,6 +8,7 @@ use nencho_ports::PeriodChange;
 use nencho_tenancy::Company;
 
 use super::actor_name;
+use super::guidance::{guidance_typed, set_guidance};
 use crate::authorization::require;
 use crate::companies::companies_with;
 use crate::sign_in::CurrentUser;
@@ -53,15 +54,18 @@ pub async fn set_periods(
 }
 
 /// 期間の一括設定: the same periods for several companies at once (a 社労士 office opening the
-/// year for its clients). ManagePeriods in every chosen company and the dates are checked before
-/// anything is written, so a refusal sets nothing; then each company's periods are set and
-/// recorded as [`set_periods`] does. Each company once, in the given order.
+/// year for its clients), and, when `guidance` is given, the same 会社からのご案内 (blank clears
+/// it). ManagePeriods in every chosen company, the dates and the guidance are checked before
+/// anything is written, so a refusal sets nothing; then each company's periods (and guidance)
+/// are set and recorded as [`set_periods`] and [`super::guidance::set_guidance`] do. Each
+/// company once, in the given order.
 pub async fn set_periods_of_companies(
     context: &AppContext,
     actor: &CurrentUser,
     tax_year: TaxYear,
     companies: &[CompanyId],
     input: PeriodsInput,
+    guidance: Option<&str>,
 ) -> Result<Vec<FilingPeriods>, AppError> {
     let chosen = super::chosen_companies(companies, "期間を設定する会社を選択してください。")?;
     for company in &chosen {
@@ -70,9 +74,15 @@ pub async fn set_periods_of_companies(
     if let Some(first) = chosen.first() {
         periods_from(*first, tax_year, &input)?;
     }
+    if let Some(text) = guidance {
+        guidance_typed(text)?;
+    }
     let mut set = Vec::with_capacity(chosen.len());
     for company in chosen {
         set.push(set_periods(context, actor, company, tax_year, input.clone()).await?);
+        if let Some(text) = guidance {
+            set_guidance(context, actor, company, tax_year, text).await?;
+        }
     }
     Ok(set)
 }

@@ -49,6 +49,25 @@ struct BulkPeriodsPage {
     year_round_changes: bool,
     error: String,
     companies: Vec<CompanyChoice>,
+    /// 会社からのご案内 for the ticked companies, set only when `set_guidance`.
+    guidance: String,
+    set_guidance: bool,
+}
+
+/// The guidance part of the form: the text, and whether to set it (unticked: left as it is).
+#[derive(Debug, Default)]
+struct GuidanceChoice {
+    text: String,
+    set: bool,
+}
+
+impl GuidanceChoice {
+    fn from_fields(fields: &[(String, String)]) -> Self {
+        GuidanceChoice {
+            text: super::form_field(fields, "guidance").to_owned(),
+            set: !super::form_field(fields, "set_guidance").is_empty(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -71,7 +90,7 @@ fn bulk_page(
     site: &Site<'_>,
     current: &CurrentUser,
     year: TaxYear,
-    form: &PeriodsForm,
+    (form, guidance): (&PeriodsForm, GuidanceChoice),
     companies: &[(Company, Option<FilingPeriods>)],
     checked: impl Fn(CompanyId, bool) -> bool,
     error: String,
@@ -101,6 +120,8 @@ fn bulk_page(
                     checked: checked(company.id, periods.is_some()),
                 })
                 .collect(),
+            guidance: guidance.text,
+            set_guidance: guidance.set,
         },
         status,
     )
@@ -131,7 +152,7 @@ pub async fn show(
         &site,
         &current,
         year,
-        &form,
+        (&form, GuidanceChoice::default()),
         &companies,
         |_, has_periods| !has_periods,
         String::new(),
@@ -153,6 +174,7 @@ pub async fn save(
         Err(response) => return response,
     };
     let form = PeriodsForm::from_fields(&fields);
+    let guidance = GuidanceChoice::from_fields(&fields);
     if !site.csrf_ok(&form.csrf_token) {
         return rejected_form(site.layout().with_user(&current));
     }
@@ -189,7 +211,9 @@ pub async fn save(
     }
     let result = match parse_periods(&form) {
         Ok(input) => {
-            set_periods_of_companies(&services.app, &current, year, &companies, input).await
+            let guidance = guidance.set.then_some(guidance.text.as_str());
+            set_periods_of_companies(&services.app, &current, year, &companies, input, guidance)
+                .await
         }
         Err(message) => Err(AppError::Invalid {
             field: "periods",
@@ -200,7 +224,11 @@ pub async fn save(
         Ok(set) => see_other(&format!(
             "/admin/filings?year={}&notice={}",
             year.year(),
-            urlencode(&format!("{}社の期間を設定しました。", set.len()))
+            urlencode(&format!(
+                "{}社の期間{}を設定しました。",
+                set.len(),
+                if guidance.set { "とご案内" } else { "" }
+            ))
         )),
         Err(AppError::Invalid { message, .. }) => {
             let choices = match periods_of_companies(&services.app, &current, year).await {
@@ -211,7 +239,7 @@ pub async fn save(
                 &site,
                 &current,
                 year,
-                &form,
+                (&form, guidance),
                 &choices,
                 |company, _| companies.contains(&company),
                 message,
