@@ -37,6 +37,11 @@ async fn the_company_guidance_reaches_the_employee_pages_and_the_request_mail(
     assert!(page.contains("期間がまだ設定されていません"), "{page}");
 
     world.open_periods().await;
+    let (_, page, _) = world
+        .admin
+        .get(&format!("/admin/companies/{company}/filings/{year}"))
+        .await;
+    assert!(page.contains(r#"id="guidance-missing""#), "{page}");
     let (_, page, _) = world.admin.get(&settings).await;
     assert!(page.contains(r#"<textarea id="guidance" name="guidance" rows="8"></textarea>"#));
 
@@ -75,6 +80,12 @@ async fn the_company_guidance_reaches_the_employee_pages_and_the_request_mail(
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
     let (_, page, _) = world.admin.get(&location.unwrap()).await;
     assert!(page.contains("会社からのご案内を保存しました。"), "{page}");
+    assert!(
+        page.contains(
+            "<summary>会社からのご案内(従業員に表示中)</summary><p class=\"body\">原本は&#60;b&#62;"
+        ),
+        "the dashboard shows what the employees read: {page}"
+    );
     let stored = store
         .find_guidance(tenant, company, world.year)
         .await

@@ -38,6 +38,8 @@ pub struct Dashboard {
     pub company: Company,
     pub tax_year: TaxYear,
     pub periods: Option<FilingPeriods>,
+    /// 会社からのご案内 the employees are shown, so staff answering them know what it says.
+    pub guidance: Option<nencho_filings::GuidanceText>,
     pub counts: StatusCounts,
     /// Declarations handed in whose certificates have not all arrived (原本未着).
     pub awaiting_originals: u64,
@@ -97,11 +99,21 @@ pub async fn dashboard(
         .store
         .find_periods(tenant, company_id, tax_year)
         .await?;
+    let guidance = match periods {
+        Some(_) => {
+            context
+                .store
+                .find_guidance(tenant, company_id, tax_year)
+                .await?
+        }
+        None => None,
+    };
     Ok(Dashboard {
         shared_claims,
         company,
         tax_year,
         periods,
+        guidance,
         counts,
         awaiting_originals,
         page,

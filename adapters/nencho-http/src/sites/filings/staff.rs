@@ -78,6 +78,8 @@ struct DashboardPage {
     year: i32,
     year_label: String,
     periods: Option<String>,
+    /// 会社からのご案内 as the employees see it (text only here).
+    guidance: Option<String>,
     counts: Vec<CountView>,
     total: u64,
     status: String,
@@ -242,6 +244,7 @@ pub async fn show_dashboard(
                 .periods
                 .as_ref()
                 .map(nencho_app::filings::periods::summary),
+            guidance: board.guidance.as_ref().map(|text| text.as_str().to_owned()),
             total: board.counts.total(),
             counts: FilingStatus::ALL
                 .into_iter()
