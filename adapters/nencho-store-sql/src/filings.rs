@@ -127,6 +127,7 @@ pub fn filing(row: &impl RowReader) -> Result<Filing, StoreError> {
         requested_at: row.optional_timestamp("requested_at")?,
         submitted_at: row.optional_timestamp("submitted_at")?,
         approved_at: row.optional_timestamp("approved_at")?,
+        own_deadline: row.optional_date("own_deadline")?,
         updated_at: row.timestamp("filing_updated_at")?,
         version: row.integer("version")?,
     })
@@ -220,7 +221,7 @@ where
          f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
          f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
          f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
-         f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
+         f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.updated_at AS filing_updated_at, \
          f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
          f.shares_claims IS TRUE AS shares_claims \
          FROM employees e LEFT JOIN filings f \

@@ -26,7 +26,7 @@ macro_rules! select_filings {
             "SELECT f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
-             f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
+             f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.updated_at AS filing_updated_at, \
              f.version FROM filings f ",
             $($rest),+
         )
@@ -78,7 +78,7 @@ macro_rules! list_filings {
              f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
-             f.requested_at, f.submitted_at, f.approved_at, f.updated_at AS filing_updated_at, \
+             f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.updated_at AS filing_updated_at, \
              f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
              coalesce(f.shares_claims, 0) AS shares_claims ",
             $from,

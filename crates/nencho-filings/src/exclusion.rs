@@ -220,6 +220,7 @@ mod tests {
         use FilingStatus::*;
         let returned = FilingAction::Return {
             comment: "保険料を確認してください".into(),
+            deadline: None,
         };
         let excluded = FilingAction::Exclude {
             reason: "非居住者".into(),
@@ -251,6 +252,7 @@ mod tests {
         use FilingStatus::*;
         let returned = FilingAction::Return {
             comment: "保険料を確認してください".into(),
+            deadline: None,
         };
         let noted = FilingAction::Submit {
             note: crate::SubmissionNote::parse("直しました").unwrap(),
@@ -279,6 +281,7 @@ mod tests {
         use FilingStatus::*;
         let returned = FilingAction::Return {
             comment: "扶養親族の生年月日を確認".into(),
+            deadline: None,
         };
         let first = FilingAction::Exclude {
             reason: "乙欄".into(),

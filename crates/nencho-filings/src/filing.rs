@@ -1,9 +1,14 @@
 //! One employee's declaration for one tax year, with where it stands in the workflow.
 
-use nencho_kernel::{CompanyId, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
+use nencho_kernel::{
+    CompanyId, Date, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId, UserId,
+};
 
 use crate::document::Declaration;
-use crate::history::{FieldChange, FilingEvent, diff};
+use crate::history::{FieldChange, FilingEvent, ValueChange, diff};
+
+/// The history's path of the 個別の提出期限 (not a value of the document).
+pub const OWN_DEADLINE_PATH: &str = "own_deadline";
 use crate::workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};
 
 /// Who acts, as the history names them.
@@ -46,6 +51,10 @@ pub struct Filing {
     pub requested_at: Option<OffsetDateTime>,
     pub submitted_at: Option<OffsetDateTime>,
     pub approved_at: Option<OffsetDateTime>,
+    /// 個別の提出期限: a day staff gave this employee to enter and submit by after the company's
+    /// 提出期間 (a return late in the period, a straggler); see
+    /// [`crate::FilingPeriods::scope_of`].
+    pub own_deadline: Option<Date>,
     pub updated_at: OffsetDateTime,
     /// Optimistic concurrency: a write names the version it read; a stale one is refused, so two
     /// people editing at once never overwrite each other silently.
@@ -76,6 +85,7 @@ impl Filing {
             requested_at: None,
             submitted_at: None,
             approved_at: None,
+            own_deadline: None,
             updated_at: now,
             version: 0,
         }
@@ -112,9 +122,13 @@ impl Filing {
             FilingAction::Request => after.requested_at = Some(now),
             FilingAction::Submit { .. } => after.submitted_at = Some(now),
             FilingAction::Approve => after.approved_at = Some(now),
-            FilingAction::Return { comment } => {
-                after.last_comment = Some(comment.trim().to_owned())
+            FilingAction::Return { comment, deadline } => {
+                after.last_comment = Some(comment.trim().to_owned());
+                if deadline.is_some() {
+                    after.own_deadline = *deadline;
+                }
             }
+            FilingAction::Extend { deadline } => after.own_deadline = *deadline,
             FilingAction::Reopen { reason } => {
                 after.last_comment = Some(reason.trim().to_owned());
                 after.reopened = true;
@@ -124,8 +138,15 @@ impl Filing {
             FilingAction::Include { comment, .. } => after.last_comment = comment.clone(),
             FilingAction::Save | FilingAction::Withdraw => {}
         }
+        let deadline_change = (self.own_deadline != after.own_deadline).then(|| ValueChange {
+            path: OWN_DEADLINE_PATH.to_owned(),
+            label: "個別の提出期限".to_owned(),
+            before: self.own_deadline.map(|day| day.to_string()),
+            after: after.own_deadline.map(|day| day.to_string()),
+        });
         let changes = diff(&self.document, &after.document)
             .into_iter()
+            .chain(deadline_change)
             .map(|change| FieldChange {
                 at: now,
                 actor: author.id,
@@ -181,7 +202,19 @@ mod tests {
             Just(FilingAction::Save),
             Just(FilingAction::Submit { note: None }),
             Just(FilingAction::Withdraw),
-            "[ あ]{0,2}".prop_map(|comment| FilingAction::Return { comment }),
+            ("[ あ]{0,2}", proptest::option::of(1u8..40)).prop_map(|(comment, days)| {
+                FilingAction::Return {
+                    comment,
+                    deadline: days.map(|days| {
+                        time::macros::date!(2026 - 12 - 01) + time::Duration::days(days.into())
+                    }),
+                }
+            }),
+            proptest::option::of(1u8..40).prop_map(|days| FilingAction::Extend {
+                deadline: days.map(|days| {
+                    time::macros::date!(2026 - 12 - 01) + time::Duration::days(days.into())
+                }),
+            }),
             Just(FilingAction::Approve),
             "[ あ]{0,2}".prop_map(|reason| FilingAction::Reopen { reason }),
             "[ あ]{0,2}".prop_map(|reason| FilingAction::Exclude { reason }),
@@ -200,6 +233,84 @@ mod tests {
             name: "山田 太郎 (emp001)".into(),
             kind,
         })
+    }
+
+    #[test]
+    fn a_deadline_of_their_own_is_set_by_staff_and_kept_in_the_history() {
+        let staff = Author {
+            id: UserId::from_uuid(uuid_of(8)),
+            name: "人事 花子 (jinji)".into(),
+            kind: Actor::Staff,
+        };
+        let now = datetime!(2026-12-01 09:00 UTC);
+        let mut submitted = filing();
+        submitted.status = FilingStatus::Submitted;
+        submitted.version = 3;
+        let returned = submitted
+            .apply(
+                &FilingAction::Return {
+                    comment: "証明書を添付してください".into(),
+                    deadline: Some(time::macros::date!(2026 - 12 - 07)),
+                },
+                &staff,
+                None,
+                now,
+            )
+            .unwrap();
+        assert_eq!(returned.filing.status, FilingStatus::Returned);
+        assert_eq!(
+            returned.filing.own_deadline,
+            Some(time::macros::date!(2026 - 12 - 07))
+        );
+        let change = &returned.changes[0].change;
+        assert_eq!(
+            (change.path.as_str(), change.label.as_str()),
+            (OWN_DEADLINE_PATH, "個別の提出期限")
+        );
+        assert_eq!(
+            (change.before.as_deref(), change.after.as_deref()),
+            (None, Some("2026-12-07"))
+        );
+        // Taken back: the status stays, the event says what happened, the change is recorded.
+        let cancelled = returned
+            .filing
+            .apply(&FilingAction::Extend { deadline: None }, &staff, None, now)
+            .unwrap();
+        assert_eq!(cancelled.filing.status, FilingStatus::Returned);
+        assert_eq!(cancelled.filing.own_deadline, None);
+        let event = cancelled.event.unwrap();
+        assert_eq!(
+            (event.from, event.to, event.action.as_str()),
+            (
+                FilingStatus::Returned,
+                FilingStatus::Returned,
+                "提出期限の変更"
+            )
+        );
+        assert_eq!(
+            cancelled.changes[0].change.before.as_deref(),
+            Some("2026-12-07")
+        );
+        // Employees cannot give themselves one; an approved declaration takes none.
+        let employee = Author {
+            kind: Actor::Employee,
+            ..staff.clone()
+        };
+        let extend = FilingAction::Extend {
+            deadline: Some(time::macros::date!(2026 - 12 - 10)),
+        };
+        assert!(
+            returned
+                .filing
+                .apply(&extend, &employee, None, now)
+                .is_err()
+        );
+        let mut approved = filing();
+        approved.status = FilingStatus::Approved;
+        assert_eq!(
+            approved.apply(&extend, &staff, None, now),
+            Err(WorkflowError::Locked)
+        );
     }
 
     proptest! {

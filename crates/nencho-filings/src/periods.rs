@@ -3,6 +3,8 @@
 
 use nencho_kernel::{CompanyId, Date, TaxYear};
 
+use crate::filing::Filing;
+
 /// The tax year whose adjustment is under way on `today` (a Japan date): this year's, except in
 /// January, when last year's adjustment is still being settled.
 pub fn adjustment_year(today: Date) -> i32 {
@@ -127,6 +129,29 @@ impl FilingPeriods {
         }
     }
 
+    /// What the employee may change on `today` (Japan date) on `filing`: the company's periods
+    /// ([`Self::employee_scope`]), and until the day of their own staff gave them (個別の提出期限)
+    /// what the 提出期間 allows — or, on a reopened declaration, what the 再提出期間 allows.
+    pub fn scope_of(&self, today: Date, filing: &Filing) -> EditScope {
+        let extended = filing
+            .own_deadline
+            .is_some_and(|until| self.filing.start <= today && today <= until);
+        match (extended, filing.reopened) {
+            (false, reopened) => self.employee_scope(today, reopened),
+            (true, false) => EditScope::Everything,
+            (true, true) => EditScope::DependantsAndInsurance,
+        }
+    }
+
+    /// The last day the employee may hand in `filing`: the company's 提出期間's, or their own
+    /// when staff gave them a later one.
+    pub fn deadline_for(&self, filing: &Filing) -> Date {
+        filing
+            .own_deadline
+            .filter(|own| *own > self.filing.end)
+            .unwrap_or(self.filing.end)
+    }
+
     /// What an employee may change on `today` (Japan date), for a declaration that was or was
     /// not reopened after approval.
     pub fn employee_scope(&self, today: Date, reopened: bool) -> EditScope {
@@ -232,6 +257,64 @@ mod tests {
         assert_eq!(
             periods.filing_window(date!(2027 - 01 - 01)),
             FilingWindow::Closed { days_ago: 32 }
+        );
+    }
+
+    fn filing_with(own_deadline: Option<Date>, reopened: bool) -> Filing {
+        let mut filing = Filing::new(
+            nencho_kernel::FilingId::from_uuid(uuid::Uuid::from_u128(1)),
+            nencho_kernel::TenantId::from_uuid(uuid::Uuid::from_u128(2)),
+            company(),
+            nencho_kernel::EmployeeId::from_uuid(uuid::Uuid::from_u128(3)),
+            TaxYear::new(2026).unwrap(),
+            time::macros::datetime!(2026-11-01 00:00 UTC),
+        );
+        filing.own_deadline = own_deadline;
+        filing.reopened = reopened;
+        filing
+    }
+
+    #[test]
+    fn a_deadline_of_their_own_keeps_the_filing_period_s_rights_until_that_day() {
+        // 提出期間 2026-11-10〜2026-11-30; this employee may hand in until 12-07.
+        let periods = periods(None, false);
+        let extended = filing_with(Some(date!(2026 - 12 - 07)), false);
+        assert_eq!(
+            periods.scope_of(date!(2026 - 12 - 07), &extended),
+            EditScope::Everything
+        );
+        assert_eq!(
+            periods.scope_of(date!(2026 - 12 - 08), &extended),
+            EditScope::ViewOnly
+        );
+        assert_eq!(
+            periods.scope_of(date!(2026 - 11 - 09), &extended),
+            EditScope::ViewOnly,
+            "not before the company's period opens"
+        );
+        assert_eq!(periods.deadline_for(&extended), date!(2026 - 12 - 07));
+        // Without one, or with one before the company's end, the company's periods decide.
+        let plain = filing_with(None, false);
+        assert_eq!(
+            periods.scope_of(date!(2026 - 12 - 01), &plain),
+            EditScope::ViewOnly
+        );
+        assert_eq!(periods.deadline_for(&plain), date!(2026 - 11 - 30));
+        let earlier = filing_with(Some(date!(2026 - 11 - 20)), false);
+        assert_eq!(periods.deadline_for(&earlier), date!(2026 - 11 - 30));
+        assert_eq!(
+            periods.scope_of(date!(2026 - 11 - 25), &earlier),
+            EditScope::Everything
+        );
+        // A reopened declaration gets the two sections the 再提出期間 allows, until that day.
+        let reopened = filing_with(Some(date!(2026 - 12 - 20)), true);
+        assert_eq!(
+            periods.scope_of(date!(2026 - 12 - 15), &reopened),
+            EditScope::DependantsAndInsurance
+        );
+        assert_eq!(
+            periods.scope_of(date!(2026 - 12 - 21), &reopened),
+            EditScope::ViewOnly
         );
     }
 

@@ -13,6 +13,7 @@
 //! nothing can happen to the declaration until staff take it back (include). Who may take an action is the use case's check (permissions); this
 //! module says which actions exist in each state.
 
+use nencho_kernel::Date;
 use serde::{Deserialize, Serialize};
 
 /// Where a declaration stands.
@@ -114,9 +115,11 @@ pub enum FilingAction {
     },
     /// The employee takes a submitted declaration back before review (取り下げ).
     Withdraw,
-    /// 差戻し with a comment for the employee.
+    /// 差戻し with a comment for the employee, and a day by which they may hand it in again
+    /// when the company's 提出期間 is over or nearly (個別の提出期限; `None` keeps what was set).
     Return {
         comment: String,
+        deadline: Option<Date>,
     },
     Approve,
     /// 再年調: reopen an approved declaration, with the reason.
@@ -134,6 +137,11 @@ pub enum FilingAction {
         restore: FilingStatus,
         comment: Option<String>,
     },
+    /// 提出期限の変更: staff give this employee a day of their own to enter and submit by, after
+    /// the company's 提出期間 (`None` takes it back). The status stays as it is.
+    Extend {
+        deadline: Option<Date>,
+    },
 }
 
 impl FilingAction {
@@ -148,6 +156,7 @@ impl FilingAction {
             FilingAction::Reopen { .. } => "再年調のための差戻し",
             FilingAction::Exclude { .. } => "対象外にする",
             FilingAction::Include { .. } => "対象に戻す",
+            FilingAction::Extend { .. } => "提出期限の変更",
         }
     }
 
@@ -155,7 +164,7 @@ impl FilingAction {
     /// submission's note).
     pub fn comment(&self) -> Option<&str> {
         match self {
-            FilingAction::Return { comment } => Some(comment),
+            FilingAction::Return { comment, .. } => Some(comment),
             FilingAction::Submit { note } => note.as_ref().map(crate::SubmissionNote::as_str),
             FilingAction::Reopen { reason } | FilingAction::Exclude { reason } => Some(reason),
             _ => None,
@@ -227,6 +236,9 @@ pub fn transition(
         (FilingAction::Return { .. }, _) => Err(refused),
         (FilingAction::Approve, Submitted) => staff_only(Approved),
         (FilingAction::Approve, _) => Err(refused),
+        // Only while the employee still has something to hand in (or may take it back).
+        (FilingAction::Extend { .. }, Requested | Draft | Returned | Submitted) => staff_only(from),
+        (FilingAction::Extend { .. }, _) => Err(refused),
     }
 }
 
@@ -241,7 +253,15 @@ mod tests {
             Just(FilingAction::Save),
             Just(FilingAction::Submit { note: None }),
             Just(FilingAction::Withdraw),
-            "[ a-z]{0,3}".prop_map(|comment| FilingAction::Return { comment }),
+            "[ a-z]{0,3}".prop_map(|comment| FilingAction::Return {
+                comment,
+                deadline: None
+            }),
+            proptest::option::of(0u8..60).prop_map(|days| FilingAction::Extend {
+                deadline: days.map(|days| {
+                    time::macros::date!(2026 - 12 - 01) + time::Duration::days(days.into())
+                }),
+            }),
             Just(FilingAction::Approve),
             "[ a-z]{0,3}".prop_map(|reason| FilingAction::Reopen { reason }),
             "[ a-z]{0,3}".prop_map(|reason| FilingAction::Exclude { reason }),
@@ -314,7 +334,7 @@ mod tests {
         /// Employees can never return, approve, request, reopen, exclude or include.
         #[test]
         fn employees_cannot_review(from in proptest::sample::select(FilingStatus::ALL.to_vec()), action in action()) {
-            let reviewing = matches!(action, FilingAction::Return { .. } | FilingAction::Approve | FilingAction::Request | FilingAction::Reopen { .. } | FilingAction::Exclude { .. } | FilingAction::Include { .. });
+            let reviewing = matches!(action, FilingAction::Return { .. } | FilingAction::Approve | FilingAction::Request | FilingAction::Reopen { .. } | FilingAction::Exclude { .. } | FilingAction::Include { .. } | FilingAction::Extend { .. });
             if reviewing {
                 prop_assert!(transition(from, &action, Actor::Employee).is_err());
             }
@@ -333,6 +353,7 @@ mod tests {
         status = transition(status, &FilingAction::Submit { note: None }, employee).unwrap();
         let back = FilingAction::Return {
             comment: "保険料の金額を確認してください".into(),
+            deadline: None,
         };
         status = transition(status, &back, staff).unwrap();
         assert_eq!(status, Returned);

@@ -571,6 +571,23 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[("version", "1"), ("comment", "扶養の追加")]),
             [CF, CF, CF, NO, NO, NO],
         ),
+        // … 個別の提出期限, request_filings over the employee: the periods are not set (409); a day
+        // that is none is told only to those who may give one.
+        row(
+            format!("/admin/filings/{filing}/deadline"),
+            form(&[("version", "1"), ("deadline", "2026-12-20")]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing}/deadline"),
+            form(&[("version", "1"), ("deadline", "not-a-date")]),
+            [UE, UE, UE, UE, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing_b}/deadline"),
+            form(&[("version", "1"), ("deadline", "2026-12-20")]),
+            [CF, CF, NO, NO, NO, NO],
+        ),
         row(
             format!("/admin/filings/{filing_b}/return"),
             form(&[("version", "1"), ("comment", "記入漏れがあります")]),

@@ -68,6 +68,7 @@ mod authorization_posts;
 mod change_requests;
 mod claims;
 mod contract_end;
+mod deadlines;
 mod departments;
 mod exclusions;
 mod export;

@@ -256,6 +256,7 @@ pub async fn a_filing_round_trips_with_its_whole_declaration_history_and_mail(st
     full.requested_at = Some(clock.now());
     full.submitted_at = Some(clock.now() + time::Duration::minutes(5));
     full.approved_at = Some(clock.now() + time::Duration::minutes(9));
+    full.own_deadline = Some(date!(2026 - 12 - 07));
     let submitted = event(admin, FilingStatus::Draft, FilingStatus::Submitted, &clock);
     let changes = vec![
         change(admin, "spouse.name", None, Some("山田 花子"), &clock),
@@ -302,6 +303,27 @@ pub async fn a_filing_round_trips_with_its_whole_declaration_history_and_mail(st
         vec![announcement],
         "the mail is queued with the write"
     );
+    // 個別の提出期限 changes, and is taken back, on later writes.
+    let mut later = full.clone();
+    later.version = full.version + 1;
+    later.own_deadline = Some(date!(2026 - 12 - 14));
+    let mut cleared = later.clone();
+    cleared.version = later.version + 1;
+    cleared.own_deadline = None;
+    for (written, read) in [(&full, &later), (&later, &cleared)] {
+        let write = FilingWrite {
+            filing: read.clone(),
+            expected_version: written.version,
+            event: None,
+            changes: Vec::new(),
+            mail: None,
+        };
+        store.write_filings(acme.id, &[write]).await.unwrap();
+        assert_eq!(
+            store.find_filing(acme.id, full.id).await.unwrap().as_ref(),
+            Some(read)
+        );
+    }
 }
 
 pub async fn the_history_lists_events_and_changes_oldest_first(store: &dyn Store) {

@@ -9,8 +9,12 @@ use crate::AppContext;
 use crate::sign_in::CurrentUser;
 
 fn deadline(periods: &FilingPeriods) -> String {
-    let end = periods.filing.end;
-    format_wareki(end).map_or_else(|| end.to_string(), |wareki| format!("{wareki} ({end})"))
+    japanese_day(periods.filing.end)
+}
+
+/// `令和8年12月7日 (2026-12-07)`.
+fn japanese_day(day: nencho_kernel::Date) -> String {
+    format_wareki(day).map_or_else(|| day.to_string(), |wareki| format!("{wareki} ({day})"))
 }
 
 /// The employee's own declarations of the year on the tenant's site.
@@ -70,6 +74,7 @@ pub(crate) fn request(
     tenant: &Tenant,
     year_of_company: &CompanyYear,
     employee: &Employee,
+    own_deadline: Option<nencho_kernel::Date>,
     kind: RequestMail,
 ) -> Option<OutboxMessage> {
     let to = employee.email.as_ref()?;
@@ -78,6 +83,10 @@ pub(crate) fn request(
     } = year_of_company;
     let year = periods.tax_year;
     let reiwa = year.reiwa();
+    // The employee's own deadline when staff gave them a later one (個別の提出期限).
+    let end = own_deadline
+        .filter(|own| *own > periods.filing.end)
+        .unwrap_or(periods.filing.end);
     let (subject, opening, sender, note) = match kind {
         RequestMail::Request => (
             format!("令和{reiwa}年分 年末調整の申告のお願い"),
@@ -135,11 +144,10 @@ pub(crate) fn request(
          Please file your {year} year-end adjustment declarations by {end} at the page above.\n\
          {automatic}",
         name = employee.name.full(),
-        deadline = deadline(periods),
+        deadline = japanese_day(end),
         link = link(context, tenant, periods.tax_year),
         guidance = guidance_section(year_of_company),
         year = year.year(),
-        end = periods.filing.end,
     );
     Some(message(context, tenant, to, subject, body))
 }
@@ -276,14 +284,19 @@ pub(crate) fn returned(
     employee: &Employee,
     periods: &FilingPeriods,
     comment: &str,
+    own_deadline: Option<nencho_kernel::Date>,
 ) -> Option<OutboxMessage> {
     let to = employee.email.as_ref()?;
     let year = periods.tax_year;
+    let by = own_deadline.map_or_else(String::new, |day| {
+        format!("再提出の期限: {}\n", japanese_day(day))
+    });
     let body = format!(
         "{name} 様\n\n\
          令和{reiwa}年分 年末調整の申告が差し戻されました。担当者からのコメント:\n\n\
          {comment}\n\n\
          内容を確認・修正して、もう一度提出してください。\n\
+         {by}\
          {link}\n\n\
          ----\n\
          Your {year} declarations were returned with the comment above. Please correct and \
@@ -300,6 +313,57 @@ pub(crate) fn returned(
         format!("令和{}年分 年末調整の申告が差し戻されました", year.reiwa()),
         body,
     ))
+}
+
+/// 提出期限の変更: the day of their own staff gave the employee (個別の提出期限), or that it was
+/// taken back and the company's deadline applies again; `None` without an e-mail address.
+pub(crate) fn own_deadline_changed(
+    context: &AppContext,
+    actor: &CurrentUser,
+    employee: &Employee,
+    periods: &FilingPeriods,
+    own_deadline: Option<nencho_kernel::Date>,
+) -> Option<OutboxMessage> {
+    let to = employee.email.as_ref()?;
+    let year = periods.tax_year;
+    let (subject, news, english) = match own_deadline {
+        Some(day) => (
+            format!(
+                "令和{}年分 年末調整の申告の提出期限を延長しました",
+                year.reiwa()
+            ),
+            format!(
+                "あなたの提出期限を {} まで延長しました。期限までに入力・提出をお願いします。",
+                japanese_day(day)
+            ),
+            format!("Your deadline was extended to {day}."),
+        ),
+        None => (
+            format!(
+                "令和{}年分 年末調整の申告の提出期限が変わりました",
+                year.reiwa()
+            ),
+            format!(
+                "あなたの個別の提出期限を取り消しました。提出期限は会社の期限 {} です。",
+                deadline(periods)
+            ),
+            format!(
+                "Your own deadline was withdrawn; the company's, {}, applies.",
+                periods.filing.end
+            ),
+        ),
+    };
+    let body = format!(
+        "{name} 様\n\n\
+         令和{reiwa}年分 年末調整の申告について、{news}\n\
+         {link}\n\n\
+         ----\n\
+         {english}\n",
+        name = employee.name.full(),
+        reiwa = year.reiwa(),
+        link = link(context, &actor.tenant, year),
+    );
+    Some(message(context, &actor.tenant, to, subject, body))
 }
 
 /// 再年調: the approved declaration was reopened; the reason and the re-filing period go in the

@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod auto_reminders;
 pub mod claims;
+pub mod deadlines;
 pub mod exclusions;
 pub mod guidance;
 mod mails;

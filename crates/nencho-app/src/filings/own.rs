@@ -72,7 +72,7 @@ pub async fn own_filing(
     };
     let filing = filing_or_new(context, &employee, tax_year).await?;
     let scope = match &periods {
-        Some(periods) => periods.employee_scope(japan_today(context), filing.reopened),
+        Some(periods) => periods.scope_of(japan_today(context), &filing),
         None => EditScope::ViewOnly,
     };
     let history = if filing.version > 0 {

@@ -193,8 +193,16 @@ pub(crate) fn reminders_of(
         if !awaits_reminder(row) || !recipients.includes(row.employee.id) {
             continue;
         }
+        let own_deadline = row.filing.as_ref().and_then(|filing| filing.own_deadline);
+        // The schedule counts down to the company's deadline: not to an employee who was
+        // given a later one of their own.
+        if matches!(kind, RequestMail::AutomaticReminder(_))
+            && own_deadline.is_some_and(|own| own > year.periods.filing.end)
+        {
+            continue;
+        }
         outcome.done += 1;
-        match mails::request(context, tenant, year, &row.employee, kind) {
+        match mails::request(context, tenant, year, &row.employee, own_deadline, kind) {
             Some(mail) => mails.push(mail),
             None => outcome.without_email += 1,
         }
@@ -295,6 +303,7 @@ fn request_write(
             &actor.tenant,
             year,
             &row.employee,
+            None,
             RequestMail::Request,
         ),
     })

@@ -208,6 +208,8 @@ pub struct FilingReview {
     /// 重複扶養チェック: what the declaration's claims meet in the company's other declarations
     /// and employees, conflicts first.
     pub claim_checks: Vec<super::claims::ClaimCheck>,
+    /// The company's periods of the year (the deadlines a return or an extension works with).
+    pub periods: Option<FilingPeriods>,
 }
 
 /// Opens a declaration for review.
@@ -262,8 +264,13 @@ async fn review_of(
     let attachments = super::attachments::attachments_of(context, &filing).await?;
     let originals = super::originals::originals_of(context, &filing).await?;
     let claim_checks = super::claims::claim_checks(context, actor, &filing, &employee).await?;
+    let periods = context
+        .store
+        .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
+        .await?;
     Ok(FilingReview {
         claim_checks,
+        periods,
         attachments,
         originals,
         forms: forms_of(&filing.document, &classes),
@@ -277,15 +284,18 @@ async fn review_of(
     })
 }
 
-/// 差戻し: back to the employee with a comment, which is mailed to them and shown on their page.
+/// 差戻し: back to the employee with a comment, which is mailed to them and shown on their page,
+/// and, when given, a day of their own to hand it in again by (個別の提出期限, checked as
+/// [`super::deadlines::check_own_deadline`] does).
 pub async fn return_filing(
     context: &AppContext,
     actor: &CurrentUser,
     filing_id: FilingId,
     expected_version: i64,
     comment: String,
+    deadline: Option<nencho_kernel::Date>,
 ) -> Result<Filing, AppError> {
-    let action = FilingAction::Return { comment };
+    let action = FilingAction::Return { comment, deadline };
     send_back(
         context,
         actor,
@@ -313,11 +323,24 @@ async fn send_back(
         .store
         .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
         .await?;
-    let mail = periods.and_then(|periods| match action {
+    if let (
+        FilingAction::Return {
+            deadline: Some(day),
+            ..
+        },
+        Some(periods),
+    ) = (&action, &periods)
+    {
+        super::deadlines::check_own_deadline(context, periods, &filing, *day)?;
+    }
+    let mail = periods.and_then(|periods| match &action {
         FilingAction::Reopen { .. } => {
             mails::reopened(context, actor, &employee, &periods, comment)
         }
-        _ => mails::returned(context, actor, &employee, &periods, comment),
+        FilingAction::Return { deadline, .. } => {
+            mails::returned(context, actor, &employee, &periods, comment, *deadline)
+        }
+        _ => None,
     });
     persist(
         context,
@@ -679,7 +702,20 @@ async fn employee_in_scope(
 
 /// The declaration and its employee, once `permission` is found to reach the employee (company
 /// and departments); [`AppError::NotFound`] for one of another tenant.
-pub(super) async fn filing_in_scope(
+/// Refuses (403, or 404 for a declaration the tenant does not have) unless `permission` reaches
+/// the declaration's employee: for a form to be checked before what it carries is read.
+pub async fn require_over_filing(
+    context: &AppContext,
+    actor: &CurrentUser,
+    permission: Permission,
+    filing_id: FilingId,
+) -> Result<(), AppError> {
+    filing_in_scope(context, actor, permission, filing_id)
+        .await
+        .map(|_| ())
+}
+
+pub(crate) async fn filing_in_scope(
     context: &AppContext,
     actor: &CurrentUser,
     permission: Permission,

@@ -1068,6 +1068,7 @@ async fn a_return_mails_the_comment_approval_locks_and_a_reopen_opens_two_sectio
             submitted.id,
             submitted.version,
             "  ".into(),
+            None,
         )
         .await,
         "コメント(理由)を入力してください。",
@@ -1079,6 +1080,7 @@ async fn a_return_mails_the_comment_approval_locks_and_a_reopen_opens_two_sectio
         submitted.id,
         submitted.version,
         format!("  {comment}\n"),
+        None,
     )
     .await
     .unwrap();
@@ -1524,6 +1526,7 @@ async fn company_roles_reach_only_their_company_departments_and_powers() {
         a2.id,
         a2.version,
         "確認してください".into(),
+        None,
     )
     .await
     .unwrap();
@@ -1534,7 +1537,8 @@ async fn company_roles_reach_only_their_company_departments_and_powers() {
             &clerk,
             b1.id,
             b1.version,
-            "確認してください".into()
+            "確認してください".into(),
+            None
         )
         .await,
         Err(AppError::Forbidden)
@@ -1547,7 +1551,15 @@ async fn company_roles_reach_only_their_company_departments_and_powers() {
     assert_eq!(seen.employee.id, general.id);
     assert!(seen.problems.is_empty());
     assert!(matches!(
-        return_filing(context, &viewer, returned.id, returned.version, "x".into()).await,
+        return_filing(
+            context,
+            &viewer,
+            returned.id,
+            returned.version,
+            "x".into(),
+            None
+        )
+        .await,
         Err(AppError::Forbidden)
     ));
     assert!(matches!(
@@ -2461,6 +2473,7 @@ async fn employees_set_aside_as_excluded_are_asked_nothing_and_come_back_as_they
         submitted.id,
         submitted.version,
         comment.into(),
+        None,
     )
     .await
     .unwrap();

@@ -84,10 +84,15 @@ async fn load(
             let own = own_filing(&services.app, current, year).await?;
             Ok(Loaded {
                 employee_name: own.employee.name.full(),
-                deadline: own
-                    .periods
-                    .as_ref()
-                    .map(|periods| japanese_date(periods.filing.end)),
+                deadline: own.periods.as_ref().map(|periods| {
+                    let day = periods.deadline_for(&own.filing);
+                    let own_day = if day == periods.filing.end {
+                        ""
+                    } else {
+                        "(個別の期限)"
+                    };
+                    format!("{}{own_day}", japanese_date(day))
+                }),
                 opened: own.periods.is_some(),
                 filing: own.filing,
                 computed: own.computed,

@@ -6,8 +6,11 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::{grants_of, reaches};
+use nencho_app::filings::deadlines::set_own_deadline;
 use nencho_app::filings::exclusions::include_filing;
-use nencho_app::filings::review::{approve_filing, reopen_filing, return_filing, review};
+use nencho_app::filings::review::{
+    approve_filing, reopen_filing, require_over_filing, return_filing, review,
+};
 use nencho_filings::{FilingStatus, Problem};
 use nencho_identity::Permission;
 use nencho_kernel::FilingId;
@@ -74,6 +77,48 @@ struct StaffReviewPage {
     attachments: AttachmentsView,
     /// Certificates the declaration calls for whose originals have not arrived.
     originals_missing: usize,
+    deadline: DeadlineView,
+}
+
+/// 個別の提出期限 on the review page: the company's deadline, the employee's own, and the day
+/// the return form offers when the company's deadline is past or close.
+#[derive(Default)]
+struct DeadlineView {
+    /// `令和8年11月30日`, when the periods are set.
+    company: Option<String>,
+    /// `令和8年12月7日`, when staff gave one.
+    own: Option<String>,
+    /// `2026-12-07` in the return form: a week from today when the deadline is within a week.
+    suggested: String,
+    /// Whether the 個別の提出期限 form is shown (RequestFilings, a declaration still to hand in).
+    can_set: bool,
+}
+
+fn deadline_view(
+    services: &HttpServices,
+    found: &nencho_app::filings::review::FilingReview,
+    can_set: bool,
+) -> DeadlineView {
+    let Some(periods) = &found.periods else {
+        return DeadlineView::default();
+    };
+    let today = nencho_app::filings::japan_today(&services.app);
+    let in_a_week = (today + time::Duration::days(7)).min(periods.adjustment.end);
+    let effective = periods.deadline_for(&found.filing);
+    DeadlineView {
+        company: Some(wareki(periods.filing.end)),
+        own: found.filing.own_deadline.map(wareki),
+        suggested: if effective < in_a_week && in_a_week > periods.filing.end {
+            in_a_week.to_string()
+        } else {
+            String::new()
+        },
+        can_set,
+    }
+}
+
+fn wareki(day: nencho_kernel::Date) -> String {
+    nencho_kernel::format_wareki(day).unwrap_or_else(|| day.to_string())
 }
 
 #[handler]
@@ -101,6 +146,18 @@ pub async fn show(
     let company = filing.company_id;
     let may = |permission: Permission| reaches(&grants, permission, Some(company));
     let submitted = filing.status == FilingStatus::Submitted;
+    let awaited = matches!(
+        filing.status,
+        FilingStatus::Requested
+            | FilingStatus::Draft
+            | FilingStatus::Returned
+            | FilingStatus::Submitted
+    );
+    let deadline = deadline_view(
+        &services,
+        &found,
+        awaited && may(Permission::RequestFilings),
+    );
     page(
         &StaffReviewPage {
             layout: site.layout().with_user(&current),
@@ -164,6 +221,7 @@ pub async fn show(
                 may(Permission::ReturnFilings)
                     .then(|| format!("/admin/filings/{}/originals", filing.id)),
             ),
+            deadline,
         },
         StatusCode::OK,
     )
@@ -175,6 +233,23 @@ pub struct DecisionForm {
     version: i64,
     #[serde(default)]
     comment: String,
+    /// 個別の提出期限 (a return's, or `deadline`'s): empty = none.
+    #[serde(default)]
+    deadline: String,
+}
+
+/// The day typed (西暦 or 和暦), `None` when empty.
+fn typed_day(text: &str) -> Result<Option<nencho_kernel::Date>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    nencho_kernel::parse_japanese_date(text)
+        .map(Some)
+        .map_err(|_| AppError::Invalid {
+            field: "deadline",
+            message: "提出期限の日付を 2026-12-07 の形で入力してください。".to_owned(),
+        })
 }
 
 /// `return`, `approve`, `reopen` (with the comment or reason) or `include` (対象に戻す).
@@ -196,11 +271,31 @@ pub async fn decide(
         return plain_not_found();
     };
     let app = &services.app;
-    let result = match decision.as_str() {
-        "return" => return_filing(app, &current, filing_id, form.version, form.comment).await,
-        "approve" => approve_filing(app, &current, filing_id, form.version).await,
-        "reopen" => reopen_filing(app, &current, filing_id, form.version, form.comment).await,
-        "include" => include_filing(app, &current, filing_id, form.version).await,
+    let day = typed_day(&form.deadline);
+    // An unreadable day is told only to those who may give one.
+    if day.is_err() {
+        let permission = match decision.as_str() {
+            "return" => Some(Permission::ReturnFilings),
+            "deadline" => Some(Permission::RequestFilings),
+            _ => None,
+        };
+        if let Some(permission) = permission
+            && let Err(error) = require_over_filing(app, &current, permission, filing_id).await
+        {
+            return failure(&site, &error).await;
+        }
+    }
+    let result = match (decision.as_str(), day) {
+        ("return" | "deadline", Err(error)) => Err(error),
+        ("return", Ok(day)) => {
+            return_filing(app, &current, filing_id, form.version, form.comment, day).await
+        }
+        ("deadline", Ok(day)) => {
+            set_own_deadline(app, &current, filing_id, form.version, day).await
+        }
+        ("approve", _) => approve_filing(app, &current, filing_id, form.version).await,
+        ("reopen", _) => reopen_filing(app, &current, filing_id, form.version, form.comment).await,
+        ("include", _) => include_filing(app, &current, filing_id, form.version).await,
         _ => return plain_not_found(),
     };
     let back = format!("/admin/filings/{filing_id}");
@@ -209,6 +304,17 @@ pub async fn decide(
         Err(AppError::Refused(reason) | AppError::Conflict(reason)) => message(
             site.layout().with_user(&current),
             StatusCode::CONFLICT,
+            site.lang.words().error_title,
+            &reason,
+            &back,
+            "申告書に戻る",
+        ),
+        Err(AppError::Invalid {
+            field: "deadline",
+            message: reason,
+        }) => message(
+            site.layout().with_user(&current),
+            StatusCode::UNPROCESSABLE_ENTITY,
             site.lang.words().error_title,
             &reason,
             &back,

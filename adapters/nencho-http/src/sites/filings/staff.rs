@@ -67,6 +67,8 @@ struct RowView {
     exclusion: Option<String>,
     /// May still be set aside as 対象外 (not approved, not excluded).
     excludable: bool,
+    /// 個別の提出期限 of a declaration still to hand in, as `12/4`.
+    own_deadline: Option<String>,
 }
 
 #[derive(Template)]
@@ -225,6 +227,12 @@ pub async fn show_dashboard(
                 0
             },
             shares_claims: row.shares_claims,
+            own_deadline: row
+                .filing
+                .as_ref()
+                .filter(|filing| filing.status.awaits_employee())
+                .and_then(|filing| filing.own_deadline)
+                .map(|day| format!("{}/{}", u8::from(day.month()), day.day())),
             exclusion: row
                 .filing
                 .as_ref()
