@@ -219,19 +219,7 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     let mut let_go = theirs.clone();
     let_go.document.relatives[0].claimed_by_other_earner = true;
     let_go.version = theirs.version + 1;
-    store
-        .write_filings(
-            tenant,
-            &[FilingWrite {
-                filing: let_go,
-                expected_version: theirs.version,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    crate::filings::put_filing(store.as_ref(), &let_go, theirs.version).await;
     let (_, page, _) = world.admin.get(&dashboard).await;
     assert_eq!(count(&page, "shared-claims-count"), 0, "{page}");
     let (_, page, _) = world

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use nencho_filings::{Filing, FilingStatus};
 use nencho_kernel::{Clock, FilingId, JAPAN_STANDARD_TIME, SystemClock};
-use nencho_ports::{FilingWrite, Store};
+use nencho_ports::Store;
 use poem::http::StatusCode;
 
 use crate::filings::{QUESTIONS, hidden, save_step, world};
@@ -53,19 +53,7 @@ async fn a_declaration_returned_after_the_deadline_gets_a_day_of_its_own(store: 
     );
     submitted.status = FilingStatus::Submitted;
     submitted.version = 1;
-    store
-        .write_filings(
-            tenant,
-            &[FilingWrite {
-                filing: submitted.clone(),
-                expected_version: 0,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    crate::filings::put_filing(store.as_ref(), &submitted, 0).await;
     let mut record = store
         .find_employee(tenant, world.employee.id)
         .await

@@ -514,19 +514,7 @@ async fn another_tenant_with_a_document(services: &HttpServices) -> Attachment {
     );
     filing.status = FilingStatus::Draft;
     filing.version = 1;
-    store
-        .write_filings(
-            tenant,
-            &[FilingWrite {
-                filing: filing.clone(),
-                expected_version: 0,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    crate::filings::put_filing(store.as_ref(), &filing, 0).await;
     attach(
         store,
         tenant,
@@ -1428,19 +1416,7 @@ async fn declaration_with_a_policy(
     filing.status = FilingStatus::Submitted;
     filing.submitted_at = Some(now);
     filing.version = 1;
-    store
-        .write_filings(
-            employee.tenant_id,
-            &[FilingWrite {
-                filing: filing.clone(),
-                expected_version: 0,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    crate::filings::put_filing(store.as_ref(), &filing, 0).await;
     filing
 }
 

@@ -202,19 +202,7 @@ impl<E: poem::Endpoint> World<E> {
         );
         approved.status = FilingStatus::Approved;
         approved.version = 1;
-        store
-            .write_filings(
-                tenant,
-                &[nencho_ports::FilingWrite {
-                    filing: approved,
-                    expected_version: 0,
-                    event: None,
-                    changes: Vec::new(),
-                    mail: None,
-                }],
-            )
-            .await
-            .unwrap();
+        crate::filings::put_filing(store.as_ref(), &approved, 0).await;
         accounting
     }
 
@@ -227,6 +215,24 @@ impl<E: poem::Endpoint> World<E> {
             .unwrap()
             .expect("the declaration is stored")
     }
+}
+
+/// Stores `filing` as it is (at `expected_version` before it), without history or mail: a
+/// test's starting point.
+pub(crate) async fn put_filing(store: &dyn Store, filing: &Filing, expected_version: i64) {
+    store
+        .write_filings(
+            filing.tenant_id,
+            &[nencho_ports::FilingWrite {
+                filing: filing.clone(),
+                expected_version,
+                event: None,
+                changes: Vec::new(),
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
 }
 
 /// GETs the step, then posts `fields` with the page's version; returns the answer.

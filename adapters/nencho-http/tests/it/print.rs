@@ -524,19 +524,7 @@ async fn the_printout_says_which_certificates_originals_arrived() {
                 premium: Yen::new(60_000),
             });
     }
-    app.store
-        .write_filings(
-            world.tenant.id,
-            &[nencho_ports::FilingWrite {
-                filing: filing.clone(),
-                expected_version,
-                event: None,
-                changes: Vec::new(),
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
+    crate::filings::put_filing(&*app.store, &filing, expected_version).await;
     let first = nencho_filings::expected_attachments(&filing.document)[0].original_key();
     nencho_app::filings::originals::record_original(
         app,
