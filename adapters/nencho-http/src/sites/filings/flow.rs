@@ -62,7 +62,8 @@ struct Loaded {
     forms: Vec<nencho_filings::Form>,
     problems: Vec<Problem>,
     scope: EditScope,
-    deadline: Option<String>,
+    /// The employee's deadline in words, and whether it is a day of their own (個別の提出期限).
+    deadline: Option<(String, bool)>,
     history: nencho_ports::FilingHistory,
     opened: bool,
     attachments: Vec<nencho_filings::Attachment>,
@@ -86,12 +87,7 @@ async fn load(
                 employee_name: own.employee.name.full(),
                 deadline: own.periods.as_ref().map(|periods| {
                     let day = periods.deadline_for(&own.filing);
-                    let own_day = if day == periods.filing.end {
-                        ""
-                    } else {
-                        "(個別の期限)"
-                    };
-                    format!("{}{own_day}", japanese_date(day))
+                    (japanese_date(day), day != periods.filing.end)
                 }),
                 opened: own.periods.is_some(),
                 filing: own.filing,
@@ -176,7 +172,10 @@ fn header(subject: Subject, loaded: &Loaded, w: &FilingWords) -> Header {
             .then(|| filing.last_comment.clone().unwrap_or_default()),
         reopened: filing.reopened && filing.status != FilingStatus::Approved,
         carried_over: filing.document.carried_over_unconfirmed,
-        deadline: loaded.deadline.clone(),
+        deadline: loaded
+            .deadline
+            .as_ref()
+            .map(|(day, own)| format!("{day}{}", if *own { w.own_deadline } else { "" })),
         version: filing.version,
         guidance: guidance_view(loaded.guidance.as_ref()),
     }
