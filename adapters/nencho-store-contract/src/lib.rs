@@ -77,6 +77,7 @@ macro_rules! store_contract_tests {
             company_guidance_is_kept_with_the_opened_year,
             a_filing_round_trips_with_its_whole_declaration_history_and_mail,
             the_history_lists_events_and_changes_oldest_first,
+            staff_memos_are_kept_oldest_first_on_the_tenant_s_own_declarations,
             a_filing_is_inserted_once_per_employee_and_year,
             a_stale_version_refuses_the_whole_batch,
             filings_and_periods_never_cross_tenants,

@@ -11,7 +11,7 @@ use crate::PgStore;
 use crate::outbox::enqueue_in;
 
 /// Every tenant-owned table with the statement that counts one tenant's rows. The purge itself is
-/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0029), which deletes in these tables. A table
+/// the `nencho_purge_tenant` function (migration 0008, last replaced in 0033), which deletes in these tables. A table
 /// with a `tenant_id` column missing here makes the purge refuse to run (and the contract test
 /// fail): add it here, to that function, and to the SQLite store.
 const TENANT_TABLES: &[(&str, &str)] = &[
@@ -58,6 +58,10 @@ const TENANT_TABLES: &[(&str, &str)] = &[
     (
         "filing_changes",
         "SELECT COUNT(*) AS n FROM filing_changes WHERE tenant_id = $1",
+    ),
+    (
+        "filing_memos",
+        "SELECT COUNT(*) AS n FROM filing_memos WHERE tenant_id = $1",
     ),
     (
         "filing_events",

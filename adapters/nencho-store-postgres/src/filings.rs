@@ -4,7 +4,7 @@
 mod writes;
 
 use async_trait::async_trait;
-use nencho_filings::{Filing, FilingPeriods, FilingStatus, GuidanceText};
+use nencho_filings::{Filing, FilingPeriods, FilingStatus, GuidanceText, StaffMemo};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
     DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
@@ -340,6 +340,43 @@ impl FilingStore for PgStore {
             .await?
             .iter()
             .filter_map(|row| filing_rows::year_guidance(row).transpose())
+            .collect()
+    }
+
+    async fn add_memo(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+        memo: &StaffMemo,
+    ) -> Result<bool, StoreError> {
+        let mut transaction = self.begin_for_tenant(tenant_id).await?;
+        let added = sqlx::query(filing_rows::INSERT_MEMO)
+            .bind(tenant_id.as_uuid())
+            .bind(filing_id.as_uuid())
+            .bind(memo.at)
+            .bind(memo.actor.as_uuid())
+            .bind(memo.actor_name.as_str())
+            .bind(memo.text.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        transaction.commit().await.map_err(store_error)?;
+        Ok(added == 1)
+    }
+
+    async fn memos(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+    ) -> Result<Vec<StaffMemo>, StoreError> {
+        let query = sqlx::query(filing_rows::SELECT_MEMOS)
+            .bind(tenant_id.as_uuid())
+            .bind(filing_id.as_uuid());
+        self.fetch_all_scoped(tenant_id, query)
+            .await?
+            .iter()
+            .map(filing_rows::memo)
             .collect()
     }
 

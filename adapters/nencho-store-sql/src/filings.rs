@@ -7,7 +7,7 @@
 
 use nencho_filings::{
     DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus,
-    GuidanceText, ValueChange,
+    GuidanceText, MemoText, StaffMemo, ValueChange,
 };
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId, UserId};
 use nencho_ports::{PeriodChange, StoreError};
@@ -58,6 +58,26 @@ pub fn year_guidance(row: &impl RowReader) -> Result<Option<(TaxYear, GuidanceTe
     };
     Ok(Some((tax_year(row)?, text)))
 }
+
+/// A `filing_memos` row: `at, actor_id, actor_name, body`.
+pub fn memo(row: &impl RowReader) -> Result<StaffMemo, StoreError> {
+    Ok(StaffMemo {
+        at: row.timestamp("at")?,
+        actor: UserId::from_uuid(row.uuid("actor_id")?),
+        actor_name: row.text("actor_name")?,
+        text: MemoText::parse(&row.text("body")?)
+            .map_err(|error| corrupt(format!("filing_memos.body: {error}")))?,
+    })
+}
+
+/// Inserts a memo only where the tenant has the declaration (`$1` tenant, `$2` filing).
+pub const INSERT_MEMO: &str = "INSERT INTO filing_memos (tenant_id, filing_id, at, actor_id, \
+     actor_name, body) SELECT $1, $2, $3, $4, $5, $6 \
+     WHERE EXISTS (SELECT 1 FROM filings WHERE tenant_id = $1 AND id = $2)";
+
+/// A declaration's memos, oldest first.
+pub const SELECT_MEMOS: &str = "SELECT at, actor_id, actor_name, body FROM filing_memos \
+     WHERE tenant_id = $1 AND filing_id = $2 ORDER BY at, id";
 
 /// A `filing_periods` row (every column).
 pub fn periods(row: &impl RowReader) -> Result<FilingPeriods, StoreError> {

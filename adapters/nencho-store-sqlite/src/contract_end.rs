@@ -65,6 +65,11 @@ const TENANT_TABLES: &[(&str, &str, &str)] = &[
         "SELECT COUNT(*) AS n FROM filing_reminders WHERE tenant_id = $1",
     ),
     (
+        "filing_memos",
+        "DELETE FROM filing_memos WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM filing_memos WHERE tenant_id = $1",
+    ),
+    (
         "filing_changes",
         "DELETE FROM filing_changes WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM filing_changes WHERE tenant_id = $1",

@@ -4,7 +4,7 @@
 mod writes;
 
 use async_trait::async_trait;
-use nencho_filings::{Filing, FilingPeriods, FilingStatus, GuidanceText};
+use nencho_filings::{Filing, FilingPeriods, FilingStatus, GuidanceText, StaffMemo};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
     DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
@@ -330,6 +330,44 @@ impl FilingStore for SqliteStore {
         .iter()
         .filter_map(|row| filing_rows::year_guidance(row).transpose())
         .collect()
+    }
+
+    async fn add_memo(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+        memo: &StaffMemo,
+    ) -> Result<bool, StoreError> {
+        let mut transaction = self.begin_write().await?;
+        let added = sqlx::query(filing_rows::INSERT_MEMO)
+            .bind(tenant_id.as_uuid())
+            .bind(filing_id.as_uuid())
+            .bind(memo.at)
+            .bind(memo.actor.as_uuid())
+            .bind(memo.actor_name.as_str())
+            .bind(memo.text.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        transaction.commit().await.map_err(store_error)?;
+        Ok(added == 1)
+    }
+
+    async fn memos(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+    ) -> Result<Vec<StaffMemo>, StoreError> {
+        sqlx::query(filing_rows::SELECT_MEMOS)
+            .bind(tenant_id.as_uuid())
+            .bind(filing_id.as_uuid())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?
+            .iter()
+            .map(filing_rows::memo)
+            .collect()
     }
 
     async fn find_filing(

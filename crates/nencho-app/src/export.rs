@@ -240,6 +240,11 @@ pub enum ExportPage {
         company: Arc<Company>,
         filings: Vec<ExportedHistory<FieldChange>>,
     },
+    /// The 担当者メモ of the same declarations.
+    FilingMemos {
+        company: Arc<Company>,
+        filings: Vec<ExportedHistory<nencho_filings::StaffMemo>>,
+    },
     /// The consenting employees of one company, in employee-number order (departed ones
     /// included).
     SlipConsents {
@@ -276,6 +281,8 @@ pub enum ExportTable {
     FilingValues,
     FilingHistory,
     FilingChanges,
+    /// 担当者メモ.
+    FilingMemos,
     SlipConsents,
     WithholdingSlips,
     FilingOriginals,
@@ -283,7 +290,7 @@ pub enum ExportTable {
 }
 
 impl ExportTable {
-    pub const ALL: [ExportTable; 16] = [
+    pub const ALL: [ExportTable; 17] = [
         ExportTable::Companies,
         ExportTable::Employees,
         ExportTable::Users,
@@ -296,6 +303,7 @@ impl ExportTable {
         ExportTable::FilingValues,
         ExportTable::FilingHistory,
         ExportTable::FilingChanges,
+        ExportTable::FilingMemos,
         ExportTable::SlipConsents,
         ExportTable::WithholdingSlips,
         ExportTable::FilingOriginals,
@@ -317,10 +325,11 @@ impl ExportTable {
             ExportTable::FilingValues => 9,
             ExportTable::FilingHistory => 10,
             ExportTable::FilingChanges => 11,
-            ExportTable::SlipConsents => 12,
-            ExportTable::WithholdingSlips => 13,
-            ExportTable::FilingOriginals => 14,
-            ExportTable::Attachments => 15,
+            ExportTable::FilingMemos => 12,
+            ExportTable::SlipConsents => 13,
+            ExportTable::WithholdingSlips => 14,
+            ExportTable::FilingOriginals => 15,
+            ExportTable::Attachments => 16,
         }
     }
 }
@@ -340,6 +349,7 @@ impl ExportPage {
             Self::FilingValues { .. } => ExportTable::FilingValues,
             Self::FilingHistory { .. } => ExportTable::FilingHistory,
             Self::FilingChanges { .. } => ExportTable::FilingChanges,
+            Self::FilingMemos { .. } => ExportTable::FilingMemos,
             Self::SlipConsents { .. } => ExportTable::SlipConsents,
             Self::WithholdingSlips(_) => ExportTable::WithholdingSlips,
             Self::FilingOriginals(_) => ExportTable::FilingOriginals,
@@ -764,6 +774,10 @@ impl FullExport {
                                 table: ExportTable::FilingChanges,
                                 cursor: FilingCursor::start(),
                             },
+                            ExportTable::FilingChanges => Stage::Declarations {
+                                table: ExportTable::FilingMemos,
+                                cursor: FilingCursor::start(),
+                            },
                             _ => Stage::SlipConsents {
                                 index: 0,
                                 after: None,
@@ -1104,6 +1118,24 @@ impl FullExport {
                     ExportPage::Filings { company, filings }
                 } else {
                     ExportPage::FilingValues { company, filings }
+                })
+            }
+            ExportTable::FilingMemos => {
+                let mut memos = Vec::new();
+                for (employee, filing) in filings {
+                    let entries = self.store.memos(self.tenant_id(), filing.id).await?;
+                    if !entries.is_empty() {
+                        memos.push(ExportedHistory {
+                            employee,
+                            filing_id: filing.id,
+                            tax_year: filing.tax_year,
+                            entries,
+                        });
+                    }
+                }
+                Ok(ExportPage::FilingMemos {
+                    company,
+                    filings: memos,
                 })
             }
             _ => {

@@ -18,6 +18,7 @@ mod forms;
 mod free_text;
 mod guidance;
 mod history;
+mod memo;
 mod originals;
 mod periods;
 mod reminders;
@@ -51,6 +52,7 @@ pub use filing::{Applied, Author, Filing, OWN_DEADLINE_PATH};
 pub use forms::{Form, forms_of};
 pub use guidance::{GuidanceError, GuidancePiece, GuidanceText, MAX_GUIDANCE_CHARS};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};
+pub use memo::{MAX_MEMO_CHARS, MemoError, MemoText, StaffMemo};
 pub use originals::{
     NOT_RECEIVED, OriginalError, OriginalLine, OriginalMethod, OriginalReceipt, awaits_originals,
     original_lines, parse_original_key, pending_originals, receipt_change,

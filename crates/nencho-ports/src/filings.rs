@@ -1,7 +1,9 @@
 //! Declarations, their history and the company's periods (YEA-1…5).
 
 use async_trait::async_trait;
-use nencho_filings::{FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, GuidanceText};
+use nencho_filings::{
+    FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus, GuidanceText, StaffMemo,
+};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, OffsetDateTime, TaxYear, TenantId, UserId};
 use nencho_tenancy::{Employee, EmployeeNumber};
 
@@ -213,6 +215,21 @@ pub trait FilingStore: Send + Sync {
         tenant_id: TenantId,
         company_id: CompanyId,
     ) -> Result<Vec<(TaxYear, GuidanceText)>, StoreError>;
+
+    /// Adds a 担当者メモ to the declaration; `false`, writing nothing, when the tenant has no
+    /// such declaration.
+    async fn add_memo(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+        memo: &StaffMemo,
+    ) -> Result<bool, StoreError>;
+    /// The declaration's 担当者メモ, oldest first.
+    async fn memos(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+    ) -> Result<Vec<StaffMemo>, StoreError>;
 
     async fn find_filing(
         &self,

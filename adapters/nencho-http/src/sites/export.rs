@@ -71,7 +71,7 @@ const JA: ExportWords = ExportWords {
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
     download: "ダウンロード",
-    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、audit_log.csv（操作ログ）、change_requests.csv（登録内容の変更届）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
+    files: "companies.csv（会社）、employees.csv（従業員）、users.csv（ユーザー）、roles.csv（役割）、login_history.csv（ログイン履歴）、audit_log.csv（操作ログ）、change_requests.csv（登録内容の変更届）、filing_periods.csv（申告期間）、filings.csv（申告書）、filing_values.csv（申告書の項目）、filing_history.csv（申告書の操作履歴）、filing_changes.csv（申告書の変更履歴）、filing_memos.csv（担当者メモ）、slip_consents.csv（源泉徴収票の電子交付への同意）、withholding_slips.csv（交付した源泉徴収票）、filing_originals.csv（控除証明書等の原本の受領記録）、attachments.csv（添付書類の一覧）、attachments フォルダ（添付書類のファイル）",
     ended: "ご契約が終了しているため、データをエクスポートできません。",
     failed: "エクスポートを作成できませんでした。しばらくしてからもう一度お試しください。",
 };
@@ -83,7 +83,7 @@ const EN: ExportWords = ExportWords {
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
     download: "Download",
-    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, audit_log.csv (audit log), change_requests.csv (change requests), filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
+    files: "companies.csv, employees.csv, users.csv, roles.csv, login_history.csv, audit_log.csv (audit log), change_requests.csv (change requests), filing_periods.csv, filings.csv, filing_values.csv, filing_history.csv, filing_changes.csv, filing_memos.csv (staff memos), slip_consents.csv (consents to electronic withholding slips), withholding_slips.csv (issued withholding slips), filing_originals.csv (certificates' originals received), attachments.csv (attached documents), the attachments folder (the documents' files)",
     ended: "The contract has ended: the data can no longer be exported.",
     failed: "The export could not be made. Please try again later.",
 };
@@ -282,6 +282,7 @@ fn file_name(table: ExportTable) -> &'static str {
         ExportTable::WithholdingSlips => "withholding_slips.csv",
         ExportTable::FilingOriginals => "filing_originals.csv",
         ExportTable::Attachments => "attachments.csv",
+        ExportTable::FilingMemos => "filing_memos.csv",
     }
 }
 
@@ -453,6 +454,17 @@ const CHANGE_HEADER: [&str; 11] = [
     "変更後",
 ];
 
+const MEMO_HEADER: [&str; 8] = [
+    "申告書ID",
+    "会社ID",
+    "社員番号",
+    "年分",
+    "日時",
+    "記入者ID",
+    "記入者",
+    "メモ",
+];
+
 const SLIP_CONSENT_HEADER: [&str; 7] = [
     "社員番号",
     "会社ID",
@@ -560,6 +572,7 @@ fn header(table: ExportTable) -> Vec<&'static str> {
         ExportTable::WithholdingSlips => SLIP_HEADER.to_vec(),
         ExportTable::FilingOriginals => ORIGINAL_HEADER.to_vec(),
         ExportTable::Attachments => ATTACHMENT_HEADER.to_vec(),
+        ExportTable::FilingMemos => MEMO_HEADER.to_vec(),
     }
 }
 
@@ -971,6 +984,24 @@ fn change_lines(out: &mut String, company: &Company, history: &ExportedHistory<F
     }
 }
 
+fn memo_lines(
+    out: &mut String,
+    company: &Company,
+    history: &ExportedHistory<nencho_filings::StaffMemo>,
+) {
+    let prefix = history_prefix(company, history);
+    for memo in &history.entries {
+        let mut cells = prefix.to_vec();
+        cells.extend([
+            time_text(memo.at),
+            memo.actor.to_string(),
+            memo.actor_name.clone(),
+            memo.text.as_str().to_owned(),
+        ]);
+        push_line(out, &cells);
+    }
+}
+
 fn slip_consent_line(out: &mut String, company: &Company, consent: &ExportedSlipConsent) {
     push_line(
         out,
@@ -1365,6 +1396,12 @@ fn write_zip(
                     .for_each(|h| change_lines(&mut text, company, h));
                 filings.iter().map(|h| h.entries.len()).sum()
             }
+            ExportPage::FilingMemos { company, filings } => {
+                filings
+                    .iter()
+                    .for_each(|h| memo_lines(&mut text, company, h));
+                filings.iter().map(|h| h.entries.len()).sum()
+            }
             ExportPage::SlipConsents { company, consents } => {
                 consents
                     .iter()
@@ -1487,6 +1524,10 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          申告書ID, 会社ID, 社員番号, 年分（西暦）, 日時, 操作者ID（ユーザーID）, 操作者, 項目パス, 項目名, 変更前, 変更後\r\n\
          変更された値を1項目1行で、申告書ごとに古い順に並べたものです。値がなかった側は空欄です。\r\n\
          \r\n\
+         ■ filing_memos.csv（担当者メモ、{memos}件）\r\n\
+         申告書ID, 会社ID, 社員番号, 年分（西暦）, 日時, 記入者ID（ユーザーID）, 記入者, メモ\r\n\
+         担当者どうしの申し送り（従業員には表示されないもの）を、申告書ごとに古い順に並べたものです。\r\n\
+         \r\n\
          ■ slip_consents.csv（源泉徴収票の電子交付への同意、{consents}件）\r\n\
          社員番号, 会社ID, 同意日時\r\n\
          源泉徴収票を電子交付で受け取ることに同意している従業員（退職者を含む）を、会社ごとに社員番号順に並べたものです。同意していない、または同意を取り消した従業員の行はありません。\r\n\
@@ -1525,10 +1566,11 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         values = rows[9],
         events = rows[10],
         changes = rows[11],
-        consents = rows[12],
-        slips = rows[13],
-        originals = rows[14],
-        attachments = rows[15],
+        memos = rows[12],
+        consents = rows[13],
+        slips = rows[14],
+        originals = rows[15],
+        attachments = rows[16],
         columns = Column::ALL
             .iter()
             .map(|column| column.japanese_name())

@@ -571,6 +571,18 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[("version", "1"), ("comment", "扶養の追加")]),
             [CF, CF, CF, NO, NO, NO],
         ),
+        // … 担当者メモ, return_filings over the employee: an empty memo is refused (422) to those
+        // who may write one.
+        row(
+            format!("/admin/filings/{filing}/memos"),
+            form(&[("memo", " ")]),
+            [UE, UE, UE, UE, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing_b}/memos"),
+            form(&[("memo", " ")]),
+            [UE, UE, NO, NO, NO, NO],
+        ),
         // … 個別の提出期限, request_filings over the employee: the periods are not set (409); a day
         // that is none is told only to those who may give one.
         row(

@@ -131,7 +131,7 @@ pub(crate) fn unzip(bytes: Vec<u8>) -> std::collections::BTreeMap<String, Vec<u8
     files
 }
 
-const FILES: [&str; 17] = [
+const FILES: [&str; 18] = [
     "README.txt",
     "attachments.csv",
     "audit_log.csv",
@@ -140,6 +140,7 @@ const FILES: [&str; 17] = [
     "employees.csv",
     "filing_changes.csv",
     "filing_history.csv",
+    "filing_memos.csv",
     "filing_originals.csv",
     "filing_periods.csv",
     "filing_values.csv",

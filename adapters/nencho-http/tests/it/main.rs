@@ -76,6 +76,7 @@ mod filings;
 mod guidance;
 mod import;
 mod maintenance;
+mod memos;
 mod metrics;
 mod originals;
 mod overview;

@@ -1,7 +1,7 @@
 //! Declarations: the company's periods, writes with optimistic concurrency, history. The
 //! progress dashboard's counts and list are in `filing_progress`, tenancy in `filing_tenancy`.
 
-use nencho_filings::{DateRange, FilingStatus, GuidanceText};
+use nencho_filings::{DateRange, FilingStatus, GuidanceText, MemoText, StaffMemo};
 use nencho_kernel::{Clock, FilingId};
 use nencho_ports::{FilingHistory, FilingWrite, Store, StoreError};
 use time::macros::date;
@@ -324,6 +324,77 @@ pub async fn a_filing_round_trips_with_its_whole_declaration_history_and_mail(st
             Some(read)
         );
     }
+}
+
+/// 担当者メモ are kept oldest first with who and when, on the tenant's own declarations only.
+pub async fn staff_memos_are_kept_oldest_first_on_the_tenant_s_own_declarations(store: &dyn Store) {
+    let clock = clock();
+    let (acme, admin, honsha) = tenant_with_company(store, "acme", &clock).await;
+    let taro = employee(
+        store,
+        &honsha,
+        "0001",
+        ("山田", "太郎", "ヤマダ", "タロウ"),
+        &clock,
+    )
+    .await;
+    let submitted = filing(&taro, year(2026), FilingStatus::Submitted, &clock);
+    let write = FilingWrite {
+        filing: submitted.clone(),
+        expected_version: 0,
+        event: None,
+        changes: Vec::new(),
+        mail: None,
+    };
+    store.write_filings(acme.id, &[write]).await.unwrap();
+    let memo = |text: &str| {
+        clock.advance(time::Duration::minutes(1));
+        StaffMemo {
+            at: clock.now(),
+            actor: admin,
+            actor_name: "admin".into(),
+            text: MemoText::parse(text).unwrap(),
+        }
+    };
+    let first = memo("12/1 本人に電話。\n証明書は郵送予定");
+    let second = memo("12/3 証明書到着");
+    for written in [&first, &second] {
+        assert!(
+            store
+                .add_memo(acme.id, submitted.id, written)
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(
+        store.memos(acme.id, submitted.id).await.unwrap(),
+        vec![first.clone(), second],
+        "oldest first, every field"
+    );
+    assert!(
+        !store
+            .add_memo(acme.id, FilingId::generate(&clock), &first)
+            .await
+            .unwrap(),
+        "no declaration, no memo"
+    );
+    let other = tenant_with_company(store, "other", &clock).await.0;
+    assert!(
+        !store
+            .add_memo(other.id, submitted.id, &first)
+            .await
+            .unwrap(),
+        "another contract cannot write on it"
+    );
+    assert!(
+        store
+            .memos(other.id, submitted.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nor read it"
+    );
+    assert_eq!(store.memos(acme.id, submitted.id).await.unwrap().len(), 2);
 }
 
 pub async fn the_history_lists_events_and_changes_oldest_first(store: &dyn Store) {

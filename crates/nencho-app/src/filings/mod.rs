@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod exclusions;
 pub mod guidance;
 mod mails;
+pub mod memos;
 pub mod originals;
 pub mod overview;
 pub mod own;

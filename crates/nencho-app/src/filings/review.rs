@@ -210,6 +210,8 @@ pub struct FilingReview {
     pub claim_checks: Vec<super::claims::ClaimCheck>,
     /// The company's periods of the year (the deadlines a return or an extension works with).
     pub periods: Option<FilingPeriods>,
+    /// 担当者メモ, oldest first (staff only).
+    pub memos: Vec<nencho_filings::StaffMemo>,
 }
 
 /// Opens a declaration for review.
@@ -268,9 +270,15 @@ async fn review_of(
         .store
         .find_periods(actor.tenant.id, filing.company_id, filing.tax_year)
         .await?;
+    let memos = if filing.version > 0 {
+        context.store.memos(actor.tenant.id, filing.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(FilingReview {
         claim_checks,
         periods,
+        memos,
         attachments,
         originals,
         forms: forms_of(&filing.document, &classes),

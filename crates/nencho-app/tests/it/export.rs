@@ -122,6 +122,7 @@ async fn the_export_of_5003_employees_pages_through_every_company_and_table_in_o
             | ExportPage::FilingValues { .. }
             | ExportPage::FilingHistory { .. }
             | ExportPage::FilingChanges { .. }
+            | ExportPage::FilingMemos { .. }
             | ExportPage::SlipConsents { .. }
             | ExportPage::WithholdingSlips(_)
             | ExportPage::FilingOriginals(_)
@@ -316,7 +317,11 @@ async fn received_originals_are_exported_with_their_declaration_and_kind() {
         }
     }
     assert!(
-        tables.ends_with(&[ExportTable::FilingChanges, ExportTable::FilingOriginals]),
+        tables.ends_with(&[
+            ExportTable::FilingChanges,
+            ExportTable::FilingMemos,
+            ExportTable::FilingOriginals
+        ]),
         "after the declarations, no slip nor document here: {tables:?}"
     );
     let position = |table| tables.iter().position(|t| *t == table);

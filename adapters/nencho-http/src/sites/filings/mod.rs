@@ -105,6 +105,7 @@ pub fn routes(route: Route) -> Route {
         )
         .at("/admin/attachments/:id", get(attachments::staff_download))
         .at("/admin/filings/:id/originals", post(originals::record))
+        .at("/admin/filings/:id/memos", post(review::add_memo))
         .at("/slips", get(own_slips::show))
         .at("/slips/consent", post(own_slips::consent))
         .at("/slips/:year/print.pdf", get(own_slips::pdf))

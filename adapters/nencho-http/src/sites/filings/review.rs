@@ -78,6 +78,13 @@ struct StaffReviewPage {
     /// Certificates the declaration calls for whose originals have not arrived.
     originals_missing: usize,
     deadline: DeadlineView,
+    /// 担当者メモ: (when, who, text), oldest first.
+    memos: Vec<(String, String, String)>,
+    /// May add a memo (ReturnFilings).
+    can_memo: bool,
+    /// A memo refused, with why, shown again in the form.
+    memo_error: String,
+    memo_text: String,
 }
 
 /// 個別の提出期限 on the review page: the company's deadline, the employee's own, and the day
@@ -134,13 +141,25 @@ pub async fn show(
     let Ok(filing_id) = id.parse::<FilingId>() else {
         return plain_not_found();
     };
-    let found = match review(&services.app, &current, filing_id).await {
+    review_page(&site, &services, &current, filing_id, None, StatusCode::OK).await
+}
+
+/// The review page; `refused_memo` is a memo just refused (why, what was typed).
+async fn review_page(
+    site: &Site<'_>,
+    services: &HttpServices,
+    current: &nencho_app::sign_in::CurrentUser,
+    filing_id: FilingId,
+    refused_memo: Option<(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let found = match review(&services.app, current, filing_id).await {
         Ok(found) => found,
-        Err(error) => return failure(&site, &error).await,
+        Err(error) => return failure(site, &error).await,
     };
-    let grants = match grants_of(&services.app, &current).await {
+    let grants = match grants_of(&services.app, current).await {
         Ok(grants) => grants,
-        Err(error) => return failure(&site, &error).await,
+        Err(error) => return failure(site, &error).await,
     };
     let filing = &found.filing;
     let company = filing.company_id;
@@ -153,14 +172,10 @@ pub async fn show(
             | FilingStatus::Returned
             | FilingStatus::Submitted
     );
-    let deadline = deadline_view(
-        &services,
-        &found,
-        awaited && may(Permission::RequestFilings),
-    );
+    let deadline = deadline_view(services, &found, awaited && may(Permission::RequestFilings));
     page(
         &StaffReviewPage {
-            layout: site.layout().with_user(&current),
+            layout: site.layout().with_user(current),
             filing_id: filing.id.to_string(),
             company_id: company.to_string(),
             employee_id: found.employee.id.to_string(),
@@ -222,9 +237,70 @@ pub async fn show(
                     .then(|| format!("/admin/filings/{}/originals", filing.id)),
             ),
             deadline,
+            memos: found
+                .memos
+                .iter()
+                .map(|memo| {
+                    (
+                        super::views::when(memo.at),
+                        memo.actor_name.clone(),
+                        memo.text.as_str().to_owned(),
+                    )
+                })
+                .collect(),
+            can_memo: may(Permission::ReturnFilings),
+            memo_error: refused_memo
+                .as_ref()
+                .map(|(error, _)| error.clone())
+                .unwrap_or_default(),
+            memo_text: refused_memo.map(|(_, text)| text).unwrap_or_default(),
         },
-        StatusCode::OK,
+        status,
     )
+}
+
+#[derive(Deserialize)]
+pub struct MemoForm {
+    csrf_token: String,
+    #[serde(default)]
+    memo: String,
+}
+
+/// 担当者メモ added from the review page; refused (empty, too long) shows the page again with
+/// the reason and the text kept (422).
+#[handler]
+pub async fn add_memo(
+    request: &Request,
+    services: Data<&Arc<HttpServices>>,
+    Path(id): Path<String>,
+    Form(form): Form<MemoForm>,
+) -> Response {
+    let (site, current) = match Site::enter(request, &services).await {
+        Ok(entered) => entered,
+        Err(response) => return response,
+    };
+    if !site.csrf_ok(&form.csrf_token) {
+        return rejected_form(site.layout().with_user(&current));
+    }
+    let Ok(filing_id) = id.parse::<FilingId>() else {
+        return plain_not_found();
+    };
+    match nencho_app::filings::memos::add_memo(&services.app, &current, filing_id, &form.memo).await
+    {
+        Ok(_) => see_other(&format!("/admin/filings/{filing_id}#memos")),
+        Err(AppError::Invalid { message, .. }) => {
+            review_page(
+                &site,
+                &services,
+                &current,
+                filing_id,
+                Some((message, form.memo)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(error) => failure(&site, &error).await,
+    }
 }
 
 #[derive(Deserialize)]
