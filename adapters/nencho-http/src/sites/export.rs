@@ -66,7 +66,7 @@ pub struct ExportWords {
 
 const JA: ExportWords = ExportWords {
     title: "全データのエクスポート",
-    lead: "会社・従業員・ユーザー・役割・ログイン履歴・操作ログ・登録内容の変更届・年末調整の申告書（期間、全項目、履歴）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
+    lead: "会社・従業員・ユーザー・役割・ログイン履歴・操作ログ・登録内容の変更届・年末調整の申告書（期間、全項目、履歴、担当者メモ）・源泉徴収票の電子交付（同意と交付した源泉徴収票）・控除証明書等の原本の受領記録・添付書類を、CSVファイルと添付書類のファイルをまとめたZIPファイルでダウンロードします。各ファイルの説明はZIPの中の README.txt にあります。",
     encoding: "文字コード",
     utf8: "UTF-8（BOM付き）",
     sjis: "Shift_JIS（CP932、Excel向け）",
@@ -78,7 +78,7 @@ const JA: ExportWords = ExportWords {
 
 const EN: ExportWords = ExportWords {
     title: "Export all data",
-    lead: "Download companies, employees, users, roles, login history, the audit log, the change requests, the year-end adjustment declarations (periods, every value, history), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
+    lead: "Download companies, employees, users, roles, login history, the audit log, the change requests, the year-end adjustment declarations (periods, every value, history, staff memos), the withholding slips issued electronically (the consents and the slips), the certificates' originals received and the declarations' attached documents as a ZIP of CSV files and the documents' files. README.txt inside the ZIP describes each file (in Japanese).",
     encoding: "Character encoding",
     utf8: "UTF-8 (with BOM)",
     sjis: "Shift_JIS (CP932, for Excel)",
