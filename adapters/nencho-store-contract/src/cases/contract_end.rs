@@ -267,6 +267,18 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
         mail: Some(mail(&tenant, clock)),
     };
     store.write_filings(tenant.id, &[write]).await.unwrap();
+    let memo = nencho_filings::StaffMemo {
+        at: clock.now(),
+        actor: admin,
+        actor_name: "admin".into(),
+        text: nencho_filings::MemoText::parse("本人に電話済み").unwrap(),
+    };
+    assert!(
+        store
+            .add_memo(tenant.id, declaration.id, &memo)
+            .await
+            .unwrap()
+    );
     let document = super::attachments::attachment(
         &declaration,
         nencho_filings::AttachmentKind::LifeInsurance,

@@ -115,7 +115,11 @@ fn deadline_view(
     DeadlineView {
         company: Some(wareki(periods.filing.end)),
         own: found.filing.own_deadline.map(wareki),
-        suggested: if effective < in_a_week && in_a_week > periods.filing.end {
+        // A reopened declaration's own day comes after the 再提出期間: staff choose it.
+        suggested: if !found.filing.reopened
+            && effective < in_a_week
+            && in_a_week > periods.filing.end
+        {
             in_a_week.to_string()
         } else {
             String::new()
