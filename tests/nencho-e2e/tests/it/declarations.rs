@@ -4,7 +4,8 @@
 //! child of 20, two life insurance policies), sees the deductions computed — live while typing a
 //! premium —, attaches a photo of a certificate the checklist asks for, and submits; the 担当者
 //! — the employee's spouse, who works here too, which the review page points out (重複扶養チェック) —
-//! sees the certificate and returns the declaration with a comment, which reaches the
+//! sees the certificate, leaves a memo for the 承認者 (担当者メモ, never shown to the employee) and
+//! returns the declaration with a comment, which reaches the
 //! employee by mail and on the page; the employee fixes a premium and submits again; the 承認者
 //! sees the history and the changed value, records the certificates' paper originals as received
 //! (the dashboard's 原本未着 count goes from 1 to 0) and approves; the payroll export holds the employee's
@@ -31,6 +32,8 @@ use crate::{MAIL_PATIENCE, choose_new_password, log_in, server_settings};
 /// A tiny PNG (1×1): the photo of a certificate the employee attaches.
 /// What the employee tells the reviewers with the second submission.
 const SUBMISSION_NOTE: &str = "介護医療保険料を証明額に直しました。";
+/// What the 担当者 notes for the 承認者 (担当者メモ), never shown to the employee.
+const STAFF_MEMO: &str = "介護医療保険料が証明書と違うため本人に確認中";
 const CERTIFICATE_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa75\x81\x84\0\0\0\0IEND\xaeB`\x82";
 
 /// The company's guidance for the year (会社からのご案内), with its manual's address.
@@ -531,6 +534,18 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
             .fail("a 担当者 is offered to approve (#approve-filing)")
             .await;
     }
+    // A memo for the other reviewers first (the employee never sees it), then the return.
+    let review_url = browser.current_url().await;
+    browser.fill("#memo", STAFF_MEMO).await;
+    browser.click("#add-memo").await;
+    browser.wait_for("#memo-list tr.memo").await;
+    let memos = texts(&browser, "#memo-list tr.memo").await;
+    if !(memos.len() == 1 && memos[0].contains(STAFF_MEMO)) {
+        browser
+            .fail(&format!("the review page should list the memo: {memos:#?}"))
+            .await;
+    }
+    browser.goto(&review_url).await;
     browser.fill("#comment", RETURN_COMMENT).await;
     browser.click("#return-filing").await;
     wait_for_status(&browser, "returned", "差戻し").await;
@@ -557,6 +572,11 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
             .await;
     }
     wait_for_status(&browser, "returned", "差戻し").await;
+    if browser.body_text().await.contains(STAFF_MEMO) {
+        browser
+            .fail("the employee's page shows the reviewers' memo")
+            .await;
+    }
     browser.goto(&format!("{site}{base}/step/insurance")).await;
     browser
         .fill("#l1_premium", &CARE_PREMIUM_FIXED.to_string())
