@@ -146,8 +146,12 @@ impl FilingPeriods {
     /// The last day the employee may hand in `filing`: the company's 提出期間's, or their own
     /// when staff gave them a later one.
     pub fn deadline_for(&self, filing: &Filing) -> Date {
-        filing
-            .own_deadline
+        self.deadline_with(filing.own_deadline)
+    }
+
+    /// [`Self::deadline_for`] a declaration whose own deadline is `own_deadline`.
+    pub fn deadline_with(&self, own_deadline: Option<Date>) -> Date {
+        own_deadline
             .filter(|own| *own > self.filing.end)
             .unwrap_or(self.filing.end)
     }

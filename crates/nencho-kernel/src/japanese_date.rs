@@ -195,6 +195,11 @@ impl fmt::Display for JapaneseDate {
     }
 }
 
+/// [`format_wareki`], or the ISO date before 明治.
+pub fn wareki_or_iso(date: Date) -> String {
+    format_wareki(date).unwrap_or_else(|| date.to_string())
+}
+
 /// Formats a date in 和暦: `令和8年11月25日`, `令和元年5月1日`. `None` before 明治 (1868-10-23).
 pub fn format_wareki(date: Date) -> Option<String> {
     let era = JapaneseEra::of(date)?;
@@ -593,6 +598,12 @@ mod tests {
         ] {
             assert_eq!(parse(text), Err(JapaneseDateError::Format), "{text}");
         }
+    }
+
+    #[test]
+    fn wareki_falls_back_to_the_iso_date_before_meiji() {
+        assert_eq!(wareki_or_iso(date!(2026 - 12 - 07)), "令和8年12月7日");
+        assert_eq!(wareki_or_iso(date!(1868 - 10 - 22)), "1868-10-22");
     }
 
     #[test]

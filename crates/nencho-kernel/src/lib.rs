@@ -22,7 +22,7 @@ pub use ids::{
 };
 pub use japanese_date::{
     JapaneseDate, JapaneseDateError, JapaneseEra, format_wareki, japanese_weekday,
-    parse_japanese_date,
+    parse_japanese_date, wareki_or_iso,
 };
 pub use money::{Yen, YenParseError};
 pub use tax_year::{TaxYear, TaxYearError};

@@ -7,7 +7,7 @@
 
 use nencho_filings::{Actor, Filing, FilingAction, FilingPeriods};
 use nencho_identity::Permission;
-use nencho_kernel::{Date, FilingId, format_wareki};
+use nencho_kernel::{Date, FilingId, wareki_or_iso};
 
 use super::review::filing_in_scope;
 use super::{Change, japan_today, mails, not_opened, persist};
@@ -79,18 +79,14 @@ pub(crate) fn check_own_deadline(
     {
         return Err(invalid(format!(
             "会社の提出期限({})より後の日を指定してください。",
-            wareki(end)
+            wareki_or_iso(end)
         )));
     }
     if day > periods.adjustment.end {
         return Err(invalid(format!(
             "年末調整期間の終了日({})までの日を指定してください。",
-            wareki(periods.adjustment.end)
+            wareki_or_iso(periods.adjustment.end)
         )));
     }
     Ok(())
-}
-
-fn wareki(day: Date) -> String {
-    format_wareki(day).unwrap_or_else(|| day.to_string())
 }

@@ -84,9 +84,7 @@ pub(crate) fn request(
     let year = periods.tax_year;
     let reiwa = year.reiwa();
     // The employee's own deadline when staff gave them a later one (個別の提出期限).
-    let end = own_deadline
-        .filter(|own| *own > periods.filing.end)
-        .unwrap_or(periods.filing.end);
+    let end = periods.deadline_with(own_deadline);
     let (subject, opening, sender, note) = match kind {
         RequestMail::Request => (
             format!("令和{reiwa}年分 年末調整の申告のお願い"),

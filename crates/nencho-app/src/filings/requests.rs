@@ -197,7 +197,7 @@ pub(crate) fn reminders_of(
         // The schedule counts down to the company's deadline: not to an employee who was
         // given a later one of their own.
         if matches!(kind, RequestMail::AutomaticReminder(_))
-            && own_deadline.is_some_and(|own| own > year.periods.filing.end)
+            && year.periods.deadline_with(own_deadline) > year.periods.filing.end
         {
             continue;
         }

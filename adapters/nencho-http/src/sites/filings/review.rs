@@ -13,7 +13,7 @@ use nencho_app::filings::review::{
 };
 use nencho_filings::{FilingStatus, Problem};
 use nencho_identity::Permission;
-use nencho_kernel::FilingId;
+use nencho_kernel::{FilingId, wareki_or_iso};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Request, Response, handler};
@@ -113,8 +113,8 @@ fn deadline_view(
     let in_a_week = (today + time::Duration::days(7)).min(periods.adjustment.end);
     let effective = periods.deadline_for(&found.filing);
     DeadlineView {
-        company: Some(wareki(periods.filing.end)),
-        own: found.filing.own_deadline.map(wareki),
+        company: Some(wareki_or_iso(periods.filing.end)),
+        own: found.filing.own_deadline.map(wareki_or_iso),
         // A reopened declaration's own day comes after the 再提出期間: staff choose it.
         suggested: if !found.filing.reopened
             && effective < in_a_week
@@ -126,10 +126,6 @@ fn deadline_view(
         },
         can_set,
     }
-}
-
-fn wareki(day: nencho_kernel::Date) -> String {
-    nencho_kernel::format_wareki(day).unwrap_or_else(|| day.to_string())
 }
 
 #[handler]

@@ -30,7 +30,7 @@ use crate::sites::context::{Site, see_other};
 use crate::sites::layout::Layout;
 use crate::sites::render::{message, page, plain_not_found, rejected_form};
 use nencho_filings::{MidYearChange, SlipParties, SlipPerson, WithholdingSlip};
-use nencho_kernel::{Date, Yen, format_wareki};
+use nencho_kernel::{Yen, wareki_or_iso};
 use nencho_pdf::{SlipPerson as SheetPerson, WithholdingSlipSheet};
 
 /// The sheets of every employee with a slip, in the settlement's order.
@@ -68,10 +68,6 @@ fn mark(applies: bool) -> String {
     if applies { "*" } else { "" }.to_owned()
 }
 
-fn wareki(date: Date) -> String {
-    format_wareki(date).unwrap_or_else(|| date.to_string())
-}
-
 fn person(person: &SlipPerson) -> SheetPerson {
     let mut class = person.class.clone().unwrap_or_default();
     if person.non_resident {
@@ -90,8 +86,8 @@ fn person(person: &SlipPerson) -> SheetPerson {
 /// One slip worded for print, with the particulars it was issued with.
 pub(super) fn sheet(parties: &SlipParties, slip: &WithholdingSlip) -> WithholdingSlipSheet {
     let (joined_or_left, joined_or_left_on) = match slip.mid_year {
-        Some(MidYearChange::Joined(date)) => ("就職", wareki(date)),
-        Some(MidYearChange::Left(date)) => ("退職", wareki(date)),
+        Some(MidYearChange::Joined(date)) => ("就職", wareki_or_iso(date)),
+        Some(MidYearChange::Left(date)) => ("退職", wareki_or_iso(date)),
         None => ("", String::new()),
     };
     let housing = slip.housing_residence_start.is_some();
@@ -140,7 +136,10 @@ pub(super) fn sheet(parties: &SlipParties, slip: &WithholdingSlip) -> Withholdin
         new_pension_premium: amount(slip.new_pension_premium),
         old_pension_premium: amount(slip.old_pension_premium),
         housing_loan_count: if housing { "1" } else { "" }.to_owned(),
-        housing_residence_start: slip.housing_residence_start.map(wareki).unwrap_or_default(),
+        housing_residence_start: slip
+            .housing_residence_start
+            .map(wareki_or_iso)
+            .unwrap_or_default(),
         housing_year_end_balance: amount(slip.housing_year_end_balance),
         housing_credit_available: amount(slip.housing_loan_credit_available),
         spouse: slip.spouse.as_ref().map(person).unwrap_or_default(),
@@ -168,7 +167,7 @@ pub(super) fn sheet(parties: &SlipParties, slip: &WithholdingSlip) -> Withholdin
         working_student: mark(slip.working_student),
         joined_or_left: joined_or_left.to_owned(),
         joined_or_left_on,
-        birth_date: wareki(slip.birth_date),
+        birth_date: wareki_or_iso(slip.birth_date),
         payer_address: parties.payer_address.clone(),
         payer_name: parties.payer_name.clone(),
         payer_phone: parties.payer_phone.clone(),
