@@ -111,6 +111,7 @@ fn run_one(store_name: &str) {
                         include_departed: false,
                         awaiting_originals: false,
                         shared_claims: false,
+                        own_deadlines: false,
                         after: None,
                         limit: (per_company * (index % 10 + 1) / 20) as u32,
                     },

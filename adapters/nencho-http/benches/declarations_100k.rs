@@ -146,6 +146,7 @@ fn run_one(store_name: &str) {
             department: None,
             awaiting_originals: false,
             shared_claims: false,
+            own_deadlines: false,
             after: None,
         };
         let mut samples = Vec::new();
@@ -244,6 +245,7 @@ fn run_one(store_name: &str) {
             include_departed: false,
             awaiting_originals: false,
             shared_claims: false,
+            own_deadlines: false,
             after: None,
             limit: 500,
         };
@@ -381,6 +383,7 @@ fn run_one(store_name: &str) {
         let awaiting = DashboardRequest {
             awaiting_originals: true,
             shared_claims: false,
+            own_deadlines: false,
             ..board(None, None)
         };
         let mut samples = Vec::new();

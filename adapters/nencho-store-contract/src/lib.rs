@@ -92,6 +92,7 @@ macro_rules! store_contract_tests {
             access_records_never_cross_tenants,
             the_purge_removes_access_records_older_than_ninety_days_in_every_tenant,
             a_reminder_day_is_claimed_once_with_its_mails_per_company_and_tenant,
+            declarations_with_an_own_deadline_are_listed_counted_and_reminded_once_each,
             next_year_claims_meet_only_next_year_claims,
             declarations_awaiting_review_are_counted_by_company_and_department_with_the_new_ones,
             a_review_digest_day_is_claimed_once_with_its_mails_per_tenant,

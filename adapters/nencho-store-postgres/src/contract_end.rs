@@ -60,6 +60,10 @@ const TENANT_TABLES: &[(&str, &str)] = &[
         "SELECT COUNT(*) AS n FROM filing_changes WHERE tenant_id = $1",
     ),
     (
+        "own_deadline_reminders",
+        "SELECT COUNT(*) AS n FROM own_deadline_reminders WHERE tenant_id = $1",
+    ),
+    (
         "filing_memos",
         "SELECT COUNT(*) AS n FROM filing_memos WHERE tenant_id = $1",
     ),

@@ -40,7 +40,8 @@ macro_rules! select_filings {
 /// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
 /// whether departed employees are listed too, `$11` the department (when one is asked: else bound
 /// and unused), `$12` whether only declarations waiting for certificates, `$13` whether only declarations
-/// claiming someone another declaration claims too (重複の疑い).
+/// claiming someone another declaration claims too (重複の疑い), `$14` whether only declarations
+/// awaiting the employee with a deadline of their own.
 ///
 /// The filing is looked up per employee by (tenant, employee, year) in a LATERAL subquery that
 /// cannot be flattened (`LIMIT 1`): right after a bulk request the statistics still say the
@@ -79,6 +80,15 @@ macro_rules! list_filings {
           WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.shares_claims \
           AND ", $department)
     };
+    // Only the declarations awaiting the employee with a deadline of their own (`$14`): few,
+    // read from `filings_with_own_deadline`, each with its employee looked up by key.
+    (own, $department:literal) => {
+        list_filings!(@ "FROM filings f JOIN LATERAL (SELECT * FROM employees e \
+          WHERE e.tenant_id = f.tenant_id AND e.id = f.employee_id LIMIT 1) e ON true \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
+          AND f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned') \
+          AND ", $department)
+    };
     (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
@@ -100,7 +110,9 @@ macro_rules! list_filings {
              AND ($8::text IS NULL OR coalesce(f.status, 'not_requested') = $8) \
              AND (NOT $12::boolean OR (f.originals_pending > 0 \
                   AND f.status IN ('submitted', 'returned', 'approved'))) \
-             AND (NOT $13::boolean OR f.shares_claims) ",
+             AND (NOT $13::boolean OR f.shares_claims) \
+             AND (NOT $14::boolean OR (f.own_deadline IS NOT NULL \
+                  AND f.status IN ('requested', 'draft', 'returned'))) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -475,6 +487,29 @@ impl FilingStore for PgStore {
         })
     }
 
+    async fn own_deadline_count<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        department: Option<&'a str>,
+    ) -> Result<u64, StoreError> {
+        let text = if department.is_some() {
+            filing_rows::OWN_DEADLINE_COUNT_IN_DEPARTMENT
+        } else {
+            filing_rows::OWN_DEADLINE_COUNT
+        };
+        let mut query = sqlx::query_scalar::<_, i64>(text)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year());
+        if let Some(department) = department {
+            query = query.bind(department);
+        }
+        let count = self.fetch_one_scoped(tenant_id, query).await?;
+        u64::try_from(count).map_err(|_| StoreError::Corrupt("negative count".into()))
+    }
+
     async fn status_counts<'a>(
         &self,
         tenant_id: TenantId,
@@ -593,6 +628,11 @@ impl FilingStore for PgStore {
                 list_filings!(shared, "AND $11::text IS NULL ")
             }
             _ if query.shared_claims => list_filings!(shared, "AND e.department = $11 "),
+            // So are those with a deadline of their own.
+            _ if query.own_deadlines && query.department.is_none() => {
+                list_filings!(own, "AND $11::text IS NULL ")
+            }
+            _ if query.own_deadlines => list_filings!(own, "AND e.department = $11 "),
             (true, _, false) => list_filings!(awaiting, "AND $11::text IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11::text IS NULL "),
@@ -621,7 +661,8 @@ impl FilingStore for PgStore {
         statement = statement
             .bind(query.department.clone())
             .bind(query.awaiting_originals)
-            .bind(query.shared_claims);
+            .bind(query.shared_claims)
+            .bind(query.own_deadlines);
         let mut found = self
             .fetch_all_scoped(tenant_id, statement)
             .await?

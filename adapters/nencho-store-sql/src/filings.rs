@@ -363,3 +363,22 @@ pub fn check_change_of(
     }
     Ok(())
 }
+
+/// The shared part of the own-deadline counts.
+macro_rules! own_deadline_count {
+    () => {
+        "SELECT count(*) FROM filings f CROSS JOIN employees e \
+         WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
+         AND f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned') \
+         AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND e.leave_date IS NULL"
+    };
+}
+
+/// How many declarations of the company `$2` for the year `$3` await a current employee with a
+/// deadline of their own (`FilingStore::own_deadline_count`): few, from the partial index
+/// `filings_with_own_deadline`, each employee looked up by key.
+pub const OWN_DEADLINE_COUNT: &str = concat!(own_deadline_count!(), "");
+
+/// [`OWN_DEADLINE_COUNT`] among the current employees of the department `$4`.
+pub const OWN_DEADLINE_COUNT_IN_DEPARTMENT: &str =
+    concat!(own_deadline_count!(), " AND e.department = $4");

@@ -65,6 +65,11 @@ const TENANT_TABLES: &[(&str, &str, &str)] = &[
         "SELECT COUNT(*) AS n FROM filing_reminders WHERE tenant_id = $1",
     ),
     (
+        "own_deadline_reminders",
+        "DELETE FROM own_deadline_reminders WHERE tenant_id = $1",
+        "SELECT COUNT(*) AS n FROM own_deadline_reminders WHERE tenant_id = $1",
+    ),
+    (
         "filing_memos",
         "DELETE FROM filing_memos WHERE tenant_id = $1",
         "SELECT COUNT(*) AS n FROM filing_memos WHERE tenant_id = $1",

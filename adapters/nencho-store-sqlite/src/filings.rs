@@ -38,7 +38,8 @@ macro_rules! select_filings {
 /// status code (NULL = any; 'not_requested' also matches no filing), `$9` the row limit, `$10`
 /// whether departed employees are listed too, `$11` the department (when one is asked: else the
 /// parameter is bound and unused), `$12` whether only declarations waiting for certificates,
-/// `$13` whether only declarations claiming someone another declaration claims too (重複の疑い).
+/// `$13` whether only declarations claiming someone another declaration claims too (重複の疑い),
+/// `$14` whether only declarations awaiting the employee with a deadline of their own.
 macro_rules! list_filings {
     // Every employee in number order, each with the year's filing if any.
     (employees, $department:literal) => {
@@ -69,6 +70,14 @@ macro_rules! list_filings {
           WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND f.shares_claims \
           AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
     };
+    // Only the declarations awaiting the employee with a deadline of their own (`$14`): few,
+    // read from the partial index `filings_with_own_deadline` the same way.
+    (own, $department:literal) => {
+        list_filings!(@ "FROM filings f CROSS JOIN employees e \
+          WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
+          AND f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned') \
+          AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
+    };
     (@ $from:literal, $department:literal) => {
         concat!(
             "SELECT e.tenant_id, e.id, e.company_id, e.employee_number, e.family_name, \
@@ -90,7 +99,9 @@ macro_rules! list_filings {
              AND ($8 IS NULL OR coalesce(f.status, 'not_requested') = $8) \
              AND (NOT $12 OR (f.originals_pending > 0 \
                   AND f.status IN ('submitted', 'returned', 'approved'))) \
-             AND (NOT $13 OR f.shares_claims) ",
+             AND (NOT $13 OR f.shares_claims) \
+             AND (NOT $14 OR (f.own_deadline IS NOT NULL \
+                  AND f.status IN ('requested', 'draft', 'returned'))) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -480,6 +491,29 @@ impl FilingStore for SqliteStore {
         filing_rows::status_counts(&found)
     }
 
+    async fn own_deadline_count<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        department: Option<&'a str>,
+    ) -> Result<u64, StoreError> {
+        let text = if department.is_some() {
+            filing_rows::OWN_DEADLINE_COUNT_IN_DEPARTMENT
+        } else {
+            filing_rows::OWN_DEADLINE_COUNT
+        };
+        let mut query = sqlx::query_scalar(text)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year());
+        if let Some(department) = department {
+            query = query.bind(department);
+        }
+        let count: i64 = query.fetch_one(&self.pool).await.map_err(store_error)?;
+        u64::try_from(count).map_err(|_| StoreError::Corrupt("negative count".into()))
+    }
+
     async fn filing_rows_of_numbers<'a>(
         &self,
         tenant_id: TenantId,
@@ -576,6 +610,11 @@ impl FilingStore for SqliteStore {
                 list_filings!(shared, "AND $11 IS NULL ")
             }
             _ if query.shared_claims => list_filings!(shared, "AND e.department = $11 "),
+            // So are those with a deadline of their own.
+            _ if query.own_deadlines && query.department.is_none() => {
+                list_filings!(own, "AND $11 IS NULL ")
+            }
+            _ if query.own_deadlines => list_filings!(own, "AND e.department = $11 "),
             (true, _, false) => list_filings!(awaiting, "AND $11 IS NULL "),
             (true, _, true) => list_filings!(awaiting, "AND e.department = $11 "),
             (false, false, false) => list_filings!(employees, "AND $11 IS NULL "),
@@ -604,7 +643,8 @@ impl FilingStore for SqliteStore {
         statement = statement
             .bind(query.department.clone())
             .bind(query.awaiting_originals)
-            .bind(query.shared_claims);
+            .bind(query.shared_claims)
+            .bind(query.own_deadlines);
         let mut found = statement
             .fetch_all(&self.pool)
             .await

@@ -1,9 +1,10 @@
-//! The automatic reminders' record (YEA-4): which reminder day was sent for a company and year.
+//! The automatic reminders' record (YEA-4): which reminder day was sent for a company and year,
+//! and for a declaration with a deadline of its own.
 
 use async_trait::async_trait;
-use nencho_kernel::{CompanyId, Date, OffsetDateTime, TaxYear, TenantId};
+use nencho_kernel::{CompanyId, Date, FilingId, OffsetDateTime, TaxYear, TenantId};
 use nencho_ports::{OutboxMessage, ReminderStore, StoreError};
-use nencho_store_sql::store_error;
+use nencho_store_sql::{RowReader, store_error};
 use sqlx::Row;
 
 use crate::SqliteStore;
@@ -51,6 +52,62 @@ impl ReminderStore for SqliteStore {
         .bind(tenant_id.as_uuid())
         .bind(company_id.as_uuid())
         .bind(tax_year.year())
+        .bind(day)
+        .bind(at)
+        .execute(&mut *transaction)
+        .await
+        .map_err(store_error)?
+        .rows_affected();
+        finish_claim(transaction, claimed, mails).await
+    }
+
+    async fn own_reminders_sent(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+    ) -> Result<Vec<(FilingId, Date)>, StoreError> {
+        sqlx::query(
+            "SELECT r.filing_id, max(r.reminder_day) AS reminder_day \
+             FROM own_deadline_reminders r JOIN filings f \
+             ON f.tenant_id = r.tenant_id AND f.id = r.filing_id \
+             WHERE r.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
+             GROUP BY r.filing_id",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(company_id.as_uuid())
+        .bind(tax_year.year())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)?
+        .iter()
+        .map(|row| {
+            Ok((
+                FilingId::from_uuid(row.uuid("filing_id")?),
+                row.try_get::<Date, _>("reminder_day")
+                    .map_err(store_error)?,
+            ))
+        })
+        .collect()
+    }
+
+    async fn claim_own_reminder(
+        &self,
+        tenant_id: TenantId,
+        filing_id: FilingId,
+        day: Date,
+        at: OffsetDateTime,
+        mails: &[OutboxMessage],
+    ) -> Result<bool, StoreError> {
+        nencho_store_sql::outbox::all_of_tenant(tenant_id, mails)?;
+        let mut transaction = self.begin_write().await?;
+        // The declaration's key includes the tenant: another tenant's id fails the foreign key.
+        let claimed = sqlx::query(
+            "INSERT INTO own_deadline_reminders (tenant_id, filing_id, reminder_day, sent_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(tenant_id.as_uuid())
+        .bind(filing_id.as_uuid())
         .bind(day)
         .bind(at)
         .execute(&mut *transaction)

@@ -67,12 +67,24 @@ pub async fn run_reminders(context: &AppContext) -> Option<ReminderReport> {
                     "filing reminders sent"
                 );
             }
+            for sent in &report.own_deadlines {
+                tracing::info!(
+                    tenant = %sent.tenant.as_str(),
+                    company = %sent.company_id,
+                    filing = %sent.filing_id,
+                    reminder_day = %sent.reminder.day,
+                    days_before = sent.reminder.days_before,
+                    mailed = sent.mailed,
+                    "own-deadline reminder sent"
+                );
+            }
             for (slug, company, error) in &report.failed {
                 let company = company.map(|id| id.to_string()).unwrap_or_default();
                 tracing::warn!(tenant = %slug.as_str(), company, %error, "filing reminders failed; will retry");
             }
             tracing::info!(
                 companies = report.sent.len(),
+                own_deadlines = report.own_deadlines.len(),
                 mails = report.mails(),
                 already_sent = report.already_sent,
                 failed = report.failed.len(),

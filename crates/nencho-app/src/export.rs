@@ -488,6 +488,7 @@ impl FilingCursor {
                 include_departed: true,
                 awaiting_originals: false,
                 shared_claims: false,
+                own_deadlines: false,
                 after: self.after.take(),
                 limit: FILING_PAGE_SIZE,
             };

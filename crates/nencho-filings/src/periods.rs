@@ -156,6 +156,19 @@ impl FilingPeriods {
             .unwrap_or(self.filing.end)
     }
 
+    /// The window the automatic reminders count down for `filing` when staff gave it a deadline
+    /// of its own later than the company's: the 提出期間 stretched to that day (the company's
+    /// schedule, [`Self::filing`], leaves such an employee out). `None` without a later one.
+    pub fn own_reminder_window(&self, filing: &Filing) -> Option<DateRange> {
+        filing
+            .own_deadline
+            .filter(|own| *own > self.filing.end)
+            .map(|own| DateRange {
+                start: self.filing.start,
+                end: own,
+            })
+    }
+
     /// What an employee may change on `today` (Japan date), for a declaration that was or was
     /// not reopened after approval.
     pub fn employee_scope(&self, today: Date, reopened: bool) -> EditScope {
@@ -320,6 +333,29 @@ mod tests {
             periods.scope_of(date!(2026 - 12 - 21), &reopened),
             EditScope::ViewOnly
         );
+    }
+
+    #[test]
+    fn the_reminders_of_a_later_deadline_of_their_own_count_down_to_that_day() {
+        // 提出期間 2026-11-10〜2026-11-30.
+        let periods = periods(None, false);
+        assert_eq!(
+            periods.own_reminder_window(&filing_with(Some(date!(2026 - 12 - 07)), false)),
+            Some(DateRange::new(date!(2026 - 11 - 10), date!(2026 - 12 - 07)).unwrap())
+        );
+        assert_eq!(
+            periods.own_reminder_window(&filing_with(Some(date!(2026 - 12 - 20)), true)),
+            Some(DateRange::new(date!(2026 - 11 - 10), date!(2026 - 12 - 20)).unwrap()),
+            "a reopened declaration's too"
+        );
+        // None, the company's own last day, or an earlier one: the company's schedule covers it.
+        for own in [
+            None,
+            Some(date!(2026 - 11 - 30)),
+            Some(date!(2026 - 11 - 20)),
+        ] {
+            assert_eq!(periods.own_reminder_window(&filing_with(own, false)), None);
+        }
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! mails everyone who has not submitted yet.
 //!
 //! The schedule: at [`REMINDER_HOUR`]:00 Japan time on each day [`REMINDER_DAYS_BEFORE`] days
-//! before the filing period's last day, and on the last day itself — only those days that fall
-//! inside the filing period, and only while it is open. The deadline is the deadline: a last day
+//! before the last day of a window, and on the last day itself — only those days that fall
+//! inside the window, and only while it is open. The window is the company's 提出期間, or for an
+//! employee staff gave a later deadline of their own (個別の提出期限), the 提出期間 stretched to
+//! that day ([`FilingPeriods::own_reminder_window`]). The deadline is the deadline: a last day
 //! on a weekend or a holiday is reminded as any other day.
 //!
 //! [`due_reminder`] is pure and idempotent: given the last reminder day already sent it answers
@@ -13,6 +15,8 @@
 
 use nencho_kernel::{Date, JAPAN_STANDARD_TIME, OffsetDateTime};
 
+use crate::DateRange;
+#[cfg(doc)]
 use crate::FilingPeriods;
 
 /// How many days before the filing period's last day a reminder goes out (besides the last day
@@ -38,10 +42,10 @@ impl ReminderDay {
     }
 }
 
-/// The reminder days of `periods`, earliest first: those of the schedule that fall inside the
-/// filing period (a short period has fewer).
-pub fn reminder_schedule(periods: &FilingPeriods) -> Vec<ReminderDay> {
-    let last_day = periods.filing.end;
+/// The reminder days of `window`, earliest first: those of the schedule that fall inside it (a
+/// short window has fewer).
+pub fn reminder_schedule(window: DateRange) -> Vec<ReminderDay> {
+    let last_day = window.end;
     REMINDER_DAYS_BEFORE
         .iter()
         .copied()
@@ -50,29 +54,29 @@ pub fn reminder_schedule(periods: &FilingPeriods) -> Vec<ReminderDay> {
             let day = last_day.checked_sub(time::Duration::days(i64::from(days_before)))?;
             Some(ReminderDay { day, days_before })
         })
-        .filter(|reminder| periods.filing.contains(reminder.day))
+        .filter(|reminder| window.contains(reminder.day))
         .collect()
 }
 
-/// The reminder to send at `now`, if one is due: the filing period is open today (Japan date),
-/// and the latest reminder day of the schedule up to today is later than `last_sent` (the latest
-/// reminder day already sent for this company and year) — on that day itself only from
-/// [`REMINDER_HOUR`] on, and then nothing older either (a missed reminder is never sent just
-/// before the next one). `None` outside
-/// the filing period, before the first reminder, and once the latest due one was sent.
+/// The reminder to send at `now`, if one is due: `window` is open today (Japan date), and the
+/// latest reminder day of its schedule up to today is later than `last_sent` (the latest reminder
+/// day already sent for this window: the company and year's, or the one declaration's) — on that
+/// day itself only from [`REMINDER_HOUR`] on, and then nothing older either (a missed reminder is
+/// never sent just before the next one). `None` outside the window, before the first reminder,
+/// and once the latest due one was sent.
 pub fn due_reminder(
-    periods: &FilingPeriods,
+    window: DateRange,
     last_sent: Option<Date>,
     now: OffsetDateTime,
 ) -> Option<ReminderDay> {
     let japan = now.to_offset(JAPAN_STANDARD_TIME);
     let today = japan.date();
-    if !periods.filing.contains(today) {
+    if !window.contains(today) {
         return None;
     }
     // The latest reminder day up to today; on that day itself, from the hour on. Before the hour
     // of a reminder day an older missed reminder is not sent either: today's comes at the hour.
-    let latest = reminder_schedule(periods)
+    let latest = reminder_schedule(window)
         .into_iter()
         .filter(|reminder| reminder.day <= today)
         .max()?;
@@ -88,7 +92,7 @@ pub fn due_reminder(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DateRange;
+    use crate::FilingPeriods;
     use nencho_kernel::{CompanyId, TaxYear};
     use time::macros::{date, datetime};
 
@@ -116,7 +120,7 @@ mod tests {
 
     #[test]
     fn the_schedule_is_seven_three_and_one_days_before_and_the_last_day() {
-        let days: Vec<_> = reminder_schedule(&november())
+        let days: Vec<_> = reminder_schedule(november().filing)
             .iter()
             .map(|reminder| (reminder.day, reminder.days_before))
             .collect();
@@ -136,12 +140,12 @@ mod tests {
         let periods = november();
         // 11/23 08:59 JST = 11/22 23:59 UTC: not yet.
         assert_eq!(
-            due_reminder(&periods, None, datetime!(2026-11-22 23:59 UTC)),
+            due_reminder(periods.filing, None, datetime!(2026-11-22 23:59 UTC)),
             None
         );
         // 11/23 09:00 JST.
         assert_eq!(
-            due_reminder(&periods, None, datetime!(2026-11-23 00:00 UTC)),
+            due_reminder(periods.filing, None, datetime!(2026-11-23 00:00 UTC)),
             day(date!(2026 - 11 - 23), 7)
         );
         // Later that day, once sent: nothing more, however often asked.
@@ -151,14 +155,14 @@ mod tests {
             datetime!(2026-11-26 14:59 UTC),
         ] {
             assert_eq!(
-                due_reminder(&periods, Some(date!(2026 - 11 - 23)), at),
+                due_reminder(periods.filing, Some(date!(2026 - 11 - 23)), at),
                 None
             );
         }
         // 11/27 09:00 JST: the next one.
         assert_eq!(
             due_reminder(
-                &periods,
+                periods.filing,
                 Some(date!(2026 - 11 - 23)),
                 datetime!(2026-11-27 00:00 UTC)
             ),
@@ -169,7 +173,7 @@ mod tests {
     #[test]
     fn nothing_before_the_first_reminder_day() {
         assert_eq!(
-            due_reminder(&november(), None, datetime!(2026-11-20 03:00 UTC)),
+            due_reminder(november().filing, None, datetime!(2026-11-20 03:00 UTC)),
             None
         );
     }
@@ -180,7 +184,7 @@ mod tests {
         let on_holiday = periods(date!(2026 - 11 - 01), date!(2026 - 11 - 23));
         assert_eq!(
             due_reminder(
-                &on_holiday,
+                on_holiday.filing,
                 Some(date!(2026 - 11 - 22)),
                 datetime!(2026-11-23 00:00 UTC)
             ),
@@ -188,12 +192,12 @@ mod tests {
         );
         let on_sunday = periods(date!(2026 - 11 - 01), date!(2026 - 11 - 29));
         assert_eq!(
-            due_reminder(&on_sunday, None, datetime!(2026-11-28 00:00 UTC)),
+            due_reminder(on_sunday.filing, None, datetime!(2026-11-28 00:00 UTC)),
             day(date!(2026 - 11 - 28), 1)
         );
         assert_eq!(
             due_reminder(
-                &on_sunday,
+                on_sunday.filing,
                 Some(date!(2026 - 11 - 28)),
                 datetime!(2026-11-29 00:00 UTC)
             ),
@@ -208,20 +212,20 @@ mod tests {
         // 3-day one goes, once.
         let at = datetime!(2026-11-28 02:00 UTC);
         assert_eq!(
-            due_reminder(&periods, None, at),
+            due_reminder(periods.filing, None, at),
             day(date!(2026 - 11 - 27), 3)
         );
         assert_eq!(
-            due_reminder(&periods, Some(date!(2026 - 11 - 27)), at),
+            due_reminder(periods.filing, Some(date!(2026 - 11 - 27)), at),
             None
         );
         // Unsent on 11/23, first looked at on 11/27 08:50: not the old one just before the new.
         assert_eq!(
-            due_reminder(&periods, None, datetime!(2026-11-26 23:50 UTC)),
+            due_reminder(periods.filing, None, datetime!(2026-11-26 23:50 UTC)),
             None
         );
         assert_eq!(
-            due_reminder(&periods, None, datetime!(2026-11-27 00:00 UTC)),
+            due_reminder(periods.filing, None, datetime!(2026-11-27 00:00 UTC)),
             day(date!(2026 - 11 - 27), 3)
         );
     }
@@ -231,18 +235,18 @@ mod tests {
         // Filing from 11/28: the 7- and 3-day marks are before it.
         let late = periods(date!(2026 - 11 - 28), date!(2026 - 11 - 30));
         assert_eq!(
-            reminder_schedule(&late)
+            reminder_schedule(late.filing)
                 .iter()
                 .map(|reminder| reminder.days_before)
                 .collect::<Vec<_>>(),
             [1, 0]
         );
         assert_eq!(
-            due_reminder(&late, None, datetime!(2026-11-28 03:00 UTC)),
+            due_reminder(late.filing, None, datetime!(2026-11-28 03:00 UTC)),
             None
         );
         assert_eq!(
-            due_reminder(&late, None, datetime!(2026-11-29 03:00 UTC)),
+            due_reminder(late.filing, None, datetime!(2026-11-29 03:00 UTC)),
             day(date!(2026 - 11 - 29), 1)
         );
     }
@@ -252,12 +256,12 @@ mod tests {
         let periods = november();
         // 12/1 00:00 JST: the period is over, even though the last day's reminder was never sent.
         assert_eq!(
-            due_reminder(&periods, None, datetime!(2026-11-30 15:00 UTC)),
+            due_reminder(periods.filing, None, datetime!(2026-11-30 15:00 UTC)),
             None
         );
         assert_eq!(
             due_reminder(
-                &periods,
+                periods.filing,
                 Some(date!(2026 - 11 - 29)),
                 datetime!(2026-12-05 03:00 UTC)
             ),
@@ -266,7 +270,7 @@ mod tests {
         // The last day, 23:59 JST, unsent: still due.
         assert_eq!(
             due_reminder(
-                &periods,
+                periods.filing,
                 Some(date!(2026 - 11 - 29)),
                 datetime!(2026-11-30 14:59 UTC)
             ),
@@ -280,7 +284,7 @@ mod tests {
         let moved = periods(date!(2026 - 11 - 10), date!(2026 - 12 - 10));
         assert_eq!(
             due_reminder(
-                &moved,
+                moved.filing,
                 Some(date!(2026 - 11 - 29)),
                 datetime!(2026-12-01 03:00 UTC)
             ),
@@ -288,7 +292,7 @@ mod tests {
         );
         assert_eq!(
             due_reminder(
-                &moved,
+                moved.filing,
                 Some(date!(2026 - 11 - 29)),
                 datetime!(2026-12-03 03:00 UTC)
             ),
@@ -299,7 +303,7 @@ mod tests {
         let earlier = periods(date!(2026 - 11 - 10), date!(2026 - 11 - 26));
         assert_eq!(
             due_reminder(
-                &earlier,
+                earlier.filing,
                 Some(date!(2026 - 11 - 23)),
                 datetime!(2026-11-24 03:00 UTC)
             ),
@@ -307,7 +311,7 @@ mod tests {
         );
         assert_eq!(
             due_reminder(
-                &earlier,
+                earlier.filing,
                 Some(date!(2026 - 11 - 23)),
                 datetime!(2026-11-25 03:00 UTC)
             ),

@@ -132,6 +132,9 @@ pub struct FilingQuery {
     /// Only declarations claiming a person whom another declaration of the company and year
     /// claims too (see [`crate::ClaimStore`]).
     pub shared_claims: bool,
+    /// Only declarations awaiting the employee (依頼中, 入力中, 差戻し) that staff gave a
+    /// deadline of their own (個別の提出期限): few, read directly.
+    pub own_deadlines: bool,
     pub after: Option<EmployeeNumber>,
     pub limit: u32,
 }
@@ -266,6 +269,16 @@ pub trait FilingStore: Send + Sync {
         tax_year: TaxYear,
         department: Option<&'a str>,
     ) -> Result<StatusCounts, StoreError>;
+    /// How many declarations of the company's current employees (of exactly `department`, when
+    /// given) for the year await the employee with a deadline of their own
+    /// ([`FilingQuery::own_deadlines`]).
+    async fn own_deadline_count<'a>(
+        &self,
+        tenant_id: TenantId,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        department: Option<&'a str>,
+    ) -> Result<u64, StoreError>;
     /// [`Self::status_counts`] for every department of the company at once (部署別の進捗), in
     /// department order, employees without a department last; departments with no current
     /// employee are left out.

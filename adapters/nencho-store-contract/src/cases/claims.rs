@@ -56,6 +56,7 @@ fn shared(company: &Company) -> FilingQuery {
         include_departed: false,
         awaiting_originals: false,
         shared_claims: true,
+        own_deadlines: false,
         after: None,
         limit: 50,
     }

@@ -279,6 +279,18 @@ async fn fill_every_table(store: &dyn Store, slug: &str, clock: &FixedClock) -> 
             .await
             .unwrap()
     );
+    assert!(
+        store
+            .claim_own_reminder(
+                tenant.id,
+                declaration.id,
+                time::macros::date!(2026 - 12 - 04),
+                clock.now(),
+                &[]
+            )
+            .await
+            .unwrap()
+    );
     let document = super::attachments::attachment(
         &declaration,
         nencho_filings::AttachmentKind::LifeInsurance,

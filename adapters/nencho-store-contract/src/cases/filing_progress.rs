@@ -112,6 +112,7 @@ fn query(company: &Company) -> FilingQuery {
         include_departed: false,
         awaiting_originals: false,
         shared_claims: false,
+        own_deadlines: false,
         company_id: company.id,
         tax_year: year(2026),
         status: None,

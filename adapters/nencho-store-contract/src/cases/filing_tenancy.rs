@@ -96,6 +96,7 @@ pub async fn filings_and_periods_never_cross_tenants(store: &dyn Store) {
                 include_departed: false,
                 awaiting_originals: false,
                 shared_claims: false,
+                own_deadlines: false,
                 company_id: honsha.id,
                 tax_year: year(2026),
                 status: None,

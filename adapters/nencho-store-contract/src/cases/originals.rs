@@ -72,6 +72,7 @@ fn progress(company: &Company, awaiting_originals: bool) -> FilingQuery {
         include_departed: false,
         awaiting_originals,
         shared_claims: false,
+        own_deadlines: false,
         after: None,
         limit: 50,
     }

@@ -73,6 +73,7 @@ pub async fn payroll_page(
         include_departed: false,
         awaiting_originals: false,
         shared_claims: false,
+        own_deadlines: false,
         company_id,
         tax_year,
         status: Some(FilingStatus::Approved),

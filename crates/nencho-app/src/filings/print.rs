@@ -123,6 +123,7 @@ pub async fn print_company(
             include_departed: true,
             awaiting_originals: false,
             shared_claims: false,
+            own_deadlines: false,
             company_id,
             tax_year,
             status: Some(FilingStatus::Approved),

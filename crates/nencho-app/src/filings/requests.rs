@@ -255,6 +255,7 @@ pub(crate) fn query(
         include_departed: false,
         awaiting_originals: false,
         shared_claims: false,
+        own_deadlines: false,
         company_id,
         tax_year,
         status,

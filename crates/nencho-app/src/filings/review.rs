@@ -29,6 +29,8 @@ pub struct DashboardRequest {
     pub awaiting_originals: bool,
     /// Only declarations claiming someone another declaration claims too (重複の疑い).
     pub shared_claims: bool,
+    /// Only declarations awaiting the employee with a deadline of their own (個別の期限).
+    pub own_deadlines: bool,
     /// The `next` of the previous page.
     pub after: Option<String>,
 }
@@ -45,6 +47,8 @@ pub struct Dashboard {
     pub awaiting_originals: u64,
     /// Declarations claiming someone another declaration claims too (重複の疑い).
     pub shared_claims: u64,
+    /// Declarations awaiting the employee with a deadline of their own (個別の期限).
+    pub own_deadlines: u64,
     pub page: FilingPage,
 }
 
@@ -74,6 +78,7 @@ pub async fn dashboard(
         include_departed: false,
         awaiting_originals: request.awaiting_originals,
         shared_claims: request.shared_claims,
+        own_deadlines: request.own_deadlines,
         company_id,
         tax_year,
         status: request.status,
@@ -95,6 +100,10 @@ pub async fn dashboard(
         .store
         .shared_claim_count(tenant, company_id, tax_year, query.department.as_deref())
         .await?;
+    let own_deadlines = context
+        .store
+        .own_deadline_count(tenant, company_id, tax_year, query.department.as_deref())
+        .await?;
     let periods = context
         .store
         .find_periods(tenant, company_id, tax_year)
@@ -110,6 +119,7 @@ pub async fn dashboard(
     };
     Ok(Dashboard {
         shared_claims,
+        own_deadlines,
         company,
         tax_year,
         periods,
@@ -175,6 +185,7 @@ pub async fn progress_page(
         include_departed: false,
         awaiting_originals: request.awaiting_originals,
         shared_claims: request.shared_claims,
+        own_deadlines: request.own_deadlines,
         company_id,
         tax_year,
         status: request.status,

@@ -93,6 +93,10 @@ struct DashboardPage {
     shared_claims: u64,
     /// `shared` when the list shows only those.
     claims: &'static str,
+    /// 個別の期限: declarations awaiting the employee with a deadline of their own.
+    own_deadlines: u64,
+    /// `own` when the list shows only those.
+    deadline: &'static str,
     search: String,
     /// The department asked for (empty: all the user may see).
     department: String,
@@ -115,6 +119,8 @@ pub struct DashboardQuery {
     originals: Option<String>,
     /// `shared`: only declarations claiming someone another declaration claims too.
     claims: Option<String>,
+    /// `own`: only declarations awaiting the employee with a deadline of their own.
+    deadline: Option<String>,
     /// One department only (the 部署別の進捗 page links here).
     department: Option<String>,
     q: Option<String>,
@@ -136,6 +142,10 @@ fn awaiting_originals(filter: Option<&str>) -> bool {
 
 fn shared_claims(filter: Option<&str>) -> bool {
     filter == Some("shared")
+}
+
+fn own_deadlines(filter: Option<&str>) -> bool {
+    filter == Some("own")
 }
 
 pub(super) fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
@@ -171,6 +181,7 @@ pub async fn show_dashboard(
             department: asked_department(query.department.as_deref()),
             awaiting_originals: awaiting_originals(query.originals.as_deref()),
             shared_claims: shared_claims(query.claims.as_deref()),
+            own_deadlines: own_deadlines(query.deadline.as_deref()),
             after: query.after.clone(),
         },
     )
@@ -276,6 +287,12 @@ pub async fn show_dashboard(
             shared_claims: board.shared_claims,
             claims: if shared_claims(query.claims.as_deref()) {
                 "shared"
+            } else {
+                ""
+            },
+            own_deadlines: board.own_deadlines,
+            deadline: if own_deadlines(query.deadline.as_deref()) {
+                "own"
             } else {
                 ""
             },
@@ -508,7 +525,7 @@ pub(super) async fn permitted(
 }
 
 /// The progress list's CSV columns, in order. Documented in docs/declarations.md.
-const PROGRESS_HEADER: [&str; 16] = [
+const PROGRESS_HEADER: [&str; 17] = [
     "社員番号",
     "氏名",
     "フリガナ",
@@ -525,6 +542,7 @@ const PROGRESS_HEADER: [&str; 16] = [
     "原本未着",
     "重複の疑い",
     "直近のコメント",
+    "個別の提出期限",
 ];
 
 fn progress_cells(row: &FilingRow) -> Vec<String> {
@@ -559,6 +577,10 @@ fn progress_cells(row: &FilingRow) -> Vec<String> {
         filing
             .and_then(|filing| filing.last_comment.clone())
             .unwrap_or_default(),
+        filing
+            .and_then(|filing| filing.own_deadline)
+            .map(|day| day.to_string())
+            .unwrap_or_default(),
     ]
 }
 
@@ -568,11 +590,13 @@ pub struct ProgressQuery {
     department: Option<String>,
     originals: Option<String>,
     claims: Option<String>,
+    deadline: Option<String>,
     q: Option<String>,
     encoding: Option<String>,
 }
 
-/// The progress list as CSV, filtered as the dashboard is (status, 原本未着, 重複の疑い, search): every
+/// The progress list as CSV, filtered as the dashboard is (status, 原本未着, 重複の疑い, 個別の期限,
+/// search): every
 /// employee listed, not one page — for chasing the late ones from a spreadsheet.
 #[handler]
 pub async fn progress_csv(
@@ -594,6 +618,7 @@ pub async fn progress_csv(
         department: asked_department(query.department.as_deref()),
         awaiting_originals: awaiting_originals(query.originals.as_deref()),
         shared_claims: shared_claims(query.claims.as_deref()),
+        own_deadlines: own_deadlines(query.deadline.as_deref()),
         after: None,
     };
     // The permission (and the department scope) before anything is streamed.
