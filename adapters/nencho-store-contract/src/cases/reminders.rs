@@ -220,7 +220,12 @@ pub async fn declarations_with_an_own_deadline_are_listed_counted_and_reminded_o
         Some(date!(2026 - 12 - 04))
     );
     assert_eq!(
-        numbers(&store.list_filings(acme.id, &query(Some("営業部"))).await.unwrap()),
+        numbers(
+            &store
+                .list_filings(acme.id, &query(Some("営業部")))
+                .await
+                .unwrap()
+        ),
         ["0002"]
     );
     // Combined with a status filter, both apply.
@@ -278,7 +283,13 @@ pub async fn declarations_with_an_own_deadline_are_listed_counted_and_reminded_o
     let reminder = [mail(&acme, &clock)];
     assert!(
         store
-            .claim_own_reminder(acme.id, filings[0].id, date!(2026 - 12 - 04), now, &reminder)
+            .claim_own_reminder(
+                acme.id,
+                filings[0].id,
+                date!(2026 - 12 - 04),
+                now,
+                &reminder
+            )
             .await
             .unwrap()
     );

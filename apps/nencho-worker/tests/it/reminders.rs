@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use nencho_app::filings::deadlines::set_own_deadline;
 use nencho_app::filings::periods::{PeriodsInput, set_periods};
 use nencho_app::filings::requests::{Recipients, request_filings};
 use nencho_app::sign_in::CurrentUser;
@@ -147,48 +148,7 @@ async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline(
         .await
         .unwrap();
     // 0002 submits (entered by staff here; the workflow is the same).
-    let requested = store
-        .find_filing_of(tenant.id, submitter.id, year)
-        .await
-        .unwrap()
-        .unwrap();
-    let submitted = requested
-        .apply(
-            &FilingAction::Submit { note: None },
-            &Author {
-                id: admin.user.id,
-                name: "管理者 (admin)".into(),
-                kind: Actor::Staff,
-            },
-            None,
-            clock.now(),
-        )
-        .unwrap();
-    store
-        .write_filings(
-            tenant.id,
-            &[FilingWrite {
-                filing: submitted.filing,
-                expected_version: requested.version,
-                event: submitted.event,
-                changes: submitted.changes,
-                mail: None,
-            }],
-        )
-        .await
-        .unwrap();
-    let automatic = || {
-        let store = store.clone();
-        async move {
-            store
-                .list_mail(tenant.id, 100)
-                .await
-                .unwrap()
-                .into_iter()
-                .filter(|mail| mail.subject.starts_with("【自動送信】"))
-                .collect::<Vec<_>>()
-        }
-    };
+    submit(&context, &admin, &submitter, year).await;
 
     // 11/20: ten days before the deadline, nothing is due.
     let report = nencho_worker::run_reminders(&context).await.unwrap();
@@ -196,7 +156,7 @@ async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline(
         report.sent.is_empty() && report.failed.is_empty(),
         "{report:?}"
     );
-    assert!(automatic().await.is_empty());
+    assert!(automatic_mails(&store, &tenant).await.is_empty());
 
     // 11/27 08:50 in Japan: the 3-day reminder is due from 09:00.
     set_clock(&clock, datetime!(2026-11-26 23:50 UTC));
@@ -213,7 +173,7 @@ async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline(
     assert_eq!(sent.reminder.days_before, 3);
     assert_eq!((sent.outcome.done, sent.outcome.without_email), (3, 1));
     assert_eq!(report.mails(), 2);
-    let mails = automatic().await;
+    let mails = automatic_mails(&store, &tenant).await;
     let mut to: Vec<_> = mails.iter().map(|mail| mail.to.as_str()).collect();
     to.sort_unstable();
     assert_eq!(
@@ -234,13 +194,13 @@ async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline(
     clock.advance(time::Duration::minutes(10));
     let again = nencho_worker::run_reminders(&context).await.unwrap();
     assert!(again.sent.is_empty(), "{again:?}");
-    assert_eq!(automatic().await.len(), 2);
+    assert_eq!(automatic_mails(&store, &tenant).await.len(), 2);
 
     // After the last day, nothing more.
     set_clock(&clock, datetime!(2026-12-01 00:00 UTC));
     let after = nencho_worker::run_reminders(&context).await.unwrap();
     assert!(after.sent.is_empty(), "{after:?}");
-    assert_eq!(automatic().await.len(), 2);
+    assert_eq!(automatic_mails(&store, &tenant).await.len(), 2);
 }
 
 #[tokio::test]
@@ -294,18 +254,6 @@ async fn a_company_that_turned_automatic_reminders_off_gets_none() {
     request_filings(&context, &admin, company.id, year, Recipients::Everyone)
         .await
         .unwrap();
-    let automatic = || {
-        let store = store.clone();
-        async move {
-            store
-                .list_mail(tenant.id, 100)
-                .await
-                .unwrap()
-                .into_iter()
-                .filter(|mail| mail.subject.starts_with("【自動送信】"))
-                .collect::<Vec<_>>()
-        }
-    };
 
     // 11/27 09:00: the 3-day reminder would be due, but the company turned reminders off.
     set_clock(&clock, datetime!(2026-11-27 00:00 UTC));
@@ -314,12 +262,187 @@ async fn a_company_that_turned_automatic_reminders_off_gets_none() {
         report.sent.is_empty() && report.failed.is_empty() && report.already_sent == 0,
         "{report:?}"
     );
-    assert!(automatic().await.is_empty());
+    assert!(automatic_mails(&store, &tenant).await.is_empty());
 
     // Turned back on: the reminder still due is sent, once.
     company.profile.auto_reminders = true;
     store.update_company(tenant.id, &company).await.unwrap();
     let report = nencho_worker::run_reminders(&context).await.unwrap();
     assert_eq!(report.sent.len(), 1, "{report:?}");
-    assert_eq!(automatic().await.len(), 1);
+    assert_eq!(automatic_mails(&store, &tenant).await.len(), 1);
+}
+
+/// `employee`'s requested declaration handed in by staff (the workflow is the employee's own).
+async fn submit(
+    context: &nencho_app::AppContext,
+    admin: &CurrentUser,
+    employee: &Employee,
+    year: TaxYear,
+) {
+    let requested = context
+        .store
+        .find_filing_of(admin.tenant.id, employee.id, year)
+        .await
+        .unwrap()
+        .unwrap();
+    let submitted = requested
+        .apply(
+            &FilingAction::Submit { note: None },
+            &Author {
+                id: admin.user.id,
+                name: "管理者 (admin)".into(),
+                kind: Actor::Staff,
+            },
+            None,
+            context.clock.now(),
+        )
+        .unwrap();
+    context
+        .store
+        .write_filings(
+            admin.tenant.id,
+            &[FilingWrite {
+                filing: submitted.filing,
+                expected_version: requested.version,
+                event: submitted.event,
+                changes: submitted.changes,
+                mail: None,
+            }],
+        )
+        .await
+        .unwrap();
+}
+
+/// The mails the worker sent on its own (【自動送信】), oldest first.
+async fn automatic_mails(
+    store: &Arc<dyn nencho_ports::Store>,
+    tenant: &nencho_tenancy::Tenant,
+) -> Vec<nencho_ports::OutboxMessage> {
+    store
+        .list_mail(tenant.id, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|mail| mail.subject.starts_with("【自動送信】"))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_employee_given_a_later_deadline_is_reminded_toward_it_instead() {
+    let working_dir = tempfile::tempdir().unwrap();
+    let World {
+        store,
+        clock,
+        context,
+        tenant,
+        admin,
+    } = acme_on_november_20(working_dir.path()).await;
+    let company = Company::register(
+        tenant.id,
+        CompanyName::parse("株式会社エー").unwrap(),
+        clock.as_ref(),
+    );
+    store.insert_company(tenant.id, &company).await.unwrap();
+    employee(&context, &company, "0001", Some("taro@acme.example")).await;
+    let late = employee(&context, &company, "0002", Some("hanako@acme.example")).await;
+    let year = TaxYear::new(2026).unwrap();
+    set_periods(
+        &context,
+        &admin,
+        company.id,
+        year,
+        PeriodsInput {
+            adjustment_start: date!(2026 - 11 - 01),
+            adjustment_end: date!(2027 - 01 - 31),
+            filing_start: date!(2026 - 11 - 10),
+            filing_end: date!(2026 - 11 - 30),
+            refiling: None,
+            year_round_changes: false,
+        },
+    )
+    .await
+    .unwrap();
+    request_filings(&context, &admin, company.id, year, Recipients::Everyone)
+        .await
+        .unwrap();
+    // 0002 may hand in until 12/07: the schedule 11/30 (7 days before), 12/04, 12/06, 12/07.
+    let filing = store
+        .find_filing_of(tenant.id, late.id, year)
+        .await
+        .unwrap()
+        .unwrap();
+    set_own_deadline(
+        &context,
+        &admin,
+        filing.id,
+        filing.version,
+        Some(date!(2026 - 12 - 07)),
+    )
+    .await
+    .unwrap();
+    let to = |mails: &[nencho_ports::OutboxMessage]| -> Vec<String> {
+        mails
+            .iter()
+            .map(|mail| mail.to.as_str().to_owned())
+            .collect()
+    };
+
+    // 11/27 09:00: the company's 3-day reminder goes to 0001 only; 0002's first is not due.
+    set_clock(&clock, datetime!(2026-11-27 00:00 UTC));
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert!(report.own_deadlines.is_empty(), "{report:?}");
+    assert_eq!(
+        to(&automatic_mails(&store, &tenant).await),
+        ["taro@acme.example"]
+    );
+
+    // 11/30 09:00: the company's last day for 0001, seven days before her own for 0002.
+    set_clock(&clock, datetime!(2026-11-30 00:00 UTC));
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert_eq!(report.sent.len(), 1, "{report:?}");
+    assert_eq!(report.own_deadlines.len(), 1, "{report:?}");
+    let own = &report.own_deadlines[0];
+    assert_eq!(
+        (
+            own.filing_id,
+            own.reminder.day,
+            own.reminder.days_before,
+            own.mailed
+        ),
+        (filing.id, date!(2026 - 11 - 30), 7, true)
+    );
+    assert_eq!(report.mails(), 2);
+    let mails = automatic_mails(&store, &tenant).await;
+    let hers: Vec<_> = mails
+        .iter()
+        .filter(|mail| mail.to.as_str() == "hanako@acme.example")
+        .collect();
+    assert_eq!(hers.len(), 1, "{mails:?}");
+    assert!(hers[0].subject.contains("あと7日"), "{}", hers[0].subject);
+    assert!(
+        hers[0].body.contains("令和8年12月7日"),
+        "her own deadline, not the company's: {}",
+        hers[0].body
+    );
+    let again = nencho_worker::run_reminders(&context).await.unwrap();
+    assert!(again.own_deadlines.is_empty(), "once: {again:?}");
+
+    // 12/04 08:59: not yet; 09:00: the 3-day one, the company's period being over.
+    set_clock(&clock, datetime!(2026-12-03 23:59 UTC));
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert!(report.own_deadlines.is_empty(), "{report:?}");
+    set_clock(&clock, datetime!(2026-12-04 00:00 UTC));
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert!(report.sent.is_empty(), "{report:?}");
+    assert_eq!(report.own_deadlines.len(), 1, "{report:?}");
+    assert_eq!(report.own_deadlines[0].reminder.days_before, 3);
+    assert_eq!(automatic_mails(&store, &tenant).await.len(), 4);
+
+    // Handed in: no more reminders toward her day.
+    submit(&context, &admin, &late, year).await;
+    set_clock(&clock, datetime!(2026-12-06 00:00 UTC));
+    let report = nencho_worker::run_reminders(&context).await.unwrap();
+    assert!(report.own_deadlines.is_empty(), "{report:?}");
+    assert_eq!(automatic_mails(&store, &tenant).await.len(), 4);
 }
