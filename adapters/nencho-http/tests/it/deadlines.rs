@@ -169,6 +169,29 @@ async fn a_declaration_returned_after_the_deadline_gets_a_day_of_its_own(store: 
         )),
         "{page}"
     );
+    // Counted and listed apart (個別の期限), and in the progress CSV with the day.
+    assert!(
+        page.contains(r#"<span id="own-deadlines-count">1</span>"#),
+        "{page}"
+    );
+    let dashboard = format!("/admin/companies/{company}/filings/{year}");
+    let (_, page, _) = world.admin.get(&format!("{dashboard}?deadline=own")).await;
+    assert_eq!(page.matches(r#"<tr class="filing""#).count(), 1, "{page}");
+    assert!(page.contains(&world.employee.number.to_string()), "{page}");
+    assert!(
+        page.contains(r#"<input type="hidden" name="deadline" value="own">"#),
+        "the search keeps the filter: {page}"
+    );
+    let (status, _, csv) = world
+        .admin
+        .get_file(&format!("{dashboard}/progress.csv?deadline=own"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].ends_with(",個別の提出期限"), "{csv}");
+    assert!(lines[1].ends_with(&format!(",{in_a_week}")), "{csv}");
     // The reviewer sees the day and its history; the employee cannot give themselves one.
     let (_, page, _) = approver.get(&review).await;
     assert!(page.contains(r#"id="own-deadline-day""#), "{page}");
