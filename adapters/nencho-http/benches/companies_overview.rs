@@ -112,6 +112,7 @@ fn run_one(store_name: &str) {
                         awaiting_originals: false,
                         shared_claims: false,
                         own_deadlines: false,
+                        checked: None,
                         after: None,
                         limit: (per_company * (index % 10 + 1) / 20) as u32,
                     },

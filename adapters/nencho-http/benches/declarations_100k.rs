@@ -147,6 +147,7 @@ fn run_one(store_name: &str) {
             awaiting_originals: false,
             shared_claims: false,
             own_deadlines: false,
+            checked: None,
             after: None,
         };
         let mut samples = Vec::new();
@@ -246,6 +247,7 @@ fn run_one(store_name: &str) {
             awaiting_originals: false,
             shared_claims: false,
             own_deadlines: false,
+            checked: None,
             after: None,
             limit: 500,
         };
@@ -384,6 +386,7 @@ fn run_one(store_name: &str) {
             awaiting_originals: true,
             shared_claims: false,
             own_deadlines: false,
+            checked: None,
             ..board(None, None)
         };
         let mut samples = Vec::new();

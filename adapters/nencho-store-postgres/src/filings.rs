@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use nencho_filings::{Filing, FilingPeriods, FilingStatus, GuidanceText, StaffMemo};
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId};
 use nencho_ports::{
-    DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
-    PeriodChange, StatusCounts, StoreError, TenantStore,
+    DepartmentCounts, FilingHistory, FilingMark, FilingPage, FilingQuery, FilingRow, FilingStore,
+    FilingWrite, PeriodChange, StatusCounts, StoreError, TenantStore,
 };
 use nencho_tenancy::EmployeeNumber;
 use sqlx::Row;
@@ -28,7 +28,7 @@ macro_rules! select_filings {
             "SELECT f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
-             f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.updated_at AS filing_updated_at, \
+             f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.checked_at, f.checked_by, f.updated_at AS filing_updated_at, \
              f.version FROM filings f ",
             $($rest),+
         )
@@ -41,7 +41,8 @@ macro_rules! select_filings {
 /// whether departed employees are listed too, `$11` the department (when one is asked: else bound
 /// and unused), `$12` whether only declarations waiting for certificates, `$13` whether only declarations
 /// claiming someone another declaration claims too (重複の疑い), `$14` whether only declarations
-/// awaiting the employee with a deadline of their own.
+/// awaiting the employee with a deadline of their own, `$15` only 提出済 declarations with (true)
+/// or without (false) the 一次確認 (NULL: any).
 ///
 /// The filing is looked up per employee by (tenant, employee, year) in a LATERAL subquery that
 /// cannot be flattened (`LIMIT 1`): right after a bulk request the statistics still say the
@@ -98,7 +99,7 @@ macro_rules! list_filings {
              f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
              f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
              f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
-             f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.updated_at AS filing_updated_at, \
+             f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.checked_at, f.checked_by, f.updated_at AS filing_updated_at, \
              f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
              coalesce(f.shares_claims, false) AS shares_claims ",
             $from,
@@ -112,7 +113,9 @@ macro_rules! list_filings {
                   AND f.status IN ('submitted', 'returned', 'approved'))) \
              AND (NOT $13::boolean OR f.shares_claims) \
              AND (NOT $14::boolean OR (f.own_deadline IS NOT NULL \
-                  AND f.status IN ('requested', 'draft', 'returned'))) ",
+                  AND f.status IN ('requested', 'draft', 'returned'))) \
+             AND ($15::boolean IS NULL OR (f.status = 'submitted' \
+                  AND (f.checked_at IS NOT NULL) = $15::boolean)) ",
             $department,
             "ORDER BY e.employee_number LIMIT $9"
         )
@@ -487,18 +490,15 @@ impl FilingStore for PgStore {
         })
     }
 
-    async fn own_deadline_count<'a>(
+    async fn marked_count<'a>(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
         tax_year: TaxYear,
         department: Option<&'a str>,
+        mark: FilingMark,
     ) -> Result<u64, StoreError> {
-        let text = if department.is_some() {
-            filing_rows::OWN_DEADLINE_COUNT_IN_DEPARTMENT
-        } else {
-            filing_rows::OWN_DEADLINE_COUNT
-        };
+        let text = filing_rows::marked_count(mark, department.is_some());
         let mut query = sqlx::query_scalar::<_, i64>(text)
             .bind(tenant_id.as_uuid())
             .bind(company_id.as_uuid())
@@ -662,7 +662,8 @@ impl FilingStore for PgStore {
             .bind(query.department.clone())
             .bind(query.awaiting_originals)
             .bind(query.shared_claims)
-            .bind(query.own_deadlines);
+            .bind(query.own_deadlines)
+            .bind(query.checked);
         let mut found = self
             .fetch_all_scoped(tenant_id, statement)
             .await?

@@ -6,11 +6,11 @@
 //! see [`filing`].
 
 use nencho_filings::{
-    DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods, FilingStatus,
-    GuidanceText, MemoText, StaffMemo, ValueChange,
+    CheckMark, DateRange, Declaration, FieldChange, Filing, FilingEvent, FilingPeriods,
+    FilingStatus, GuidanceText, MemoText, StaffMemo, ValueChange,
 };
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear, TenantId, UserId};
-use nencho_ports::{PeriodChange, StoreError};
+use nencho_ports::{FilingMark, PeriodChange, StoreError};
 
 use crate::{RowReader, corrupt};
 
@@ -148,6 +148,16 @@ pub fn filing(row: &impl RowReader) -> Result<Filing, StoreError> {
         submitted_at: row.optional_timestamp("submitted_at")?,
         approved_at: row.optional_timestamp("approved_at")?,
         own_deadline: row.optional_date("own_deadline")?,
+        checked: match (
+            row.optional_timestamp("checked_at")?,
+            row.optional_uuid("checked_by")?,
+        ) {
+            (Some(at), Some(by)) => Some(CheckMark {
+                at,
+                by: UserId::from_uuid(by),
+            }),
+            _ => None,
+        },
         updated_at: row.timestamp("filing_updated_at")?,
         version: row.integer("version")?,
     })
@@ -241,7 +251,7 @@ where
          f.id AS filing_id, f.tenant_id AS filing_tenant_id, \
          f.company_id AS filing_company_id, f.employee_id, f.tax_year, f.status, \
          f.schema_version, f.document, f.proxy_entered, f.reopened, f.last_comment, \
-         f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.updated_at AS filing_updated_at, \
+         f.requested_at, f.submitted_at, f.approved_at, f.own_deadline, f.checked_at, f.checked_by, f.updated_at AS filing_updated_at, \
          f.version, coalesce(f.originals_pending, 0) AS originals_pending, \
          f.shares_claims IS TRUE AS shares_claims \
          FROM employees e LEFT JOIN filings f \
@@ -364,21 +374,35 @@ pub fn check_change_of(
     Ok(())
 }
 
-/// The shared part of the own-deadline counts.
-macro_rules! own_deadline_count {
-    () => {
-        "SELECT count(*) FROM filings f CROSS JOIN employees e \
-         WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
-         AND f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned') \
-         AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND e.leave_date IS NULL"
-    };
+/// [`nencho_ports::FilingStore::marked_count`]'s query: the company `$2`'s declarations of the
+/// year `$3` bearing `mark` of current employees (of the department `$4` when `in_department`),
+/// each read from the mark's index with its employee looked up by key.
+pub fn marked_count(mark: FilingMark, in_department: bool) -> &'static str {
+    macro_rules! count {
+        ($mark:literal $(, $department:literal)?) => {
+            concat!(
+                "SELECT count(*) FROM filings f CROSS JOIN employees e \
+                 WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 AND ",
+                $mark,
+                " AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND e.leave_date IS NULL"
+                $(, $department)?
+            )
+        };
+    }
+    match (mark, in_department) {
+        (FilingMark::OwnDeadline, false) => {
+            count!("f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned')")
+        }
+        (FilingMark::OwnDeadline, true) => count!(
+            "f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned')",
+            " AND e.department = $4"
+        ),
+        (FilingMark::Checked, false) => {
+            count!("f.status = 'submitted' AND f.checked_at IS NOT NULL")
+        }
+        (FilingMark::Checked, true) => count!(
+            "f.status = 'submitted' AND f.checked_at IS NOT NULL",
+            " AND e.department = $4"
+        ),
+    }
 }
-
-/// How many declarations of the company `$2` for the year `$3` await a current employee with a
-/// deadline of their own (`FilingStore::own_deadline_count`): few, from the partial index
-/// `filings_with_own_deadline`, each employee looked up by key.
-pub const OWN_DEADLINE_COUNT: &str = concat!(own_deadline_count!(), "");
-
-/// [`OWN_DEADLINE_COUNT`] among the current employees of the department `$4`.
-pub const OWN_DEADLINE_COUNT_IN_DEPARTMENT: &str =
-    concat!(own_deadline_count!(), " AND e.department = $4");

@@ -70,6 +70,7 @@ pub fn company(row: &impl RowReader) -> Result<Company, StoreError> {
             },
             auto_reminders: row.boolean("auto_reminders")?,
             originals_before_approval: row.boolean("originals_before_approval")?,
+            check_before_approval: row.boolean("check_before_approval")?,
         },
         registered_at: row.timestamp("registered_at")?,
     })

@@ -302,8 +302,9 @@ impl CompanyStore for SqliteStore {
         }
         sqlx::query(
             "INSERT INTO companies (tenant_id, id, name, registered_at, corporate_number, address, \
-             tax_office, contact, login_id_scheme, auto_reminders, originals_before_approval) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             tax_office, contact, login_id_scheme, auto_reminders, originals_before_approval, \
+             check_before_approval) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(tenant_id.as_uuid())
         .bind(company.id.as_uuid())
@@ -321,6 +322,7 @@ impl CompanyStore for SqliteStore {
         .bind(company.profile.login_id_scheme.code())
         .bind(company.profile.auto_reminders)
         .bind(company.profile.originals_before_approval)
+        .bind(company.profile.check_before_approval)
         .execute(&self.pool)
         .await
         .map_err(store_error)?;
@@ -334,7 +336,8 @@ impl CompanyStore for SqliteStore {
     ) -> Result<Option<Company>, StoreError> {
         sqlx::query(
             "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
-             contact, login_id_scheme, auto_reminders, originals_before_approval FROM companies \
+             contact, login_id_scheme, auto_reminders, originals_before_approval, \
+             check_before_approval FROM companies \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant_id.as_uuid())
@@ -350,7 +353,8 @@ impl CompanyStore for SqliteStore {
     async fn list_companies(&self, tenant_id: TenantId) -> Result<Vec<Company>, StoreError> {
         sqlx::query(
             "SELECT tenant_id, id, name, registered_at, corporate_number, address, tax_office, \
-             contact, login_id_scheme, auto_reminders, originals_before_approval FROM companies \
+             contact, login_id_scheme, auto_reminders, originals_before_approval, \
+             check_before_approval FROM companies \
              WHERE tenant_id = $1 ORDER BY name, id",
         )
         .bind(tenant_id.as_uuid())
@@ -385,7 +389,7 @@ fn update_company_query(
     sqlx::query(
         "UPDATE companies SET name = $3, corporate_number = $4, address = $5, tax_office = $6, \
          contact = $7, login_id_scheme = $8, auto_reminders = $9, \
-         originals_before_approval = $10 \
+         originals_before_approval = $10, check_before_approval = $11 \
          WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant_id.as_uuid())
@@ -403,4 +407,5 @@ fn update_company_query(
     .bind(company.profile.login_id_scheme.code())
     .bind(company.profile.auto_reminders)
     .bind(company.profile.originals_before_approval)
+    .bind(company.profile.check_before_approval)
 }

@@ -22,6 +22,8 @@ pub struct CompanyForm {
     pub auto_reminders: bool,
     /// Whether approval waits for every certificate's original.
     pub originals_before_approval: bool,
+    /// Whether approval waits for someone else's 一次確認.
+    pub check_before_approval: bool,
 }
 
 /// Which fields of a company form are wrong; all of them at once.
@@ -45,6 +47,7 @@ impl Default for CompanyForm {
             login_id_scheme: String::new(),
             auto_reminders: true,
             originals_before_approval: false,
+            check_before_approval: false,
         }
     }
 }
@@ -102,6 +105,7 @@ impl CompanyForm {
                     login_id_scheme,
                     auto_reminders: self.auto_reminders,
                     originals_before_approval: self.originals_before_approval,
+                    check_before_approval: self.check_before_approval,
                 },
             )),
             _ => Err(errors),
@@ -208,6 +212,10 @@ fn changed_settings(
             old.originals_before_approval != after.originals_before_approval,
             "原本の受領を承認の条件にする",
         ),
+        (
+            old.check_before_approval != after.check_before_approval,
+            "承認の前に別の人の確認を必須にする",
+        ),
     ]
     .into_iter()
     .filter_map(|(changed, label)| changed.then_some(label))
@@ -276,6 +284,7 @@ mod tests {
             login_id_scheme: "email".into(),
             auto_reminders: false,
             originals_before_approval: true,
+            check_before_approval: true,
         }
     }
 
@@ -290,6 +299,7 @@ mod tests {
         assert_eq!(profile.login_id_scheme, LoginIdScheme::Email);
         assert!(!profile.auto_reminders);
         assert!(profile.originals_before_approval);
+        assert!(profile.check_before_approval);
         let blank_number = CompanyForm {
             corporate_number: "  ".into(),
             login_id_scheme: String::new(),

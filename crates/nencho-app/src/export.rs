@@ -489,6 +489,7 @@ impl FilingCursor {
                 awaiting_originals: false,
                 shared_claims: false,
                 own_deadlines: false,
+                checked: None,
                 after: self.after.take(),
                 limit: FILING_PAGE_SIZE,
             };

@@ -11,6 +11,15 @@ use crate::history::{FieldChange, FilingEvent, ValueChange, diff};
 pub const OWN_DEADLINE_PATH: &str = "own_deadline";
 use crate::workflow::{Actor, FilingAction, FilingStatus, WorkflowError, transition};
 
+/// 一次確認: a 担当者 (or anyone reviewing) checked the submitted declaration, which then waits
+/// for the 承認者 — a 承認者 filters on it and approves in bulk. It stands for the content as
+/// checked: anything that happens to the declaration but a deadline change takes it off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckMark {
+    pub at: OffsetDateTime,
+    pub by: UserId,
+}
+
 /// Who acts, as the history names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
@@ -55,6 +64,8 @@ pub struct Filing {
     /// 提出期間 (a return late in the period, a straggler); see
     /// [`crate::FilingPeriods::scope_of`].
     pub own_deadline: Option<Date>,
+    /// 一次確認 of a 提出済 declaration, while it stands.
+    pub checked: Option<CheckMark>,
     pub updated_at: OffsetDateTime,
     /// Optimistic concurrency: a write names the version it read; a stale one is refused, so two
     /// people editing at once never overwrite each other silently.
@@ -86,6 +97,7 @@ impl Filing {
             submitted_at: None,
             approved_at: None,
             own_deadline: None,
+            checked: None,
             updated_at: now,
             version: 0,
         }
@@ -136,8 +148,19 @@ impl Filing {
             }
             FilingAction::Exclude { reason } => after.last_comment = Some(reason.trim().to_owned()),
             FilingAction::Include { comment, .. } => after.last_comment = comment.clone(),
-            FilingAction::Save | FilingAction::Withdraw => {}
+            FilingAction::Save
+            | FilingAction::Withdraw
+            | FilingAction::Check
+            | FilingAction::Uncheck => {}
         }
+        after.checked = match action {
+            FilingAction::Check => Some(CheckMark {
+                at: now,
+                by: author.id,
+            }),
+            FilingAction::Extend { .. } => self.checked,
+            _ => None,
+        };
         let deadline_change = (self.own_deadline != after.own_deadline).then(|| ValueChange {
             path: OWN_DEADLINE_PATH.to_owned(),
             label: "個別の提出期限".to_owned(),
@@ -216,6 +239,8 @@ mod tests {
                 }),
             }),
             Just(FilingAction::Approve),
+            Just(FilingAction::Check),
+            Just(FilingAction::Uncheck),
             "[ あ]{0,2}".prop_map(|reason| FilingAction::Reopen { reason }),
             "[ あ]{0,2}".prop_map(|reason| FilingAction::Exclude { reason }),
             proptest::sample::select(crate::FilingStatus::ALL.to_vec()).prop_map(|restore| {
@@ -313,6 +338,83 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_check_marks_a_submitted_declaration_until_anything_but_a_deadline_changes() {
+        let clerk = Author {
+            id: UserId::from_uuid(uuid_of(7)),
+            name: "担当 一郎 (tanto)".into(),
+            kind: Actor::Staff,
+        };
+        let now = datetime!(2026-11-27 01:00 UTC);
+        let mut submitted = filing();
+        submitted.status = FilingStatus::Submitted;
+        let checked = submitted
+            .apply(&FilingAction::Check, &clerk, None, now)
+            .unwrap();
+        assert_eq!(checked.filing.status, FilingStatus::Submitted);
+        assert_eq!(
+            checked.filing.checked,
+            Some(CheckMark {
+                at: now,
+                by: clerk.id
+            })
+        );
+        let event = checked.event.unwrap();
+        assert_eq!(
+            (event.from, event.to, event.action.as_str()),
+            (
+                FilingStatus::Submitted,
+                FilingStatus::Submitted,
+                "確認済みにする"
+            )
+        );
+        let extended = checked
+            .filing
+            .apply(
+                &FilingAction::Extend {
+                    deadline: Some(time::macros::date!(2026 - 12 - 07)),
+                },
+                &clerk,
+                None,
+                now,
+            )
+            .unwrap();
+        assert!(
+            extended.filing.checked.is_some(),
+            "a deadline is no content"
+        );
+        // Staff correcting the content, taking the check back, approving: the mark goes.
+        let mut corrected = extended.filing.document.clone();
+        corrected.taxpayer.estimated_salary = Yen::new(5_000_000);
+        for (action, document) in [
+            (FilingAction::Save, Some(corrected)),
+            (FilingAction::Uncheck, None),
+            (FilingAction::Approve, None),
+        ] {
+            let after = extended
+                .filing
+                .apply(&action, &clerk, document, now)
+                .unwrap();
+            assert_eq!(after.filing.checked, None, "{action:?}");
+        }
+        // Only staff, only on 提出済.
+        let employee = Author {
+            kind: Actor::Employee,
+            ..clerk.clone()
+        };
+        assert_eq!(
+            submitted.apply(&FilingAction::Check, &employee, None, now),
+            Err(WorkflowError::StaffOnly("確認済みにする"))
+        );
+        let mut draft = filing();
+        draft.status = FilingStatus::Draft;
+        assert!(
+            draft
+                .apply(&FilingAction::Check, &clerk, None, now)
+                .is_err()
+        );
+    }
+
     proptest! {
         /// Every transition leaves a history entry that names it; a status never changes
         /// without one; every changed value is recorded; versions go up by one.
@@ -352,6 +454,14 @@ mod tests {
                 if current.status == FilingStatus::Approved {
                     let reopened = matches!(action, FilingAction::Reopen { .. });
                     prop_assert!(reopened, "an approved declaration changed by {action:?}");
+                }
+                // The 一次確認 holds only on a 提出済 declaration, set by a check, and survives
+                // nothing but a deadline change.
+                if let Some(mark) = applied.filing.checked {
+                    prop_assert_eq!(applied.filing.status, FilingStatus::Submitted);
+                    let kept = matches!(action, FilingAction::Extend { .. }) && current.checked == Some(mark);
+                    let set = matches!(action, FilingAction::Check) && mark.at == now && mark.by == author.id;
+                    prop_assert!(kept || set, "checked after {action:?}");
                 }
                 current = applied.filing;
             }

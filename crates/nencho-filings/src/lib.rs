@@ -48,7 +48,7 @@ pub use document::{
 pub use exclusion::{
     ExclusionError, ExclusionReason, MAX_EXCLUSION_NOTE, Restoration, restoration,
 };
-pub use filing::{Applied, Author, Filing, OWN_DEADLINE_PATH};
+pub use filing::{Applied, Author, CheckMark, Filing, OWN_DEADLINE_PATH};
 pub use forms::{Form, forms_of};
 pub use guidance::{GuidanceError, GuidancePiece, GuidanceText, MAX_GUIDANCE_CHARS};
 pub use history::{FieldChange, FilingEvent, FlatField, ValueChange, diff, flatten};

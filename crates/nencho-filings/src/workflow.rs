@@ -142,6 +142,11 @@ pub enum FilingAction {
     Extend {
         deadline: Option<Date>,
     },
+    /// 確認済みにする (一次確認): a 担当者 has checked the submitted declaration, and it waits
+    /// for the 承認者. The status stays 提出済; see [`crate::CheckMark`].
+    Check,
+    /// 確認を取り消す: the 一次確認 is taken back.
+    Uncheck,
 }
 
 impl FilingAction {
@@ -157,6 +162,8 @@ impl FilingAction {
             FilingAction::Exclude { .. } => "対象外にする",
             FilingAction::Include { .. } => "対象に戻す",
             FilingAction::Extend { .. } => "提出期限の変更",
+            FilingAction::Check => "確認済みにする",
+            FilingAction::Uncheck => "確認を取り消す",
         }
     }
 
@@ -239,6 +246,9 @@ pub fn transition(
         // Only while the employee still has something to hand in (or may take it back).
         (FilingAction::Extend { .. }, Requested | Draft | Returned | Submitted) => staff_only(from),
         (FilingAction::Extend { .. }, _) => Err(refused),
+        // The 一次確認 is of what was handed in.
+        (FilingAction::Check | FilingAction::Uncheck, Submitted) => staff_only(Submitted),
+        (FilingAction::Check | FilingAction::Uncheck, _) => Err(refused),
     }
 }
 
@@ -263,6 +273,8 @@ mod tests {
                 }),
             }),
             Just(FilingAction::Approve),
+            Just(FilingAction::Check),
+            Just(FilingAction::Uncheck),
             "[ a-z]{0,3}".prop_map(|reason| FilingAction::Reopen { reason }),
             "[ a-z]{0,3}".prop_map(|reason| FilingAction::Exclude { reason }),
             proptest::sample::select(FilingStatus::ALL.to_vec()).prop_map(|restore| {
@@ -334,7 +346,7 @@ mod tests {
         /// Employees can never return, approve, request, reopen, exclude or include.
         #[test]
         fn employees_cannot_review(from in proptest::sample::select(FilingStatus::ALL.to_vec()), action in action()) {
-            let reviewing = matches!(action, FilingAction::Return { .. } | FilingAction::Approve | FilingAction::Request | FilingAction::Reopen { .. } | FilingAction::Exclude { .. } | FilingAction::Include { .. } | FilingAction::Extend { .. });
+            let reviewing = matches!(action, FilingAction::Return { .. } | FilingAction::Approve | FilingAction::Request | FilingAction::Reopen { .. } | FilingAction::Exclude { .. } | FilingAction::Include { .. } | FilingAction::Extend { .. } | FilingAction::Check | FilingAction::Uncheck);
             if reviewing {
                 prop_assert!(transition(from, &action, Actor::Employee).is_err());
             }

@@ -135,8 +135,22 @@ pub struct FilingQuery {
     /// Only declarations awaiting the employee (依頼中, 入力中, 差戻し) that staff gave a
     /// deadline of their own (個別の提出期限): few, read directly.
     pub own_deadlines: bool,
+    /// Only 提出済 declarations with (`true`) or without (`false`) the 一次確認
+    /// ([`nencho_filings::CheckMark`]); ask for [`FilingStatus::Submitted`] too, so the store
+    /// reads that status's filings.
+    pub checked: Option<bool>,
     pub after: Option<EmployeeNumber>,
     pub limit: u32,
+}
+
+/// Declarations the dashboard counts apart, each few enough to be read from its own index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilingMark {
+    /// Awaiting the employee (依頼中, 入力中, 差戻し) with a deadline of their own
+    /// ([`FilingQuery::own_deadlines`]).
+    OwnDeadline,
+    /// 提出済 with the 一次確認 ([`FilingQuery::checked`]).
+    Checked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,14 +284,14 @@ pub trait FilingStore: Send + Sync {
         department: Option<&'a str>,
     ) -> Result<StatusCounts, StoreError>;
     /// How many declarations of the company's current employees (of exactly `department`, when
-    /// given) for the year await the employee with a deadline of their own
-    /// ([`FilingQuery::own_deadlines`]).
-    async fn own_deadline_count<'a>(
+    /// given) for the year bear `mark`.
+    async fn marked_count<'a>(
         &self,
         tenant_id: TenantId,
         company_id: CompanyId,
         tax_year: TaxYear,
         department: Option<&'a str>,
+        mark: FilingMark,
     ) -> Result<u64, StoreError>;
     /// [`Self::status_counts`] for every department of the company at once (部署別の進捗), in
     /// department order, employees without a department last; departments with no current

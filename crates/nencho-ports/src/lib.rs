@@ -63,8 +63,8 @@ pub use employees::{MockEmployeeStore, MockRoleAssignmentStore};
 #[cfg(feature = "mocks")]
 pub use filings::MockFilingStore;
 pub use filings::{
-    DepartmentCounts, FilingHistory, FilingPage, FilingQuery, FilingRow, FilingStore, FilingWrite,
-    PeriodChange, StatusCounts,
+    DepartmentCounts, FilingHistory, FilingMark, FilingPage, FilingQuery, FilingRow, FilingStore,
+    FilingWrite, PeriodChange, StatusCounts,
 };
 pub use identity::{LoginHistoryStore, SessionStore, TokenStore, UserStore};
 #[cfg(feature = "mocks")]

@@ -89,6 +89,9 @@ pub struct CompanyProfile {
     /// Whether a declaration may be approved only once every certificate it calls for has
     /// arrived (原本の受領を承認の条件にする); off by default.
     pub originals_before_approval: bool,
+    /// Whether a declaration may be approved only after someone else's 一次確認 (a 担当者
+    /// checks, another person approves: 二人の目で確認); off by default.
+    pub check_before_approval: bool,
 }
 
 impl Default for CompanyProfile {
@@ -101,6 +104,7 @@ impl Default for CompanyProfile {
             login_id_scheme: LoginIdScheme::default(),
             auto_reminders: true,
             originals_before_approval: false,
+            check_before_approval: false,
         }
     }
 }

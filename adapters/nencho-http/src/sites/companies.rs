@@ -72,6 +72,9 @@ pub struct CompanyFormBody {
     /// A checkbox, as `auto_reminders`.
     #[serde(default)]
     originals_before_approval: Option<String>,
+    /// A checkbox, as `auto_reminders`.
+    #[serde(default)]
+    check_before_approval: Option<String>,
     #[serde(default)]
     csrf_token: String,
 }
@@ -87,6 +90,7 @@ impl CompanyFormBody {
             login_id_scheme: self.login_id_scheme.clone(),
             auto_reminders: self.auto_reminders.is_some(),
             originals_before_approval: self.originals_before_approval.is_some(),
+            check_before_approval: self.check_before_approval.is_some(),
         }
     }
 
@@ -104,6 +108,7 @@ impl CompanyFormBody {
             login_id_scheme: company.profile.login_id_scheme.code().to_owned(),
             auto_reminders: checked(company.profile.auto_reminders),
             originals_before_approval: checked(company.profile.originals_before_approval),
+            check_before_approval: checked(company.profile.check_before_approval),
             csrf_token: String::new(),
         }
     }
@@ -113,6 +118,7 @@ impl CompanyFormBody {
         Self {
             auto_reminders: checked(CompanyProfile::default().auto_reminders),
             originals_before_approval: checked(CompanyProfile::default().originals_before_approval),
+            check_before_approval: checked(CompanyProfile::default().check_before_approval),
             ..Self::default()
         }
     }
@@ -191,6 +197,13 @@ fn form_page(
             name: "originals_before_approval",
             label: t.company_originals_before_approval,
             value: body.originals_before_approval.clone().unwrap_or_default(),
+            hint: None,
+            error: None,
+        },
+        Field {
+            name: "check_before_approval",
+            label: t.company_check_before_approval,
+            value: body.check_before_approval.clone().unwrap_or_default(),
             hint: None,
             error: None,
         },

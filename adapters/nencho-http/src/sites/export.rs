@@ -296,7 +296,7 @@ fn attachment_path(attachment: &Attachment) -> String {
     )
 }
 
-const COMPANY_HEADER: [&str; 10] = [
+const COMPANY_HEADER: [&str; 11] = [
     "会社ID",
     "会社名",
     "法人番号",
@@ -306,6 +306,7 @@ const COMPANY_HEADER: [&str; 10] = [
     "ログインIDの方式",
     "自動督促",
     "原本の受領後に承認",
+    "確認後に承認",
     "登録日時",
 ];
 const EMPLOYEE_EXTRA_HEADER: [&str; 5] = ["会社ID", "会社名", "従業員ID", "ユーザーID", "更新日時"];
@@ -636,6 +637,7 @@ fn company_line(out: &mut String, company: &Company) {
             .to_owned(),
             yes_no(profile.auto_reminders),
             yes_no(profile.originals_before_approval),
+            yes_no(profile.check_before_approval),
             time_text(company.registered_at),
         ],
     );
@@ -1472,7 +1474,7 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
         text,
         "\r\n\
          ■ companies.csv（会社、{companies}件）\r\n\
-         会社ID, 会社名, 法人番号, 所在地, 所轄税務署, 問い合わせ先, ログインIDの方式（社員番号／メールアドレス）, 自動督促（提出期限前に督促メールを自動で送る：はい／いいえ）, 原本の受領後に承認（控除証明書等の原本がすべて届くまで承認できない：はい／いいえ）, 登録日時\r\n\
+         会社ID, 会社名, 法人番号, 所在地, 所轄税務署, 問い合わせ先, ログインIDの方式（社員番号／メールアドレス）, 自動督促（提出期限前に督促メールを自動で送る：はい／いいえ）, 原本の受領後に承認（控除証明書等の原本がすべて届くまで承認できない：はい／いいえ）, 確認後に承認（別の人が一次確認を済ませるまで承認できない：はい／いいえ）, 登録日時\r\n\
          \r\n\
          ■ employees.csv（従業員、{employees}件、退職者を含む）\r\n\
          最初の13列は従業員CSV取り込みと同じ列です（{columns}）。\r\n\

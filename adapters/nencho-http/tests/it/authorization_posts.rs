@@ -605,6 +605,23 @@ async fn every_post_route_answers_every_role_as_the_table_says(store: Arc<dyn St
             form(&[("version", "1"), ("comment", "記入漏れがあります")]),
             [CF, CF, NO, NO, NO, NO],
         ),
+        // … 一次確認, return_filings over the employee: only a 提出済 declaration takes the mark,
+        // and this one has none to take back (409 from the rules, after the permission).
+        row(
+            format!("/admin/filings/{filing}/check"),
+            form(&[("version", "1")]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing}/uncheck"),
+            form(&[("version", "1")]),
+            [CF, CF, CF, CF, NO, NO],
+        ),
+        row(
+            format!("/admin/filings/{filing_b}/check"),
+            form(&[("version", "1")]),
+            [CF, CF, NO, NO, NO, NO],
+        ),
         // … return_filings, the certificates' originals: the declaration calls for none, so a
         // receipt is refused by the rules; a malformed method only after the permission.
         row(

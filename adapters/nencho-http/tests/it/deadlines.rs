@@ -190,8 +190,8 @@ async fn a_declaration_returned_after_the_deadline_gets_a_day_of_its_own(store: 
     let csv = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[0].ends_with(",個別の提出期限"), "{csv}");
-    assert!(lines[1].ends_with(&format!(",{in_a_week}")), "{csv}");
+    assert!(lines[0].ends_with(",個別の提出期限,確認済"), "{csv}");
+    assert!(lines[1].ends_with(&format!(",{in_a_week},0")), "{csv}");
     // The reviewer sees the day and its history; the employee cannot give themselves one.
     let (_, page, _) = approver.get(&review).await;
     assert!(page.contains(r#"id="own-deadline-day""#), "{page}");

@@ -89,7 +89,7 @@ async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines[0],
-        "社員番号,氏名,フリガナ,部署,メールアドレス,状況,状況コード,代理入力,再年調,依頼日時,提出日時,承認日時,更新日時,原本未着,重複の疑い,直近のコメント,個別の提出期限"
+        "社員番号,氏名,フリガナ,部署,メールアドレス,状況,状況コード,代理入力,再年調,依頼日時,提出日時,承認日時,更新日時,原本未着,重複の疑い,直近のコメント,個別の提出期限,確認済"
     );
     assert_eq!(lines.len(), 2, "{csv}");
     let cells: Vec<&str> = lines[1].split(',').collect();

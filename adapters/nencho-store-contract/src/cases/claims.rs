@@ -57,6 +57,7 @@ fn shared(company: &Company) -> FilingQuery {
         awaiting_originals: false,
         shared_claims: true,
         own_deadlines: false,
+        checked: None,
         after: None,
         limit: 50,
     }

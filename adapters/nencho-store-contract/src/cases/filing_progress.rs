@@ -113,6 +113,7 @@ fn query(company: &Company) -> FilingQuery {
         awaiting_originals: false,
         shared_claims: false,
         own_deadlines: false,
+        checked: None,
         company_id: company.id,
         tax_year: year(2026),
         status: None,

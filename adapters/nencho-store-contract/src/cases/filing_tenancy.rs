@@ -97,6 +97,7 @@ pub async fn filings_and_periods_never_cross_tenants(store: &dyn Store) {
                 awaiting_originals: false,
                 shared_claims: false,
                 own_deadlines: false,
+                checked: None,
                 company_id: honsha.id,
                 tax_year: year(2026),
                 status: None,

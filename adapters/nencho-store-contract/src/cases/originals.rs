@@ -73,6 +73,7 @@ fn progress(company: &Company, awaiting_originals: bool) -> FilingQuery {
         awaiting_originals,
         shared_claims: false,
         own_deadlines: false,
+        checked: None,
         after: None,
         limit: 50,
     }

@@ -5,7 +5,7 @@
 
 use nencho_filings::FilingStatus;
 use nencho_kernel::Clock;
-use nencho_ports::{FilingQuery, Store};
+use nencho_ports::{FilingMark, FilingQuery, Store};
 use time::macros::date;
 
 use super::filing_support::{company, employee, filing, insert, mail, tenant_with_company, year};
@@ -191,6 +191,7 @@ pub async fn declarations_with_an_own_deadline_are_listed_counted_and_reminded_o
         awaiting_originals: false,
         shared_claims: false,
         own_deadlines: true,
+        checked: None,
         after: None,
         limit: 2,
     };
@@ -243,28 +244,52 @@ pub async fn declarations_with_an_own_deadline_are_listed_counted_and_reminded_o
     assert_eq!(numbers(&returned), ["0001"]);
     assert_eq!(
         store
-            .own_deadline_count(acme.id, honsha.id, year(2026), None)
+            .marked_count(
+                acme.id,
+                honsha.id,
+                year(2026),
+                None,
+                FilingMark::OwnDeadline
+            )
             .await
             .unwrap(),
         3
     );
     assert_eq!(
         store
-            .own_deadline_count(acme.id, honsha.id, year(2026), Some("営業部"))
+            .marked_count(
+                acme.id,
+                honsha.id,
+                year(2026),
+                Some("営業部"),
+                FilingMark::OwnDeadline
+            )
             .await
             .unwrap(),
         1
     );
     assert_eq!(
         store
-            .own_deadline_count(acme.id, honsha.id, year(2025), None)
+            .marked_count(
+                acme.id,
+                honsha.id,
+                year(2025),
+                None,
+                FilingMark::OwnDeadline
+            )
             .await
             .unwrap(),
         0
     );
     assert_eq!(
         store
-            .own_deadline_count(beta.id, beta_honsha.id, year(2026), None)
+            .marked_count(
+                beta.id,
+                beta_honsha.id,
+                year(2026),
+                None,
+                FilingMark::OwnDeadline
+            )
             .await
             .unwrap(),
         1,

@@ -204,6 +204,7 @@ pub async fn company_settings_are_kept_and_updated(store: &dyn Store) {
     );
     assert!(company.profile.auto_reminders, "on by default");
     assert!(!company.profile.originals_before_approval, "off by default");
+    assert!(!company.profile.check_before_approval, "off by default");
     company.profile.corporate_number = Some(CorporateNumber::parse("7000012050002").unwrap());
     company.profile.address = "東京都千代田区霞が関3-1-1".into();
     company.profile.tax_office = "麹町".into();
@@ -219,6 +220,7 @@ pub async fn company_settings_are_kept_and_updated(store: &dyn Store) {
     company.profile.login_id_scheme = LoginIdScheme::Email;
     company.profile.auto_reminders = false;
     company.profile.originals_before_approval = true;
+    company.profile.check_before_approval = true;
     store.update_company(acme.id, &company).await.unwrap();
     assert_eq!(
         store.list_companies(acme.id).await.unwrap(),

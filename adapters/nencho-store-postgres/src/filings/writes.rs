@@ -22,9 +22,9 @@ async fn insert_filing_in(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
          submitted_at, approved_at, updated_at, version, originals_pending, claims_indexed, \
-         own_deadline) \
+         own_deadline, checked_at, checked_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, true, \
-         $18)",
+         $18, $19, $20)",
     )
     .bind(filing.tenant_id.as_uuid())
     .bind(filing.id.as_uuid())
@@ -45,6 +45,8 @@ async fn insert_filing_in(
     // A new declaration has no receipts yet.
     .bind(pending_without_receipts(&filing.document))
     .bind(filing.own_deadline)
+    .bind(filing.checked.map(|mark| mark.at))
+    .bind(filing.checked.map(|mark| mark.by.as_uuid()))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -62,7 +64,8 @@ async fn update_filing_in(
         "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
          proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
          submitted_at = $11, approved_at = $12, updated_at = $13, version = $14, \
-         originals_pending = $15, claims_indexed = true, own_deadline = $16 \
+         originals_pending = $15, claims_indexed = true, own_deadline = $16, checked_at = $17, \
+         checked_by = $18 \
          WHERE tenant_id = $1 AND id = $2 AND version = $3",
     )
     .bind(filing.tenant_id.as_uuid())
@@ -81,6 +84,8 @@ async fn update_filing_in(
     .bind(filing.version)
     .bind(pending_without_receipts(&filing.document))
     .bind(filing.own_deadline)
+    .bind(filing.checked.map(|mark| mark.at))
+    .bind(filing.checked.map(|mark| mark.by.as_uuid()))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -166,6 +171,8 @@ pub(super) async fn insert_new_in(
     let mut version = Vec::with_capacity(count);
     let mut originals_pending = Vec::with_capacity(count);
     let mut own_deadline = Vec::with_capacity(count);
+    let mut checked_at = Vec::with_capacity(count);
+    let mut checked_by = Vec::with_capacity(count);
     for write in writes {
         let filing = &write.filing;
         let (schema, text) = document_columns(&filing.document)?;
@@ -186,19 +193,21 @@ pub(super) async fn insert_new_in(
         version.push(filing.version);
         originals_pending.push(pending_without_receipts(&filing.document));
         own_deadline.push(filing.own_deadline);
+        checked_at.push(filing.checked.map(|mark| mark.at));
+        checked_by.push(filing.checked.map(|mark| mark.by.as_uuid()));
     }
     sqlx::query(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
          submitted_at, approved_at, updated_at, version, originals_pending, own_deadline, \
-         claims_indexed) \
+         checked_at, checked_by, claims_indexed) \
          SELECT $1, v.*, true FROM UNNEST($2::uuid[], $3::uuid[], $4::uuid[], $5::int4[], $6::text[], \
          $7::int4[], $8::text[], $9::bool[], $10::bool[], $11::text[], $12::timestamptz[], \
          $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int8[], $17::int8[], \
-         $18::date[]) \
+         $18::date[], $19::timestamptz[], $20::uuid[]) \
          AS v(id, company_id, employee_id, tax_year, status, schema_version, document, \
          proxy_entered, reopened, last_comment, requested_at, submitted_at, approved_at, \
-         updated_at, version, originals_pending, own_deadline)",
+         updated_at, version, originals_pending, own_deadline, checked_at, checked_by)",
     )
     .bind(tenant_id.as_uuid())
     .bind(id)
@@ -218,6 +227,8 @@ pub(super) async fn insert_new_in(
     .bind(version)
     .bind(originals_pending)
     .bind(own_deadline)
+    .bind(checked_at)
+    .bind(checked_by)
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;

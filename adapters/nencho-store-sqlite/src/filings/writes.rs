@@ -21,9 +21,9 @@ async fn insert_filing_in(
         "INSERT INTO filings (tenant_id, id, company_id, employee_id, tax_year, status, \
          schema_version, document, proxy_entered, reopened, last_comment, requested_at, \
          submitted_at, approved_at, updated_at, version, originals_pending, claims_indexed, \
-         own_deadline) \
+         own_deadline, checked_at, checked_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, \
-         $18)",
+         $18, $19, $20)",
     )
     .bind(filing.tenant_id.as_uuid())
     .bind(filing.id.as_uuid())
@@ -44,6 +44,8 @@ async fn insert_filing_in(
     // A new declaration has no receipts yet.
     .bind(pending_without_receipts(&filing.document))
     .bind(filing.own_deadline)
+    .bind(filing.checked.map(|mark| mark.at))
+    .bind(filing.checked.map(|mark| mark.by.as_uuid()))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;
@@ -61,7 +63,8 @@ async fn update_filing_in(
         "UPDATE filings SET status = $4, schema_version = $5, document = $6, \
          proxy_entered = $7, reopened = $8, last_comment = $9, requested_at = $10, \
          submitted_at = $11, approved_at = $12, updated_at = $13, version = $14, \
-         originals_pending = $15, claims_indexed = 1, own_deadline = $16 \
+         originals_pending = $15, claims_indexed = 1, own_deadline = $16, checked_at = $17, \
+         checked_by = $18 \
          WHERE tenant_id = $1 AND id = $2 AND version = $3",
     )
     .bind(filing.tenant_id.as_uuid())
@@ -80,6 +83,8 @@ async fn update_filing_in(
     .bind(filing.version)
     .bind(pending_without_receipts(&filing.document))
     .bind(filing.own_deadline)
+    .bind(filing.checked.map(|mark| mark.at))
+    .bind(filing.checked.map(|mark| mark.by.as_uuid()))
     .execute(&mut **transaction)
     .await
     .map_err(store_error)?;

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod auto_reminders;
+pub mod checks;
 pub mod claims;
 pub mod deadlines;
 pub mod exclusions;

@@ -46,13 +46,9 @@ pub const WITHDRAW: &str = "none";
 /// approval may go ahead.
 pub(crate) async fn originals_blocking_approval(
     context: &AppContext,
+    company: &nencho_tenancy::Company,
     filing: &Filing,
 ) -> Result<Option<usize>, AppError> {
-    let company = context
-        .store
-        .find_company(filing.tenant_id, filing.company_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     if !company.profile.originals_before_approval {
         return Ok(None);
     }

@@ -74,6 +74,7 @@ pub async fn payroll_page(
         awaiting_originals: false,
         shared_claims: false,
         own_deadlines: false,
+        checked: None,
         company_id,
         tax_year,
         status: Some(FilingStatus::Approved),

@@ -124,6 +124,7 @@ pub async fn print_company(
             awaiting_originals: false,
             shared_claims: false,
             own_deadlines: false,
+            checked: None,
             company_id,
             tax_year,
             status: Some(FilingStatus::Approved),

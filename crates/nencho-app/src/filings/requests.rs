@@ -256,6 +256,7 @@ pub(crate) fn query(
         awaiting_originals: false,
         shared_claims: false,
         own_deadlines: false,
+        checked: None,
         company_id,
         tax_year,
         status,

@@ -9,7 +9,9 @@ use nencho_filings::{
 };
 use nencho_identity::Permission;
 use nencho_kernel::{CompanyId, EmployeeId, FilingId, TaxYear};
-use nencho_ports::{DepartmentCounts, FilingHistory, FilingPage, FilingQuery, StatusCounts};
+use nencho_ports::{
+    DepartmentCounts, FilingHistory, FilingMark, FilingPage, FilingQuery, StatusCounts,
+};
 use nencho_tenancy::{Company, Employee, EmployeeNumber};
 
 use super::originals::originals_blocking_approval;
@@ -31,6 +33,8 @@ pub struct DashboardRequest {
     pub shared_claims: bool,
     /// Only declarations awaiting the employee with a deadline of their own (個別の期限).
     pub own_deadlines: bool,
+    /// Only 提出済 declarations with (`true`) or without (`false`) the 一次確認.
+    pub checked: Option<bool>,
     /// The `next` of the previous page.
     pub after: Option<String>,
 }
@@ -49,6 +53,8 @@ pub struct Dashboard {
     pub shared_claims: u64,
     /// Declarations awaiting the employee with a deadline of their own (個別の期限).
     pub own_deadlines: u64,
+    /// 提出済 declarations with the 一次確認 (確認済・承認待ち).
+    pub checked: u64,
     pub page: FilingPage,
 }
 
@@ -79,9 +85,14 @@ pub async fn dashboard(
         awaiting_originals: request.awaiting_originals,
         shared_claims: request.shared_claims,
         own_deadlines: request.own_deadlines,
+        checked: request.checked,
         company_id,
         tax_year,
-        status: request.status,
+        // The 一次確認 is of 提出済 declarations: read those.
+        status: match request.checked {
+            Some(_) => Some(FilingStatus::Submitted),
+            None => request.status,
+        },
         search: request.search.filter(|text| !text.trim().is_empty()),
         department,
         after,
@@ -100,10 +111,20 @@ pub async fn dashboard(
         .store
         .shared_claim_count(tenant, company_id, tax_year, query.department.as_deref())
         .await?;
-    let own_deadlines = context
-        .store
-        .own_deadline_count(tenant, company_id, tax_year, query.department.as_deref())
-        .await?;
+    let marked = async |mark| {
+        context
+            .store
+            .marked_count(
+                tenant,
+                company_id,
+                tax_year,
+                query.department.as_deref(),
+                mark,
+            )
+            .await
+    };
+    let own_deadlines = marked(FilingMark::OwnDeadline).await?;
+    let checked = marked(FilingMark::Checked).await?;
     let periods = context
         .store
         .find_periods(tenant, company_id, tax_year)
@@ -120,6 +141,7 @@ pub async fn dashboard(
     Ok(Dashboard {
         shared_claims,
         own_deadlines,
+        checked,
         company,
         tax_year,
         periods,
@@ -186,9 +208,14 @@ pub async fn progress_page(
         awaiting_originals: request.awaiting_originals,
         shared_claims: request.shared_claims,
         own_deadlines: request.own_deadlines,
+        checked: request.checked,
         company_id,
         tax_year,
-        status: request.status,
+        // The 一次確認 is of 提出済 declarations: read those.
+        status: match request.checked {
+            Some(_) => Some(FilingStatus::Submitted),
+            None => request.status,
+        },
         search: request
             .search
             .clone()
@@ -223,6 +250,8 @@ pub struct FilingReview {
     pub periods: Option<FilingPeriods>,
     /// 担当者メモ, oldest first (staff only).
     pub memos: Vec<nencho_filings::StaffMemo>,
+    /// The company approves only after someone else's 一次確認 ([`super::checks`]).
+    pub check_required: bool,
 }
 
 /// Opens a declaration for review.
@@ -286,7 +315,13 @@ async fn review_of(
     } else {
         Vec::new()
     };
+    let check_required = context
+        .store
+        .find_company(actor.tenant.id, filing.company_id)
+        .await?
+        .is_some_and(|company| company.profile.check_before_approval);
     Ok(FilingReview {
+        check_required,
         claim_checks,
         periods,
         memos,
@@ -395,6 +430,10 @@ enum Refusal {
     /// The company approves only once every certificate's original has arrived; this many have
     /// not.
     OriginalsMissing(usize),
+    /// The company approves only after someone's 一次確認, and there is none.
+    NotChecked,
+    /// The company approves only after someone else's 一次確認, and the approver made it.
+    CheckedBySelf,
 }
 
 impl From<Refusal> for AppError {
@@ -404,14 +443,21 @@ impl From<Refusal> for AppError {
             Refusal::OriginalsMissing(missing) => AppError::Refused(format!(
                 "控除証明書等の原本(または電子データ)がまだ{missing}件届いていないため承認できません(会社の設定)。受領を記録してから承認してください。"
             )),
+            Refusal::NotChecked => AppError::Refused(
+                "担当者の確認(一次確認)が済んでいないため承認できません(会社の設定)。確認済みになってから承認してください。".to_owned(),
+            ),
+            Refusal::CheckedBySelf => AppError::Refused(
+                "ご自身が確認(一次確認)した申告書は承認できません(会社の設定: 二人の目で確認)。別の承認者が承認してください。".to_owned(),
+            ),
         }
     }
 }
 
-/// What keeps a declaration already loaded and checked for scope from being approved: its
-/// problems first, then the company's rule on the originals.
+/// What keeps a declaration already loaded and checked for scope from being approved by
+/// `actor`: its problems first, then the company's rules on the 一次確認 and on the originals.
 async fn approval_refusal(
     context: &AppContext,
+    actor: &CurrentUser,
     filing: &Filing,
     employee: &Employee,
 ) -> Result<Option<Refusal>, AppError> {
@@ -419,7 +465,19 @@ async fn approval_refusal(
     if !problems.is_empty() {
         return Ok(Some(Refusal::Problems(problems)));
     }
-    Ok(originals_blocking_approval(context, filing)
+    let company = context
+        .store
+        .find_company(filing.tenant_id, filing.company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if company.profile.check_before_approval {
+        match filing.checked {
+            None => return Ok(Some(Refusal::NotChecked)),
+            Some(mark) if mark.by == actor.user.id => return Ok(Some(Refusal::CheckedBySelf)),
+            Some(_) => {}
+        }
+    }
+    Ok(originals_blocking_approval(context, &company, filing)
         .await?
         .map(Refusal::OriginalsMissing))
 }
@@ -433,7 +491,7 @@ async fn approve_loaded(
     employee: &Employee,
     expected_version: i64,
 ) -> Result<Filing, AppError> {
-    if let Some(refusal) = approval_refusal(context, filing, employee).await? {
+    if let Some(refusal) = approval_refusal(context, actor, filing, employee).await? {
         return Err(refusal.into());
     }
     approve_unchecked(context, actor, filing, employee, expected_version).await
@@ -481,6 +539,10 @@ pub enum SkipReason {
     /// The company approves only once every certificate's original has arrived, and some have
     /// not.
     OriginalsMissing,
+    /// The company approves only after someone's 一次確認, and there is none.
+    NotChecked,
+    /// The company approves only after someone else's 一次確認, and the reviewer made it.
+    CheckedBySelf,
 }
 
 impl SkipReason {
@@ -491,6 +553,8 @@ impl SkipReason {
             SkipReason::Changed => "他の人が更新しました",
             SkipReason::OutOfScope => "対象外",
             SkipReason::OriginalsMissing => "控除証明書等の原本が届いていません",
+            SkipReason::NotChecked => "担当者の確認(一次確認)が済んでいません",
+            SkipReason::CheckedBySelf => "ご自身が確認した申告書です(別の承認者が承認します)",
         }
     }
 }
@@ -590,10 +654,12 @@ pub async fn approve_many(
             Some(SkipReason::Changed)
         } else if transition(filing.status, &FilingAction::Approve, Actor::Staff).is_err() {
             Some(SkipReason::NotSubmitted)
-        } else if let Some(refusal) = approval_refusal(context, &filing, &employee).await? {
+        } else if let Some(refusal) = approval_refusal(context, actor, &filing, &employee).await? {
             Some(match refusal {
                 Refusal::Problems(_) => SkipReason::HasProblems,
                 Refusal::OriginalsMissing(_) => SkipReason::OriginalsMissing,
+                Refusal::NotChecked => SkipReason::NotChecked,
+                Refusal::CheckedBySelf => SkipReason::CheckedBySelf,
             })
         } else {
             match approve_unchecked(context, actor, &filing, &employee, expected_version).await {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use nencho_app::AppError;
 use nencho_app::authorization::{grants_of, reaches};
+use nencho_app::filings::checks::set_checked;
 use nencho_app::filings::deadlines::set_own_deadline;
 use nencho_app::filings::exclusions::include_filing;
 use nencho_app::filings::review::{
@@ -85,6 +86,48 @@ struct StaffReviewPage {
     /// A memo refused, with why, shown again in the form.
     memo_error: String,
     memo_text: String,
+    check: CheckView,
+}
+
+/// 一次確認 on the review page.
+struct CheckView {
+    /// (when, who) of the mark, while it stands.
+    mark: Option<(String, String)>,
+    /// May mark or unmark (ReturnFilings, a 提出済 declaration).
+    can_set: bool,
+    /// The company approves only after someone else's check.
+    required: bool,
+    /// The viewer made the mark, and the company wants another person to approve.
+    checked_by_viewer: bool,
+}
+
+fn check_view(
+    found: &nencho_app::filings::review::FilingReview,
+    viewer: nencho_kernel::UserId,
+    can_set: bool,
+) -> CheckView {
+    let mark = found.filing.checked;
+    let who = mark.map(|mark| {
+        // The history's name of whoever made the mark (the event written with it).
+        found
+            .history
+            .events
+            .iter()
+            .rev()
+            .find(|event| {
+                event.at == mark.at
+                    && event.action == nencho_filings::FilingAction::Check.japanese_name()
+            })
+            .map_or_else(|| "—".to_owned(), |event| event.actor_name.clone())
+    });
+    CheckView {
+        mark: mark
+            .zip(who)
+            .map(|(mark, who)| (super::views::when(mark.at), who)),
+        can_set,
+        required: found.check_required,
+        checked_by_viewer: found.check_required && mark.is_some_and(|mark| mark.by == viewer),
+    }
 }
 
 /// 個別の提出期限 on the review page: the company's deadline, the employee's own, and the day
@@ -173,6 +216,11 @@ async fn review_page(
             | FilingStatus::Submitted
     );
     let deadline = deadline_view(services, &found, awaited && may(Permission::RequestFilings));
+    let check = check_view(
+        &found,
+        current.user.id,
+        submitted && may(Permission::ReturnFilings),
+    );
     page(
         &StaffReviewPage {
             layout: site.layout().with_user(current),
@@ -254,6 +302,7 @@ async fn review_page(
                 .map(|(error, _)| error.clone())
                 .unwrap_or_default(),
             memo_text: refused_memo.map(|(_, text)| text).unwrap_or_default(),
+            check,
         },
         status,
     )
@@ -328,7 +377,8 @@ fn typed_day(text: &str) -> Result<Option<nencho_kernel::Date>, AppError> {
         })
 }
 
-/// `return`, `approve`, `reopen` (with the comment or reason) or `include` (対象に戻す).
+/// `return`, `approve`, `reopen` (with the comment or reason), `include` (対象に戻す), `deadline`
+/// (個別の提出期限), `check` or `uncheck` (一次確認).
 #[handler]
 pub async fn decide(
     request: &Request,
@@ -372,6 +422,8 @@ pub async fn decide(
         ("approve", _) => approve_filing(app, &current, filing_id, form.version).await,
         ("reopen", _) => reopen_filing(app, &current, filing_id, form.version, form.comment).await,
         ("include", _) => include_filing(app, &current, filing_id, form.version).await,
+        ("check", _) => set_checked(app, &current, filing_id, form.version, true).await,
+        ("uncheck", _) => set_checked(app, &current, filing_id, form.version, false).await,
         _ => return plain_not_found(),
     };
     let back = format!("/admin/filings/{filing_id}");

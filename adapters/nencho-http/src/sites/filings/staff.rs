@@ -69,6 +69,8 @@ struct RowView {
     excludable: bool,
     /// 個別の提出期限 of a declaration still to hand in, as `12/4`.
     own_deadline: Option<String>,
+    /// 提出済 with the 一次確認.
+    checked: bool,
 }
 
 #[derive(Template)]
@@ -97,6 +99,11 @@ struct DashboardPage {
     own_deadlines: u64,
     /// `own` when the list shows only those.
     deadline: &'static str,
+    /// 提出済 with (確認済) and without (未確認) the 一次確認.
+    checked_count: u64,
+    unchecked_count: u64,
+    /// `yes` or `no` when the list shows only those.
+    check: &'static str,
     search: String,
     /// The department asked for (empty: all the user may see).
     department: String,
@@ -121,6 +128,8 @@ pub struct DashboardQuery {
     claims: Option<String>,
     /// `own`: only declarations awaiting the employee with a deadline of their own.
     deadline: Option<String>,
+    /// `yes` / `no`: only 提出済 declarations with / without the 一次確認.
+    checked: Option<String>,
     /// One department only (the 部署別の進捗 page links here).
     department: Option<String>,
     q: Option<String>,
@@ -146,6 +155,15 @@ fn shared_claims(filter: Option<&str>) -> bool {
 
 fn own_deadlines(filter: Option<&str>) -> bool {
     filter == Some("own")
+}
+
+/// The 一次確認 filter asked for, and its code for the links.
+fn checked_filter(filter: Option<&str>) -> (Option<bool>, &'static str) {
+    match filter {
+        Some("yes") => (Some(true), "yes"),
+        Some("no") => (Some(false), "no"),
+        _ => (None, ""),
+    }
 }
 
 pub(super) fn company_and_year(id: &str, year: &str) -> Option<(CompanyId, TaxYear)> {
@@ -182,6 +200,7 @@ pub async fn show_dashboard(
             awaiting_originals: awaiting_originals(query.originals.as_deref()),
             shared_claims: shared_claims(query.claims.as_deref()),
             own_deadlines: own_deadlines(query.deadline.as_deref()),
+            checked: checked_filter(query.checked.as_deref()).0,
             after: query.after.clone(),
         },
     )
@@ -244,6 +263,9 @@ pub async fn show_dashboard(
                 .filter(|filing| filing.status.awaits_employee())
                 .and_then(|filing| filing.own_deadline)
                 .map(|day| format!("{}/{}", u8::from(day.month()), day.day())),
+            checked: row.filing.as_ref().is_some_and(|filing| {
+                filing.status == FilingStatus::Submitted && filing.checked.is_some()
+            }),
             exclusion: row
                 .filing
                 .as_ref()
@@ -296,6 +318,12 @@ pub async fn show_dashboard(
             } else {
                 ""
             },
+            checked_count: board.checked,
+            unchecked_count: board
+                .counts
+                .of(FilingStatus::Submitted)
+                .saturating_sub(board.checked),
+            check: checked_filter(query.checked.as_deref()).1,
             search: query.q.unwrap_or_default(),
             department: asked_department(query.department.as_deref()).unwrap_or_default(),
             rows,
@@ -525,7 +553,7 @@ pub(super) async fn permitted(
 }
 
 /// The progress list's CSV columns, in order. Documented in docs/declarations.md.
-const PROGRESS_HEADER: [&str; 17] = [
+const PROGRESS_HEADER: [&str; 18] = [
     "社員番号",
     "氏名",
     "フリガナ",
@@ -543,6 +571,7 @@ const PROGRESS_HEADER: [&str; 17] = [
     "重複の疑い",
     "直近のコメント",
     "個別の提出期限",
+    "確認済",
 ];
 
 fn progress_cells(row: &FilingRow) -> Vec<String> {
@@ -581,6 +610,7 @@ fn progress_cells(row: &FilingRow) -> Vec<String> {
             .and_then(|filing| filing.own_deadline)
             .map(|day| day.to_string())
             .unwrap_or_default(),
+        flag(filing.is_some_and(|filing| filing.checked.is_some())),
     ]
 }
 
@@ -591,6 +621,7 @@ pub struct ProgressQuery {
     originals: Option<String>,
     claims: Option<String>,
     deadline: Option<String>,
+    checked: Option<String>,
     q: Option<String>,
     encoding: Option<String>,
 }
@@ -619,6 +650,7 @@ pub async fn progress_csv(
         awaiting_originals: awaiting_originals(query.originals.as_deref()),
         shared_claims: shared_claims(query.claims.as_deref()),
         own_deadlines: own_deadlines(query.deadline.as_deref()),
+        checked: checked_filter(query.checked.as_deref()).0,
         after: None,
     };
     // The permission (and the department scope) before anything is streamed.
