@@ -86,6 +86,7 @@ macro_rules! store_contract_tests {
             filing_rows_are_found_by_number_in_one_go,
             an_excluded_declaration_is_kept_counted_and_listed_as_excluded,
             the_progress_list_filters_and_pages_by_employee_number,
+            checked_declarations_are_listed_and_counted_with_their_mark,
             the_ip_allow_list_is_replaced_whole_and_kept_per_tenant,
             access_records_are_stored_in_batches_and_read_back_whole,
             the_access_log_pages_in_time_order_by_cursor_without_overlap,

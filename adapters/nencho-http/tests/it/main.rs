@@ -66,6 +66,7 @@ mod attachments;
 mod audit_log;
 mod authorization_posts;
 mod change_requests;
+mod checks;
 mod claims;
 mod contract_end;
 mod deadlines;

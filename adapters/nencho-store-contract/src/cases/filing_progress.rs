@@ -568,3 +568,128 @@ pub async fn an_excluded_declaration_is_kept_counted_and_listed_as_excluded(stor
         [("0001".to_owned(), FilingStatus::Excluded)]
     );
 }
+
+/// 一次確認: the mark round-trips (inserted in a batch, set and taken off by an update), and the
+/// 提出済 declarations are listed and counted with or without it — current employees only,
+/// by department, never another tenant's.
+pub async fn checked_declarations_are_listed_and_counted_with_their_mark(store: &dyn Store) {
+    use nencho_filings::CheckMark;
+    use nencho_kernel::Clock;
+    use nencho_ports::FilingMark;
+
+    let clock = clock();
+    let (acme, admin, honsha) = tenant_with_company(store, "acme", &clock).await;
+    let (beta, _, beta_honsha) = tenant_with_company(store, "beta", &clock).await;
+    let names = ("山田", "太郎", "ヤマダ", "タロウ");
+    let mut staff = Vec::new();
+    for number in ["0001", "0002", "0003", "0004", "0005"] {
+        staff.push(employee(store, &honsha, number, names, &clock).await);
+    }
+    staff[2].department = Some("営業部".into());
+    store.update_employee(acme.id, &staff[2]).await.unwrap();
+    staff[4].leave_date = Some(date!(2026 - 11 - 15));
+    store.update_employee(acme.id, &staff[4]).await.unwrap();
+    let mark = CheckMark {
+        at: clock.now(),
+        by: admin,
+    };
+    let with = |index: usize, status: FilingStatus, checked: bool| {
+        let mut this = filing(&staff[index], year(2026), status, &clock);
+        this.checked = checked.then_some(mark);
+        this
+    };
+    let filings = [
+        with(0, FilingStatus::Submitted, true),
+        with(1, FilingStatus::Submitted, false),
+        with(2, FilingStatus::Submitted, true),
+        with(3, FilingStatus::Draft, false),
+        with(4, FilingStatus::Submitted, true),
+    ];
+    insert(store, &filings).await;
+    let mut other = filing(
+        &employee(store, &beta_honsha, "0001", names, &clock).await,
+        year(2026),
+        FilingStatus::Submitted,
+        &clock,
+    );
+    other.checked = Some(mark);
+    insert(store, std::slice::from_ref(&other)).await;
+    assert_eq!(
+        store
+            .find_filing(acme.id, filings[0].id)
+            .await
+            .unwrap()
+            .unwrap()
+            .checked,
+        Some(mark),
+        "the mark round-trips"
+    );
+
+    let listed = |checked: bool, department: Option<&str>| {
+        let query = FilingQuery {
+            company_id: honsha.id,
+            tax_year: year(2026),
+            status: Some(FilingStatus::Submitted),
+            search: None,
+            department: department.map(str::to_owned),
+            include_departed: false,
+            awaiting_originals: false,
+            shared_claims: false,
+            own_deadlines: false,
+            checked: Some(checked),
+            after: None,
+            limit: 50,
+        };
+        async move {
+            store
+                .list_filings(acme.id, &query)
+                .await
+                .unwrap()
+                .rows
+                .iter()
+                .map(|row| row.employee.number.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(true, None).await, ["0001", "0003"]);
+    assert_eq!(listed(false, None).await, ["0002"]);
+    assert_eq!(listed(true, Some("営業部")).await, ["0003"]);
+    let count = |tenant, company, department| async move {
+        store
+            .marked_count(tenant, company, year(2026), department, FilingMark::Checked)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count(acme.id, honsha.id, None).await, 2);
+    assert_eq!(count(acme.id, honsha.id, Some("営業部")).await, 1);
+    assert_eq!(count(beta.id, beta_honsha.id, None).await, 1);
+
+    // Checked by an update, and taken off by the next action.
+    let checked = acted(&filings[1], &FilingAction::Check, &clock);
+    let stored_mark = checked.filing.checked;
+    assert!(stored_mark.is_some());
+    store
+        .write_filings(acme.id, &[checked.clone()])
+        .await
+        .unwrap();
+    let found = store
+        .find_filing(acme.id, filings[1].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.checked, stored_mark);
+    assert_eq!(listed(false, None).await, Vec::<String>::new());
+    assert_eq!(count(acme.id, honsha.id, None).await, 3);
+    let unchecked = acted(&found, &FilingAction::Uncheck, &clock);
+    store.write_filings(acme.id, &[unchecked]).await.unwrap();
+    assert_eq!(
+        store
+            .find_filing(acme.id, filings[1].id)
+            .await
+            .unwrap()
+            .unwrap()
+            .checked,
+        None
+    );
+    assert_eq!(listed(false, None).await, ["0002"]);
+}
