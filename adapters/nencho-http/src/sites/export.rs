@@ -383,7 +383,7 @@ const PERIOD_HEADER: [&str; 11] = [
     "通年申告",
     "会社からのご案内",
 ];
-const FILING_HEADER: [&str; 32] = [
+const FILING_HEADER: [&str; 34] = [
     "申告書ID",
     "会社ID",
     "会社名",
@@ -400,6 +400,8 @@ const FILING_HEADER: [&str; 32] = [
     "提出日時",
     "承認日時",
     "個別の提出期限",
+    "一次確認日時",
+    "一次確認者ID",
     "更新日時",
     "版",
     "スキーマバージョン",
@@ -889,6 +891,11 @@ fn filing_line(out: &mut String, company: &Company, exported: &ExportedFiling) {
         optional_time(filing.submitted_at),
         optional_time(filing.approved_at),
         filing.own_deadline.map(date_text).unwrap_or_default(),
+        optional_time(filing.checked.map(|mark| mark.at)),
+        filing
+            .checked
+            .map(|mark| mark.by.to_string())
+            .unwrap_or_default(),
         time_text(filing.updated_at),
         filing.version.to_string(),
         filing.document.schema_version.to_string(),
@@ -1507,7 +1514,7 @@ fn readme(export: &FullExport, encoding: CsvEncoding, rows: &RowCounts, replaced
          \r\n\
          ■ filings.csv（申告書、{filings}件）\r\n\
          申告書ID, 会社ID, 会社名, 従業員ID, 社員番号, 氏名, 年分（西暦）, 状態（未依頼／依頼中／入力中／提出済／差戻し／承認済）, 状態コード（not_requested／requested／draft／submitted／returned／approved）, \
-         代理入力（はい／いいえ）, 再年調（はい／いいえ）, 最新のコメント（差戻しコメントまたは再年調の理由）, 依頼日時, 提出日時, 承認日時, 個別の提出期限（この従業員だけ延長した期限、なければ空欄）, 更新日時, 版（更新のたびに増える番号）, スキーマバージョン（申告内容の形式）, \
+         代理入力（はい／いいえ）, 再年調（はい／いいえ）, 最新のコメント（差戻しコメントまたは再年調の理由）, 依頼日時, 提出日時, 承認日時, 個別の提出期限（この従業員だけ延長した期限、なければ空欄）, 一次確認日時（提出済で担当者が確認済みにした日時、なければ空欄）, 一次確認者ID（確認したユーザーのユーザーID）, 更新日時, 版（更新のたびに増える番号）, スキーマバージョン（申告内容の形式）, \
          給与所得控除後の給与等の金額, 社会保険料控除, 小規模企業共済等掛金控除, 生命保険料控除, 地震保険料控除, 配偶者（特別）控除, 特定親族特別控除, 扶養控除・障害者控除等（扶養控除・障害者控除・寡婦控除・ひとり親控除・勤労学生控除の合計）, 基礎控除, 所得控除の合計, 住宅借入金等特別控除額, \
          控除額を計算できない理由, 申告内容（JSON）\r\n\
          金額は円単位の整数（桁区切りなし）で、申告内容から計算した見込みの額です（給与の収入金額は本人の見積額、源泉徴収された社会保険料は含みません）。計算できない場合は金額が空欄になり、その理由が入ります。\r\n\

@@ -139,8 +139,8 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(
-        csv.lines().skip(1).all(|line| line.ends_with(",1,")),
-        "the 重複の疑い column before the empty comment: {csv}"
+        csv.lines().skip(1).all(|line| line.ends_with(",1,,,0")),
+        "the 重複の疑い column before the empty comment, own deadline, and the 一次確認: {csv}"
     );
 
     // The declaration's page names the other one and links it; what was typed is escaped.

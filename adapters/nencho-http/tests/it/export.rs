@@ -447,7 +447,7 @@ fn records(text: &str) -> Vec<Vec<String>> {
 }
 
 const PERIOD_HEADER: &str = "会社ID,会社名,年分,年末調整期間の開始日,年末調整期間の終了日,提出期間の開始日,提出期間の終了日,再提出期間の開始日,再提出期間の終了日,通年申告,会社からのご案内";
-const FILING_HEADER: &str = "申告書ID,会社ID,会社名,従業員ID,社員番号,氏名,年分,状態,状態コード,代理入力,再年調,最新のコメント,依頼日時,提出日時,承認日時,個別の提出期限,更新日時,版,スキーマバージョン,給与所得控除後の給与等の金額,社会保険料控除,小規模企業共済等掛金控除,生命保険料控除,地震保険料控除,配偶者（特別）控除,特定親族特別控除,扶養控除・障害者控除等,基礎控除,所得控除の合計,住宅借入金等特別控除額,控除額を計算できない理由,申告内容（JSON）";
+const FILING_HEADER: &str = "申告書ID,会社ID,会社名,従業員ID,社員番号,氏名,年分,状態,状態コード,代理入力,再年調,最新のコメント,依頼日時,提出日時,承認日時,個別の提出期限,一次確認日時,一次確認者ID,更新日時,版,スキーマバージョン,給与所得控除後の給与等の金額,社会保険料控除,小規模企業共済等掛金控除,生命保険料控除,地震保険料控除,配偶者（特別）控除,特定親族特別控除,扶養控除・障害者控除等,基礎控除,所得控除の合計,住宅借入金等特別控除額,控除額を計算できない理由,申告内容（JSON）";
 const VALUE_HEADER: &str = "申告書ID,会社ID,社員番号,氏名,年分,項目パス,項目名,値";
 const EVENT_HEADER: &str = "申告書ID,会社ID,社員番号,年分,日時,操作者ID,操作者,操作,変更前の状態,変更後の状態,コメント,代理入力";
 const CHANGE_HEADER: &str =
@@ -657,6 +657,10 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
     submitted.last_comment = Some("保険料を,確認して\nください".into());
     submitted.requested_at = Some(now);
     submitted.submitted_at = Some(now);
+    submitted.checked = Some(nencho_filings::CheckMark {
+        at: now,
+        by: admin_user.id,
+    });
     submitted.version = 1;
     let event = FilingEvent {
         at: now,
@@ -849,6 +853,11 @@ async fn declarations_are_exported_with_their_periods_values_and_history(store: 
     assert!(row[column("依頼日時")].len() == "2026-11-25 09:30:00".len());
     assert!(row[column("承認日時")].is_empty());
     assert!(row[column("個別の提出期限")].is_empty());
+    assert_eq!(
+        row[column("一次確認日時")].len(),
+        "2026-11-25 09:30:00".len()
+    );
+    assert_eq!(row[column("一次確認者ID")], admin_user.id.to_string());
     assert_eq!(row[column("版")], "1");
     assert_eq!(row[column("スキーマバージョン")], "1");
     let computed = compute(&submitted.document, submitted.tax_year).unwrap();
