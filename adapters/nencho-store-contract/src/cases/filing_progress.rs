@@ -669,7 +669,7 @@ pub async fn checked_declarations_are_listed_and_counted_with_their_mark(store: 
     let stored_mark = checked.filing.checked;
     assert!(stored_mark.is_some());
     store
-        .write_filings(acme.id, &[checked.clone()])
+        .write_filings(acme.id, std::slice::from_ref(&checked))
         .await
         .unwrap();
     let found = store
