@@ -3,8 +3,6 @@
 //! employees without an e-mail address (ID-6). Shown with the passwords, on the same page that
 //! shows them once; printing it prints the sheets alone, one per page.
 
-use poem::{IntoResponse, Response, handler};
-
 use super::context::Site;
 
 /// One sheet.
@@ -44,14 +42,4 @@ impl LoginNotices {
             cards,
         }
     }
-}
-
-/// The script behind 「印刷する」 buttons (`data-print`): the page's own print, which the print
-/// style sheet narrows to the sheets.
-#[handler]
-pub fn print_script() -> Response {
-    include_str!("../../static/print.js")
-        .with_content_type("application/javascript; charset=utf-8")
-        .with_header(poem::http::header::CACHE_CONTROL, "public, max-age=3600")
-        .into_response()
 }

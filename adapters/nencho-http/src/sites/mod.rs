@@ -20,6 +20,7 @@ mod login_notices;
 mod passwords;
 mod render;
 mod roles;
+mod scripts;
 mod second_factor;
 mod sign_in;
 mod site_access;
@@ -131,7 +132,7 @@ pub fn routes() -> Route {
             get(site_access::form).post(site_access::save),
         )
         .at("/admin/users", get(admin::users))
-        .at("/static/print.js", get(login_notices::print_script))
+        .at("/static/:name", get(scripts::script))
         .at("/admin/audit-log", get(audit_log::show))
         .at("/admin/audit-log.csv", get(audit_log::download))
         .at(

@@ -160,6 +160,39 @@ async fn a_declaration_is_checked_by_one_person_and_approved_by_another(store: A
         page.contains(r#"<input type="hidden" name="checked" value="yes">"#),
         "{page}"
     );
+    // The header box that selects the page for 一括承認 comes with its script (hidden without).
+    assert!(
+        page.contains(
+            r#"id="select-all" aria-label="このページの承認できる申告書をすべて選択" hidden>"#
+        ) && page.contains(r#"<script src="/static/dashboard.js" defer></script>"#),
+        "{page}"
+    );
+    for (path, found) in [
+        ("/static/dashboard.js", true),
+        ("/static/nothing.js", false),
+    ] {
+        let answer = approver
+            .client
+            .get(path)
+            .header("host", "acme.localhost:8080")
+            .send()
+            .await;
+        if found {
+            answer.assert_status_is_ok();
+            answer.assert_content_type("application/javascript; charset=utf-8");
+            assert!(
+                answer
+                    .0
+                    .into_body()
+                    .into_string()
+                    .await
+                    .unwrap()
+                    .contains("select-all")
+            );
+        } else {
+            answer.assert_status(StatusCode::NOT_FOUND);
+        }
+    }
 
     // The 担当者 takes it back and the 承認者 checks it: their own check lets them not approve.
     let (status, page, _) = clerk

@@ -8,7 +8,8 @@
 //! returns the declaration with a comment, which reaches the
 //! employee by mail and on the page; the employee fixes a premium and submits again; the 承認者
 //! sees the history and the changed value, records the certificates' paper originals as received
-//! (the dashboard's 原本未着 count goes from 1 to 0) and approves; the payroll export holds the employee's
+//! (the dashboard's 原本未着 count goes from 1 to 0), marks it 確認済み and approves it from the
+//! dashboard filtered on 確認済 with the select-all box; the payroll export holds the employee's
 //! row with the deductions this test computes on its own from the NTA rules; the employee
 //! consents to electronic delivery, the ADMIN issues the 源泉徴収票 from the payroll totals, and
 //! the employee is told by mail and finds it on their page.
@@ -671,10 +672,44 @@ async fn journey(browser: Browser, database_url: Option<&str>) {
             )
             .await;
     }
-    browser.click("#approve-filing").await;
-    wait_for_status(&browser, "approved", "承認済").await;
+    // Marked 確認済み (一次確認), then approved from the dashboard filtered on 確認済: the
+    // header box selects the page (dashboard.js) and one click approves it.
+    browser.click("#check-filing").await;
+    browser.wait_for("#check-mark").await;
+    browser
+        .goto(&format!("{site}{dashboard}?checked=yes"))
+        .await;
+    let checked = browser.wait_for("#checked-count").await;
+    let count = browser.text_of(&checked).await;
+    if count != "1" {
+        browser
+            .fail(&format!("the dashboard should count one 確認済: {count}"))
+            .await;
+    }
+    browser.click("#select-all").await;
+    let selected = browser
+        .find_all(r#"input[name="selected"]:checked"#)
+        .await
+        .len();
+    if selected != 1 {
+        browser
+            .fail(&format!(
+                "the header box should select the page's declaration: {selected}"
+            ))
+            .await;
+    }
+    browser.click("#approve-selected").await;
+    let approved = browser.wait_for("#approved-count").await;
+    let approved = browser.text_of(&approved).await;
+    if !approved.contains("1件を承認しました") {
+        browser
+            .fail(&format!("the bulk approval should approve it: {approved}"))
+            .await;
+    }
     browser.goto(&format!("{site}{dashboard}")).await;
     expect_awaiting_originals(&browser, "0").await;
+    open_review(&browser, EMPLOYEE_NUMBER).await;
+    wait_for_status(&browser, "approved", "承認済").await;
     log_out(&browser, &site).await;
 
     // 7. The ADMIN applies the employee's change of address (the employee is told by mail),

@@ -23,8 +23,7 @@ mod staff;
 mod views;
 mod words;
 
-use poem::http::header;
-use poem::{IntoResponse, Response, Route, get, handler, post};
+use poem::{Route, get, post};
 
 /// The tax year of a URL's `{year}`; `None` (answered as not found) when it is not one.
 fn year_of(text: &str) -> Option<nencho_kernel::TaxYear> {
@@ -187,13 +186,4 @@ pub fn routes(route: Route) -> Route {
         .at("/admin/filings/:id", get(review::show))
         .at("/admin/filings/:id/print.pdf", get(print::reviewed_pdf))
         .at("/admin/filings/:id/:decision", post(review::decide))
-        .at("/static/filing.js", get(script))
-}
-
-#[handler]
-fn script() -> Response {
-    include_str!("../../../static/filing.js")
-        .with_content_type("application/javascript; charset=utf-8")
-        .with_header(header::CACHE_CONTROL, "public, max-age=3600")
-        .into_response()
 }
