@@ -11,7 +11,8 @@ use crate::{RowReader, corrupt};
 /// the rows.
 pub const AWAITING_REVIEW: &str = "SELECT f.company_id, e.department, count(*) AS awaiting, \
      sum(CASE WHEN ($3 IS NULL OR f.submitted_at > $3) AND f.submitted_at <= $4 \
-     THEN 1 ELSE 0 END) AS new \
+     THEN 1 ELSE 0 END) AS new, \
+     sum(CASE WHEN f.checked_at IS NOT NULL THEN 1 ELSE 0 END) AS checked \
      FROM filings f JOIN employees e ON e.tenant_id = f.tenant_id AND e.id = f.employee_id \
      WHERE f.tenant_id = $1 AND f.tax_year = $2 AND f.status = 'submitted' \
      AND e.leave_date IS NULL \
@@ -44,6 +45,7 @@ pub fn awaiting_review(row: &impl RowReader) -> Result<AwaitingReview, StoreErro
         department: row.optional_text("department")?,
         awaiting: count("awaiting")?,
         new: count("new")?,
+        checked: count("checked")?,
     })
 }
 

@@ -14,6 +14,8 @@ pub struct AwaitingReview {
     pub awaiting: u64,
     /// Of them, submitted in the window asked about.
     pub new: u64,
+    /// Of them, with the 一次確認 (確認済, waiting for the 承認者).
+    pub checked: u64,
 }
 
 /// The last 提出状況のお知らせ sent for a contract.

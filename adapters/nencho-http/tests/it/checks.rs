@@ -11,21 +11,9 @@ use nencho_filings::FilingStatus;
 use nencho_ports::Store;
 use poem::http::StatusCode;
 
-use crate::filings::{QUESTIONS, hidden, save_step, world};
+use crate::filings::{QUESTIONS, count_in, hidden, save_step, world};
 
 on_both_stores!(a_declaration_is_checked_by_one_person_and_approved_by_another);
-
-/// The number in the `<span id="{id}">` of `page`.
-fn count(page: &str, id: &str) -> u64 {
-    let marker = format!(r#"<span id="{id}">"#);
-    let start = page.find(&marker).expect("the count") + marker.len();
-    page[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
-}
 
 async fn a_declaration_is_checked_by_one_person_and_approved_by_another(store: Arc<dyn Store>) {
     let mut world = world(&store).await;
@@ -107,8 +95,8 @@ async fn a_declaration_is_checked_by_one_person_and_approved_by_another(store: A
     let (_, page, _) = approver.get(&format!("{dashboard}?checked=no")).await;
     assert_eq!(
         (
-            count(&page, "checked-count"),
-            count(&page, "unchecked-count")
+            count_in(&page, "checked-count"),
+            count_in(&page, "unchecked-count")
         ),
         (0, 1),
         "{page}"
@@ -146,8 +134,8 @@ async fn a_declaration_is_checked_by_one_person_and_approved_by_another(store: A
     let (_, page, _) = approver.get(&format!("{dashboard}?checked=yes")).await;
     assert_eq!(
         (
-            count(&page, "checked-count"),
-            count(&page, "unchecked-count")
+            count_in(&page, "checked-count"),
+            count_in(&page, "unchecked-count")
         ),
         (1, 0),
         "{page}"

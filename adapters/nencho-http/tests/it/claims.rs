@@ -13,24 +13,12 @@ use nencho_tenancy::Employee;
 use poem::http::StatusCode;
 use time::macros::date;
 
-use crate::filings::{employee_of, world};
+use crate::filings::{count_in, employee_of, world};
 
 on_both_stores!(
     a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only,
     a_child_both_declare_for_next_year_only_is_flagged_as_next_year_s,
 );
-
-/// The number in `<span id="{id}">N</span>` on `page`.
-fn count(page: &str, id: &str) -> u64 {
-    let marker = format!(r#"<span id="{id}">"#);
-    let start = page.find(&marker).expect("the count") + marker.len();
-    page[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
-}
 
 /// A submitted declaration of `employee` claiming the child `child` (born 2015-04-01).
 fn declaring(employee: &Employee, year: nencho_kernel::TaxYear, child: &str) -> Filing {
@@ -121,7 +109,7 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     );
     let (status, page, _) = world.admin.get(&dashboard).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(count(&page, "shared-claims-count"), 2, "{page}");
+    assert_eq!(count_in(&page, "shared-claims-count"), 2, "{page}");
     let (_, page, _) = world.admin.get(&format!("{dashboard}?claims=shared")).await;
     assert!(page.contains(r#"<td class="number">E0001</td>"#), "{page}");
     assert!(page.contains(r#"<td class="number">E0002</td>"#), "{page}");
@@ -221,7 +209,7 @@ async fn a_child_declared_by_two_employees_is_flagged_for_the_reviewers_only(
     let_go.version = theirs.version + 1;
     crate::filings::put_filing(store.as_ref(), &let_go, theirs.version).await;
     let (_, page, _) = world.admin.get(&dashboard).await;
-    assert_eq!(count(&page, "shared-claims-count"), 0, "{page}");
+    assert_eq!(count_in(&page, "shared-claims-count"), 0, "{page}");
     let (_, page, _) = world
         .admin
         .get(&format!("/admin/filings/{}", mine.id))
@@ -274,7 +262,7 @@ async fn a_child_both_declare_for_next_year_only_is_flagged_as_next_year_s(store
         year.year()
     );
     let (_, page, _) = world.admin.get(&dashboard).await;
-    assert_eq!(count(&page, "shared-claims-count"), 2, "{page}");
+    assert_eq!(count_in(&page, "shared-claims-count"), 2, "{page}");
     let (status, page, _) = world
         .admin
         .get(&format!("/admin/filings/{}", mine.id))

@@ -217,6 +217,18 @@ impl<E: poem::Endpoint> World<E> {
     }
 }
 
+/// The number in the `<span id="{id}">` of `page` (a dashboard's count).
+pub(crate) fn count_in(page: &str, id: &str) -> u64 {
+    let marker = format!(r#"<span id="{id}">"#);
+    let start = page.find(&marker).expect("the count") + marker.len();
+    page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
 /// Stores `filing` as it is (at `expected_version` before it), without history or mail: a
 /// test's starting point.
 pub(crate) async fn put_filing(store: &dyn Store, filing: &Filing, expected_version: i64) {

@@ -11,20 +11,15 @@ use nencho_kernel::EmailAddress;
 use nencho_ports::Store;
 use poem::http::StatusCode;
 
-use crate::filings::{QUESTIONS, borrowed, hidden, policies, redirected_to, save_step, world};
+use crate::filings::{
+    QUESTIONS, borrowed, count_in, hidden, policies, redirected_to, save_step, world,
+};
 
 on_both_stores!(an_original_is_received_counted_and_withdrawn);
 
 /// The dashboard's 原本未着 count on `page`.
 fn awaiting(page: &str) -> u64 {
-    let marker = r#"<span id="originals-pending-count">"#;
-    let start = page.find(marker).expect("the 原本未着 count") + marker.len();
-    page[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
+    count_in(page, "originals-pending-count")
 }
 
 async fn an_original_is_received_counted_and_withdrawn(store: Arc<dyn Store>) {

@@ -52,7 +52,7 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
     store: &dyn Store,
 ) {
     let clock = clock();
-    let (acme, _, honsha) = tenant_with_company(store, "acme", &clock).await;
+    let (acme, admin, honsha) = tenant_with_company(store, "acme", &clock).await;
     let shisha = company(store, &acme, "支社", &clock).await;
     let earlier = clock.now();
     clock.advance(time::Duration::hours(1));
@@ -71,7 +71,14 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
     let branch = in_department(store, &shisha, "0001", None, &clock).await;
     let submitted = FilingStatus::Submitted;
     filed(store, &sales_1, 2026, submitted, earlier, &clock).await;
-    filed(store, &sales_2, 2026, submitted, later, &clock).await;
+    // 0002's is checked (一次確認).
+    let mut checked = filing(&sales_2, year(2026), submitted, &clock);
+    checked.submitted_at = Some(later);
+    checked.checked = Some(nencho_filings::CheckMark {
+        at: later,
+        by: admin,
+    });
+    insert(store, &[checked]).await;
     filed(store, &general, 2026, submitted, later, &clock).await;
     filed(store, &nowhere, 2026, submitted, earlier, &clock).await;
     filed(
@@ -92,17 +99,19 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
     filed(store, &stranger, 2026, submitted, later, &clock).await;
 
     let now = clock.now();
-    let group = |company: &Company, department: Option<&str>, awaiting, new| AwaitingReview {
-        company_id: company.id,
-        department: department.map(str::to_owned),
-        awaiting,
-        new,
-    };
+    let group =
+        |company: &Company, department: Option<&str>, awaiting, new, checked| AwaitingReview {
+            company_id: company.id,
+            department: department.map(str::to_owned),
+            awaiting,
+            new,
+            checked,
+        };
     let mut expected = vec![
-        group(&honsha, Some("営業部"), 2, 1),
-        group(&honsha, Some("総務部"), 1, 1),
-        group(&honsha, None, 1, 0),
-        group(&shisha, None, 1, 1),
+        group(&honsha, Some("営業部"), 2, 1, 1),
+        group(&honsha, Some("総務部"), 1, 1, 0),
+        group(&honsha, None, 1, 0, 0),
+        group(&shisha, None, 1, 1, 0),
     ];
     // Companies in id order (the order the store gives them), departments within each.
     expected.sort_by_key(|group| group.company_id != honsha.id.min(shisha.id));
@@ -112,7 +121,7 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
             .await
             .unwrap(),
         expected,
-        "提出済 of current employees only; new = submitted after `since`"
+        "提出済 of current employees only; new = submitted after `since`; checked = with the 一次確認"
     );
     let everything: Vec<(u64, u64)> = store
         .awaiting_review(acme.id, year(2026), None, now)
@@ -160,7 +169,7 @@ pub async fn declarations_awaiting_review_are_counted_by_company_and_department_
             .awaiting_review(acme.id, year(2025), None, now)
             .await
             .unwrap(),
-        [group(&honsha, Some("営業部"), 1, 1)]
+        [group(&honsha, Some("営業部"), 1, 1, 0)]
     );
 }
 

@@ -106,6 +106,30 @@ pub(super) async fn employee(
     employee
 }
 
+/// The company's 2026 periods: the filing period 11/10〜11/30 in an adjustment to 1/31.
+async fn filing_in_november(
+    context: &nencho_app::AppContext,
+    admin: &CurrentUser,
+    company: &Company,
+) {
+    set_periods(
+        context,
+        admin,
+        company.id,
+        TaxYear::new(2026).unwrap(),
+        PeriodsInput {
+            adjustment_start: date!(2026 - 11 - 01),
+            adjustment_end: date!(2027 - 01 - 31),
+            filing_start: date!(2026 - 11 - 10),
+            filing_end: date!(2026 - 11 - 30),
+            refiling: None,
+            year_round_changes: false,
+        },
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline() {
     let working_dir = tempfile::tempdir().unwrap();
@@ -128,22 +152,7 @@ async fn unsubmitted_employees_are_reminded_once_three_days_before_the_deadline(
     employee(&context, &company, "0003", Some("jiro@acme.example")).await;
     employee(&context, &company, "0004", None).await;
     let year = TaxYear::new(2026).unwrap();
-    set_periods(
-        &context,
-        &admin,
-        company.id,
-        year,
-        PeriodsInput {
-            adjustment_start: date!(2026 - 11 - 01),
-            adjustment_end: date!(2027 - 01 - 31),
-            filing_start: date!(2026 - 11 - 10),
-            filing_end: date!(2026 - 11 - 30),
-            refiling: None,
-            year_round_changes: false,
-        },
-    )
-    .await
-    .unwrap();
+    filing_in_november(&context, &admin, &company).await;
     request_filings(&context, &admin, company.id, year, Recipients::Everyone)
         .await
         .unwrap();
@@ -235,22 +244,7 @@ async fn a_company_that_turned_automatic_reminders_off_gets_none() {
     store.insert_company(tenant.id, &company).await.unwrap();
     employee(&context, &company, "0001", Some("taro@acme.example")).await;
     let year = TaxYear::new(2026).unwrap();
-    set_periods(
-        &context,
-        &admin,
-        company.id,
-        year,
-        PeriodsInput {
-            adjustment_start: date!(2026 - 11 - 01),
-            adjustment_end: date!(2027 - 01 - 31),
-            filing_start: date!(2026 - 11 - 10),
-            filing_end: date!(2026 - 11 - 30),
-            refiling: None,
-            year_round_changes: false,
-        },
-    )
-    .await
-    .unwrap();
+    filing_in_november(&context, &admin, &company).await;
     request_filings(&context, &admin, company.id, year, Recipients::Everyone)
         .await
         .unwrap();
@@ -346,22 +340,7 @@ async fn an_employee_given_a_later_deadline_is_reminded_toward_it_instead() {
     employee(&context, &company, "0001", Some("taro@acme.example")).await;
     let late = employee(&context, &company, "0002", Some("hanako@acme.example")).await;
     let year = TaxYear::new(2026).unwrap();
-    set_periods(
-        &context,
-        &admin,
-        company.id,
-        year,
-        PeriodsInput {
-            adjustment_start: date!(2026 - 11 - 01),
-            adjustment_end: date!(2027 - 01 - 31),
-            filing_start: date!(2026 - 11 - 10),
-            filing_end: date!(2026 - 11 - 30),
-            refiling: None,
-            year_round_changes: false,
-        },
-    )
-    .await
-    .unwrap();
+    filing_in_november(&context, &admin, &company).await;
     request_filings(&context, &admin, company.id, year, Recipients::Everyone)
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! who gets which counts (each reviewer's own scope), once per business day, only when something
 //! new was submitted, never naming an employee, and not for those who turned it off.
 
+use nencho_app::filings::checks::set_checked;
 use nencho_app::filings::review_digest::set_review_digest;
 use nencho_app::sign_in::CurrentUser;
 use nencho_filings::FilingStatus;
@@ -258,6 +259,11 @@ async fn each_reviewer_gets_the_new_submissions_of_their_scope_once_a_business_d
         "no employee is named: {}",
         admin.body
     );
+    assert!(
+        !admin.body.contains("うち確認済"),
+        "nothing checked yet: {}",
+        admin.body
+    );
     let clerk_mail = &mails[1];
     assert!(clerk_mail.body.contains("株式会社ビー") && !clerk_mail.body.contains("株式会社エー"));
     let sales_mail = &mails[2];
@@ -296,8 +302,18 @@ async fn each_reviewer_gets_the_new_submissions_of_their_scope_once_a_business_d
         "{quiet_day:?}"
     );
 
-    // Fri 12:00 JST one more in 総務部; Saturday has no digest; Monday 11-30 has it, since Friday's.
+    // Fri 12:00 JST one more in 総務部, and the ADMIN checks 営業部's (一次確認); Saturday has
+    // no digest; Monday 11-30 has it, since Friday's.
     set_clock(&world.clock, datetime!(2026-11-27 03:00 UTC));
+    let sold = world
+        .store
+        .find_filing_of(world.tenant.id, salesperson.id, TaxYear::new(2026).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    set_checked(&world.context, &world.admin, sold.id, sold.version, true)
+        .await
+        .unwrap();
     let late = in_department(&world, &alpha, "0003", "総務部").await;
     submit(&world, &late).await;
     set_clock(&world.clock, datetime!(2026-11-28 01:00 UTC));
@@ -327,6 +343,14 @@ async fn each_reviewer_gets_the_new_submissions_of_their_scope_once_a_business_d
             .body
             .contains("■ 株式会社エー\n  新しい提出: 1件 / 確認待ち(提出済): 3件"),
         "{}",
+        monday_mail.body
+    );
+    assert!(
+        monday_mail.body.contains(&format!(
+            "  うち確認済(承認待ち): 1件\n  http://acme.localhost:8080/admin/companies/{}/filings/2026?checked=yes\n",
+            alpha.id
+        )),
+        "the checked ones, for the approver: {}",
         monday_mail.body
     );
     assert_eq!(mails.len(), 4);

@@ -476,11 +476,14 @@ pub(crate) struct CompanyWaiting {
     pub awaiting: u64,
     /// Of them, submitted since the last digest.
     pub new: u64,
+    /// Of them, with the 一次確認 (ready for the 承認者).
+    pub checked: u64,
 }
 
 /// 提出状況のお知らせ to one reviewer: per company of their scope, the declarations submitted
 /// since the last digest (`since`; the first digest counts everything waiting) and those waiting,
-/// with the dashboard filtered on 提出済. No employee is named.
+/// with the dashboard filtered on 提出済 — and of those, the ones checked (一次確認) with the
+/// dashboard filtered on 確認済. No employee is named.
 pub(crate) fn review_digest(
     context: &AppContext,
     tenant: &Tenant,
@@ -504,12 +507,21 @@ pub(crate) fn review_digest(
     let companies: String = lines
         .iter()
         .map(|line| {
+            let dashboard = format!("{site}/admin/companies/{}/filings/{year}", line.company_id);
+            // The 一次確認's count and list, for the 承認者 approving what the 担当者 checked.
+            let checked = if line.checked > 0 {
+                format!(
+                    "  うち確認済(承認待ち): {}件\n  {dashboard}?checked=yes\n",
+                    line.checked
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "■ {name}\n  新しい提出: {new}件 / 確認待ち(提出済): {awaiting}件\n  {site}/admin/companies/{id}/filings/{year}?status=submitted\n",
+                "■ {name}\n  新しい提出: {new}件 / 確認待ち(提出済): {awaiting}件\n  {dashboard}?status=submitted\n{checked}",
                 name = line.name,
                 new = line.new,
                 awaiting = line.awaiting,
-                id = line.company_id,
             )
         })
         .collect();

@@ -206,20 +206,25 @@ fn in_scope(
     companies
         .iter()
         .filter_map(|company| {
-            let (awaiting, new) = waiting
+            let (awaiting, new, checked) = waiting
                 .iter()
                 .filter(|group| {
                     group.company_id == company.id
                         && grants.allows(REVIEWING, company.id, group.department.as_deref())
                 })
-                .fold((0, 0), |(awaiting, new), group| {
-                    (awaiting + group.awaiting, new + group.new)
+                .fold((0, 0, 0), |(awaiting, new, checked), group| {
+                    (
+                        awaiting + group.awaiting,
+                        new + group.new,
+                        checked + group.checked,
+                    )
                 });
             (awaiting > 0).then(|| CompanyWaiting {
                 company_id: company.id,
                 name: company.name.as_str().to_owned(),
                 awaiting,
                 new,
+                checked,
             })
         })
         .collect()
@@ -287,6 +292,7 @@ mod tests {
             department: department.map(str::to_owned),
             awaiting,
             new,
+            checked: awaiting / 2,
         }
     }
 
@@ -345,9 +351,9 @@ mod tests {
         assert_eq!(
             lines
                 .iter()
-                .map(|line| (line.awaiting, line.new))
+                .map(|line| (line.awaiting, line.new, line.checked))
                 .collect::<Vec<_>>(),
-            [(3, 1)],
+            [(3, 1, 1)],
             "employees without a department are the whole company's"
         );
     }
