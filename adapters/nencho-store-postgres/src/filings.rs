@@ -498,7 +498,7 @@ impl FilingStore for PgStore {
         department: Option<&'a str>,
         mark: FilingMark,
     ) -> Result<u64, StoreError> {
-        let text = filing_rows::marked_count(mark, department.is_some());
+        let text = filing_rows::marked_count(mark, department.is_some(), false);
         let mut query = sqlx::query_scalar::<_, i64>(text)
             .bind(tenant_id.as_uuid())
             .bind(company_id.as_uuid())

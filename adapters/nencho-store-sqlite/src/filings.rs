@@ -73,8 +73,10 @@ macro_rules! list_filings {
     };
     // Only the declarations awaiting the employee with a deadline of their own (`$14`): few,
     // read from the partial index `filings_with_own_deadline` the same way.
+    // The index is named: without statistics the planner prefers `filings_by_status` and walks
+    // every 依頼中 declaration (see `filing_rows::marked_count`).
     (own, $department:literal) => {
-        list_filings!(@ "FROM filings f CROSS JOIN employees e \
+        list_filings!(@ "FROM filings f INDEXED BY filings_with_own_deadline CROSS JOIN employees e \
           WHERE f.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
           AND f.own_deadline IS NOT NULL AND f.status IN ('requested', 'draft', 'returned') \
           AND e.tenant_id = f.tenant_id AND e.id = f.employee_id AND ", $department)
@@ -502,7 +504,7 @@ impl FilingStore for SqliteStore {
         department: Option<&'a str>,
         mark: FilingMark,
     ) -> Result<u64, StoreError> {
-        let text = filing_rows::marked_count(mark, department.is_some());
+        let text = filing_rows::marked_count(mark, department.is_some(), true);
         let mut query = sqlx::query_scalar(text)
             .bind(tenant_id.as_uuid())
             .bind(company_id.as_uuid())

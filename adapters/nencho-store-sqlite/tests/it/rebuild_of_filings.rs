@@ -225,8 +225,12 @@ async fn declarations_and_what_refers_to_them_survive_the_rebuild_of_filings() {
         assert_eq!(integrity, "ok");
         assert!(filings_table(&mut connection).await.contains("'excluded'"));
         // Every index of 0025 as it was; later migrations add their own (0029:
-        // filings_submitted, 0034: filings_with_own_deadline).
-        let later = ["filings_submitted", "filings_with_own_deadline"];
+        // filings_submitted, 0034: filings_with_own_deadline, 0035: filings_checked).
+        let later = [
+            "filings_submitted",
+            "filings_with_own_deadline",
+            "filings_checked",
+        ];
         let after: Vec<_> = indexes_of_filings(&mut connection)
             .await
             .into_iter()
