@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use nencho_kernel::{CompanyId, Date, FilingId, OffsetDateTime, TaxYear, TenantId};
 use nencho_ports::{OutboxMessage, ReminderStore, StoreError};
-use nencho_store_sql::{RowReader, store_error};
+use nencho_store_sql::reminders as sql;
+use nencho_store_sql::store_error;
 use sqlx::Row;
 
 use crate::PgStore;
@@ -65,26 +66,14 @@ impl ReminderStore for PgStore {
         company_id: CompanyId,
         tax_year: TaxYear,
     ) -> Result<Vec<(FilingId, Date)>, StoreError> {
-        let query = sqlx::query(
-            "SELECT r.filing_id, max(r.reminder_day) AS reminder_day \
-             FROM own_deadline_reminders r JOIN filings f \
-             ON f.tenant_id = r.tenant_id AND f.id = r.filing_id \
-             WHERE r.tenant_id = $1 AND f.company_id = $2 AND f.tax_year = $3 \
-             GROUP BY r.filing_id",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(company_id.as_uuid())
-        .bind(tax_year.year());
+        let query = sqlx::query(sql::OWN_REMINDERS_SENT)
+            .bind(tenant_id.as_uuid())
+            .bind(company_id.as_uuid())
+            .bind(tax_year.year());
         self.fetch_all_scoped(tenant_id, query)
             .await?
             .iter()
-            .map(|row| {
-                Ok((
-                    FilingId::from_uuid(row.uuid("filing_id")?),
-                    row.try_get::<Date, _>("reminder_day")
-                        .map_err(store_error)?,
-                ))
-            })
+            .map(sql::own_reminder_sent)
             .collect()
     }
 
@@ -101,18 +90,15 @@ impl ReminderStore for PgStore {
         // Another tenant's declaration is not visible under this tenant's setting: the foreign
         // key fails. A concurrent claim of the same day waits for this one's commit, then
         // inserts nothing.
-        let claimed = sqlx::query(
-            "INSERT INTO own_deadline_reminders (tenant_id, filing_id, reminder_day, sent_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(tenant_id.as_uuid())
-        .bind(filing_id.as_uuid())
-        .bind(day)
-        .bind(at)
-        .execute(&mut *transaction)
-        .await
-        .map_err(store_error)?
-        .rows_affected();
+        let claimed = sqlx::query(sql::CLAIM_OWN_REMINDER)
+            .bind(tenant_id.as_uuid())
+            .bind(filing_id.as_uuid())
+            .bind(day)
+            .bind(at)
+            .execute(&mut *transaction)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
         finish_claim(transaction, tenant_id, claimed, mails).await
     }
 }

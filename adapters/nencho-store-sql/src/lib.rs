@@ -18,6 +18,7 @@ pub mod notices;
 pub mod originals;
 pub mod outbox;
 mod reader;
+pub mod reminders;
 pub mod review_digests;
 pub mod rows;
 pub mod second_factor;
