@@ -39,6 +39,37 @@ pub struct DashboardRequest {
     pub after: Option<String>,
 }
 
+impl DashboardRequest {
+    /// The store's query for these filters (the dashboard's page, or a page of its CSV): current
+    /// employees; a 一次確認 filter reads the 提出済 declarations it is about.
+    fn query(
+        &self,
+        company_id: CompanyId,
+        tax_year: TaxYear,
+        department: Option<String>,
+        after: Option<EmployeeNumber>,
+        limit: u32,
+    ) -> FilingQuery {
+        FilingQuery {
+            include_departed: false,
+            awaiting_originals: self.awaiting_originals,
+            shared_claims: self.shared_claims,
+            own_deadlines: self.own_deadlines,
+            checked: self.checked,
+            company_id,
+            tax_year,
+            status: match self.checked {
+                Some(_) => Some(FilingStatus::Submitted),
+                None => self.status,
+            },
+            search: self.search.clone().filter(|text| !text.trim().is_empty()),
+            department,
+            after,
+            limit,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Dashboard {
     pub company: Company,
@@ -80,24 +111,7 @@ pub async fn dashboard(
         .await?
         .ok_or(AppError::NotFound)?;
     let after = super::page_after(request.after.as_deref())?;
-    let query = FilingQuery {
-        include_departed: false,
-        awaiting_originals: request.awaiting_originals,
-        shared_claims: request.shared_claims,
-        own_deadlines: request.own_deadlines,
-        checked: request.checked,
-        company_id,
-        tax_year,
-        // The 一次確認 is of 提出済 declarations: read those.
-        status: match request.checked {
-            Some(_) => Some(FilingStatus::Submitted),
-            None => request.status,
-        },
-        search: request.search.filter(|text| !text.trim().is_empty()),
-        department,
-        after,
-        limit: PAGE_SIZE,
-    };
+    let query = request.query(company_id, tax_year, department, after, PAGE_SIZE);
     let page = context.store.list_filings(tenant, &query).await?;
     let counts = context
         .store
@@ -203,27 +217,13 @@ pub async fn progress_page(
         company_id,
         request.department.as_deref(),
     )?;
-    let query = FilingQuery {
-        include_departed: false,
-        awaiting_originals: request.awaiting_originals,
-        shared_claims: request.shared_claims,
-        own_deadlines: request.own_deadlines,
-        checked: request.checked,
+    let query = request.query(
         company_id,
         tax_year,
-        // The 一次確認 is of 提出済 declarations: read those.
-        status: match request.checked {
-            Some(_) => Some(FilingStatus::Submitted),
-            None => request.status,
-        },
-        search: request
-            .search
-            .clone()
-            .filter(|text| !text.trim().is_empty()),
         department,
         after,
-        limit: PROGRESS_EXPORT_PAGE,
-    };
+        PROGRESS_EXPORT_PAGE,
+    );
     Ok(context.store.list_filings(actor.tenant.id, &query).await?)
 }
 

@@ -263,9 +263,11 @@ pub async fn show_dashboard(
                 .filter(|filing| filing.status.awaits_employee())
                 .and_then(|filing| filing.own_deadline)
                 .map(|day| format!("{}/{}", u8::from(day.month()), day.day())),
-            checked: row.filing.as_ref().is_some_and(|filing| {
-                filing.status == FilingStatus::Submitted && filing.checked.is_some()
-            }),
+            // The workflow keeps the mark on 提出済 declarations only.
+            checked: row
+                .filing
+                .as_ref()
+                .is_some_and(|filing| filing.checked.is_some()),
             exclusion: row
                 .filing
                 .as_ref()
